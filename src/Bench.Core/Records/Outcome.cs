@@ -1,0 +1,26 @@
+namespace Bench.Core.Records;
+
+/// <summary>
+/// How one request ended. A closed set: every request gets exactly one, and failures are classified, never thrown.
+/// Serialised in snake_case (<c>rate_limited</c>, <c>stream_interrupted</c>, ...).
+/// </summary>
+public enum Outcome
+{
+    /// <summary>A complete response: HTTP 2xx, a parseable body, and (streaming) a final event or a finish reason.</summary>
+    Success,
+    /// <summary>The client's per-request timeout elapsed before the response ended.</summary>
+    Timeout,
+    /// <summary>HTTP 429.</summary>
+    RateLimited,
+    /// <summary>HTTP 5xx.</summary>
+    ServerError,
+    /// <summary>HTTP 4xx other than 429 (401 bad key, 404 unknown model, 400 bad request...).</summary>
+    ClientError,
+    /// <summary>The connection could not be made or broke before any response byte arrived.</summary>
+    ConnectionError,
+    /// <summary>A stream that started (HTTP 200, some events) but ended early: a dropped connection, an error event
+    /// mid-stream, or a body that ended with neither <c>[DONE]</c> nor a finish reason.</summary>
+    StreamInterrupted,
+    /// <summary>A 2xx response whose body could not be read as the protocol says (non-JSON, wrong shape, line too long).</summary>
+    Malformed,
+}

@@ -1,0 +1,115 @@
+namespace Bench.Core.Records;
+
+/// <summary>
+/// Everything Bench observed about one request: one line of <c>records.jsonl</c>.
+/// </summary>
+/// <remarks>
+/// Times are milliseconds (µs resolution) on the run's monotonic clock (<see cref="System.Diagnostics.Stopwatch"/>),
+/// measured from the run's origin, so records of one run can be placed on one timeline. They are taken when bytes come
+/// off the socket, before any JSON parsing. A time is <see langword="null"/> when the event never happened (no first
+/// byte on a refused connection, no token on a non-streaming response). Metrics are derived from these times by
+/// <see cref="Metrics.RequestMetrics"/>, never stored twice.
+/// </remarks>
+public sealed class RequestRecord
+{
+    /// <summary>Sequence number of the request within the run, from 0.</summary>
+    public long Id { get; set; }
+
+    /// <summary>Model id as sent in the request body.</summary>
+    public string Model { get; set; } = "";
+
+    /// <summary>How the request was made.</summary>
+    public Mode Mode { get; set; }
+
+    /// <summary><c>measure</c> or <c>warmup</c>; statistics read only <c>measure</c>.</summary>
+    public string Phase { get; set; } = Phases.Measure;
+
+    /// <summary>Open load only: when the schedule intended the request to be sent (ms on the run clock).</summary>
+    public double? IntendedMs { get; set; }
+
+    /// <summary>When the request was handed to the socket (ms on the run clock).</summary>
+    public double SentMs { get; set; }
+
+    /// <summary>When the first byte of the response body arrived.</summary>
+    public double? FirstByteMs { get; set; }
+
+    /// <summary>When the first event carrying a non-empty content, reasoning or tool-call delta arrived (streaming).</summary>
+    public double? FirstTokenMs { get; set; }
+
+    /// <summary>When the first event carrying non-reasoning output (content or tool call) arrived (streaming).</summary>
+    public double? FirstOutputTokenMs { get; set; }
+
+    /// <summary>When the last token-bearing event arrived (streaming).</summary>
+    public double? LastTokenMs { get; set; }
+
+    /// <summary>When the response ended: the final event or <c>[DONE]</c>, the end of the JSON body, or the failure.</summary>
+    public double EndMs { get; set; }
+
+    /// <summary>Arrival time of every token-bearing event, in order (streaming). ITL is the gaps between them.</summary>
+    public List<double> TokenEventsMs { get; set; } = [];
+
+    /// <summary>HTTP status code, or <see langword="null"/> when no response arrived.</summary>
+    public int? HttpStatus { get; set; }
+
+    /// <summary>How the request ended.</summary>
+    public Outcome Outcome { get; set; }
+
+    /// <summary>Error details for failures: type, code and message as the server sent them, or Bench's own.</summary>
+    public ErrorInfo? Error { get; set; }
+
+    /// <summary><c>finish_reason</c> of the (first) choice, when the server sent one.</summary>
+    public string? FinishReason { get; set; }
+
+    /// <summary><c>usage.prompt_tokens</c>.</summary>
+    public int? PromptTokens { get; set; }
+
+    /// <summary><c>usage.completion_tokens</c> (reasoning tokens included: they are output tokens).</summary>
+    public int? CompletionTokens { get; set; }
+
+    /// <summary><c>usage.completion_tokens_details.reasoning_tokens</c>.</summary>
+    public int? ReasoningTokens { get; set; }
+
+    /// <summary><c>usage.prompt_tokens_details.cached_tokens</c>.</summary>
+    public int? CachedTokens { get; set; }
+
+    /// <summary>Where the token counts came from: <c>usage</c> (the server), <c>tokenizer</c> (counted locally) or <c>none</c>.</summary>
+    public string TokensSource { get; set; } = TokenSources.None;
+
+    /// <summary>Number of SSE events received (streaming), including the role prelude and usage chunk.</summary>
+    public int Events { get; set; }
+
+    /// <summary>Characters of content text received.</summary>
+    public int ContentChars { get; set; }
+
+    /// <summary>Characters of reasoning text received.</summary>
+    public int ReasoningChars { get; set; }
+}
+
+/// <summary>Error details kept in a record: what the server said, or what Bench observed.</summary>
+/// <param name="Type">OpenAI-style <c>error.type</c> (e.g. <c>invalid_request_error</c>), or Bench's classification.</param>
+/// <param name="Code">OpenAI-style <c>error.code</c> (e.g. <c>model_not_found</c>), when given.</param>
+/// <param name="Message">Human-readable message. Never contains the API key.</param>
+public sealed record ErrorInfo(string? Type, string? Code, string? Message);
+
+/// <summary>Values of <see cref="RequestRecord.Phase"/>.</summary>
+public static class Phases
+{
+    /// <summary>Counted in statistics.</summary>
+    public const string Measure = "measure";
+
+    /// <summary>Recorded, excluded from statistics.</summary>
+    public const string Warmup = "warmup";
+}
+
+/// <summary>Values of <see cref="RequestRecord.TokensSource"/>.</summary>
+public static class TokenSources
+{
+    /// <summary>Counts from the server's <c>usage</c> object.</summary>
+    public const string Usage = "usage";
+
+    /// <summary>Counted locally from the received text.</summary>
+    public const string Tokenizer = "tokenizer";
+
+    /// <summary>No counts available.</summary>
+    public const string None = "none";
+}
