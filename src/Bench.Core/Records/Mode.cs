@@ -1,13 +1,18 @@
+using System.Text.Json.Serialization;
+
 namespace Bench.Core.Records;
 
 /// <summary>
 /// How a request is made (ARCHITECTURE.md, "Modes"). Serialised as <c>non-streaming</c>, <c>streaming</c>, <c>batch-api</c>.
 /// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<Mode>))]
 public enum Mode
 {
     /// <summary>One request, one full JSON response (some articles call this "batch"). Measures E2E latency.</summary>
+    [JsonStringEnumMemberName("non-streaming")]
     NonStreaming,
     /// <summary><c>stream: true</c>: Server-Sent Events with <c>stream_options.include_usage</c>. Measures TTFT, ITL, TPOT, E2E.</summary>
+    [JsonStringEnumMemberName("streaming")]
     Streaming,
 }
 

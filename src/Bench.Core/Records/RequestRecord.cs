@@ -21,8 +21,11 @@ public sealed class RequestRecord
     /// <summary>How the request was made.</summary>
     public Mode Mode { get; set; }
 
-    /// <summary><c>measure</c> or <c>warmup</c>; statistics read only <c>measure</c>.</summary>
+    /// <summary><c>measure</c>, <c>warmup</c> or <c>sweep</c>; the main statistics read only <c>measure</c>.</summary>
     public string Phase { get; set; } = Phases.Measure;
+
+    /// <summary>Sweep probes only: the request rate (requests/s) the probe offered.</summary>
+    public double? ProbeRatePerS { get; set; }
 
     /// <summary>Open load only: when the schedule intended the request to be sent (ms on the run clock).</summary>
     public double? IntendedMs { get; set; }
@@ -99,6 +102,9 @@ public static class Phases
 
     /// <summary>Recorded, excluded from statistics.</summary>
     public const string Warmup = "warmup";
+
+    /// <summary>A sweep probe: summarised per offered rate (<see cref="RequestRecord.ProbeRatePerS"/>), apart from the main statistics.</summary>
+    public const string Sweep = "sweep";
 }
 
 /// <summary>Values of <see cref="RequestRecord.TokensSource"/>.</summary>

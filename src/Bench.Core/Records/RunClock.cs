@@ -25,8 +25,9 @@ public sealed class RunClock
     /// <summary>Now, in <see cref="Stopwatch"/> ticks (for hot paths: convert later with <see cref="ToMs"/>).</summary>
     public static long Now() => Stopwatch.GetTimestamp();
 
-    /// <summary>Milliseconds since the origin for a <see cref="Stopwatch"/> timestamp.</summary>
-    public double ToMs(long timestamp) => (timestamp - _origin) * 1000.0 / Stopwatch.Frequency;
+    /// <summary>Milliseconds since the origin for a <see cref="Stopwatch"/> timestamp, rounded to the microsecond
+    /// (the resolution Bench reports; finer digits are noise and bloat <c>records.jsonl</c>).</summary>
+    public double ToMs(long timestamp) => Math.Round((timestamp - _origin) * 1000.0 / Stopwatch.Frequency, 3);
 
     /// <summary>Milliseconds since the origin, now.</summary>
     public double NowMs() => ToMs(Stopwatch.GetTimestamp());

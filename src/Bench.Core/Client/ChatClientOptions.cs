@@ -1,0 +1,26 @@
+namespace Bench.Core.Client;
+
+/// <summary>
+/// Settings of a <see cref="ChatClient"/>, validated when the client is created.
+/// </summary>
+/// <remarks>
+/// <list type="table">
+/// <listheader><term>option</term><description>default</description></listheader>
+/// <item><term><see cref="Timeout"/></term><description>120 s (<see cref="DefaultTimeout"/>)</description></item>
+/// <item><term><see cref="UseMaxCompletionTokens"/></term><description><see langword="false"/></description></item>
+/// </list>
+/// </remarks>
+public sealed class ChatClientOptions
+{
+    /// <summary>The default <see cref="Timeout"/>: 120 seconds.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(120);
+
+    /// <summary>The longest a request may take from send to the end of its response; then it is recorded as a
+    /// timeout. Positive, at most <see cref="int.MaxValue"/> milliseconds. Set the <see cref="HttpClient.Timeout"/> of the
+    /// client's <see cref="HttpClient"/> to <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> so that this one rules.</summary>
+    public TimeSpan Timeout { get; set; } = DefaultTimeout;
+
+    /// <summary>Send <c>max_completion_tokens</c> instead of <c>max_tokens</c> on every request, whatever
+    /// <see cref="ChatRequest.UseMaxCompletionTokens"/> says (for endpoints that reject <c>max_tokens</c>).</summary>
+    public bool UseMaxCompletionTokens { get; set; }
+}

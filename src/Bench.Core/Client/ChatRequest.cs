@@ -1,0 +1,28 @@
+using Bench.Core.Records;
+
+namespace Bench.Core.Client;
+
+/// <summary>
+/// One <c>/v1/chat/completions</c> request as Bench sends it; written to the wire by
+/// <see cref="Wire.ChatRequestWriter"/>.
+/// </summary>
+/// <param name="Model">The <c>model</c> id, e.g. <c>gpt-4o-mini</c>.</param>
+/// <param name="Mode"><see cref="Mode.Streaming"/> sends <c>stream: true</c> with
+/// <c>stream_options.include_usage</c>; <see cref="Mode.NonStreaming"/> sends <c>stream: false</c>.</param>
+/// <param name="Messages">The conversation, in order.</param>
+/// <param name="MaxTokens">The output token limit, sent as <c>max_tokens</c>.</param>
+/// <param name="Seed">The <c>seed</c> for reproducible sampling; not sent when <see langword="null"/>.</param>
+/// <param name="UseMaxCompletionTokens">Send the limit as <c>max_completion_tokens</c> (OpenAI's newer name, required by
+/// its reasoning models) instead of <c>max_tokens</c>.</param>
+public sealed record ChatRequest(
+    string Model,
+    Mode Mode,
+    IReadOnlyList<ChatMessage> Messages,
+    int MaxTokens,
+    int? Seed = null,
+    bool UseMaxCompletionTokens = false);
+
+/// <summary>One message of a <see cref="ChatRequest"/>.</summary>
+/// <param name="Role"><c>system</c>, <c>user</c> or <c>assistant</c>.</param>
+/// <param name="Content">The message text.</param>
+public sealed record ChatMessage(string Role, string Content);

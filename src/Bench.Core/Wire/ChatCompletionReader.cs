@@ -1,0 +1,64 @@
+namespace Bench.Core.Wire;
+
+/// <summary>
+/// Reads a non-streaming Chat Completions body (one <c>chat.completion</c> JSON object) into a
+/// <see cref="StreamAccumulator"/>: the whole body is read through a timing stream into a pooled buffer (first byte,
+/// end of body), then parsed once with <see cref="System.Text.Json.Utf8JsonReader"/>.
+/// </summary>
+/// <remarks>
+/// The content, reasoning and tool calls come from <c>choices[0].message</c>; no token times are recorded (a
+/// non-streaming response has no first token distinct from its end). A body that is not JSON or has no
+/// <c>choices</c> array sets <see cref="StreamAccumulator.Malformed"/>; an <c>error</c> object sets
+/// <see cref="StreamAccumulator.Error"/>.
+/// </remarks>
+public static class ChatCompletionReader
+{
+    /// <summary>Reads <paramref name="body"/> to its end into a new accumulator.</summary>
+    /// <param name="body">The response body; not disposed.</param>
+    /// <param name="cancellationToken">Cancels the reading.</param>
+    /// <returns>What the body said and when it arrived.</returns>
+    /// <exception cref="IOException">The connection broke before the end of the body.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static async Task<StreamAccumulator> ReadAsync(Stream body, CancellationToken cancellationToken = default)
+    {
+        var accumulator = new StreamAccumulator();
+        await ReadAsync(body, accumulator, cancellationToken).ConfigureAwait(false);
+        return accumulator;
+    }
+
+    /// <summary>Reads <paramref name="body"/> to its end into <paramref name="accumulator"/>, which keeps the
+    /// first-byte time even when this throws.</summary>
+    /// <param name="body">The response body; not disposed.</param>
+    /// <param name="accumulator">A fresh accumulator.</param>
+    /// <param name="cancellationToken">Cancels the reading.</param>
+    /// <exception cref="IOException">The connection broke before the end of the body.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static async Task ReadAsync(Stream body, StreamAccumulator accumulator, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(accumulator);
+
+        using var buffer = new PooledBufferWriter();
+        await ReadBodyAsync(body, accumulator, buffer, cancellationToken).ConfigureAwait(false);
+        accumulator.OnCompletion(buffer.WrittenSpan);
+    }
+
+    /// <summary>Reads a whole body into <paramref name="buffer"/>, noting its first byte and its end in
+    /// <paramref name="accumulator"/>.</summary>
+    internal static async Task ReadBodyAsync(Stream body, StreamAccumulator accumulator, PooledBufferWriter buffer, CancellationToken cancellationToken)
+    {
+        var timed = new TimestampingStream(body);
+        try
+        {
+            await buffer.ReadToEndAsync(timed, cancellationToken).ConfigureAwait(false);
+            accumulator.EndTimestamp = timed.EndOfStreamTimestamp;
+        }
+        finally
+        {
+            if (timed.FirstReadTimestamp != 0)
+            {
+                accumulator.FirstByteTimestamp = timed.FirstReadTimestamp;
+            }
+        }
+    }
+}

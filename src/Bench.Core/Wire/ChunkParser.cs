@@ -1,0 +1,536 @@
+using System.Text;
+using System.Text.Json;
+using Bench.Core.Records;
+
+namespace Bench.Core.Wire;
+
+/// <summary>
+/// Walks one Chat Completions JSON payload with <see cref="Utf8JsonReader"/> — a streamed
+/// <c>chat.completion.chunk</c> or a whole non-streaming <c>chat.completion</c> — and folds the fields Bench needs
+/// into a <see cref="StreamAccumulator"/>. No DOM and no serializer: only the strings that are kept are decoded.
+/// </summary>
+/// <remarks>
+/// Shapes read (everything else is skipped):
+/// <code>
+/// { "choices": [ { "delta" | "message": { "content": "…" | [ {"type":"text","text":"…"} | {"type":"thinking","thinking":"…" | [parts]} ],
+///                                         "reasoning_content" | "reasoning": "…",
+///                                         "tool_calls": [ {"index":0,"id":"…","function":{"name":"…","arguments":"…"}} ] },
+///                  "finish_reason": "…" } ],
+///   "usage": { "prompt_tokens", "completion_tokens", "total_tokens",
+///              "prompt_tokens_details": {"cached_tokens"}, "completion_tokens_details": {"reasoning_tokens"} },
+///   "error": { "message", "type", "code" } }
+/// </code>
+/// Only <c>choices[0]</c> is read: Bench always asks for one choice. Invalid JSON, invalid UTF-8 and fields of the
+/// wrong type mark the accumulator <see cref="StreamAccumulator.Malformed"/>; what was read before the fault is kept.
+/// </remarks>
+internal static class ChunkParser
+{
+    /// <summary>Folds one payload into <paramref name="accumulator"/>. Never throws on bad input.</summary>
+    public static void Parse(ReadOnlySpan<byte> json, StreamAccumulator accumulator)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                accumulator.Malformed = true;
+                return;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("choices"u8))
+                {
+                    reader.Read();
+                    ReadChoices(ref reader, accumulator);
+                }
+                else if (reader.ValueTextEquals("usage"u8))
+                {
+                    reader.Read();
+                    ReadUsage(ref reader, accumulator);
+                }
+                else if (reader.ValueTextEquals("error"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.Null)
+                    {
+                        accumulator.Error = ReadError(ref reader);
+                    }
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+
+            // RFC 8259: a JSON text is exactly one value; the reader throws on anything but whitespace after it.
+            reader.Read();
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // JsonException: not JSON or truncated. InvalidOperationException: a string that is not valid UTF-8.
+            accumulator.Malformed = true;
+        }
+    }
+
+    /// <summary>Reads an error payload: <c>{"error":{"message","type","code"}}</c>, <c>{"error":"…"}</c> or a bare
+    /// <c>{"message","type","code"}</c> object. <see langword="null"/> when it is none of these.</summary>
+    public static ErrorInfo? TryReadError(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            var error = ReadError(ref reader);
+            return error is { Type: null, Code: null, Message: null } ? null : error;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>An error made of a payload that is not an error object: its text.</summary>
+    public static ErrorInfo RawError(ReadOnlySpan<byte> payload) => new(null, null, Encoding.UTF8.GetString(payload));
+
+    private static void ReadChoices(ref Utf8JsonReader reader, StreamAccumulator accumulator)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            Unexpected(ref reader, accumulator);
+            return;
+        }
+
+        accumulator.SawChoices = true;
+        for (var position = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; position++)
+        {
+            if (position > 0)
+            {
+                reader.Skip();
+            }
+            else if (reader.TokenType == JsonTokenType.StartObject)
+            {
+                ReadChoice(ref reader, accumulator);
+            }
+            else
+            {
+                Unexpected(ref reader, accumulator);
+            }
+        }
+    }
+
+    private static void ReadChoice(ref Utf8JsonReader reader, StreamAccumulator accumulator)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("delta"u8) || reader.ValueTextEquals("message"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    ReadDelta(ref reader, accumulator);
+                }
+                else
+                {
+                    Unexpected(ref reader, accumulator);
+                }
+            }
+            else if (reader.ValueTextEquals("finish_reason"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    accumulator.FinishReason = ReadFinishReason(ref reader);
+                }
+                else
+                {
+                    Unexpected(ref reader, accumulator);
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+    }
+
+    private static void ReadDelta(ref Utf8JsonReader reader, StreamAccumulator accumulator)
+    {
+        var sawReasoning = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("content"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    accumulator.AppendContent(ref reader);
+                }
+                else if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    ReadContentParts(ref reader, accumulator, reasoning: false);
+                }
+                else
+                {
+                    Unexpected(ref reader, accumulator);
+                }
+            }
+            else if (reader.ValueTextEquals("reasoning_content"u8) || reader.ValueTextEquals("reasoning"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    // Some relays send the same text under both names: keep the first.
+                    if (!sawReasoning)
+                    {
+                        accumulator.AppendReasoning(ref reader);
+                    }
+
+                    sawReasoning = true;
+                }
+                else
+                {
+                    Unexpected(ref reader, accumulator);
+                }
+            }
+            else if (reader.ValueTextEquals("tool_calls"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    ReadToolCalls(ref reader, accumulator);
+                }
+                else
+                {
+                    Unexpected(ref reader, accumulator);
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+    }
+
+    /// <summary>A content array: <c>{"type":"text","text":…}</c> parts are content, <c>{"type":"thinking",…}</c>
+    /// parts (and every part nested under <c>thinking</c>) are reasoning.</summary>
+    private static void ReadContentParts(ref Utf8JsonReader reader, StreamAccumulator accumulator, bool reasoning)
+    {
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                Unexpected(ref reader, accumulator);
+                continue;
+            }
+
+            var probe = reader;
+            var partIsReasoning = reasoning
+                || (TryFindProperty(ref probe, "type"u8) && probe.TokenType == JsonTokenType.String
+                    && (probe.ValueTextEquals("thinking"u8) || probe.ValueTextEquals("reasoning"u8)));
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("text"u8))
+                {
+                    reader.Read();
+                    AppendText(ref reader, accumulator, partIsReasoning);
+                }
+                else if (reader.ValueTextEquals("thinking"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.StartArray)
+                    {
+                        ReadContentParts(ref reader, accumulator, reasoning: true);
+                    }
+                    else
+                    {
+                        AppendText(ref reader, accumulator, reasoning: true);
+                    }
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+    }
+
+    private static void AppendText(ref Utf8JsonReader reader, StreamAccumulator accumulator, bool reasoning)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            Unexpected(ref reader, accumulator);
+        }
+        else if (reasoning)
+        {
+            accumulator.AppendReasoning(ref reader);
+        }
+        else
+        {
+            accumulator.AppendContent(ref reader);
+        }
+    }
+
+    /// <summary><c>tool_calls</c>: fragments with the same <c>index</c> belong to one call (a non-streaming message
+    /// has no index: the position in the array stands in).</summary>
+    private static void ReadToolCalls(ref Utf8JsonReader reader, StreamAccumulator accumulator)
+    {
+        for (var position = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; position++)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                Unexpected(ref reader, accumulator);
+                continue;
+            }
+
+            var probe = reader;
+            var index = TryFindProperty(ref probe, "index"u8) && probe.TokenType == JsonTokenType.Number
+                && probe.TryGetInt32(out var value) && value >= 0 ? value : position;
+            var call = accumulator.GetToolCall(index);
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("id"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        call.Id = reader.GetString();
+                    }
+                    else
+                    {
+                        Unexpected(ref reader, accumulator);
+                    }
+                }
+                else if (reader.ValueTextEquals("function"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        ReadFunction(ref reader, accumulator, call);
+                    }
+                    else
+                    {
+                        Unexpected(ref reader, accumulator);
+                    }
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+    }
+
+    private static void ReadFunction(ref Utf8JsonReader reader, StreamAccumulator accumulator, ToolCall call)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("name"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    accumulator.SetToolName(call, ref reader);
+                }
+                else
+                {
+                    Unexpected(ref reader, accumulator);
+                }
+            }
+            else if (reader.ValueTextEquals("arguments"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    accumulator.AppendToolArguments(call, ref reader);
+                }
+                else
+                {
+                    Unexpected(ref reader, accumulator);
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+    }
+
+    private static void ReadUsage(ref Utf8JsonReader reader, StreamAccumulator accumulator)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            Unexpected(ref reader, accumulator);
+            return;
+        }
+
+        accumulator.BeginUsage();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("prompt_tokens"u8))
+            {
+                accumulator.PromptTokens = ReadCount(ref reader, accumulator);
+            }
+            else if (reader.ValueTextEquals("completion_tokens"u8))
+            {
+                accumulator.CompletionTokens = ReadCount(ref reader, accumulator);
+            }
+            else if (reader.ValueTextEquals("total_tokens"u8))
+            {
+                accumulator.TotalTokens = ReadCount(ref reader, accumulator);
+            }
+            else if (reader.ValueTextEquals("prompt_tokens_details"u8))
+            {
+                accumulator.CachedTokens = ReadDetail(ref reader, accumulator, "cached_tokens"u8);
+            }
+            else if (reader.ValueTextEquals("completion_tokens_details"u8))
+            {
+                accumulator.ReasoningTokens = ReadDetail(ref reader, accumulator, "reasoning_tokens"u8);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+    }
+
+    /// <summary>Reads <c>{"…_details": {name: n, …}}</c>, positioned on the property name.</summary>
+    private static int? ReadDetail(ref Utf8JsonReader reader, StreamAccumulator accumulator, ReadOnlySpan<byte> name)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            Unexpected(ref reader, accumulator);
+            return null;
+        }
+
+        int? count = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals(name))
+            {
+                count = ReadCount(ref reader, accumulator);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Reads a token count, positioned on its property name.</summary>
+    private static int? ReadCount(ref Utf8JsonReader reader, StreamAccumulator accumulator)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var count))
+        {
+            return count;
+        }
+
+        Unexpected(ref reader, accumulator);
+        return null;
+    }
+
+    /// <summary>Reads an error object or string (positioned on it). A nested <c>error</c> property wins over the
+    /// outer fields, so both <c>{"error":{…}}</c> and a bare <c>{"message":…}</c> read the same.</summary>
+    private static ErrorInfo ReadError(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return new ErrorInfo(null, null, ReadText(ref reader));
+        }
+
+        string? message = null, type = null, code = null;
+        ErrorInfo? inner = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("message"u8))
+            {
+                reader.Read();
+                message = ReadText(ref reader);
+            }
+            else if (reader.ValueTextEquals("type"u8))
+            {
+                reader.Read();
+                type = ReadText(ref reader);
+            }
+            else if (reader.ValueTextEquals("code"u8))
+            {
+                reader.Read();
+                code = ReadText(ref reader);
+            }
+            else if (reader.ValueTextEquals("error"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.Null)
+                {
+                    inner = ReadError(ref reader);
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return inner ?? new ErrorInfo(type, code, message);
+    }
+
+    /// <summary>A string, or the literal text of a number or boolean (llama.cpp sends <c>"code": 500</c>).</summary>
+    private static string? ReadText(ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                return reader.GetString();
+            case JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False:
+                return Encoding.UTF8.GetString(reader.ValueSpan);
+            default:
+                reader.Skip();
+                return null;
+        }
+    }
+
+    /// <summary>Finish reasons the OpenAI API defines come back as cached strings; others are decoded.</summary>
+    private static string ReadFinishReason(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("stop"u8) ? "stop"
+        : reader.ValueTextEquals("length"u8) ? "length"
+        : reader.ValueTextEquals("tool_calls"u8) ? "tool_calls"
+        : reader.ValueTextEquals("content_filter"u8) ? "content_filter"
+        : reader.ValueTextEquals("function_call"u8) ? "function_call"
+        : reader.GetString()!;
+
+    /// <summary>Moves a copy of a reader, positioned on an object's start, to the value of one of its properties.</summary>
+    private static bool TryFindProperty(ref Utf8JsonReader probe, ReadOnlySpan<byte> name)
+    {
+        while (probe.Read() && probe.TokenType == JsonTokenType.PropertyName)
+        {
+            if (probe.ValueTextEquals(name))
+            {
+                probe.Read();
+                return true;
+            }
+
+            probe.Skip();
+        }
+
+        return false;
+    }
+
+    /// <summary>A value of the wrong type: <c>null</c> means "absent" and is fine; anything else marks the payload
+    /// malformed and is skipped.</summary>
+    private static void Unexpected(ref Utf8JsonReader reader, StreamAccumulator accumulator)
+    {
+        if (reader.TokenType != JsonTokenType.Null)
+        {
+            accumulator.Malformed = true;
+            reader.Skip();
+        }
+    }
+}
