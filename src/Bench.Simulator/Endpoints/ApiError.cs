@@ -1,0 +1,101 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Bench.Simulator.Endpoints;
+
+/// <summary>
+/// An error response in OpenAI's shape (<c>ErrorResponse</c> in the OpenAI API schema):
+/// <c>{"error":{"message":…,"type":…,"param":…,"code":…}}</c>.
+/// </summary>
+/// <param name="Status">HTTP status code.</param>
+/// <param name="Message">Human-readable message (never contains the API key).</param>
+/// <param name="Type"><c>error.type</c>, e.g. <c>invalid_request_error</c>.</param>
+/// <param name="Param"><c>error.param</c>: the offending request field, if any.</param>
+/// <param name="Code"><c>error.code</c>, e.g. <c>invalid_api_key</c>.</param>
+internal readonly record struct ApiError(int Status, string Message, string Type, string? Param, string? Code)
+{
+    private const string InvalidRequest = "invalid_request_error";
+
+    /// <summary>Messages quote names with <c>'</c> and <c>`</c>, which the default encoder escapes for HTML; these
+    /// bodies are JSON only.</summary>
+    private static readonly JsonWriterOptions WriterOptions =
+        new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static ApiError MissingApiKey { get; } = new(
+        StatusCodes.Status401Unauthorized,
+        "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth "
+        + "(i.e. Authorization: Bearer YOUR_KEY).",
+        InvalidRequest,
+        null,
+        "invalid_api_key");
+
+    public static ApiError IncorrectApiKey { get; } = new(
+        StatusCodes.Status401Unauthorized, "Incorrect API key provided.", InvalidRequest, null, "invalid_api_key");
+
+    public static ApiError InvalidJson { get; } = new(
+        StatusCodes.Status400BadRequest,
+        "We could not parse the JSON body of your request. The body must be a JSON object.",
+        InvalidRequest,
+        null,
+        null);
+
+    public static ApiError RateLimited { get; } = new(
+        StatusCodes.Status429TooManyRequests,
+        "Rate limit reached (simulated). Please retry after 1 second.",
+        "requests",
+        null,
+        "rate_limit_exceeded");
+
+    public static ApiError ServerError { get; } = new(
+        StatusCodes.Status500InternalServerError,
+        "The server had an error while processing your request (simulated).",
+        "server_error",
+        null,
+        null);
+
+    public static ApiError ModelNotFound(string model) => new(
+        StatusCodes.Status404NotFound,
+        $"The model `{model}` does not exist or you do not have access to it.",
+        InvalidRequest,
+        null,
+        "model_not_found");
+
+    public static ApiError MissingParameter(string param) => new(
+        StatusCodes.Status400BadRequest,
+        $"Missing required parameter: '{param}'.",
+        InvalidRequest,
+        param,
+        "missing_required_parameter");
+
+    public static ApiError InvalidValue(string param, string expected) => new(
+        StatusCodes.Status400BadRequest,
+        $"Invalid value for '{param}': expected {expected}.",
+        InvalidRequest,
+        param,
+        "invalid_value");
+
+    /// <summary>Writes the status and the JSON body without flushing (headers such as <c>Retry-After</c> are the
+    /// caller's).</summary>
+    public void Write(HttpResponse response)
+    {
+        response.StatusCode = Status;
+        response.ContentType = "application/json";
+        using var json = new Utf8JsonWriter(response.BodyWriter, WriterOptions);
+        json.WriteStartObject();
+        json.WriteStartObject("error"u8);
+        json.WriteString("message"u8, Message);
+        json.WriteString("type"u8, Type);
+        json.WriteString("param"u8, Param);
+        json.WriteString("code"u8, Code);
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    /// <summary>Writes the error (<see cref="Write"/>) and flushes it.</summary>
+    public async Task WriteAsync(HttpResponse response, CancellationToken cancellationToken)
+    {
+        Write(response);
+        await response.BodyWriter.FlushAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,35 @@
+namespace Bench.Simulator.Generation;
+
+/// <summary>
+/// What the simulator will do for one request, drawn up front from the model's profile: the fault, the timing and the
+/// answer length. Times are <see cref="System.Diagnostics.Stopwatch"/> ticks relative to the request's arrival, so every
+/// event is scheduled against an absolute deadline and no delay error accumulates.
+/// </summary>
+/// <param name="Fault">The injected fault, or <see cref="Fault.None"/>.</param>
+/// <param name="TtftTicks">Arrival → first content token.</param>
+/// <param name="TicksPerToken">Decode time per token after the first (jitter included).</param>
+/// <param name="CompletionTokens">Tokens to generate: the natural length clipped to <c>max_tokens</c>.</param>
+/// <param name="FinishReason"><c>length</c> when clipped, else <c>stop</c>.</param>
+internal readonly record struct CompletionPlan(
+    Fault Fault,
+    long TtftTicks,
+    double TicksPerToken,
+    int CompletionTokens,
+    string FinishReason)
+{
+    /// <summary>Streaming: tokens sent before the connection is aborted when <see cref="Fault"/> is
+    /// <see cref="Fault.StreamInterrupted"/> (half the answer, rounded down).</summary>
+    public int InterruptAfterTokens => CompletionTokens / 2;
+
+    /// <summary>
+    /// Streaming: when the content chunk that brings the total to <paramref name="tokensSoFar"/> is due. The first chunk
+    /// (of <paramref name="firstChunkTokens"/> tokens) is due at TTFT; each later chunk one decode time per token it
+    /// adds after the previous one, so with one token per chunk token <c>k</c> is due at
+    /// <c>TTFT + (k − 1) / rate</c>.
+    /// </summary>
+    public long ChunkDeadline(long arrival, int tokensSoFar, int firstChunkTokens) =>
+        arrival + TtftTicks + (long)((tokensSoFar - firstChunkTokens) * TicksPerToken);
+
+    /// <summary>Non-streaming: when the whole answer is due, <c>TTFT + n / rate</c> after arrival.</summary>
+    public long CompletionDeadline(long arrival) => arrival + TtftTicks + (long)(CompletionTokens * TicksPerToken);
+}

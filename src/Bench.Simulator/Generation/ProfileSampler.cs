@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using Bench.Simulator.Profiles;
+
+namespace Bench.Simulator.Generation;
+
+/// <summary>
+/// A validated <see cref="ModelProfile"/> with its distributions fitted once, drawing one <see cref="CompletionPlan"/>
+/// per request.
+/// </summary>
+internal sealed class ProfileSampler
+{
+    private readonly LogNormal? _ttft;
+    private readonly LogNormal? _decodeJitter;
+    private readonly double _ticksPerToken;
+
+    /// <summary>Fits the profile's distributions; the profile must be valid.</summary>
+    public ProfileSampler(ModelProfile profile)
+    {
+        Profile = profile;
+        var ttft = profile.TimeToFirstToken;
+        _ttft = ttft.IsFixed ? null : LogNormal.FitMeanAndP95(ttft.MeanMs, ttft.P95Ms!.Value);
+        _decodeJitter = profile.DecodeJitterCv > 0 ? LogNormal.FromMeanAndCv(1, profile.DecodeJitterCv) : null;
+        _ticksPerToken = Stopwatch.Frequency / profile.DecodeTokensPerSecond;
+    }
+
+    /// <summary>The profile drawn from.</summary>
+    public ModelProfile Profile { get; }
+
+    /// <summary>
+    /// Draws a plan. The draws happen in a fixed order and number (fault, TTFT, length, jitter), so the random state
+    /// left for the answer's text depends only on the seed.
+    /// </summary>
+    /// <param name="random">The request's random source.</param>
+    /// <param name="maxTokens">The request's <c>max_tokens</c> (≥ 1).</param>
+    /// <param name="stream">Whether the request streams (only streams can be interrupted).</param>
+    public CompletionPlan Draw(Random random, int maxTokens, bool stream)
+    {
+        var faultDraw = random.NextDouble();
+        var ttftMs = _ttft?.Sample(random) ?? Profile.TimeToFirstToken.MeanMs;
+        var length = Profile.OutputTokens;
+        var natural = Math.Round(length.MeanTokens + (length.SdTokens * StandardNormal.Sample(random)));
+        var jitter = _decodeJitter?.Sample(random) ?? 1.0;
+
+        var tokens = (int)Math.Clamp(natural, 1, maxTokens);
+        var finishReason = natural > maxTokens ? "length" : "stop";
+        var ttftTicks = (long)Math.Ceiling(ttftMs * Stopwatch.Frequency / 1000.0);
+        var fault = DrawFault(faultDraw, stream);
+        return new CompletionPlan(fault, ttftTicks, _ticksPerToken * jitter, tokens, finishReason);
+    }
+
+    private Fault DrawFault(double draw, bool stream)
+    {
+        var faults = Profile.Faults;
+        if (draw < faults.RateLimited)
+        {
+            return Fault.RateLimited;
+        }
+
+        draw -= faults.RateLimited;
+        if (draw < faults.ServerError)
+        {
+            return Fault.ServerError;
+        }
+
+        draw -= faults.ServerError;
+        return stream && draw < faults.StreamInterrupted ? Fault.StreamInterrupted : Fault.None;
+    }
+}

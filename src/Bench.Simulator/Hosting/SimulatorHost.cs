@@ -1,0 +1,136 @@
+using System.Collections.Frozen;
+using System.Net;
+using Bench.Simulator.Endpoints;
+using Bench.Simulator.Generation;
+using Bench.Simulator.Profiles;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Bench.Simulator.Hosting;
+
+/// <summary>
+/// The simulator: an OpenAI-compatible server on Kestrel at <c>http://127.0.0.1:&lt;port&gt;/v1/</c>, embedded in-process
+/// by <c>bench run</c> and standalone under <c>bench simulate</c>.
+/// </summary>
+/// <remarks>
+/// <para>Endpoints, all behind <c>Authorization: Bearer &lt;key&gt;</c> (401 <c>invalid_api_key</c> otherwise):
+/// <c>POST /v1/chat/completions</c> (JSON or Server-Sent Events; 400 for a malformed body, 404
+/// <c>model_not_found</c> for a model without a profile) and <c>GET /v1/models</c>.</para>
+/// <para>Each request's random draws (fault, TTFT, answer length, decode jitter, text) come from a generator seeded by
+/// <see cref="SimulatorOptions.Seed"/>, the model and the request's <c>seed</c> field, or the simulator's request
+/// counter when it has none: requests with the same seed get the same answer and timing in any arrival order.</para>
+/// <para>The server reads no configuration files or environment variables, logs nothing and ignores Ctrl+C: its owner
+/// stops it with <see cref="DisposeAsync"/>.</para>
+/// </remarks>
+public sealed class SimulatorHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private SimulatorHost(WebApplication app, int port)
+    {
+        _app = app;
+        Port = port;
+        BaseUrl = new Uri($"http://127.0.0.1:{port}/v1/");
+    }
+
+    /// <summary>Base URL of the API, with a trailing slash, e.g. <c>http://127.0.0.1:41234/v1/</c>.</summary>
+    public Uri BaseUrl { get; }
+
+    /// <summary>The TCP port bound on 127.0.0.1 (the chosen one when <see cref="SimulatorOptions.Port"/> is 0).</summary>
+    public int Port { get; }
+
+    /// <summary>Starts the server and returns once it accepts connections.</summary>
+    /// <exception cref="ProfileException">A profile is invalid, two profiles share a model id, or there is
+    /// none.</exception>
+    /// <exception cref="IOException">The port cannot be bound.</exception>
+    public static async Task<SimulatorHost> StartAsync(
+        SimulatorOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Port, IPEndPoint.MaxPort);
+        var samplers = CreateSamplers(options.Profiles);
+
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Logging.ClearProviders();
+        builder.Services.AddRoutingCore();
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Loopback, options.Port);
+        });
+
+        var app = builder.Build();
+        var apiKeyCheck = new ApiKeyCheck(options.ApiKey);
+        var chatCompletions = new ChatCompletionsEndpoint(samplers, options.Seed, options.OnCompleted);
+        var models = new ModelsEndpoint(options.Profiles, TimeProvider.System.GetUtcNow().ToUnixTimeSeconds());
+        app.Use(apiKeyCheck.InvokeAsync);
+        app.MapPost("/v1/chat/completions", chatCompletions.HandleAsync);
+        app.MapGet("/v1/models", models.HandleAsync);
+
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features
+            .GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        return new SimulatorHost(app, new Uri(address).Port);
+    }
+
+    /// <summary>Completes when <paramref name="cancellationToken"/> is cancelled (e.g. by Ctrl+C in
+    /// <c>bench simulate</c>), after stopping the server gracefully.</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken) =>
+        _app.WaitForShutdownAsync(cancellationToken);
+
+    /// <summary>Stops the server (in-flight requests are cancelled) and releases it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static FrozenDictionary<string, ProfileSampler> CreateSamplers(IReadOnlyList<ModelProfile> profiles)
+    {
+        ArgumentNullException.ThrowIfNull(profiles);
+        var errors = new ProfileErrors();
+        if (profiles.Count == 0)
+        {
+            errors.Origin = nameof(SimulatorOptions.Profiles);
+            errors.Add("$", "no model profile: the simulator needs at least one");
+        }
+
+        var samplers = new Dictionary<string, ProfileSampler>(StringComparer.Ordinal);
+        foreach (var profile in profiles)
+        {
+            ArgumentNullException.ThrowIfNull(profile, nameof(profiles));
+            errors.Origin = $"profile '{profile.Model}'";
+            var before = errors.Count;
+            ProfileValidator.Validate(profile, errors);
+            if (errors.Count > before)
+            {
+                continue;
+            }
+
+            if (!samplers.TryAdd(profile.Model, new ProfileSampler(profile)))
+            {
+                errors.Add("$.model", "another profile has the same model id");
+            }
+        }
+
+        errors.ThrowIfAny();
+        return samplers.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+}

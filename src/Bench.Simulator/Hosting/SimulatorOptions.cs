@@ -1,0 +1,28 @@
+using Bench.Simulator.Profiles;
+
+namespace Bench.Simulator.Hosting;
+
+/// <summary>Settings of a <see cref="SimulatorHost"/>.</summary>
+public sealed class SimulatorOptions
+{
+    /// <summary>TCP port on 127.0.0.1; 0 (the default) lets the system choose a free one (see
+    /// <see cref="SimulatorHost.Port"/>).</summary>
+    public int Port { get; set; }
+
+    /// <summary>The only API key accepted as <c>Authorization: Bearer &lt;key&gt;</c>; when <see langword="null"/>
+    /// (the default) any non-empty bearer key is accepted. A missing header or <c>Bearer </c> prefix is always a
+    /// 401.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>The models served, one profile each (ids must be unique). Usually
+    /// <see cref="ProfileLoader.LoadDirectory"/> of <c>scenarios/profiles</c>.</summary>
+    public IReadOnlyList<ModelProfile> Profiles { get; set; } = [];
+
+    /// <summary>Seed of every random draw (timing, lengths, faults, text); see <see cref="SimulatorHost"/>.
+    /// Default 42.</summary>
+    public int Seed { get; set; } = 42;
+
+    /// <summary>Called once per chat completion request for a served model, after its response has ended, on the
+    /// request's thread: keep it fast and thread-safe, and do not throw.</summary>
+    public Action<ServerTiming>? OnCompleted { get; set; }
+}

@@ -1,0 +1,205 @@
+using Bench.Simulator.Profiles;
+
+namespace Bench.Simulator.Tests.Profiles;
+
+public sealed class ProfileLoaderTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("bench-profiles-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    // SEED-FIGURES.md: model, non-streaming E2E mean (ms), streaming TTFT mean and p95 (ms).
+    public static TheoryData<string, double, double, double> SeedFigures => new()
+    {
+        { "gpt-4.1", 2847, 487, 890 },
+        { "claude-sonnet-4.5", 3156, 534, 1020 },
+        { "gemini-2.5-flash", 892, 156, 287 },
+        { "deepseek-v3.2", 1203, 234, 412 },
+    };
+
+    [Fact]
+    public void LoadDirectory_ShippedProfiles_LoadsEveryModel()
+    {
+        var profiles = ProfileLoader.LoadDirectory(TestPaths.Profiles);
+
+        Assert.Equal(
+            ["claude-sonnet-4.5", "deepseek-v3.2", "fixed-100ms", "gemini-2.5-flash", "gpt-4.1"],
+            profiles.Select(p => p.Model).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(SeedFigures))]
+    public void Load_ShippedProfile_IsCalibratedToSeedFigures(string model, double e2eMs, double ttftMs, double ttftP95Ms)
+    {
+        var profile = ProfileLoader.Load(Path.Combine(TestPaths.Profiles, model + ".json"));
+
+        Assert.Equal(model, profile.Model);
+        Assert.Equal(new TtftDistribution(ttftMs, ttftP95Ms), profile.TimeToFirstToken);
+        Assert.Equal(new OutputLength(170, 15), profile.OutputTokens);
+        Assert.Equal(170 / ((e2eMs - ttftMs) / 1000), profile.DecodeTokensPerSecond, 0.01);
+        Assert.Equal(new FaultRates(0.0018, 0.0004, 0.0012), profile.Faults);
+        Assert.Equal(1, profile.TokensPerChunk);
+        Assert.NotNull(profile.Source);
+    }
+
+    [Fact]
+    public void Load_FixedProfile_HasExactTimings()
+    {
+        var profile = ProfileLoader.Load(Path.Combine(TestPaths.Profiles, "fixed-100ms.json"));
+
+        Assert.Equal(TtftDistribution.Fixed(100), profile.TimeToFirstToken);
+        Assert.Equal(200, profile.DecodeTokensPerSecond);
+        Assert.Equal(new OutputLength(20, 0), profile.OutputTokens);
+        Assert.Equal(FaultRates.None, profile.Faults);
+    }
+
+    [Fact]
+    public void Load_CommentsAndTrailingCommas_AreAccepted()
+    {
+        var file = Write("commented.json", """
+            // a comment
+            {
+              "model": "m", /* inline */
+              "ttft_ms": { "fixed": 10, },
+              "decode_tokens_per_s": 50,
+              "output_tokens": { "mean": 5, "sd": 1 },
+            }
+            """);
+
+        var profile = ProfileLoader.Load(file);
+
+        Assert.Equal("m", profile.Model);
+        Assert.Equal("bench-simulator", profile.OwnedBy);
+        Assert.Equal(0, profile.DecodeJitterCv);
+        Assert.Equal(FaultRates.None, profile.Faults);
+    }
+
+    [Fact]
+    public void Load_InvalidValues_ListsEveryErrorWithFilePathAndReason()
+    {
+        var file = Write("bad-values.json", """
+            {
+              "model": "",
+              "ttft_ms": { "mean": 500, "p95": 400 },
+              "decode_tokens_per_s": 0,
+              "output_tokens": { "mean": 0, "sd": -1 },
+              "tokens_per_chunk": 0,
+              "decode_jitter_cv": -0.1,
+              "faults": { "rate_limited": 1.5, "server_error": 0.1 }
+            }
+            """);
+
+        var exception = Assert.Throws<ProfileException>(() => ProfileLoader.Load(file));
+
+        Assert.Equal(
+            [
+                $"{file}: $.model: must be a non-empty model id",
+                $"{file}: $.ttft_ms.p95: the p95 must be greater than the mean for a log-normal fit",
+                $"{file}: $.decode_tokens_per_s: must be a finite number of tokens per second > 0",
+                $"{file}: $.output_tokens.mean: must be a finite number of tokens ≥ 1",
+                $"{file}: $.output_tokens.sd: must be a finite number of tokens ≥ 0",
+                $"{file}: $.tokens_per_chunk: must be an integer ≥ 1",
+                $"{file}: $.decode_jitter_cv: must be a finite coefficient of variation ≥ 0",
+                $"{file}: $.faults.rate_limited: must be a probability between 0 and 1",
+            ],
+            exception.Errors);
+        Assert.Contains("(8 errors)", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_WrongShapes_ListsTypeUnknownAndMissingErrors()
+    {
+        var file = Write("bad-shapes.json", """
+            {
+              "model": 42,
+              "ttft_ms": { "fixed": 1, "mean": 2 },
+              "output_tokens": { "mean": "many" },
+              "faults": { "timeout": 0.1 },
+              "tokens_per_chunk": 1.5,
+              "colour": "blue"
+            }
+            """);
+
+        var exception = Assert.Throws<ProfileException>(() => ProfileLoader.Load(file));
+
+        Assert.Equal(
+            [
+                $"{file}: $.model: expected a string, found the number 42",
+                $"{file}: $.ttft_ms: must have either \"fixed\", or \"mean\" and \"p95\"",
+                $"{file}: $.output_tokens.mean: expected a number, found the string \"many\"",
+                $"{file}: $.output_tokens.sd: is required",
+                $"{file}: $.faults.timeout: unknown property (expected \"rate_limited\", \"server_error\" or \"stream_interrupted\")",
+                $"{file}: $.tokens_per_chunk: expected an integer, found the number 1.5",
+                $"{file}: $.colour: unknown property",
+                $"{file}: $.decode_tokens_per_s: is required",
+            ],
+            exception.Errors);
+    }
+
+    [Fact]
+    public void Load_FaultProbabilitiesSumAboveOne_ReportsFaults()
+    {
+        var file = Write("faults.json", """
+            {
+              "model": "m", "ttft_ms": { "fixed": 1 }, "decode_tokens_per_s": 1, "output_tokens": { "mean": 1, "sd": 0 },
+              "faults": { "rate_limited": 0.6, "server_error": 0.3, "stream_interrupted": 0.2 }
+            }
+            """);
+
+        var exception = Assert.Throws<ProfileException>(() => ProfileLoader.Load(file));
+
+        Assert.Equal([$"{file}: $.faults: the probabilities must sum to at most 1"], exception.Errors);
+    }
+
+    [Fact]
+    public void Load_InvalidJson_ReportsFileAndParserReason()
+    {
+        var file = Write("broken.json", """{ "model": "m", """);
+
+        var exception = Assert.Throws<ProfileException>(() => ProfileLoader.Load(file));
+
+        var error = Assert.Single(exception.Errors);
+        Assert.StartsWith($"{file}: $: invalid JSON: ", error, StringComparison.Ordinal);
+        Assert.Contains("LineNumber", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadDirectory_ErrorsInSeveralFiles_ListsThemAllIncludingDuplicates()
+    {
+        const string valid = """
+            { "model": "same", "ttft_ms": { "fixed": 1 }, "decode_tokens_per_s": 1, "output_tokens": { "mean": 1, "sd": 0 } }
+            """;
+        var first = Write("a.json", valid);
+        var second = Write("b.json", valid);
+        var third = Write("c.json", "[]");
+
+        var exception = Assert.Throws<ProfileException>(() => ProfileLoader.LoadDirectory(_directory));
+
+        Assert.Equal(
+            [
+                $"{second}: $.model: model 'same' is already defined by {first}",
+                $"{third}: $: must be an object",
+            ],
+            exception.Errors);
+    }
+
+    [Fact]
+    public void LoadDirectory_NoProfileFiles_Throws()
+    {
+        var exception = Assert.Throws<ProfileException>(() => ProfileLoader.LoadDirectory(_directory));
+
+        Assert.Equal([$"{_directory}: $: no profile files (*.json) in the directory"], exception.Errors);
+    }
+
+    [Fact]
+    public void LoadDirectory_MissingDirectory_ThrowsDirectoryNotFound() =>
+        Assert.Throws<DirectoryNotFoundException>(
+            () => ProfileLoader.LoadDirectory(Path.Combine(_directory, "missing")));
+
+    private string Write(string name, string json)
+    {
+        var path = Path.Combine(_directory, name);
+        File.WriteAllText(path, json);
+        return path;
+    }
+}
