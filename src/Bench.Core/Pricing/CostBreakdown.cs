@@ -1,0 +1,73 @@
+namespace Bench.Core.Pricing;
+
+/// <summary>
+/// What a quantity of tokens costs on one model, split by kind of token, with the prices actually applied and why.
+/// Produced by <see cref="CostModel.Breakdown"/>; all amounts exact (never rounded).
+/// </summary>
+public sealed record CostBreakdown
+{
+    /// <summary>The catalogue entry priced against.</summary>
+    public required ModelPrice Price { get; init; }
+
+    /// <summary>The price list asked for.</summary>
+    public required PriceTier Tier { get; init; }
+
+    /// <summary>Prompt tokens not served from the cache (prompt − cached).</summary>
+    public required decimal UncachedInputTokens { get; init; }
+
+    /// <summary>Prompt tokens served from the cache.</summary>
+    public required decimal CachedInputTokens { get; init; }
+
+    /// <summary>Completion tokens, reasoning included.</summary>
+    public required decimal OutputTokens { get; init; }
+
+    /// <summary>USD per 1M tokens applied to <see cref="UncachedInputTokens"/>.</summary>
+    public required decimal UsdPerMillionInputTokens { get; init; }
+
+    /// <summary>USD per 1M tokens applied to <see cref="CachedInputTokens"/>.</summary>
+    public required decimal UsdPerMillionCachedInputTokens { get; init; }
+
+    /// <summary>USD per 1M tokens applied to <see cref="OutputTokens"/>.</summary>
+    public required decimal UsdPerMillionOutputTokens { get; init; }
+
+    /// <summary>True when cached tokens were charged at an input price because the catalogue has no cached price.</summary>
+    public required bool CachedPricedAsInput { get; init; }
+
+    /// <summary>True when <see cref="PriceTier.Batch"/> was asked but the model has no batch prices and the caller
+    /// accepted standard prices (<see cref="BatchPriceFallback.UseStandardPrices"/>).</summary>
+    public required bool StandardPricesUsedForBatch { get; init; }
+
+    /// <summary>Uncached prompt tokens × input price / 1M, USD.</summary>
+    public decimal InputCostUsd => CostModel.CostUsd(UncachedInputTokens, UsdPerMillionInputTokens);
+
+    /// <summary>Cached prompt tokens × cached price / 1M, USD.</summary>
+    public decimal CachedInputCostUsd => CostModel.CostUsd(CachedInputTokens, UsdPerMillionCachedInputTokens);
+
+    /// <summary>Completion tokens × output price / 1M, USD.</summary>
+    public decimal OutputCostUsd => CostModel.CostUsd(OutputTokens, UsdPerMillionOutputTokens);
+
+    /// <summary><see cref="InputCostUsd"/> + <see cref="CachedInputCostUsd"/> + <see cref="OutputCostUsd"/>, USD.</summary>
+    public decimal TotalCostUsd => InputCostUsd + CachedInputCostUsd + OutputCostUsd;
+
+    /// <summary>Sentences a report must show next to the amount: every substitution made while pricing.</summary>
+    public IReadOnlyList<string> Notes
+    {
+        get
+        {
+            var notes = new List<string>();
+            if (StandardPricesUsedForBatch)
+            {
+                notes.Add($"{Price.Model} has no Batch API price: priced at standard prices (the batch cost is likely lower).");
+            }
+
+            if (CachedPricedAsInput && CachedInputTokens > 0)
+            {
+                notes.Add(Tier == PriceTier.Batch && !StandardPricesUsedForBatch
+                    ? $"{Price.Model}: no Batch API cached-input price: cached tokens charged at the batch input price."
+                    : $"{Price.Model}: no cached-input price: cached tokens charged at the input price (an upper bound).");
+            }
+
+            return notes;
+        }
+    }
+}

@@ -1,0 +1,141 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
+namespace Bench.Core.Pricing;
+
+/// <summary>
+/// One routing share of a model mix: this percentage of the monthly volume goes to this model, in this mode.
+/// </summary>
+/// <param name="Model">Model name as requested (resolved through the catalogue).</param>
+/// <param name="Mode"><c>non-streaming</c>, <c>streaming</c> (both at standard prices) or <c>batch-api</c> (batch
+/// prices); <see langword="null"/> when not given (standard prices).</param>
+/// <param name="Percent">Share of the volume in percent, &gt; 0 and ≤ 100 (30 means 30 %).</param>
+public sealed record MixShare(string Model, string? Mode, decimal Percent)
+{
+    /// <summary>The mode names a share may carry (ARCHITECTURE.md, "Modes").</summary>
+    public static IReadOnlyList<string> ModeNames { get; } = ["non-streaming", "streaming", "batch-api"];
+
+    /// <summary>The price list this share is billed at: <see cref="PriceTier.Batch"/> for <c>batch-api</c>.</summary>
+    public PriceTier Tier => string.Equals(Mode, "batch-api", StringComparison.Ordinal) ? PriceTier.Batch : PriceTier.Standard;
+
+    /// <summary><see cref="Percent"/> / 100.</summary>
+    public decimal Fraction => Percent / 100m;
+
+    /// <summary>
+    /// Parses <c>MODEL[:MODE]=PERCENT[%]</c>: <c>gpt-4.1:streaming=30%</c>, <c>deepseek-v3.2=70</c>,
+    /// <c>gpt-4.1:batch-api=12.5%</c>. The mode is recognised only as one of <see cref="ModeNames"/> after the last
+    /// colon, so model ids containing colons (<c>llama3:8b=20%</c>) still work.
+    /// </summary>
+    public static bool TryParse(string? text, [NotNullWhen(true)] out MixShare? share, [NotNullWhen(false)] out string? error)
+    {
+        share = null;
+        var source = text?.Trim() ?? "";
+        var equals = source.LastIndexOf('=');
+        if (equals <= 0 || equals == source.Length - 1)
+        {
+            error = $"'{text}' is not a mix share: expected MODEL[:MODE]=PERCENT, e.g. gpt-4.1:streaming=30% "
+                + $"(MODE: {string.Join(", ", ModeNames)}).";
+            return false;
+        }
+
+        var left = source[..equals].Trim();
+        var percentText = source[(equals + 1)..].Trim().TrimEnd('%').TrimEnd();
+        string? mode = null;
+        var colon = left.LastIndexOf(':');
+        if (colon >= 0)
+        {
+            var candidate = left[(colon + 1)..].Trim().ToLowerInvariant();
+            if (ModeNames.Contains(candidate, StringComparer.Ordinal))
+            {
+                mode = candidate;
+                left = left[..colon].Trim();
+            }
+        }
+
+        if (left.Length == 0)
+        {
+            error = $"'{text}': the model name is missing.";
+            return false;
+        }
+
+        if (!decimal.TryParse(percentText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var percent)
+            || percent <= 0 || percent > 100)
+        {
+            error = $"'{text}': the share must be a percentage > 0 and ≤ 100 (e.g. 30%).";
+            return false;
+        }
+
+        share = new MixShare(left, mode, percent);
+        error = null;
+        return true;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Model}{(Mode is null ? "" : ":" + Mode)}={Percent}%");
+}
+
+/// <summary>
+/// A model mix: routing shares of one monthly volume, priced as one budget. The shares must sum to exactly 100 %.
+/// </summary>
+public sealed class ModelMix
+{
+    private ModelMix(IReadOnlyList<MixShare> shares)
+    {
+        Shares = shares;
+    }
+
+    /// <summary>The shares, in the order given.</summary>
+    public IReadOnlyList<MixShare> Shares { get; }
+
+    /// <summary>
+    /// Validates and creates a mix. Throws <see cref="ArgumentException"/> listing every problem: no shares, a share
+    /// ≤ 0 % or &gt; 100 %, an unknown mode, or shares not summing to exactly 100 % (no tolerance: decimal percentages
+    /// add exactly).
+    /// </summary>
+    public static ModelMix Create(IEnumerable<MixShare> shares)
+    {
+        ArgumentNullException.ThrowIfNull(shares);
+        var list = shares.ToArray();
+        var errors = new List<string>();
+        if (list.Length == 0)
+        {
+            errors.Add("a mix needs at least one share");
+        }
+
+        foreach (var share in list)
+        {
+            if (string.IsNullOrWhiteSpace(share.Model))
+            {
+                errors.Add("a share has no model");
+            }
+
+            if (share.Percent is <= 0 or > 100)
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"{share}: a share must be > 0 % and ≤ 100 %"));
+            }
+
+            if (share.Mode is not null && !MixShare.ModeNames.Contains(share.Mode, StringComparer.Ordinal))
+            {
+                errors.Add($"{share}: mode must be one of {string.Join(", ", MixShare.ModeNames)}");
+            }
+        }
+
+        var total = list.Sum(s => s.Percent);
+        if (list.Length > 0 && total != 100m)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture,
+                $"shares sum to {total} %, not 100 % ({string.Join(" + ", list.Select(s => s.Percent))})"));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException($"Invalid model mix: {string.Join("; ", errors)}.");
+        }
+
+        return new ModelMix(list);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => string.Join(" + ", Shares);
+}
