@@ -1,0 +1,219 @@
+using Bench.Core.Pricing;
+using Bench.Core.Records;
+using Bench.Core.Scenarios;
+
+namespace Bench.Core.Metrics;
+
+/// <summary>
+/// Folds the records of one cell (model × mode) into histograms and counters: memory stays constant however many
+/// records pass through. Records of other phases (warm-up, by default sweep probes) are ignored. Not thread-safe.
+/// </summary>
+public sealed class CellAggregator
+{
+    private readonly Dictionary<string, LatencyHistogram> _latency = [];
+    private readonly long[] _outcomes = new long[Enum.GetValues<Outcome>().Length];
+    private long _requests;
+    private long _successes;
+    private double _firstSentMs = double.PositiveInfinity;
+    private double _lastEndMs = double.NegativeInfinity;
+    private readonly Mean _decodeTps = new();
+    private readonly Mean _prompt = new();
+    private readonly Mean _completion = new();
+    private readonly Mean _reasoning = new();
+    private readonly Mean _cached = new();
+    private long _successCompletionTokens;
+    private long _billedPrompt;
+    private long _billedCached;
+    private long _billedCompletion;
+    private long _withoutUsage;
+    private readonly IReadOnlyList<SloSet> _slos;
+    private readonly long[] _good;
+
+    private readonly string _phase;
+
+    /// <summary>Creates an aggregator for one cell, judging requests against <paramref name="slos"/> (may be empty).</summary>
+    /// <param name="model">Model id.</param>
+    /// <param name="mode">Mode.</param>
+    /// <param name="slos">SLO sets to judge against.</param>
+    /// <param name="phase">The phase whose records count (default <c>measure</c>; <c>sweep</c> for one probe).</param>
+    public CellAggregator(string model, Mode mode, IReadOnlyList<SloSet>? slos = null, string phase = Phases.Measure)
+    {
+        Model = model;
+        Mode = mode;
+        _phase = phase;
+        _slos = slos ?? [];
+        _good = new long[_slos.Count];
+    }
+
+    /// <summary>Model id.</summary>
+    public string Model { get; }
+
+    /// <summary>Mode.</summary>
+    public Mode Mode { get; }
+
+    /// <summary>Adds one record; ignores records of other cells or other phases.</summary>
+    public void Add(RequestRecord r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        if (r.Phase != _phase || r.Mode != Mode || r.Model != Model)
+        {
+            return;
+        }
+
+        _requests++;
+        _outcomes[(int)r.Outcome]++;
+        _firstSentMs = Math.Min(_firstSentMs, r.SentMs);
+        _lastEndMs = Math.Max(_lastEndMs, r.EndMs);
+
+        if (r.PromptTokens is null && r.CompletionTokens is null)
+        {
+            _withoutUsage++;
+        }
+
+        _billedPrompt += r.PromptTokens ?? 0;
+        _billedCached += r.CachedTokens ?? 0;
+        _billedCompletion += r.CompletionTokens ?? 0;
+
+        // Queue and response time describe the schedule, so they count for every attempted request.
+        Record(Metric.Queue, RequestMetrics.QueueMs(r));
+        Record(Metric.Response, RequestMetrics.ResponseMs(r));
+
+        if (r.Outcome != Outcome.Success)
+        {
+            return;
+        }
+
+        _successes++;
+        for (var i = 0; i < _slos.Count; i++)
+        {
+            if (SloEvaluator.IsGood(r, _slos[i]))
+            {
+                _good[i]++;
+            }
+        }
+
+        Record(Metric.Ttfb, RequestMetrics.TtfbMs(r));
+        Record(Metric.Ttft, RequestMetrics.TtftMs(r));
+        Record(Metric.Ttfo, RequestMetrics.TtfoMs(r));
+        Record(Metric.Tpot, RequestMetrics.TpotMs(r));
+        Record(Metric.E2e, RequestMetrics.E2eMs(r));
+        foreach (var gap in RequestMetrics.ItlMs(r))
+        {
+            Record(Metric.Itl, gap);
+        }
+
+        _decodeTps.Add(RequestMetrics.DecodeTps(r));
+        _prompt.Add(r.PromptTokens);
+        _completion.Add(r.CompletionTokens);
+        _reasoning.Add(r.ReasoningTokens);
+        _cached.Add(r.CachedTokens);
+        _successCompletionTokens += r.CompletionTokens ?? 0;
+    }
+
+    private void Record(MetricDescriptor metric, double? value)
+    {
+        if (value is not { } v)
+        {
+            return;
+        }
+
+        if (!_latency.TryGetValue(metric.Id, out var histogram))
+        {
+            histogram = new LatencyHistogram();
+            _latency.Add(metric.Id, histogram);
+        }
+
+        histogram.Record(v);
+    }
+
+    /// <summary>The histogram of a metric, or null when it has no samples (for <c>.hlog</c> export).</summary>
+    public LatencyHistogram? Histogram(MetricDescriptor metric) => _latency.GetValueOrDefault(metric.Id);
+
+    /// <summary>The cell's summary so far.</summary>
+    public CellSummary Summarize()
+    {
+        var duration = _requests == 0 ? 0 : (_lastEndMs - _firstSentMs) / 1000.0;
+        var outcomes = new Dictionary<Outcome, long>();
+        foreach (var outcome in Enum.GetValues<Outcome>())
+        {
+            outcomes[outcome] = _outcomes[(int)outcome];
+        }
+
+        var latency = new Dictionary<string, MetricStats>();
+        foreach (var metric in Metric.Latencies)
+        {
+            if (_latency.GetValueOrDefault(metric.Id)?.ToStats() is { } stats)
+            {
+                latency[metric.Id] = stats;
+            }
+        }
+
+        var successRate = _requests == 0 ? 0 : (double)_successes / _requests;
+        var slos = new List<SloResult>(_slos.Count);
+        for (var i = 0; i < _slos.Count; i++)
+        {
+            slos.Add(Judge(_slos[i], _good[i], successRate, duration));
+        }
+
+        return new CellSummary
+        {
+            Slos = slos,
+            Model = Model,
+            Mode = Mode,
+            Requests = _requests,
+            Successes = _successes,
+            Outcomes = outcomes,
+            Latency = latency,
+            DecodeTpsMean = _decodeTps.Value,
+            PromptTokensMean = _prompt.Value,
+            CompletionTokensMean = _completion.Value,
+            ReasoningTokensMean = _reasoning.Value,
+            CachedTokensMean = _cached.Value,
+            BilledTokens = new TokenCounts(_billedPrompt, _billedCached, _billedCompletion),
+            RequestsWithoutUsage = _withoutUsage,
+            DurationS = duration,
+            OutputTps = duration > 0 ? _successCompletionTokens / duration : 0,
+        };
+    }
+
+    private SloResult Judge(SloSet slo, long good, double successRate, double durationS)
+    {
+        var fraction = _requests == 0 ? 0 : (double)good / _requests;
+        var goodput = durationS > 0 ? good / durationS : 0;
+        var reasons = new List<string>();
+        if (_requests == 0)
+        {
+            reasons.Add("no requests");
+        }
+        else if (slo.MaxMs.Count > 0 && fraction * 100 < slo.Percentile)
+        {
+            var limits = string.Join(" and ", slo.MaxMs.Select(kv => FormattableString.Invariant($"{kv.Key} ≤ {kv.Value:0.###}")));
+            reasons.Add(FormattableString.Invariant($"only {fraction * 100:0.#} % of requests succeeded with {limits} (needs {slo.Percentile:0.#} %)"));
+        }
+
+        if (slo.MinSuccessRate is { } min && successRate < min)
+        {
+            reasons.Add(FormattableString.Invariant($"success rate {successRate * 100:0.##} % is below {min * 100:0.##} %"));
+        }
+
+        return new SloResult(slo.Name, good, fraction, goodput, reasons.Count == 0, reasons.Count == 0 ? null : string.Join("; ", reasons));
+    }
+
+    /// <summary>An exact mean of the values that are present.</summary>
+    private sealed class Mean
+    {
+        private double _sum;
+        private long _count;
+
+        public double? Value => _count == 0 ? null : _sum / _count;
+
+        public void Add(double? value)
+        {
+            if (value is { } v)
+            {
+                _sum += v;
+                _count++;
+            }
+        }
+    }
+}

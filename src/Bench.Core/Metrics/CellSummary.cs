@@ -1,0 +1,67 @@
+using Bench.Core.Records;
+
+namespace Bench.Core.Metrics;
+
+/// <summary>
+/// The summary of one cell — one model in one mode — over the records of the <c>measure</c> phase. Latency
+/// distributions and token means are over successful requests; counts and billed tokens over all attempted ones.
+/// </summary>
+public sealed class CellSummary
+{
+    /// <summary>Model id.</summary>
+    public required string Model { get; init; }
+
+    /// <summary>Mode.</summary>
+    public required Mode Mode { get; init; }
+
+    /// <summary>Requests attempted (every outcome).</summary>
+    public long Requests { get; init; }
+
+    /// <summary>Requests whose outcome was <see cref="Outcome.Success"/>.</summary>
+    public long Successes { get; init; }
+
+    /// <summary><c>success_rate</c>: successful / attempted, 0..1; 0 when nothing was attempted.</summary>
+    public double SuccessRate => Requests == 0 ? 0 : (double)Successes / Requests;
+
+    /// <summary>Attempted requests per outcome (successes included), for the failure split.</summary>
+    public required IReadOnlyDictionary<Outcome, long> Outcomes { get; init; }
+
+    /// <summary>Distributions per latency metric id (<c>ttft_ms</c>, ...); a metric with no samples is absent.</summary>
+    public required IReadOnlyDictionary<string, MetricStats> Latency { get; init; }
+
+    /// <summary>Mean <c>decode_tps</c> over successful streaming requests, or null.</summary>
+    public double? DecodeTpsMean { get; init; }
+
+    /// <summary>Mean prompt tokens per successful request, or null without usage.</summary>
+    public double? PromptTokensMean { get; init; }
+
+    /// <summary>Mean completion tokens (reasoning included) per successful request, or null without usage.</summary>
+    public double? CompletionTokensMean { get; init; }
+
+    /// <summary>Mean reasoning tokens per successful request, or null.</summary>
+    public double? ReasoningTokensMean { get; init; }
+
+    /// <summary>Mean cached prompt tokens per successful request, or null.</summary>
+    public double? CachedTokensMean { get; init; }
+
+    /// <summary>Tokens the provider billed over all attempted requests (whatever usage each reported).</summary>
+    public required Pricing.TokenCounts BilledTokens { get; init; }
+
+    /// <summary>Attempted requests with no token counts at all (billing unknown; typically rejected requests).</summary>
+    public long RequestsWithoutUsage { get; init; }
+
+    /// <summary>Measured duration in seconds: first request sent → last request ended, in this cell.</summary>
+    public double DurationS { get; init; }
+
+    /// <summary><c>rps</c>: completed (attempted) requests / measured duration.</summary>
+    public double Rps => DurationS > 0 ? Requests / DurationS : 0;
+
+    /// <summary><c>output_tps</c>: completion tokens of successful requests / measured duration.</summary>
+    public double OutputTps { get; init; }
+
+    /// <summary>How the cell did against each SLO set of the scenario, in declaration order.</summary>
+    public IReadOnlyList<SloResult> Slos { get; init; } = [];
+
+    /// <summary>Latency stats for a metric id, or null when the metric has no samples.</summary>
+    public MetricStats? Get(MetricDescriptor metric) => Latency.GetValueOrDefault(metric.Id);
+}

@@ -1,0 +1,58 @@
+using Bench.Core.Records;
+using Bench.Core.Results;
+using Bench.Core.Scenarios;
+
+namespace Bench.Core.Metrics;
+
+/// <summary>
+/// Routes records to one <see cref="CellAggregator"/> per model × mode, in order of first appearance. The one path by
+/// which summaries are made, whether from a live run or from <c>records.jsonl</c> alone.
+/// </summary>
+public sealed class RunAggregator
+{
+    private readonly Dictionary<(string Model, Mode Mode), CellAggregator> _cells = [];
+    private readonly List<CellAggregator> _order = [];
+    private readonly IReadOnlyList<SloSet> _slos;
+
+    /// <summary>Creates an aggregator judging every cell against <paramref name="slos"/> (may be empty).</summary>
+    public RunAggregator(IReadOnlyList<SloSet>? slos = null) => _slos = slos ?? [];
+
+    /// <summary>Warm-up records seen (recorded, excluded from statistics).</summary>
+    public long WarmupRecords { get; private set; }
+
+    /// <summary>Cells in order of first appearance.</summary>
+    public IReadOnlyList<CellAggregator> Cells => _order;
+
+    /// <summary>Adds one record.</summary>
+    public void Add(RequestRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (record.Phase != Phases.Measure)
+        {
+            // Warm-up is counted for the report; sweep probes are summarised by SweepAggregator.
+            WarmupRecords += record.Phase == Phases.Warmup ? 1 : 0;
+            return;
+        }
+
+        var key = (record.Model, record.Mode);
+        if (!_cells.TryGetValue(key, out var cell))
+        {
+            cell = new CellAggregator(record.Model, record.Mode, _slos);
+            _cells.Add(key, cell);
+            _order.Add(cell);
+        }
+
+        cell.Add(record);
+    }
+
+    /// <summary>Summaries of every cell, in order of first appearance.</summary>
+    public IReadOnlyList<CellSummary> Summarize() => _order.ConvertAll(c => c.Summarize());
+
+    /// <summary>Aggregates a <c>records.jsonl</c> file, streaming it.</summary>
+    public static (RunAggregator Aggregator, RecordsReadResult Read) FromFile(string recordsPath, IReadOnlyList<SloSet>? slos = null)
+    {
+        var aggregator = new RunAggregator(slos);
+        var read = RecordsReader.Read(recordsPath, aggregator.Add);
+        return (aggregator, read);
+    }
+}

@@ -1,0 +1,61 @@
+using System.Text.Json;
+
+namespace Bench.Core.Results;
+
+/// <summary>The layout of a results folder (ARCHITECTURE.md, "Results on disk").</summary>
+public static class ResultsDirectory
+{
+    /// <summary>Run metadata.</summary>
+    public const string RunFile = "run.json";
+
+    /// <summary>One JSON line per request.</summary>
+    public const string RecordsFile = "records.jsonl";
+
+    /// <summary>Default parent folder of runs.</summary>
+    public const string DefaultRoot = "results";
+
+    /// <summary>
+    /// Creates the folder for a run: <paramref name="requested"/> when given, else <c>results/&lt;runId&gt;</c>
+    /// (with <c>-2</c>, <c>-3</c>… appended when two runs start in the same second). Returns its full path.
+    /// </summary>
+    public static string Create(string? requested, string runId)
+    {
+        var path = Path.GetFullPath(requested ?? Path.Combine(DefaultRoot, runId));
+        if (requested is null)
+        {
+            var candidate = path;
+            for (var n = 2; Directory.Exists(candidate); n++)
+            {
+                candidate = $"{path}-{n}";
+            }
+
+            path = candidate;
+        }
+
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    /// <summary>Writes <c>run.json</c> (indented).</summary>
+    public static void WriteRunInfo(string directory, RunInfo run) =>
+        File.WriteAllText(Path.Combine(directory, RunFile), JsonSerializer.Serialize(run, ResultsJson.Indented.GetTypeInfo(typeof(RunInfo))));
+
+    /// <summary>Reads <c>run.json</c>, or null when it is missing or unreadable.</summary>
+    public static RunInfo? ReadRunInfo(string directory)
+    {
+        var path = Path.Combine(directory, RunFile);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllText(path), ResultsJson.Default.RunInfo);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+
+namespace Bench.Core.Results;
+
+/// <summary>
+/// <c>run.json</c>: what was run, with what, where and when. Written at the start of a run and rewritten at its end.
+/// </summary>
+public sealed class RunInfo
+{
+    /// <summary>Run id, also the results folder name: <c>yyyyMMdd-HHmmss-&lt;scenario&gt;</c>.</summary>
+    public string RunId { get; set; } = "";
+
+    /// <summary>Scenario name.</summary>
+    public string Scenario { get; set; } = "";
+
+    /// <summary>The scenario file the run came from, if any.</summary>
+    public string? ScenarioFile { get; set; }
+
+    /// <summary>The effective scenario (after command-line overrides), as JSON.</summary>
+    public JsonElement? ScenarioJson { get; set; }
+
+    /// <summary>Where requests went: <c>simulator</c> or the endpoint's base URL (never the key).</summary>
+    public string Target { get; set; } = "";
+
+    /// <summary>Versions of Bench and the runtime.</summary>
+    public Dictionary<string, string> Versions { get; set; } = [];
+
+    /// <summary>The machine: OS, architecture, logical cores, memory.</summary>
+    public Dictionary<string, string> Machine { get; set; } = [];
+
+    /// <summary>Start, UTC.</summary>
+    public DateTimeOffset StartedUtc { get; set; }
+
+    /// <summary>End, UTC; null while running or when the run was killed.</summary>
+    public DateTimeOffset? EndedUtc { get; set; }
+
+    /// <summary>Stopwatch frequency and the wall-clock time of the run clock's origin, so record times
+    /// (ms since origin) can be placed on a calendar.</summary>
+    public DateTimeOffset ClockOriginUtc { get; set; }
+
+    /// <summary>Describes this machine and process.</summary>
+    public static (Dictionary<string, string> Versions, Dictionary<string, string> Machine) Describe()
+    {
+        var bench = typeof(RunInfo).Assembly.GetName().Version?.ToString() ?? "0.0.0";
+        var versions = new Dictionary<string, string>
+        {
+            ["bench"] = bench,
+            ["dotnet"] = RuntimeInformation.FrameworkDescription,
+        };
+        var memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        var machine = new Dictionary<string, string>
+        {
+            ["os"] = RuntimeInformation.OSDescription,
+            ["arch"] = RuntimeInformation.OSArchitecture.ToString(),
+            ["logical_cores"] = Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["memory_gib"] = (memory / (1024.0 * 1024 * 1024)).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture),
+            ["machine_name"] = Environment.MachineName,
+        };
+        return (versions, machine);
+    }
+}

@@ -1,0 +1,86 @@
+using Bench.Core.Metrics;
+using Bench.Core.Pricing;
+using Bench.Core.Records;
+
+namespace Bench.Core.Tests.Metrics;
+
+public class CellAggregatorTests
+{
+    private static RequestRecord Ok(double sentMs, double ttftMs, double e2eMs, int prompt = 100, int completion = 11) => new()
+    {
+        Model = "m",
+        Mode = Mode.Streaming,
+        SentMs = sentMs,
+        FirstByteMs = sentMs + 1,
+        FirstTokenMs = sentMs + ttftMs,
+        FirstOutputTokenMs = sentMs + ttftMs,
+        LastTokenMs = sentMs + e2eMs - 1,
+        EndMs = sentMs + e2eMs,
+        TokenEventsMs = [sentMs + ttftMs, sentMs + e2eMs - 1],
+        PromptTokens = prompt,
+        CompletionTokens = completion,
+        Outcome = Outcome.Success,
+    };
+
+    [Fact]
+    public void Summarize_HandComputedRecords_MatchesArithmetic()
+    {
+        var cell = new CellAggregator("m", Mode.Streaming);
+        cell.Add(Ok(0, 100, 1000));
+        cell.Add(Ok(500, 200, 1500));
+        cell.Add(Ok(1000, 300, 2000, prompt: 130, completion: 21));
+        cell.Add(new RequestRecord { Model = "m", Mode = Mode.Streaming, SentMs = 1200, EndMs = 1300, Outcome = Outcome.RateLimited, HttpStatus = 429 });
+        cell.Add(new RequestRecord { Model = "m", Mode = Mode.Streaming, SentMs = 0, EndMs = 99_999, Phase = Phases.Warmup, Outcome = Outcome.Success });
+
+        var s = cell.Summarize();
+
+        Assert.Equal(4, s.Requests);
+        Assert.Equal(3, s.Successes);
+        Assert.Equal(0.75, s.SuccessRate);
+        Assert.Equal(1, s.Outcomes[Outcome.RateLimited]);
+        var ttft = s.Get(Metric.Ttft)!;
+        Assert.Equal(3, ttft.Count);
+        Assert.Equal(200, ttft.Mean, 6);
+        Assert.Equal(200, ttft.P50, 0.2);   // HdrHistogram, 3 significant digits
+        Assert.Equal(300, ttft.Max);
+        Assert.Equal(100, ttft.Min);
+        Assert.Equal(1500, s.Get(Metric.E2e)!.Mean, 6);
+        // TPOT per request: (e2e − 1 − ttft) / (completion − 1) = 899/10, 1299/10, 1699/20 → mean 96.95
+        Assert.Equal((89.9 + 129.9 + 84.95) / 3, s.Get(Metric.Tpot)!.Mean, 6);
+        Assert.Equal(110, s.PromptTokensMean!.Value, 6);
+        Assert.Equal(43.0 / 3, s.CompletionTokensMean!.Value, 6);
+        // Duration: first sent 0 → last end 3000 (warm-up excluded) = 3 s.
+        Assert.Equal(3, s.DurationS, 6);
+        Assert.Equal(4 / 3.0, s.Rps, 6);
+        Assert.Equal(43 / 3.0, s.OutputTps, 6);
+        Assert.Equal(new TokenCounts(330, 0, 43), s.BilledTokens);
+        Assert.Equal(1, s.RequestsWithoutUsage);
+    }
+
+    [Fact]
+    public void Add_OtherCellOrWarmup_IsIgnored()
+    {
+        var cell = new CellAggregator("m", Mode.Streaming);
+        cell.Add(new RequestRecord { Model = "other", Mode = Mode.Streaming, Outcome = Outcome.Success });
+        cell.Add(new RequestRecord { Model = "m", Mode = Mode.NonStreaming, Outcome = Outcome.Success });
+        cell.Add(new RequestRecord { Model = "m", Mode = Mode.Streaming, Phase = Phases.Warmup, Outcome = Outcome.Success });
+        Assert.Equal(0, cell.Summarize().Requests);
+    }
+
+    [Fact]
+    public void LatencyHistogram_Percentiles_WithinHdrPrecision()
+    {
+        var h = new LatencyHistogram();
+        for (var i = 1; i <= 1000; i++)
+        {
+            h.Record(i); // 1..1000 ms
+        }
+
+        var s = h.ToStats()!;
+        Assert.Equal(500.5, s.Mean, 6);
+        Assert.InRange(s.P50, 500 * 0.999, 500 * 1.001);
+        Assert.InRange(s.P99, 990 * 0.999, 990 * 1.001);
+        Assert.InRange(s.P999, 999 * 0.999, 999 * 1.001);
+        Assert.Equal(1000, s.Max);
+    }
+}
