@@ -1,0 +1,42 @@
+using Bench.Core.Records;
+
+namespace Bench.Load.Running;
+
+/// <summary>One cell of a run: a model measured in one mode.</summary>
+/// <param name="Model">Model id.</param>
+/// <param name="Mode">Mode.</param>
+public sealed record Cell(string Model, Mode Mode)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"{Model} · {Names.Of(Mode)}";
+}
+
+/// <summary>What the scheduler hands to the executor for each request.</summary>
+/// <param name="Cell">Model and mode.</param>
+/// <param name="Id">Sequence number within the run.</param>
+/// <param name="Phase"><c>measure</c> or <c>warmup</c>.</param>
+/// <param name="IntendedMs">Open workloads: when the schedule meant to send it (ms on the run clock); null for closed.</param>
+public readonly record struct RequestTicket(Cell Cell, long Id, string Phase, double? IntendedMs);
+
+/// <summary>
+/// Sends one request and reports what happened. Implementations classify every failure into the record's outcome and
+/// throw only <see cref="OperationCanceledException"/> when the run is cancelled.
+/// </summary>
+public interface IRequestExecutor
+{
+    /// <summary>Sends the request described by <paramref name="ticket"/> and returns its record.</summary>
+    Task<RequestRecord> ExecuteAsync(RequestTicket ticket, CancellationToken cancellationToken);
+}
+
+/// <summary>Receives progress from the runner. Called concurrently from request completions: keep it cheap.</summary>
+public interface ILoadObserver
+{
+    /// <summary>A cell is about to start.</summary>
+    void CellStarted(Cell cell);
+
+    /// <summary>A request completed (any outcome).</summary>
+    void RequestCompleted(Cell cell, RequestRecord record);
+
+    /// <summary>A cell finished.</summary>
+    void CellFinished(Cell cell);
+}

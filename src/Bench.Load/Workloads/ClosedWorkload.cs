@@ -1,0 +1,105 @@
+using Bench.Core.Scenarios;
+using Bench.Load.Running;
+
+namespace Bench.Load.Workloads;
+
+/// <summary>Closed workloads: a fixed (or ramping) number of requests in flight.</summary>
+internal static class ClosedWorkload
+{
+    /// <summary><c>iterations_for_constant</c>: <c>copies</c> workers share <c>iterations</c> requests.</summary>
+    public static async Task IterationsAsync(WorkloadStep step, StepContext context)
+    {
+        var remaining = (long)step.Iterations!.Value;
+        var copies = Math.Min(step.Copies!.Value, step.Iterations.Value);
+        var phase = Workload.Phase(step);
+        var workers = new Task[copies];
+        for (var i = 0; i < copies; i++)
+        {
+            workers[i] = Task.Run(async () =>
+            {
+                while (Interlocked.Decrement(ref remaining) >= 0)
+                {
+                    await context.Runner.SendAsync(context, phase, null).ConfigureAwait(false);
+                }
+            });
+        }
+
+        await Task.WhenAll(workers).ConfigureAwait(false);
+        context.LastCopies = copies;
+    }
+
+    /// <summary><c>keep_constant</c>: <c>copies</c> workers send until the duration ends; requests in flight then finish.</summary>
+    public static async Task KeepConstantAsync(WorkloadStep step, StepContext context)
+    {
+        var copies = step.Copies!.Value;
+        var deadlineMs = context.Clock.NowMs() + step.Duration!.Value.TotalMilliseconds;
+        var phase = Workload.Phase(step);
+        var workers = new Task[copies];
+        for (var i = 0; i < copies; i++)
+        {
+            workers[i] = Task.Run(async () =>
+            {
+                while (context.Clock.NowMs() < deadlineMs)
+                {
+                    await context.Runner.SendAsync(context, phase, null).ConfigureAwait(false);
+                }
+            });
+        }
+
+        await Task.WhenAll(workers).ConfigureAwait(false);
+        context.LastCopies = copies;
+    }
+
+    /// <summary>
+    /// <c>ramping_constant</c>: the number in flight moves linearly from the previous closed step's copies (0 at the
+    /// start) to <c>copies</c> over the duration. A controller re-targets every 50 ms: it starts workers when the
+    /// target rises; a worker leaves after its current request when there are more workers than the target.
+    /// </summary>
+    public static async Task RampingAsync(WorkloadStep step, StepContext context)
+    {
+        var from = context.LastCopies;
+        var to = step.Copies!.Value;
+        var durationMs = step.Duration!.Value.TotalMilliseconds;
+        var startMs = context.Clock.NowMs();
+        var phase = Workload.Phase(step);
+        var active = 0;
+        var target = Math.Max(from, 1);
+        var workers = new List<Task>();
+
+        async Task WorkerAsync()
+        {
+            while (context.Clock.NowMs() - startMs < durationMs)
+            {
+                await context.Runner.SendAsync(context, phase, null).ConfigureAwait(false);
+                var current = Volatile.Read(ref active);
+                if (current > Volatile.Read(ref target)
+                    && Interlocked.CompareExchange(ref active, current - 1, current) == current)
+                {
+                    return;
+                }
+            }
+        }
+
+        while (true)
+        {
+            var elapsed = context.Clock.NowMs() - startMs;
+            if (elapsed >= durationMs)
+            {
+                break;
+            }
+
+            var wanted = (int)Math.Round(from + ((to - from) * elapsed / durationMs));
+            Volatile.Write(ref target, Math.Max(wanted, 1));
+            while (Volatile.Read(ref active) < Volatile.Read(ref target))
+            {
+                Interlocked.Increment(ref active);
+                workers.Add(Task.Run(WorkerAsync));
+            }
+
+            await Task.Delay(50, context.CancellationToken).ConfigureAwait(false);
+        }
+
+        await Task.WhenAll(workers).ConfigureAwait(false);
+        context.LastCopies = to;
+    }
+}
