@@ -1,0 +1,84 @@
+using Bench.Core.Metrics;
+using Bench.Core.Records;
+using HdrHistogram;
+
+namespace Bench.Report.Exporters;
+
+/// <summary>
+/// Writes <c>histograms/&lt;model&gt;__&lt;mode&gt;.hlog</c>: one HdrHistogram log (format 1.3, values in microseconds)
+/// per cell, one tagged histogram per latency metric (tag = metric id, e.g. <c>ttft_ms</c>). Logs of several runs or
+/// shards can be merged by adding histograms with the same tag, and percentiles recomputed from the sum — never by
+/// averaging each shard's p99.
+/// </summary>
+public static class HistogramLogExporter
+{
+    /// <summary>Folder inside a results folder.</summary>
+    public const string FolderName = "histograms";
+
+    /// <summary>Writes one log per cell; returns the paths written.</summary>
+    public static IReadOnlyList<string> Write(RunAggregator aggregator, DateTimeOffset runStartUtc, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(aggregator);
+        var folder = Path.Combine(directory, FolderName);
+        Directory.CreateDirectory(folder);
+        var paths = new List<string>();
+        foreach (var cell in aggregator.Cells)
+        {
+            var histograms = new List<HistogramBase>();
+            foreach (var metric in Metric.Latencies)
+            {
+                if (cell.Histogram(metric) is not { } latency)
+                {
+                    continue;
+                }
+
+                var copy = latency.Histogram.Copy();
+                copy.Tag = metric.Id;
+                copy.StartTimeStamp = runStartUtc.ToUnixTimeMilliseconds();
+                copy.EndTimeStamp = runStartUtc.ToUnixTimeMilliseconds();
+                histograms.Add(copy);
+            }
+
+            if (histograms.Count == 0)
+            {
+                continue;
+            }
+
+            var path = Path.Combine(folder, $"{FileSafe(cell.Model)}__{Names.Of(cell.Mode)}.hlog");
+            using (var stream = File.Create(path))
+            using (var writer = new HistogramLogWriter(stream))
+            {
+                writer.Write(runStartUtc.UtcDateTime, [.. histograms]);
+            }
+
+            paths.Add(path);
+        }
+
+        return paths;
+    }
+
+    /// <summary>Reads every tagged histogram of an <c>.hlog</c> file, summed per tag (so shards merge correctly).</summary>
+    public static IReadOnlyDictionary<string, HistogramBase> Read(string path)
+    {
+        var merged = new Dictionary<string, HistogramBase>();
+        using var stream = File.OpenRead(path);
+        using var reader = new HistogramLogReader(stream);
+        foreach (var histogram in reader.ReadHistograms())
+        {
+            var tag = histogram.Tag ?? "";
+            if (merged.TryGetValue(tag, out var sum))
+            {
+                sum.Add(histogram);
+            }
+            else
+            {
+                merged[tag] = histogram.Copy();
+            }
+        }
+
+        return merged;
+    }
+
+    private static string FileSafe(string name) =>
+        string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_'));
+}

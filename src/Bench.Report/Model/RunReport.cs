@@ -1,0 +1,86 @@
+using Bench.Core.Metrics;
+using Bench.Core.Pricing;
+using Bench.Core.Results;
+
+namespace Bench.Report.Model;
+
+/// <summary>
+/// Everything a report shows, computed once from a run's summaries: exporters (CSV, Markdown) only format it.
+/// </summary>
+public sealed class RunReport
+{
+    /// <summary>The run's metadata (<c>run.json</c>).</summary>
+    public required RunInfo Run { get; init; }
+
+    /// <summary>One row per model × mode, in run order.</summary>
+    public required IReadOnlyList<CellReport> Cells { get; init; }
+
+    /// <summary>Price catalogue layers used, in precedence order (e.g. "built-in (SEED-FIGURES.md), then LiteLLM").</summary>
+    public required string PriceCatalog { get; init; }
+
+    /// <summary>Records read; lines skipped as truncated or corrupt (a killed run's last line).</summary>
+    public required RecordsReadResult Records { get; init; }
+
+    /// <summary>Warm-up records (recorded, excluded from statistics).</summary>
+    public long WarmupRecords { get; init; }
+
+    /// <summary>Sweep curves, one per cell that ran a sweep step (empty otherwise).</summary>
+    public IReadOnlyList<SweepCurve> Sweeps { get; init; } = [];
+
+    /// <summary>Builds the report model from aggregated records and a price catalogue.</summary>
+    public static RunReport Build(RunInfo run, RunAggregator aggregator, RecordsReadResult read, PriceCatalog prices, IReadOnlyList<SweepCurve>? sweeps = null)
+    {
+        ArgumentNullException.ThrowIfNull(aggregator);
+        ArgumentNullException.ThrowIfNull(prices);
+        var cells = aggregator.Summarize().Select(s => CellReport.Create(s, prices)).ToList();
+        return new RunReport
+        {
+            Run = run,
+            Cells = cells,
+            PriceCatalog = prices.Description,
+            Records = read,
+            WarmupRecords = aggregator.WarmupRecords,
+            Sweeps = sweeps ?? [],
+        };
+    }
+}
+
+/// <summary>One cell's summary with its cost.</summary>
+public sealed class CellReport
+{
+    /// <summary>The cell's statistics.</summary>
+    public required CellSummary Summary { get; init; }
+
+    /// <summary>The price used, or null when the model is not in the catalogue.</summary>
+    public ModelPrice? Price { get; init; }
+
+    /// <summary>Why there is no price (unknown model), or null.</summary>
+    public string? Unpriced { get; init; }
+
+    /// <summary>Cost of everything billed in the cell (all attempted requests' tokens), USD.</summary>
+    public decimal? CostUsd { get; init; }
+
+    /// <summary><c>cost_usd_per_1k_requests</c>: billed cost / attempted requests × 1,000.</summary>
+    public decimal? CostUsdPer1kRequests => CostUsd is { } c && Summary.Requests > 0 ? c / Summary.Requests * 1000m : null;
+
+    /// <summary><c>cost_usd_per_success</c>: billed cost / successful requests (failures' cost is carried by successes).</summary>
+    public decimal? CostUsdPerSuccess => CostUsd is { } c && Summary.Successes > 0 ? c / Summary.Successes : null;
+
+    /// <summary>Prices a summary.</summary>
+    public static CellReport Create(CellSummary summary, PriceCatalog prices)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        ArgumentNullException.ThrowIfNull(prices);
+        if (!prices.TryGet(summary.Model, out var price))
+        {
+            return new CellReport { Summary = summary, Unpriced = prices.DescribeUnknown(summary.Model) };
+        }
+
+        return new CellReport
+        {
+            Summary = summary,
+            Price = price,
+            CostUsd = CostModel.RequestCostUsd(summary.BilledTokens, price),
+        };
+    }
+}
