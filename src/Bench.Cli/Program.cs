@@ -12,6 +12,7 @@ var root = new RootCommand("Bench: measure OpenAI-compatible LLM APIs — stream
 {
     RunCommand.Create(),
     SimulateCommand.Create(),
+    ReportCommand.Create(),
     CostCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

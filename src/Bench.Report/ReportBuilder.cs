@@ -9,24 +9,35 @@ namespace Bench.Report;
 
 /// <summary>
 /// Builds every report file of a results folder from its <c>records.jsonl</c> (and <c>run.json</c>): the one path
-/// used both at the end of a run and by <c>bench report</c>, so the two cannot disagree.
+/// used both at the end of a run and by <c>bench report</c>, so the two cannot disagree. Records are read once,
+/// streaming, so memory does not grow with the run's length.
 /// </summary>
 public static class ReportBuilder
 {
-    /// <summary>Aggregates the folder's records, writes <c>summary.csv</c>, <c>summary.json</c> and <c>report.md</c>,
-    /// and returns the report model.</summary>
+    /// <summary>Aggregates the folder's records and writes <c>summary.csv</c>, <c>summary.json</c>,
+    /// <c>records.csv</c>, <c>histograms/*.hlog</c> and <c>report.md</c>; returns the report model.</summary>
     /// <exception cref="FileNotFoundException"><c>records.jsonl</c> is missing.</exception>
+    /// <exception cref="PricingException">A projection setting (FX rate, mix) is invalid; every problem is listed.</exception>
     public static RunReport Write(string directory, RunInfo run, PriceCatalog prices)
     {
-        var slos = run.ScenarioJson is { } json ? ScenarioSlos(json) : [];
+        ArgumentNullException.ThrowIfNull(run);
+        var scenario = ScenarioOf(run);
+        var slos = scenario?.Slos ?? [];
         var aggregator = new RunAggregator(slos);
         var sweeps = new SweepAggregator(slos);
-        var read = RecordsReader.Read(Path.Combine(directory, ResultsDirectory.RecordsFile), r =>
+        RecordsReadResult read;
+        using (var recordsCsv = new RecordsCsvExporter(directory))
         {
-            aggregator.Add(r);
-            sweeps.Add(r);
-        });
-        var report = RunReport.Build(run, aggregator, read, prices, sweeps.Curves(SweepSlo(run)));
+            read = RecordsReader.Read(Path.Combine(directory, ResultsDirectory.RecordsFile), r =>
+            {
+                aggregator.Add(r);
+                sweeps.Add(r);
+                recordsCsv.Add(r);
+            });
+        }
+
+        var sweepSlo = scenario?.Workload.FirstOrDefault(w => w.Kind == StepKind.Sweep)?.Slo;
+        var report = RunReport.Build(run, aggregator, read, prices, slos, sweeps.Curves(sweepSlo));
         HistogramLogExporter.Write(aggregator, run.StartedUtc, directory);
         SummaryCsvExporter.Write(report, directory);
         SummaryJsonExporter.Write(report, directory);
@@ -34,8 +45,8 @@ public static class ReportBuilder
         return report;
     }
 
-    /// <summary>The SLO set the scenario's sweep step judged by (null: the first).</summary>
-    private static string? SweepSlo(RunInfo run)
+    /// <summary>The scenario recorded in <c>run.json</c>, or null when it has none or it cannot be read.</summary>
+    private static Scenario? ScenarioOf(RunInfo run)
     {
         if (run.ScenarioJson is not { } json)
         {
@@ -44,24 +55,11 @@ public static class ReportBuilder
 
         try
         {
-            return ScenarioLoader.Parse(json.GetRawText(), ResultsDirectory.RunFile).Workload.FirstOrDefault(w => w.Kind == StepKind.Sweep)?.Slo;
+            return ScenarioLoader.Parse(json.GetRawText(), ResultsDirectory.RunFile);
         }
         catch (ScenarioException)
         {
             return null;
-        }
-    }
-
-    /// <summary>The SLO sets of the scenario recorded in <c>run.json</c> (empty when it has none or cannot be read).</summary>
-    private static IReadOnlyList<SloSet> ScenarioSlos(System.Text.Json.JsonElement scenario)
-    {
-        try
-        {
-            return ScenarioLoader.Parse(scenario.GetRawText(), ResultsDirectory.RunFile).Slos;
-        }
-        catch (ScenarioException)
-        {
-            return [];
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Bench.Cli.Running;
 using Bench.Core.Records;
+using Bench.Core.Results;
 using Bench.Core.Scenarios;
 
 namespace Bench.Cli.Commands;
@@ -30,11 +31,15 @@ internal static class RunCommand
         {
             scenario, quick, output, models, modes, requests, concurrency, maxTokens, seed, baseUrl, apiKeyEnv, load, rate, duration, maxConcurrency,
         };
+        var reportOptions = new ReportOptions();
+        reportOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             RunOptions options;
             try
             {
+                var report = new ReportSettings();
+                reportOptions.Apply(parse, report);
                 options = new RunOptions
                 {
                     ScenarioPath = parse.GetValue(scenario),
@@ -52,6 +57,7 @@ internal static class RunCommand
                     Rate = parse.GetValue(rate),
                     Duration = parse.GetValue(duration) is { } d ? ParseDuration(d) : null,
                     MaxConcurrency = Positive(parse.GetValue(maxConcurrency), "--max-concurrency"),
+                    Report = report,
                 };
             }
             catch (ArgumentException e)

@@ -49,6 +49,9 @@ internal sealed record RunOptions
     /// <summary>A real endpoint's base URL instead of the simulator.</summary>
     public Uri? BaseUrl { get; init; }
 
+    /// <summary>Cost projection settings for the report.</summary>
+    public Bench.Core.Results.ReportSettings Report { get; init; } = new();
+
     /// <summary>Environment variable holding the endpoint's API key.</summary>
     public string? ApiKeyEnv { get; init; }
 }

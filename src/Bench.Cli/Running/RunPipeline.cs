@@ -40,12 +40,13 @@ internal static class RunPipeline
             return 2;
         }
 
-        var result = await RunAsync(scenario, scenarioFile, options.OutputDirectory, output, cancellationToken).ConfigureAwait(false);
+        var result = await RunAsync(scenario, scenarioFile, options.OutputDirectory, output, cancellationToken, options.Report).ConfigureAwait(false);
         return result.ExitCode;
     }
 
     /// <summary>Runs a validated scenario; writes the results folder; returns where and how it ended.</summary>
-    public static async Task<RunResult> RunAsync(Scenario scenario, string? scenarioFile, string? outputDirectory, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<RunResult> RunAsync(Scenario scenario, string? scenarioFile, string? outputDirectory, TextWriter output,
+        CancellationToken cancellationToken, ReportSettings? reportSettings = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(output);
@@ -91,6 +92,7 @@ internal static class RunPipeline
             Machine = machine,
             StartedUtc = started,
             ClockOriginUtc = started,
+            Report = reportSettings ?? new ReportSettings(),
         };
         ResultsDirectory.WriteRunInfo(directory, run);
 

@@ -16,6 +16,7 @@ namespace Bench.Core.Results;
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(RequestRecord))]
 [JsonSerializable(typeof(RunInfo))]
+[JsonSerializable(typeof(ReportSettings))]
 public sealed partial class ResultsJson : JsonSerializerContext
 {
     /// <summary>Options for human-readable files (<c>run.json</c>, <c>summary.json</c>): indented.</summary>

@@ -39,6 +39,9 @@ public sealed class RunInfo
     /// (ms since origin) can be placed on a calendar.</summary>
     public DateTimeOffset ClockOriginUtc { get; set; }
 
+    /// <summary>Cost projection settings for the report.</summary>
+    public ReportSettings Report { get; set; } = new();
+
     /// <summary>Describes this machine and process.</summary>
     public static (Dictionary<string, string> Versions, Dictionary<string, string> Machine) Describe()
     {

@@ -33,11 +33,13 @@ public static class MarkdownExporter
         md.AppendLine();
 
         WriteSummaryTable(md, report);
+        WriteRecommendations(md, report);
         WriteSchedule(md, report);
         WriteComparison(md, report);
         WriteSlos(md, report);
         WriteSweeps(md, report);
         WriteCost(md, report);
+        WriteProjection(md, report);
         WriteFailures(md, report);
         WriteDefinitions(md);
         return md.ToString();
@@ -126,6 +128,113 @@ public static class MarkdownExporter
         text.Append(Inv, $"Success: {Pct(streaming.SuccessRate)} streaming ({Failures(streaming)}), {Pct(whole.SuccessRate)} non-streaming ({Failures(whole)}).");
         return text.ToString();
     }
+
+    private static void WriteRecommendations(StringBuilder md, RunReport report)
+    {
+        if (report.Recommendations.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## Recommendation");
+        md.AppendLine();
+        md.AppendLine("For each SLO set of the scenario, the cheapest model × mode (by cost per successful request) that met it in this run.");
+        md.AppendLine();
+        foreach (var r in report.Recommendations)
+        {
+            md.AppendLine(Inv, $"**{r.Slo}** ({r.Criteria}):");
+            md.AppendLine();
+            if (r.Best is { } best)
+            {
+                md.AppendLine(Inv, $"- Choose **{Cell(best)}**: {Usd(best.CostUsdPerSuccess, "0.000000")} per successful request, {Evidence(best, report, r.Slo)}.");
+                md.AppendLine(r.RunnerUp is { } second
+                    ? string.Create(Inv, $"- Runner-up: {Cell(second)}: {Usd(second.CostUsdPerSuccess, "0.000000")} per successful request, {Evidence(second, report, r.Slo)}.")
+                    : "- Runner-up: none; no other priced model × mode met this SLO set.");
+            }
+            else
+            {
+                md.AppendLine("- **No model met this SLO** in this run.");
+            }
+
+            foreach (var cell in r.MetUnpriced)
+            {
+                md.AppendLine(Inv, $"- {Cell(cell)} met it but has no price, so it cannot be ranked.");
+            }
+
+            foreach (var (cell, why) in r.Failed)
+            {
+                md.AppendLine(Inv, $"- {Cell(cell)} did not: {why}.");
+            }
+
+            md.AppendLine();
+        }
+    }
+
+    private static string Cell(CellReport c) => $"{c.Summary.Model} · {Names.Of(c.Summary.Mode)}";
+
+    /// <summary>The measured figures behind a choice: the SLO's key latency p95 and the success rate.</summary>
+    private static string Evidence(CellReport c, RunReport report, string slo)
+    {
+        var set = report.Slos.FirstOrDefault(s => s.Name == slo);
+        var latency = set is null ? double.PositiveInfinity : Recommendation.KeyLatency(c, set);
+        var metric = set?.MaxMs.Keys.FirstOrDefault() ?? "e2e_ms";
+        var shown = metric is "ttft_ms" or "ttfo_ms" && c.Summary.Mode == Mode.NonStreaming ? "e2e_ms (first token = whole response)" : metric;
+        var latencyText = double.IsFinite(latency) ? string.Create(Inv, $"{shown} p95 {latency:N0} ms, ") : "";
+        return string.Create(Inv, $"{latencyText}success {Pct(c.Summary.SuccessRate)} over {c.Summary.Requests:N0} requests");
+    }
+
+    private static void WriteProjection(StringBuilder md, RunReport report)
+    {
+        var p = report.Projection;
+        if (p.Cells.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine(Inv, $"## Monthly projection: {p.MonthlyRequests:N0} requests");
+        md.AppendLine();
+        md.AppendLine("Each cell's measured mean billed tokens per request, scaled to the monthly volume and priced exactly; amounts rounded only here.");
+        md.AppendLine();
+        var currencies = string.Concat(p.Fx.Select(f => $" {f.Label} ({f.UnitsPerUsd.ToString(Inv)}/USD) |"));
+        md.AppendLine("| model | mode | input tokens | output tokens | USD / month |" + currencies);
+        md.AppendLine("|---|---|---:|---:|---:|" + string.Concat(p.Fx.Select(_ => "---:|")));
+        foreach (var (cell, budget) in p.Cells)
+        {
+            var line = budget.Lines[0];
+            md.AppendLine(Inv, $"| {cell.Summary.Model} | {Names.Of(cell.Summary.Mode)} | {line.Volume.InputTokens:N0} | {line.Volume.OutputTokens:N0} | {Money(budget.TotalCostUsd)} |{string.Concat(p.Fx.Select(f => $" {Money(f.FromUsd(budget.TotalCostUsd))} |"))}");
+        }
+
+        md.AppendLine();
+        foreach (var mix in p.Mixes)
+        {
+            md.AppendLine(Inv, $"Mix **{mix.Name}**: {Money(mix.TotalCostUsd)} USD per month{string.Concat(p.Fx.Select(f => $", {Money(f.FromUsd(mix.TotalCostUsd))} {f.Label}"))} ({string.Join(" + ", mix.Lines.Select(l => $"{l.SharePercent.ToString("0.##", Inv)} % {l.RequestedModel} · {l.Mode}: {Money(l.Cost.TotalCostUsd)} USD"))}).");
+            md.AppendLine();
+        }
+
+        foreach (var problem in p.Problems)
+        {
+            md.AppendLine(Inv, $"- Not priced: {problem}.");
+        }
+
+        foreach (var saving in p.Savings)
+        {
+            md.AppendLine(Inv, $"Paying at {saving.Cheaper.Label} ({saving.Cheaper.UnitsPerUsd.ToString(Inv)} per USD) instead of {saving.Dearer.Label} ({saving.Dearer.UnitsPerUsd.ToString(Inv)} per USD) saves {saving.Percent.ToString("0.0", Inv)} % (1 − {saving.Cheaper.UnitsPerUsd.ToString(Inv)}/{saving.Dearer.UnitsPerUsd.ToString(Inv)}) of every {saving.Currency} amount.");
+            md.AppendLine();
+        }
+
+        var notes = p.Cells.SelectMany(c => c.Budget.Notes).Distinct().ToList();
+        foreach (var note in notes)
+        {
+            md.AppendLine(Inv, $"- {note}");
+        }
+
+        if (notes.Count > 0)
+        {
+            md.AppendLine();
+        }
+    }
+
+    private static string Money(decimal value) => Math.Round(value, 2, MidpointRounding.AwayFromZero).ToString("N2", Inv);
 
     /// <summary>Lag a client shows when a late request is sent (queue) above which the report warns.</summary>
     internal const double LagWarningMs = 10;

@@ -1,6 +1,7 @@
 using Bench.Core.Metrics;
 using Bench.Core.Pricing;
 using Bench.Core.Results;
+using Bench.Core.Scenarios;
 
 namespace Bench.Report.Model;
 
@@ -27,14 +28,30 @@ public sealed class RunReport
     /// <summary>Sweep curves, one per cell that ran a sweep step (empty otherwise).</summary>
     public IReadOnlyList<SweepCurve> Sweeps { get; init; } = [];
 
+    /// <summary>The scenario's SLO sets.</summary>
+    public IReadOnlyList<SloSet> Slos { get; init; } = [];
+
+    /// <summary>One recommendation per SLO set.</summary>
+    public IReadOnlyList<Recommendation> Recommendations { get; init; } = [];
+
+    /// <summary>The run's token mix projected to a monthly volume.</summary>
+    public required Projection Projection { get; init; }
+
     /// <summary>Builds the report model from aggregated records and a price catalogue.</summary>
-    public static RunReport Build(RunInfo run, RunAggregator aggregator, RecordsReadResult read, PriceCatalog prices, IReadOnlyList<SweepCurve>? sweeps = null)
+    /// <exception cref="PricingException">An FX rate or mix in <see cref="RunInfo.Report"/> is invalid (all listed).</exception>
+    public static RunReport Build(RunInfo run, RunAggregator aggregator, RecordsReadResult read, PriceCatalog prices,
+        IReadOnlyList<SloSet>? slos = null, IReadOnlyList<SweepCurve>? sweeps = null)
     {
+        ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(aggregator);
         ArgumentNullException.ThrowIfNull(prices);
         var cells = aggregator.Summarize().Select(s => CellReport.Create(s, prices)).ToList();
+        var (fx, mixes) = ParseSettings(run.Report);
         return new RunReport
         {
+            Slos = slos ?? [],
+            Recommendations = Recommendation.For(cells, slos ?? []),
+            Projection = Projection.Build(cells, run.Report.MonthlyRequests, fx, mixes),
             Run = run,
             Cells = cells,
             PriceCatalog = prices.Description,
@@ -42,6 +59,62 @@ public sealed class RunReport
             WarmupRecords = aggregator.WarmupRecords,
             Sweeps = sweeps ?? [],
         };
+    }
+
+    /// <summary>Parses the FX rates and mixes of <paramref name="settings"/>, listing every invalid one.</summary>
+    /// <exception cref="PricingException">Some rate or mix is invalid.</exception>
+    public static (IReadOnlyList<FxRate> Fx, IReadOnlyList<ModelMix> Mixes) ParseSettings(ReportSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var errors = new List<string>();
+        var fx = new List<FxRate>();
+        foreach (var text in settings.Fx)
+        {
+            if (FxRate.TryParse(text, out var rate, out var error))
+            {
+                fx.Add(rate);
+            }
+            else
+            {
+                errors.Add($"--fx {text}: {error}");
+            }
+        }
+
+        var mixes = new List<ModelMix>();
+        foreach (var text in settings.Mixes)
+        {
+            var shares = new List<MixShare>();
+            foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (MixShare.TryParse(part, out var share, out var error))
+                {
+                    shares.Add(share);
+                }
+                else
+                {
+                    errors.Add($"--mix {text}: {error}");
+                }
+            }
+
+            try
+            {
+                if (shares.Count > 0)
+                {
+                    mixes.Add(ModelMix.Create(shares));
+                }
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add($"--mix {text}: {e.Message}");
+            }
+        }
+
+        if (settings.MonthlyRequests <= 0)
+        {
+            errors.Add($"--monthly-requests must be positive (got {settings.MonthlyRequests})");
+        }
+
+        return errors.Count > 0 ? throw new PricingException(errors) : (fx, mixes);
     }
 }
 
@@ -73,7 +146,11 @@ public sealed class CellReport
         ArgumentNullException.ThrowIfNull(prices);
         if (!prices.TryGet(summary.Model, out var price))
         {
-            return new CellReport { Summary = summary, Unpriced = prices.DescribeUnknown(summary.Model) };
+            return new CellReport
+            {
+                Summary = summary,
+                Unpriced = $"'{summary.Model}' is not in the price catalogue ({prices.Description}): not priced, never counted as free",
+            };
         }
 
         return new CellReport

@@ -1,0 +1,21 @@
+namespace Bench.Core.Results;
+
+/// <summary>
+/// How a run's cost is projected in its report: a monthly request volume, FX rates and model mixes. Kept in
+/// <c>run.json</c> so <c>bench report</c> rebuilds the same tables; its flags override them.
+/// </summary>
+public sealed class ReportSettings
+{
+    /// <summary>Default monthly volume: one million requests.</summary>
+    public const decimal DefaultMonthlyRequests = 1_000_000m;
+
+    /// <summary>Requests per month to project to.</summary>
+    public decimal MonthlyRequests { get; set; } = DefaultMonthlyRequests;
+
+    /// <summary>FX rates as given on the command line, e.g. <c>CNY=7.3</c>, <c>CNY-relay=1.0</c> (units per USD).</summary>
+    public List<string> Fx { get; set; } = [];
+
+    /// <summary>Model mixes, each a comma-separated list of shares, e.g.
+    /// <c>gpt-4.1:streaming=30%,deepseek-v3.2:non-streaming=70%</c>.</summary>
+    public List<string> Mixes { get; set; } = [];
+}

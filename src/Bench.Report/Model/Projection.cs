@@ -1,0 +1,86 @@
+using Bench.Core.Pricing;
+using Bench.Core.Records;
+
+namespace Bench.Report.Model;
+
+/// <summary>
+/// What the run's measured token mix would cost at a monthly request volume: per cell (each with its own mean billed
+/// tokens per attempted request, so failures' billed tokens count), per model mix (shares of the monthly requests,
+/// each on its own cell's mix) — in USD and in every FX rate given, with the saving between two rates of one currency.
+/// Exact decimal arithmetic throughout (<see cref="MonthlyProjection"/>); rounding happens only when printed.
+/// </summary>
+public sealed class Projection
+{
+    /// <summary>Requests per month projected.</summary>
+    public required decimal MonthlyRequests { get; init; }
+
+    /// <summary>FX rates to show amounts in (units per USD).</summary>
+    public required IReadOnlyList<FxRate> Fx { get; init; }
+
+    /// <summary>Savings between two rates of the same currency (e.g. market CNY against a relay's CNY).</summary>
+    public IReadOnlyList<FxSaving> Savings => FxRate.Savings(Fx);
+
+    /// <summary>One budget per priced cell.</summary>
+    public required IReadOnlyList<(CellReport Cell, Budget Budget)> Cells { get; init; }
+
+    /// <summary>One budget per mix that could be priced from this run's cells.</summary>
+    public required IReadOnlyList<Budget> Mixes { get; init; }
+
+    /// <summary>Why a mix could not be priced (a share's model × mode was not measured or not priced).</summary>
+    public required IReadOnlyList<string> Problems { get; init; }
+
+    /// <summary>Builds the projection.</summary>
+    public static Projection Build(IReadOnlyList<CellReport> cells, decimal monthlyRequests, IReadOnlyList<FxRate> fx, IReadOnlyList<ModelMix> mixes)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        ArgumentNullException.ThrowIfNull(mixes);
+        var budgets = new List<(CellReport, Budget)>();
+        foreach (var cell in cells)
+        {
+            if (Volume(cell, monthlyRequests) is { } volume)
+            {
+                budgets.Add((cell, MonthlyProjection.Price(volume, cell.Price!, requestedModel: cell.Summary.Model)));
+            }
+        }
+
+        var mixBudgets = new List<Budget>();
+        var problems = new List<string>();
+        foreach (var mix in mixes)
+        {
+            var lines = new List<BudgetLine>();
+            foreach (var share in mix.Shares)
+            {
+                var cell = cells.FirstOrDefault(c => c.Summary.Model == share.Model
+                    && (share.Mode is null || Names.Of(c.Summary.Mode) == share.Mode));
+                if (cell is null || Volume(cell, monthlyRequests * share.Fraction) is not { } volume)
+                {
+                    problems.Add($"{mix}: {share.Model}{(share.Mode is null ? "" : " · " + share.Mode)} was not measured and priced in this run");
+                    continue;
+                }
+
+                var line = MonthlyProjection.Price(volume, cell.Price!, requestedModel: share.Model).Lines[0];
+                lines.Add(line with { Mode = Names.Of(cell.Summary.Mode), SharePercent = share.Percent });
+            }
+
+            if (lines.Count == mix.Shares.Count)
+            {
+                mixBudgets.Add(new Budget(mix.ToString(), IsMix: true, lines));
+            }
+        }
+
+        return new Projection { MonthlyRequests = monthlyRequests, Fx = fx ?? [], Cells = budgets, Mixes = mixBudgets, Problems = problems };
+    }
+
+    /// <summary>The cell's mean billed tokens per attempted request × <paramref name="requests"/>, or null when unpriced.</summary>
+    private static MonthlyTokens? Volume(CellReport cell, decimal requests)
+    {
+        var s = cell.Summary;
+        if (cell.Price is null || s.Requests == 0)
+        {
+            return null;
+        }
+
+        decimal PerRequest(long total) => (decimal)total / s.Requests;
+        return MonthlyTokens.FromRequests(requests, PerRequest(s.BilledTokens.PromptTokens), PerRequest(s.BilledTokens.CompletionTokens), PerRequest(s.BilledTokens.CachedTokens));
+    }
+}

@@ -1,0 +1,108 @@
+using Bench.Core.Metrics;
+using Bench.Core.Pricing;
+using Bench.Core.Records;
+using Bench.Core.Results;
+using Bench.Core.Scenarios;
+using Bench.Report.Model;
+
+namespace Bench.Report.Tests.Model;
+
+public class RecommendationTests
+{
+    private static readonly PriceCatalog Prices = PriceCatalog.Create("test", [
+        new ModelPrice("cheap", 1m, null, 1m, null, null, "t"),
+        new ModelPrice("mid", 2m, null, 2m, null, null, "t"),
+        new ModelPrice("dear", 10m, null, 10m, null, null, "t"),
+    ]);
+
+    private static readonly SloSet Interactive = new() { Name = "interactive", MaxMs = { ["ttft_ms"] = 500 }, Percentile = 90 };
+
+    /// <summary>Ten streaming requests of a model, each with the given TTFT, 100 prompt + 100 completion tokens.</summary>
+    private static IEnumerable<RequestRecord> Requests(string model, double ttftMs, Mode mode = Mode.Streaming) =>
+        Enumerable.Range(0, 10).Select(i => new RequestRecord
+        {
+            Model = model,
+            Mode = mode,
+            SentMs = i * 1000,
+            FirstByteMs = i * 1000 + 1,
+            FirstTokenMs = mode == Mode.Streaming ? i * 1000 + ttftMs : null,
+            EndMs = i * 1000 + ttftMs + 100,
+            PromptTokens = 100,
+            CompletionTokens = 100,
+            Outcome = Outcome.Success,
+        });
+
+    private static RunReport Report(params IEnumerable<RequestRecord>[] cells)
+    {
+        var aggregator = new RunAggregator([Interactive]);
+        foreach (var r in cells.SelectMany(c => c))
+        {
+            aggregator.Add(r);
+        }
+
+        return RunReport.Build(new RunInfo(), aggregator, new RecordsReadResult(), Prices, [Interactive]);
+    }
+
+    [Fact]
+    public void For_SeveralMeet_PicksCheapestThenRunnerUp_AndExplainsFailures()
+    {
+        var report = Report(Requests("dear", 100), Requests("mid", 200), Requests("cheap", 900));
+
+        var r = Assert.Single(report.Recommendations);
+        Assert.Equal("mid", r.Best!.Summary.Model);
+        Assert.Equal("dear", r.RunnerUp!.Summary.Model);
+        var (cell, why) = Assert.Single(r.Failed);
+        Assert.Equal("cheap", cell.Summary.Model);
+        Assert.Contains("0 % of requests succeeded with ttft_ms ≤ 500 (needs 90 %)", why, StringComparison.Ordinal);
+        Assert.Equal("ttft_ms ≤ 500 ms for 90 % of requests", r.Criteria);
+    }
+
+    [Fact]
+    public void For_NoneMeets_SaysSo()
+    {
+        var report = Report(Requests("cheap", 900), Requests("mid", 600, Mode.NonStreaming));
+
+        var r = Assert.Single(report.Recommendations);
+        Assert.Null(r.Best);
+        Assert.Null(r.RunnerUp);
+        Assert.Equal(2, r.Failed.Count);
+        Assert.Contains("**No model met this SLO**", Bench.Report.Exporters.MarkdownExporter.Render(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void For_NonStreaming_IsJudgedByItsWholeResponse()
+    {
+        // A non-streaming answer's first token arrives with its end (ttft 100 + 100 ms = 200 ms ≤ 500): it meets.
+        var report = Report(Requests("cheap", 100, Mode.NonStreaming));
+        Assert.Equal("cheap", report.Recommendations[0].Best!.Summary.Model);
+    }
+
+    [Fact]
+    public void Projection_MixAndFx_ExactDecimals()
+    {
+        var report = Report(Requests("cheap", 100), Requests("dear", 100, Mode.NonStreaming));
+        var projection = Projection.Build(report.Cells, 1_000_000m,
+            [new FxRate("CNY", 7.3m), new FxRate("CNY-relay", 1m)],
+            [ModelMix.Create([new MixShare("cheap", "streaming", 30m), new MixShare("dear", "non-streaming", 70m)])]);
+
+        // cheap: (100 × 1 + 100 × 1) / 1M = $0.0002 per request → $200 per 1M requests; dear: $2,000.
+        Assert.Equal(200m, projection.Cells.Single(c => c.Cell.Summary.Model == "cheap").Budget.TotalCostUsd);
+        Assert.Equal(2000m, projection.Cells.Single(c => c.Cell.Summary.Model == "dear").Budget.TotalCostUsd);
+        // Mix: 30 % × 200 + 70 % × 2,000 = 60 + 1,400 = $1,460.
+        Assert.Equal(1460m, Assert.Single(projection.Mixes).TotalCostUsd);
+        var saving = Assert.Single(projection.Savings);
+        Assert.Equal(63m / 73m, saving.Fraction);
+        Assert.Empty(projection.Problems);
+    }
+
+    [Fact]
+    public void Projection_MixOfUnmeasuredCell_IsReportedNotPriced()
+    {
+        var report = Report(Requests("cheap", 100));
+        var projection = Projection.Build(report.Cells, 1000m, [],
+            [ModelMix.Create([new MixShare("cheap", "streaming", 50m), new MixShare("mid", "streaming", 50m)])]);
+
+        Assert.Empty(projection.Mixes);
+        Assert.Contains("mid · streaming was not measured", Assert.Single(projection.Problems), StringComparison.Ordinal);
+    }
+}
