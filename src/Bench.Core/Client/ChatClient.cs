@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Bench.Core.Records;
+using Bench.Core.Tokens;
 using Bench.Core.Wire;
 
 namespace Bench.Core.Client;
@@ -18,6 +19,11 @@ namespace Bench.Core.Client;
 /// response → <see cref="Outcome.ConnectionError"/>; a broken connection, an error event, or a stream that ends with
 /// neither <c>[DONE]</c> nor a finish reason → <see cref="Outcome.StreamInterrupted"/>; a body or chunk that is not the
 /// protocol's JSON → <see cref="Outcome.Malformed"/>. Only the caller's cancellation throws.</para>
+/// <para>Token counts: the server's <c>usage</c> (asked for with <c>stream_options.include_usage</c>) is the source
+/// of truth. Whenever a 2xx response arrived, the prompt and the received text are also counted locally
+/// (<see cref="ChatClientOptions.Tokenizer"/>) into <see cref="RequestRecord.TokenizerPromptTokens"/> and
+/// <see cref="RequestRecord.TokenizerCompletionTokens"/>; when the response had no usage those counts become the
+/// record's, with <see cref="RequestRecord.TokensSource"/> <c>tokenizer</c>.</para>
 /// <para>The API key never appears in a record: it is only written into the <c>Authorization</c> header and is masked
 /// in every message kept from the server or from an exception.</para>
 /// <para>Thread-safe: one client serves every concurrent request of a target.</para>
@@ -34,6 +40,7 @@ public sealed class ChatClient
     private readonly RunClock _clock;
     private readonly TimeSpan _timeout;
     private readonly bool _useMaxCompletionTokens;
+    private readonly string? _tokenizer;
     private readonly AuthenticationHeaderValue? _authorization;
 
     /// <summary>Creates a client.</summary>
@@ -44,6 +51,8 @@ public sealed class ChatClient
     /// <param name="options">Timeout and wire options; defaults when <see langword="null"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="ChatClientOptions.Timeout"/> is not positive or exceeds
     /// <see cref="int.MaxValue"/> milliseconds.</exception>
+    /// <exception cref="ArgumentException"><see cref="ChatClientOptions.Tokenizer"/> is not <c>o200k_base</c>,
+    /// <c>cl100k_base</c>, <c>none</c> or <see langword="null"/>.</exception>
     public ChatClient(HttpClient httpClient, Endpoint endpoint, RunClock clock, ChatClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
@@ -55,11 +64,19 @@ public sealed class ChatClient
             throw new ArgumentOutOfRangeException(nameof(options), options.Timeout, "Timeout must be positive and at most int.MaxValue milliseconds.");
         }
 
+        if (options.Tokenizer is { } tokenizer && tokenizer != TokenEncodings.None && !TokenEncodings.IsKnown(tokenizer))
+        {
+            throw new ArgumentException(
+                $"Unknown tokenizer '{tokenizer}'; expected {string.Join(", ", TokenEncodings.All)}, {TokenEncodings.None}, or none given (by model).",
+                nameof(options));
+        }
+
         _http = httpClient;
         _endpoint = endpoint;
         _clock = clock;
         _timeout = options.Timeout;
         _useMaxCompletionTokens = options.UseMaxCompletionTokens;
+        _tokenizer = options.Tokenizer;
         _authorization = endpoint.ApiKey is { } key ? new AuthenticationHeaderValue("Bearer", key) : null;
     }
 
@@ -129,6 +146,7 @@ public sealed class ChatClient
         }
 
         Complete(record, accumulator);
+        CountTokens(record, request, accumulator);
         return record;
     }
 
@@ -178,7 +196,9 @@ public sealed class ChatClient
         else if (accumulator.Malformed)
         {
             record.Outcome = Outcome.Malformed;
-            record.Error = new ErrorInfo(Names.Of(Outcome.Malformed), null, "An event was not a chat.completion.chunk JSON object.");
+            record.Error = new ErrorInfo(Names.Of(Outcome.Malformed), null, Truncate(Mask(accumulator.MalformedReason is { } reason
+                ? $"The stream was not chat.completion.chunk events: {reason}."
+                : "An event was not a chat.completion.chunk JSON object.")));
         }
         else if (accumulator.Done || accumulator.FinishReason is not null)
         {
@@ -199,7 +219,9 @@ public sealed class ChatClient
             record.Outcome = Outcome.Malformed;
             record.Error = accumulator.Error is { } error
                 ? Redact(error)
-                : new ErrorInfo(Names.Of(Outcome.Malformed), null, "The body was not a chat.completion JSON object.");
+                : new ErrorInfo(Names.Of(Outcome.Malformed), null, Truncate(Mask(accumulator.MalformedReason is { } reason
+                    ? $"The body was not a chat.completion JSON object: {reason}."
+                    : "The body was not a chat.completion JSON object.")));
         }
         else
         {
@@ -246,6 +268,29 @@ public sealed class ChatClient
         record.Events = accumulator.Events;
         record.ContentChars = accumulator.ContentChars;
         record.ReasoningChars = accumulator.ReasoningChars;
+    }
+
+    /// <summary>Counts the prompt and the received text locally when a 2xx response arrived (a refused or failed request
+    /// generated nothing to count); the counts replace missing server usage.</summary>
+    private void CountTokens(RequestRecord record, ChatRequest request, StreamAccumulator accumulator)
+    {
+        if (_tokenizer == TokenEncodings.None || record.HttpStatus is not (>= 200 and <= 299))
+        {
+            return;
+        }
+
+        var counter = _tokenizer is null ? TokenCounter.ForModel(request.Model) : TokenCounter.ForEncoding(_tokenizer);
+        var completion = counter.CountCompletion(accumulator);
+        record.TokenizerEncoding = counter.Encoding;
+        record.TokenizerPromptTokens = counter.CountPrompt(request.Messages);
+        record.TokenizerCompletionTokens = completion.CompletionTokens;
+        if (!accumulator.HasUsage)
+        {
+            record.PromptTokens = record.TokenizerPromptTokens;
+            record.CompletionTokens = completion.CompletionTokens;
+            record.ReasoningTokens = accumulator.ReasoningChars > 0 ? completion.ReasoningTokens : null;
+            record.TokensSource = TokenSources.Tokenizer;
+        }
     }
 
     private double? ToMs(long? timestamp) => timestamp is { } t ? _clock.ToMs(t) : null;

@@ -8,6 +8,7 @@ namespace Bench.Core.Client;
 /// <listheader><term>option</term><description>default</description></listheader>
 /// <item><term><see cref="Timeout"/></term><description>120 s (<see cref="DefaultTimeout"/>)</description></item>
 /// <item><term><see cref="UseMaxCompletionTokens"/></term><description><see langword="false"/></description></item>
+/// <item><term><see cref="Tokenizer"/></term><description><see langword="null"/>: the encoding of the model's family</description></item>
 /// </list>
 /// </remarks>
 public sealed class ChatClientOptions
@@ -23,4 +24,10 @@ public sealed class ChatClientOptions
     /// <summary>Send <c>max_completion_tokens</c> instead of <c>max_tokens</c> on every request, whatever
     /// <see cref="ChatRequest.UseMaxCompletionTokens"/> says (for endpoints that reject <c>max_tokens</c>).</summary>
     public bool UseMaxCompletionTokens { get; set; }
+
+    /// <summary>How to count tokens locally (always alongside server usage, and in its place when a response has none):
+    /// <see langword="null"/> picks the encoding from the model's family (<see cref="Tokens.TokenEncodings.ForModel"/>:
+    /// gpt-4o/4.1/5 and o-series → <c>o200k_base</c>, gpt-4/3.5 → <c>cl100k_base</c>, others <c>o200k_base</c>);
+    /// <c>o200k_base</c> or <c>cl100k_base</c> forces one; <c>none</c> turns local counting off.</summary>
+    public string? Tokenizer { get; set; }
 }

@@ -78,6 +78,18 @@ public sealed class RequestRecord
     /// <summary>Where the token counts came from: <c>usage</c> (the server), <c>tokenizer</c> (counted locally) or <c>none</c>.</summary>
     public string TokensSource { get; set; } = TokenSources.None;
 
+    /// <summary>The tiktoken encoding of the local counts (<c>o200k_base</c>, <c>cl100k_base</c>); <see langword="null"/>
+    /// when nothing was counted locally (no 2xx response, or counting turned off).</summary>
+    public string? TokenizerEncoding { get; set; }
+
+    /// <summary>Prompt tokens counted locally from the request messages (OpenAI cookbook formula), kept beside
+    /// <see cref="PromptTokens"/> so the two can be compared; copied into it when the server sent no usage.</summary>
+    public int? TokenizerPromptTokens { get; set; }
+
+    /// <summary>Completion tokens counted locally from the received text (content, reasoning and tool-call arguments),
+    /// kept beside <see cref="CompletionTokens"/>; copied into it when the server sent no usage.</summary>
+    public int? TokenizerCompletionTokens { get; set; }
+
     /// <summary>Number of SSE events received (streaming), including the role prelude and usage chunk.</summary>
     public int Events { get; set; }
 

@@ -8,9 +8,13 @@ namespace Bench.Core.Wire;
 /// <see cref="StreamAccumulator"/>, timing every event as its bytes come off the stream.
 /// </summary>
 /// <remarks>
-/// Reading stops at <c>data: [DONE]</c> or at the end of the body. Events other than <c>error</c> are parsed as
-/// <c>chat.completion.chunk</c> JSON; <c>event: error</c> sets <see cref="StreamAccumulator.Error"/>. Bad payloads and
-/// over-long lines set <see cref="StreamAccumulator.Malformed"/> rather than throwing.
+/// <para>Reading stops at <c>data: [DONE]</c> or at the end of the body. Events other than <c>error</c> are parsed as
+/// <c>chat.completion.chunk</c> JSON; <c>event: error</c> sets <see cref="StreamAccumulator.Error"/>. Bad payloads set
+/// <see cref="StreamAccumulator.Malformed"/> rather than throwing, and reading goes on.</para>
+/// <para>Memory per stream is bounded: an SSE event (and so a line) is cut at 8 MiB — .NET 10's <c>SseParser</c> has no
+/// cap of its own and would buffer an endless line whole — the cut is reported as
+/// <see cref="StreamAccumulator.MalformedReason"/> (<c>SSE line longer than 8 MiB…</c>) and the following events are
+/// still read.</para>
 /// </remarks>
 public static class ChatStreamReader
 {
@@ -40,10 +44,11 @@ public static class ChatStreamReader
         ArgumentNullException.ThrowIfNull(accumulator);
 
         var timed = new TimestampingStream(body);
+        var bounded = new BoundedSseStream(timed, accumulator);
 
         // The parser calls back when an event's terminating blank line has been read, so the latest read is the one
         // that delivered the event.
-        var parser = SseParser.Create(timed, (eventType, data) => accumulator.OnEvent(eventType, data, timed.LastReadTimestamp));
+        var parser = SseParser.Create(bounded, (eventType, data) => accumulator.OnEvent(eventType, data, timed.LastReadTimestamp));
         try
         {
             await foreach (var item in parser.EnumerateAsync(cancellationToken).ConfigureAwait(false))
@@ -58,10 +63,11 @@ public static class ChatStreamReader
             // not dispatched." The response ended with the body.
             accumulator.EndTimestamp = timed.EndOfStreamTimestamp;
         }
-        catch (InvalidDataException)
+        catch (InvalidDataException ex)
         {
-            // SseParser's cap on a line's or an event's length.
-            accumulator.Malformed = true;
+            // Runtimes whose SseParser caps lines itself (64 MiB in later sources) never get here: BoundedSseStream cuts
+            // first. Kept so that a parser that does reject the stream ends the reading cleanly.
+            accumulator.MarkMalformed($"the SSE parser rejected the stream: {ex.Message}");
             accumulator.EndTimestamp = Stopwatch.GetTimestamp();
         }
         finally

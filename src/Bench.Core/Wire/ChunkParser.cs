@@ -12,16 +12,19 @@ namespace Bench.Core.Wire;
 /// <remarks>
 /// Shapes read (everything else is skipped):
 /// <code>
-/// { "choices": [ { "delta" | "message": { "content": "…" | [ {"type":"text","text":"…"} | {"type":"thinking","thinking":"…" | [parts]} ],
+/// { "model": "…",
+///   "choices": [ { "delta" | "message": { "content": "…" | [ {"type":"text","text":"…"} | {"type":"thinking","thinking":"…" | [parts]} ],
 ///                                         "reasoning_content" | "reasoning": "…",
 ///                                         "tool_calls": [ {"index":0,"id":"…","function":{"name":"…","arguments":"…"}} ] },
 ///                  "finish_reason": "…" } ],
 ///   "usage": { "prompt_tokens", "completion_tokens", "total_tokens",
 ///              "prompt_tokens_details": {"cached_tokens"}, "completion_tokens_details": {"reasoning_tokens"} },
+///   "x_groq" (any vendor key): { "usage": { same fields } },
 ///   "error": { "message", "type", "code" } }
 /// </code>
-/// Only <c>choices[0]</c> is read: Bench always asks for one choice. Invalid JSON, invalid UTF-8 and fields of the
-/// wrong type mark the accumulator <see cref="StreamAccumulator.Malformed"/>; what was read before the fault is kept.
+/// Only <c>choices[0]</c> is read: Bench always asks for one choice. Invalid JSON, invalid UTF-8, nesting deeper than
+/// <see cref="JsonReaderOptions.MaxDepth"/> (64) and fields of the wrong type mark the accumulator
+/// <see cref="StreamAccumulator.Malformed"/> with the first reason; what was read before the fault is kept.
 /// </remarks>
 internal static class ChunkParser
 {
@@ -33,7 +36,7 @@ internal static class ChunkParser
             var reader = new Utf8JsonReader(json);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                accumulator.Malformed = true;
+                accumulator.MarkMalformed(json.IsEmpty ? "empty data" : "not a JSON object");
                 return;
             }
 
@@ -47,29 +50,58 @@ internal static class ChunkParser
                 else if (reader.ValueTextEquals("usage"u8))
                 {
                     reader.Read();
-                    ReadUsage(ref reader, accumulator);
+                    ReadUsage(ref reader, accumulator, vendorKey: null);
                 }
                 else if (reader.ValueTextEquals("error"u8))
                 {
                     reader.Read();
                     if (reader.TokenType != JsonTokenType.Null)
                     {
+                        accumulator.AddVariants(StreamVariants.ErrorObject);
                         accumulator.Error = ReadError(ref reader);
+                    }
+                }
+                else if (reader.ValueTextEquals("model"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        accumulator.SetModel(ref reader);
+                    }
+                    else
+                    {
+                        reader.Skip();
                     }
                 }
                 else
                 {
-                    reader.Skip();
+                    // The name stays readable after the reader moves on: it is a slice of the payload.
+                    var name = reader.ValueSpan;
+                    var escaped = reader.ValueIsEscaped;
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        ReadExtension(ref reader, accumulator, name, escaped);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
                 }
             }
 
             // RFC 8259: a JSON text is exactly one value; the reader throws on anything but whitespace after it.
             reader.Read();
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        catch (JsonException ex)
         {
-            // JsonException: not JSON or truncated. InvalidOperationException: a string that is not valid UTF-8.
-            accumulator.Malformed = true;
+            // Not JSON, truncated, or nested deeper than MaxDepth.
+            accumulator.MarkMalformed($"not valid JSON: {ex.Message}");
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A string that is not valid UTF-8, or whose escapes are not valid UTF-16 (a lone surrogate).
+            accumulator.MarkMalformed($"a string is not valid text: {ex.Message}");
         }
     }
 
@@ -97,11 +129,50 @@ internal static class ChunkParser
     /// <summary>An error made of a payload that is not an error object: its text.</summary>
     public static ErrorInfo RawError(ReadOnlySpan<byte> payload) => new(null, null, Encoding.UTF8.GetString(payload));
 
+    /// <summary>A vendor's extension object (positioned on its start). Groq streams no standard usage: "x_groq":
+    /// {"id":…, "usage": {"queue_time":…, "prompt_tokens":…, "completion_tokens":…, "total_tokens":…}} on the last
+    /// chunk. Its usage is read unless a standard <c>usage</c> came.</summary>
+    private static void ReadExtension(ref Utf8JsonReader reader, StreamAccumulator accumulator, ReadOnlySpan<byte> name, bool escaped)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("usage"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    var key = escaped ? UnescapeName(name) : Encoding.UTF8.GetString(name);
+                    ReadUsage(ref reader, accumulator, key);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+    }
+
+    /// <summary>Unescapes a property name that had escapes (rare: only vendor keys are decoded).</summary>
+    private static string UnescapeName(ReadOnlySpan<byte> escapedName)
+    {
+        Span<byte> quoted = escapedName.Length <= 256 ? stackalloc byte[escapedName.Length + 2] : new byte[escapedName.Length + 2];
+        quoted[0] = (byte)'"';
+        escapedName.CopyTo(quoted[1..]);
+        quoted[^1] = (byte)'"';
+        var reader = new Utf8JsonReader(quoted);
+        reader.Read();
+        return reader.GetString()!;
+    }
+
     private static void ReadChoices(ref Utf8JsonReader reader, StreamAccumulator accumulator)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
-            Unexpected(ref reader, accumulator);
+            Unexpected(ref reader, accumulator, "choices", "an array");
             return;
         }
 
@@ -114,11 +185,12 @@ internal static class ChunkParser
             }
             else if (reader.TokenType == JsonTokenType.StartObject)
             {
+                accumulator.Parts |= StreamAccumulator.ChunkParts.Choice;
                 ReadChoice(ref reader, accumulator);
             }
             else
             {
-                Unexpected(ref reader, accumulator);
+                Unexpected(ref reader, accumulator, "choices[0]", "an object");
             }
         }
     }
@@ -132,11 +204,12 @@ internal static class ChunkParser
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {
+                    accumulator.Parts |= StreamAccumulator.ChunkParts.Delta;
                     ReadDelta(ref reader, accumulator);
                 }
                 else
                 {
-                    Unexpected(ref reader, accumulator);
+                    Unexpected(ref reader, accumulator, "choices[0].delta", "an object");
                 }
             }
             else if (reader.ValueTextEquals("finish_reason"u8))
@@ -144,11 +217,12 @@ internal static class ChunkParser
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String)
                 {
+                    accumulator.Parts |= StreamAccumulator.ChunkParts.FinishReason;
                     accumulator.FinishReason = ReadFinishReason(ref reader);
                 }
                 else
                 {
-                    Unexpected(ref reader, accumulator);
+                    Unexpected(ref reader, accumulator, "choices[0].finish_reason", "a string");
                 }
             }
             else
@@ -172,18 +246,23 @@ internal static class ChunkParser
                 }
                 else if (reader.TokenType == JsonTokenType.StartArray)
                 {
+                    // Mistral: "content" may be a list of chunks, [{"type":"text","text":…}, {"type":"thinking",…}].
+                    accumulator.AddVariants(StreamVariants.ContentParts);
                     ReadContentParts(ref reader, accumulator, reasoning: false);
                 }
                 else
                 {
-                    Unexpected(ref reader, accumulator);
+                    Unexpected(ref reader, accumulator, "choices[0].delta.content", "a string or an array of parts");
                 }
             }
             else if (reader.ValueTextEquals("reasoning_content"u8) || reader.ValueTextEquals("reasoning"u8))
             {
+                var variant = reader.ValueTextEquals("reasoning"u8) ? StreamVariants.Reasoning : StreamVariants.ReasoningContent;
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String)
                 {
+                    accumulator.AddVariants(variant);
+
                     // Some relays send the same text under both names: keep the first.
                     if (!sawReasoning)
                     {
@@ -194,7 +273,7 @@ internal static class ChunkParser
                 }
                 else
                 {
-                    Unexpected(ref reader, accumulator);
+                    Unexpected(ref reader, accumulator, "choices[0].delta.reasoning", "a string");
                 }
             }
             else if (reader.ValueTextEquals("tool_calls"u8))
@@ -206,7 +285,7 @@ internal static class ChunkParser
                 }
                 else
                 {
-                    Unexpected(ref reader, accumulator);
+                    Unexpected(ref reader, accumulator, "choices[0].delta.tool_calls", "an array");
                 }
             }
             else
@@ -224,7 +303,7 @@ internal static class ChunkParser
         {
             if (reader.TokenType != JsonTokenType.StartObject)
             {
-                Unexpected(ref reader, accumulator);
+                Unexpected(ref reader, accumulator, "choices[0].delta.content[]", "an object");
                 continue;
             }
 
@@ -232,6 +311,11 @@ internal static class ChunkParser
             var partIsReasoning = reasoning
                 || (TryFindProperty(ref probe, "type"u8) && probe.TokenType == JsonTokenType.String
                     && (probe.ValueTextEquals("thinking"u8) || probe.ValueTextEquals("reasoning"u8)));
+            if (partIsReasoning)
+            {
+                accumulator.AddVariants(StreamVariants.ThinkingParts);
+            }
+
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("text"u8))
@@ -241,6 +325,7 @@ internal static class ChunkParser
                 }
                 else if (reader.ValueTextEquals("thinking"u8))
                 {
+                    // Magistral: {"type":"thinking","thinking":[{"type":"text","text":"…"}]}; others send a string.
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.StartArray)
                     {
@@ -263,7 +348,7 @@ internal static class ChunkParser
     {
         if (reader.TokenType != JsonTokenType.String)
         {
-            Unexpected(ref reader, accumulator);
+            Unexpected(ref reader, accumulator, "choices[0].delta.content[].text", "a string");
         }
         else if (reasoning)
         {
@@ -283,14 +368,19 @@ internal static class ChunkParser
         {
             if (reader.TokenType != JsonTokenType.StartObject)
             {
-                Unexpected(ref reader, accumulator);
+                Unexpected(ref reader, accumulator, "choices[0].delta.tool_calls[]", "an object");
                 continue;
             }
 
             var probe = reader;
             var index = TryFindProperty(ref probe, "index"u8) && probe.TokenType == JsonTokenType.Number
                 && probe.TryGetInt32(out var value) && value >= 0 ? value : position;
-            var call = accumulator.GetToolCall(index);
+            if (accumulator.GetToolCall(index) is not { } call)
+            {
+                reader.Skip();
+                continue;
+            }
+
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("id"u8))
@@ -302,7 +392,7 @@ internal static class ChunkParser
                     }
                     else
                     {
-                        Unexpected(ref reader, accumulator);
+                        Unexpected(ref reader, accumulator, "choices[0].delta.tool_calls[].id", "a string");
                     }
                 }
                 else if (reader.ValueTextEquals("function"u8))
@@ -314,7 +404,7 @@ internal static class ChunkParser
                     }
                     else
                     {
-                        Unexpected(ref reader, accumulator);
+                        Unexpected(ref reader, accumulator, "choices[0].delta.tool_calls[].function", "an object");
                     }
                 }
                 else
@@ -338,7 +428,7 @@ internal static class ChunkParser
                 }
                 else
                 {
-                    Unexpected(ref reader, accumulator);
+                    Unexpected(ref reader, accumulator, "choices[0].delta.tool_calls[].function.name", "a string");
                 }
             }
             else if (reader.ValueTextEquals("arguments"u8))
@@ -350,7 +440,7 @@ internal static class ChunkParser
                 }
                 else
                 {
-                    Unexpected(ref reader, accumulator);
+                    Unexpected(ref reader, accumulator, "choices[0].delta.tool_calls[].function.arguments", "a string");
                 }
             }
             else
@@ -360,36 +450,43 @@ internal static class ChunkParser
         }
     }
 
-    private static void ReadUsage(ref Utf8JsonReader reader, StreamAccumulator accumulator)
+    /// <summary>Reads a <c>usage</c> object (positioned on it): the standard one (<paramref name="vendorKey"/>
+    /// <see langword="null"/>) or one under a vendor's key, which counts only while no standard one came.</summary>
+    private static void ReadUsage(ref Utf8JsonReader reader, StreamAccumulator accumulator, string? vendorKey)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            Unexpected(ref reader, accumulator);
+            Unexpected(ref reader, accumulator, "usage", "an object");
             return;
         }
 
-        accumulator.BeginUsage();
+        if (!accumulator.BeginUsage(vendorKey))
+        {
+            reader.Skip();
+            return;
+        }
+
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("prompt_tokens"u8))
             {
-                accumulator.PromptTokens = ReadCount(ref reader, accumulator);
+                accumulator.PromptTokens = ReadCount(ref reader, accumulator, "usage.prompt_tokens");
             }
             else if (reader.ValueTextEquals("completion_tokens"u8))
             {
-                accumulator.CompletionTokens = ReadCount(ref reader, accumulator);
+                accumulator.CompletionTokens = ReadCount(ref reader, accumulator, "usage.completion_tokens");
             }
             else if (reader.ValueTextEquals("total_tokens"u8))
             {
-                accumulator.TotalTokens = ReadCount(ref reader, accumulator);
+                accumulator.TotalTokens = ReadCount(ref reader, accumulator, "usage.total_tokens");
             }
             else if (reader.ValueTextEquals("prompt_tokens_details"u8))
             {
-                accumulator.CachedTokens = ReadDetail(ref reader, accumulator, "cached_tokens"u8);
+                accumulator.CachedTokens = ReadDetail(ref reader, accumulator, "cached_tokens"u8, "usage.prompt_tokens_details");
             }
             else if (reader.ValueTextEquals("completion_tokens_details"u8))
             {
-                accumulator.ReasoningTokens = ReadDetail(ref reader, accumulator, "reasoning_tokens"u8);
+                accumulator.ReasoningTokens = ReadDetail(ref reader, accumulator, "reasoning_tokens"u8, "usage.completion_tokens_details");
             }
             else
             {
@@ -399,12 +496,12 @@ internal static class ChunkParser
     }
 
     /// <summary>Reads <c>{"…_details": {name: n, …}}</c>, positioned on the property name.</summary>
-    private static int? ReadDetail(ref Utf8JsonReader reader, StreamAccumulator accumulator, ReadOnlySpan<byte> name)
+    private static int? ReadDetail(ref Utf8JsonReader reader, StreamAccumulator accumulator, ReadOnlySpan<byte> name, string path)
     {
         reader.Read();
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            Unexpected(ref reader, accumulator);
+            Unexpected(ref reader, accumulator, path, "an object");
             return null;
         }
 
@@ -413,7 +510,7 @@ internal static class ChunkParser
         {
             if (reader.ValueTextEquals(name))
             {
-                count = ReadCount(ref reader, accumulator);
+                count = ReadCount(ref reader, accumulator, path);
             }
             else
             {
@@ -425,7 +522,7 @@ internal static class ChunkParser
     }
 
     /// <summary>Reads a token count, positioned on its property name.</summary>
-    private static int? ReadCount(ref Utf8JsonReader reader, StreamAccumulator accumulator)
+    private static int? ReadCount(ref Utf8JsonReader reader, StreamAccumulator accumulator, string path)
     {
         reader.Read();
         if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var count))
@@ -433,7 +530,7 @@ internal static class ChunkParser
             return count;
         }
 
-        Unexpected(ref reader, accumulator);
+        Unexpected(ref reader, accumulator, path, "an integer");
         return null;
     }
 
@@ -524,13 +621,27 @@ internal static class ChunkParser
     }
 
     /// <summary>A value of the wrong type: <c>null</c> means "absent" and is fine; anything else marks the payload
-    /// malformed and is skipped.</summary>
-    private static void Unexpected(ref Utf8JsonReader reader, StreamAccumulator accumulator)
+    /// malformed (saying where, and what was expected) and is skipped.</summary>
+    private static void Unexpected(ref Utf8JsonReader reader, StreamAccumulator accumulator, string path, string expected)
     {
         if (reader.TokenType != JsonTokenType.Null)
         {
-            accumulator.Malformed = true;
+            if (!accumulator.Malformed)
+            {
+                accumulator.MarkMalformed($"{path} is {Describe(reader.TokenType)}, expected {expected}");
+            }
+
             reader.Skip();
         }
     }
+
+    private static string Describe(JsonTokenType type) => type switch
+    {
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        _ => type.ToString(),
+    };
 }

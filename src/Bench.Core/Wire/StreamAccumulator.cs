@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Bench.Core.Records;
@@ -11,14 +12,26 @@ namespace Bench.Core.Wire;
 /// per response. Not thread-safe.
 /// </summary>
 /// <remarks>
-/// Times are raw <see cref="System.Diagnostics.Stopwatch"/> timestamps (convert with
+/// <para>Times are raw <see cref="System.Diagnostics.Stopwatch"/> timestamps (convert with
 /// <see cref="RunClock.ToMs"/>), taken when the bytes came off the stream, before parsing. An event's arrival is the
 /// time of the read that delivered its terminating blank line. A token-bearing event is one with a non-empty
 /// content, reasoning, tool-call name or tool-call arguments delta; reasoning counts for the first token but not for
-/// the first output token. Hostile payloads never throw: they set <see cref="Malformed"/>.
+/// the first output token. Hostile payloads never throw: they set <see cref="Malformed"/> and
+/// <see cref="MalformedReason"/>.</para>
+/// <para>Memory is bounded whatever the server sends: an SSE event is cut at 8 MiB (see
+/// <see cref="ChatStreamReader"/>), the kept text (content, reasoning and tool-call arguments together) at
+/// <see cref="MaxTextChars"/>, and the tool calls at <see cref="MaxToolCalls"/>; going over a cap marks the response
+/// malformed and drops the excess.</para>
 /// </remarks>
 public sealed class StreamAccumulator
 {
+    /// <summary>The most text kept, in UTF-16 chars, over content, reasoning and tool-call arguments: 16 Mi (32 MB). The
+    /// longest outputs models offer (128 Ki tokens) are under 1 Mi chars.</summary>
+    public const int MaxTextChars = 16 * 1024 * 1024;
+
+    /// <summary>The most distinct tool calls (<c>tool_calls[].index</c> values) kept: 1024.</summary>
+    public const int MaxToolCalls = 1024;
+
     private const int StackallocCharLimit = 256;
 
     private readonly StringBuilder _content = new();
@@ -26,12 +39,26 @@ public sealed class StreamAccumulator
     private readonly List<ToolCall> _toolCalls = [];
     private readonly List<long> _tokenEventTimestamps = [];
     private TokenKinds _eventTokens;
+    private StreamVariants _variants;
+    private long _textChars;
+    private bool _sawChoiceEvent;
 
     [Flags]
     private enum TokenKinds
     {
         Reasoning = 1,
         Output = 2,
+    }
+
+    /// <summary>What the payload being parsed held, for the placement variants.</summary>
+    [Flags]
+    internal enum ChunkParts
+    {
+        None = 0,
+        Choice = 1,
+        Delta = 2,
+        FinishReason = 4,
+        Usage = 8,
     }
 
     /// <summary>The concatenated content text (<c>delta.content</c>, or the text parts of a content array).</summary>
@@ -53,8 +80,13 @@ public sealed class StreamAccumulator
     /// <summary>The latest non-null <c>choices[0].finish_reason</c> (<c>stop</c>, <c>length</c>, <c>tool_calls</c>...).</summary>
     public string? FinishReason { get; internal set; }
 
-    /// <summary>Whether a non-null <c>usage</c> object arrived; the counts below are from the latest one.</summary>
+    /// <summary>Whether a non-null <c>usage</c> object arrived (or, failing that, a vendor's usage object, see
+    /// <see cref="UsageVendorKey"/>); the counts below are from the latest one.</summary>
     public bool HasUsage { get; private set; }
+
+    /// <summary>The extension object the usage came from when the stream had no standard <c>usage</c>: <c>x_groq</c>
+    /// for Groq's <c>{"x_groq":{"usage":{…}}}</c>; <see langword="null"/> for standard usage or none.</summary>
+    public string? UsageVendorKey { get; private set; }
 
     /// <summary><c>usage.prompt_tokens</c>.</summary>
     public int? PromptTokens { get; internal set; }
@@ -79,8 +111,22 @@ public sealed class StreamAccumulator
     public bool Done { get; private set; }
 
     /// <summary>Whether some payload was not a chat completion (chunk): not JSON, truncated, a field of the wrong
-    /// type, or an SSE line over the parser's limit.</summary>
-    public bool Malformed { get; internal set; }
+    /// type, or over a cap (an SSE event over 8 MiB, text over <see cref="MaxTextChars"/>...).</summary>
+    public bool Malformed { get; private set; }
+
+    /// <summary>Why <see cref="Malformed"/> was set, the first fault only, e.g. <c>event 3: not valid JSON: …</c> or
+    /// <c>SSE line longer than 8 MiB: …</c>; <see langword="null"/> when not malformed.</summary>
+    public string? MalformedReason { get; private set; }
+
+    /// <summary>The <c>model</c> of the first payload that named one (e.g. <c>gpt-4o-2024-08-06</c>).</summary>
+    public string? Model { get; private set; }
+
+    /// <summary>Which variants of the chunk format and of the SSE framing were met. <see cref="StreamVariants.NoUsage"/>
+    /// and (for a stream that had events) <see cref="StreamVariants.NoDone"/> follow from the final state.</summary>
+    public StreamVariants Variants =>
+        _variants
+        | (HasUsage ? 0 : StreamVariants.NoUsage)
+        | (Done || Events == 0 ? 0 : StreamVariants.NoDone);
 
     /// <summary>SSE events dispatched, every one counted: role prelude, usage chunk, error event and <c>[DONE]</c>.
     /// Zero for a non-streaming body.</summary>
@@ -106,15 +152,23 @@ public sealed class StreamAccumulator
     public long? EndTimestamp { get; internal set; }
 
     /// <summary>Whether a <c>choices</c> array was seen (a non-streaming body without one is not a completion).</summary>
-    internal bool SawChoices { get; set; }
+    public bool SawChoices { get; internal set; }
+
+    /// <summary>What the payload being parsed held; reset before each one.</summary>
+    internal ChunkParts Parts { get; set; }
+
+    /// <summary>The first byte of the body that is not whitespace or a byte order mark (to tell what a body that held
+    /// no event was: <c>{</c> JSON, <c>&lt;</c> HTML...); <see langword="null"/> until one arrives.</summary>
+    internal byte? FirstBodyByte { get; set; }
 
     /// <summary>Folds one SSE event in; returns <see langword="true"/> for <c>[DONE]</c>, the end of the stream.</summary>
     internal bool OnEvent(string eventType, ReadOnlySpan<byte> data, long arrivalTimestamp)
     {
         Events++;
 
-        // OpenAI: "the stream is terminated by a data: [DONE] message".
-        if (data.SequenceEqual("[DONE]"u8))
+        // OpenAI: "the stream is terminated by a data: [DONE] message". Surrounding blanks (a trailing space, a CR left
+        // by a server that ends lines with CR CR LF) are tolerated.
+        if (data.Trim(" \t\r\n"u8).SequenceEqual("[DONE]"u8))
         {
             Done = true;
             EndTimestamp = arrivalTimestamp;
@@ -123,11 +177,19 @@ public sealed class StreamAccumulator
 
         if (string.Equals(eventType, "error", StringComparison.Ordinal))
         {
+            // Groq: "event: error" then "data: {"error":{…}}" as the stream's last event.
+            _variants |= StreamVariants.ErrorEvent;
             Error = ChunkParser.TryReadError(data) ?? ChunkParser.RawError(data);
             return false;
         }
 
+        if (!string.Equals(eventType, "message", StringComparison.Ordinal))
+        {
+            _variants |= StreamVariants.NamedEvents;
+        }
+
         _eventTokens = 0;
+        Parts = ChunkParts.None;
         ChunkParser.Parse(data, this);
         if (_eventTokens != 0)
         {
@@ -140,6 +202,7 @@ public sealed class StreamAccumulator
             }
         }
 
+        NotePlacement();
         return false;
     }
 
@@ -149,8 +212,47 @@ public sealed class StreamAccumulator
         ChunkParser.Parse(body, this);
         if (!SawChoices)
         {
-            Malformed = true;
+            MarkMalformed("the body has no 'choices' array: not a chat.completion object");
         }
+    }
+
+    /// <summary>Marks the response malformed; the first reason is kept, prefixed with the event's number when
+    /// streaming.</summary>
+    internal void MarkMalformed(string reason)
+    {
+        if (!Malformed)
+        {
+            Malformed = true;
+            MalformedReason = Events > 0 ? string.Create(CultureInfo.InvariantCulture, $"event {Events}: {reason}") : reason;
+        }
+    }
+
+    internal void AddVariants(StreamVariants variants) => _variants |= variants;
+
+    /// <summary>Keeps the first <c>model</c> named.</summary>
+    internal void SetModel(ref Utf8JsonReader reader)
+    {
+        if (Model is null && reader.ValueSpan.Length > 0)
+        {
+            Model = reader.GetString();
+        }
+    }
+
+    /// <summary>Folds a <c>usage</c> object in: the standard one always, a vendor's (<paramref name="vendorKey"/>) only
+    /// while no standard one arrived. Returns whether the caller should read it.</summary>
+    internal bool BeginUsage(string? vendorKey)
+    {
+        if (vendorKey is not null && HasUsage && UsageVendorKey is null)
+        {
+            return false;
+        }
+
+        HasUsage = true;
+        UsageVendorKey = vendorKey;
+        PromptTokens = CompletionTokens = TotalTokens = CachedTokens = ReasoningTokens = null;
+        Parts |= ChunkParts.Usage;
+        _variants = vendorKey is null ? _variants & ~StreamVariants.UsageVendorKey : _variants | StreamVariants.UsageVendorKey;
+        return true;
     }
 
     internal void AppendContent(ref Utf8JsonReader reader)
@@ -186,14 +288,23 @@ public sealed class StreamAccumulator
         }
     }
 
-    internal ToolCall GetToolCall(int index)
+    /// <summary>The call with <paramref name="index"/>, added if new; <see langword="null"/> (and malformed) past
+    /// <see cref="MaxToolCalls"/>.</summary>
+    internal ToolCall? GetToolCall(int index)
     {
-        foreach (var call in _toolCalls)
+        // Search from the end: fragments of the call being streamed come one after another.
+        for (var i = _toolCalls.Count - 1; i >= 0; i--)
         {
-            if (call.Index == index)
+            if (_toolCalls[i].Index == index)
             {
-                return call;
+                return _toolCalls[i];
             }
+        }
+
+        if (_toolCalls.Count == MaxToolCalls)
+        {
+            MarkMalformed(string.Create(CultureInfo.InvariantCulture, $"more than {MaxToolCalls} tool calls: the rest were dropped"));
+            return null;
         }
 
         var added = new ToolCall(index);
@@ -201,21 +312,55 @@ public sealed class StreamAccumulator
         return added;
     }
 
-    /// <summary>Starts a new <c>usage</c> snapshot: every object is complete, so older counts are dropped.</summary>
-    internal void BeginUsage()
+    /// <summary>The kept content text (for local token counting without a copy into a string).</summary>
+    internal StringBuilder ContentBuilder => _content;
+
+    /// <summary>The kept reasoning text.</summary>
+    internal StringBuilder ReasoningBuilder => _reasoning;
+
+    /// <summary>Notes the variants that depend on where a payload's parts sat (streaming only).</summary>
+    private void NotePlacement()
     {
-        HasUsage = true;
-        PromptTokens = CompletionTokens = TotalTokens = CachedTokens = ReasoningTokens = null;
+        var parts = Parts;
+        if ((parts & ChunkParts.Usage) != 0)
+        {
+            _variants |= (parts & ChunkParts.Choice) != 0 ? StreamVariants.UsageOnFinalChunk : StreamVariants.UsageSeparateChunk;
+        }
+
+        if ((parts & ChunkParts.Delta) == 0)
+        {
+            return;
+        }
+
+        if (!_sawChoiceEvent)
+        {
+            // llama.cpp: "No role-only first chunk" — the first delta already carries text.
+            _sawChoiceEvent = true;
+            if (_eventTokens != 0)
+            {
+                _variants |= StreamVariants.NoRolePrelude;
+            }
+        }
+        else if (_eventTokens == 0 && FirstTokenTimestamp is not null && (parts & (ChunkParts.FinishReason | ChunkParts.Usage)) == 0)
+        {
+            _variants |= StreamVariants.EmptyDeltas;
+        }
     }
 
     /// <summary>Appends the current JSON string token, unescaped, without allocating a string. Returns whether it was
-    /// non-empty.</summary>
-    private static bool AppendString(StringBuilder builder, ref Utf8JsonReader reader)
+    /// non-empty (and kept: past <see cref="MaxTextChars"/> nothing is).</summary>
+    private bool AppendString(StringBuilder builder, ref Utf8JsonReader reader)
     {
         // A JSON string never unescapes to more UTF-16 chars than it has UTF-8 bytes.
         var maxChars = reader.ValueSpan.Length;
         if (maxChars == 0)
         {
+            return false;
+        }
+
+        if (_textChars >= MaxTextChars)
+        {
+            MarkTextTooLong();
             return false;
         }
 
@@ -226,7 +371,14 @@ public sealed class StreamAccumulator
         try
         {
             var length = reader.CopyString(chars);
+            if (_textChars + length > MaxTextChars)
+            {
+                MarkTextTooLong();
+                return false;
+            }
+
             builder.Append(chars[..length]);
+            _textChars += length;
             return length > 0;
         }
         finally
@@ -237,4 +389,7 @@ public sealed class StreamAccumulator
             }
         }
     }
+
+    private void MarkTextTooLong() =>
+        MarkMalformed(string.Create(CultureInfo.InvariantCulture, $"response text longer than {MaxTextChars / (1024 * 1024)} Mi characters: the rest was dropped"));
 }

@@ -143,7 +143,9 @@ public class ChatClientTests(ChatClientTests.ServerFixture server) : IClassFixtu
         Assert.Equal(Names.Of(Outcome.StreamInterrupted), record.Error?.Type);
         Assert.Equal(2, record.TokenEventsMs.Count);
         Assert.Equal("Hello world".Length, record.ContentChars);
-        Assert.Equal(TokenSources.None, record.TokensSource);
+        // No usage arrived: what was received is counted locally (an interrupted stream is still billed).
+        Assert.Equal(TokenSources.Tokenizer, record.TokensSource);
+        Assert.Equal(2, record.TokenizerCompletionTokens);
         Assert.True(record.EndMs >= record.LastTokenMs);
     }
 
@@ -191,7 +193,9 @@ public class ChatClientTests(ChatClientTests.ServerFixture server) : IClassFixtu
         Assert.Equal(Outcome.Malformed, record.Outcome);
         Assert.Equal(200, record.HttpStatus);
         Assert.Equal(Names.Of(Outcome.Malformed), record.Error?.Type);
-        Assert.Equal(TokenSources.None, record.TokensSource);
+        // A 2xx answer was produced (and billed): the prompt is counted locally; nothing was read as completion.
+        Assert.Equal(TokenSources.Tokenizer, record.TokensSource);
+        Assert.Equal(0, record.TokenizerCompletionTokens);
     }
 
     [Fact]

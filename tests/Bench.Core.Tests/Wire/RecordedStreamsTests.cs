@@ -16,7 +16,7 @@ namespace Bench.Core.Tests.Wire;
 /// reasoning under <c>reasoning_content</c> (26, deepseek-reasoner), under <c>reasoning</c> (28 groq, 30 gpt-oss, 44
 /// openrouter, which also sends <c>reasoning_details</c>); 43 (openrouter o3) has only encrypted reasoning details;
 /// usage as a separate <c>choices: []</c> chunk (01, 03, 05, 25, 37, 38, 39), on the final content chunk (26), on a
-/// chunk after the finish reason (43, 44), or only inside groq's <c>x_groq</c> extension (28: no standard usage);
+/// chunk after the finish reason (43, 44), or only inside groq's <c>x_groq</c> extension (28, read as usage);
 /// 30 ends with <c>event: error</c> (tool_use_failed) and no <c>[DONE]</c>; 37 has a trailing moderation chunk;
 /// 43 and 44 carry <c>: OPENROUTER PROCESSING</c> comments.
 /// </remarks>
@@ -123,11 +123,14 @@ public class RecordedStreamsTests
     }
 
     [Fact]
-    public async Task ReadAsync_Groq28_UsageOnlyInExtension_NoUsage()
+    public async Task ReadAsync_Groq28_UsageOnlyInExtension_ReadFromXGroq()
     {
         var result = await ReadFixtureAsync("openai-chat-28-deepseek-r1-distill-llama-70b.sse");
 
-        Assert.False(result.HasUsage);
+        Assert.True(result.HasUsage);
+        Assert.Equal(573, result.PromptTokens);
+        Assert.Equal(1509, result.CompletionTokens);
+        Assert.Equal(2082, result.TotalTokens);
         Assert.StartsWith("Alright, so I", result.Reasoning, StringComparison.Ordinal);
         Assert.EndsWith(" optional chocolate coating.", result.Content, StringComparison.Ordinal);
         Assert.Equal("stop", result.FinishReason);
@@ -238,6 +241,11 @@ public class RecordedStreamsTests
         if (root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object)
         {
             result.Usage = usage.Clone();
+        }
+        else if (root.TryGetProperty("x_groq", out var groq) && groq.ValueKind == JsonValueKind.Object
+                 && groq.TryGetProperty("usage", out var groqUsage) && groqUsage.ValueKind == JsonValueKind.Object)
+        {
+            result.Usage = groqUsage.Clone(); // groq sends usage only under its extension key
         }
 
         if (!root.TryGetProperty("choices", out var choices) || choices.GetArrayLength() == 0)

@@ -1,0 +1,368 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+
+namespace Bench.Core.Wire;
+
+/// <summary>
+/// Sits between the response body and <see cref="System.Net.ServerSentEvents.SseParser"/>: caps the bytes of one SSE line
+/// and of one event, and notes the line-level variants (comments, <c>data:</c> without a space, several <c>data:</c>
+/// lines, line endings) that the parser consumes silently.
+/// </summary>
+/// <remarks>
+/// <para>Why: .NET 10's <c>SseParser&lt;T&gt;</c> doubles its line buffer until a line ends, with no upper limit (the
+/// runtime's later sources add a 64 MiB <c>MaxLineLength</c>, and .NET 11 <c>SseParserOptions.MaxBufferSize</c>), and its
+/// data buffer likewise. A hostile or broken server sending one endless line would take the whole heap.</para>
+/// <para>How: bytes pass through unchanged until the current event's lines (terminators excluded) exceed
+/// <see cref="MaxEventBytes"/>. Then the line is cut at the cap and ended with its own terminator, every following line
+/// of the event is dropped with its terminator, and the blank line that ends the event passes — so the parser still sees
+/// well-formed lines, dispatches the event (cut, hence malformed) at the right place, and the stream goes on. The first
+/// cut marks the accumulator <see cref="StreamAccumulator.Malformed"/> with a reason naming the cap.</para>
+/// <para>Line ends are WHATWG's: "CRLF, LF or CR"; a CR at the end of one read and an LF at the start of the next are one
+/// line end. The parser's buffer then peaks below twice the cap.</para>
+/// </remarks>
+internal sealed class BoundedSseStream : Stream
+{
+    /// <summary>The default cap on one event's (and so one line's) bytes: 8 MiB, far above any real chunk (the largest
+    /// recorded one, a moderation result, is 3 KiB).</summary>
+    public const int DefaultMaxEventBytes = 8 * 1024 * 1024;
+
+    private const byte CR = (byte)'\r';
+    private const byte LF = (byte)'\n';
+    private const int PrefixLength = 6;
+
+    private readonly Stream _inner;
+    private readonly StreamAccumulator _accumulator;
+
+    // The line being read: its bytes so far, how many were passed on, and its first bytes (to classify it).
+    private long _lineBytes;
+    private long _lineKept;
+    private ulong _prefix;
+    private int _prefixBytes;
+    private bool _lineIsData;
+
+    // The event (block of lines up to a blank line) being read: bytes passed on, and whether a data line was seen.
+    private long _eventBytes;
+    private bool _eventHasData;
+
+    // A CR ended the last line; an LF right after it belongs to the same line end.
+    private bool _afterCr;
+    private bool _crPassed;
+
+    private Cut _cut;
+
+    // The first byte of the body that is neither whitespace nor a byte order mark, to tell what a non-SSE body is.
+    private long _bodyBytes;
+    private bool _sawFirstByte;
+
+    public BoundedSseStream(Stream inner, StreamAccumulator accumulator, int maxEventBytes = DefaultMaxEventBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEventBytes, 1);
+        _inner = inner;
+        _accumulator = accumulator;
+        MaxEventBytes = maxEventBytes;
+    }
+
+    private enum Cut
+    {
+        /// <summary>Bytes pass.</summary>
+        None,
+
+        /// <summary>The line went over the cap: drop the rest of it, pass its terminator if part of it passed.</summary>
+        RestOfLine,
+
+        /// <summary>Drop every line, terminator included, up to the blank line that ends the event.</summary>
+        RestOfEvent,
+    }
+
+    /// <summary>The cap on the bytes of one event's lines (terminators excluded).</summary>
+    public int MaxEventBytes { get; }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        while (true)
+        {
+            var read = _inner.Read(buffer);
+            if (read <= 0)
+            {
+                return 0;
+            }
+
+            // Never report a read of 0 bytes before the end: a read whose every byte was dropped reads again.
+            var kept = Filter(buffer[..read]);
+            if (kept > 0)
+            {
+                return kept;
+            }
+        }
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var read = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (read <= 0)
+            {
+                return 0;
+            }
+
+            var kept = Filter(buffer.Span[..read]);
+            if (kept > 0)
+            {
+                return kept;
+            }
+        }
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    /// <summary>Filters <paramref name="data"/> in place; returns how many bytes at its start are to be passed on.</summary>
+    private int Filter(Span<byte> data)
+    {
+        if (!_sawFirstByte)
+        {
+            NoteFirstByte(data);
+        }
+
+        var write = 0;
+        var i = 0;
+        while (i < data.Length)
+        {
+            if (_afterCr)
+            {
+                _afterCr = false;
+                if (data[i] == LF)
+                {
+                    // WHATWG: "end-of-line = ( cr lf / cr / lf )" — this LF completes the CR before it.
+                    _accumulator.AddVariants(StreamVariants.CrLfLineEndings);
+                    if (_crPassed)
+                    {
+                        data[write++] = LF;
+                    }
+
+                    i++;
+                    continue;
+                }
+
+                _accumulator.AddVariants(StreamVariants.CrLineEndings);
+            }
+
+            var rest = data[i..];
+            var end = rest.IndexOfAny(CR, LF);
+            var lineBytes = end < 0 ? rest.Length : end;
+            if (lineBytes > 0)
+            {
+                if (_prefixBytes < PrefixLength)
+                {
+                    NotePrefix(rest[..lineBytes]);
+                }
+
+                var kept = Keep(lineBytes);
+                if (kept > 0 && write != i)
+                {
+                    rest[..kept].CopyTo(data[write..]);
+                }
+
+                write += kept;
+                i += lineBytes;
+            }
+
+            if (end < 0)
+            {
+                break;
+            }
+
+            var terminator = data[i++];
+            var passed = EndLine();
+            if (passed)
+            {
+                data[write++] = terminator;
+            }
+
+            if (terminator == CR)
+            {
+                _afterCr = true;
+                _crPassed = passed;
+            }
+        }
+
+        return write;
+    }
+
+    /// <summary>Counts <paramref name="count"/> more bytes of the current line; returns how many of them pass.</summary>
+    private int Keep(int count)
+    {
+        _lineBytes += count;
+        if (_cut != Cut.None)
+        {
+            return 0;
+        }
+
+        var room = MaxEventBytes - _eventBytes;
+        if (count <= room)
+        {
+            _eventBytes += count;
+            _lineKept += count;
+            return count;
+        }
+
+        var kept = (int)room;
+        _eventBytes += kept;
+        _lineKept += kept;
+        _cut = Cut.RestOfLine;
+        var cap = MaxEventBytes % (1024 * 1024) == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{MaxEventBytes / (1024 * 1024)} MiB")
+            : string.Create(CultureInfo.InvariantCulture, $"{MaxEventBytes} bytes");
+        _accumulator.MarkMalformed(_lineBytes > MaxEventBytes
+            ? $"SSE line longer than {cap}: cut there, the rest of its event dropped"
+            : $"SSE event longer than {cap}: cut there, the rest of it dropped");
+        return kept;
+    }
+
+    /// <summary>Ends the current line; returns whether its terminator passes.</summary>
+    private bool EndLine()
+    {
+        var blank = _lineBytes == 0;
+        if (_prefixBytes > 0 && _prefixBytes < PrefixLength)
+        {
+            ClassifyLine();
+        }
+
+        bool passed;
+        switch (_cut)
+        {
+            case Cut.RestOfLine:
+                // The line was cut: end what passed of it (a line of which nothing passed is dropped whole, or the parser
+                // would take its terminator for the blank line that dispatches the event).
+                passed = _lineKept > 0;
+                _cut = Cut.RestOfEvent;
+                break;
+            case Cut.RestOfEvent:
+                passed = blank;
+                if (blank)
+                {
+                    _cut = Cut.None;
+                }
+
+                break;
+            default:
+                passed = true;
+                break;
+        }
+
+        if (blank)
+        {
+            // WHATWG: "If the line is empty (a blank line): Dispatch the event".
+            _eventBytes = 0;
+            _eventHasData = false;
+        }
+        else if (_lineIsData)
+        {
+            _eventHasData = true;
+        }
+
+        _lineBytes = 0;
+        _lineKept = 0;
+        _prefix = 0;
+        _prefixBytes = 0;
+        _lineIsData = false;
+        return passed;
+    }
+
+    /// <summary>Collects the first bytes of a line, and classifies it once there are enough.</summary>
+    private void NotePrefix(ReadOnlySpan<byte> bytes)
+    {
+        var take = Math.Min(PrefixLength - _prefixBytes, bytes.Length);
+        for (var j = 0; j < take; j++)
+        {
+            _prefix |= (ulong)bytes[j] << (8 * _prefixBytes++);
+        }
+
+        if (_prefixBytes == PrefixLength)
+        {
+            ClassifyLine();
+        }
+    }
+
+    private void ClassifyLine()
+    {
+        Span<byte> prefix = stackalloc byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(prefix, _prefix);
+        prefix = prefix[.._prefixBytes];
+
+        // WHATWG: "If the line starts with a U+003A COLON character (:) — Ignore the line." Servers send these as
+        // keep-alives (": keep-alive", ": OPENROUTER PROCESSING").
+        if (prefix[0] == (byte)':')
+        {
+            _accumulator.AddVariants(StreamVariants.Comments);
+            return;
+        }
+
+        if (prefix.StartsWith("data:"u8) || prefix.SequenceEqual("data"u8))
+        {
+            _lineIsData = true;
+
+            // WHATWG: "If value starts with a U+0020 SPACE character, remove it from value" — the space is optional.
+            if (prefix.Length == PrefixLength && prefix[5] != (byte)' ')
+            {
+                _accumulator.AddVariants(StreamVariants.NoSpaceAfterData);
+            }
+
+            // WHATWG: "Append the field value to the data buffer, then append a single U+000A LINE FEED (LF)".
+            if (_eventHasData)
+            {
+                _accumulator.AddVariants(StreamVariants.MultiLineData);
+            }
+        }
+    }
+
+    private void NoteFirstByte(ReadOnlySpan<byte> data)
+    {
+        ReadOnlySpan<byte> bom = [0xEF, 0xBB, 0xBF];
+        foreach (var b in data)
+        {
+            var position = _bodyBytes++;
+            if (position < bom.Length && b == bom[(int)position])
+            {
+                continue;
+            }
+
+            if (b is (byte)' ' or (byte)'\t' or CR or LF)
+            {
+                continue;
+            }
+
+            _sawFirstByte = true;
+            _accumulator.FirstBodyByte = b;
+            return;
+        }
+    }
+}
