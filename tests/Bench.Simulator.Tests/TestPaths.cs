@@ -15,6 +15,9 @@ internal static class TestPaths
     /// <summary>The shipped model profiles.</summary>
     public static string Profiles { get; } = Path.Combine(RepositoryRoot, "scenarios", "profiles");
 
+    /// <summary>The shipped recorded streams of the replay profile.</summary>
+    public static string ReplayOpenAiChat { get; } = Path.Combine(RepositoryRoot, "scenarios", "replay", "openai-chat");
+
     /// <summary>
     /// The shared <c>data</c> folder: the first <c>shared/data</c> found walking up from the test binaries, then from
     /// the checkout (CI clones the repository to <c>X/main-clone</c> with the shared folder at <c>X/shared</c>).

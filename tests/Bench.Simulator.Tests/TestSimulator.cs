@@ -5,6 +5,7 @@ using System.Net.ServerSentEvents;
 using System.Text.Json;
 using Bench.Simulator.Hosting;
 using Bench.Simulator.Profiles;
+using Bench.Simulator.Replay;
 
 namespace Bench.Simulator.Tests;
 
@@ -31,6 +32,18 @@ internal static class TestSimulator
         DecodeTokensPerSecond = 5000,
         OutputTokens = new OutputLength(30, 5),
         DecodeJitterCv = 0.3,
+    };
+
+    /// <summary>Replays the recordings of <paramref name="folder"/>: first token after <paramref name="ttftMs"/>, then
+    /// <paramref name="tokensPerSecond"/>.</summary>
+    public static ModelProfile ReplayProfile(
+        string folder, string model = "replay", double ttftMs = 1, double tokensPerSecond = 100_000,
+        ReplayPick pick = ReplayPick.RoundRobin) => new()
+    {
+        Model = model,
+        TimeToFirstToken = TtftDistribution.Fixed(ttftMs),
+        DecodeTokensPerSecond = tokensPerSecond,
+        Replay = ReplaySet.Load(folder, pick),
     };
 
     public static async Task<SimulatorHost> StartAsync(params ModelProfile[] profiles) =>
@@ -75,6 +88,13 @@ internal static class TestSimulator
         using var response = await PostAsync(client, body);
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>Posts a request and returns the status and the whole body's bytes.</summary>
+    public static async Task<(System.Net.HttpStatusCode Status, byte[] Body)> RawAsync(HttpClient client, object body)
+    {
+        using var response = await PostAsync(client, body);
+        return (response.StatusCode, await response.Content.ReadAsByteArrayAsync());
     }
 
     /// <summary>Posts a streaming request and returns every event's data and arrival time (Stopwatch ticks).</summary>

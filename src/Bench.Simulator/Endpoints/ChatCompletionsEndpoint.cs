@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Bench.Simulator.Generation;
 using Bench.Simulator.Hosting;
+using Bench.Simulator.Replay;
 using Microsoft.AspNetCore.Http;
 
 namespace Bench.Simulator.Endpoints;
@@ -10,7 +11,8 @@ namespace Bench.Simulator.Endpoints;
 /// <summary>
 /// <c>POST /v1/chat/completions</c>: draws a <see cref="CompletionPlan"/> for the request, then answers with a fault,
 /// one JSON object (non-streaming) or Server-Sent Events (streaming), each event at its absolute deadline from the
-/// request's arrival.
+/// start of the request's clock: its arrival, or, for a model with a capacity limit whose slots are all taken, when it
+/// gets one. A replay profile answers with a recorded stream instead of generated text (<see cref="ReplayResponses"/>).
 /// </summary>
 internal sealed class ChatCompletionsEndpoint
 {
@@ -31,7 +33,8 @@ internal sealed class ChatCompletionsEndpoint
         _onCompleted = onCompleted;
     }
 
-    /// <summary>Handles one request (authentication has been checked).</summary>
+    /// <summary>Handles one request (authentication has been checked). Reports <see cref="ServerTiming"/> exactly once
+    /// for a request that names a served model, whatever happens to it; never for a 400 or 404.</summary>
     public async Task HandleAsync(HttpContext context)
     {
         var received = Stopwatch.GetTimestamp();
@@ -54,7 +57,8 @@ internal sealed class ChatCompletionsEndpoint
         var number = Interlocked.Increment(ref _requestCount);
         var random = new Random(RequestSeed.Derive(_seed, request.Model, request.Seed, number));
         var plan = sampler.Draw(random, request.MaxTokens, request.Stream);
-        var progress = new Progress();
+        var recording = sampler.ChooseRecording(random, request.Seed);
+        var progress = new ResponseProgress { StartedTimestamp = received };
         try
         {
             switch (plan.Fault)
@@ -62,15 +66,14 @@ internal sealed class ChatCompletionsEndpoint
                 case Fault.RateLimited:
                     response.Headers.RetryAfter = "1";
                     ApiError.RateLimited.Write(response);
-                    await FlushAsync(response, progress);
+                    await progress.FlushAsync(response);
                     break;
                 case Fault.ServerError:
                     ApiError.ServerError.Write(response);
-                    await FlushAsync(response, progress);
+                    await progress.FlushAsync(response);
                     break;
                 default:
-                    var tokensPerChunk = sampler.Profile.TokensPerChunk;
-                    await AnswerAsync(context, request, tokensPerChunk, plan, random, number, received, progress);
+                    await ServeAsync(context, request, sampler, plan, recording, random, number, received, progress);
                     break;
             }
         }
@@ -84,6 +87,7 @@ internal sealed class ChatCompletionsEndpoint
             request.Model,
             request.Stream,
             received,
+            progress.StartedTimestamp,
             progress.FirstTokenTimestamp,
             progress.LastByteTimestamp ?? Stopwatch.GetTimestamp(),
             progress.CompletionTokens,
@@ -107,6 +111,50 @@ internal sealed class ChatCompletionsEndpoint
         }
     }
 
+    /// <summary>
+    /// Takes one of the model's slots when it has a capacity limit (waiting in turn when they are all taken; the clock
+    /// then starts when the slot is granted, so the wait is part of TTFT and E2E), answers, and frees the slot once the
+    /// response has ended or been abandoned.
+    /// </summary>
+    private static async Task ServeAsync(
+        HttpContext context,
+        ChatCompletionRequest request,
+        ProfileSampler sampler,
+        CompletionPlan plan,
+        RecordedStream? recording,
+        Random random,
+        long number,
+        long received,
+        ResponseProgress progress)
+    {
+        var gate = sampler.Capacity;
+        if (gate is not null && !await gate.EnterAsync(context.RequestAborted))
+        {
+            progress.StartedTimestamp = Stopwatch.GetTimestamp();
+        }
+
+        var started = progress.StartedTimestamp;
+        try
+        {
+            if (recording is null)
+            {
+                await AnswerAsync(context, request, sampler.Profile.TokensPerChunk, plan, random, number, started, progress);
+            }
+            else if (request.Stream)
+            {
+                await ReplayResponses.StreamAsync(context, recording, plan, started, progress);
+            }
+            else
+            {
+                await ReplayResponses.CompleteAsync(context.Response, recording, plan, started, progress);
+            }
+        }
+        finally
+        {
+            gate?.Exit();
+        }
+    }
+
     private static async Task AnswerAsync(
         HttpContext context,
         ChatCompletionRequest request,
@@ -114,8 +162,8 @@ internal sealed class ChatCompletionsEndpoint
         CompletionPlan plan,
         Random random,
         long number,
-        long received,
-        Progress progress)
+        long started,
+        ResponseProgress progress)
     {
         using var writer = new ChatCompletionWriter(
             context.Response.BodyWriter,
@@ -127,30 +175,33 @@ internal sealed class ChatCompletionsEndpoint
         using var text = new AnswerText(random, request.Stream ? tokensPerChunk : plan.CompletionTokens);
         if (request.Stream)
         {
-            await StreamAsync(context, writer, text, plan, received, tokensPerChunk, request.IncludeUsage, progress);
+            await StreamAsync(context, writer, text, plan, started, tokensPerChunk, request.IncludeUsage, progress);
         }
         else
         {
-            await CompleteAsync(context.Response, writer, text, plan, received, progress);
+            await CompleteAsync(context.Response, writer, text, plan, started, tokensPerChunk, progress);
         }
     }
 
-    /// <summary>Non-streaming: generates the answer, waits until <c>TTFT + n / rate</c>, then writes the whole
-    /// object.</summary>
+    /// <summary>Non-streaming: generates the answer, waits until its last token would have been streamed
+    /// (<see cref="CompletionPlan.CompletionDeadline"/>: <c>TTFT + (n − 1) / rate</c> with one token per chunk), then
+    /// writes the whole object.</summary>
     private static async Task CompleteAsync(
         HttpResponse response,
         ChatCompletionWriter writer,
         AnswerText text,
         CompletionPlan plan,
-        long received,
-        Progress progress)
+        long started,
+        int tokensPerChunk,
+        ResponseProgress progress)
     {
         text.Append(plan.CompletionTokens);
-        await Deadline.DelayUntilAsync(plan.CompletionDeadline(received), response.HttpContext.RequestAborted);
+        await Deadline.DelayUntilAsync(
+            plan.CompletionDeadline(started, tokensPerChunk), response.HttpContext.RequestAborted);
         response.ContentType = "application/json";
         writer.WriteCompletion(text.Text, plan.CompletionTokens, plan.FinishReason);
         progress.CompletionTokens = plan.CompletionTokens;
-        if (await FlushAsync(response, progress))
+        if (await progress.FlushAsync(response))
         {
             progress.FinishReason = plan.FinishReason;
         }
@@ -167,16 +218,16 @@ internal sealed class ChatCompletionsEndpoint
         ChatCompletionWriter writer,
         AnswerText text,
         CompletionPlan plan,
-        long received,
+        long started,
         int tokensPerChunk,
         bool includeUsage,
-        Progress progress)
+        ResponseProgress progress)
     {
         var response = context.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         writer.WriteRoleChunk();
-        if (!await FlushAsync(response, progress))
+        if (!await progress.FlushAsync(response))
         {
             return;
         }
@@ -187,12 +238,11 @@ internal sealed class ChatCompletionsEndpoint
         while (text.Tokens < tokens)
         {
             var chunkTokens = Math.Min(tokensPerChunk, tokens - text.Tokens);
-            var due = plan.ChunkDeadline(received, text.Tokens + chunkTokens, firstChunkTokens);
+            var due = plan.ChunkDeadline(started, text.Tokens + chunkTokens, firstChunkTokens);
             await Deadline.DelayUntilAsync(due, context.RequestAborted);
             if (text.Tokens >= interruptAfter)
             {
-                progress.LastByteTimestamp = Stopwatch.GetTimestamp();
-                context.Abort();
+                progress.Abort(context);
                 return;
             }
 
@@ -200,7 +250,7 @@ internal sealed class ChatCompletionsEndpoint
             text.Append(chunkTokens);
             writer.WriteContentChunk(text.Text);
             progress.CompletionTokens = text.Tokens;
-            var sent = await FlushAsync(response, progress);
+            var sent = await progress.FlushAsync(response);
             progress.FirstTokenTimestamp ??= progress.LastByteTimestamp;
             if (!sent)
             {
@@ -209,7 +259,7 @@ internal sealed class ChatCompletionsEndpoint
         }
 
         writer.WriteFinishChunk(plan.FinishReason);
-        if (!await FlushAsync(response, progress))
+        if (!await progress.FlushAsync(response))
         {
             return;
         }
@@ -217,41 +267,16 @@ internal sealed class ChatCompletionsEndpoint
         if (includeUsage)
         {
             writer.WriteUsageChunk(tokens);
-            if (!await FlushAsync(response, progress))
+            if (!await progress.FlushAsync(response))
             {
                 return;
             }
         }
 
         writer.WriteDone();
-        if (await FlushAsync(response, progress))
+        if (await progress.FlushAsync(response))
         {
             progress.FinishReason = plan.FinishReason;
         }
-    }
-
-    /// <summary>Records <see cref="Progress.LastByteTimestamp"/> and flushes what has been written; false when the
-    /// client has gone.</summary>
-    private static async ValueTask<bool> FlushAsync(HttpResponse response, Progress progress)
-    {
-        progress.LastByteTimestamp = Stopwatch.GetTimestamp();
-        var result = await response.BodyWriter.FlushAsync(response.HttpContext.RequestAborted);
-        return !result.IsCompleted && !result.IsCanceled;
-    }
-
-    /// <summary>What has been sent so far, for <see cref="ServerTiming"/>.</summary>
-    private sealed class Progress
-    {
-        /// <summary>Just before the flush of the first content chunk.</summary>
-        public long? FirstTokenTimestamp { get; set; }
-
-        /// <summary>Just before the latest flush, or when the connection was aborted.</summary>
-        public long? LastByteTimestamp { get; set; }
-
-        /// <summary>Completion tokens written so far.</summary>
-        public int CompletionTokens { get; set; }
-
-        /// <summary>The finish reason, once the response has been sent completely.</summary>
-        public string? FinishReason { get; set; }
     }
 }

@@ -2,11 +2,12 @@ namespace Bench.Simulator.Generation;
 
 /// <summary>
 /// What the simulator will do for one request, drawn up front from the model's profile: the fault, the timing and the
-/// answer length. Times are <see cref="System.Diagnostics.Stopwatch"/> ticks relative to the request's arrival, so every
-/// event is scheduled against an absolute deadline and no delay error accumulates.
+/// answer length. Times are <see cref="System.Diagnostics.Stopwatch"/> ticks relative to the start of the request's
+/// clock (its arrival, or when it got a slot under a capacity limit), so every event is scheduled against an absolute
+/// deadline and no delay error accumulates.
 /// </summary>
 /// <param name="Fault">The injected fault, or <see cref="Fault.None"/>.</param>
-/// <param name="TtftTicks">Arrival → first content token.</param>
+/// <param name="TtftTicks">Start → first content token.</param>
 /// <param name="TicksPerToken">Decode time per token after the first (jitter included).</param>
 /// <param name="CompletionTokens">Tokens to generate: the natural length clipped to <c>max_tokens</c>.</param>
 /// <param name="FinishReason"><c>length</c> when clipped, else <c>stop</c>.</param>
@@ -30,6 +31,11 @@ internal readonly record struct CompletionPlan(
     public long ChunkDeadline(long arrival, int tokensSoFar, int firstChunkTokens) =>
         arrival + TtftTicks + (long)((tokensSoFar - firstChunkTokens) * TicksPerToken);
 
-    /// <summary>Non-streaming: when the whole answer is due, <c>TTFT + n / rate</c> after arrival.</summary>
-    public long CompletionDeadline(long arrival) => arrival + TtftTicks + (long)(CompletionTokens * TicksPerToken);
+    /// <summary>
+    /// Non-streaming: when the whole answer is due. The model generates the same tokens at the same times in both modes,
+    /// so the body is sent when the stream's last chunk would have been (<see cref="ChunkDeadline"/> of the last token,
+    /// first chunk of <c>min(tokensPerChunk, n)</c> tokens): <c>TTFT + (n − 1) / rate</c> with one token per chunk.
+    /// </summary>
+    public long CompletionDeadline(long arrival, int tokensPerChunk) =>
+        ChunkDeadline(arrival, CompletionTokens, Math.Min(tokensPerChunk, CompletionTokens));
 }

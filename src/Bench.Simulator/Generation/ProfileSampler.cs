@@ -1,17 +1,20 @@
 using System.Diagnostics;
 using Bench.Simulator.Profiles;
+using Bench.Simulator.Replay;
 
 namespace Bench.Simulator.Generation;
 
 /// <summary>
 /// A validated <see cref="ModelProfile"/> with its distributions fitted once, drawing one <see cref="CompletionPlan"/>
-/// per request.
+/// per request; one per simulator and model, so it also holds that model's serving state: the capacity gate and the
+/// replay turn counter.
 /// </summary>
 internal sealed class ProfileSampler
 {
     private readonly LogNormal? _ttft;
     private readonly LogNormal? _decodeJitter;
     private readonly double _ticksPerToken;
+    private long _replayTurns;
 
     /// <summary>Fits the profile's distributions; the profile must be valid.</summary>
     public ProfileSampler(ModelProfile profile)
@@ -21,10 +24,24 @@ internal sealed class ProfileSampler
         _ttft = ttft.IsFixed ? null : LogNormal.FitMeanAndP95(ttft.MeanMs, ttft.P95Ms!.Value);
         _decodeJitter = profile.DecodeJitterCv > 0 ? LogNormal.FromMeanAndCv(1, profile.DecodeJitterCv) : null;
         _ticksPerToken = Stopwatch.Frequency / profile.DecodeTokensPerSecond;
+        Capacity = profile.Capacity is { } capacity ? new CapacityGate(capacity.MaxConcurrent) : null;
     }
 
     /// <summary>The profile drawn from.</summary>
     public ModelProfile Profile { get; }
+
+    /// <summary>The model's slots when the profile has a <see cref="ModelProfile.Capacity"/>, else
+    /// <see langword="null"/>.</summary>
+    public CapacityGate? Capacity { get; }
+
+    /// <summary>
+    /// A replay profile's recording for a request (see <see cref="ReplayPick"/>), <see langword="null"/> for a
+    /// generating profile. Call after <see cref="Draw"/>: a random pick draws from the same source, after the plan.
+    /// </summary>
+    /// <param name="random">The request's random source.</param>
+    /// <param name="requestSeed">The request's <c>seed</c>, if any.</param>
+    public RecordedStream? ChooseRecording(Random random, long? requestSeed) =>
+        Profile.Replay?.Choose(requestSeed, ref _replayTurns, random);
 
     /// <summary>
     /// Draws a plan. The draws happen in a fixed order and number (fault, TTFT, length, jitter), so the random state

@@ -3,6 +3,7 @@ using System.Net;
 using Bench.Simulator.Endpoints;
 using Bench.Simulator.Generation;
 using Bench.Simulator.Profiles;
+using Bench.Simulator.Replay;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -25,6 +26,8 @@ namespace Bench.Simulator.Hosting;
 /// <para>Each request's random draws (fault, TTFT, answer length, decode jitter, text) come from a generator seeded by
 /// <see cref="SimulatorOptions.Seed"/>, the model and the request's <c>seed</c> field, or the simulator's request
 /// counter when it has none: requests with the same seed get the same answer and timing in any arrival order.</para>
+/// <para>A profile may limit how many of its requests are served at once (<see cref="CapacityLimit"/>; the others
+/// queue in arrival order) and may serve recorded streams instead of generated text (<see cref="ReplaySet"/>).</para>
 /// <para>The server reads no configuration files or environment variables, logs nothing and ignores Ctrl+C: its owner
 /// stops it with <see cref="DisposeAsync"/>.</para>
 /// </remarks>

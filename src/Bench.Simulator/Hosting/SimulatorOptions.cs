@@ -22,7 +22,8 @@ public sealed class SimulatorOptions
     /// Default 42.</summary>
     public int Seed { get; set; } = 42;
 
-    /// <summary>Called once per chat completion request for a served model, after its response has ended, on the
-    /// request's thread: keep it fast and thread-safe, and do not throw.</summary>
+    /// <summary>Called exactly once per chat completion request for a served model (see <see cref="ServerTiming"/>),
+    /// after its response has ended, on the request's thread: keep it fast and thread-safe, and do not throw.
+    /// Reports may arrive after the client has read the whole response.</summary>
     public Action<ServerTiming>? OnCompleted { get; set; }
 }

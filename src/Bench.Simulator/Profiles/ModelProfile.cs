@@ -1,3 +1,5 @@
+using Bench.Simulator.Replay;
+
 namespace Bench.Simulator.Profiles;
 
 /// <summary>
@@ -5,10 +7,13 @@ namespace Bench.Simulator.Profiles;
 /// <see cref="ProfileLoader"/> (JSON names in snake_case are given on each property).
 /// </summary>
 /// <remarks>
-/// A request's timeline: the arrival; the first content token after a TTFT drawn from
-/// <see cref="TimeToFirstToken"/>; then the remaining tokens at <see cref="DecodeTokensPerSecond"/>, so a
-/// non-streaming answer of <c>n</c> tokens ends at <c>TTFT + n / rate</c>. Profiles built in code are checked when the
-/// simulator starts, with the same rules as files.
+/// A request's timeline: the arrival (or, under <see cref="Capacity"/>, the moment it gets a slot); the first content
+/// token after a TTFT drawn from <see cref="TimeToFirstToken"/>; then the remaining tokens at
+/// <see cref="DecodeTokensPerSecond"/>, so with one token per chunk the last of <c>n</c> tokens is due at
+/// <c>TTFT + (n − 1) / rate</c>. A model generates the same tokens at the same times whether the client streams or
+/// not, so a non-streaming answer is sent when its last token would have been streamed, at the same
+/// <c>TTFT + (n − 1) / rate</c>. Profiles built in code are checked when the simulator starts, with the same rules as
+/// files.
 /// </remarks>
 public sealed record ModelProfile
 {
@@ -25,10 +30,12 @@ public sealed record ModelProfile
     /// <c>decode_tokens_per_s</c>.</summary>
     public required double DecodeTokensPerSecond { get; init; }
 
-    /// <summary>Natural answer length (tokens). JSON <c>output_tokens</c>.</summary>
-    public required OutputLength OutputTokens { get; init; }
+    /// <summary>Natural answer length (tokens). JSON <c>output_tokens</c>; required unless <see cref="Replay"/> is
+    /// set (a replay's length is the recording's), and then not allowed in a file.</summary>
+    public OutputLength OutputTokens { get; init; }
 
-    /// <summary>Tokens per streamed content chunk (≥ 1). JSON <c>tokens_per_chunk</c>; default 1.</summary>
+    /// <summary>Tokens per streamed content chunk (≥ 1). JSON <c>tokens_per_chunk</c>; default 1; not allowed in a
+    /// replay profile's file (the recording decides).</summary>
     public int TokensPerChunk { get; init; } = 1;
 
     /// <summary>
@@ -40,6 +47,16 @@ public sealed record ModelProfile
 
     /// <summary>Fault probabilities per request. JSON <c>faults</c>; default none.</summary>
     public FaultRates Faults { get; init; } = FaultRates.None;
+
+    /// <summary>How many requests are served at once; <see langword="null"/> (the default) for no limit. JSON
+    /// <c>capacity</c>.</summary>
+    public CapacityLimit? Capacity { get; init; }
+
+    /// <summary>Recorded streams served instead of generated text, re-timed by this profile's TTFT, decode rate,
+    /// jitter and faults; <see langword="null"/> (the default) to generate. JSON <c>replay</c>, e.g.
+    /// <c>{ "folder": "../replay/openai-chat", "pick": "round_robin" }</c>, read with <see cref="ReplaySet.Load"/>
+    /// (the folder relative to the profile file).</summary>
+    public ReplaySet? Replay { get; init; }
 
     /// <summary>Where the numbers come from (free text). JSON <c>source</c>.</summary>
     public string? Source { get; init; }

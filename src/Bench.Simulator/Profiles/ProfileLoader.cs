@@ -1,11 +1,13 @@
 using System.Text.Json;
+using Bench.Simulator.Replay;
 
 namespace Bench.Simulator.Profiles;
 
 /// <summary>
 /// Reads model profiles from JSON files (<c>scenarios/profiles/&lt;model&gt;.json</c>; comments and trailing commas
 /// allowed; property names in snake_case, see <see cref="ModelProfile"/>). Every problem in every file is collected and
-/// thrown as one <see cref="ProfileException"/> naming the file, the JSON path and the reason.
+/// thrown as one <see cref="ProfileException"/> naming the file, the JSON path and the reason. A replay profile's
+/// recordings (<c>replay.folder</c>, relative to the profile file) are read and parsed here, once.
 /// </summary>
 public static class ProfileLoader
 {
@@ -90,12 +92,16 @@ public static class ProfileLoader
 
         using (document)
         {
-            var profile = Read(document.RootElement, errors);
+            var directory = Path.GetDirectoryName(Path.GetFullPath(file))!;
+            var profile = Read(document.RootElement, directory, errors);
             return errors.Count == before ? profile : null;
         }
     }
 
-    private static ModelProfile? Read(JsonElement root, ProfileErrors errors)
+    /// <param name="root">The file's JSON.</param>
+    /// <param name="directory">The file's folder, which a replay folder is relative to.</param>
+    /// <param name="errors">Where problems go.</param>
+    private static ModelProfile? Read(JsonElement root, string directory, ProfileErrors errors)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -112,6 +118,8 @@ public static class ProfileLoader
         int? tokensPerChunk = null;
         double? jitter = null;
         FaultRates? faults = null;
+        CapacityLimit? capacity = null;
+        ReplaySet? replay = null;
         foreach (var property in root.EnumerateObject())
         {
             var path = "$." + property.Name;
@@ -180,6 +188,17 @@ public static class ProfileLoader
                     }
 
                     break;
+                case "capacity":
+                    capacity = ReadCapacity(value, path, errors);
+                    if (capacity is not null)
+                    {
+                        ProfileValidator.CheckCapacity(capacity, errors);
+                    }
+
+                    break;
+                case "replay":
+                    replay = ReadReplay(value, path, directory, errors);
+                    break;
                 default:
                     errors.Add(path, "unknown property");
                     break;
@@ -189,8 +208,20 @@ public static class ProfileLoader
         RequirePresent(root, "model", errors);
         RequirePresent(root, "ttft_ms", errors);
         RequirePresent(root, "decode_tokens_per_s", errors);
-        RequirePresent(root, "output_tokens", errors);
-        if (model is null || ttft is null || decodeRate is null || outputTokens is null)
+        var isReplay = root.TryGetProperty("replay", out _);
+        if (!isReplay)
+        {
+            RequirePresent(root, "output_tokens", errors);
+        }
+        else
+        {
+            // A replay's answers are the recordings: these would silently do nothing.
+            ForbidWithReplay(root, "output_tokens", "the answer length is the recording's", errors);
+            ForbidWithReplay(root, "tokens_per_chunk", "the events are the recording's", errors);
+        }
+
+        // Any problem (a replay folder's included) has been reported: the caller drops the profile.
+        if (model is null || ttft is null || decodeRate is null || (outputTokens is null && !isReplay))
         {
             return null;
         }
@@ -201,10 +232,12 @@ public static class ProfileLoader
             OwnedBy = ownedBy ?? "bench-simulator",
             TimeToFirstToken = ttft,
             DecodeTokensPerSecond = decodeRate.Value,
-            OutputTokens = outputTokens.Value,
+            OutputTokens = outputTokens ?? default,
             TokensPerChunk = tokensPerChunk ?? 1,
             DecodeJitterCv = jitter ?? 0,
             Faults = faults ?? FaultRates.None,
+            Capacity = capacity,
+            Replay = replay,
             Source = source,
         };
     }
@@ -317,6 +350,94 @@ public static class ProfileLoader
         }
 
         return errors.Count == before ? new FaultRates(rateLimited, serverError, streamInterrupted) : null;
+    }
+
+    private static CapacityLimit? ReadCapacity(JsonElement value, string path, ProfileErrors errors)
+    {
+        if (!ExpectObject(value, path, errors))
+        {
+            return null;
+        }
+
+        int? maxConcurrent = null;
+        foreach (var property in value.EnumerateObject())
+        {
+            var propertyPath = path + "." + property.Name;
+            if (property.Name == "max_concurrent")
+            {
+                maxConcurrent = ReadInteger(property.Value, propertyPath, errors);
+            }
+            else
+            {
+                errors.Add(propertyPath, "unknown property (expected \"max_concurrent\")");
+            }
+        }
+
+        RequirePresent(value, "max_concurrent", errors, path);
+        return maxConcurrent is { } slots ? new CapacityLimit(slots) : null;
+    }
+
+    /// <summary>Reads <c>replay</c> and loads its recordings (the folder relative to <paramref name="directory"/>);
+    /// <see langword="null"/> after reporting a problem.</summary>
+    private static ReplaySet? ReadReplay(JsonElement value, string path, string directory, ProfileErrors errors)
+    {
+        if (!ExpectObject(value, path, errors))
+        {
+            return null;
+        }
+
+        var before = errors.Count;
+        string? folder = null;
+        var pick = ReplayPick.RoundRobin;
+        foreach (var property in value.EnumerateObject())
+        {
+            var propertyPath = path + "." + property.Name;
+            switch (property.Name)
+            {
+                case "folder":
+                    folder = ReadString(property.Value, propertyPath, errors);
+                    if (folder is { Length: 0 })
+                    {
+                        errors.Add(propertyPath, "must be a folder path (relative to the profile file)");
+                    }
+
+                    break;
+                case "pick":
+                    switch (ReadString(property.Value, propertyPath, errors))
+                    {
+                        case "round_robin":
+                            pick = ReplayPick.RoundRobin;
+                            break;
+                        case "random":
+                            pick = ReplayPick.Random;
+                            break;
+                        case { } other:
+                            errors.Add(propertyPath, $"unknown pick \"{other}\" (expected \"round_robin\" or \"random\")");
+                            break;
+                    }
+
+                    break;
+                default:
+                    errors.Add(propertyPath, "unknown property (expected \"folder\" or \"pick\")");
+                    break;
+            }
+        }
+
+        RequirePresent(value, "folder", errors, path);
+        if (errors.Count > before || folder is null)
+        {
+            return null;
+        }
+
+        return ReplaySet.TryLoad(Path.GetFullPath(Path.Combine(directory, folder)), pick, path + ".folder", errors);
+    }
+
+    private static void ForbidWithReplay(JsonElement root, string name, string reason, ProfileErrors errors)
+    {
+        if (root.TryGetProperty(name, out _))
+        {
+            errors.Add("$." + name, $"not used by a replay profile ({reason}): remove it");
+        }
     }
 
     private static bool ExpectObject(JsonElement value, string path, ProfileErrors errors)

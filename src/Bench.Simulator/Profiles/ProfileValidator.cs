@@ -12,10 +12,15 @@ internal static class ProfileValidator
         CheckModel(profile.Model, errors);
         CheckTimeToFirstToken(profile.TimeToFirstToken, errors);
         CheckDecodeRate(profile.DecodeTokensPerSecond, errors);
-        CheckOutputTokens(profile.OutputTokens, errors);
+        if (profile.Replay is null)
+        {
+            CheckOutputTokens(profile.OutputTokens, errors);
+        }
+
         CheckTokensPerChunk(profile.TokensPerChunk, errors);
         CheckDecodeJitter(profile.DecodeJitterCv, errors);
         CheckFaults(profile.Faults, errors);
+        CheckCapacity(profile.Capacity, errors);
     }
 
     public static void CheckModel(string? model, ProfileErrors errors)
@@ -100,6 +105,14 @@ internal static class ProfileValidator
         if (valid && faults.RateLimited + faults.ServerError + faults.StreamInterrupted > 1)
         {
             errors.Add("$.faults", "the probabilities must sum to at most 1");
+        }
+    }
+
+    public static void CheckCapacity(CapacityLimit? capacity, ProfileErrors errors)
+    {
+        if (capacity is not null && capacity.MaxConcurrent < 1)
+        {
+            errors.Add("$.capacity.max_concurrent", "must be an integer ≥ 1");
         }
     }
 

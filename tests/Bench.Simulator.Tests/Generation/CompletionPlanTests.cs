@@ -21,8 +21,21 @@ public class CompletionPlanTests
         Assert.Equal(due, Plan.ChunkDeadline(arrival: 0, tokensSoFar, firstChunkTokens: 3));
 
     [Fact]
-    public void CompletionDeadline_NonStreaming_IsTtftPlusAllTokens() =>
-        Assert.Equal(1200, Plan.CompletionDeadline(arrival: 0));
+    public void CompletionDeadline_OneTokenPerChunk_IsWhenTheLastTokenWouldBeStreamed()
+    {
+        Assert.Equal(1190, Plan.CompletionDeadline(arrival: 0, tokensPerChunk: 1));
+        Assert.Equal(Plan.ChunkDeadline(arrival: 0, 20, firstChunkTokens: 1), Plan.CompletionDeadline(0, 1));
+    }
+
+    [Theory]
+    [InlineData(3, 1170)]
+    [InlineData(50, 1000)]
+    public void CompletionDeadline_SeveralTokensPerChunk_IsWhenTheLastChunkWouldBeStreamed(int tokensPerChunk, long due) =>
+        Assert.Equal(due, Plan.CompletionDeadline(arrival: 0, tokensPerChunk));
+
+    [Fact]
+    public void CompletionDeadline_OneToken_IsTtft() =>
+        Assert.Equal(1000, (Plan with { CompletionTokens = 1 }).CompletionDeadline(arrival: 0, 1));
 
     [Fact]
     public void InterruptAfterTokens_IsHalfRoundedDown() =>

@@ -26,7 +26,7 @@ public class ProfileSamplerTests
         for (var i = 0; i < e2e.Length; i++)
         {
             var plan = sampler.Draw(random, maxTokens: 200, stream: false);
-            e2e[i] = plan.CompletionDeadline(0) * 1000.0 / Stopwatch.Frequency;
+            e2e[i] = plan.CompletionDeadline(0, tokensPerChunk: 1) * 1000.0 / Stopwatch.Frequency;
         }
 
         Array.Sort(e2e);

@@ -40,6 +40,7 @@ public class SimulatorHostTests
                 Fast("a"),
                 Fast("a"),
                 Fast("b") with { DecodeTokensPerSecond = -1, TimeToFirstToken = new TtftDistribution(100, 90) },
+                Fast("c") with { Capacity = new CapacityLimit(0), OutputTokens = default },
             ],
         };
 
@@ -50,8 +51,18 @@ public class SimulatorHostTests
                 "profile 'a': $.model: another profile has the same model id",
                 "profile 'b': $.ttft_ms.p95: the p95 must be greater than the mean for a log-normal fit",
                 "profile 'b': $.decode_tokens_per_s: must be a finite number of tokens per second > 0",
+                "profile 'c': $.output_tokens.mean: must be a finite number of tokens ≥ 1",
+                "profile 'c': $.capacity.max_concurrent: must be an integer ≥ 1",
             ],
             exception.Errors);
+    }
+
+    [Fact]
+    public async Task StartAsync_ReplayProfileBuiltInCode_NeedsNoOutputTokens()
+    {
+        await using var host = await StartAsync(ReplayProfile(TestPaths.ReplayOpenAiChat));
+
+        Assert.InRange(host.Port, 1, 65535);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Bench.Simulator.Profiles;
+using Bench.Simulator.Replay;
 
 namespace Bench.Simulator.Tests.Profiles;
 
@@ -23,7 +24,7 @@ public sealed class ProfileLoaderTests : IDisposable
         var profiles = ProfileLoader.LoadDirectory(TestPaths.Profiles);
 
         Assert.Equal(
-            ["claude-sonnet-4.5", "deepseek-v3.2", "fixed-100ms", "gemini-2.5-flash", "gpt-4.1"],
+            ["claude-sonnet-4.5", "deepseek-v3.2", "fixed-100ms", "gemini-2.5-flash", "gpt-4.1", "replay-openai-chat"],
             profiles.Select(p => p.Model).Order(StringComparer.Ordinal));
     }
 
@@ -36,10 +37,124 @@ public sealed class ProfileLoaderTests : IDisposable
         Assert.Equal(model, profile.Model);
         Assert.Equal(new TtftDistribution(ttftMs, ttftP95Ms), profile.TimeToFirstToken);
         Assert.Equal(new OutputLength(170, 15), profile.OutputTokens);
-        Assert.Equal(170 / ((e2eMs - ttftMs) / 1000), profile.DecodeTokensPerSecond, 0.01);
+        // The answer is sent when its last token would have been streamed: E2E = TTFT + (170 − 1) / rate.
+        Assert.Equal(169 / ((e2eMs - ttftMs) / 1000), profile.DecodeTokensPerSecond, 0.01);
         Assert.Equal(new FaultRates(0.0018, 0.0004, 0.0012), profile.Faults);
         Assert.Equal(1, profile.TokensPerChunk);
+        Assert.Equal(new CapacityLimit(64), profile.Capacity);
+        Assert.Null(profile.Replay);
         Assert.NotNull(profile.Source);
+    }
+
+    [Fact]
+    public void Load_ShippedReplayProfile_ReplaysTheRecordingsWithGpt41Timing()
+    {
+        var profile = ProfileLoader.Load(Path.Combine(TestPaths.Profiles, "replay-openai-chat.json"));
+        var gpt41 = ProfileLoader.Load(Path.Combine(TestPaths.Profiles, "gpt-4.1.json"));
+
+        Assert.Equal("replay-openai-chat", profile.Model);
+        Assert.Equal(gpt41.TimeToFirstToken, profile.TimeToFirstToken);
+        Assert.Equal(gpt41.DecodeTokensPerSecond, profile.DecodeTokensPerSecond);
+        Assert.Equal(gpt41.DecodeJitterCv, profile.DecodeJitterCv);
+        Assert.Equal(FaultRates.None, profile.Faults);
+        Assert.Equal(Path.GetFullPath(TestPaths.ReplayOpenAiChat), profile.Replay!.Folder);
+        Assert.Equal(ReplayPick.RoundRobin, profile.Replay.Pick);
+        Assert.Equal(
+            Directory.GetFiles(TestPaths.ReplayOpenAiChat, "*.sse").Select(Path.GetFileName).Order(StringComparer.Ordinal),
+            profile.Replay.Files);
+    }
+
+    [Fact]
+    public void Load_ReplayAndCapacity_ReadsFolderRelativeToTheFileAndPick()
+    {
+        Write("recordings/one.sse", "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\ndata: [DONE]\n\n");
+        var file = Write("profiles/replay.json", """
+            {
+              "model": "r", "ttft_ms": { "fixed": 10 }, "decode_tokens_per_s": 50,
+              "replay": { "folder": "../recordings", "pick": "random" },
+              "capacity": { "max_concurrent": 3 }
+            }
+            """);
+
+        var profile = ProfileLoader.Load(file);
+
+        Assert.Equal(Path.Combine(_directory, "recordings"), profile.Replay!.Folder);
+        Assert.Equal(ReplayPick.Random, profile.Replay.Pick);
+        Assert.Equal(["one.sse"], profile.Replay.Files);
+        Assert.Equal(new CapacityLimit(3), profile.Capacity);
+    }
+
+    [Fact]
+    public void Load_ReplayFolderMissing_ReportsFileJsonPathAndReason()
+    {
+        var file = Write("missing.json", """
+            { "model": "r", "ttft_ms": { "fixed": 10 }, "decode_tokens_per_s": 50, "replay": { "folder": "nowhere" } }
+            """);
+
+        var exception = Assert.Throws<ProfileException>(() => ProfileLoader.Load(file));
+
+        Assert.Equal(
+            [$"{file}: $.replay.folder: folder not found: {Path.Combine(_directory, "nowhere")}"], exception.Errors);
+    }
+
+    [Fact]
+    public void Load_ReplayFolderWithoutSseFiles_ReportsFileJsonPathAndReason()
+    {
+        Write("empty-folder/notes.txt", "no recordings here");
+        var file = Write("no-sse.json", """
+            { "model": "r", "ttft_ms": { "fixed": 10 }, "decode_tokens_per_s": 50, "replay": { "folder": "empty-folder" } }
+            """);
+
+        var exception = Assert.Throws<ProfileException>(() => ProfileLoader.Load(file));
+
+        Assert.Equal(
+            [$"{file}: $.replay.folder: no recorded streams (*.sse) in {Path.Combine(_directory, "empty-folder")}"],
+            exception.Errors);
+    }
+
+    [Fact]
+    public void Load_ReplayAndCapacityWrongShapes_ListsEveryError()
+    {
+        var file = Write("bad-replay.json", """
+            {
+              "model": "r", "ttft_ms": { "fixed": 10 }, "decode_tokens_per_s": 50,
+              "output_tokens": { "mean": 5, "sd": 0 },
+              "tokens_per_chunk": 2,
+              "replay": { "pick": "sequential", "speed": 2 },
+              "capacity": { "max_concurrent": 0, "queue": 5 }
+            }
+            """);
+
+        var exception = Assert.Throws<ProfileException>(() => ProfileLoader.Load(file));
+
+        Assert.Equal(
+            [
+                $"{file}: $.replay.pick: unknown pick \"sequential\" (expected \"round_robin\" or \"random\")",
+                $"{file}: $.replay.speed: unknown property (expected \"folder\" or \"pick\")",
+                $"{file}: $.replay.folder: is required",
+                $"{file}: $.capacity.queue: unknown property (expected \"max_concurrent\")",
+                $"{file}: $.capacity.max_concurrent: must be an integer ≥ 1",
+                $"{file}: $.output_tokens: not used by a replay profile (the answer length is the recording's): remove it",
+                $"{file}: $.tokens_per_chunk: not used by a replay profile (the events are the recording's): remove it",
+            ],
+            exception.Errors);
+    }
+
+    [Theory]
+    [InlineData("0", "$.capacity.max_concurrent: must be an integer ≥ 1")]
+    [InlineData("1.5", "$.capacity.max_concurrent: expected an integer, found the number 1.5")]
+    public void Load_CapacityInvalid_ReportsIt(string maxConcurrent, string error)
+    {
+        var file = Write("capacity.json", $$"""
+            {
+              "model": "m", "ttft_ms": { "fixed": 1 }, "decode_tokens_per_s": 1, "output_tokens": { "mean": 1, "sd": 0 },
+              "capacity": { "max_concurrent": {{maxConcurrent}} }
+            }
+            """);
+
+        var exception = Assert.Throws<ProfileException>(() => ProfileLoader.Load(file));
+
+        Assert.Equal([$"{file}: {error}"], exception.Errors);
     }
 
     [Fact]
@@ -199,6 +314,7 @@ public sealed class ProfileLoaderTests : IDisposable
     private string Write(string name, string json)
     {
         var path = Path.Combine(_directory, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, json);
         return path;
     }

@@ -1,0 +1,82 @@
+using System.Buffers;
+using Bench.Simulator.Generation;
+using Bench.Simulator.Replay;
+using Microsoft.AspNetCore.Http;
+
+namespace Bench.Simulator.Endpoints;
+
+/// <summary>
+/// The answers of a replay profile: a recorded stream's bytes, unchanged, re-timed by the request's
+/// <see cref="CompletionPlan"/> (see <see cref="ReplaySet"/>). Nothing is encoded per request: each flush writes a
+/// slice of the recording.
+/// </summary>
+internal static class ReplayResponses
+{
+    /// <summary>
+    /// Streaming: the headers and the prelude at once, then token-bearing event <c>k</c> (with the non-token events
+    /// after it) when the stream has reached its cumulative estimated tokens, as a generated stream's chunk of that many
+    /// tokens would be (<see cref="CompletionPlan.ChunkDeadline"/>): the first at TTFT, each later one its tokens'
+    /// decode time after the previous one. An interrupted stream is aborted when the first token-bearing event past
+    /// half of them is due (a recording without any is never interrupted).
+    /// </summary>
+    public static async Task StreamAsync(
+        HttpContext context, RecordedStream recording, CompletionPlan plan, long started, ResponseProgress progress)
+    {
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.BodyWriter.Write(recording.Prelude.Span);
+        if (!await progress.FlushAsync(response))
+        {
+            return;
+        }
+
+        var tokenEvents = recording.TokenEvents;
+        var firstEventTokens = tokenEvents > 0 ? recording.CumulativeTokens[0] : 0;
+        var interruptAt = plan.Fault == Fault.StreamInterrupted ? tokenEvents / 2 : int.MaxValue;
+        for (var k = 0; k < tokenEvents; k++)
+        {
+            var tokensSoFar = recording.CumulativeTokens[k];
+            await Deadline.DelayUntilAsync(
+                plan.ChunkDeadline(started, tokensSoFar, firstEventTokens), context.RequestAborted);
+            if (k >= interruptAt)
+            {
+                progress.Abort(context);
+                return;
+            }
+
+            response.BodyWriter.Write(recording.Segment(k).Span);
+            progress.CompletionTokens = tokensSoFar;
+            var sent = await progress.FlushAsync(response);
+            progress.FirstTokenTimestamp ??= progress.LastByteTimestamp;
+            if (!sent)
+            {
+                return;
+            }
+        }
+
+        progress.FinishReason = recording.FinishReason;
+    }
+
+    /// <summary>
+    /// Non-streaming: the answer assembled from the recording (<see cref="RecordedCompletion"/>), sent when the last
+    /// token-bearing event before it would have been streamed (at once when there is none).
+    /// </summary>
+    public static async Task CompleteAsync(
+        HttpResponse response, RecordedStream recording, CompletionPlan plan, long started, ResponseProgress progress)
+    {
+        var answer = recording.Completion;
+        var before = answer.TokenEventsBefore;
+        var tokens = before > 0 ? recording.CumulativeTokens[before - 1] : 0;
+        var due = before > 0 ? plan.ChunkDeadline(started, tokens, recording.CumulativeTokens[0]) : started;
+        await Deadline.DelayUntilAsync(due, response.HttpContext.RequestAborted);
+        response.StatusCode = answer.StatusCode;
+        response.ContentType = "application/json";
+        response.BodyWriter.Write(answer.Body);
+        progress.CompletionTokens = tokens;
+        if (await progress.FlushAsync(response) && answer.StatusCode == StatusCodes.Status200OK)
+        {
+            progress.FinishReason = recording.FinishReason;
+        }
+    }
+}

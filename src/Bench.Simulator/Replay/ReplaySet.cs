@@ -1,0 +1,118 @@
+using Bench.Simulator.Profiles;
+
+namespace Bench.Simulator.Replay;
+
+/// <summary>
+/// The recorded streams a replay profile serves instead of generated text (JSON
+/// <c>"replay": { "folder": "../replay/openai-chat", "pick": "round_robin" }</c>, the folder relative to the profile
+/// file): every <c>*.sse</c> file of the folder (not recursive), in ordinal file-name order, each read and parsed once
+/// here and kept as bytes.
+/// </summary>
+/// <remarks>
+/// A streaming request gets one recording, chosen by <see cref="Pick"/>, with the bytes as recorded (no JSON is
+/// rewritten: role prelude or none, usage on the finish chunk or its own, error events, a missing <c>[DONE]</c> are
+/// all kept) and re-timed by the profile: everything before the first token-bearing event at once, that event at TTFT,
+/// each later one its estimated tokens ÷ <c>decode_tokens_per_s</c> after the previous one, and the events after a
+/// token-bearing event right after it. A non-streaming request gets the answer assembled from the recording when its
+/// last token would have been streamed (see <c>RecordedCompletion</c>). The request's <c>max_tokens</c> and
+/// <c>stream_options</c> are ignored: the recording decides.
+/// </remarks>
+public sealed class ReplaySet
+{
+    private readonly RecordedStream[] _streams;
+
+    private ReplaySet(string folder, ReplayPick pick, RecordedStream[] streams)
+    {
+        Folder = folder;
+        Pick = pick;
+        _streams = streams;
+        Files = [.. streams.Select(s => Path.GetFileName(s.File))];
+    }
+
+    /// <summary>Full path of the folder read.</summary>
+    public string Folder { get; }
+
+    /// <summary>How a request's recording is chosen.</summary>
+    public ReplayPick Pick { get; }
+
+    /// <summary>The recordings' file names, in the order <see cref="ReplayPick.RoundRobin"/> serves them.</summary>
+    public IReadOnlyList<string> Files { get; }
+
+    /// <summary>The parsed recordings, in <see cref="Files"/> order.</summary>
+    internal IReadOnlyList<RecordedStream> Streams => _streams;
+
+    /// <summary>Reads and parses every <c>*.sse</c> file of <paramref name="folder"/>.</summary>
+    /// <param name="folder">The folder (relative to the current directory, or absolute).</param>
+    /// <param name="pick">How requests choose a recording.</param>
+    /// <exception cref="ProfileException">The folder does not exist, holds no <c>.sse</c> file, or a file is empty or
+    /// unreadable.</exception>
+    public static ReplaySet Load(string folder, ReplayPick pick = ReplayPick.RoundRobin)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        var errors = new ProfileErrors { Origin = folder };
+        var set = TryLoad(Path.GetFullPath(folder), pick, "$", errors);
+        errors.ThrowIfAny();
+        return set!;
+    }
+
+    /// <summary>Reads the recordings, reporting problems at <paramref name="path"/> (the JSON path of the folder
+    /// field); <see langword="null"/> when there were any.</summary>
+    internal static ReplaySet? TryLoad(string folder, ReplayPick pick, string path, ProfileErrors errors)
+    {
+        if (!Directory.Exists(folder))
+        {
+            errors.Add(path, $"folder not found: {folder}");
+            return null;
+        }
+
+        var files = Directory.GetFiles(folder, "*.sse");
+        Array.Sort(files, StringComparer.Ordinal);
+        if (files.Length == 0)
+        {
+            errors.Add(path, $"no recorded streams (*.sse) in {folder}");
+            return null;
+        }
+
+        var before = errors.Count;
+        var streams = new List<RecordedStream>(files.Length);
+        foreach (var file in files)
+        {
+            byte[] body;
+            try
+            {
+                body = File.ReadAllBytes(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                errors.Add(path, $"cannot read {file}: {e.Message}");
+                continue;
+            }
+
+            if (body.Length == 0)
+            {
+                errors.Add(path, $"{file} is empty: a recording needs at least one event");
+                continue;
+            }
+
+            streams.Add(RecordedStream.Parse(file, body));
+        }
+
+        return errors.Count == before ? new ReplaySet(folder, pick, [.. streams]) : null;
+    }
+
+    /// <summary>The recording for a request.</summary>
+    /// <param name="requestSeed">The request's <c>seed</c>, if any.</param>
+    /// <param name="turns">The model's round-robin counter (per simulator), advanced only when used.</param>
+    /// <param name="random">The request's random source (drawn from only for <see cref="ReplayPick.Random"/>).</param>
+    internal RecordedStream Choose(long? requestSeed, ref long turns, Random random)
+    {
+        var count = _streams.Length;
+        if (Pick == ReplayPick.Random)
+        {
+            return _streams[random.Next(count)];
+        }
+
+        var turn = requestSeed ?? Interlocked.Increment(ref turns) - 1;
+        return _streams[(int)(((turn % count) + count) % count)];
+    }
+}

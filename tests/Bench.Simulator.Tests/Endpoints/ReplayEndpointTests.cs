@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Bench.Core.Wire;
+using Bench.Simulator.Hosting;
+using Bench.Simulator.Profiles;
+using Bench.Simulator.Replay;
+using static Bench.Simulator.Tests.Replay.Recordings;
+using static Bench.Simulator.Tests.TestSimulator;
+
+namespace Bench.Simulator.Tests.Endpoints;
+
+public sealed class ReplayEndpointTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task Stream_EveryShippedRecording_SendsTheRecordedBytesUnchanged()
+    {
+        var profile = ReplayProfile(TestPaths.ReplayOpenAiChat);
+        await using var host = await StartAsync(profile);
+        using var client = CreateClient(host);
+
+        for (var seed = 0; seed < profile.Replay!.Files.Count; seed++)
+        {
+            var (status, body) = await RawAsync(client, Body("replay", extra: [("stream", true), ("seed", seed)]));
+
+            Assert.Equal(HttpStatusCode.OK, status);
+            var recorded = await File.ReadAllBytesAsync(Path.Combine(TestPaths.ReplayOpenAiChat, profile.Replay.Files[seed]));
+            Assert.True(recorded.AsSpan().SequenceEqual(body), $"{profile.Replay.Files[seed]} was not replayed byte for byte");
+        }
+    }
+
+    [Fact]
+    public async Task Stream_FixedProfile_FirstTokenNotBeforeTtftAndLaterEventsPacedByTheirTokens()
+    {
+        _folder.Write("paced.sse", Paced);
+        var timings = new TimingLog();
+        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions
+        {
+            // TTFT 60 ms, 10 ms a token: token events (1, 2, 1 tokens) due at 60, 80 and 90 ms.
+            Profiles = [ReplayProfile(_folder.Path, ttftMs: 60, tokensPerSecond: 100)],
+            OnCompleted = timings.Add,
+        });
+        using var client = CreateClient(host);
+        await StreamAsync(client, Body("replay", extra: ("stream", true))); // warm-up
+
+        var sent = Stopwatch.GetTimestamp();
+        var events = await StreamAsync(client, Body("replay", extra: ("stream", true)));
+
+        Assert.Equal(7, events.Count);
+        Assert.True(events[0].Timestamp < events[1].Timestamp);
+        Assert.InRange(Ms(sent, events[1].Timestamp), 60, 60 + 250);
+        Assert.InRange(Ms(sent, events[2].Timestamp), 80, 80 + 250);
+        Assert.InRange(Ms(sent, events[3].Timestamp), 90, 90 + 250);
+        Assert.True(events[^1].Timestamp - events[3].Timestamp < Stopwatch.Frequency / 20, "trailing events come with the last token");
+        var server = (await timings.WaitForAsync(2))[1];
+        Assert.Equal(server.ReceivedTimestamp, server.StartedTimestamp);
+        Assert.InRange(Ms(server.StartedTimestamp, server.FirstTokenTimestamp!.Value), 60, 60 + 250);
+        Assert.InRange(Ms(server.StartedTimestamp, server.LastByteTimestamp), 90, 90 + 250);
+        Assert.Equal((4, "stop", 200), (server.CompletionTokens, server.FinishReason, server.StatusCode));
+    }
+
+    [Fact]
+    public async Task Stream_ReadByTheClientsReader_FirstTokenAfterTtftAndEveryTokenEventSeen()
+    {
+        var profile = ReplayProfile(TestPaths.ReplayOpenAiChat, ttftMs: 30, tokensPerSecond: 5000);
+        await using var host = await StartAsync(profile);
+        using var client = CreateClient(host);
+
+        for (var seed = 0; seed < profile.Replay!.Files.Count; seed++)
+        {
+            var sent = Stopwatch.GetTimestamp();
+            using var response = await PostAsync(client, Body("replay", extra: [("stream", true), ("seed", seed)]));
+            var read = await ChatStreamReader.ReadAsync(await response.Content.ReadAsStreamAsync());
+
+            var recording = profile.Replay.Streams[seed];
+            Assert.Equal(recording.TokenEvents, read.TokenEventTimestamps.Count);
+            Assert.True(Ms(sent, read.FirstTokenTimestamp!.Value) >= 30, profile.Replay.Files[seed]);
+        }
+    }
+
+    [Fact]
+    public async Task Stream_RandomPick_SameSeedSameRecordingOnAnyHost()
+    {
+        var profile = ReplayProfile(TestPaths.ReplayOpenAiChat, pick: ReplayPick.Random);
+        await using var first = await StartAsync(profile);
+        await using var second = await StartAsync(profile);
+        using var firstClient = CreateClient(first);
+        using var secondClient = CreateClient(second);
+
+        var bodies = new List<string>();
+        for (var seed = 0; seed < 12; seed++)
+        {
+            var a = await RawAsync(firstClient, Body("replay", extra: [("stream", true), ("seed", seed)]));
+            var b = await RawAsync(secondClient, Body("replay", extra: [("stream", true), ("seed", 11 - seed)]));
+            bodies.Add(Encoding.UTF8.GetString(a.Body));
+            bodies.Add(Encoding.UTF8.GetString(b.Body));
+        }
+
+        for (var seed = 0; seed < 12; seed++)
+        {
+            Assert.Equal(bodies[2 * seed], bodies[(2 * (11 - seed)) + 1]);
+        }
+
+        Assert.InRange(bodies.Distinct().Count(), 3, profile.Replay!.Files.Count);
+    }
+
+    [Fact]
+    public async Task Stream_RoundRobinWithoutSeed_ServesTheRecordingsInTurn()
+    {
+        _folder.Write("a.sse", Role + Content("first") + Done);
+        _folder.Write("b.sse", Role + Content("second") + Done);
+        await using var host = await StartAsync(ReplayProfile(_folder.Path), Fast());
+        using var client = CreateClient(host);
+
+        var contents = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            await CompleteAsync(client, Body("fast")); // other models do not take turns
+            contents.Add(Content(Chunks(await StreamAsync(client, Body("replay", extra: ("stream", true))))));
+        }
+
+        Assert.Equal(["first", "second", "first"], contents);
+    }
+
+    [Fact]
+    public async Task Complete_Recording_AnswersTheAssembledCompletionWhenItsLastTokenWouldHaveBeenStreamed()
+    {
+        _folder.Write("paced.sse", Paced);
+        var timings = new TimingLog();
+        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions
+        {
+            Profiles = [ReplayProfile(_folder.Path, ttftMs: 60, tokensPerSecond: 100)],
+            OnCompleted = timings.Add,
+        });
+        using var client = CreateClient(host);
+
+        var completion = await CompleteAsync(client, Body("replay"));
+
+        Assert.Equal("abcdabcdefghwxyz", MessageContent(completion));
+        Assert.Equal(4, completion.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+        var server = (await timings.WaitForAsync(1))[0];
+        Assert.InRange(Ms(server.StartedTimestamp, server.LastByteTimestamp), 90, 90 + 250);
+        Assert.Equal((false, 4, "stop"), (server.Stream, server.CompletionTokens, server.FinishReason));
+    }
+
+    [Fact]
+    public async Task Complete_ErrorRecording_AnswersTheRecordedErrorAndStatus()
+    {
+        File.Copy(
+            Path.Combine(TestPaths.ReplayOpenAiChat, "openai-chat-30-gpt-oss-120b.sse"),
+            Path.Combine(_folder.Path, "error.sse"));
+        await using var host = await StartAsync(ReplayProfile(_folder.Path));
+        using var client = CreateClient(host);
+
+        using var response = await PostAsync(client, Body("replay"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+        Assert.Equal("tool_use_failed", error.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Stream_InterruptedFault_AbortsAfterHalfTheTokenEvents()
+    {
+        _folder.Write("paced.sse", Paced);
+        var timings = new TimingLog();
+        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions
+        {
+            Profiles = [ReplayProfile(_folder.Path, ttftMs: 1, tokensPerSecond: 50) with { Faults = new FaultRates(0, 0, 1) }],
+            OnCompleted = timings.Add,
+        });
+        using var client = CreateClient(host);
+
+        using var response = await PostAsync(client, Body("replay", extra: ("stream", true)));
+        var exception = await Record.ExceptionAsync(() => ReadEventsAsync(response));
+
+        Assert.IsAssignableFrom<IOException>(exception);
+        var server = (await timings.WaitForAsync(1))[0];
+        Assert.Equal((1, (string?)null), (server.CompletionTokens, server.FinishReason));
+    }
+
+    [Fact]
+    public async Task ShippedReplayProfile_LoadsAndServesAsAModel()
+    {
+        var profile = ProfileLoader.Load(Path.Combine(TestPaths.Profiles, "replay-openai-chat.json"));
+        await using var host = await StartAsync(profile with { TimeToFirstToken = TtftDistribution.Fixed(1), DecodeTokensPerSecond = 100_000 });
+        using var client = CreateClient(host);
+
+        var (status, body) = await RawAsync(client, Body("replay-openai-chat", extra: [("stream", true), ("seed", 0)]));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(TestPaths.ReplayOpenAiChat, profile.Replay!.Files[0])), body);
+    }
+}
