@@ -42,6 +42,8 @@ public static class ReportBuilder
         SummaryCsvExporter.Write(report, directory);
         SummaryJsonExporter.Write(report, directory);
         MarkdownExporter.Write(report, directory);
+        var charts = Charts.ChartBuilder.Write(report, directory);
+        Html.HtmlExporter.Write(report, directory, charts);
         return report;
     }
 

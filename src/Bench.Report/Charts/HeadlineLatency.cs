@@ -1,0 +1,20 @@
+using Bench.Core.Metrics;
+using Bench.Core.Records;
+
+namespace Bench.Report.Charts;
+
+/// <summary>
+/// The latency a user waits before seeing output, per mode: TTFT when streaming, E2E when not (the whole response
+/// is the first output). Cost and sweep charts put both modes on one axis with it.
+/// </summary>
+internal static class HeadlineLatency
+{
+    /// <summary>The metric that stands for a mode.</summary>
+    public static MetricDescriptor MetricOf(Mode mode) => mode == Mode.Streaming ? Metric.Ttft : Metric.E2e;
+
+    /// <summary>The cell's headline distribution, or null when it has no samples.</summary>
+    public static MetricStats? Of(CellSummary summary) => summary.Get(MetricOf(summary.Mode));
+
+    /// <summary>Axis label for charts that mix the two modes.</summary>
+    public const string AxisNote = "TTFT streaming, E2E non-streaming";
+}

@@ -1,0 +1,67 @@
+using Bench.Report.Model;
+using ScottPlot;
+
+namespace Bench.Report.Charts;
+
+/// <summary>
+/// One colour per model, the same in every chart of a run: a model's colour is picked by its position in the run
+/// (the order of <see cref="RunReport.Cells"/>, then of sweep curves), never by the chart it appears in. Streaming and
+/// non-streaming share their model's colour and differ by <see cref="ModeStyle"/>.
+/// </summary>
+public sealed class ModelPalette
+{
+    /// <summary>The colours, in assignment order: Okabe and Ito's colour-blind-safe set (without its yellow, too pale on
+    /// white), then three more distinct hues. The eleventh model reuses the first colour.</summary>
+    public static IReadOnlyList<Color> Colors { get; } = Color.FromHex(
+    [
+        "#0072B2", // blue
+        "#E69F00", // orange
+        "#009E73", // bluish green
+        "#D55E00", // vermillion
+        "#CC79A7", // reddish purple
+        "#56B4E9", // sky blue
+        "#000000", // black
+        "#8C564B", // brown
+        "#7F7F7F", // grey
+        "#BCBD22", // olive
+    ]);
+
+    private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+
+    /// <summary>Assigns colours to <paramref name="models"/> in order; a repeated model keeps its first colour.</summary>
+    public ModelPalette(IEnumerable<string> models)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        foreach (var model in models)
+        {
+            _index.TryAdd(model, _index.Count);
+        }
+    }
+
+    /// <summary>Models in colour order (the order they first appeared).</summary>
+    public IReadOnlyList<string> Models => [.. _index.OrderBy(kv => kv.Value).Select(kv => kv.Key)];
+
+    /// <summary>The palette of a run: models in the order of its cells, then of its sweep curves.</summary>
+    public static ModelPalette For(RunReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return new ModelPalette(report.Cells.Select(c => c.Summary.Model).Concat(report.Sweeps.Select(s => s.Model)));
+    }
+
+    /// <summary>The colour at a position in the run's model order (cycling after <see cref="Colors"/> runs out).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is negative.</exception>
+    public static Color At(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        return Colors[index % Colors.Count];
+    }
+
+    /// <summary>The position of a model in the run's order.</summary>
+    /// <exception cref="KeyNotFoundException">The model is not part of the run.</exception>
+    public int IndexOf(string model) =>
+        _index.TryGetValue(model, out var index) ? index : throw new KeyNotFoundException($"Model '{model}' is not in this run's palette.");
+
+    /// <summary>The colour of a model.</summary>
+    /// <exception cref="KeyNotFoundException">The model is not part of the run.</exception>
+    public Color Of(string model) => At(IndexOf(model));
+}

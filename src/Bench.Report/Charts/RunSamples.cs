@@ -1,0 +1,153 @@
+using Bench.Core.Metrics;
+using Bench.Core.Records;
+using Bench.Core.Results;
+using Bench.Report.Model;
+
+namespace Bench.Report.Charts;
+
+/// <summary>
+/// The per-request data the charts need, read in one streaming pass over <c>records.jsonl</c> and bounded whatever
+/// the run's length: per cell (model × mode), seeded reservoir samples of TTFT, E2E and ITL gaps and of the timeline
+/// (end time, E2E), plus exact completion counts per second. Metrics come from <see cref="RequestMetrics"/>, and
+/// latency samples take the requests <see cref="CellSummary"/> takes (measure phase, successful), so a chart
+/// and its table describe the same requests.
+/// </summary>
+internal sealed class RunSamples
+{
+    /// <summary>Default bound on the points one chart draws.</summary>
+    public const int DefaultMaxPointsPerChart = 20_000;
+
+    /// <summary>Fewest points a cell keeps however many cells share a chart's budget.</summary>
+    public const int MinPointsPerCell = 500;
+
+    /// <summary>Seed of every reservoir (charts are reproducible).</summary>
+    public const int Seed = 20_240_601;
+
+    private readonly Dictionary<(string Model, Mode Mode), CellSamples> _cells = [];
+
+    private RunSamples(int perCell) => PointsPerCell = perCell;
+
+    /// <summary>Sample size of one cell in one chart.</summary>
+    public int PointsPerCell { get; }
+
+    /// <summary>Cells in run order (those of the report first, then any seen only in sweep or failed records).</summary>
+    public IReadOnlyList<CellSamples> Cells => [.. _cells.Values];
+
+    /// <summary>The samples of a cell, or null when it has no records.</summary>
+    public CellSamples? For(string model, Mode mode) => _cells.GetValueOrDefault((model, mode));
+
+    /// <summary>Streams <paramref name="recordsPath"/> once, splitting <paramref name="maxPointsPerChart"/> between
+    /// the report's cells (at least <see cref="MinPointsPerCell"/> each).</summary>
+    /// <exception cref="FileNotFoundException">The records file is missing.</exception>
+    public static RunSamples Read(string recordsPath, RunReport report, int maxPointsPerChart = DefaultMaxPointsPerChart)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var samples = new RunSamples(Math.Max(MinPointsPerCell, maxPointsPerChart / Math.Max(1, report.Cells.Count)));
+        foreach (var cell in report.Cells)
+        {
+            samples.Cell(cell.Summary.Model, cell.Summary.Mode);
+        }
+
+        RecordsReader.Read(recordsPath, samples.Add);
+        return samples;
+    }
+
+    /// <summary>Adds one record (exposed for tests that build samples without a file).</summary>
+    internal void Add(RequestRecord record)
+    {
+        if (record.Phase == Phases.Warmup)
+        {
+            return;
+        }
+
+        var cell = Cell(record.Model, record.Mode);
+
+        // The timeline shows every request after warm-up (sweep probes included: that is where load changes).
+        cell.Timeline.Add(new TimelinePoint(record.EndMs / 1000.0, RequestMetrics.E2eMs(record), record.Outcome == Outcome.Success));
+        if (record.Outcome == Outcome.Success)
+        {
+            cell.CountCompletion(record.EndMs / 1000.0);
+        }
+
+        // Distributions are the measure phase's successful requests, as in CellSummary.
+        if (record.Phase != Phases.Measure || record.Outcome != Outcome.Success)
+        {
+            return;
+        }
+
+        cell.E2eMs.Add(RequestMetrics.E2eMs(record));
+        if (RequestMetrics.TtftMs(record) is { } ttft)
+        {
+            cell.TtftMs.Add(ttft);
+        }
+
+        foreach (var gap in RequestMetrics.ItlMs(record))
+        {
+            cell.ItlMs.Add(gap);
+        }
+    }
+
+    private CellSamples Cell(string model, Mode mode)
+    {
+        if (!_cells.TryGetValue((model, mode), out var cell))
+        {
+            cell = new CellSamples(model, mode, PointsPerCell);
+            _cells.Add((model, mode), cell);
+        }
+
+        return cell;
+    }
+}
+
+/// <summary>One request on the run's timeline.</summary>
+/// <param name="EndS">When it ended, seconds since the run clock's origin (the run's start).</param>
+/// <param name="E2eMs"><c>e2e_ms</c>.</param>
+/// <param name="Success">Whether it succeeded.</param>
+internal readonly record struct TimelinePoint(double EndS, double E2eMs, bool Success);
+
+/// <summary>The bounded samples of one cell.</summary>
+internal sealed class CellSamples(string model, Mode mode, int capacity)
+{
+    private readonly List<int> _completionsPerSecond = [];
+
+    /// <summary>Model id.</summary>
+    public string Model { get; } = model;
+
+    /// <summary>Mode.</summary>
+    public Mode Mode { get; } = mode;
+
+    /// <summary><c>ttft_ms</c> of successful measured requests (streaming only).</summary>
+    public Reservoir<double> TtftMs { get; } = new(capacity, RunSamples.Seed);
+
+    /// <summary><c>e2e_ms</c> of successful measured requests.</summary>
+    public Reservoir<double> E2eMs { get; } = new(capacity, RunSamples.Seed + 1);
+
+    /// <summary><c>itl_ms</c> gaps of successful measured requests, pooled.</summary>
+    public Reservoir<double> ItlMs { get; } = new(capacity, RunSamples.Seed + 2);
+
+    /// <summary>Requests after warm-up (measure and sweep phases, every outcome): end time and E2E.</summary>
+    public Reservoir<TimelinePoint> Timeline { get; } = new(capacity, RunSamples.Seed + 3);
+
+    /// <summary>Successful completions per 1 s bucket of the run clock ([k, k + 1) s), exact.</summary>
+    public IReadOnlyList<int> CompletionsPerSecond => _completionsPerSecond;
+
+    /// <summary>Longest timeline counted, seconds (a week); later completions are ignored.</summary>
+    public const int MaxSeconds = 7 * 24 * 3600;
+
+    /// <summary>Counts a successful completion at <paramref name="endS"/> seconds.</summary>
+    public void CountCompletion(double endS)
+    {
+        if (!(endS < MaxSeconds))
+        {
+            return;
+        }
+
+        var bucket = (int)Math.Floor(Math.Max(0, endS));
+        while (_completionsPerSecond.Count <= bucket)
+        {
+            _completionsPerSecond.Add(0);
+        }
+
+        _completionsPerSecond[bucket]++;
+    }
+}

@@ -1,0 +1,155 @@
+using System.Text.Json;
+using Bench.Core.Metrics;
+using Bench.Core.Pricing;
+using Bench.Core.Records;
+using Bench.Core.Results;
+using Bench.Core.Scenarios;
+using Bench.Report.Model;
+
+namespace Bench.Report.Tests.Charts;
+
+/// <summary>
+/// Hand-made results folders for chart and HTML tests: two models × two modes with deterministic timings, optional
+/// failures and sweep probes, written as a real <c>records.jsonl</c> and <c>run.json</c> in a temp folder.
+/// </summary>
+internal sealed class TestRun : IDisposable
+{
+    public const string Alpha = "alpha-model";
+    public const string Beta = "beta-model";
+    public const string SweepSlo = "fast";
+
+    public static readonly PriceCatalog Prices = PriceCatalog.Create("test prices",
+    [
+        new ModelPrice(Alpha, 2m, null, 8m, null, null, "test source"),
+        new ModelPrice(Beta, 0.5m, null, 1m, null, null, "test source"),
+    ]);
+
+    public static readonly IReadOnlyList<SloSet> Slos = [new SloSet { Name = SweepSlo, MaxMs = { ["e2e_ms"] = 900 } }];
+
+    private long _nextId;
+
+    public TestRun()
+    {
+        Directory = Path.Combine(Path.GetTempPath(), "bench-report-tests", Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(Directory);
+    }
+
+    public string Directory { get; }
+
+    public List<RequestRecord> Records { get; } = [];
+
+    public RunInfo Run { get; } = new()
+    {
+        RunId = "20250101-000000-test",
+        Scenario = "test",
+        Target = "hand-made records",
+        StartedUtc = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        EndedUtc = new DateTimeOffset(2025, 1, 1, 0, 0, 20, TimeSpan.Zero),
+        ClockOriginUtc = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero),
+    };
+
+    /// <summary>The standard folder: both models in both modes, <paramref name="perCell"/> successes each, one
+    /// failure in beta streaming, warm-up records that must not show.</summary>
+    public static TestRun Standard(int perCell = 12, bool sweep = false)
+    {
+        var run = new TestRun();
+        var start = 0.0;
+        foreach (var model in new[] { Alpha, Beta })
+        {
+            foreach (var mode in new[] { Mode.Streaming, Mode.NonStreaming })
+            {
+                run.Add(model, mode, start, Phases.Warmup, 0);
+                for (var i = 0; i < perCell; i++)
+                {
+                    run.Add(model, mode, start + 100 + (i * 180), Phases.Measure, i);
+                }
+
+                start += 100 + (perCell * 180) + 500;
+            }
+        }
+
+        run.Add(Beta, Mode.Streaming, start, Phases.Measure, 0, Outcome.RateLimited);
+        if (sweep)
+        {
+            foreach (var rate in new[] { 1.0, 2.0, 4.0 })
+            {
+                for (var i = 0; i < 6; i++)
+                {
+                    run.Add(Alpha, Mode.NonStreaming, start + (i * 1000 / rate), Phases.Sweep, i, probeRate: rate, slowdown: rate);
+                }
+
+                start += 7000 / rate;
+            }
+        }
+
+        return run;
+    }
+
+    /// <summary>Adds one request. Alpha is slow and pricey, beta fast and cheap; non-streaming takes a little longer.</summary>
+    public RequestRecord Add(string model, Mode mode, double sentMs, string phase, int i, Outcome outcome = Outcome.Success, double? probeRate = null, double slowdown = 1)
+    {
+        var ttft = (model == Alpha ? 400 : 150) + ((i % 5) * 20);
+        var gap = (model == Alpha ? 12 : 5) + (i % 3);
+        const int tokens = 20;
+        var e2e = ((ttft + (gap * (tokens - 1))) * (mode == Mode.NonStreaming ? 1.1 : 1.0) * slowdown) + (i % 4 * 15);
+        var streaming = mode == Mode.Streaming;
+        var ok = outcome == Outcome.Success;
+        var record = new RequestRecord
+        {
+            Id = _nextId++,
+            Model = model,
+            Mode = mode,
+            Phase = phase,
+            ProbeRatePerS = probeRate,
+            SentMs = sentMs,
+            FirstByteMs = ok ? sentMs + 20 : null,
+            FirstTokenMs = ok && streaming ? sentMs + ttft : null,
+            FirstOutputTokenMs = ok && streaming ? sentMs + ttft : null,
+            LastTokenMs = ok && streaming ? sentMs + e2e : null,
+            EndMs = ok ? sentMs + e2e : sentMs + 30,
+            TokenEventsMs = ok && streaming ? [.. Enumerable.Range(0, tokens).Select(k => sentMs + ttft + (k * (e2e - ttft) / (tokens - 1)))] : [],
+            HttpStatus = ok ? 200 : 429,
+            Outcome = outcome,
+            PromptTokens = ok ? 100 : null,
+            CompletionTokens = ok ? tokens : null,
+            TokensSource = ok ? TokenSources.Usage : TokenSources.None,
+        };
+        Records.Add(record);
+        return record;
+    }
+
+    /// <summary>Writes <c>records.jsonl</c> and <c>run.json</c>.</summary>
+    public TestRun Save()
+    {
+        File.WriteAllLines(Path.Combine(Directory, ResultsDirectory.RecordsFile),
+            Records.Select(r => JsonSerializer.Serialize(r, ResultsJson.Default.RequestRecord)));
+        ResultsDirectory.WriteRunInfo(Directory, Run);
+        return this;
+    }
+
+    /// <summary>The report model of the records as written (aggregated the way <see cref="ReportBuilder"/> does,
+    /// with the sweep judged by <see cref="SweepSlo"/>).</summary>
+    public RunReport Report(PriceCatalog? prices = null)
+    {
+        var aggregator = new RunAggregator(Slos);
+        var sweeps = new SweepAggregator(Slos);
+        foreach (var record in Records)
+        {
+            aggregator.Add(record);
+            sweeps.Add(record);
+        }
+
+        return RunReport.Build(Run, aggregator, new RecordsReadResult { Records = Records.Count }, prices ?? Prices, slos: Slos, sweeps: sweeps.Curves(SweepSlo));
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using System.Text.RegularExpressions;
+using Bench.Core.Records;
+using Bench.Report.Charts;
+using Bench.Report.Exporters;
+using Bench.Report.Html;
+using Bench.Report.Tests.Charts;
+
+namespace Bench.Report.Tests.Html;
+
+public partial class HtmlExporterTests
+{
+    private static (string Html, IReadOnlyList<ChartFile> Charts, string Markdown) Render(TestRun run)
+    {
+        run.Save();
+        var report = run.Report();
+        var charts = ChartBuilder.Write(report, run.Directory);
+        return (HtmlExporter.Render(report, charts), charts, MarkdownExporter.Render(report));
+    }
+
+    [Fact]
+    public void Render_CarriesTheSameTablesAsReportMd()
+    {
+        using var run = TestRun.Standard(sweep: true);
+        var (html, _, markdown) = Render(run);
+
+        var mdRows = markdown.Split('\n').Where(l => l.StartsWith('|') && !l.StartsWith("|---", StringComparison.Ordinal) && !l.StartsWith("|--:", StringComparison.Ordinal)).ToList();
+        var mdTables = markdown.Split('\n').Count(l => l.StartsWith("|---", StringComparison.Ordinal));
+        Assert.Equal(mdTables, Regex.Count(html, "<table>"));
+        Assert.Equal(mdRows.Count, Regex.Count(html, "<tr>"));
+        Assert.Equal(mdTables, Regex.Count(html, "<div class=\"table-wrap\">"));
+        Assert.Contains("<td>alpha-model</td>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_EveryChart_IsAnInlineSvgFigure_WithIdDataChartAndCaption()
+    {
+        using var run = TestRun.Standard(sweep: true);
+        var (html, charts, _) = Render(run);
+
+        Assert.NotEmpty(charts);
+        foreach (var chart in charts)
+        {
+            var start = html.IndexOf($"<figure class=\"chart\" id=\"chart-{chart.Id}\" data-chart=\"{chart.Id}\">", StringComparison.Ordinal);
+            Assert.True(start >= 0, $"no figure for {chart.Id}");
+            var end = html.IndexOf("</figure>", start, StringComparison.Ordinal);
+            var figure = html[start..end];
+            Assert.Contains("<svg ", figure, StringComparison.Ordinal);
+            Assert.Contains($"aria-labelledby=\"chart-{chart.Id}-caption\"", figure, StringComparison.Ordinal);
+            Assert.Contains($"<figcaption id=\"chart-{chart.Id}-caption\">", figure, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Render_PlacesChartsInTheirSections()
+    {
+        using var run = TestRun.Standard(sweep: true);
+        var (html, _, _) = Render(run);
+
+        static int At(string html, string text) => html.IndexOf(text, StringComparison.Ordinal);
+        Assert.InRange(At(html, "data-chart=\"ttft-box\""), At(html, "<h2 id=\"latency-distributions\">"), At(html, "<h2 id=\"over-the-run\">"));
+        Assert.InRange(At(html, "data-chart=\"throughput-over-time\""), At(html, "<h2 id=\"over-the-run\">"), int.MaxValue);
+        Assert.True(At(html, "data-chart=\"streaming-vs-non-streaming\"") > At(html, ">Streaming against non-streaming</h2>"));
+        Assert.True(At(html, "data-chart=\"sweep-goodput\"") > At(html, ">Sweep: "));
+        Assert.True(At(html, "data-chart=\"cost-vs-latency\"") > At(html, ">Cost per 1,000 requests</h2>"));
+        Assert.True(At(html, "data-chart=\"cost-vs-latency\"") < At(html, ">Definitions</h2>"));
+        Assert.DoesNotContain("id=\"charts\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_IsSelfContained_NoScriptNoExternalReference()
+    {
+        using var run = TestRun.Standard();
+        var (html, _, _) = Render(run);
+
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotMatch(ExternalReference(), html);
+        Assert.Contains("Content-Security-Policy\" content=\"default-src 'none'", html, StringComparison.Ordinal);
+        Assert.Contains("@media print", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_EscapesWhatTheRunRecorded()
+    {
+        using var run = new TestRun();
+        const string evil = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+        for (var i = 0; i < 3; i++)
+        {
+            run.Add(evil, Mode.Streaming, i * 500, Phases.Measure, i);
+        }
+
+        var (html, _, _) = Render(run);
+
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Write_CreatesReportHtml()
+    {
+        using var run = TestRun.Standard();
+        run.Save();
+        var report = run.Report();
+
+        var path = HtmlExporter.Write(report, run.Directory, ChartBuilder.Write(report, run.Directory));
+
+        Assert.Equal(Path.Combine(run.Directory, "report.html"), path);
+        Assert.StartsWith("<!DOCTYPE html>", File.ReadAllText(path), StringComparison.Ordinal);
+    }
+
+    /// <summary>A <c>src</c>, <c>href</c> or CSS <c>url()</c> that would make the browser fetch something.</summary>
+    [GeneratedRegex("""(?:src|href)\s*=\s*["']?(?:https?:|//)|url\(\s*["']?(?:https?:|//)""", RegexOptions.IgnoreCase)]
+    private static partial Regex ExternalReference();
+}
