@@ -15,7 +15,11 @@ public sealed class CellAggregator
     private long _requests;
     private long _successes;
     private double _firstSentMs = double.PositiveInfinity;
+    private double _lastSentMs = double.NegativeInfinity;
     private double _lastEndMs = double.NegativeInfinity;
+    private double _firstIntendedMs = double.PositiveInfinity;
+    private double _lastIntendedMs = double.NegativeInfinity;
+    private long _scheduled;
     private readonly Mean _decodeTps = new();
     private readonly Mean _prompt = new();
     private readonly Mean _completion = new();
@@ -63,7 +67,14 @@ public sealed class CellAggregator
         _requests++;
         _outcomes[(int)r.Outcome]++;
         _firstSentMs = Math.Min(_firstSentMs, r.SentMs);
+        _lastSentMs = Math.Max(_lastSentMs, r.SentMs);
         _lastEndMs = Math.Max(_lastEndMs, r.EndMs);
+        if (r.IntendedMs is { } intended)
+        {
+            _scheduled++;
+            _firstIntendedMs = Math.Min(_firstIntendedMs, intended);
+            _lastIntendedMs = Math.Max(_lastIntendedMs, intended);
+        }
 
         if (r.PromptTokens is null && r.CompletionTokens is null)
         {
@@ -172,9 +183,15 @@ public sealed class CellAggregator
             BilledTokens = new TokenCounts(_billedPrompt, _billedCached, _billedCompletion),
             RequestsWithoutUsage = _withoutUsage,
             DurationS = duration,
+            IntendedRatePerS = Rate(_scheduled, _firstIntendedMs, _lastIntendedMs),
+            AchievedSendRatePerS = _scheduled > 0 ? Rate(_requests, _firstSentMs, _lastSentMs) : null,
             OutputTps = duration > 0 ? _successCompletionTokens / duration : 0,
         };
     }
+
+    /// <summary>Requests per second between the first and last of <paramref name="count"/> instants: (n − 1) / span.</summary>
+    private static double? Rate(long count, double firstMs, double lastMs) =>
+        count >= 2 && lastMs > firstMs ? (count - 1) / ((lastMs - firstMs) / 1000.0) : null;
 
     private SloResult Judge(SloSet slo, long good, double successRate, double durationS)
     {

@@ -56,6 +56,14 @@ public sealed class CellSummary
     /// <summary><c>rps</c>: completed (attempted) requests / measured duration.</summary>
     public double Rps => DurationS > 0 ? Requests / DurationS : 0;
 
+    /// <summary>Open load only: the rate the schedule asked for, (n − 1) / (last intended − first intended) send
+    /// time, requests/s; null for closed load.</summary>
+    public double? IntendedRatePerS { get; init; }
+
+    /// <summary>Open load only: the rate requests actually went out at, (n − 1) / (last − first actual send time),
+    /// requests/s. Below <see cref="IntendedRatePerS"/> when the client fell behind.</summary>
+    public double? AchievedSendRatePerS { get; init; }
+
     /// <summary><c>output_tps</c>: completion tokens of successful requests / measured duration.</summary>
     public double OutputTps { get; init; }
 

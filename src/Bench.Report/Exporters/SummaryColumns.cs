@@ -68,6 +68,8 @@ public static class SummaryColumns
             ("cached_tokens_mean", c => Num(c.Summary.CachedTokensMean, "0.#")),
             ("duration_s", c => Num(c.Summary.DurationS)),
             ("rps", c => Num(c.Summary.Rps)),
+            ("intended_rps", c => Num(c.Summary.IntendedRatePerS)),
+            ("achieved_send_rps", c => Num(c.Summary.AchievedSendRatePerS)),
             ("output_tps", c => Num(c.Summary.OutputTps, "0.#")),
             ("cost_usd", c => Money(c.CostUsd)),
             ("cost_usd_per_1k_requests", c => Money(c.CostUsdPer1kRequests)),

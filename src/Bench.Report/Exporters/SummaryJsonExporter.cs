@@ -80,6 +80,8 @@ public static class SummaryJsonExporter
         Number(json, "cached_tokens_mean", s.CachedTokensMean);
         json.WriteNumber("duration_s", Math.Round(s.DurationS, 3));
         json.WriteNumber("rps", Math.Round(s.Rps, 3));
+        Number(json, "intended_rps", s.IntendedRatePerS);
+        Number(json, "achieved_send_rps", s.AchievedSendRatePerS);
         json.WriteNumber("output_tps", Math.Round(s.OutputTps, 3));
         json.WriteStartArray("slos");
         foreach (var slo in s.Slos)

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Memory soak: runs a scenario (default scenarios/soak.json: 50 req/s for 30 min) and samples the bench process's
+# resident set size (VmRSS) every 15 s into <out>/memory.csv, then prints first/last/max RSS and the growth over
+# the second half of the run. Usage: eng/soak.sh [scenario.json] [out-dir]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scenario="${1:-scenarios/soak.json}"
+out="${2:-results/soak-$(date -u +%Y%m%d-%H%M%S)}"
+mkdir -p "$out"
+dotnet build -c Release src/Bench.Cli >/dev/null
+dotnet src/Bench.Cli/bin/Release/net10.0/bench.dll run "$scenario" --out "$out" >"$out/console.log" 2>&1 &
+pid=$!
+echo "elapsed_s,rss_mib" >"$out/memory.csv"
+start=$(date +%s)
+while kill -0 "$pid" 2>/dev/null; do
+  rss_kib=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+  [ -n "$rss_kib" ] && echo "$(( $(date +%s) - start )),$(( rss_kib / 1024 ))" >>"$out/memory.csv"
+  sleep 15
+done
+wait "$pid"
+awk -F, 'NR == 2 { first = $2 } NR > 1 { rss[NR] = $2; t[NR] = $1; if ($2 > max) max = $2; last = $2; n = NR }
+  END {
+    mid = int((n + 2) / 2)
+    printf "samples %d, RSS first %d MiB, last %d MiB, max %d MiB; second half: %d -> %d MiB\n", n - 1, first, last, max, rss[mid], last
+  }' "$out/memory.csv"
+echo "results: $out"
