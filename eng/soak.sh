@@ -7,8 +7,10 @@ cd "$(dirname "$0")/.."
 scenario="${1:-scenarios/soak.json}"
 out="${2:-results/soak-$(date -u +%Y%m%d-%H%M%S)}"
 mkdir -p "$out"
-dotnet build -c Release src/Bench.Cli >/dev/null
-dotnet src/Bench.Cli/bin/Release/net10.0/bench.dll run "$scenario" --out "$out" >"$out/console.log" 2>&1 &
+# Built into the results folder so that later edits to the tree cannot change the binary under test.
+dotnet build -c Release src/Bench.Cli --artifacts-path "$out/.build" >/dev/null
+bench_dll=$(find "$out/.build/bin/Bench.Cli" -name bench.dll | head -n 1)
+dotnet "$bench_dll" run "$scenario" --out "$out" >"$out/console.log" 2>&1 &
 pid=$!
 echo "elapsed_s,rss_mib" >"$out/memory.csv"
 start=$(date +%s)

@@ -13,9 +13,8 @@ internal static class ReportCommand
     public static Command Create()
     {
         var directory = new Argument<string>("dir") { Description = "A results folder holding records.jsonl (run.json is used when present)." };
-        var prices = new Option<string?>("--prices") { Description = "A price file of your own (JSON), taking precedence over the built-in catalogue." };
         var reportOptions = new ReportOptions();
-        var command = new Command("report", "Rebuild summary.csv, summary.json, records.csv, histograms and report.md from records.jsonl.") { directory, prices };
+        var command = new Command("report", "Rebuild summary.csv, summary.json, records.csv, histograms and report.md from records.jsonl.") { directory };
         reportOptions.AddTo(command);
         command.SetAction(parse =>
         {
@@ -36,9 +35,7 @@ internal static class ReportCommand
             try
             {
                 reportOptions.Apply(parse, run.Report);
-                catalog = parse.GetValue(prices) is { } file
-                    ? PriceCatalog.LoadUserFile(file).WithFallback(RunPipeline.DefaultPrices())
-                    : RunPipeline.DefaultPrices();
+                catalog = ReportOptions.Catalog(run.Report);
             }
             catch (Exception e) when (e is ArgumentException or PriceFileException)
             {

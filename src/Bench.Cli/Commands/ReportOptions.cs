@@ -13,8 +13,11 @@ internal sealed class ReportOptions
 
     public Option<string[]> Mix { get; } = new("--mix") { Description = "Price a model mix as one budget: MODEL:MODE=PCT%,... e.g. --mix gpt-4.1:streaming=30%,deepseek-v3.2:non-streaming=70% (repeatable)." };
 
+    public Option<string?> Prices { get; } = new("--prices") { Description = "A price file of your own (JSON), taking precedence over the built-in catalogue." };
+
     public void AddTo(Command command)
     {
+        command.Options.Add(Prices);
         command.Options.Add(MonthlyRequests);
         command.Options.Add(Fx);
         command.Options.Add(Mix);
@@ -31,6 +34,11 @@ internal sealed class ReportOptions
                 : throw new ArgumentException($"--monthly-requests: {error ?? "must be positive"}");
         }
 
+        if (parse.GetValue(Prices) is { } prices)
+        {
+            settings.PricesFile = Path.GetFullPath(prices);
+        }
+
         if (parse.GetValue(Fx) is { Length: > 0 } fx)
         {
             settings.Fx = [.. fx];
@@ -41,14 +49,24 @@ internal sealed class ReportOptions
             settings.Mixes = [.. mixes];
         }
 
-        // Parse now so a bad rate or mix fails before a run starts, not after it.
+        // Parse now so a bad rate, mix or price file fails before a run starts, not after it.
         try
         {
             Report.Model.RunReport.ParseSettings(settings);
+            _ = Catalog(settings);
         }
         catch (PricingException e)
         {
             throw new ArgumentException(e.Message, e);
         }
+    }
+
+    /// <summary>The price catalogue a report uses: the user's price file first when one is set, then the built-in
+    /// catalogue (SEED-FIGURES.md), then LiteLLM's.</summary>
+    /// <exception cref="PriceFileException">The user's price file is missing or invalid.</exception>
+    public static PriceCatalog Catalog(ReportSettings settings)
+    {
+        var defaults = PriceCatalog.BuiltIn.WithFallback(PriceCatalog.LiteLlm);
+        return settings.PricesFile is { } file ? PriceCatalog.LoadUserFile(file).WithFallback(defaults) : defaults;
     }
 }

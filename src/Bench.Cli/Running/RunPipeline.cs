@@ -111,7 +111,7 @@ internal static class RunPipeline
             var expected = ScenarioResolver.ExpectedRequests(scenario);
             var progress = new ConsoleProgress(_ => expected);
             await using var records = new RecordsWriter(Path.Combine(directory, ResultsDirectory.RecordsFile));
-            var runner = new LoadRunner(executor, clock, records.Append, progress, scenario.Seed);
+            var runner = new LoadRunner(executor, clock, records.Append, progress, scenario.Seed, scenario.Slos);
             try
             {
                 await progress.RunAsync(() => runner.RunAsync(cells, scenario.Workload, cancellationToken)).ConfigureAwait(false);
@@ -125,7 +125,7 @@ internal static class RunPipeline
 
         run.EndedUtc = interrupted ? null : DateTimeOffset.UtcNow;
         ResultsDirectory.WriteRunInfo(directory, run);
-        var report = ReportBuilder.Write(directory, run, DefaultPrices());
+        var report = ReportBuilder.Write(directory, run, Commands.ReportOptions.Catalog(run.Report));
         SummaryTable.Print(report, output);
         output.WriteLine();
         output.WriteLine($"Results: {Display(directory)}{Path.DirectorySeparatorChar}");
@@ -138,9 +138,6 @@ internal static class RunPipeline
         var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
         return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
     }
-
-    /// <summary>The price catalogue a report uses: built-in (SEED-FIGURES.md) first, LiteLLM's catalogue as fallback.</summary>
-    public static PriceCatalog DefaultPrices() => PriceCatalog.BuiltIn.WithFallback(PriceCatalog.LiteLlm);
 
     private static IReadOnlyList<ModelProfile> LoadProfiles(Scenario scenario, string? scenarioFile)
     {

@@ -1,7 +1,7 @@
 namespace Bench.Core.Results;
 
 /// <summary>
-/// How a run's cost is projected in its report: a monthly request volume, FX rates and model mixes. Kept in
+/// How a run's cost is projected in its report: a monthly request volume, FX rates, model mixes and prices. Kept in
 /// <c>run.json</c> so <c>bench report</c> rebuilds the same tables; its flags override them.
 /// </summary>
 public sealed class ReportSettings
@@ -18,4 +18,8 @@ public sealed class ReportSettings
     /// <summary>Model mixes, each a comma-separated list of shares, e.g.
     /// <c>gpt-4.1:streaming=30%,deepseek-v3.2:non-streaming=70%</c>.</summary>
     public List<string> Mixes { get; set; } = [];
+
+    /// <summary>A user's own price file (JSON, see <c>PriceCatalog.LoadUserFile</c>), full path, taking precedence
+    /// over the built-in catalogue; <see langword="null"/> for the built-in one.</summary>
+    public string? PricesFile { get; set; }
 }

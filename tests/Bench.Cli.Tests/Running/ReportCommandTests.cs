@@ -57,6 +57,49 @@ public sealed class ReportCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_WithAPriceFile_PricesWithIt_AndReportKeepsItFromRunJson()
+    {
+        var prices = Path.Combine(_dir, "my-prices.json");
+        // 10 prompt + 8 completion tokens at $1 / $2 per 1M tokens: $0.026 per 1k requests.
+        File.WriteAllText(prices, """{ "models": [ { "model": "fixed-100ms", "input": 1, "output": 2, "source": "test" } ] }""");
+        var scenario = new Scenario
+        {
+            Name = "priced",
+            Target = new TargetSpec { Profiles = Path.Combine(RepoRoot(), "scenarios", "profiles") },
+            Models = ["fixed-100ms"],
+            Modes = [Mode.Streaming],
+            Request = new RequestShape { PromptTokens = 10, MaxTokens = 8 },
+            Workload = [new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 1, Iterations = 2 }],
+        };
+        var settings = new ReportSettings();
+        var run = new RootCommand();
+        var options = new ReportOptions();
+        options.AddTo(run);
+        options.Apply(run.Parse(["--prices", prices]), settings);
+
+        await RunPipeline.RunAsync(scenario, null, _dir, new StringWriter(), CancellationToken.None, settings);
+        Assert.Contains(",0.026,", File.ReadAllLines(Path.Combine(_dir, "summary.csv"))[1], StringComparison.Ordinal);
+
+        File.Delete(Path.Combine(_dir, "summary.csv"));
+        var exit = new RootCommand { ReportCommand.Create() }.Parse(["report", _dir]).Invoke(new InvocationConfiguration { Output = new StringWriter(), Error = new StringWriter() });
+
+        Assert.Equal(0, exit);
+        Assert.Contains(",0.026,", File.ReadAllLines(Path.Combine(_dir, "summary.csv"))[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Report_MissingPriceFile_FailsBeforeAnythingIsWritten()
+    {
+        var settings = new ReportSettings();
+        var command = new RootCommand();
+        var options = new ReportOptions();
+        options.AddTo(command);
+
+        var e = Assert.Throws<ArgumentException>(() => options.Apply(command.Parse(["--prices", Path.Combine(_dir, "none.json")]), settings));
+        Assert.Contains("none.json", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Report_FolderWithoutRecords_FailsClearly()
     {
         var error = new StringWriter();
