@@ -47,7 +47,18 @@ internal static class SummaryTable
             console.Profile.Width = 200;
         }
 
-        console.Write(table);
+        if (report.Cells.Count > 0)
+        {
+            console.Write(table);
+        }
+
+        foreach (var curve in report.Sweeps)
+        {
+            var verdict = curve.SustainableRatePerS is { } rate
+                ? string.Create(CultureInfo.InvariantCulture, $"sustains {rate:0.##} req/s within SLO set {curve.Slo}")
+                : $"met SLO set {curve.Slo} at no probed rate";
+            console.WriteLine($"Sweep: {curve.Model} · {Names.Of(curve.Mode)} {verdict} ({curve.Points.Count} rates probed; curve in report.md).");
+        }
     }
 
     private static string Ms(double? value, string format = "N0") =>

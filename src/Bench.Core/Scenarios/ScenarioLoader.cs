@@ -53,7 +53,7 @@ public static class ScenarioLoader
         {
             var reader = new Reader(file);
             var scenario = reader.ReadScenario(document.RootElement);
-            Validate(scenario, file, reader.Errors);
+            Validate(scenario, file, reader.Errors, reader.UntypedSteps);
             if (reader.Errors.Count > 0)
             {
                 throw new ScenarioException(reader.Errors);
@@ -68,14 +68,14 @@ public static class ScenarioLoader
     public static void Validate(Scenario scenario, string file)
     {
         var errors = new List<ScenarioError>();
-        Validate(scenario, file, errors);
+        Validate(scenario, file, errors, untypedSteps: new HashSet<string>());
         if (errors.Count > 0)
         {
             throw new ScenarioException(errors);
         }
     }
 
-    private static void Validate(Scenario s, string file, List<ScenarioError> errors)
+    private static void Validate(Scenario s, string file, List<ScenarioError> errors, IReadOnlySet<string> untypedSteps)
     {
         void Error(string path, string reason) => errors.Add(new ScenarioError(file, path, reason));
 
@@ -115,7 +115,12 @@ public static class ScenarioLoader
 
         for (var i = 0; i < s.Workload.Count; i++)
         {
-            ValidateStep(s.Workload[i], $"$.workload[{i}]", s.Slos, Error);
+            var path = $"$.workload[{i}]";
+            if (!untypedSteps.Contains(path))
+            {
+                // A step without a known type already has its error; its other fields cannot be judged.
+                ValidateStep(s.Workload[i], path, s.Slos, Error);
+            }
         }
 
         for (var i = 0; i < s.Slos.Count; i++)
@@ -220,6 +225,9 @@ public static class ScenarioLoader
     private sealed class Reader(string file)
     {
         public List<ScenarioError> Errors { get; } = [];
+
+        /// <summary>Paths of steps whose type is missing or unknown.</summary>
+        public HashSet<string> UntypedSteps { get; } = [];
 
         private void Error(string path, string reason) => Errors.Add(new ScenarioError(file, path, reason));
 
@@ -383,6 +391,7 @@ public static class ScenarioLoader
 
             var w = new WorkloadStep();
             var hasType = false;
+            var typed = false;
             foreach (var p in e.EnumerateObject())
             {
                 var pp = $"{path}.{p.Name}";
@@ -402,6 +411,7 @@ public static class ScenarioLoader
                         else
                         {
                             w.Kind = kind.Value;
+                            typed = true;
                         }
 
                         break;
@@ -447,6 +457,11 @@ public static class ScenarioLoader
             if (!hasType)
             {
                 Error($"{path}.type", "is required");
+            }
+
+            if (!typed)
+            {
+                UntypedSteps.Add(path);
             }
 
             return w;

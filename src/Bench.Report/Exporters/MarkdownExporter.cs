@@ -322,15 +322,17 @@ public static class MarkdownExporter
                 : $"met SLO set {curve.Slo} at no probed rate";
             md.AppendLine(Inv, $"**{curve.Model} · {Names.Of(curve.Mode)}** {sustainable}.");
             md.AppendLine();
-            md.AppendLine("| offered req/s | achieved req/s | requests | success | TTFT p50 | TTFT p95 | E2E p50 | E2E p95 | response p95 | goodput req/s | met |");
+            md.AppendLine("| offered req/s | sent req/s | requests | success | TTFT p50 | TTFT p95 | E2E p50 | E2E p95 | response p95 | goodput req/s | met |");
             md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
             foreach (var point in curve.Points)
             {
                 var s = point.Summary;
                 var slo = s.Slos.FirstOrDefault(x => x.Name == curve.Slo);
-                md.AppendLine(Inv, $"| {point.RatePerS:0.##} | {s.Rps:0.##} | {s.Requests:N0} | {Pct(s.SuccessRate)} | {Ms(s.Get(Metric.Ttft)?.P50)} | {Ms(s.Get(Metric.Ttft)?.P95)} | {Ms(s.Get(Metric.E2e)?.P50)} | {Ms(s.Get(Metric.E2e)?.P95)} | {Ms(s.Get(Metric.Response)?.P95)} | {slo?.GoodputRps:0.##} | {(point.Met(curve.Slo) ? "yes" : "no")} |");
+                md.AppendLine(Inv, $"| {point.RatePerS:0.##} | {s.AchievedSendRatePerS:0.##} | {s.Requests:N0} | {Pct(s.SuccessRate)} | {Ms(s.Get(Metric.Ttft)?.P50)} | {Ms(s.Get(Metric.Ttft)?.P95)} | {Ms(s.Get(Metric.E2e)?.P50)} | {Ms(s.Get(Metric.E2e)?.P95)} | {Ms(s.Get(Metric.Response)?.P95)} | {slo?.GoodputRps:0.##} | {(point.Met(curve.Slo) ? "yes" : "no")} |");
             }
 
+            md.AppendLine();
+            md.AppendLine("Offered is the schedule's rate; sent is the rate requests actually left the client (lower when the client fell behind). Goodput divides good requests by the probe's whole span, including the drain of its last requests, so it sits below the offered rate even when every request is good. Latencies in ms.");
             md.AppendLine();
         }
     }

@@ -80,6 +80,9 @@ public class ScenarioLoaderTests
         Assert.Contains("$.workload[0].rate", paths);
         Assert.Contains("$.workload[1].type", paths);
         Assert.Contains("$.workload[2].type", paths);
+        // A step without a known type gets that one error, not guesses about fields of some default type.
+        Assert.DoesNotContain(paths, p => p.StartsWith("$.workload[1].", StringComparison.Ordinal) && p != "$.workload[1].type");
+        Assert.DoesNotContain(paths, p => p.StartsWith("$.workload[2].", StringComparison.Ordinal) && p != "$.workload[2].type");
         Assert.Contains("$.slos[0].max_ms.latency", paths);
         Assert.Contains("expected a whole number, found the string \"200\"", e.Message);
         Assert.Contains("unknown step type 'teleport'", e.Message);
