@@ -1,0 +1,69 @@
+using Bench.Core.Metrics;
+using Bench.Core.Pricing;
+using Bench.Core.Records;
+using Bench.Core.Results;
+using Bench.Report.Exporters;
+using Bench.Report.Model;
+
+namespace Bench.Report.Tests.Exporters;
+
+/// <summary>The report tells an open run that kept its schedule from one with a few late sends and from one whose
+/// client fell behind (coordinated omission made visible, never hidden).</summary>
+public class ScheduleVerdictTests
+{
+    /// <summary>100 requests intended every 50 ms (20/s); <paramref name="lagMs"/> gives each one's send lag.</summary>
+    private static RunReport OpenRun(Func<int, double> lagMs)
+    {
+        var aggregator = new RunAggregator();
+        for (var i = 0; i < 100; i++)
+        {
+            var intended = i * 50.0;
+            var sent = intended + lagMs(i);
+            aggregator.Add(new RequestRecord
+            {
+                Id = i, Model = "m", Mode = Mode.NonStreaming, IntendedMs = intended, SentMs = sent, FirstByteMs = sent + 90,
+                EndMs = sent + 100, PromptTokens = 10, CompletionTokens = 10, Outcome = Outcome.Success,
+            });
+        }
+
+        return RunReport.Build(new RunInfo { RunId = "r", Scenario = "s" }, aggregator, new RecordsReadResult { Records = 100 },
+            PriceCatalog.Create("none", []));
+    }
+
+    private static string Markdown(RunReport report) => MarkdownExporter.Render(report);
+
+    [Fact]
+    public void OnTime_IsOnSchedule()
+    {
+        var report = OpenRun(_ => 0.5);
+
+        Assert.Equal(MarkdownExporter.ScheduleKeeping.OnSchedule, MarkdownExporter.Keeping(report.Cells.Single().Summary));
+        Assert.Contains("on schedule (99 % within 0.5 ms)", Markdown(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AFewLateSends_KeepTheRate_AndAreNamed()
+    {
+        var report = OpenRun(i => i % 50 == 7 ? 150 : 0.5); // 2 of 100 requests leave 150 ms late
+
+        Assert.Equal(MarkdownExporter.ScheduleKeeping.LateSends, MarkdownExporter.Keeping(report.Cells.Single().Summary));
+        var md = Markdown(report);
+        Assert.Contains("**late sends**", md, StringComparison.Ordinal);
+        Assert.Contains("worst 150 ms", md, StringComparison.Ordinal);
+        Assert.DoesNotContain("fell behind", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AClientThatFallsBehind_IsReported_WithTheRateItReallySent()
+    {
+        var report = OpenRun(i => i * 25.0); // each request leaves 25 ms later than the last: 13.3/s instead of 20/s
+
+        var summary = report.Cells.Single().Summary;
+        Assert.Equal(MarkdownExporter.ScheduleKeeping.Behind, MarkdownExporter.Keeping(summary));
+        Assert.Equal(20, summary.IntendedRatePerS!.Value, 1);
+        Assert.Equal(13.33, summary.AchievedSendRatePerS!.Value, 1);
+        var md = Markdown(report);
+        Assert.Contains("**behind schedule**: sent 13.33 of 20 req/s", md, StringComparison.Ordinal);
+        Assert.Contains("The client fell behind the schedule", md, StringComparison.Ordinal);
+    }
+}
