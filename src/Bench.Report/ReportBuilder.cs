@@ -25,6 +25,7 @@ public static class ReportBuilder
         var slos = scenario?.Slos ?? [];
         var aggregator = new RunAggregator(slos);
         var sweeps = new SweepAggregator(slos);
+        var modes = new ModeDifferenceTest();
         RecordsReadResult read;
         using (var recordsCsv = new RecordsCsvExporter(directory))
         {
@@ -32,12 +33,13 @@ public static class ReportBuilder
             {
                 aggregator.Add(r);
                 sweeps.Add(r);
+                modes.Add(r);
                 recordsCsv.Add(r);
             });
         }
 
         var sweepSlo = scenario?.Workload.FirstOrDefault(w => w.Kind == StepKind.Sweep)?.Slo;
-        var report = RunReport.Build(run, aggregator, read, prices, slos, sweeps.Curves(sweepSlo));
+        var report = RunReport.Build(run, aggregator, read, prices, slos, sweeps.Curves(sweepSlo), modes.Results());
         HistogramLogExporter.Write(aggregator, run.StartedUtc, directory);
         SummaryCsvExporter.Write(report, directory);
         SummaryJsonExporter.Write(report, directory);

@@ -41,6 +41,7 @@ public static class MarkdownExporter
         WriteCost(md, report);
         WriteProjection(md, report);
         WriteFailures(md, report);
+        WriteTokenCounts(md, report);
         WriteDefinitions(md);
         return md.ToString();
     }
@@ -85,7 +86,7 @@ public static class MarkdownExporter
                 continue;
             }
 
-            lines.Add(Compare(model, streaming, whole));
+            lines.Add(Compare(model, streaming, whole, report.ModeDifferences.GetValueOrDefault(model)));
         }
 
         if (lines.Count == 0)
@@ -103,8 +104,9 @@ public static class MarkdownExporter
         md.AppendLine();
     }
 
-    /// <summary>One model's comparison in plain words, from measured figures only.</summary>
-    internal static string Compare(string model, CellSummary streaming, CellSummary whole)
+    /// <summary>One model's comparison in plain words, from measured figures only; an E2E difference is called real
+    /// only when <paramref name="test"/> says it is significant.</summary>
+    internal static string Compare(string model, CellSummary streaming, CellSummary whole, ModeDifference? test = null)
     {
         var ttft = streaming.Get(Metric.Ttft);
         var streamE2e = streaming.Get(Metric.E2e);
@@ -120,9 +122,22 @@ public static class MarkdownExporter
             text.Append(Inv, $"streaming shows the first token after {Ms(ttft.Mean)} ms on average (p95 {Ms(ttft.P95)} ms), ");
             text.Append(Inv, $"{sooner:0.0}× sooner than a non-streaming response arrives whole (mean {Ms(wholeE2e.Mean)} ms, p95 {Ms(wholeE2e.P95)} ms). ");
             var delta = (streamE2e.Mean - wholeE2e.Mean) / wholeE2e.Mean;
-            text.Append(Math.Abs(delta) < 0.05
-                ? string.Create(Inv, $"The whole answer takes about as long either way (streaming E2E mean {Ms(streamE2e.Mean)} ms, {Signed(delta)}). ")
-                : string.Create(Inv, $"The whole answer takes {(delta > 0 ? "longer" : "less time")} when streamed (E2E mean {Ms(streamE2e.Mean)} ms against {Ms(wholeE2e.Mean)} ms, {Signed(delta)}). "));
+            var figures = string.Create(Inv, $"E2E mean {Ms(streamE2e.Mean)} ms streamed against {Ms(wholeE2e.Mean)} ms, {Signed(delta)}");
+            if (test is null)
+            {
+                text.Append(Math.Abs(delta) < 0.05
+                    ? string.Create(Inv, $"The whole answer takes about as long either way ({figures}). ")
+                    : string.Create(Inv, $"The whole answer takes {(delta > 0 ? "longer" : "less time")} when streamed ({figures}). "));
+            }
+            else
+            {
+                var evidence = test.Comparisons > 1
+                    ? string.Create(Inv, $"Mann–Whitney p = {test.PValue:0.###} against {test.Threshold:0.####} for {test.Comparisons} models, n = {test.StreamingCount}/{test.NonStreamingCount}")
+                    : string.Create(Inv, $"Mann–Whitney p = {test.PValue:0.###}, n = {test.StreamingCount}/{test.NonStreamingCount}");
+                text.Append(!test.Significant
+                    ? string.Create(Inv, $"The whole answer takes about as long either way: {figures}, within noise ({evidence}). ")
+                    : string.Create(Inv, $"The whole answer takes {(Math.Abs(delta) < 0.05 ? "slightly " : "")}{(delta > 0 ? "longer" : "less time")} when streamed ({figures}; {evidence}). "));
+            }
         }
 
         text.Append(Inv, $"Success: {Pct(streaming.SuccessRate)} streaming ({Failures(streaming)}), {Pct(whole.SuccessRate)} non-streaming ({Failures(whole)}).");
@@ -435,6 +450,36 @@ public static class MarkdownExporter
         }
 
         md.AppendLine("- Times are taken from a monotonic clock as bytes come off the socket, before JSON parsing. Percentiles from HdrHistogram (3 significant digits, µs resolution); means are exact.");
+    }
+
+    /// <summary>Per model (modes together): the server's completion tokens against a local tokenizer's count of the
+    /// text it sent, over requests that have both.</summary>
+    private static void WriteTokenCounts(StringBuilder md, RunReport report)
+    {
+        var models = report.Cells.Select(c => c.Summary).Where(s => s.TokenizerComparedRequests > 0)
+            .GroupBy(s => s.Model, StringComparer.Ordinal).ToList();
+        if (models.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## Token counts: server against local tokenizer");
+        md.AppendLine();
+        md.AppendLine("Completion tokens the server reported (`usage`) against the received text counted locally (tiktoken `o200k_base`/`cl100k_base`; an approximation for non-OpenAI models), over successful requests that have both. A large difference means the count you are billed for is not the text you received: hidden reasoning, tool-call framing, another tokenizer, or a relay that miscounts.");
+        md.AppendLine();
+        md.AppendLine("| model | requests | server mean | tokenizer mean | difference mean (server − tokenizer) | difference % |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var model in models)
+        {
+            var n = model.Sum(s => s.TokenizerComparedRequests);
+            var server = model.Sum(s => s.ComparedServerCompletionTokens);
+            var local = model.Sum(s => s.ComparedTokenizerCompletionTokens);
+            var diff = (double)(server - local) / n;
+            var percent = local == 0 ? "–" : (100.0 * (server - local) / local).ToString("+0.0;−0.0;0.0", Inv) + " %";
+            md.AppendLine(Inv, $"| {model.Key} | {n:N0} | {(double)server / n:0.0} | {(double)local / n:0.0} | {diff.ToString("+0.0;−0.0;0.0", Inv)} | {percent} |");
+        }
+
+        md.AppendLine();
     }
 
     private static string Failures(CellSummary s)
