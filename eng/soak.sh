@@ -20,9 +20,11 @@ while kill -0 "$pid" 2>/dev/null; do
   sleep 15
 done
 wait "$pid"
-awk -F, 'NR == 2 { first = $2 } NR > 1 { rss[NR] = $2; t[NR] = $1; if ($2 > max) max = $2; last = $2; n = NR }
+# The first minute (start-up, JIT, connection pool filling) is left out of "settled"; the last samples include the
+# report being built after the load ends.
+awk -F, 'NR > 1 { t[NR] = $1; rss[NR] = $2; n = NR; if ($2 > max) max = $2; if ($1 >= 60 && !settled) settled = NR }
   END {
-    mid = int((n + 2) / 2)
-    printf "samples %d, RSS first %d MiB, last %d MiB, max %d MiB; second half: %d -> %d MiB\n", n - 1, first, last, max, rss[mid], last
+    q = settled + int((n - settled) / 2)
+    printf "samples %d; RSS at %d s %d MiB, at %d s %d MiB, at %d s %d MiB; max %d MiB\n", n - 1, t[settled], rss[settled], t[q], rss[q], t[n], rss[n], max
   }' "$out/memory.csv"
 echo "results: $out"
