@@ -1,3 +1,4 @@
+using System.Text;
 using Bench.Core.Metrics;
 using Bench.Core.Records;
 using HdrHistogram;
@@ -45,11 +46,15 @@ public static class HistogramLogExporter
             }
 
             var path = Path.Combine(folder, $"{FileSafe(cell.Model)}__{Names.Of(cell.Mode)}.hlog");
-            using (var stream = File.Create(path))
-            using (var writer = new HistogramLogWriter(stream))
+            var buffer = new MemoryStream();
+            using (var writer = new HistogramLogWriter(buffer))
             {
                 writer.Write(runStartUtc.UtcDateTime, [.. histograms]);
             }
+
+            // HdrHistogram.NET writes UTF-16 with a byte order mark; the log format is ASCII text, and the other
+            // HdrHistogram implementations (Java's HistogramLogProcessor, Python, Go) read it as such.
+            File.WriteAllText(path, Encoding.Unicode.GetString(buffer.ToArray()).TrimStart('\uFEFF'), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
 
             paths.Add(path);
         }
