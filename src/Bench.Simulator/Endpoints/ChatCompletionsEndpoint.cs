@@ -142,7 +142,8 @@ internal sealed class ChatCompletionsEndpoint
             }
             else if (request.Stream)
             {
-                await ReplayResponses.StreamAsync(context, recording, plan, started, progress);
+                var replayed = request.IncludeUsage ? recording : recording.WithoutUsageChunk;
+                await ReplayResponses.StreamAsync(context, replayed, plan, started, progress);
             }
             else
             {

@@ -14,10 +14,11 @@ internal static class ReplayResponses
 {
     /// <summary>
     /// Streaming: the headers and the prelude at once, then token-bearing event <c>k</c> (with the non-token events
-    /// after it) when the stream has reached its cumulative estimated tokens, as a generated stream's chunk of that many
-    /// tokens would be (<see cref="CompletionPlan.ChunkDeadline"/>): the first at TTFT, each later one its tokens'
-    /// decode time after the previous one. An interrupted stream is aborted when the first token-bearing event past
-    /// half of them is due (a recording without any is never interrupted).
+    /// after it) when the stream has reached its cumulative tokens (<see cref="RecordedStream.CumulativeTokens"/>),
+    /// as a generated stream's chunk of that many tokens would be (<see cref="CompletionPlan.ChunkDeadline"/>): the
+    /// first at TTFT, each later one its tokens' decode time after the previous one. Every recorded event (comments
+    /// included) is flushed on its own, as a server writes them. An interrupted stream is aborted when the first
+    /// token-bearing event past half of them is due (a recording without any is never interrupted).
     /// </summary>
     public static async Task StreamAsync(
         HttpContext context, RecordedStream recording, CompletionPlan plan, long started, ResponseProgress progress)
@@ -25,8 +26,11 @@ internal static class ReplayResponses
         var response = context.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
-        response.BodyWriter.Write(recording.Prelude.Span);
-        if (!await progress.FlushAsync(response))
+        var (_, preludeEvents) = recording.PreludeEvents.GetOffsetAndLength(recording.Events.Count);
+        var open = preludeEvents == 0
+            ? await progress.FlushAsync(response) // the headers, even when the provider sent no prelude
+            : await WriteEventsAsync(response, recording, recording.PreludeEvents, progress);
+        if (!open)
         {
             return;
         }
@@ -45,17 +49,38 @@ internal static class ReplayResponses
                 return;
             }
 
-            response.BodyWriter.Write(recording.Segment(k).Span);
             progress.CompletionTokens = tokensSoFar;
-            var sent = await progress.FlushAsync(response);
-            progress.FirstTokenTimestamp ??= progress.LastByteTimestamp;
-            if (!sent)
+            if (!await WriteEventsAsync(response, recording, recording.SegmentEvents(k), progress))
             {
                 return;
             }
         }
 
         progress.FinishReason = recording.FinishReason;
+    }
+
+    /// <summary>Writes and flushes <paramref name="events"/> one by one; the first token-bearing one sets
+    /// <see cref="ResponseProgress.FirstTokenTimestamp"/>. False when the client has gone.</summary>
+    private static async ValueTask<bool> WriteEventsAsync(
+        HttpResponse response, RecordedStream recording, Range events, ResponseProgress progress)
+    {
+        var (first, count) = events.GetOffsetAndLength(recording.Events.Count);
+        for (var i = first; i < first + count; i++)
+        {
+            response.BodyWriter.Write(recording.EventBytes(i).Span);
+            var sent = await progress.FlushAsync(response);
+            if (recording.Events[i].IsTokenBearing)
+            {
+                progress.FirstTokenTimestamp ??= progress.LastByteTimestamp;
+            }
+
+            if (!sent)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -15,7 +15,8 @@ internal sealed class ResponseProgress
     /// <summary>Just before the latest flush, or when the connection was aborted.</summary>
     public long? LastByteTimestamp { get; set; }
 
-    /// <summary>Completion tokens written so far (estimated for a replay).</summary>
+    /// <summary>Completion tokens written so far (for a replay, the recording's tokens up to the last event
+    /// written).</summary>
     public int CompletionTokens { get; set; }
 
     /// <summary>The finish reason, once the response has been sent completely.</summary>

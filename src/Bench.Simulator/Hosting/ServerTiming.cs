@@ -23,8 +23,9 @@ namespace Bench.Simulator.Hosting;
 /// for non-streaming responses and for streams that sent no token.</param>
 /// <param name="LastByteTimestamp">Just before the flush of the last bytes (or, for an interrupted stream, when the
 /// connection was aborted; for a client that went away, when that was noticed).</param>
-/// <param name="CompletionTokens">Completion tokens actually sent; for a replay profile, the estimate of the
-/// token-bearing events sent (about 4 characters a token), not the recorded <c>usage</c>.</param>
+/// <param name="CompletionTokens">Completion tokens actually sent; for a replay profile, the tokens of the
+/// token-bearing events sent: the recording's <c>usage</c> completion tokens once all are sent, shared out over its
+/// events (or about 4 characters a token when it reports none).</param>
 /// <param name="StatusCode">HTTP status sent: 200, 429/500 for an injected fault, or a replayed error's status
 /// (non-streaming replay of a recording that ends in an error); 200 also when the client went away before anything
 /// was sent (e.g. while waiting for a slot).</param>

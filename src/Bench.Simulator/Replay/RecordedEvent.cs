@@ -11,8 +11,8 @@ namespace Bench.Simulator.Replay;
 /// <param name="Data">The <c>data:</c> lines joined with <c>\n</c> (decoded as UTF-8), or <see langword="null"/> when the
 /// block has none (comments, blank lines).</param>
 /// <param name="Terminated">Whether the block ends with a blank line; a client dispatches only terminated events.</param>
-/// <param name="Tokens">Estimated tokens when the event is token-bearing (see <see cref="RecordedStream"/>), else
-/// 0.</param>
+/// <param name="Tokens">Estimated tokens when the event is token-bearing, else 0: its weight when the recording's
+/// completion tokens are shared out over its token-bearing events (see <see cref="RecordedStream"/>).</param>
 internal readonly record struct RecordedEvent(
     int Offset, int Length, string? Type, string? Data, bool Terminated, int Tokens)
 {

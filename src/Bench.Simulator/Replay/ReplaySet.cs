@@ -12,10 +12,12 @@ namespace Bench.Simulator.Replay;
 /// A streaming request gets one recording, chosen by <see cref="Pick"/>, with the bytes as recorded (no JSON is
 /// rewritten: role prelude or none, usage on the finish chunk or its own, error events, a missing <c>[DONE]</c> are
 /// all kept) and re-timed by the profile: everything before the first token-bearing event at once, that event at TTFT,
-/// each later one its estimated tokens ÷ <c>decode_tokens_per_s</c> after the previous one, and the events after a
-/// token-bearing event right after it. A non-streaming request gets the answer assembled from the recording when its
-/// last token would have been streamed (see <c>RecordedCompletion</c>). The request's <c>max_tokens</c> and
-/// <c>stream_options</c> are ignored: the recording decides.
+/// each later one its tokens ÷ <c>decode_tokens_per_s</c> after the previous one (the recording's own completion tokens
+/// shared out over its events, see <see cref="RecordedStream"/>), and the events after a token-bearing event right
+/// after it. Without <c>stream_options.include_usage</c> the usage-only chunk (<c>"choices": []</c>) is left out, as
+/// OpenAI leaves it out. A non-streaming request gets the answer assembled from the recording when its last token
+/// would have been streamed (see <c>RecordedCompletion</c>). The request's <c>max_tokens</c> is ignored: the
+/// recording decides the answer and its length.
 /// </remarks>
 public sealed class ReplaySet
 {

@@ -26,7 +26,7 @@ public sealed class ReplayEndpointTests : IDisposable
 
         for (var seed = 0; seed < profile.Replay!.Files.Count; seed++)
         {
-            var (status, body) = await RawAsync(client, Body("replay", extra: [("stream", true), ("seed", seed)]));
+            var (status, body) = await RawAsync(client, Body("replay", extra: [("stream", true), ("seed", seed), IncludeUsage]));
 
             Assert.Equal(HttpStatusCode.OK, status);
             var recorded = await File.ReadAllBytesAsync(Path.Combine(TestPaths.ReplayOpenAiChat, profile.Replay.Files[seed]));
@@ -46,22 +46,78 @@ public sealed class ReplayEndpointTests : IDisposable
             OnCompleted = timings.Add,
         });
         using var client = CreateClient(host);
-        await StreamAsync(client, Body("replay", extra: ("stream", true))); // warm-up
+        await StreamAsync(client, Body("replay", extra: [("stream", true), IncludeUsage])); // warm-up
 
         var sent = Stopwatch.GetTimestamp();
-        var events = await StreamAsync(client, Body("replay", extra: ("stream", true)));
+        var events = await StreamAsync(client, Body("replay", extra: [("stream", true), IncludeUsage]));
 
         Assert.Equal(7, events.Count);
         Assert.True(events[0].Timestamp < events[1].Timestamp);
-        Assert.InRange(Ms(sent, events[1].Timestamp), 60, 60 + 250);
-        Assert.InRange(Ms(sent, events[2].Timestamp), 80, 80 + 250);
-        Assert.InRange(Ms(sent, events[3].Timestamp), 90, 90 + 250);
+        Assert.InRange(Ms(sent, events[1].Timestamp), 60, 60 + SlackMs);
+        Assert.InRange(Ms(sent, events[2].Timestamp), 80, 80 + SlackMs);
+        Assert.InRange(Ms(sent, events[3].Timestamp), 90, 90 + SlackMs);
         Assert.True(events[^1].Timestamp - events[3].Timestamp < Stopwatch.Frequency / 20, "trailing events come with the last token");
         var server = (await timings.WaitForAsync(2))[1];
         Assert.Equal(server.ReceivedTimestamp, server.StartedTimestamp);
-        Assert.InRange(Ms(server.StartedTimestamp, server.FirstTokenTimestamp!.Value), 60, 60 + 250);
-        Assert.InRange(Ms(server.StartedTimestamp, server.LastByteTimestamp), 90, 90 + 250);
+        Assert.InRange(Ms(server.StartedTimestamp, server.FirstTokenTimestamp!.Value), 60, 60 + SlackMs);
+        Assert.InRange(Ms(server.StartedTimestamp, server.LastByteTimestamp), 90, 90 + SlackMs);
         Assert.Equal((4, "stop", 200), (server.CompletionTokens, server.FinishReason, server.StatusCode));
+    }
+
+    [Fact]
+    public async Task Stream_RecordedUsage_PacesTheTokenEventsByTheRecordedCompletionTokens()
+    {
+        // Estimates 1, 2 and 1 tokens, but the recording reports 10: shared out as 3, 4 and 3, so with TTFT 60 ms and
+        // 10 ms a token the token events are due at 60, 100 and 130 ms (not 60, 80 and 90).
+        var usage = Usage.Replace("\"completion_tokens\":4", "\"completion_tokens\":10", StringComparison.Ordinal);
+        _folder.Write("usage.sse", Role + Content("abcd") + Content("abcdefgh") + Content("wxyz") + Finish + usage + Done);
+        var timings = new TimingLog();
+        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions
+        {
+            Profiles = [ReplayProfile(_folder.Path, ttftMs: 60, tokensPerSecond: 100)],
+            OnCompleted = timings.Add,
+        });
+        using var client = CreateClient(host);
+        await StreamAsync(client, Body("replay", extra: [("stream", true), IncludeUsage])); // warm-up
+
+        var sent = Stopwatch.GetTimestamp();
+        var events = await StreamAsync(client, Body("replay", extra: [("stream", true), IncludeUsage]));
+
+        Assert.InRange(Ms(sent, events[1].Timestamp), 60, 60 + SlackMs);
+        Assert.InRange(Ms(sent, events[2].Timestamp), 100, 100 + SlackMs);
+        Assert.InRange(Ms(sent, events[3].Timestamp), 130, 130 + SlackMs);
+        var server = (await timings.WaitForAsync(2))[1];
+        Assert.InRange(Ms(server.StartedTimestamp, server.FirstTokenTimestamp!.Value), 60, 60 + SlackMs);
+        Assert.InRange(Ms(server.StartedTimestamp, server.LastByteTimestamp), 130, 130 + SlackMs);
+        Assert.Equal(10, server.CompletionTokens);
+        Assert.Equal(10, Chunks(events)[^1].GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(false)]
+    public async Task Stream_WithoutIncludeUsage_LeavesOutTheUsageOnlyChunkAndKeepsTheRest(bool? includeUsage)
+    {
+        var profile = ReplayProfile(TestPaths.ReplayOpenAiChat);
+        await using var host = await StartAsync(profile);
+        using var client = CreateClient(host);
+        (string, object?)[] options = includeUsage is { } value
+            ? [("stream_options", new { include_usage = value })]
+            : [];
+
+        for (var seed = 0; seed < profile.Replay!.Files.Count; seed++)
+        {
+            var (status, body) = await RawAsync(client, Body("replay", extra: [("stream", true), ("seed", seed), .. options]));
+
+            Assert.Equal(HttpStatusCode.OK, status);
+            var recording = profile.Replay.Streams[seed];
+            Assert.True(
+                recording.WithoutUsageChunk.Body.AsSpan().SequenceEqual(body),
+                $"{profile.Replay.Files[seed]} was not replayed without its usage chunk");
+            var text = Encoding.UTF8.GetString(body);
+            Assert.DoesNotContain("\"choices\":[],\"usage\":{", text, StringComparison.Ordinal);
+            Assert.Equal(recording.Body.Length == body.Length, ReferenceEquals(recording, recording.WithoutUsageChunk));
+        }
     }
 
     [Fact]
@@ -74,12 +130,16 @@ public sealed class ReplayEndpointTests : IDisposable
         for (var seed = 0; seed < profile.Replay!.Files.Count; seed++)
         {
             var sent = Stopwatch.GetTimestamp();
-            using var response = await PostAsync(client, Body("replay", extra: [("stream", true), ("seed", seed)]));
+            using var response = await PostAsync(client, Body("replay", extra: [("stream", true), ("seed", seed), IncludeUsage]));
             var read = await ChatStreamReader.ReadAsync(await response.Content.ReadAsStreamAsync());
 
             var recording = profile.Replay.Streams[seed];
             Assert.Equal(recording.TokenEvents, read.TokenEventTimestamps.Count);
             Assert.True(Ms(sent, read.FirstTokenTimestamp!.Value) >= 30, profile.Replay.Files[seed]);
+            if (read.CompletionTokens is { } reported)
+            {
+                Assert.Equal(reported, recording.Tokens); // the stream is paced by the usage it reports
+            }
         }
     }
 
@@ -144,8 +204,37 @@ public sealed class ReplayEndpointTests : IDisposable
         Assert.Equal("abcdabcdefghwxyz", MessageContent(completion));
         Assert.Equal(4, completion.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
         var server = (await timings.WaitForAsync(1))[0];
-        Assert.InRange(Ms(server.StartedTimestamp, server.LastByteTimestamp), 90, 90 + 250);
+        Assert.InRange(Ms(server.StartedTimestamp, server.LastByteTimestamp), 90, 90 + SlackMs);
         Assert.Equal((false, 4, "stop"), (server.Stream, server.CompletionTokens, server.FinishReason));
+    }
+
+    /// <summary>The assembled answers are OpenAI's shape whatever the provider recorded. (A recorded error is sent as
+    /// recorded: Groq's has no <c>param</c>, so it is not an OpenAI <c>ErrorResponse</c>, by design.)</summary>
+    [Fact]
+    public async Task Complete_EveryShippedRecordingWithoutAnError_ValidatesAgainstCreateChatCompletionResponse()
+    {
+        var profile = ReplayProfile(TestPaths.ReplayOpenAiChat);
+        await using var host = await StartAsync(profile);
+        using var client = CreateClient(host);
+
+        var validated = 0;
+        for (var seed = 0; seed < profile.Replay!.Files.Count; seed++)
+        {
+            using var response = await PostAsync(client, Body("replay", extra: ("seed", seed)));
+            var body = await response.Content.ReadAsStringAsync();
+            if (profile.Replay.Streams[seed].Completion.StatusCode != 200)
+            {
+                Assert.Equal(profile.Replay.Streams[seed].Completion.StatusCode, (int)response.StatusCode);
+                continue;
+            }
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var errors = await OpenAiSchemas.ValidateAsync("CreateChatCompletionResponse", body);
+            Assert.True(errors.Count == 0, $"{profile.Replay.Files[seed]}: {string.Join("; ", errors)}");
+            validated++;
+        }
+
+        Assert.Equal(profile.Replay.Files.Count - 1, validated);
     }
 
     [Fact]
@@ -184,6 +273,8 @@ public sealed class ReplayEndpointTests : IDisposable
         Assert.Equal((1, (string?)null), (server.CompletionTokens, server.FinishReason));
     }
 
+    private static (string, object?) IncludeUsage => ("stream_options", new { include_usage = true });
+
     [Fact]
     public async Task ShippedReplayProfile_LoadsAndServesAsAModel()
     {
@@ -191,7 +282,7 @@ public sealed class ReplayEndpointTests : IDisposable
         await using var host = await StartAsync(profile with { TimeToFirstToken = TtftDistribution.Fixed(1), DecodeTokensPerSecond = 100_000 });
         using var client = CreateClient(host);
 
-        var (status, body) = await RawAsync(client, Body("replay-openai-chat", extra: [("stream", true), ("seed", 0)]));
+        var (status, body) = await RawAsync(client, Body("replay-openai-chat", extra: [("stream", true), ("seed", 0), IncludeUsage]));
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(TestPaths.ReplayOpenAiChat, profile.Replay!.Files[0])), body);

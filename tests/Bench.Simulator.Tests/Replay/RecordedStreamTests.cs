@@ -102,6 +102,76 @@ public class RecordedStreamTests
         Assert.Equal(client.TokenEventTimestamps.Count, recording.TokenEvents);
         Assert.InRange(recording.TokenEvents, 1, int.MaxValue);
         Assert.Equal(client.FinishReason, recording.FinishReason);
+        Assert.Equal(client.CompletionTokens ?? recording.Events.Sum(e => e.Tokens), recording.Tokens);
+    }
+
+    [Theory]
+    [InlineData(new[] { 1, 2, 1 }, null, new[] { 1, 3, 4 })]
+    [InlineData(new[] { 1, 2, 1 }, 0, new[] { 1, 3, 4 })]
+    [InlineData(new[] { 1, 2, 1 }, 3, new[] { 1, 2, 3 })]
+    [InlineData(new[] { 1, 2, 1 }, 10, new[] { 3, 7, 10 })] // 1 each, the other 7 as 1/4, 3/4, 4/4: 2, 5, 7
+    [InlineData(new[] { 5 }, 11, new[] { 11 })]
+    [InlineData(new[] { 1, 1, 1, 1 }, 2, new[] { 1, 1, 2, 2 })] // fewer tokens than events: 0.5, 1, 1.5, 2, halves up
+    [InlineData(new int[0], 7, new int[0])]
+    public void ShareOut_RecordedTokens_OneEachThenInProportionEndingAtTheRecordedCount(
+        int[] weights, int? recorded, int[] expected) =>
+        Assert.Equal(expected, RecordedStream.ShareOut(weights, recorded));
+
+    [Fact]
+    public void Parse_RecordedUsage_SharesItsCompletionTokensOutOverTheTokenEvents()
+    {
+        var usage = Usage.Replace("\"completion_tokens\":4", "\"completion_tokens\":10", StringComparison.Ordinal);
+
+        var recording = Parse(Role + Content("abcd") + Content("abcdefgh") + Content("wxyz") + Finish + usage + Done);
+
+        Assert.Equal([1, 2, 1], recording.Events.Where(e => e.IsTokenBearing).Select(e => e.Tokens));
+        Assert.Equal([3, 7, 10], recording.CumulativeTokens.ToArray());
+        Assert.Equal(10, recording.Tokens);
+    }
+
+    [Fact]
+    public void WithoutUsageChunk_RecordingWithAUsageOnlyChunk_IsTheSameStreamWithoutIt()
+    {
+        var recording = Parse(Paced);
+
+        var stripped = recording.WithoutUsageChunk;
+
+        Assert.Equal(
+            Role + Content("abcd") + Content("abcdefgh") + Content("wxyz") + Finish + Done,
+            Encoding.UTF8.GetString(stripped.Body));
+        Assert.Equal(Role, Encoding.UTF8.GetString(stripped.Prelude.Span));
+        Assert.Equal(Content("wxyz") + Finish + Done, Encoding.UTF8.GetString(stripped.Segment(2).Span));
+        Assert.Equal(recording.CumulativeTokens.ToArray(), stripped.CumulativeTokens.ToArray());
+        Assert.Same(recording.Completion, stripped.Completion);
+        Assert.Equal(recording.FinishReason, stripped.FinishReason);
+        Assert.Same(stripped, stripped.WithoutUsageChunk);
+    }
+
+    [Theory]
+    [InlineData("openai-chat-05-gpt-4o-2024-08-06.sse", true)]
+    [InlineData("openai-chat-25-Llama-3.3-70B-Instruct.sse", true)]
+    [InlineData("openai-chat-37-gpt-5-2025-08-07.sse", true)] // the moderation chunk after it stays
+    [InlineData("openai-chat-38-gpt-4o-mini-2024-07-18.sse", true)]
+    [InlineData("openai-chat-26-deepseek-reasoner.sse", false)] // usage on the finish chunk
+    [InlineData("openai-chat-44-claude-sonnet-4.5.sse", false)] // usage on a chunk that still has a choice
+    [InlineData("openai-chat-30-gpt-oss-120b.sse", false)] // an error, no usage
+    public async Task WithoutUsageChunk_ShippedRecording_DropsOnlyTheChoicesEmptyUsageChunk(string name, bool hasOne)
+    {
+        var recording = Shipped(name);
+
+        var stripped = recording.WithoutUsageChunk;
+
+        var usageChunks = recording.Events
+            .Where(e => e.Data is { } data && data.Contains("\"choices\":[],\"usage\":{", StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal(hasOne ? 1 : 0, usageChunks.Count);
+        var expected = recording.Body.ToList();
+        expected.RemoveRange(usageChunks.Sum(e => e.Offset), usageChunks.Sum(e => e.Length));
+        Assert.Equal(expected, stripped.Body);
+        using var stream = new MemoryStream(stripped.Body);
+        var client = await ChatStreamReader.ReadAsync(stream);
+        Assert.Equal(recording.TokenEvents, client.TokenEventTimestamps.Count);
+        Assert.Equal(recording.FinishReason, client.FinishReason);
     }
 
     [Fact]
