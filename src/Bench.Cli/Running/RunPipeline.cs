@@ -106,6 +106,8 @@ internal static class RunPipeline
             {
                 Timeout = TimeSpan.FromSeconds(scenario.Request.TimeoutS),
                 UseMaxCompletionTokens = scenario.Target.UseMaxCompletionTokens,
+                Tokenizer = scenario.Target.Tokenizers.GetValueOrDefault("*"),
+                ModelTokenizers = scenario.Target.Tokenizers,
             });
             var executor = new ChatExecutor(client, scenario.Request, scenario.Seed);
             var expected = ScenarioResolver.ExpectedRequests(scenario);

@@ -41,6 +41,7 @@ public sealed class ChatClient
     private readonly TimeSpan _timeout;
     private readonly bool _useMaxCompletionTokens;
     private readonly string? _tokenizer;
+    private readonly Dictionary<string, string>? _modelTokenizers;
     private readonly AuthenticationHeaderValue? _authorization;
 
     /// <summary>Creates a client.</summary>
@@ -51,8 +52,9 @@ public sealed class ChatClient
     /// <param name="options">Timeout and wire options; defaults when <see langword="null"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="ChatClientOptions.Timeout"/> is not positive or exceeds
     /// <see cref="int.MaxValue"/> milliseconds.</exception>
-    /// <exception cref="ArgumentException"><see cref="ChatClientOptions.Tokenizer"/> is not <c>o200k_base</c>,
-    /// <c>cl100k_base</c>, <c>none</c> or <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><see cref="ChatClientOptions.Tokenizer"/> or a value of
+    /// <see cref="ChatClientOptions.ModelTokenizers"/> is not <c>o200k_base</c>, <c>cl100k_base</c>, <c>none</c> or
+    /// <see langword="null"/>.</exception>
     public ChatClient(HttpClient httpClient, Endpoint endpoint, RunClock clock, ChatClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
@@ -64,11 +66,14 @@ public sealed class ChatClient
             throw new ArgumentOutOfRangeException(nameof(options), options.Timeout, "Timeout must be positive and at most int.MaxValue milliseconds.");
         }
 
-        if (options.Tokenizer is { } tokenizer && tokenizer != TokenEncodings.None && !TokenEncodings.IsKnown(tokenizer))
+        foreach (var tokenizer in (options.ModelTokenizers?.Values ?? []).Append(options.Tokenizer))
         {
-            throw new ArgumentException(
-                $"Unknown tokenizer '{tokenizer}'; expected {string.Join(", ", TokenEncodings.All)}, {TokenEncodings.None}, or none given (by model).",
-                nameof(options));
+            if (tokenizer is not null && tokenizer != TokenEncodings.None && !TokenEncodings.IsKnown(tokenizer))
+            {
+                throw new ArgumentException(
+                    $"Unknown tokenizer '{tokenizer}'; expected {string.Join(", ", TokenEncodings.All)}, {TokenEncodings.None}, or none given (by model).",
+                    nameof(options));
+            }
         }
 
         _http = httpClient;
@@ -77,6 +82,7 @@ public sealed class ChatClient
         _timeout = options.Timeout;
         _useMaxCompletionTokens = options.UseMaxCompletionTokens;
         _tokenizer = options.Tokenizer;
+        _modelTokenizers = options.ModelTokenizers is { Count: > 0 } byModel ? new Dictionary<string, string>(byModel, StringComparer.Ordinal) : null;
         _authorization = endpoint.ApiKey is { } key ? new AuthenticationHeaderValue("Bearer", key) : null;
     }
 
@@ -274,12 +280,13 @@ public sealed class ChatClient
     /// generated nothing to count); the counts replace missing server usage.</summary>
     private void CountTokens(RequestRecord record, ChatRequest request, StreamAccumulator accumulator)
     {
-        if (_tokenizer == TokenEncodings.None || record.HttpStatus is not (>= 200 and <= 299))
+        var tokenizer = _modelTokenizers?.GetValueOrDefault(request.Model) ?? _tokenizer;
+        if (tokenizer == TokenEncodings.None || record.HttpStatus is not (>= 200 and <= 299))
         {
             return;
         }
 
-        var counter = _tokenizer is null ? TokenCounter.ForModel(request.Model) : TokenCounter.ForEncoding(_tokenizer);
+        var counter = tokenizer is null ? TokenCounter.ForModel(request.Model) : TokenCounter.ForEncoding(tokenizer);
         var completion = counter.CountCompletion(accumulator);
         record.TokenizerEncoding = counter.Encoding;
         record.TokenizerPromptTokens = counter.CountPrompt(request.Messages);

@@ -9,6 +9,7 @@ namespace Bench.Core.Client;
 /// <item><term><see cref="Timeout"/></term><description>120 s (<see cref="DefaultTimeout"/>)</description></item>
 /// <item><term><see cref="UseMaxCompletionTokens"/></term><description><see langword="false"/></description></item>
 /// <item><term><see cref="Tokenizer"/></term><description><see langword="null"/>: the encoding of the model's family</description></item>
+/// <item><term><see cref="ModelTokenizers"/></term><description><see langword="null"/>: none</description></item>
 /// </list>
 /// </remarks>
 public sealed class ChatClientOptions
@@ -30,4 +31,8 @@ public sealed class ChatClientOptions
     /// gpt-4o/4.1/5 and o-series → <c>o200k_base</c>, gpt-4/3.5 → <c>cl100k_base</c>, others <c>o200k_base</c>);
     /// <c>o200k_base</c> or <c>cl100k_base</c> forces one; <c>none</c> turns local counting off.</summary>
     public string? Tokenizer { get; set; }
+
+    /// <summary>Per-model choices that override <see cref="Tokenizer"/>: model id (as sent) → <c>o200k_base</c>,
+    /// <c>cl100k_base</c> or <c>none</c>. <see langword="null"/> or a model not in it: <see cref="Tokenizer"/>.</summary>
+    public IReadOnlyDictionary<string, string>? ModelTokenizers { get; set; }
 }

@@ -26,6 +26,9 @@ public sealed class CellAggregator
     private readonly Mean _reasoning = new();
     private readonly Mean _cached = new();
     private long _successCompletionTokens;
+    private long _tokenizerCompared;
+    private long _comparedServerCompletion;
+    private long _comparedTokenizerCompletion;
     private long _billedPrompt;
     private long _billedCached;
     private long _billedCompletion;
@@ -119,6 +122,14 @@ public sealed class CellAggregator
         _reasoning.Add(r.ReasoningTokens);
         _cached.Add(r.CachedTokens);
         _successCompletionTokens += r.CompletionTokens ?? 0;
+
+        // Server usage beside the local count of the text it sent: where a relay's counts disagree with its text.
+        if (r.TokensSource == TokenSources.Usage && r.CompletionTokens is { } server && r.TokenizerCompletionTokens is { } local)
+        {
+            _tokenizerCompared++;
+            _comparedServerCompletion += server;
+            _comparedTokenizerCompletion += local;
+        }
     }
 
     private void Record(MetricDescriptor metric, double? value)
@@ -180,6 +191,9 @@ public sealed class CellAggregator
             CompletionTokensMean = _completion.Value,
             ReasoningTokensMean = _reasoning.Value,
             CachedTokensMean = _cached.Value,
+            TokenizerComparedRequests = _tokenizerCompared,
+            ComparedServerCompletionTokens = _comparedServerCompletion,
+            ComparedTokenizerCompletionTokens = _comparedTokenizerCompletion,
             BilledTokens = new TokenCounts(_billedPrompt, _billedCached, _billedCompletion),
             RequestsWithoutUsage = _withoutUsage,
             DurationS = duration,

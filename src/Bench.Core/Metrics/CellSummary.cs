@@ -44,6 +44,29 @@ public sealed class CellSummary
     /// <summary>Mean cached prompt tokens per successful request, or null.</summary>
     public double? CachedTokensMean { get; init; }
 
+    /// <summary>Successful requests that have both the server's <c>usage.completion_tokens</c> and a local tokenizer
+    /// count of the text received (<see cref="RequestRecord.TokenizerCompletionTokens"/>).</summary>
+    public long TokenizerComparedRequests { get; init; }
+
+    /// <summary>Sum of the server's completion tokens over the <see cref="TokenizerComparedRequests"/>.</summary>
+    public long ComparedServerCompletionTokens { get; init; }
+
+    /// <summary>Sum of the locally counted completion tokens over the <see cref="TokenizerComparedRequests"/>.</summary>
+    public long ComparedTokenizerCompletionTokens { get; init; }
+
+    /// <summary>Mean of (server completion tokens − tokenizer completion tokens) per compared request, tokens; null when
+    /// none was compared. Positive: the server counted more than the text it sent accounts for (hidden reasoning,
+    /// tool-call framing, another tokenizer, or a relay's padding).</summary>
+    public double? CompletionTokenDiffMean => TokenizerComparedRequests == 0
+        ? null
+        : (double)(ComparedServerCompletionTokens - ComparedTokenizerCompletionTokens) / TokenizerComparedRequests;
+
+    /// <summary>The same difference relative to the tokenizer's count, percent: Σ(server − tokenizer) / Σ tokenizer ×
+    /// 100; null when nothing was compared or the tokenizer counted nothing.</summary>
+    public double? CompletionTokenDiffPercent => TokenizerComparedRequests == 0 || ComparedTokenizerCompletionTokens == 0
+        ? null
+        : 100.0 * (ComparedServerCompletionTokens - ComparedTokenizerCompletionTokens) / ComparedTokenizerCompletionTokens;
+
     /// <summary>Tokens the provider billed over all attempted requests (whatever usage each reported).</summary>
     public required Pricing.TokenCounts BilledTokens { get; init; }
 

@@ -58,6 +58,12 @@ public sealed class TargetSpec
 
     /// <summary>Send <c>max_completion_tokens</c> instead of <c>max_tokens</c> (newer OpenAI models require it).</summary>
     public bool UseMaxCompletionTokens { get; set; }
+
+    /// <summary>The local tokenizer per model: model id → <c>o200k_base</c>, <c>cl100k_base</c> or <c>none</c>; the key
+    /// <c>*</c> covers every model not named. A model not covered counts with its family's encoding
+    /// (<see cref="Tokens.TokenEncodings.ForModel"/>). Empty by default. Written in a scenario as <c>"tokenizer":
+    /// "cl100k_base"</c> (every model) or <c>"tokenizer": {"my-llama": "cl100k_base", "*": "none"}</c>.</summary>
+    public Dictionary<string, string> Tokenizers { get; set; } = [];
 }
 
 /// <summary>What each request looks like.</summary>

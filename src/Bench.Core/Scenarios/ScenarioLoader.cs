@@ -291,6 +291,45 @@ public static class ScenarioLoader
             return s;
         }
 
+        /// <summary><c>"tokenizer"</c>: one encoding for every model (<c>"cl100k_base"</c>), or one per model
+        /// (<c>{"model": "cl100k_base", "*": "none"}</c>); <c>auto</c> leaves a model to its family's encoding.</summary>
+        private void ReadTokenizers(JsonElement e, string path, Dictionary<string, string> tokenizers)
+        {
+            if (e.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var p in e.EnumerateObject())
+                {
+                    AddTokenizer(p.Value, $"{path}.{p.Name}", p.Name, tokenizers);
+                }
+            }
+            else if (e.ValueKind == JsonValueKind.String)
+            {
+                AddTokenizer(e, path, "*", tokenizers);
+            }
+            else
+            {
+                Error(path, $"expected an encoding name or an object of model → encoding, found {Kind(e)}");
+            }
+        }
+
+        private void AddTokenizer(JsonElement e, string path, string model, Dictionary<string, string> tokenizers)
+        {
+            var name = String(e, path);
+            if (name is null or "auto")
+            {
+                return;
+            }
+
+            if (Tokens.TokenEncodings.IsKnown(name) || name == Tokens.TokenEncodings.None)
+            {
+                tokenizers[model] = name;
+            }
+            else
+            {
+                Error(path, $"unknown tokenizer \"{name}\"; expected auto, {string.Join(", ", Tokens.TokenEncodings.All)} or {Tokens.TokenEncodings.None}");
+            }
+        }
+
         private TargetSpec ReadTarget(JsonElement e, string path)
         {
             var t = new TargetSpec();
@@ -334,8 +373,11 @@ public static class ScenarioLoader
                     case "use_max_completion_tokens":
                         t.UseMaxCompletionTokens = Bool(p.Value, pp) ?? false;
                         break;
+                    case "tokenizer":
+                        ReadTokenizers(p.Value, pp, t.Tokenizers);
+                        break;
                     default:
-                        Unknown(pp, "simulator, base_url, api_key_env, api_key_file, profiles, use_max_completion_tokens");
+                        Unknown(pp, "simulator, base_url, api_key_env, api_key_file, profiles, use_max_completion_tokens, tokenizer");
                         break;
                 }
             }

@@ -32,6 +32,13 @@ public static class ScenarioWriter
             target["use_max_completion_tokens"] = true;
         }
 
+        if (scenario.Target.Tokenizers is { Count: > 0 } tokenizers)
+        {
+            target["tokenizer"] = tokenizers.Count == 1 && tokenizers.TryGetValue("*", out var every)
+                ? every
+                : new JsonObject([.. tokenizers.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))]);
+        }
+
         var root = new JsonObject
         {
             ["name"] = scenario.Name,

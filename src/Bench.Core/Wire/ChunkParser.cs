@@ -58,7 +58,8 @@ internal static class ChunkParser
                     if (reader.TokenType != JsonTokenType.Null)
                     {
                         accumulator.AddVariants(StreamVariants.ErrorObject);
-                        accumulator.Error = ReadError(ref reader);
+                        accumulator.Error = ReadError(ref reader, out var codeIsNumber);
+                        accumulator.ErrorCodeIsNumber = codeIsNumber;
                     }
                 }
                 else if (reader.ValueTextEquals("model"u8))
@@ -107,8 +108,13 @@ internal static class ChunkParser
 
     /// <summary>Reads an error payload: <c>{"error":{"message","type","code"}}</c>, <c>{"error":"…"}</c> or a bare
     /// <c>{"message","type","code"}</c> object. <see langword="null"/> when it is none of these.</summary>
-    public static ErrorInfo? TryReadError(ReadOnlySpan<byte> json)
+    public static ErrorInfo? TryReadError(ReadOnlySpan<byte> json) => TryReadError(json, out _);
+
+    /// <summary>As <see cref="TryReadError(ReadOnlySpan{byte})"/>; <paramref name="codeIsNumber"/> says whether
+    /// <c>code</c> was a JSON number (llama.cpp's and OpenRouter's <c>"code": 502</c>) rather than a string.</summary>
+    public static ErrorInfo? TryReadError(ReadOnlySpan<byte> json, out bool codeIsNumber)
     {
+        codeIsNumber = false;
         try
         {
             var reader = new Utf8JsonReader(json);
@@ -117,11 +123,18 @@ internal static class ChunkParser
                 return null;
             }
 
-            var error = ReadError(ref reader);
-            return error is { Type: null, Code: null, Message: null } ? null : error;
+            var error = ReadError(ref reader, out codeIsNumber);
+            if (error is { Type: null, Code: null, Message: null })
+            {
+                codeIsNumber = false;
+                return null;
+            }
+
+            return error;
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            codeIsNumber = false;
             return null;
         }
     }
@@ -388,7 +401,11 @@ internal static class ChunkParser
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.String)
                     {
-                        call.Id = reader.GetString();
+                        // Some servers repeat the id, or send "" after the first fragment: keep the one that was given.
+                        if (reader.ValueSpan.Length > 0)
+                        {
+                            call.Id = reader.GetString();
+                        }
                     }
                     else
                     {
@@ -535,15 +552,19 @@ internal static class ChunkParser
     }
 
     /// <summary>Reads an error object or string (positioned on it). A nested <c>error</c> property wins over the
-    /// outer fields, so both <c>{"error":{…}}</c> and a bare <c>{"message":…}</c> read the same.</summary>
-    private static ErrorInfo ReadError(ref Utf8JsonReader reader)
+    /// outer fields, so both <c>{"error":{…}}</c> and a bare <c>{"message":…}</c> read the same.
+    /// <paramref name="codeIsNumber"/>: the kept <c>code</c> was a JSON number.</summary>
+    private static ErrorInfo ReadError(ref Utf8JsonReader reader, out bool codeIsNumber)
     {
+        codeIsNumber = false;
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             return new ErrorInfo(null, null, ReadText(ref reader));
         }
 
         string? message = null, type = null, code = null;
+        var outerCodeIsNumber = false;
+        var innerCodeIsNumber = false;
         ErrorInfo? inner = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -560,6 +581,7 @@ internal static class ChunkParser
             else if (reader.ValueTextEquals("code"u8))
             {
                 reader.Read();
+                outerCodeIsNumber = reader.TokenType == JsonTokenType.Number;
                 code = ReadText(ref reader);
             }
             else if (reader.ValueTextEquals("error"u8))
@@ -567,7 +589,7 @@ internal static class ChunkParser
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.Null)
                 {
-                    inner = ReadError(ref reader);
+                    inner = ReadError(ref reader, out innerCodeIsNumber);
                 }
             }
             else
@@ -576,6 +598,7 @@ internal static class ChunkParser
             }
         }
 
+        codeIsNumber = inner is null ? outerCodeIsNumber : innerCodeIsNumber;
         return inner ?? new ErrorInfo(type, code, message);
     }
 

@@ -107,6 +107,10 @@ public sealed class StreamAccumulator
     /// event (its raw text when it is not JSON), as sent.</summary>
     public ErrorInfo? Error { get; internal set; }
 
+    /// <summary>Whether <see cref="Error"/>'s <c>code</c> was a JSON number (<c>"code": 502</c>) rather than a string, so
+    /// that <c>bench inspect --json</c> writes it back as sent.</summary>
+    public bool ErrorCodeIsNumber { get; internal set; }
+
     /// <summary>Whether <c>data: [DONE]</c> arrived.</summary>
     public bool Done { get; private set; }
 
@@ -179,7 +183,8 @@ public sealed class StreamAccumulator
         {
             // Groq: "event: error" then "data: {"error":{…}}" as the stream's last event.
             _variants |= StreamVariants.ErrorEvent;
-            Error = ChunkParser.TryReadError(data) ?? ChunkParser.RawError(data);
+            Error = ChunkParser.TryReadError(data, out var codeIsNumber) ?? ChunkParser.RawError(data);
+            ErrorCodeIsNumber = codeIsNumber;
             return false;
         }
 

@@ -77,7 +77,7 @@ public sealed class StreamInspection
     /// <summary>One JSON object (indented, UTF-8 text unescaped):
     /// <c>{events, done, model, content, reasoning, tool_calls: [{index, id, name, arguments}], finish_reason,
     /// usage: {prompt_tokens, completion_tokens, total_tokens, reasoning_tokens, cached_tokens}, usage_source, error:
-    /// {type, code, message} | null, malformed, malformed_reason, token_events, tokenizer: {encoding,
+    /// {type, code (a number when sent as one), message} | null, malformed, malformed_reason, token_events, tokenizer: {encoding,
     /// completion_tokens, reasoning_tokens} | null, variants: [...]}</c>. Absent values are <c>null</c>; <c>usage</c>
     /// is always an object; tool calls are ordered by index.</summary>
     public string ToJson()
@@ -117,7 +117,16 @@ public sealed class StreamInspection
             {
                 json.WriteStartObject("error");
                 WriteString(json, "type", error.Type);
-                WriteString(json, "code", error.Code);
+                if (error.Code is { } code && r.ErrorCodeIsNumber)
+                {
+                    // Sent as a number ("code": 502): written back as one.
+                    json.WritePropertyName("code");
+                    json.WriteRawValue(code);
+                }
+                else
+                {
+                    WriteString(json, "code", error.Code);
+                }
                 WriteString(json, "message", error.Message);
                 json.WriteEndObject();
             }

@@ -58,6 +58,16 @@ public static class MarkdownExporter
     {
         md.AppendLine("## Summary");
         md.AppendLine();
+        if (report.Cells.Count == 0)
+        {
+            // No empty table: a sweep-only run has its figures per probed rate in the sweep section.
+            md.AppendLine(report.Sweeps.Count > 0
+                ? "Every measured request was a sweep probe: the figures per offered rate are in the sweep section below."
+                : "No request was measured (only warm-up records, or none).");
+            md.AppendLine();
+            return;
+        }
+
         md.AppendLine("Latencies in milliseconds over successful requests; TTFT and TPOT exist only for streaming.");
         md.AppendLine();
         md.AppendLine("| model | mode | requests | success | TTFT mean | TTFT p50 | TTFT p95 | TTFT p99 | E2E mean | E2E p50 | E2E p95 | E2E p99 | TPOT p50 | tokens in / out | $ per 1k requests |");
@@ -146,7 +156,9 @@ public static class MarkdownExporter
 
     private static void WriteRecommendations(StringBuilder md, RunReport report)
     {
-        if (report.Recommendations.Count == 0)
+        // Recommendations judge measured cells; a sweep-only run has none to choose from (its sweep section says
+        // which rate each cell sustains).
+        if (report.Recommendations.Count == 0 || report.Cells.Count == 0)
         {
             return;
         }
@@ -397,6 +409,11 @@ public static class MarkdownExporter
 
     private static void WriteCost(StringBuilder md, RunReport report)
     {
+        if (report.Cells.Count == 0)
+        {
+            return;
+        }
+
         md.AppendLine("## Cost per 1,000 requests");
         md.AppendLine();
         md.AppendLine(Inv, $"Each request is priced from the tokens it was billed for (usage as reported): uncached prompt × input price + cached prompt × cached-input price + completion (reasoning included) × output price. Failed requests count what they were billed. Prices in USD per 1M tokens, from: {report.PriceCatalog}.");

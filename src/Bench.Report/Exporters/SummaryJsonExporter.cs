@@ -78,6 +78,9 @@ public static class SummaryJsonExporter
         Number(json, "completion_tokens_mean", s.CompletionTokensMean);
         Number(json, "reasoning_tokens_mean", s.ReasoningTokensMean);
         Number(json, "cached_tokens_mean", s.CachedTokensMean);
+        json.WriteNumber("tokenizer_compared_requests", s.TokenizerComparedRequests);
+        Number(json, "completion_tokens_vs_tokenizer_diff_mean", s.CompletionTokenDiffMean);
+        Number(json, "completion_tokens_vs_tokenizer_diff_pct", s.CompletionTokenDiffPercent);
         json.WriteNumber("duration_s", Math.Round(s.DurationS, 3));
         json.WriteNumber("rps", Math.Round(s.Rps, 3));
         Number(json, "intended_rps", s.IntendedRatePerS);

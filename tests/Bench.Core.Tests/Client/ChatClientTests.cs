@@ -186,6 +186,38 @@ public class ChatClientTests(ChatClientTests.ServerFixture server) : IClassFixtu
     }
 
     [Fact]
+    public async Task SendAsync_ErrorObjectAfterTokens_StreamInterruptedKeepsTypeCodeMessage()
+    {
+        var record = await SendAsync("error-object", Mode.Streaming);
+
+        Assert.Equal(Outcome.StreamInterrupted, record.Outcome);
+        Assert.Equal(new ErrorInfo(null, "502", "Upstream provider went away"), record.Error);
+        Assert.Equal(2, record.TokenEventsMs.Count);
+        Assert.Equal("Hello".Length, record.ContentChars);
+    }
+
+    [Fact]
+    public async Task SendAsync_ModelTokenizers_PerModelEncodingOrNone()
+    {
+        var byModel = new Dictionary<string, string> { ["no-done"] = "none", ["abort"] = "cl100k_base" };
+        var client = new ChatClient(server.Http, new Endpoint(server.Server.BaseAddress, ApiKey), server.Clock,
+            new ChatClientOptions { Tokenizer = "o200k_base", ModelTokenizers = byModel });
+
+        var off = await client.SendAsync(Request("no-done", Mode.Streaming), NextContext());
+        var named = await client.SendAsync(Request("abort", Mode.Streaming), NextContext());
+        var fallback = await client.SendAsync(Request("no-done-finished", Mode.Streaming), NextContext());
+
+        Assert.Equal((TokenSources.None, null, null), (off.TokensSource, off.TokenizerEncoding, off.TokenizerCompletionTokens));
+        Assert.Equal((TokenSources.Tokenizer, "cl100k_base", 2), (named.TokensSource, named.TokenizerEncoding, named.TokenizerCompletionTokens));
+        Assert.Equal((TokenSources.Usage, "o200k_base", 2, 2), (fallback.TokensSource, fallback.TokenizerEncoding, fallback.CompletionTokens, fallback.TokenizerCompletionTokens));
+    }
+
+    [Fact]
+    public void Constructor_UnknownModelTokenizer_Throws() =>
+        Assert.Throws<ArgumentException>(() => new ChatClient(server.Http, new Endpoint(server.Server.BaseAddress, ApiKey), server.Clock,
+            new ChatClientOptions { ModelTokenizers = new Dictionary<string, string> { ["m"] = "gpt2" } }));
+
+    [Fact]
     public async Task SendAsync_NonJsonBody_Malformed()
     {
         var record = await SendAsync("non-json", Mode.NonStreaming);
@@ -393,6 +425,14 @@ public class ChatClientTests(ChatClientTests.ServerFixture server) : IClassFixtu
                 await ScriptedServer.WriteEventAsync(context, Chunk("""{"role":"assistant","content":""}"""));
                 await ScriptedServer.WriteEventAsync(context, Chunk("""{"reasoning":"We need to call"}"""));
                 await ScriptedServer.WriteEventAsync(context, """{"error":{"message":"Tool call validation failed","type":"invalid_request_error","code":"tool_use_failed"}}""", "error");
+            },
+            ["error-object"] = async context =>
+            {
+                // OpenRouter: a chunk with a top-level error object (numeric code) and finish_reason "error", no [DONE].
+                await ScriptedServer.StartEventStreamAsync(context);
+                await ScriptedServer.WriteEventAsync(context, Chunk("""{"role":"assistant","content":"Hel"}"""));
+                await ScriptedServer.WriteEventAsync(context, Chunk("""{"content":"lo"}"""));
+                await ScriptedServer.WriteEventAsync(context, """{"object":"chat.completion.chunk","error":{"code":502,"message":"Upstream provider went away"},"choices":[{"index":0,"delta":{"content":""},"finish_reason":"error"}]}""");
             },
             ["non-json"] = context => ScriptedServer.WriteBodyAsync(context, 200, "<html>oops</html>"),
             ["non-json-stream"] = async context =>

@@ -23,6 +23,43 @@ public class CellAggregatorTests
     };
 
     [Fact]
+    public void Summarize_ServerUsageAndTokenizerCounts_MeanDifferenceOverRequestsWithBoth()
+    {
+        var cell = new CellAggregator("m", Mode.Streaming);
+        RequestRecord With(int server, int? local, string source = TokenSources.Usage)
+        {
+            var r = Ok(0, 100, 1000, completion: server);
+            r.TokenizerCompletionTokens = local;
+            r.TokensSource = source;
+            return r;
+        }
+
+        cell.Add(With(110, 100));
+        cell.Add(With(50, 40));
+        cell.Add(With(30, null));                           // no local count: not compared
+        cell.Add(With(25, 25, TokenSources.Tokenizer));     // the counts are the tokenizer's own: not compared
+
+        var s = cell.Summarize();
+
+        Assert.Equal(2, s.TokenizerComparedRequests);
+        Assert.Equal(10, s.CompletionTokenDiffMean!.Value, 9);          // ((110 − 100) + (50 − 40)) / 2
+        Assert.Equal(100.0 * 20 / 140, s.CompletionTokenDiffPercent!.Value, 9);
+    }
+
+    [Fact]
+    public void Summarize_NoTokenizerCounts_DifferenceAbsent()
+    {
+        var cell = new CellAggregator("m", Mode.Streaming);
+        cell.Add(Ok(0, 100, 1000));
+
+        var s = cell.Summarize();
+
+        Assert.Equal(0, s.TokenizerComparedRequests);
+        Assert.Null(s.CompletionTokenDiffMean);
+        Assert.Null(s.CompletionTokenDiffPercent);
+    }
+
+    [Fact]
     public void Summarize_HandComputedRecords_MatchesArithmetic()
     {
         var cell = new CellAggregator("m", Mode.Streaming);
