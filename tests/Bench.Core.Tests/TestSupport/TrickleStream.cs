@@ -1,10 +1,18 @@
 namespace Bench.Core.Tests.TestSupport;
 
-/// <summary>A read-only stream over fixed bytes that returns at most one byte per read, to exercise every buffer
-/// boundary of a parser.</summary>
-public sealed class TrickleStream(byte[] data) : Stream
+/// <summary>A read-only stream over fixed bytes that returns at most one byte per read (or as many as
+/// <paramref name="nextReadSize"/> says), to exercise every buffer boundary of a parser. Asynchronous reads complete
+/// asynchronously unless <paramref name="synchronous"/>.</summary>
+public sealed class TrickleStream(byte[] data, Func<int>? nextReadSize = null, bool synchronous = false) : Stream
 {
     private int _position;
+
+    /// <summary>Reads of 1 to 64 bytes, chosen by <paramref name="seed"/>, completing synchronously.</summary>
+    public static TrickleStream RandomReads(byte[] data, int seed)
+    {
+        var random = new Random(seed);
+        return new TrickleStream(data, () => random.Next(1, 65), synchronous: true);
+    }
 
     public override bool CanRead => true;
 
@@ -29,8 +37,10 @@ public sealed class TrickleStream(byte[] data) : Stream
             return 0;
         }
 
-        buffer[0] = data[_position++];
-        return 1;
+        var n = Math.Min(Math.Min(buffer.Length, data.Length - _position), nextReadSize?.Invoke() ?? 1);
+        data.AsSpan(_position, n).CopyTo(buffer);
+        _position += n;
+        return n;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -39,7 +49,11 @@ public sealed class TrickleStream(byte[] data) : Stream
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         // Complete asynchronously so the parser's await paths run, not only its synchronous fast paths.
-        await Task.Yield();
+        if (!synchronous)
+        {
+            await Task.Yield();
+        }
+
         return Read(buffer.Span);
     }
 

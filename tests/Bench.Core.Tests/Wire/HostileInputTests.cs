@@ -29,7 +29,7 @@ public class HostileInputTests
     public bool ReadAsync_AnyBodyInAnyReadSizes_SameResultAsInOneRead(HostileBody body, int seed)
     {
         var whole = Read(new MemoryStream(body.Bytes));
-        var pieces = Read(new RandomReadsStream(body.Bytes, seed));
+        var pieces = Read(TrickleStream.RandomReads(body.Bytes, seed));
 
         return Summary(whole) == Summary(pieces);
     }
@@ -147,53 +147,6 @@ public class HostileInputTests
         r.TokenEventTimestamps.Count,
         string.Join(",", r.ToolCalls.Select(c => $"{c.Index}:{c.Name}:{c.Arguments}")),
         r.Variants);
-
-    /// <summary>A read-only stream over fixed bytes whose reads return between 1 and 64 bytes, chosen by a seed.</summary>
-    private sealed class RandomReadsStream(byte[] data, int seed) : Stream
-    {
-        private readonly Random _random = new(seed);
-        private int _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => data.Length;
-
-        public override long Position
-        {
-            get => _position;
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            var n = Math.Min(Math.Min(buffer.Length, data.Length - _position), _random.Next(1, 65));
-            data.AsSpan(_position, n).CopyTo(buffer);
-            _position += n;
-            return n;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(Read(buffer.Span));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            Task.FromResult(Read(buffer, offset, count));
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 
     /// <summary>A body of <c>head</c>, then <c>fill</c> repeated <c>count</c> times, then <c>tail</c>, generated as it
     /// is read (the 100 MB are never in memory).</summary>
