@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs the headless browser the report's browser tests drive (Debian's chromium; see
-# ../../shared/design/ENVIRONMENT.md, "browser tests"). Playwright's own browser download is never used.
+# Installs the headless browser the report's browser test drives (tests/Bench.Report.Tests/Html/ReportBrowserTests.cs):
+# Debian's chromium package, launched by Microsoft.Playwright with ExecutablePath=/usr/bin/chromium. Playwright's own
+# browser download (`playwright install`) is never used. The test project's build runs this script (MSBuild target
+# EnsureChromium) when /usr/bin/chromium is missing.
 # Idempotent: exits 0 at once when /usr/bin/chromium exists. Needs root (or passwordless sudo) otherwise.
 set -euo pipefail
 

@@ -15,7 +15,8 @@ namespace Bench.Report;
 public static class ReportBuilder
 {
     /// <summary>Aggregates the folder's records and writes <c>summary.csv</c>, <c>summary.json</c>,
-    /// <c>records.csv</c>, <c>histograms/*.hlog</c> and <c>report.md</c>; returns the report model.</summary>
+    /// <c>records.csv</c>, <c>histograms/*.hlog</c>, <c>report.md</c>, the charts (<c>charts/*.png</c> and
+    /// <c>*.svg</c>) and the self-contained <c>report.html</c>; returns the report model.</summary>
     /// <exception cref="FileNotFoundException"><c>records.jsonl</c> is missing.</exception>
     /// <exception cref="PricingException">A projection setting (FX rate, mix) is invalid; every problem is listed.</exception>
     public static RunReport Write(string directory, RunInfo run, PriceCatalog prices)

@@ -14,7 +14,7 @@ internal static class ReportCommand
     {
         var directory = new Argument<string>("dir") { Description = "A results folder holding records.jsonl (run.json is used when present)." };
         var reportOptions = new ReportOptions();
-        var command = new Command("report", "Rebuild summary.csv, summary.json, records.csv, histograms and report.md from records.jsonl.") { directory };
+        var command = new Command("report", "Rebuild summary.csv, summary.json, records.csv, histograms, report.md, charts and report.html from records.jsonl.") { directory };
         reportOptions.AddTo(command);
         command.SetAction(parse =>
         {

@@ -60,6 +60,17 @@ internal static class ChartLegend
         LineWidth = 0,
     };
 
+    /// <summary>An open ring (marks points singled out, e.g. the Pareto front).</summary>
+    public static LegendItem Ring(string label, Color color) => new()
+    {
+        LabelText = label,
+        MarkerShape = MarkerShape.OpenCircle,
+        MarkerSize = 14,
+        MarkerLineColor = color,
+        MarkerLineWidth = 1.5f,
+        LineWidth = 0,
+    };
+
     /// <summary>An entry with a custom line (reference lines, fronts).</summary>
     public static LegendItem Line(string label, Color color, LinePattern pattern, float width = 2) => new()
     {

@@ -8,7 +8,7 @@ namespace Bench.Report.Charts;
 /// <summary>
 /// Cost against latency, one point per priced cell: x = cost per 1,000 requests (USD), y = p95 of the latency to first
 /// output (TTFT streaming, E2E non-streaming). The Pareto front — cells no other cell beats on both — is a step line
-/// with its points named; lower-left is better. Unpriced cells are left out and listed in a note.
+/// with its points ringed and named; lower-left is better. Unpriced cells are left out and listed in a note.
 /// </summary>
 internal sealed class CostLatencyChart : IChart
 {
@@ -29,7 +29,9 @@ internal sealed class CostLatencyChart : IChart
             return null;
         }
 
-        using var frame = new ChartFrame("Cost against latency", "cost per 1,000 requests (USD)", $"p95 latency (ms): {HeadlineLatency.AxisNote}");
+        var note = HeadlineLatency.NoteFor(points.Select(p => p.Mode));
+        using var frame = new ChartFrame("Cost against latency", "cost per 1,000 requests (USD)",
+            note == HeadlineLatency.AxisNote ? $"p95 latency (ms): {note}" : $"{note} p95 (ms)");
         var front = ParetoFront.Of(points, p => p.CostUsd, p => p.P95Ms);
         var right = points.Max(p => p.CostUsd);
         var top = points.Max(p => p.P95Ms);
@@ -47,19 +49,26 @@ internal sealed class CostLatencyChart : IChart
             marker.MarkerLineWidth = 2.5f;
         }
 
+        // Room on the right for the names of the front's points.
+        var (xMax, yMax) = (right * 1.3, top * 1.12);
+        var placed = new List<PixelBox>();
         foreach (var point in front)
         {
-            var label = frame.Plot.Add.Text($"{point.Model} · {Names.Of(point.Mode)}", point.CostUsd, point.P95Ms);
+            // A ring marks membership, so a point that merely lies near the step line is not mistaken for one on it.
+            var ring = frame.Plot.Add.Marker(point.CostUsd, point.P95Ms, MarkerShape.OpenCircle, 26, FrontColor);
+            ring.MarkerLineWidth = 1.5f;
+            var text = $"{point.Model} · {Names.Of(point.Mode)}";
+            var (alignment, offsetX, offsetY) = Place(text, point.CostUsd, point.P95Ms, xMax, yMax, placed);
+            var label = frame.Plot.Add.Text(text, point.CostUsd, point.P95Ms);
             label.LabelFontName = ChartFonts.Family;
-            label.LabelFontSize = 12;
+            label.LabelFontSize = LabelSize;
             label.LabelFontColor = FrontColor;
-            label.LabelAlignment = Alignment.LowerLeft;
-            label.LabelOffsetX = 8;
-            label.LabelOffsetY = -6;
+            label.LabelAlignment = alignment;
+            label.LabelOffsetX = offsetX;
+            label.LabelOffsetY = offsetY;
         }
 
-        // Room on the right for the names of the front's points.
-        frame.Plot.Axes.SetLimits(0, right * 1.3, 0, top * 1.12);
+        frame.Plot.Axes.SetLimits(0, xMax, 0, yMax);
         var unpriced = context.Report.Cells.Where(c => c.CostUsdPer1kRequests is null).Select(Describe).ToList();
         if (unpriced.Count > 0)
         {
@@ -69,9 +78,55 @@ internal sealed class CostLatencyChart : IChart
         var modes = ModeStyle.Ordered(points.Select(p => p.Mode));
         frame.Legend(ChartLegend.Models(context.Palette, points.Select(p => p.Model))
             .Concat(modes.Select(m => ChartLegend.Marker(m.Marker, m.Name)))
-            .Append(ChartLegend.Line("Pareto front", FrontColor, LinePattern.Solid)));
-        var caption = $"One point per priced cell: what 1,000 requests cost against how long the slowest 5 % waited for first output ({HeadlineLatency.AxisNote}). The step line is the Pareto front, the named cells no other cell beats on both cost and latency; lower-left is better.{(unpriced.Count > 0 ? $" Not priced, so not shown: {string.Join(", ", unpriced)}." : "")}";
+            .Append(ChartLegend.Line("Pareto front", FrontColor, LinePattern.Solid))
+            .Append(ChartLegend.Ring("on the front", FrontColor)));
+        var caption = $"One point per priced cell: what 1,000 requests cost against how long the slowest 5 % waited for first output ({note}). The step line is the Pareto front: the ringed, named cells are those no other cell beats on both cost and latency; lower-left is better.{(unpriced.Count > 0 ? $" Not priced, so not shown: {string.Join(", ", unpriced)}." : "")}";
         return frame.Save(context.Directory, Id, ChartSection.Cost, caption);
+    }
+
+    private const float LabelSize = 12;
+
+    /// <summary>Approximate size of the data area in pixels (the frame less its axes and the legend), enough to keep
+    /// the names of neighbouring front points apart.</summary>
+    private const double DataWidthPx = 640;
+
+    private const double DataHeightPx = 420;
+
+    /// <summary>
+    /// Where a front point's name goes: above and to the right of its ring, else below it when that would run into a
+    /// name already placed, and to the left instead of the right when it would leave the data area. Returns the
+    /// ScottPlot alignment and pixel offsets; records the chosen box in <paramref name="placed"/>.
+    /// </summary>
+    internal static (Alignment Alignment, float OffsetX, float OffsetY) Place(string text, double costUsd, double p95Ms, double xMax, double yMax, List<PixelBox> placed)
+    {
+        const double Gap = 14;
+        const double Lift = 8;
+        var width = text.Length * LabelSize * 0.62;
+        var height = LabelSize * 1.4;
+        var x = costUsd / xMax * DataWidthPx;
+        var y = p95Ms / yMax * DataHeightPx;
+        var leftward = x + Gap + width > DataWidthPx;
+        var left = leftward ? x - Gap - width : x + Gap;
+        var above = new PixelBox(left, y + Lift, width, height);
+        var below = new PixelBox(left, y - Lift - height, width, height);
+        var useBelow = placed.Any(above.Overlaps) && !placed.Any(below.Overlaps);
+        placed.Add(useBelow ? below : above);
+        var alignment = (useBelow, leftward) switch
+        {
+            (false, false) => Alignment.LowerLeft,
+            (false, true) => Alignment.LowerRight,
+            (true, false) => Alignment.UpperLeft,
+            (true, true) => Alignment.UpperRight,
+        };
+        return (alignment, (float)(leftward ? -Gap : Gap), (float)(useBelow ? Lift : -Lift));
+    }
+
+    /// <summary>A label's box in data-area pixels, y upwards.</summary>
+    internal readonly record struct PixelBox(double X, double Y, double Width, double Height)
+    {
+        /// <summary>True when the two boxes share any area.</summary>
+        public bool Overlaps(PixelBox other) =>
+            X < other.X + other.Width && other.X < X + Width && Y < other.Y + other.Height && other.Y < Y + Height;
     }
 
     private static string Describe(CellReport cell) => $"{cell.Summary.Model} · {Names.Of(cell.Summary.Mode)}";

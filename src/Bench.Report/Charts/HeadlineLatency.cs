@@ -17,4 +17,12 @@ internal static class HeadlineLatency
 
     /// <summary>Axis label for charts that mix the two modes.</summary>
     public const string AxisNote = "TTFT streaming, E2E non-streaming";
+
+    /// <summary>What the headline latency is for the modes a chart shows: "TTFT" (streaming only), "E2E"
+    /// (non-streaming only) or <see cref="AxisNote"/> (both).</summary>
+    public static string NoteFor(IEnumerable<Mode> modes)
+    {
+        var distinct = modes.Distinct().ToList();
+        return distinct.Count == 1 ? MetricOf(distinct[0]).DisplayName : AxisNote;
+    }
 }

@@ -7,8 +7,8 @@ namespace Bench.Report.Charts;
 
 /// <summary>
 /// Empirical CDF of one latency metric, one step line per cell: at latency x the curve shows the share of successful
-/// requests that took at most x. Dotted guides mark 50 % and 95 %, where the curves cross at each cell's p50 and
-/// p95. <c>ttft-cdf</c> shows streaming cells, <c>e2e-cdf</c> both modes.
+/// requests that took at most x. Dotted guides mark 50 % and 95 % (named p50 and p95 on the right-hand axis), where
+/// the curves cross at each cell's p50 and p95. <c>ttft-cdf</c> shows streaming cells, <c>e2e-cdf</c> both modes.
 /// </summary>
 internal sealed class LatencyCdfChart(MetricDescriptor metric) : IChart
 {
@@ -31,17 +31,20 @@ internal sealed class LatencyCdfChart(MetricDescriptor metric) : IChart
 
         var title = metric == Metric.Ttft ? "TTFT distribution (CDF, streaming)" : $"{metric.DisplayName} latency distribution (CDF)";
         using var frame = new ChartFrame(title, $"{metric.DisplayName} ({metric.Unit})", "requests at or below x (%)");
-        foreach (var guide in new[] { 50.0, 95.0 })
+        // Dotted guides at 50 % and 95 %, named p50 and p95 on the right-hand axis (outside the data, so no curve or
+        // frame line ever runs through the names).
+        var guideTicks = new ScottPlot.TickGenerators.NumericManual();
+        foreach (var (guide, name) in new[] { (50.0, "p50"), (95.0, "p95") })
         {
-            var line = frame.Plot.Add.HorizontalLine(guide, 1, ChartLegend.Neutral.WithAlpha(0.6), LinePattern.Dotted);
-            line.LabelText = string.Create(CultureInfo.InvariantCulture, $"{guide:0} %");
-            line.LabelFontName = ChartFonts.Family;
-            line.LabelFontSize = 11;
-            line.LabelRotation = 0;
-            line.LabelFontColor = ChartLegend.Neutral;
-            line.LabelBackgroundColor = Colors.Transparent;
-            line.LabelOppositeAxis = true;
+            frame.Plot.Add.HorizontalLine(guide, 1, ChartLegend.Neutral.WithAlpha(0.6), LinePattern.Dotted);
+            guideTicks.AddMajor(guide, name);
         }
+
+        frame.Plot.Axes.Right.TickGenerator = guideTicks;
+        frame.Plot.Axes.Right.TickLabelStyle.FontSize = 13;
+        frame.Plot.Axes.Right.TickLabelStyle.ForeColor = ChartLegend.Neutral;
+        frame.Plot.Axes.Right.MajorTickStyle.Length = 4;
+        frame.Plot.Axes.Right.MinorTickStyle.Length = 0;
 
         var right = 0.0;
         foreach (var (samples, sample) in cells)
@@ -57,6 +60,7 @@ internal sealed class LatencyCdfChart(MetricDescriptor metric) : IChart
         }
 
         frame.Plot.Axes.SetLimits(0, right * 1.03, 0, 101);
+        frame.Plot.Axes.SetLimitsY(0, 101, frame.Plot.Axes.Right);
         var modes = ModeStyle.Ordered(cells.Select(c => c.Samples.Mode));
         frame.Legend(ChartLegend.Models(context.Palette, cells.Select(c => c.Samples.Model))
             .Concat(modes.Select(m => ChartLegend.Line(m))));

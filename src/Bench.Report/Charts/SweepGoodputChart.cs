@@ -23,18 +23,19 @@ internal sealed class SweepGoodputChart : IChart
         }
 
         var judged = curves.All(c => c.Slo is not null);
-        using var frame = new ChartFrame("Sweep: goodput against offered load", "offered rate (req/s)",
+        var axis = new RateAxis(curves.SelectMany(c => c.Points).Select(p => p.RatePerS));
+        using var frame = new ChartFrame("Sweep: goodput against offered load", axis.Label,
             judged ? "goodput (req/s meeting the SLOs)" : "achieved throughput (req/s)");
-        var right = curves.Max(c => c.Points.Max(p => p.RatePerS));
-        var diagonal = frame.Plot.Add.Line(0, 0, right * 1.05, right * 1.05);
-        diagonal.LineColor = ChartLegend.Neutral.WithAlpha(0.6);
+        var span = axis.Span();
+        var diagonal = frame.Plot.Add.ScatterLine(span.Select(axis.X).ToArray(), span.ToArray(), ChartLegend.Neutral.WithAlpha(0.6));
         diagonal.LinePattern = LinePattern.Dotted;
         diagonal.LineWidth = 1.5f;
-        var top = right;
+        diagonal.MarkerSize = 0;
+        var top = span.Max();
         var anySustainable = false;
         foreach (var curve in curves)
         {
-            var xs = curve.Points.Select(p => p.RatePerS).ToArray();
+            var xs = curve.Points.Select(p => axis.X(p.RatePerS)).ToArray();
             var ys = curve.Points.Select(p => Goodput(p.Summary, curve.Slo)).ToArray();
             var color = context.Palette.Of(curve.Model);
             var style = ModeStyle.Of(curve.Mode);
@@ -47,12 +48,13 @@ internal sealed class SweepGoodputChart : IChart
             if (curve.SustainableRatePerS is { } rate && curve.Points.FirstOrDefault(p => p.RatePerS == rate) is { } best)
             {
                 anySustainable = true;
-                var ring = frame.Plot.Add.Marker(rate, Goodput(best.Summary, curve.Slo), MarkerShape.OpenCircle, 22, color);
+                var ring = frame.Plot.Add.Marker(axis.X(rate), Goodput(best.Summary, curve.Slo), MarkerShape.OpenCircle, 22, color);
                 ring.MarkerLineWidth = 2;
             }
         }
 
-        frame.Plot.Axes.SetLimits(0, right * 1.05, 0, top * 1.1);
+        axis.Apply(frame.Plot);
+        frame.Plot.Axes.SetLimitsY(0, top * 1.1);
         var modes = ModeStyle.Ordered(curves.Select(c => c.Mode));
         frame.Legend(ChartLegend.Models(context.Palette, curves.Select(c => c.Model))
             .Concat(modes.Select(m => ChartLegend.Line(m)))
@@ -62,6 +64,11 @@ internal sealed class SweepGoodputChart : IChart
         var caption = judged
             ? $"Goodput is the rate of requests that succeeded and met SLO set {slos}; on the dotted diagonal every offered request was good. A ring marks the highest rate that met the SLOs below every rate that failed."
             : "No SLO set was given, so the chart shows the achieved rate of completed requests against the offered rate; on the dotted diagonal the target kept up.";
+        if (axis.IsLog)
+        {
+            caption += " The rate axis is logarithmic (the search bisected down to low rates), so the diagonal curves.";
+        }
+
         return frame.Save(context.Directory, Id, ChartSection.Sweep, caption);
     }
 

@@ -4,6 +4,7 @@ using Bench.Report.Charts;
 using Bench.Report.Exporters;
 using Bench.Report.Model;
 using Markdig;
+using Markdig.Extensions.AutoIdentifiers;
 using Markdig.Extensions.Tables;
 using Markdig.Renderers;
 using Markdig.Renderers.Html;
@@ -24,8 +25,15 @@ public static class HtmlExporter
     /// <summary>File name inside a results folder.</summary>
     public const string FileName = "report.html";
 
-    /// <summary>The Markdown pipeline: GitHub-style tables and heading ids, raw HTML disabled.</summary>
-    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseAdvancedExtensions().DisableHtml().Build();
+    /// <summary>The Markdown pipeline: GitHub-style pipe tables and heading ids, raw HTML disabled — and nothing else.
+    /// In particular not Markdig's "advanced" set: its maths extension reads a header such as
+    /// <c>$ per 1k requests | $ per successful request</c> as one TeX span and merges two columns, and its autolinks
+    /// would turn the embedded simulator's throw-away URL into a dead link.</summary>
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
+        .UsePipeTables()
+        .UseAutoIdentifiers(AutoIdentifierOptions.GitHub)
+        .DisableHtml()
+        .Build();
 
     /// <summary>Where charts go, in order: at the end of the first section of <c>report.md</c> whose heading starts with
     /// one of the anchors (tried in order), under a new heading (null: inside that section). Latency charts follow the

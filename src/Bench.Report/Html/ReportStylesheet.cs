@@ -44,7 +44,6 @@ internal static class ReportStylesheet
           .table-wrap { overflow: visible; }
           table { width: 100%; font-size: 7pt; }
           th, td { padding: 0.2em 0.3em; }
-          td:nth-child(-n+2) { white-space: normal; }
           thead { display: table-header-group; }
           tr, td, th { break-inside: avoid; page-break-inside: avoid; }
           tbody tr:nth-child(even) td, th, code, blockquote { background: none !important; }

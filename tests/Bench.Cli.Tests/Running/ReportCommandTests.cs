@@ -40,11 +40,13 @@ public sealed class ReportCommandTests : IDisposable
             File.Delete(file);
         }
 
+        Directory.Delete(Path.Combine(_dir, "charts"), recursive: true);
+
         var output = new StringWriter();
         var exit = new RootCommand { ReportCommand.Create() }.Parse(["report", _dir, "--fx", "CNY=7.3"]).Invoke(new InvocationConfiguration { Output = output, Error = output });
 
         Assert.Equal(0, exit);
-        foreach (var file in new[] { "summary.csv", "summary.json", "records.csv", "report.md" })
+        foreach (var file in new[] { "summary.csv", "summary.json", "records.csv", "report.md", "report.html", "charts/ttft-cdf.svg", "charts/ttft-cdf.png" })
         {
             Assert.True(File.Exists(Path.Combine(_dir, file)), file);
         }

@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using Bench.Core.Pricing;
 using Bench.Core.Records;
+using Bench.Core.Scenarios;
 using Bench.Report.Charts;
 
 namespace Bench.Report.Tests.Charts;
@@ -154,6 +155,64 @@ public class ChartBuilderTests
         Assert.False(File.Exists(Path.Combine(run.Directory, "charts", "sweep-goodput.png")));
         Assert.False(File.Exists(Path.Combine(run.Directory, "charts", "sweep-goodput.svg")));
     }
+
+    [Fact]
+    public void Write_Cdf_NamesItsGuidesP50AndP95_OnTheRightAxis()
+    {
+        using var run = TestRun.Standard().Save();
+
+        ChartBuilder.Write(run.Report(), run.Directory);
+
+        var labels = Labels(Path.Combine(run.Directory, "charts", "e2e-cdf.svg"));
+        Assert.Contains("p50", labels);
+        Assert.Contains("p95", labels);
+        // The right-hand axis carries only the two names (no numbers of its own beside the left axis's).
+        Assert.Equal(2, labels.Count(l => l is "p50" or "p95"));
+    }
+
+    [Fact]
+    public void Write_CostChart_RingsAndNamesTheParetoFront()
+    {
+        using var run = TestRun.Standard().Save();
+
+        var cost = Assert.Single(ChartBuilder.Write(run.Report(), run.Directory), c => c.Id == "cost-vs-latency");
+
+        // Beta is cheaper and faster than alpha in both modes: beta streaming alone is the front.
+        var labels = Labels(cost.SvgPath);
+        Assert.Contains($"{TestRun.Beta} · streaming", labels);
+        Assert.DoesNotContain($"{TestRun.Alpha} · streaming", labels);
+        Assert.Contains("on the front", labels);
+        Assert.Contains("p95 latency (ms): TTFT streaming, E2E non-streaming", labels);
+    }
+
+    [Fact]
+    public void Write_SweepWithTtftLimit_DrawsTheLimit_AndNamesTheMetricOfItsOnlyMode()
+    {
+        using var run = TestRun.Standard(sweep: true).Save();
+        var slos = new[] { new SloSet { Name = TestRun.SweepSlo, MaxMs = { ["ttft_ms"] = 500, ["e2e_ms"] = 900 } } };
+
+        var chart = Assert.Single(ChartBuilder.Write(run.Report(slos: slos), run.Directory), c => c.Id == "sweep-latency");
+
+        var labels = Labels(chart.SvgPath);
+        Assert.Contains($"SLO {TestRun.SweepSlo}: TTFT ≤ 500 ms", labels);
+        Assert.Contains("E2E (ms)", labels); // the swept cell is non-streaming: its first output is the whole response
+        Assert.Contains($"TTFT limit of SLO set {TestRun.SweepSlo} (for non-streaming it applies to E2E)", chart.Caption, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Write_SweepWithoutTtftLimit_DrawsNoLimit()
+    {
+        using var run = TestRun.Standard(sweep: true).Save();
+
+        var chart = Assert.Single(ChartBuilder.Write(run.Report(), run.Directory), c => c.Id == "sweep-latency");
+
+        Assert.DoesNotContain(Labels(chart.SvgPath), l => l.StartsWith("SLO ", StringComparison.Ordinal));
+        Assert.DoesNotContain("dashed line", chart.Caption, StringComparison.Ordinal);
+    }
+
+    /// <summary>The texts of an SVG chart (drawn as outlines, each kept in its group's <c>aria-label</c>).</summary>
+    private static List<string> Labels(string svgPath) =>
+        [.. XDocument.Load(svgPath).Descendants(Svg + "g").Attributes("aria-label").Select(a => a.Value)];
 
     [Fact]
     public void Quartiles_Interpolate_BetweenOrderStatistics()

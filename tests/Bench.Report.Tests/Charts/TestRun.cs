@@ -128,18 +128,20 @@ internal sealed class TestRun : IDisposable
     }
 
     /// <summary>The report model of the records as written (aggregated the way <see cref="ReportBuilder"/> does,
-    /// with the sweep judged by <see cref="SweepSlo"/>).</summary>
-    public RunReport Report(PriceCatalog? prices = null)
+    /// with the sweep judged by the SLO set named <see cref="SweepSlo"/> of <paramref name="slos"/>, by default
+    /// <see cref="Slos"/>).</summary>
+    public RunReport Report(PriceCatalog? prices = null, IReadOnlyList<SloSet>? slos = null)
     {
-        var aggregator = new RunAggregator(Slos);
-        var sweeps = new SweepAggregator(Slos);
+        slos ??= Slos;
+        var aggregator = new RunAggregator(slos);
+        var sweeps = new SweepAggregator(slos);
         foreach (var record in Records)
         {
             aggregator.Add(record);
             sweeps.Add(record);
         }
 
-        return RunReport.Build(Run, aggregator, new RecordsReadResult { Records = Records.Count }, prices ?? Prices, slos: Slos, sweeps: sweeps.Curves(SweepSlo));
+        return RunReport.Build(Run, aggregator, new RecordsReadResult { Records = Records.Count }, prices ?? Prices, slos: slos, sweeps: sweeps.Curves(SweepSlo));
     }
 
     public void Dispose()

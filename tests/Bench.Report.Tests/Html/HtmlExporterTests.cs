@@ -32,6 +32,41 @@ public partial class HtmlExporterTests
     }
 
     [Fact]
+    public void Render_KeepsEveryColumn_OfHeadersWithDollarSigns()
+    {
+        using var run = TestRun.Standard();
+        var (html, _, markdown) = Render(run);
+
+        // The cost table's header has two "$" ("$ per 1k requests | $ per successful request"): read as a TeX span they
+        // would merge two columns. Every header cell of report.md must come out as one <th>.
+        var lines = markdown.Split('\n');
+        var headers = lines.Zip(lines.Skip(1))
+            .Where(p => p.First.StartsWith('|') && (p.Second.StartsWith("|---", StringComparison.Ordinal) || p.Second.StartsWith("|--:", StringComparison.Ordinal)))
+            .Select(p => p.First.Trim().Trim('|').Split('|'))
+            .ToList();
+        Assert.Contains(headers, h => h.Count(cell => cell.Contains('$', StringComparison.Ordinal)) >= 2);
+        var th = Regex.Matches(html, "<th[^>]*>(.*?)</th>").Select(m => System.Net.WebUtility.HtmlDecode(Regex.Replace(m.Groups[1].Value, "<[^>]+>", ""))).ToList();
+        Assert.Equal(headers.SelectMany(h => h).Select(cell => cell.Trim()), th);
+        Assert.DoesNotContain("class=\"math\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_SweepOnlyRun_ShowsNoEmptyTable()
+    {
+        using var run = TestRun.Standard(sweep: true);
+        run.Records.RemoveAll(r => r.Phase != Phases.Sweep);
+        var (html, charts, _) = Render(run);
+
+        var tables = Regex.Matches(html, "<table>.*?</table>", RegexOptions.Singleline).Select(m => m.Value).ToList();
+        Assert.NotEmpty(tables); // the sweep's own table
+        Assert.All(tables, t => Assert.Matches("<tbody>\\s*<tr>", t));
+        Assert.Contains("Every measured request was a sweep probe", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(">Cost per 1,000 requests</h2>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(">Recommendation</h2>", html, StringComparison.Ordinal);
+        Assert.Contains(charts, c => c.Id == "sweep-goodput");
+    }
+
+    [Fact]
     public void Render_EveryChart_IsAnInlineSvgFigure_WithIdDataChartAndCaption()
     {
         using var run = TestRun.Standard(sweep: true);

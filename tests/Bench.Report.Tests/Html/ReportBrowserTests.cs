@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
+using Bench.Report.Charts;
 using Bench.Report.Tests.Charts;
 using Microsoft.Playwright;
+using SkiaSharp;
 using Xunit.Abstractions;
 
 namespace Bench.Report.Tests.Html;
@@ -53,22 +55,45 @@ public class ReportBrowserTests(ITestOutputHelper output)
 
         await page.GotoAsync(new Uri(Path.Combine(run.Directory, "report.html")).AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
 
+        // This folder has data for every kind of chart (both modes, prices, a sweep): the page shows each of them once.
         var figures = page.Locator("figure[data-chart]");
         var count = await figures.CountAsync();
+        var ids = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            ids.Add(await figures.Nth(i).GetAttributeAsync("data-chart") ?? "");
+        }
+
+        Assert.Equal(ChartBuilder.Ids.Order(StringComparer.Ordinal), ids.Order(StringComparer.Ordinal));
         Assert.Equal(Directory.GetFiles(Path.Combine(run.Directory, "charts"), "*.svg").Length, count);
-        Assert.True(count >= 10, $"only {count} charts");
+        var alpha = ModelPalette.For(report).Of(TestRun.Alpha);
         for (var i = 0; i < count; i++)
         {
             var figure = figures.Nth(i);
-            var id = await figure.GetAttributeAsync("data-chart");
+            var id = ids[i];
             Assert.Equal($"chart-{id}", await figure.GetAttributeAsync("id"));
             var svg = await figure.Locator("svg").BoundingBoxAsync();
             Assert.True(svg is { Width: > 300, Height: > 150 }, $"{id}: svg box {svg?.Width}×{svg?.Height}");
             // Text is drawn as glyph outlines: the title's glyphs must have ink.
             var title = await figure.Locator("svg g[aria-label]").Last.BoundingBoxAsync();
             Assert.True(title is { Width: > 0, Height: > 0 }, $"{id}: text not rendered");
+            // What Chromium painted: ink on the white ground, and the first model's colour (pure or blended with white).
+            var (inked, modelColoured) = Paint(await figure.Locator("svg").ScreenshotAsync(), alpha);
+            Assert.True(inked > 0.02, $"{id}: only {inked:P1} of the chart has ink");
+            Assert.True(modelColoured >= 100, $"{id}: {modelColoured} pixels in {TestRun.Alpha}'s colour");
         }
 
+        // Every table has body rows, each row as many cells as its header, and no header cell is blank (a header
+        // mis-parsed — e.g. two "$" read as one TeX span — merges two cells and leaves the last one blank).
+        var tables = await page.EvaluateAsync<int[][]>(
+            "[...document.querySelectorAll('main table')].map(t => [t.tHead.rows[0].cells.length, t.tBodies[0]?.rows.length ?? 0, ...[...(t.tBodies[0]?.rows ?? [])].map(r => r.cells.length)])");
+        Assert.NotEmpty(tables);
+        Assert.Empty(await page.EvaluateAsync<string[]>("[...document.querySelectorAll('main th')].filter(th => th.textContent.trim() === '').map(th => th.closest('table').rows[0].textContent)"));
+        Assert.All(tables, t =>
+        {
+            Assert.True(t[1] > 0, "a table has no body rows");
+            Assert.All(t[2..], cells => Assert.Equal(t[0], cells));
+        });
         var summaryRows = await page.Locator("h2#summary ~ .table-wrap").First.Locator("tbody tr").CountAsync();
         Assert.Equal(report.Cells.Count, summaryRows);
 
@@ -87,5 +112,37 @@ public class ReportBrowserTests(ITestOutputHelper output)
 
         Assert.Empty(errors);
         Assert.Empty(network);
+    }
+
+    /// <summary>Of a screenshot: the share of pixels that are not near-white, and how many pixels are
+    /// <paramref name="model"/>'s colour laid over white at some opacity from 15 % to 100 % (fills, lines, markers).</summary>
+    private static (double Inked, int ModelColoured) Paint(byte[] png, ScottPlot.Color model)
+    {
+        using var bitmap = SKBitmap.Decode(png) ?? throw new InvalidDataException("The screenshot is not a PNG.");
+        var target = new[] { (double)model.R, model.G, model.B };
+        var inked = 0;
+        var coloured = 0;
+        for (var y = 0; y < bitmap.Height; y++)
+        {
+            for (var x = 0; x < bitmap.Width; x++)
+            {
+                var pixel = bitmap.GetPixel(x, y);
+                var rgb = new[] { (double)pixel.Red, pixel.Green, pixel.Blue };
+                if (rgb.Min() < 235)
+                {
+                    inked++;
+                }
+
+                // pixel = a·model + (1 − a)·white, channel by channel, with one opacity a for all three.
+                var opacities = Enumerable.Range(0, 3).Where(c => target[c] < 200).Select(c => (255 - rgb[c]) / (255 - target[c])).ToList();
+                if (opacities.Count > 0 && opacities.Min() >= 0.15 && opacities.Max() <= 1.05 && opacities.Max() - opacities.Min() <= 0.08
+                    && Enumerable.Range(0, 3).All(c => target[c] < 200 || Math.Abs(rgb[c] - ((opacities.Average() * target[c]) + ((1 - opacities.Average()) * 255))) <= 12))
+                {
+                    coloured++;
+                }
+            }
+        }
+
+        return ((double)inked / (bitmap.Width * bitmap.Height), coloured);
     }
 }
