@@ -16,10 +16,14 @@ internal static class SweepWorkload
     /// <summary>A safety net: no sweep runs more probes than this.</summary>
     public const int MaxProbes = 16;
 
+    /// <summary>Fewest requests a probe must hold to judge a percentile SLO: the search never goes below the rate
+    /// that gives a probe this many.</summary>
+    public const int MinProbeRequests = 20;
+
     public static async Task RunAsync(WorkloadStep step, StepContext context)
     {
         var slo = context.Slos.FirstOrDefault(s => s.Name == step.Slo) ?? context.Slos[0];
-        var plan = new SweepPlan(step.StartRate!.Value, step.MaxRate, step.Precision);
+        var plan = new SweepPlan(step.StartRate!.Value, step.MaxRate, step.Precision, MinProbeRequests / step.Duration!.Value.TotalSeconds);
         for (var probes = 0; probes < MaxProbes && plan.Next is { } rate; probes++)
         {
             var probe = new SweepProbe(context.Cell, rate, slo);
@@ -41,8 +45,9 @@ internal static class SweepWorkload
     }
 }
 
-/// <summary>The search of a sweep: doubling while probes pass, then bisection. Pure, so it is tested on its own.</summary>
-internal sealed class SweepPlan(double startRate, double? maxRate, double precision)
+/// <summary>The search of a sweep: doubling while probes pass, then bisection, never below <paramref name="minRate"/>
+/// (when even that fails, nothing is sustainable within the search). Pure, so it is tested on its own.</summary>
+internal sealed class SweepPlan(double startRate, double? maxRate, double precision, double minRate = 0)
 {
     private double? _highestMet;
     private double? _lowestFailed;
@@ -73,8 +78,13 @@ internal sealed class SweepPlan(double startRate, double? maxRate, double precis
             return;
         }
 
-        // Bracketed: bisect until the bracket is narrower than the precision (relative to the failing rate).
-        Next = (high - low) / high <= precision ? null : (low + high) / 2;
+        // Bracketed: bisect until the bracket is narrower than the precision (relative to the failing rate). Below
+        // the floor a probe holds too few requests to judge: a failing floor ends the search with nothing met.
+        var middle = (low + high) / 2;
+        Next = (high - low) / high <= precision ? null
+            : middle >= minRate ? middle
+            : high > minRate && _highestMet is null ? minRate
+            : null;
     }
 }
 

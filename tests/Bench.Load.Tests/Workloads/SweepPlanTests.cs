@@ -5,9 +5,9 @@ namespace Bench.Load.Tests.Workloads;
 public class SweepPlanTests
 {
     /// <summary>Runs the search against an endpoint that sustains exactly <paramref name="capacity"/> requests/s.</summary>
-    private static (List<double> Probes, double? Highest) Search(double capacity, double start, double? max = null, double precision = 0.1)
+    private static (List<double> Probes, double? Highest) Search(double capacity, double start, double? max = null, double precision = 0.1, double min = 0)
     {
-        var plan = new SweepPlan(start, max, precision);
+        var plan = new SweepPlan(start, max, precision, min);
         var probes = new List<double>();
         while (plan.Next is { } rate && probes.Count < 50)
         {
@@ -51,5 +51,25 @@ public class SweepPlanTests
     {
         var (_, highest) = Search(capacity: 0, start: 1, precision: 0.5);
         Assert.Null(highest);
+    }
+
+    [Fact]
+    public void Search_NeverGoesBelowTheFloor_AndTriesTheFloorOnce()
+    {
+        // Floor 4/s (e.g. 20 requests in a 5 s probe): 20 fails, 10 fails, 5 fails, then the floor itself, then stop.
+        var (probes, highest) = Search(capacity: 0, start: 20, min: 4);
+
+        Assert.Equal([20, 10, 5, 4], probes);
+        Assert.Null(highest);
+    }
+
+    [Fact]
+    public void Search_FloorMet_BisectsAboveIt()
+    {
+        var (probes, highest) = Search(capacity: 4.5, start: 20, min: 4);
+
+        Assert.Equal([20, 10, 5, 4], probes[..4]);
+        Assert.All(probes, p => Assert.True(p >= 4));
+        Assert.InRange(highest!.Value, 4, 4.5);
     }
 }
