@@ -14,5 +14,7 @@ var root = new RootCommand("Bench: measure OpenAI-compatible LLM APIs — stream
     SimulateCommand.Create(),
     ReportCommand.Create(),
     CostCommand.Create(),
+    InspectCommand.Create(),
+    SelftestCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -11,7 +11,7 @@ namespace Bench.Cli.SelfTest;
 /// <item><term><see cref="StepDuration"/></term><description>5 s (1.5 s) per ceiling step, after a 0.5 s (0.3 s) warm-up</description></item>
 /// <item><term><see cref="WrkDurationS"/></term><description>5 s (2 s); wrk takes whole seconds</description></item>
 /// <item><term><see cref="OpenRatePerS"/></term><description>20 requests/s</description></item>
-/// <item><term><see cref="Concurrencies"/></term><description>4, 8, 16, 32, 64, 128 (stops when events/s stop rising)</description></item>
+/// <item><term><see cref="Concurrencies"/></term><description>4, 8, … 1024, doubling (each client stops after two steps without a 5 % rise in events/s)</description></item>
 /// <item><term><see cref="WrkConnections"/></term><description>64, with 2 wrk threads</description></item>
 /// </list>
 /// </remarks>
@@ -34,7 +34,7 @@ internal sealed class SelfTestOptions
     public double OpenRatePerS { get; init; } = 20;
 
     /// <summary>Closed concurrencies of the client-ceiling steps, in order.</summary>
-    public IReadOnlyList<int> Concurrencies { get; init; } = [4, 8, 16, 32, 64, 128];
+    public IReadOnlyList<int> Concurrencies { get; init; } = [4, 8, 16, 32, 64, 128, 256, 512, 1024];
 
     /// <summary>Connections of the wrk run, and the concurrency of Bench's own non-streaming run beside it.</summary>
     public int WrkConnections { get; init; } = 64;
@@ -44,6 +44,13 @@ internal sealed class SelfTestOptions
 
     /// <summary>Seed of prompts and of the simulators' draws.</summary>
     public int Seed { get; init; } = 42;
+
+    /// <summary>Measure the client ceiling (Bench against the OpenAI SDK, child-process simulator). Default
+    /// <see langword="true"/>; tests turn it off to stay short.</summary>
+    public bool RunCeiling { get; init; } = true;
+
+    /// <summary>Run the wrk comparison (and Bench's non-streaming run beside it). Default <see langword="true"/>.</summary>
+    public bool RunWrk { get; init; } = true;
 
     /// <summary>The command line as typed, for the report.</summary>
     public string CommandLine { get; init; } = "bench selftest";

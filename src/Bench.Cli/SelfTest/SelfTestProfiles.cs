@@ -71,8 +71,8 @@ internal static class SelfTestProfiles
     public static void WriteChildProfiles(string directory)
     {
         Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, FastModel + ".json"), ProfileJson(FastModel, FastTtftMs, FastDecodeTokensPerS, FastTokens), Encoding.UTF8);
-        File.WriteAllText(Path.Combine(directory, ZeroModel + ".json"), ProfileJson(ZeroModel, 0, 1000, 1), Encoding.UTF8);
+        File.WriteAllText(Path.Combine(directory, FastModel + ".json"), ProfileJson(FastModel, FastTtftMs, FastDecodeTokensPerS, FastTokens), new UTF8Encoding(false));
+        File.WriteAllText(Path.Combine(directory, ZeroModel + ".json"), ProfileJson(ZeroModel, 0, 1000, 1), new UTF8Encoding(false));
     }
 
     /// <summary>A profile file in the format <see cref="ProfileLoader"/> reads.</summary>
