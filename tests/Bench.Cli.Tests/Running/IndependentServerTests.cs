@@ -134,7 +134,7 @@ public sealed class IndependentServerTests : IAsyncLifetime, IDisposable
         Assert.All(records.Where(r => r.Mode == Mode.Streaming), r =>
         {
             Assert.Equal(Tokens / TokensPerChunk, r.TokenEventsMs.Count); // one token-bearing event per chunk
-            Assert.True(r.FirstTokenMs - r.SentMs >= FirstChunkDelayMs - 1, $"TTFT {r.FirstTokenMs - r.SentMs} ms");
+            Assert.True(r.FirstTokenMs - r.SentMs >= FirstChunkDelayMs - 5, $"TTFT {r.FirstTokenMs - r.SentMs} ms"); // timers may fire a little early
         });
 
         var aggregator = new RunAggregator();
