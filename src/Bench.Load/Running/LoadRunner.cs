@@ -1,3 +1,4 @@
+using Bench.Core.Hosting;
 using Bench.Core.Records;
 using Bench.Core.Scenarios;
 using Bench.Load.Workloads;
@@ -36,12 +37,14 @@ public sealed class LoadRunner
         _seed = seed;
     }
 
-    /// <summary>Runs <paramref name="steps"/> for every cell, in order.</summary>
+    /// <summary>Runs <paramref name="steps"/> for every cell, in order (raising the thread-pool floor first, see
+    /// <see cref="ThreadPoolFloor"/>).</summary>
     /// <exception cref="OperationCanceledException">The run was cancelled; records completed so far were sunk.</exception>
     public async Task RunAsync(IReadOnlyList<Cell> cells, IReadOnlyList<WorkloadStep> steps, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cells);
         ArgumentNullException.ThrowIfNull(steps);
+        ThreadPoolFloor.Ensure();
         for (var c = 0; c < cells.Count; c++)
         {
             var cell = cells[c];

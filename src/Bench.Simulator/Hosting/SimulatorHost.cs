@@ -58,6 +58,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegative(options.Port);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Port, IPEndPoint.MaxPort);
+        Bench.Core.Hosting.ThreadPoolFloor.Ensure(); // tokens written late would be the simulator's error, not the endpoint's
         var samplers = CreateSamplers(options.Profiles);
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());

@@ -103,9 +103,9 @@ public class LoadRunnerTests
         Assert.All(gaps, g => Assert.Equal(25, g, 3)); // intended times follow the schedule exactly
         var queue = records.Select(r => RequestMetrics.QueueMs(r)!.Value).Order().ToList();
         Assert.True(queue[0] >= 0, "never sent before its intended time");
-        // A closed loop would fall seconds behind here (12 requests' worth of 300 ms each per second). The bound is
-        // loose because a busy 2-core machine (and the test host, whose timers were seen to stall ~0.5 s) delays sends.
-        Assert.True(queue[queue.Count / 2] < 1000, $"median lag {queue[queue.Count / 2]} ms on an idle schedule");
+        // A closed loop would fall seconds behind here (12 requests' worth of 300 ms each per second); the bound leaves
+        // room for a busy 2-core machine.
+        Assert.True(queue[queue.Count / 2] < 100, $"median lag {queue[queue.Count / 2]} ms on an idle schedule");
     }
 
     [Fact]
