@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
@@ -50,6 +51,8 @@ public sealed class RunInfo
         {
             ["bench"] = bench,
             ["dotnet"] = RuntimeInformation.FrameworkDescription,
+            // A Debug build measures itself slower: say which one produced the figures.
+            ["build"] = typeof(RunInfo).Assembly.GetCustomAttribute<System.Diagnostics.DebuggableAttribute>()?.IsJITOptimizerDisabled == true ? "Debug" : "Release",
         };
         var memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         var machine = new Dictionary<string, string>
