@@ -21,6 +21,9 @@ public sealed class CellAggregator
     private double _lastIntendedMs = double.NegativeInfinity;
     private long _scheduled;
     private readonly Mean _decodeTps = new();
+
+    // decode_tps (tokens/s) in a histogram built for milliseconds: the same 3 significant digits, for its median.
+    private readonly LatencyHistogram _decodeTpsDistribution = new();
     private readonly Mean _prompt = new();
     private readonly Mean _completion = new();
     private readonly Mean _reasoning = new();
@@ -116,7 +119,12 @@ public sealed class CellAggregator
             Record(Metric.Itl, gap);
         }
 
-        _decodeTps.Add(RequestMetrics.DecodeTps(r));
+        var decodeTps = RequestMetrics.DecodeTps(r);
+        _decodeTps.Add(decodeTps);
+        if (decodeTps is { } tps)
+        {
+            _decodeTpsDistribution.Record(tps);
+        }
         _prompt.Add(r.PromptTokens);
         _completion.Add(r.CompletionTokens);
         _reasoning.Add(r.ReasoningTokens);
@@ -187,6 +195,7 @@ public sealed class CellAggregator
             Outcomes = outcomes,
             Latency = latency,
             DecodeTpsMean = _decodeTps.Value,
+            DecodeTpsP50 = _decodeTpsDistribution.ToStats()?.P50,
             PromptTokensMean = _prompt.Value,
             CompletionTokensMean = _completion.Value,
             ReasoningTokensMean = _reasoning.Value,

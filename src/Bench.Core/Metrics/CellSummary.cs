@@ -29,8 +29,13 @@ public sealed class CellSummary
     /// <summary>Distributions per latency metric id (<c>ttft_ms</c>, ...); a metric with no samples is absent.</summary>
     public required IReadOnlyDictionary<string, MetricStats> Latency { get; init; }
 
-    /// <summary>Mean <c>decode_tps</c> over successful streaming requests, or null.</summary>
+    /// <summary>Mean <c>decode_tps</c> over successful streaming requests, or null. A request whose last events
+    /// arrive together (a pause on either side) has a huge rate and pulls the mean up: prefer
+    /// <see cref="DecodeTpsP50"/> as the headline.</summary>
     public double? DecodeTpsMean { get; init; }
+
+    /// <summary>Median <c>decode_tps</c> over successful streaming requests (3 significant digits), or null.</summary>
+    public double? DecodeTpsP50 { get; init; }
 
     /// <summary>Mean prompt tokens per successful request, or null without usage.</summary>
     public double? PromptTokensMean { get; init; }

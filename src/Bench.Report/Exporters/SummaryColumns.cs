@@ -62,6 +62,7 @@ public static class SummaryColumns
         columns.AddRange(
         [
             ("decode_tps_mean", c => Num(c.Summary.DecodeTpsMean)),
+            ("decode_tps_p50", c => Num(c.Summary.DecodeTpsP50)),
             ("prompt_tokens_mean", c => Num(c.Summary.PromptTokensMean, "0.#")),
             ("completion_tokens_mean", c => Num(c.Summary.CompletionTokensMean, "0.#")),
             ("reasoning_tokens_mean", c => Num(c.Summary.ReasoningTokensMean, "0.#")),

@@ -74,6 +74,7 @@ public static class SummaryJsonExporter
 
         json.WriteEndObject();
         Number(json, "decode_tps_mean", s.DecodeTpsMean);
+        Number(json, "decode_tps_p50", s.DecodeTpsP50);
         Number(json, "prompt_tokens_mean", s.PromptTokensMean);
         Number(json, "completion_tokens_mean", s.CompletionTokensMean);
         Number(json, "reasoning_tokens_mean", s.ReasoningTokensMean);

@@ -47,6 +47,24 @@ public class CellAggregatorTests
     }
 
     [Fact]
+    public void Summarize_DecodeTps_MedianResistsABurstThatPullsTheMeanUp()
+    {
+        var cell = new CellAggregator("m", Mode.Streaming);
+        // 11 tokens decoded over 100 ms: 110 tokens/s, four times; once the last events arrived together 1 ms apart.
+        for (var i = 0; i < 4; i++)
+        {
+            cell.Add(Ok(0, 100, 201));
+        }
+
+        cell.Add(Ok(0, 100, 102));
+
+        var s = cell.Summarize();
+
+        Assert.Equal((4 * 110 + 11_000) / 5.0, s.DecodeTpsMean!.Value, 6);
+        Assert.Equal(110, s.DecodeTpsP50!.Value, 0);
+    }
+
+    [Fact]
     public void Summarize_NoTokenizerCounts_DifferenceAbsent()
     {
         var cell = new CellAggregator("m", Mode.Streaming);
