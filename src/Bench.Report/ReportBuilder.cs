@@ -9,8 +9,9 @@ namespace Bench.Report;
 
 /// <summary>
 /// Builds every report file of a results folder from its <c>records.jsonl</c> (and <c>run.json</c>): the one path
-/// used both at the end of a run and by <c>bench report</c>, so the two cannot disagree. Records are read once,
-/// streaming, so memory does not grow with the run's length.
+/// used both at the end of a run and by <c>bench report</c>, so the two cannot disagree. Records are streamed twice, so
+/// memory does not grow with the run's length: once to aggregate, once for the bounded samples the charts and the
+/// streaming-against-non-streaming test use (their per-cell size depends on the cells the first pass found).
 /// </summary>
 public static class ReportBuilder
 {
@@ -26,7 +27,6 @@ public static class ReportBuilder
         var slos = scenario?.Slos ?? [];
         var aggregator = new RunAggregator(slos);
         var sweeps = new SweepAggregator(slos);
-        var modes = new ModeDifferenceTest();
         RecordsReadResult read;
         using (var recordsCsv = new RecordsCsvExporter(directory))
         {
@@ -34,18 +34,19 @@ public static class ReportBuilder
             {
                 aggregator.Add(r);
                 sweeps.Add(r);
-                modes.Add(r);
                 recordsCsv.Add(r);
             });
         }
 
         var sweepSlo = scenario?.Workload.FirstOrDefault(w => w.Kind == StepKind.Sweep)?.Slo;
-        var report = RunReport.Build(run, aggregator, read, prices, slos, sweeps.Curves(sweepSlo), modes.Results());
+        var report = RunReport.Build(run, aggregator, read, prices, slos, sweeps.Curves(sweepSlo));
+        var samples = Charts.RunSamples.Read(Path.Combine(directory, ResultsDirectory.RecordsFile), report);
+        report.ModeDifferences = ModeDifferenceTest.Results(samples);
         HistogramLogExporter.Write(aggregator, run.StartedUtc, directory);
         SummaryCsvExporter.Write(report, directory);
         SummaryJsonExporter.Write(report, directory);
         MarkdownExporter.Write(report, directory);
-        var charts = Charts.ChartBuilder.Write(report, directory);
+        var charts = Charts.ChartBuilder.Write(report, directory, samples);
         Html.HtmlExporter.Write(report, directory, charts);
         return report;
     }

@@ -43,7 +43,13 @@ public static class ChartBuilder
     public static IReadOnlyList<ChartFile> Write(RunReport report, string directory, int maxPointsPerChart = RunSamples.DefaultMaxPointsPerChart)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var samples = RunSamples.Read(Path.Combine(directory, ResultsDirectory.RecordsFile), report, maxPointsPerChart);
+        return Write(report, directory, RunSamples.Read(Path.Combine(directory, ResultsDirectory.RecordsFile), report, maxPointsPerChart));
+    }
+
+    /// <summary>Draws the charts from samples already read (see <see cref="RunSamples.Read"/>).</summary>
+    internal static IReadOnlyList<ChartFile> Write(RunReport report, string directory, RunSamples samples)
+    {
+        ArgumentNullException.ThrowIfNull(report);
         var folder = Path.Combine(directory, DirectoryName);
         Directory.CreateDirectory(folder);
         foreach (var stale in Ids.SelectMany(id => new[] { id + ".png", id + ".svg" }).Select(f => Path.Combine(folder, f)))

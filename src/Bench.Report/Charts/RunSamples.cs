@@ -25,7 +25,8 @@ internal sealed class RunSamples
 
     private readonly Dictionary<(string Model, Mode Mode), CellSamples> _cells = [];
 
-    private RunSamples(int perCell) => PointsPerCell = perCell;
+    /// <summary>Empty samples of <paramref name="perCell"/> points per cell (tests add records with <see cref="Add"/>).</summary>
+    internal RunSamples(int perCell) => PointsPerCell = perCell;
 
     /// <summary>Sample size of one cell in one chart.</summary>
     public int PointsPerCell { get; }

@@ -1,4 +1,3 @@
-using Bench.Core.Metrics;
 using Bench.Core.Records;
 using Bench.Report.Charts;
 using Perfolizer.Mathematics.SignificanceTesting.Base;
@@ -31,44 +30,22 @@ public sealed record ModeDifference(double PValue, int StreamingCount, int NonSt
     public bool Significant => PValue < Threshold;
 }
 
-/// <summary>Collects E2E samples per model × mode during the report's single pass over the records (bounded:
-/// at most <see cref="SampleSize"/> per cell) and tests each model's two modes.</summary>
-internal sealed class ModeDifferenceTest
+/// <summary>Tests each model's two modes on the E2E samples the charts already draw (<see cref="RunSamples"/>: seeded
+/// uniform samples of each cell's successful measured requests, bounded per cell).</summary>
+internal static class ModeDifferenceTest
 {
-    /// <summary>Most E2E values kept per cell (a seeded uniform sample beyond that).</summary>
-    public const int SampleSize = 5_000;
-
     /// <summary>Fewest requests per mode for a test (below, the report says nothing about significance).</summary>
     public const int MinCount = 5;
 
-    private readonly Dictionary<(string Model, Mode Mode), Reservoir<double>> _samples = [];
-
-    /// <summary>Offers a record: only successful requests of the measured phase count, as in <see cref="CellSummary"/>.</summary>
-    public void Add(RequestRecord record)
+    /// <summary>The test per model that has at least <see cref="MinCount"/> sampled requests in both modes.</summary>
+    public static IReadOnlyDictionary<string, ModeDifference> Results(RunSamples samples)
     {
-        if (record.Phase != Phases.Measure || record.Outcome != Outcome.Success)
-        {
-            return;
-        }
-
-        var e2e = RequestMetrics.E2eMs(record);
-        if (!_samples.TryGetValue((record.Model, record.Mode), out var sample))
-        {
-            sample = new Reservoir<double>(SampleSize, seed: _samples.Count + 1);
-            _samples[(record.Model, record.Mode)] = sample;
-        }
-
-        sample.Add(e2e);
-    }
-
-    /// <summary>The test per model that has at least <see cref="MinCount"/> requests in both modes.</summary>
-    public IReadOnlyDictionary<string, ModeDifference> Results()
-    {
+        ArgumentNullException.ThrowIfNull(samples);
         var pairs = new List<(string Model, Reservoir<double> Streaming, Reservoir<double> Whole)>();
-        foreach (var model in _samples.Keys.Select(k => k.Model).Distinct())
+        foreach (var model in samples.Cells.Select(c => c.Model).Distinct())
         {
-            if (_samples.GetValueOrDefault((model, Mode.Streaming)) is { Items.Count: >= MinCount } streaming
-                && _samples.GetValueOrDefault((model, Mode.NonStreaming)) is { Items.Count: >= MinCount } whole)
+            if (samples.For(model, Mode.Streaming)?.E2eMs is { Items.Count: >= MinCount } streaming
+                && samples.For(model, Mode.NonStreaming)?.E2eMs is { Items.Count: >= MinCount } whole)
             {
                 pairs.Add((model, streaming, whole));
             }

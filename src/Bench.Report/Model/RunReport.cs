@@ -32,8 +32,8 @@ public sealed class RunReport
     public IReadOnlyList<SloSet> Slos { get; init; } = [];
 
     /// <summary>Per model, whether streaming and non-streaming E2E differ beyond noise (models measured in both
-    /// modes with enough successful requests).</summary>
-    public IReadOnlyDictionary<string, ModeDifference> ModeDifferences { get; init; } = new Dictionary<string, ModeDifference>();
+    /// modes with enough successful requests). Set by <see cref="ReportBuilder"/> once the chart samples are read.</summary>
+    public IReadOnlyDictionary<string, ModeDifference> ModeDifferences { get; internal set; } = new Dictionary<string, ModeDifference>();
 
     /// <summary>One recommendation per SLO set.</summary>
     public IReadOnlyList<Recommendation> Recommendations { get; init; } = [];
@@ -44,7 +44,7 @@ public sealed class RunReport
     /// <summary>Builds the report model from aggregated records and a price catalogue.</summary>
     /// <exception cref="PricingException">An FX rate or mix in <see cref="RunInfo.Report"/> is invalid (all listed).</exception>
     public static RunReport Build(RunInfo run, RunAggregator aggregator, RecordsReadResult read, PriceCatalog prices,
-        IReadOnlyList<SloSet>? slos = null, IReadOnlyList<SweepCurve>? sweeps = null, IReadOnlyDictionary<string, ModeDifference>? modeDifferences = null)
+        IReadOnlyList<SloSet>? slos = null, IReadOnlyList<SweepCurve>? sweeps = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(aggregator);
@@ -62,7 +62,6 @@ public sealed class RunReport
             Records = read,
             WarmupRecords = aggregator.WarmupRecords,
             Sweeps = sweeps ?? [],
-            ModeDifferences = modeDifferences ?? new Dictionary<string, ModeDifference>(),
         };
     }
 

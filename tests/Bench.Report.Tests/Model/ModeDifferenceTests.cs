@@ -1,5 +1,6 @@
 using Bench.Core.Metrics;
 using Bench.Core.Records;
+using Bench.Report.Charts;
 using Bench.Report.Exporters;
 using Bench.Report.Model;
 
@@ -17,7 +18,7 @@ public class ModeDifferenceTests
     [Fact]
     public void ShiftedDistributions_AreSignificant_SameOnesAreNot()
     {
-        var test = new ModeDifferenceTest();
+        var test = new RunSamples(5_000);
         var random = new Random(1);
         for (var i = 0; i < 40; i++)
         {
@@ -32,7 +33,7 @@ public class ModeDifferenceTests
         test.Add(Record("same", Mode.Streaming, 99_999, outcome: Outcome.ServerError));
         test.Add(Record("same", Mode.Streaming, 99_999, phase: Phases.Warmup));
 
-        var results = test.Results();
+        var results = ModeDifferenceTest.Results(test);
 
         Assert.True(results["far"].Significant);
         Assert.True(results["far"].PValue < 1e-6);
@@ -46,14 +47,14 @@ public class ModeDifferenceTests
     [Fact]
     public void TooFewRequests_NoTest()
     {
-        var test = new ModeDifferenceTest();
+        var test = new RunSamples(5_000);
         for (var i = 0; i < ModeDifferenceTest.MinCount - 1; i++)
         {
             test.Add(Record("m", Mode.Streaming, 100 + i));
             test.Add(Record("m", Mode.NonStreaming, 200 + i));
         }
 
-        Assert.Empty(test.Results());
+        Assert.Empty(ModeDifferenceTest.Results(test));
     }
 
     [Fact]
