@@ -38,6 +38,7 @@ public sealed class CellAggregator
     private long _withoutUsage;
     private readonly IReadOnlyList<SloSet> _slos;
     private readonly long[] _good;
+    private long _goodInEverySet;
 
     private readonly string _phase;
 
@@ -101,12 +102,22 @@ public sealed class CellAggregator
         }
 
         _successes++;
+        var goodInEverySet = _slos.Count > 0;
         for (var i = 0; i < _slos.Count; i++)
         {
             if (SloEvaluator.IsGood(r, _slos[i]))
             {
                 _good[i]++;
             }
+            else
+            {
+                goodInEverySet = false;
+            }
+        }
+
+        if (goodInEverySet)
+        {
+            _goodInEverySet++;
         }
 
         Record(Metric.Ttfb, RequestMetrics.TtfbMs(r));
@@ -209,6 +220,7 @@ public sealed class CellAggregator
             IntendedRatePerS = Rate(_scheduled, _firstIntendedMs, _lastIntendedMs),
             AchievedSendRatePerS = _scheduled > 0 ? Rate(_requests, _firstSentMs, _lastSentMs) : null,
             OutputTps = duration > 0 ? _successCompletionTokens / duration : 0,
+            GoodputRps = _slos.Count == 0 ? null : duration > 0 ? _goodInEverySet / duration : 0,
         };
     }
 

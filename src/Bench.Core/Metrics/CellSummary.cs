@@ -84,6 +84,11 @@ public sealed class CellSummary
     /// <summary><c>rps</c>: completed (attempted) requests / measured duration.</summary>
     public double Rps => DurationS > 0 ? Requests / DurationS : 0;
 
+    /// <summary><c>goodput_rps</c> as ARCHITECTURE.md defines it: requests that succeeded and met every SLO set of the
+    /// scenario, per second of <see cref="DurationS"/>; null when the scenario has no SLOs. Each set's own goodput is
+    /// in <see cref="Slos"/>.</summary>
+    public double? GoodputRps { get; init; }
+
     /// <summary>Open load only: the rate the schedule asked for, (n − 1) / (last intended − first intended) send
     /// time, requests/s; null for closed load.</summary>
     public double? IntendedRatePerS { get; init; }

@@ -18,13 +18,20 @@ public static class SummaryColumns
     /// <summary>The fixed columns, in order.</summary>
     public static IReadOnlyList<(string Id, Func<CellReport, string> Value)> All { get; } = Build();
 
-    /// <summary>The fixed columns followed by three per SLO set of the report: <c>slo_&lt;name&gt;_met</c>,
+    /// <summary>The fixed columns, <c>goodput_rps</c> (every SLO set met) when there are SLOs, then three per SLO set
+    /// of the report: <c>slo_&lt;name&gt;_met</c>,
     /// <c>slo_&lt;name&gt;_good_fraction</c>, <c>goodput_rps_&lt;name&gt;</c>.</summary>
     public static IReadOnlyList<(string Id, Func<CellReport, string> Value)> For(RunReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         var columns = All.ToList();
-        foreach (var name in report.Cells.SelectMany(c => c.Summary.Slos.Select(s => s.Name)).Distinct())
+        var names = report.Cells.SelectMany(c => c.Summary.Slos.Select(s => s.Name)).Distinct().ToList();
+        if (names.Count > 0)
+        {
+            columns.Add(("goodput_rps", c => Num(c.Summary.GoodputRps)));
+        }
+
+        foreach (var name in names)
         {
             SloResult? Slo(CellReport c) => c.Summary.Slos.FirstOrDefault(s => s.Name == name);
             columns.Add(($"slo_{name}_met", c => Slo(c) is { } r ? (r.Met ? "true" : "false") : ""));

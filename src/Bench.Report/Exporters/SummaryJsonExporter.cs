@@ -84,6 +84,7 @@ public static class SummaryJsonExporter
         Number(json, "completion_tokens_vs_tokenizer_diff_pct", s.CompletionTokenDiffPercent);
         json.WriteNumber("duration_s", Math.Round(s.DurationS, 3));
         json.WriteNumber("rps", Math.Round(s.Rps, 3));
+        Number(json, "goodput_rps", s.GoodputRps);
         Number(json, "intended_rps", s.IntendedRatePerS);
         Number(json, "achieved_send_rps", s.AchievedSendRatePerS);
         json.WriteNumber("output_tps", Math.Round(s.OutputTps, 3));

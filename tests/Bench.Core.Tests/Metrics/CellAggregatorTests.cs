@@ -1,6 +1,7 @@
 using Bench.Core.Metrics;
 using Bench.Core.Pricing;
 using Bench.Core.Records;
+using Bench.Core.Scenarios;
 
 namespace Bench.Core.Tests.Metrics;
 
@@ -62,6 +63,25 @@ public class CellAggregatorTests
 
         Assert.Equal((4 * 110 + 11_000) / 5.0, s.DecodeTpsMean!.Value, 6);
         Assert.Equal(110, s.DecodeTpsP50!.Value, 0);
+    }
+
+    [Fact]
+    public void Summarize_GoodputRps_CountsRequestsThatMetEverySloSet()
+    {
+        var fast = new SloSet { Name = "fast", MaxMs = { ["ttft_ms"] = 150 }, Percentile = 50 };
+        var short_ = new SloSet { Name = "short", MaxMs = { ["e2e_ms"] = 1500 }, Percentile = 50 };
+        var cell = new CellAggregator("m", Mode.Streaming, [fast, short_]);
+        cell.Add(Ok(0, 100, 1000));      // good in both
+        cell.Add(Ok(0, 200, 1000));      // too slow to first token
+        cell.Add(Ok(0, 100, 2000));      // too long in all: the run spans 0 → 2000 ms
+
+        var s = cell.Summarize();
+
+        Assert.Equal(2.0, s.DurationS, 9);
+        Assert.Equal(0.5, s.GoodputRps!.Value, 9);                               // 1 request in 2 s
+        Assert.Equal(1.0, s.Slos.Single(x => x.Name == "fast").GoodputRps, 9);   // 2 requests in 2 s
+        Assert.Equal(1.0, s.Slos.Single(x => x.Name == "short").GoodputRps, 9);
+        Assert.Null(new CellAggregator("m", Mode.Streaming).Summarize().GoodputRps);
     }
 
     [Fact]
