@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Bench.Core.Metrics;
+using Bench.Core.Records;
 using Bench.Report.Model;
 
 namespace Bench.Report.Exporters;
@@ -44,8 +45,8 @@ public static class SummaryJsonExporter
         json.WriteStartObject("outcomes");
         foreach (var (outcome, count) in s.Outcomes)
         {
-            // "success" is the second path of successes; every other outcome is a failed_<outcome> entry.
-            json.WriteNumber(outcome == Core.Records.Outcome.Success ? "success" : MetricCatalog.Failed(outcome).JsonName, count);
+            // /outcomes/success is declared on successes, every other outcome on its failed_<outcome> entry.
+            json.WriteNumber(Names.Of(outcome), count);
         }
 
         json.WriteEndObject();
