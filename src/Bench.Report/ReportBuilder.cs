@@ -47,10 +47,9 @@ public static class ReportBuilder
         HistogramLogExporter.Write(aggregator, run.StartedUtc, directory);
         SummaryCsvExporter.Write(report, directory);
         SummaryJsonExporter.Write(report, directory);
-        File.WriteAllText(Path.Combine(directory, MarkdownExporter.FileName), MarkdownExporter.Render(document));
+        MarkdownExporter.Write(document, directory);
         var charts = Charts.ChartBuilder.Write(report, directory, samples);
-        File.WriteAllText(Path.Combine(directory, Html.HtmlExporter.FileName), Html.HtmlExporter.Render(document, report, charts),
-            new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        Html.HtmlExporter.Write(document, report, directory, charts);
         return report;
     }
 

@@ -42,10 +42,13 @@ public static class MarkdownExporter
     }
 
     /// <summary>Writes <c>report.md</c> into <paramref name="directory"/>; returns its path.</summary>
-    public static string Write(RunReport report, string directory)
+    public static string Write(RunReport report, string directory) => Write(ReportDocumentBuilder.Build(report), directory);
+
+    /// <summary>Writes <paramref name="document"/> as <c>report.md</c> into <paramref name="directory"/>; returns its path.</summary>
+    public static string Write(ReportDocument document, string directory)
     {
         var path = Path.Combine(directory, FileName);
-        File.WriteAllText(path, Render(report));
+        File.WriteAllText(path, Render(document));
         return path;
     }
 

@@ -79,10 +79,15 @@ public static class HtmlExporter
     }
 
     /// <summary>Writes <c>report.html</c> into <paramref name="directory"/>; returns its path.</summary>
-    public static string Write(RunReport report, string directory, IReadOnlyList<ChartFile> charts)
+    public static string Write(RunReport report, string directory, IReadOnlyList<ChartFile> charts) =>
+        Write(ReportDocumentBuilder.Build(report), report, directory, charts);
+
+    /// <summary>Writes <paramref name="document"/> (the document of <paramref name="report"/>) as <c>report.html</c>
+    /// into <paramref name="directory"/>; returns its path.</summary>
+    public static string Write(ReportDocument document, RunReport report, string directory, IReadOnlyList<ChartFile> charts)
     {
         var path = Path.Combine(directory, FileName);
-        File.WriteAllText(path, Render(report, charts), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        File.WriteAllText(path, Render(document, report, charts), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
         return path;
     }
 
