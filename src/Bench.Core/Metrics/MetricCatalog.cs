@@ -35,7 +35,7 @@ public static class MetricCatalog
     public static readonly MetricDefinition Requests = new()
     {
         Id = "requests", DisplayName = "requests", Unit = "requests", Format = NumberFormat.Integer, Definition = "requests attempted (every outcome) in the measure phase",
-        Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = ["/requests"], Cell = c => MetricValue.Count(c.Summary.Requests),
+        Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = ["/requests"], Reduce = MetricReduce.Sum, Cell = c => MetricValue.Count(c.Summary.Requests),
     };
 
     /// <summary><c>successes</c>: successful requests (also <c>outcomes.success</c> in <c>summary.json</c>).</summary>
@@ -43,7 +43,7 @@ public static class MetricCatalog
     {
         Id = "successes", DisplayName = "successes", Unit = "requests", Format = NumberFormat.Integer, Direction = MetricDirection.HigherIsBetter,
         Definition = "requests whose outcome was success", Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson,
-        JsonPaths = ["/successes", "/outcomes/success"], Cell = c => MetricValue.Count(c.Summary.Successes),
+        JsonPaths = ["/successes", "/outcomes/success"], Reduce = MetricReduce.Sum, Cell = c => MetricValue.Count(c.Summary.Successes),
     };
 
     /// <summary><c>success_rate</c>: successful / attempted, 0..1.</summary>
@@ -112,7 +112,7 @@ public static class MetricCatalog
     {
         Id = "tokenizer_compared_requests", DisplayName = "tokenizer-compared requests", Unit = "requests", Format = NumberFormat.Integer,
         Definition = "successful requests with both the server's usage.completion_tokens and a local tokenizer count of the text received",
-        Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = ["/tokenizer_compared_requests"], Cell = c => MetricValue.Count(c.Summary.TokenizerComparedRequests),
+        Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = ["/tokenizer_compared_requests"], Reduce = MetricReduce.Sum, Cell = c => MetricValue.Count(c.Summary.TokenizerComparedRequests),
     };
 
     /// <summary><c>completion_tokens_vs_tokenizer_diff_mean</c>.</summary>
@@ -174,7 +174,7 @@ public static class MetricCatalog
     // ----- cost -----
 
     /// <summary><c>cost_usd</c>.</summary>
-    public static readonly MetricDefinition CostUsd = Money("cost_usd", "cost", "cost of every attempted request's billed tokens", c => c.Cost.CostUsd);
+    public static readonly MetricDefinition CostUsd = Money("cost_usd", "cost", "cost of every attempted request's billed tokens", c => c.Cost.CostUsd, MetricReduce.Sum);
 
     /// <summary><c>cost_usd_per_1k_requests</c>.</summary>
     public static readonly MetricDefinition CostUsdPer1kRequests = Money("cost_usd_per_1k_requests", "$ per 1k requests", "billed cost / attempted requests × 1,000", c => c.Cost.CostUsdPer1kRequests);
@@ -225,7 +225,7 @@ public static class MetricCatalog
 
     /// <summary><c>slo_&lt;name&gt;_good_requests</c>: requests that succeeded and met every threshold of the set.</summary>
     public static readonly MetricTemplate SloGoodRequests = Slo("slo_", "_good_requests", "good requests", "requests that succeeded and met every threshold of the set",
-        MetricExports.SummaryJson, "good_requests", MetricDirection.HigherIsBetter, NumberFormat.Integer, (_, r) => MetricValue.Count(r?.GoodRequests));
+        MetricExports.SummaryJson, "good_requests", MetricDirection.HigherIsBetter, NumberFormat.Integer, (_, r) => MetricValue.Count(r?.GoodRequests), MetricReduce.Sum);
 
     /// <summary><c>slo_&lt;name&gt;_good_fraction</c>: good / attempted, 0..1.</summary>
     public static readonly MetricTemplate SloGoodFraction = Slo("slo_", "_good_fraction", "good", "good / attempted requests, 0..1",
@@ -360,7 +360,7 @@ public static class MetricCatalog
     {
         Id = $"failed_{Names.Of(outcome)}", DisplayName = $"failed: {Names.Of(outcome)}", Unit = "requests", Format = NumberFormat.Integer, Direction = MetricDirection.LowerIsBetter,
         Definition = $"attempted requests whose outcome was {Names.Of(outcome)}", Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson,
-        JsonPaths = [$"/outcomes/{Names.Of(outcome)}"], Cell = c => MetricValue.Count(c.Summary.Outcomes.GetValueOrDefault(outcome)),
+        JsonPaths = [$"/outcomes/{Names.Of(outcome)}"], Reduce = MetricReduce.Sum, Cell = c => MetricValue.Count(c.Summary.Outcomes.GetValueOrDefault(outcome)),
     };
 
     private static MetricDefinition StatisticEntry(MetricDescriptor metric, Statistic statistic, string idSuffix, string jsonName, string label, MetricExports exports)
@@ -383,6 +383,14 @@ public static class MetricCatalog
             Distribution = metric,
             Exports = exports,
             JsonPaths = [$"/latency/{metric.Id}/{jsonName}"],
+            Reduce = statistic switch
+            {
+                Statistic.Count => MetricReduce.Sum,
+                Statistic.Min => MetricReduce.Min,
+                Statistic.Max => MetricReduce.Max,
+                Statistic.Mean => MetricReduce.Recompute,
+                _ => MetricReduce.Histogram,
+            },
             Cell = statistic == Statistic.Count
                 ? c => MetricValue.Count(c.Summary.Get(metric)?.Count)
                 : c => MetricValue.Number(c.Summary.Get(metric) is { } stats ? Of(stats, statistic) : null),
@@ -408,8 +416,9 @@ public static class MetricCatalog
         Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = [$"/{id}"], Cell = c => MetricValue.Number(read(c.Summary)),
     };
 
-    private static MetricDefinition Money(string id, string display, string definition, Func<CellResult, decimal?> read) => new()
+    private static MetricDefinition Money(string id, string display, string definition, Func<CellResult, decimal?> read, MetricReduce reduce = MetricReduce.Recompute) => new()
     {
+        Reduce = reduce,
         Id = id, DisplayName = display, Unit = "USD", Format = NumberFormat.Usd, Direction = MetricDirection.LowerIsBetter, Definition = definition,
         Source = "ARCHITECTURE.md (\"Cost model\")", Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = [$"/cost/{id}"],
         Cell = c => MetricValue.Usd(read(c)),
@@ -419,13 +428,14 @@ public static class MetricCatalog
     {
         Id = $"billed_{tokens}", DisplayName = $"billed {kind} tokens", Unit = "tokens", Format = NumberFormat.Integer,
         Definition = $"{kind} tokens the provider billed over every attempted request", Source = "ARCHITECTURE.md (\"Cost model\")",
-        Exports = MetricExports.SummaryJson, JsonPaths = [$"/billed_tokens/{tokens}"], Cell = c => MetricValue.Count(read(c)),
+        Exports = MetricExports.SummaryJson, JsonPaths = [$"/billed_tokens/{tokens}"], Reduce = MetricReduce.Sum, Cell = c => MetricValue.Count(read(c)),
     };
 
     private static MetricTemplate Slo(string prefix, string suffix, string display, string definition, MetricExports exports, string jsonName,
-        MetricDirection direction, NumberFormat format, Func<string, SloResult?, MetricValue> read) =>
+        MetricDirection direction, NumberFormat format, Func<string, SloResult?, MetricValue> read, MetricReduce reduce = MetricReduce.Recompute) =>
         new(prefix, suffix, name => new MetricDefinition
         {
+            Reduce = jsonName == "name" ? MetricReduce.None : reduce,
             Id = prefix + name + suffix,
             DisplayName = $"{name}: {display}",
             Unit = format == NumberFormat.Ratio ? "ratio" : format == NumberFormat.Rate ? "req/s" : "",

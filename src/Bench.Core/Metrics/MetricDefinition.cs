@@ -20,6 +20,31 @@ public enum MetricExports
     RecordsCsv = 4,
 }
 
+/// <summary>
+/// How a cell figure combines when cells are merged (shards of one run, replicates): crank's <c>Reduce</c>, declared
+/// once per figure. Percentiles are recomputed from the merged histograms, never taken as the max of each part's p99.
+/// </summary>
+public enum MetricReduce
+{
+    /// <summary>Not reduced: a per-request figure, or a label every part must share (model, mode, price source).</summary>
+    None,
+
+    /// <summary>Add the parts (counts, billed tokens, cost).</summary>
+    Sum,
+
+    /// <summary>The smallest of the parts.</summary>
+    Min,
+
+    /// <summary>The largest of the parts.</summary>
+    Max,
+
+    /// <summary>Read again from the merged histograms (HdrHistogram logs add).</summary>
+    Histogram,
+
+    /// <summary>Computed again from the merged totals (ratios, rates, means, SLO verdicts).</summary>
+    Recompute,
+}
+
 /// <summary>Whether a figure describes a whole cell (model × mode) or one request.</summary>
 public enum MetricLevel
 {
@@ -61,6 +86,16 @@ public sealed class MetricDefinition
 
     /// <summary>Cell or request.</summary>
     public MetricLevel Level => Cell is null ? MetricLevel.Request : MetricLevel.Cell;
+
+    /// <summary>How the figure combines across merged cells; by default <see cref="MetricReduce.None"/> for
+    /// per-request figures and labels, <see cref="MetricReduce.Recompute"/> for other cell figures.</summary>
+    public MetricReduce Reduce
+    {
+        get => _reduce ?? (Cell is null || Direction == MetricDirection.None && Unit.Length == 0 ? MetricReduce.None : MetricReduce.Recompute);
+        init => _reduce = value;
+    }
+
+    private readonly MetricReduce? _reduce;
 
     /// <summary>The distribution this figure is a statistic or a per-request value of, or null.</summary>
     public MetricDescriptor? Distribution { get; init; }

@@ -90,6 +90,24 @@ public class MetricCatalogTests
     }
 
     [Theory]
+    [InlineData("ttft_ms_p99", MetricReduce.Histogram)]
+    [InlineData("ttft_ms_mean", MetricReduce.Recompute)]
+    [InlineData("e2e_ms_max", MetricReduce.Max)]
+    [InlineData("e2e_ms_count", MetricReduce.Sum)]
+    [InlineData("requests", MetricReduce.Sum)]
+    [InlineData("cost_usd", MetricReduce.Sum)]
+    [InlineData("cost_usd_per_success", MetricReduce.Recompute)]
+    [InlineData("success_rate", MetricReduce.Recompute)]
+    [InlineData("slo_interactive_good_requests", MetricReduce.Sum)]
+    [InlineData("model", MetricReduce.None)]
+    [InlineData("price_source", MetricReduce.None)]
+    [InlineData("e2e_ms", MetricReduce.None)]
+    public void Reduce_IsDeclaredPerFigure_PercentilesFromHistograms(string id, MetricReduce reduce)
+    {
+        Assert.Equal(reduce, MetricCatalog.Find(id).Reduce);
+    }
+
+    [Theory]
     [InlineData(Mode.NonStreaming, "ttft_ms", "e2e_ms")]
     [InlineData(Mode.NonStreaming, "ttfo_ms", "e2e_ms")]
     [InlineData(Mode.NonStreaming, "tpot_ms", "tpot_ms")]
