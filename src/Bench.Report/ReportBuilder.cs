@@ -9,7 +9,9 @@ namespace Bench.Report;
 
 /// <summary>
 /// Builds every report file of a results folder from its <c>records.jsonl</c> (and <c>run.json</c>): the one path
-/// used both at the end of a run and by <c>bench report</c>, so the two cannot disagree. Records are streamed twice, so
+/// used both at the end of a run and by <c>bench report</c>, so the two cannot disagree. The flow is one way: records →
+/// aggregates and chart samples → the immutable <see cref="RunReport"/> → its <see cref="Document.ReportDocument"/> →
+/// exporters that only format. Records are streamed twice, so
 /// memory does not grow with the run's length: once to aggregate, once for the bounded samples the charts and the
 /// streaming-against-non-streaming test use (their per-cell size depends on the cells the first pass found).
 /// </summary>
@@ -39,15 +41,15 @@ public static class ReportBuilder
         }
 
         var sweepSlo = scenario?.Workload.FirstOrDefault(w => w.Kind == StepKind.Sweep)?.Slo;
-        var report = RunReport.Build(run, aggregator, read, prices, slos, sweeps.Curves(sweepSlo));
-        var samples = Charts.RunSamples.Read(Path.Combine(directory, ResultsDirectory.RecordsFile), report);
-        report.ModeDifferences = ModeDifferenceTest.Results(samples);
+        var samples = Charts.RunSamples.Read(Path.Combine(directory, ResultsDirectory.RecordsFile), aggregator.Summarize());
+        var report = RunReport.Build(run, aggregator, read, prices, slos, sweeps.Curves(sweepSlo), ModeDifferenceTest.Results(samples));
+        var document = Document.ReportDocumentBuilder.Build(report);
         HistogramLogExporter.Write(aggregator, run.StartedUtc, directory);
         SummaryCsvExporter.Write(report, directory);
         SummaryJsonExporter.Write(report, directory);
-        MarkdownExporter.Write(report, directory);
+        MarkdownExporter.Write(document, directory);
         var charts = Charts.ChartBuilder.Write(report, directory, samples);
-        Html.HtmlExporter.Write(report, directory, charts);
+        Html.HtmlExporter.Write(document, report, directory, charts);
         return report;
     }
 

@@ -93,8 +93,8 @@ public sealed class CellAggregator
         _billedCompletion += r.CompletionTokens ?? 0;
 
         // Queue and response time describe the schedule, so they count for every attempted request.
-        Record(Metric.Queue, RequestMetrics.QueueMs(r));
-        Record(Metric.Response, RequestMetrics.ResponseMs(r));
+        Record(Metric.Queue, r);
+        Record(Metric.Response, r);
 
         if (r.Outcome != Outcome.Success)
         {
@@ -120,17 +120,17 @@ public sealed class CellAggregator
             _goodInEverySet++;
         }
 
-        Record(Metric.Ttfb, RequestMetrics.TtfbMs(r));
-        Record(Metric.Ttft, RequestMetrics.TtftMs(r));
-        Record(Metric.Ttfo, RequestMetrics.TtfoMs(r));
-        Record(Metric.Tpot, RequestMetrics.TpotMs(r));
-        Record(Metric.E2e, RequestMetrics.E2eMs(r));
+        Record(Metric.Ttfb, r);
+        Record(Metric.Ttft, r);
+        Record(Metric.Ttfo, r);
+        Record(Metric.Tpot, r);
+        Record(Metric.E2e, r);
         foreach (var gap in RequestMetrics.ItlMs(r))
         {
             Record(Metric.Itl, gap);
         }
 
-        var decodeTps = RequestMetrics.DecodeTps(r);
+        var decodeTps = Metric.DecodeTps.PerRequest!(r);
         _decodeTps.Add(decodeTps);
         if (decodeTps is { } tps)
         {
@@ -150,6 +150,10 @@ public sealed class CellAggregator
             _comparedTokenizerCompletion += local;
         }
     }
+
+    /// <summary>Records a request's value of a distribution, computed as the catalogue declares it
+    /// (<see cref="MetricDescriptor.PerRequest"/>).</summary>
+    private void Record(MetricDescriptor metric, RequestRecord r) => Record(metric, metric.PerRequest!(r));
 
     private void Record(MetricDescriptor metric, double? value)
     {

@@ -6,8 +6,7 @@ namespace Bench.Core.Metrics;
 /// <summary>
 /// Judges requests against an <see cref="SloSet"/>. A request is <i>good</i> when it succeeded and every threshold
 /// holds for it (goodput as in DistServe: requests/s that succeeded and met every SLO; errors count against it).
-/// For a non-streaming response the first token reaches the user with the whole body, so <c>ttft_ms</c> and
-/// <c>ttfo_ms</c> thresholds are checked against its E2E; a threshold on a metric that is undefined for a request
+/// A request's value is read with <see cref="Metric.SloValue"/>, where the non-streaming first-token rule lives; a threshold on a metric that is undefined for a request
 /// (TPOT of a one-token or non-streaming answer) is not violated by it.
 /// </summary>
 public static class SloEvaluator
@@ -33,17 +32,13 @@ public static class SloEvaluator
         return true;
     }
 
-    /// <summary>A request's value of an SLO metric id (see <see cref="ScenarioLoader.SloMetrics"/>), as judged for SLOs.</summary>
-    public static double? Value(RequestRecord r, string metric) => metric switch
-    {
-        "ttfb_ms" => RequestMetrics.TtfbMs(r),
-        "ttft_ms" => r.Mode == Mode.Streaming ? RequestMetrics.TtftMs(r) : RequestMetrics.E2eMs(r),
-        "ttfo_ms" => r.Mode == Mode.Streaming ? RequestMetrics.TtfoMs(r) : RequestMetrics.E2eMs(r),
-        "tpot_ms" => RequestMetrics.TpotMs(r),
-        "e2e_ms" => RequestMetrics.E2eMs(r),
-        "response_ms" => RequestMetrics.ResponseMs(r) ?? RequestMetrics.E2eMs(r),
-        _ => throw new ArgumentException($"'{metric}' is not an SLO metric.", nameof(metric)),
-    };
+    /// <summary>A request's value of an SLO metric id (see <see cref="Metric.SloEligible"/>), as judged for SLOs
+    /// (<see cref="Metric.SloValue"/>: the non-streaming first-token rule applies).</summary>
+    /// <exception cref="ArgumentException"><paramref name="metric"/> is not an SLO metric.</exception>
+    public static double? Value(RequestRecord r, string metric) =>
+        Metric.SloValue(r, Metric.Find(metric) is { SloEligible: true } descriptor
+            ? descriptor
+            : throw new ArgumentException($"'{metric}' is not an SLO metric.", nameof(metric)));
 }
 
 /// <summary>How one cell did against one SLO set.</summary>

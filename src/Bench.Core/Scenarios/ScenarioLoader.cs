@@ -161,8 +161,8 @@ public static class ScenarioLoader
         }
     }
 
-    /// <summary>Metric ids an SLO may bound.</summary>
-    public static IReadOnlyList<string> SloMetrics { get; } = ["ttfb_ms", "ttft_ms", "ttfo_ms", "tpot_ms", "e2e_ms", "response_ms"];
+    /// <summary>Metric ids an SLO may bound: the catalogue's SLO-eligible distributions.</summary>
+    public static IReadOnlyList<string> SloMetrics { get; } = [.. Metrics.Metric.SloEligible.Select(m => m.Id)];
 
     private static void ValidateStep(WorkloadStep w, string path, List<SloSet> slos, Action<string, string> error)
     {

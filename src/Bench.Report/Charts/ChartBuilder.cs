@@ -46,7 +46,7 @@ public static class ChartBuilder
         return Write(report, directory, RunSamples.Read(Path.Combine(directory, ResultsDirectory.RecordsFile), report, maxPointsPerChart));
     }
 
-    /// <summary>Draws the charts from samples already read (see <see cref="RunSamples.Read"/>).</summary>
+    /// <summary>Draws the charts from samples already read (see <see cref="RunSamples.Read(string, RunReport, int)"/>).</summary>
     internal static IReadOnlyList<ChartFile> Write(RunReport report, string directory, RunSamples samples)
     {
         ArgumentNullException.ThrowIfNull(report);

@@ -129,7 +129,7 @@ internal sealed class CostLatencyChart : IChart
             X < other.X + other.Width && other.X < X + Width && Y < other.Y + other.Height && other.Y < Y + Height;
     }
 
-    private static string Describe(CellReport cell) => $"{cell.Summary.Model} · {Names.Of(cell.Summary.Mode)}";
+    private static string Describe(CellResult cell) => $"{cell.Summary.Model} · {Names.Of(cell.Summary.Mode)}";
 
     /// <summary>A cell on the cost–latency plane.</summary>
     private sealed record CostPoint(string Model, Mode Mode, double CostUsd, double P95Ms);

@@ -4,13 +4,14 @@ using Bench.Core.Records;
 namespace Bench.Report.Charts;
 
 /// <summary>
-/// The latency a user waits before seeing output, per mode: TTFT when streaming, E2E when not (the whole response
-/// is the first output). Cost and sweep charts put both modes on one axis with it.
+/// The latency a user waits before seeing output, per mode: TTFT as <see cref="Metric.JudgedAs"/> judges it — TTFT
+/// when streaming, E2E when not (the whole response is the first output). Cost and sweep charts put both modes on one
+/// axis with it.
 /// </summary>
 internal static class HeadlineLatency
 {
     /// <summary>The metric that stands for a mode.</summary>
-    public static MetricDescriptor MetricOf(Mode mode) => mode == Mode.Streaming ? Metric.Ttft : Metric.E2e;
+    public static MetricDescriptor MetricOf(Mode mode) => Metric.JudgedAs(Metric.Ttft, mode);
 
     /// <summary>The cell's headline distribution, or null when it has no samples.</summary>
     public static MetricStats? Of(CellSummary summary) => summary.Get(MetricOf(summary.Mode));

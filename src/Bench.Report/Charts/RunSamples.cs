@@ -43,10 +43,20 @@ internal sealed class RunSamples
     public static RunSamples Read(string recordsPath, RunReport report, int maxPointsPerChart = DefaultMaxPointsPerChart)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var samples = new RunSamples(Math.Max(MinPointsPerCell, maxPointsPerChart / Math.Max(1, report.Cells.Count)));
-        foreach (var cell in report.Cells)
+        return Read(recordsPath, [.. report.Cells.Select(c => c.Summary)], maxPointsPerChart);
+    }
+
+    /// <summary>Streams <paramref name="recordsPath"/> once, splitting <paramref name="maxPointsPerChart"/> between
+    /// <paramref name="cells"/> (at least <see cref="MinPointsPerCell"/> each): before the report model exists, so
+    /// the model can hold the tests run on these samples.</summary>
+    /// <exception cref="FileNotFoundException">The records file is missing.</exception>
+    public static RunSamples Read(string recordsPath, IReadOnlyList<CellSummary> cells, int maxPointsPerChart = DefaultMaxPointsPerChart)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        var samples = new RunSamples(Math.Max(MinPointsPerCell, maxPointsPerChart / Math.Max(1, cells.Count)));
+        foreach (var cell in cells)
         {
-            samples.Cell(cell.Summary.Model, cell.Summary.Mode);
+            samples.Cell(cell.Model, cell.Mode);
         }
 
         RecordsReader.Read(recordsPath, samples.Add);

@@ -70,9 +70,9 @@ internal sealed class SweepLatencyChart : IChart
         return frame.Save(context.Directory, Id, ChartSection.Sweep, caption);
     }
 
-    /// <summary>The SLO metric whose limit bounds the headline latency in both modes (SloEvaluator judges a
-    /// non-streaming response's <c>ttft_ms</c> by its E2E).</summary>
-    private const string ThresholdMetric = "ttft_ms";
+    /// <summary>The SLO metric whose limit bounds the headline latency in both modes (<see cref="Metric.JudgedAs"/>
+    /// judges a non-streaming response's <c>ttft_ms</c> by its E2E).</summary>
+    private static readonly string ThresholdMetric = Metric.Ttft.Id;
 
     /// <summary>Limits are drawn in near-black, not red: colour belongs to the models.</summary>
     private static readonly Color LimitColor = Color.FromHex("#333333");

@@ -7,20 +7,13 @@ namespace Bench.Report.Exporters;
 
 /// <summary>
 /// Writes <c>records.csv</c> (CsvHelper, invariant culture): one row per request with its outcome, token counts and
-/// derived per-request metrics (from <see cref="RequestMetrics"/>), for spreadsheets. Rows are written as records are
-/// read, so memory stays flat.
+/// derived per-request metrics — the columns of <see cref="MetricCatalog.RecordsCsv"/>, whose distributions compute
+/// their values with <see cref="RequestMetrics"/>. Rows are written as records are read, so memory stays flat.
 /// </summary>
 public sealed class RecordsCsvExporter : IDisposable
 {
     /// <summary>File name inside a results folder.</summary>
     public const string FileName = "records.csv";
-
-    private static readonly string[] Header =
-    [
-        "id", "model", "mode", "phase", "outcome", "http_status", "error_type", "error_code", "finish_reason",
-        "intended_ms", "sent_ms", "end_ms", "ttfb_ms", "ttft_ms", "ttfo_ms", "e2e_ms", "tpot_ms", "queue_ms", "response_ms",
-        "token_events", "prompt_tokens", "completion_tokens", "reasoning_tokens", "cached_tokens", "tokens_source", "probe_rate_per_s",
-    ];
 
     private readonly StreamWriter _writer;
     private readonly CsvWriter _csv;
@@ -30,9 +23,9 @@ public sealed class RecordsCsvExporter : IDisposable
     {
         _writer = new StreamWriter(Path.Combine(directory, FileName));
         _csv = new CsvWriter(_writer, CultureInfo.InvariantCulture);
-        foreach (var column in Header)
+        foreach (var column in MetricCatalog.RecordsCsv)
         {
-            _csv.WriteField(column);
+            _csv.WriteField(column.Id);
         }
 
         _csv.NextRecord();
@@ -42,36 +35,13 @@ public sealed class RecordsCsvExporter : IDisposable
     public void Add(RequestRecord r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        _csv.WriteField(r.Id);
-        _csv.WriteField(r.Model);
-        _csv.WriteField(Names.Of(r.Mode));
-        _csv.WriteField(r.Phase);
-        _csv.WriteField(Names.Of(r.Outcome));
-        _csv.WriteField(r.HttpStatus);
-        _csv.WriteField(r.Error?.Type);
-        _csv.WriteField(r.Error?.Code);
-        _csv.WriteField(r.FinishReason);
-        Ms(r.IntendedMs);
-        Ms(r.SentMs);
-        Ms(r.EndMs);
-        Ms(RequestMetrics.TtfbMs(r));
-        Ms(RequestMetrics.TtftMs(r));
-        Ms(RequestMetrics.TtfoMs(r));
-        Ms(RequestMetrics.E2eMs(r));
-        Ms(RequestMetrics.TpotMs(r));
-        Ms(RequestMetrics.QueueMs(r));
-        Ms(RequestMetrics.ResponseMs(r));
-        _csv.WriteField(r.TokenEventsMs.Count);
-        _csv.WriteField(r.PromptTokens);
-        _csv.WriteField(r.CompletionTokens);
-        _csv.WriteField(r.ReasoningTokens);
-        _csv.WriteField(r.CachedTokens);
-        _csv.WriteField(r.TokensSource);
-        _csv.WriteField(r.ProbeRatePerS);
+        foreach (var column in MetricCatalog.RecordsCsv)
+        {
+            _csv.WriteField(column.Text(r));
+        }
+
         _csv.NextRecord();
     }
-
-    private void Ms(double? value) => _csv.WriteField(value is { } v ? Math.Round(v, 3).ToString("0.###", CultureInfo.InvariantCulture) : null);
 
     /// <inheritdoc />
     public void Dispose()

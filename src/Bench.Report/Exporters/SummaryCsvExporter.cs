@@ -1,10 +1,12 @@
 using System.Globalization;
+using Bench.Core.Metrics;
 using Bench.Report.Model;
 using CsvHelper;
 
 namespace Bench.Report.Exporters;
 
-/// <summary>Writes <c>summary.csv</c>: one row per model × mode, the columns of <see cref="SummaryColumns.For"/>.</summary>
+/// <summary>Writes <c>summary.csv</c>: one row per model × mode, the columns of <see cref="MetricCatalog.SummaryCsv"/>
+/// (ids, order and rounding from the catalogue; an undefined value is an empty field, never 0).</summary>
 public static class SummaryCsvExporter
 {
     /// <summary>File name inside a results folder.</summary>
@@ -15,18 +17,18 @@ public static class SummaryCsvExporter
     {
         ArgumentNullException.ThrowIfNull(report);
         using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture, leaveOpen: true);
-        var columns = SummaryColumns.For(report);
-        foreach (var (id, _) in columns)
+        var columns = MetricCatalog.SummaryCsv(report.SloNames);
+        foreach (var column in columns)
         {
-            csv.WriteField(id);
+            csv.WriteField(column.Id);
         }
 
         csv.NextRecord();
         foreach (var cell in report.Cells)
         {
-            foreach (var (_, value) in columns)
+            foreach (var column in columns)
             {
-                csv.WriteField(value(cell));
+                csv.WriteField(column.Text(cell));
             }
 
             csv.NextRecord();

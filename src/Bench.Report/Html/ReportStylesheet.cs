@@ -25,6 +25,7 @@ internal static class ReportStylesheet
         table { border-collapse: collapse; font-size: 0.86em; font-variant-numeric: tabular-nums; }
         th, td { padding: 0.3em 0.6em; border-bottom: 1px solid var(--rule); vertical-align: top; }
         th { text-align: left; background: var(--stripe); border-bottom: 2px solid #bdbdbd; vertical-align: bottom; }
+        th.num, td.num { text-align: right; }
         td:nth-child(-n+2) { white-space: nowrap; }
         tbody tr:nth-child(even) td { background: #fbfbfb; }
         figure.chart { margin: 1.2em 0 1.8em; padding: 0; break-inside: avoid; page-break-inside: avoid; }

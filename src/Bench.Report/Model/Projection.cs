@@ -1,3 +1,4 @@
+using Bench.Core.Metrics;
 using Bench.Core.Pricing;
 using Bench.Core.Records;
 
@@ -21,7 +22,7 @@ public sealed class Projection
     public IReadOnlyList<FxSaving> Savings => FxRate.Savings(Fx);
 
     /// <summary>One budget per priced cell.</summary>
-    public required IReadOnlyList<(CellReport Cell, Budget Budget)> Cells { get; init; }
+    public required IReadOnlyList<(CellResult Cell, Budget Budget)> Cells { get; init; }
 
     /// <summary>One budget per mix that could be priced from this run's cells.</summary>
     public required IReadOnlyList<Budget> Mixes { get; init; }
@@ -30,11 +31,11 @@ public sealed class Projection
     public required IReadOnlyList<string> Problems { get; init; }
 
     /// <summary>Builds the projection.</summary>
-    public static Projection Build(IReadOnlyList<CellReport> cells, decimal monthlyRequests, IReadOnlyList<FxRate> fx, IReadOnlyList<ModelMix> mixes)
+    public static Projection Build(IReadOnlyList<CellResult> cells, decimal monthlyRequests, IReadOnlyList<FxRate> fx, IReadOnlyList<ModelMix> mixes)
     {
         ArgumentNullException.ThrowIfNull(cells);
         ArgumentNullException.ThrowIfNull(mixes);
-        var budgets = new List<(CellReport, Budget)>();
+        var budgets = new List<(CellResult, Budget)>();
         foreach (var cell in cells)
         {
             if (Volume(cell, monthlyRequests) is { } volume)
@@ -72,7 +73,7 @@ public sealed class Projection
     }
 
     /// <summary>The cell's mean billed tokens per attempted request × <paramref name="requests"/>, or null when unpriced.</summary>
-    private static MonthlyTokens? Volume(CellReport cell, decimal requests)
+    private static MonthlyTokens? Volume(CellResult cell, decimal requests)
     {
         var s = cell.Summary;
         if (cell.Price is null || s.Requests == 0)

@@ -16,16 +16,18 @@ namespace Bench.Report.Model;
 /// <param name="RunnerUp">The next cheapest, or null.</param>
 /// <param name="MetUnpriced">Cells that met the set but could not be priced.</param>
 /// <param name="Failed">Cells that did not meet the set, each with the reason.</param>
+/// <param name="Set">The SLO set itself.</param>
 public sealed record Recommendation(
     string Slo,
     string Criteria,
-    CellReport? Best,
-    CellReport? RunnerUp,
-    IReadOnlyList<CellReport> MetUnpriced,
-    IReadOnlyList<(CellReport Cell, string Why)> Failed)
+    CellResult? Best,
+    CellResult? RunnerUp,
+    IReadOnlyList<CellResult> MetUnpriced,
+    IReadOnlyList<(CellResult Cell, string Why)> Failed,
+    SloSet Set)
 {
     /// <summary>One recommendation per SLO set, in the order the scenario declares them.</summary>
-    public static IReadOnlyList<Recommendation> For(IReadOnlyList<CellReport> cells, IReadOnlyList<SloSet> slos)
+    public static IReadOnlyList<Recommendation> For(IReadOnlyList<CellResult> cells, IReadOnlyList<SloSet> slos)
     {
         ArgumentNullException.ThrowIfNull(cells);
         ArgumentNullException.ThrowIfNull(slos);
@@ -47,7 +49,8 @@ public sealed record Recommendation(
                 ranked.ElementAtOrDefault(0),
                 ranked.ElementAtOrDefault(1),
                 [.. met.Where(c => c.CostUsdPerSuccess is null)],
-                [.. judged.Where(x => !x.Result!.Met).Select(x => (x.Cell, x.Result!.Why ?? "not met"))]));
+                [.. judged.Where(x => !x.Result!.Met).Select(x => (x.Cell, x.Result!.Why ?? "not met"))],
+                slo));
         }
 
         return list;
@@ -72,13 +75,18 @@ public sealed record Recommendation(
         return string.Join("; ", parts);
     }
 
-    /// <summary>The latency that matters most for the set (its first threshold's metric p95; E2E p95 otherwise), for ties.</summary>
-    public static double KeyLatency(CellReport cell, SloSet slo)
+    /// <summary>The latency that matters most for the set: its first threshold's metric (E2E when it has none), and
+    /// the metric that stands for it in <paramref name="cell"/>'s mode (<see cref="Metric.JudgedAs"/>: a non-streaming
+    /// first token is its E2E).</summary>
+    public static (MetricDescriptor Named, MetricDescriptor Judged) KeyMetric(CellResult cell, SloSet slo)
     {
         ArgumentNullException.ThrowIfNull(cell);
         ArgumentNullException.ThrowIfNull(slo);
-        var metric = slo.MaxMs.Keys.FirstOrDefault() ?? Metric.E2e.Id;
-        var id = metric is "ttft_ms" or "ttfo_ms" && cell.Summary.Mode == Mode.NonStreaming ? Metric.E2e.Id : metric;
-        return cell.Summary.Latency.GetValueOrDefault(id)?.P95 ?? double.PositiveInfinity;
+        var named = slo.MaxMs.Keys.Select(Metric.Find).FirstOrDefault(m => m is not null) ?? Metric.E2e;
+        return (named, Metric.JudgedAs(named, cell.Summary.Mode));
     }
+
+    /// <summary>The p95 of the set's key latency (<see cref="KeyMetric"/>) in the cell, for ties; +∞ without samples.</summary>
+    public static double KeyLatency(CellResult cell, SloSet slo) =>
+        cell.Summary.Get(KeyMetric(cell, slo).Judged)?.P95 ?? double.PositiveInfinity;
 }

@@ -6,15 +6,18 @@ using Bench.Core.Scenarios;
 namespace Bench.Report.Model;
 
 /// <summary>
-/// Everything a report shows, computed once from a run's summaries: exporters (CSV, Markdown) only format it.
+/// Everything a report shows, computed once from a run's summaries and never changed after: the cells with their cost,
+/// verdicts (SLOs, schedule keeping), comparisons (streaming against non-streaming with its Mann–Whitney test), the
+/// recommendation and the projection. Exporters (CSV, JSON, Markdown, HTML) and charts only format it.
 /// </summary>
 public sealed class RunReport
 {
     /// <summary>The run's metadata (<c>run.json</c>).</summary>
     public required RunInfo Run { get; init; }
 
-    /// <summary>One row per model × mode, in run order.</summary>
-    public required IReadOnlyList<CellReport> Cells { get; init; }
+    /// <summary>One row per model × mode, in run order: each cell's summary and cost (what
+    /// <see cref="MetricCatalog"/> reads).</summary>
+    public required IReadOnlyList<CellResult> Cells { get; init; }
 
     /// <summary>Price catalogue layers used, in precedence order (e.g. "built-in (SEED-FIGURES.md), then LiteLLM").</summary>
     public required string PriceCatalog { get; init; }
@@ -32,8 +35,17 @@ public sealed class RunReport
     public IReadOnlyList<SloSet> Slos { get; init; } = [];
 
     /// <summary>Per model, whether streaming and non-streaming E2E differ beyond noise (models measured in both
-    /// modes with enough successful requests). Set by <see cref="ReportBuilder"/> once the chart samples are read.</summary>
-    public IReadOnlyDictionary<string, ModeDifference> ModeDifferences { get; internal set; } = new Dictionary<string, ModeDifference>();
+    /// modes with enough successful requests).</summary>
+    public IReadOnlyDictionary<string, ModeDifference> ModeDifferences { get; init; } = new Dictionary<string, ModeDifference>();
+
+    /// <summary>Per model measured in both modes, in run order: streaming against non-streaming, with its verdict.</summary>
+    public IReadOnlyList<ModeComparison> Comparisons { get; init; } = [];
+
+    /// <summary>Per open-load cell (one with <c>queue_ms</c>), in run order: how well the client kept the schedule.</summary>
+    public IReadOnlyList<ScheduleVerdict> Schedule { get; init; } = [];
+
+    /// <summary>The SLO set names judged in the cells, in declaration order (the SLO columns of <c>summary.csv</c>).</summary>
+    public IReadOnlyList<string> SloNames => [.. Cells.SelectMany(c => c.Summary.Slos.Select(s => s.Name)).Distinct()];
 
     /// <summary>One recommendation per SLO set.</summary>
     public IReadOnlyList<Recommendation> Recommendations { get; init; } = [];
@@ -42,15 +54,25 @@ public sealed class RunReport
     public required Projection Projection { get; init; }
 
     /// <summary>Builds the report model from aggregated records and a price catalogue.</summary>
+    /// <param name="run">The run's metadata.</param>
+    /// <param name="aggregator">The measure phase's aggregates.</param>
+    /// <param name="read">What reading <c>records.jsonl</c> found.</param>
+    /// <param name="prices">The price catalogue.</param>
+    /// <param name="slos">The scenario's SLO sets.</param>
+    /// <param name="sweeps">Sweep curves.</param>
+    /// <param name="modeDifferences">Per model, the streaming-against-non-streaming test (<see cref="ModeDifferenceTest"/>
+    /// on the chart samples); none when omitted.</param>
     /// <exception cref="PricingException">An FX rate or mix in <see cref="RunInfo.Report"/> is invalid (all listed).</exception>
     public static RunReport Build(RunInfo run, RunAggregator aggregator, RecordsReadResult read, PriceCatalog prices,
-        IReadOnlyList<SloSet>? slos = null, IReadOnlyList<SweepCurve>? sweeps = null)
+        IReadOnlyList<SloSet>? slos = null, IReadOnlyList<SweepCurve>? sweeps = null,
+        IReadOnlyDictionary<string, ModeDifference>? modeDifferences = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(aggregator);
         ArgumentNullException.ThrowIfNull(prices);
-        var cells = aggregator.Summarize().Select(s => CellReport.Create(s, prices)).ToList();
+        var cells = aggregator.Summarize().Select(s => CellResult.Create(s, prices)).ToList();
         var (fx, mixes) = ParseSettings(run.Report);
+        modeDifferences ??= new Dictionary<string, ModeDifference>();
         return new RunReport
         {
             Slos = slos ?? [],
@@ -62,6 +84,9 @@ public sealed class RunReport
             Records = read,
             WarmupRecords = aggregator.WarmupRecords,
             Sweeps = sweeps ?? [],
+            ModeDifferences = modeDifferences,
+            Comparisons = ModeComparison.For(cells, modeDifferences),
+            Schedule = ScheduleVerdict.For(cells),
         };
     }
 
@@ -119,49 +144,5 @@ public sealed class RunReport
         }
 
         return errors.Count > 0 ? throw new PricingException(errors) : (fx, mixes);
-    }
-}
-
-/// <summary>One cell's summary with its cost.</summary>
-public sealed class CellReport
-{
-    /// <summary>The cell's statistics.</summary>
-    public required CellSummary Summary { get; init; }
-
-    /// <summary>The price used, or null when the model is not in the catalogue.</summary>
-    public ModelPrice? Price { get; init; }
-
-    /// <summary>Why there is no price (unknown model), or null.</summary>
-    public string? Unpriced { get; init; }
-
-    /// <summary>Cost of everything billed in the cell (all attempted requests' tokens), USD.</summary>
-    public decimal? CostUsd { get; init; }
-
-    /// <summary><c>cost_usd_per_1k_requests</c>: billed cost / attempted requests × 1,000.</summary>
-    public decimal? CostUsdPer1kRequests => CostUsd is { } c && Summary.Requests > 0 ? c / Summary.Requests * 1000m : null;
-
-    /// <summary><c>cost_usd_per_success</c>: billed cost / successful requests (failures' cost is carried by successes).</summary>
-    public decimal? CostUsdPerSuccess => CostUsd is { } c && Summary.Successes > 0 ? c / Summary.Successes : null;
-
-    /// <summary>Prices a summary.</summary>
-    public static CellReport Create(CellSummary summary, PriceCatalog prices)
-    {
-        ArgumentNullException.ThrowIfNull(summary);
-        ArgumentNullException.ThrowIfNull(prices);
-        if (!prices.TryGet(summary.Model, out var price))
-        {
-            return new CellReport
-            {
-                Summary = summary,
-                Unpriced = $"'{summary.Model}' is not in the price catalogue ({prices.Description}): not priced, never counted as free",
-            };
-        }
-
-        return new CellReport
-        {
-            Summary = summary,
-            Price = price,
-            CostUsd = CostModel.RequestCostUsd(summary.BilledTokens, price),
-        };
     }
 }

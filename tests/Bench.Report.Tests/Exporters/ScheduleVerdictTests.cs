@@ -37,7 +37,7 @@ public class ScheduleVerdictTests
     {
         var report = OpenRun(_ => 0.5);
 
-        Assert.Equal(MarkdownExporter.ScheduleKeeping.OnSchedule, MarkdownExporter.Keeping(report.Cells.Single().Summary));
+        Assert.Equal(ScheduleKeeping.OnSchedule, ScheduleVerdict.Judge(report.Cells.Single().Summary));
         Assert.Contains("on schedule (99 % within 0.5 ms)", Markdown(report), StringComparison.Ordinal);
     }
 
@@ -46,7 +46,7 @@ public class ScheduleVerdictTests
     {
         var report = OpenRun(i => i % 50 == 7 ? 150 : 0.5); // 2 of 100 requests leave 150 ms late
 
-        Assert.Equal(MarkdownExporter.ScheduleKeeping.LateSends, MarkdownExporter.Keeping(report.Cells.Single().Summary));
+        Assert.Equal(ScheduleKeeping.LateSends, ScheduleVerdict.Judge(report.Cells.Single().Summary));
         var md = Markdown(report);
         Assert.Contains("**late sends**", md, StringComparison.Ordinal);
         Assert.Contains("worst 150 ms", md, StringComparison.Ordinal);
@@ -59,7 +59,7 @@ public class ScheduleVerdictTests
         var report = OpenRun(i => i * 25.0); // each request leaves 25 ms later than the last: 13.3/s instead of 20/s
 
         var summary = report.Cells.Single().Summary;
-        Assert.Equal(MarkdownExporter.ScheduleKeeping.Behind, MarkdownExporter.Keeping(summary));
+        Assert.Equal(ScheduleKeeping.Behind, ScheduleVerdict.Judge(summary));
         Assert.Equal(20, summary.IntendedRatePerS!.Value, 1);
         Assert.Equal(13.33, summary.AchievedSendRatePerS!.Value, 1);
         var md = Markdown(report);

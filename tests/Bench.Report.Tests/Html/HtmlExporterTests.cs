@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Bench.Core.Records;
 using Bench.Report.Charts;
+using Bench.Report.Document;
 using Bench.Report.Exporters;
 using Bench.Report.Html;
 using Bench.Report.Tests.Charts;
@@ -128,6 +129,57 @@ public partial class HtmlExporterTests
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("<img", html, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_MarkdownCharactersFromTheRun_AreText_NotMarkup()
+    {
+        using var run = new TestRun();
+        const string name = "*star*_`tick`";
+        for (var i = 0; i < 3; i++)
+        {
+            run.Add(name, Mode.Streaming, i * 500, Phases.Measure, i);
+        }
+
+        var (html, _, _) = Render(run);
+
+        Assert.Contains("<td>*star*_`tick`</td>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<em>star</em>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_ChartsAreSlottedBySectionId_AndOthersGoBeforeDefinitions()
+    {
+        using var run = TestRun.Standard(sweep: true);
+        run.Save();
+        var report = run.Report();
+        var charts = ChartBuilder.Write(report, run.Directory);
+        var document = ReportDocumentBuilder.Build(report);
+
+        // Without the comparison section, its chart has no slot: it goes to a "Charts" section before the definitions.
+        var html = HtmlExporter.Render(document with { Sections = [.. document.Sections.Where(s => s.Id != ReportDocumentBuilder.Ids.Comparison)] }, report, charts);
+
+        static int At(string html, string text) => html.IndexOf(text, StringComparison.Ordinal);
+        Assert.InRange(At(html, "data-chart=\"streaming-vs-non-streaming\""), At(html, "<h2 id=\"charts\">"), At(html, "<h2 id=\"definitions\">"));
+        Assert.Contains("<li><a href=\"#charts\">Charts</a></li>", html, StringComparison.Ordinal);
+        Assert.Equal(1, Regex.Count(html, "data-chart=\"streaming-vs-non-streaming\""));
+        Assert.Equal(charts.Count, Regex.Count(html, "<figure class=\"chart\""));
+    }
+
+    [Fact]
+    public void Render_AndReportMd_ComeFromOneDocument_WithTheSameSections()
+    {
+        using var run = TestRun.Standard(sweep: true);
+        var (html, _, markdown) = Render(run);
+        var document = ReportDocumentBuilder.Build(run.Report());
+
+        foreach (var section in document.Sections.Where(s => !s.ChartsOnly))
+        {
+            Assert.Contains($"\n## {section.Title}\n", markdown, StringComparison.Ordinal);
+            Assert.Contains($"<h2 id=\"{section.Id}\">{section.Title}</h2>", html, StringComparison.Ordinal); // titles hold nothing to escape
+        }
+
+        Assert.DoesNotContain("Latency distributions", markdown, StringComparison.Ordinal); // chart-only sections: HTML only
     }
 
     [Fact]

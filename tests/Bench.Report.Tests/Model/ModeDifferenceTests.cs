@@ -1,6 +1,7 @@
 using Bench.Core.Metrics;
 using Bench.Core.Records;
 using Bench.Report.Charts;
+using Bench.Report.Document;
 using Bench.Report.Exporters;
 using Bench.Report.Model;
 
@@ -68,8 +69,8 @@ public class ModeDifferenceTests
             whole.Add(Record("m", Mode.NonStreaming, 1000 + i));
         }
 
-        var noise = MarkdownExporter.Compare("m", streaming.Summarize(), whole.Summarize(), new ModeDifference(0.4, 10, 10));
-        var real = MarkdownExporter.Compare("m", streaming.Summarize(), whole.Summarize(), new ModeDifference(0.001, 10, 10));
+        var noise = MarkdownExporter.Inline(ReportDocumentBuilder.Comparison(new ModeComparison("m", streaming.Summarize(), whole.Summarize(), new ModeDifference(0.4, 10, 10))));
+        var real = MarkdownExporter.Inline(ReportDocumentBuilder.Comparison(new ModeComparison("m", streaming.Summarize(), whole.Summarize(), new ModeDifference(0.001, 10, 10))));
 
         Assert.Contains("about as long either way", noise, StringComparison.Ordinal);
         Assert.Contains("within noise (Mann–Whitney p = 0.4, n = 10/10)", noise, StringComparison.Ordinal);
@@ -77,7 +78,7 @@ public class ModeDifferenceTests
         Assert.Contains("+19.9 %", real, StringComparison.Ordinal);
 
         // Four models tested at once: p = 0.03 is not enough (Bonferroni: 0.05 / 4 = 0.0125).
-        var family = MarkdownExporter.Compare("m", streaming.Summarize(), whole.Summarize(), new ModeDifference(0.03, 10, 10, Comparisons: 4));
+        var family = MarkdownExporter.Inline(ReportDocumentBuilder.Comparison(new ModeComparison("m", streaming.Summarize(), whole.Summarize(), new ModeDifference(0.03, 10, 10, Comparisons: 4))));
         Assert.Contains("within noise (Mann–Whitney p = 0.03 against 0.0125 for 4 models, n = 10/10)", family, StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,462 @@
+using Bench.Core.Records;
+
+namespace Bench.Core.Metrics;
+
+/// <summary>
+/// Every figure Bench reports, declared once: the per-request values and per-cell statistics of each distribution of
+/// <see cref="Metric"/>, rates, counts and ratios, token figures, cost, SLO figures (templated by set name) and schedule
+/// accuracy. <c>summary.csv</c>, <c>summary.json</c>, <c>records.csv</c>, the report's tables, SLOs and thresholds read
+/// figures from here; nobody spells an id twice. Look a figure up by its column id with <see cref="Find"/> or
+/// <see cref="TryFind"/> (<c>ttft_ms_p99</c>, <c>goodput_rps_interactive</c>); enumerate what a file writes with
+/// <see cref="SummaryCsv"/> and <see cref="RecordsCsv"/>, or everything with <see cref="All"/> and
+/// <see cref="Templates"/>.
+/// </summary>
+public static class MetricCatalog
+{
+    private const string Successful = "over successful requests";
+
+    // ----- labels and counts -----
+
+    /// <summary><c>model</c>: the model id, of a cell or a request.</summary>
+    public static readonly MetricDefinition Model = new()
+    {
+        Id = "model", DisplayName = "model", Definition = "the model id as requested", Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson | MetricExports.RecordsCsv,
+        JsonPaths = ["/model"], Cell = c => MetricValue.Text(c.Summary.Model), Request = r => MetricValue.Text(r.Model),
+    };
+
+    /// <summary><c>mode</c>: <c>streaming</c> or <c>non-streaming</c>, of a cell or a request.</summary>
+    public static readonly MetricDefinition Mode = new()
+    {
+        Id = "mode", DisplayName = "mode", Definition = "non-streaming or streaming (ARCHITECTURE.md, \"Modes\")", Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson | MetricExports.RecordsCsv,
+        JsonPaths = ["/mode"], Cell = c => MetricValue.Text(Names.Of(c.Summary.Mode)), Request = r => MetricValue.Text(Names.Of(r.Mode)),
+    };
+
+    /// <summary><c>requests</c>: requests attempted in the cell (every outcome).</summary>
+    public static readonly MetricDefinition Requests = new()
+    {
+        Id = "requests", DisplayName = "requests", Unit = "requests", Format = NumberFormat.Integer, Definition = "requests attempted (every outcome) in the measure phase",
+        Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = ["/requests"], Reduce = MetricReduce.Sum, Cell = c => MetricValue.Count(c.Summary.Requests),
+    };
+
+    /// <summary><c>successes</c>: successful requests (also <c>outcomes.success</c> in <c>summary.json</c>).</summary>
+    public static readonly MetricDefinition Successes = new()
+    {
+        Id = "successes", DisplayName = "successes", Unit = "requests", Format = NumberFormat.Integer, Direction = MetricDirection.HigherIsBetter,
+        Definition = "requests whose outcome was success", Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson,
+        JsonPaths = ["/successes", "/outcomes/success"], Reduce = MetricReduce.Sum, Cell = c => MetricValue.Count(c.Summary.Successes),
+    };
+
+    /// <summary><c>success_rate</c>: successful / attempted, 0..1.</summary>
+    public static readonly MetricDefinition SuccessRate = new()
+    {
+        Id = "success_rate", DisplayName = "success", Unit = "ratio", Format = NumberFormat.Ratio, Direction = MetricDirection.HigherIsBetter,
+        Definition = "successful / attempted requests, 0..1; 0 when nothing was attempted", Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson,
+        JsonPaths = ["/success_rate"], Cell = c => MetricValue.Number(c.Summary.SuccessRate),
+    };
+
+    /// <summary><c>failed_&lt;outcome&gt;</c>: attempted requests per failure outcome, in <see cref="Outcome"/> order.</summary>
+    public static IReadOnlyList<MetricDefinition> Failures { get; } = [.. Enum.GetValues<Outcome>().Where(o => o != Outcome.Success).Select(FailedEntry)];
+
+    // ----- distributions: per request (records.csv) and per cell (statistics) -----
+
+    /// <summary>The statistics of each distribution, in file order, with the files that write them.</summary>
+    private static readonly (Statistic Statistic, string IdSuffix, string JsonName, string Label, MetricExports Exports)[] StatisticColumns =
+    [
+        (Statistic.Count, "count", "count", "samples", MetricExports.SummaryJson),
+        (Statistic.Mean, "mean", "mean", "mean", MetricExports.SummaryCsv | MetricExports.SummaryJson),
+        (Statistic.P50, "p50", "p50", "p50", MetricExports.SummaryCsv | MetricExports.SummaryJson),
+        (Statistic.P90, "p90", "p90", "p90", MetricExports.SummaryCsv | MetricExports.SummaryJson),
+        (Statistic.P95, "p95", "p95", "p95", MetricExports.SummaryCsv | MetricExports.SummaryJson),
+        (Statistic.P99, "p99", "p99", "p99", MetricExports.SummaryCsv | MetricExports.SummaryJson),
+        (Statistic.P999, "p999", "p99.9", "p99.9", MetricExports.SummaryCsv | MetricExports.SummaryJson),
+        (Statistic.Min, "min", "min", "min", MetricExports.SummaryJson),
+        (Statistic.Max, "max", "max", "max", MetricExports.SummaryCsv | MetricExports.SummaryJson),
+    ];
+
+    /// <summary>Per distribution of <see cref="Metric.Latencies"/>, its statistics (<c>ttft_ms_p99</c>), in file order.</summary>
+    public static IReadOnlyList<MetricDefinition> LatencyStatistics { get; } =
+        [.. Metric.Latencies.SelectMany(m => StatisticColumns.Select(s => StatisticEntry(m, s.Statistic, s.IdSuffix, s.JsonName, s.Label, s.Exports)))];
+
+    /// <summary><c>decode_tps_mean</c>: mean per-request decode rate.</summary>
+    public static readonly MetricDefinition DecodeTpsMean = new()
+    {
+        Id = "decode_tps_mean", DisplayName = "Decode mean", Unit = "tok/s", Format = NumberFormat.Rate, Direction = MetricDirection.HigherIsBetter, Distribution = Metric.DecodeTps,
+        Definition = "mean of decode_tps over successful streaming requests (one bursty request pulls it up: prefer the p50)", Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson,
+        JsonPaths = ["/decode_tps_mean"], Cell = c => MetricValue.Number(c.Summary.DecodeTpsMean),
+    };
+
+    /// <summary><c>decode_tps_p50</c>: median per-request decode rate.</summary>
+    public static readonly MetricDefinition DecodeTpsP50 = new()
+    {
+        Id = "decode_tps_p50", DisplayName = "Decode p50", Unit = "tok/s", Format = NumberFormat.Rate, Direction = MetricDirection.HigherIsBetter, Distribution = Metric.DecodeTps,
+        Definition = "median of decode_tps over successful streaming requests (HdrHistogram, 3 significant digits)", Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson,
+        JsonPaths = ["/decode_tps_p50"], Cell = c => MetricValue.Number(c.Summary.DecodeTpsP50),
+    };
+
+    // ----- tokens -----
+
+    /// <summary><c>prompt_tokens_mean</c>.</summary>
+    public static readonly MetricDefinition PromptTokensMean = TokenMean("prompt_tokens_mean", "prompt tokens mean", "mean prompt tokens (usage) per successful request", s => s.PromptTokensMean);
+
+    /// <summary><c>completion_tokens_mean</c> (reasoning included).</summary>
+    public static readonly MetricDefinition CompletionTokensMean = TokenMean("completion_tokens_mean", "completion tokens mean", "mean completion tokens (reasoning included) per successful request", s => s.CompletionTokensMean);
+
+    /// <summary><c>reasoning_tokens_mean</c>.</summary>
+    public static readonly MetricDefinition ReasoningTokensMean = TokenMean("reasoning_tokens_mean", "reasoning tokens mean", "mean reasoning tokens per successful request", s => s.ReasoningTokensMean);
+
+    /// <summary><c>cached_tokens_mean</c>.</summary>
+    public static readonly MetricDefinition CachedTokensMean = TokenMean("cached_tokens_mean", "cached tokens mean", "mean cached prompt tokens per successful request", s => s.CachedTokensMean);
+
+    /// <summary><c>tokenizer_compared_requests</c>.</summary>
+    public static readonly MetricDefinition TokenizerComparedRequests = new()
+    {
+        Id = "tokenizer_compared_requests", DisplayName = "tokenizer-compared requests", Unit = "requests", Format = NumberFormat.Integer,
+        Definition = "successful requests with both the server's usage.completion_tokens and a local tokenizer count of the text received",
+        Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = ["/tokenizer_compared_requests"], Reduce = MetricReduce.Sum, Cell = c => MetricValue.Count(c.Summary.TokenizerComparedRequests),
+    };
+
+    /// <summary><c>completion_tokens_vs_tokenizer_diff_mean</c>.</summary>
+    public static readonly MetricDefinition CompletionTokenDiffMean = new()
+    {
+        Id = "completion_tokens_vs_tokenizer_diff_mean", DisplayName = "difference mean (server − tokenizer)", Unit = "tokens", Format = NumberFormat.TokenDifference,
+        Definition = "mean of (server completion tokens − tokenizer completion tokens) per compared request", Source = "Bench (tiktoken o200k_base/cl100k_base via Microsoft.ML.Tokenizers)",
+        Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = ["/completion_tokens_vs_tokenizer_diff_mean"], Cell = c => MetricValue.Number(c.Summary.CompletionTokenDiffMean),
+    };
+
+    /// <summary><c>completion_tokens_vs_tokenizer_diff_pct</c>.</summary>
+    public static readonly MetricDefinition CompletionTokenDiffPercent = new()
+    {
+        Id = "completion_tokens_vs_tokenizer_diff_pct", DisplayName = "difference %", Unit = "%", Format = NumberFormat.TokenDifference,
+        Definition = "Σ(server − tokenizer) / Σ tokenizer completion tokens × 100", Source = "Bench (tiktoken o200k_base/cl100k_base via Microsoft.ML.Tokenizers)",
+        Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = ["/completion_tokens_vs_tokenizer_diff_pct"], Cell = c => MetricValue.Number(c.Summary.CompletionTokenDiffPercent),
+    };
+
+    // ----- time and rates -----
+
+    /// <summary><c>duration_s</c>.</summary>
+    public static readonly MetricDefinition DurationS = new()
+    {
+        Id = "duration_s", DisplayName = "duration", Unit = "s", Format = NumberFormat.Milliseconds, Definition = "measured duration: first request sent → last request ended, in this cell",
+        Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = ["/duration_s"], Cell = c => MetricValue.Number(c.Summary.DurationS),
+    };
+
+    /// <summary><c>rps</c>.</summary>
+    public static readonly MetricDefinition Rps = new()
+    {
+        Id = "rps", DisplayName = "req/s", Unit = "req/s", Format = NumberFormat.Rate, Direction = MetricDirection.HigherIsBetter, Definition = "completed requests / measured duration",
+        Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = ["/rps"], Cell = c => MetricValue.Number(c.Summary.Rps),
+    };
+
+    /// <summary><c>intended_rps</c>: the rate an open schedule asked for.</summary>
+    public static readonly MetricDefinition IntendedRps = new()
+    {
+        Id = "intended_rps", DisplayName = "intended req/s", Unit = "req/s", Format = NumberFormat.Rate,
+        Definition = "open load only: (n − 1) / (last − first intended send time)", Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson,
+        JsonPaths = ["/intended_rps"], Cell = c => MetricValue.Number(c.Summary.IntendedRatePerS),
+    };
+
+    /// <summary><c>achieved_send_rps</c>: the rate requests actually went out at (schedule accuracy).</summary>
+    public static readonly MetricDefinition AchievedSendRps = new()
+    {
+        Id = "achieved_send_rps", DisplayName = "sent req/s", Unit = "req/s", Format = NumberFormat.Rate, Direction = MetricDirection.HigherIsBetter,
+        Definition = "open load only: (n − 1) / (last − first actual send time); below intended_rps when the client fell behind",
+        Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = ["/achieved_send_rps"], Cell = c => MetricValue.Number(c.Summary.AchievedSendRatePerS),
+    };
+
+    /// <summary><c>output_tps</c>.</summary>
+    public static readonly MetricDefinition OutputTps = new()
+    {
+        Id = "output_tps", DisplayName = "output tok/s", Unit = "tok/s", Format = NumberFormat.TokenRate, Direction = MetricDirection.HigherIsBetter,
+        Definition = "total completion tokens of successful requests / measured duration", Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson,
+        JsonPaths = ["/output_tps"], Cell = c => MetricValue.Number(c.Summary.OutputTps),
+    };
+
+    // ----- cost -----
+
+    /// <summary><c>cost_usd</c>.</summary>
+    public static readonly MetricDefinition CostUsd = Money("cost_usd", "cost", "cost of every attempted request's billed tokens", c => c.Cost.CostUsd, MetricReduce.Sum);
+
+    /// <summary><c>cost_usd_per_1k_requests</c>.</summary>
+    public static readonly MetricDefinition CostUsdPer1kRequests = Money("cost_usd_per_1k_requests", "$ per 1k requests", "billed cost / attempted requests × 1,000", c => c.Cost.CostUsdPer1kRequests);
+
+    /// <summary><c>cost_usd_per_success</c>.</summary>
+    public static readonly MetricDefinition CostUsdPerSuccess = Money("cost_usd_per_success", "$ per successful request", "billed cost / successful requests (failures' cost is carried by successes)", c => c.Cost.CostUsdPerSuccess);
+
+    /// <summary><c>price_source</c>: where the price came from; in <c>summary.csv</c>, why a cell is unpriced.</summary>
+    public static readonly MetricDefinition PriceSource = new()
+    {
+        Id = "price_source", DisplayName = "price source", Definition = "the price catalogue entry's source; for an unpriced cell (CSV), why it has no price",
+        Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = ["/cost/price_source"],
+        Cell = c => MetricValue.Text(c.Cost.Price?.Source ?? c.Cost.Unpriced ?? ""),
+    };
+
+    /// <summary><c>unpriced</c>: why a cell has no price (<c>summary.json</c>).</summary>
+    public static readonly MetricDefinition Unpriced = new()
+    {
+        Id = "unpriced", DisplayName = "unpriced", Definition = "why the model has no price (never counted as free)",
+        Exports = MetricExports.SummaryJson, JsonPaths = ["/cost/unpriced"], Cell = c => MetricValue.Text(c.Cost.Unpriced),
+    };
+
+    /// <summary><c>billed_prompt_tokens</c>, <c>billed_cached_tokens</c>, <c>billed_completion_tokens</c>: tokens billed
+    /// over all attempted requests.</summary>
+    public static IReadOnlyList<MetricDefinition> BilledTokens { get; } =
+    [
+        Billed("prompt_tokens", "prompt", c => c.Summary.BilledTokens.PromptTokens),
+        Billed("cached_tokens", "cached prompt", c => c.Summary.BilledTokens.CachedTokens),
+        Billed("completion_tokens", "completion", c => c.Summary.BilledTokens.CompletionTokens),
+    ];
+
+    // ----- SLOs -----
+
+    /// <summary><c>goodput_rps</c>: requests/s that succeeded and met every SLO set (null without SLOs).</summary>
+    public static readonly MetricDefinition GoodputRps = new()
+    {
+        Id = "goodput_rps", DisplayName = "goodput req/s", Unit = "req/s", Format = NumberFormat.Rate, Direction = MetricDirection.HigherIsBetter,
+        Definition = "requests/s that succeeded AND met every SLO set of the scenario (errors count against it)", Source = "ARCHITECTURE.md (DistServe's goodput)",
+        Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = ["/goodput_rps"], OnlyWithSlos = true, Cell = c => MetricValue.Number(c.Summary.GoodputRps),
+    };
+
+    /// <summary><c>slo_&lt;name&gt;_name</c>: the set's name (<c>summary.json</c>'s <c>slos[].name</c>).</summary>
+    public static readonly MetricTemplate SloName = Slo("slo_", "_name", "SLO set", "the SLO set's name", MetricExports.SummaryJson, "name", MetricDirection.None, NumberFormat.Exact, (n, _) => MetricValue.Text(n));
+
+    /// <summary><c>slo_&lt;name&gt;_met</c>: whether the cell met the set.</summary>
+    public static readonly MetricTemplate SloMet = Slo("slo_", "_met", "met", "true when the good fraction reaches the set's percentile and the success rate its minimum",
+        MetricExports.SummaryCsv | MetricExports.SummaryJson, "met", MetricDirection.HigherIsBetter, NumberFormat.Exact, (_, r) => MetricValue.Flag(r?.Met));
+
+    /// <summary><c>slo_&lt;name&gt;_good_requests</c>: requests that succeeded and met every threshold of the set.</summary>
+    public static readonly MetricTemplate SloGoodRequests = Slo("slo_", "_good_requests", "good requests", "requests that succeeded and met every threshold of the set",
+        MetricExports.SummaryJson, "good_requests", MetricDirection.HigherIsBetter, NumberFormat.Integer, (_, r) => MetricValue.Count(r?.GoodRequests), MetricReduce.Sum);
+
+    /// <summary><c>slo_&lt;name&gt;_good_fraction</c>: good / attempted, 0..1.</summary>
+    public static readonly MetricTemplate SloGoodFraction = Slo("slo_", "_good_fraction", "good", "good / attempted requests, 0..1",
+        MetricExports.SummaryCsv | MetricExports.SummaryJson, "good_fraction", MetricDirection.HigherIsBetter, NumberFormat.Ratio, (_, r) => MetricValue.Number(r?.GoodFraction));
+
+    /// <summary><c>goodput_rps_&lt;name&gt;</c>: good requests of the set / measured duration.</summary>
+    public static readonly MetricTemplate SloGoodputRps = Slo("goodput_rps_", "", "goodput req/s", "requests/s that succeeded and met every threshold of the set",
+        MetricExports.SummaryCsv | MetricExports.SummaryJson, "goodput_rps", MetricDirection.HigherIsBetter, NumberFormat.Rate, (_, r) => MetricValue.Number(r?.GoodputRps));
+
+    /// <summary><c>slo_&lt;name&gt;_why</c>: which condition failed, with the measured figure; null when met.</summary>
+    public static readonly MetricTemplate SloWhy = Slo("slo_", "_why", "why not met", "which condition of the set failed, with the measured figure",
+        MetricExports.SummaryJson, "why", MetricDirection.None, NumberFormat.Exact, (_, r) => MetricValue.Text(r?.Why));
+
+    /// <summary>The SLO templates, in the order <c>summary.json</c> writes a set's keys.</summary>
+    public static IReadOnlyList<MetricTemplate> SloTemplates { get; } = [SloName, SloMet, SloGoodRequests, SloGoodFraction, SloGoodputRps, SloWhy];
+
+    /// <summary>The SLO columns of <c>summary.csv</c> per set, in order.</summary>
+    private static readonly MetricTemplate[] SloCsvTemplates = [SloMet, SloGoodFraction, SloGoodputRps];
+
+    // ----- per request (records.csv) -----
+
+    /// <summary>The columns of <c>records.csv</c>, in order: the record's identity, outcome and timestamps, each
+    /// per-request distribution value (<see cref="RequestMetrics"/>), and token counts.</summary>
+    public static IReadOnlyList<MetricDefinition> RecordsCsv { get; } =
+    [
+        RequestField("id", "request id", "the record's id, unique in the run", NumberFormat.Integer, r => MetricValue.Count(r.Id)),
+        Model,
+        Mode,
+        RequestField("phase", "phase", "warmup, measure or sweep (only measure counts in statistics)", NumberFormat.Exact, r => MetricValue.Text(r.Phase)),
+        RequestField("outcome", "outcome", "success or the failure class: timeout, rate_limited, server_error, client_error, connection_error, stream_interrupted, malformed", NumberFormat.Exact, r => MetricValue.Text(Names.Of(r.Outcome))),
+        RequestField("http_status", "HTTP status", "the response's HTTP status code, if any", NumberFormat.Integer, r => MetricValue.Count(r.HttpStatus)),
+        RequestField("error_type", "error type", "the error's type as the server said or Bench observed it", NumberFormat.Exact, r => MetricValue.Text(r.Error?.Type)),
+        RequestField("error_code", "error code", "the error's code as the server said it", NumberFormat.Exact, r => MetricValue.Text(r.Error?.Code)),
+        RequestField("finish_reason", "finish reason", "the choice's finish_reason", NumberFormat.Exact, r => MetricValue.Text(r.FinishReason)),
+        RequestField("intended_ms", "intended", "open load only: the scheduled send time, ms from the run's origin", NumberFormat.Milliseconds, r => MetricValue.Number(r.IntendedMs), "ms"),
+        RequestField("sent_ms", "sent", "when the request was sent, ms from the run's origin", NumberFormat.Milliseconds, r => MetricValue.Number(r.SentMs), "ms"),
+        RequestField("end_ms", "end", "when the response ended, ms from the run's origin", NumberFormat.Milliseconds, r => MetricValue.Number(r.EndMs), "ms"),
+        PerRequest(Metric.Ttfb),
+        PerRequest(Metric.Ttft),
+        PerRequest(Metric.Ttfo),
+        PerRequest(Metric.E2e),
+        PerRequest(Metric.Tpot),
+        PerRequest(Metric.Queue),
+        PerRequest(Metric.Response),
+        RequestField("token_events", "token events", "token-bearing events received", NumberFormat.Integer, r => MetricValue.Count(r.TokenEventsMs.Count)),
+        RequestField("prompt_tokens", "prompt tokens", "usage.prompt_tokens (or the local tokenizer's count)", NumberFormat.Integer, r => MetricValue.Count(r.PromptTokens), "tokens"),
+        RequestField("completion_tokens", "completion tokens", "usage.completion_tokens, reasoning included (or the local tokenizer's count)", NumberFormat.Integer, r => MetricValue.Count(r.CompletionTokens), "tokens"),
+        RequestField("reasoning_tokens", "reasoning tokens", "usage.completion_tokens_details.reasoning_tokens", NumberFormat.Integer, r => MetricValue.Count(r.ReasoningTokens), "tokens"),
+        RequestField("cached_tokens", "cached tokens", "usage.prompt_tokens_details.cached_tokens", NumberFormat.Integer, r => MetricValue.Count(r.CachedTokens), "tokens"),
+        RequestField("tokens_source", "tokens source", "usage (the server's) or tokenizer (counted locally)", NumberFormat.Exact, r => MetricValue.Text(r.TokensSource)),
+        RequestField("probe_rate_per_s", "probe rate", "sweep only: the offered rate of the probe the request belongs to", NumberFormat.Exact, r => MetricValue.Number(r.ProbeRatePerS), "req/s"),
+    ];
+
+    /// <summary>Every figure with a fixed id: cell figures in <c>summary.csv</c> order (then those only in
+    /// <c>summary.json</c>), then the per-request figures of <c>records.csv</c> not already listed. Ids are unique.</summary>
+    public static IReadOnlyList<MetricDefinition> All { get; } = BuildAll();
+
+    /// <summary>The figures whose ids carry a scenario name (SLO sets).</summary>
+    public static IReadOnlyList<MetricTemplate> Templates => SloTemplates;
+
+    private static readonly Dictionary<string, MetricDefinition> ById = All.ToDictionary(m => m.Id, StringComparer.Ordinal);
+
+    /// <summary>The figure with column id <paramref name="id"/> (<c>ttft_ms_p99</c>, <c>goodput_rps_interactive</c>),
+    /// fixed or templated.</summary>
+    /// <exception cref="KeyNotFoundException">No figure has that id.</exception>
+    public static MetricDefinition Find(string id) =>
+        TryFind(id, out var metric) ? metric : throw new KeyNotFoundException($"No metric '{id}' in the catalogue.");
+
+    /// <summary>Looks a figure up by column id: fixed ids first, then the templates (<c>slo_&lt;name&gt;_met</c>).</summary>
+    public static bool TryFind(string id, out MetricDefinition metric)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (ById.TryGetValue(id, out metric!))
+        {
+            return true;
+        }
+
+        foreach (var template in SloTemplates)
+        {
+            if (template.TryMatch(id, out var name))
+            {
+                metric = template.For(name);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The columns of <c>summary.csv</c>, in order: the fixed cell figures, then — when there are SLO sets —
+    /// <c>goodput_rps</c> and, per set, <c>slo_&lt;name&gt;_met</c>, <c>slo_&lt;name&gt;_good_fraction</c>,
+    /// <c>goodput_rps_&lt;name&gt;</c>.</summary>
+    public static IReadOnlyList<MetricDefinition> SummaryCsv(IReadOnlyList<string> sloNames)
+    {
+        ArgumentNullException.ThrowIfNull(sloNames);
+        var columns = All.Where(m => m.Exports.HasFlag(MetricExports.SummaryCsv) && (!m.OnlyWithSlos || sloNames.Count > 0)).ToList();
+        foreach (var name in sloNames)
+        {
+            columns.AddRange(SloCsvTemplates.Select(t => t.For(name)));
+        }
+
+        return columns;
+    }
+
+    /// <summary>The column id of a statistic of a distribution (<c>ttft_ms_p999</c>).</summary>
+    public static string StatisticId(MetricDescriptor metric, Statistic statistic)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        return $"{metric.Id}_{StatisticColumns.Single(s => s.Statistic == statistic).IdSuffix}";
+    }
+
+    /// <summary>The failure count of one outcome (<c>failed_rate_limited</c>).</summary>
+    /// <exception cref="ArgumentException"><paramref name="outcome"/> is <see cref="Outcome.Success"/>.</exception>
+    public static MetricDefinition Failed(Outcome outcome) => outcome == Outcome.Success
+        ? throw new ArgumentException("Success is not a failure: use Successes.", nameof(outcome))
+        : Failures[Array.IndexOf(Enum.GetValues<Outcome>().Where(o => o != Outcome.Success).ToArray(), outcome)];
+
+    private static List<MetricDefinition> BuildAll()
+    {
+        var all = new List<MetricDefinition> { Model, Mode, Requests, Successes, SuccessRate };
+        all.AddRange(Failures);
+        all.AddRange(LatencyStatistics);
+        all.AddRange([DecodeTpsMean, DecodeTpsP50, PromptTokensMean, CompletionTokensMean, ReasoningTokensMean, CachedTokensMean,
+            TokenizerComparedRequests, CompletionTokenDiffMean, CompletionTokenDiffPercent, DurationS, Rps, IntendedRps, AchievedSendRps, OutputTps,
+            CostUsd, CostUsdPer1kRequests, CostUsdPerSuccess, PriceSource, GoodputRps, Unpriced]);
+        all.AddRange(BilledTokens);
+        all.AddRange(RecordsCsv.Where(r => !all.Contains(r)));
+        return all;
+    }
+
+    private static MetricDefinition FailedEntry(Outcome outcome) => new()
+    {
+        Id = $"failed_{Names.Of(outcome)}", DisplayName = $"failed: {Names.Of(outcome)}", Unit = "requests", Format = NumberFormat.Integer, Direction = MetricDirection.LowerIsBetter,
+        Definition = $"attempted requests whose outcome was {Names.Of(outcome)}", Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson,
+        JsonPaths = [$"/outcomes/{Names.Of(outcome)}"], Reduce = MetricReduce.Sum, Cell = c => MetricValue.Count(c.Summary.Outcomes.GetValueOrDefault(outcome)),
+    };
+
+    private static MetricDefinition StatisticEntry(MetricDescriptor metric, Statistic statistic, string idSuffix, string jsonName, string label, MetricExports exports)
+    {
+        var over = metric == Metric.Queue || metric == Metric.Response ? "over every attempted request" : Successful;
+        return new MetricDefinition
+        {
+            Id = $"{metric.Id}_{idSuffix}",
+            DisplayName = $"{metric.DisplayName} {label}",
+            Unit = statistic == Statistic.Count ? "samples" : metric.Unit,
+            Format = statistic == Statistic.Count ? NumberFormat.Integer : NumberFormat.Milliseconds,
+            Direction = statistic == Statistic.Count ? MetricDirection.None : metric.Direction,
+            Definition = statistic switch
+            {
+                Statistic.Count => $"samples of {metric.Id} {over}",
+                Statistic.Mean or Statistic.Min or Statistic.Max => $"exact {label} of {metric.Id} {over}",
+                _ => $"{label} of {metric.Id} {over} (HdrHistogram, 3 significant digits)",
+            },
+            Source = metric.Source,
+            Distribution = metric,
+            Exports = exports,
+            JsonPaths = [$"/latency/{metric.Id}/{jsonName}"],
+            Reduce = statistic switch
+            {
+                Statistic.Count => MetricReduce.Sum,
+                Statistic.Min => MetricReduce.Min,
+                Statistic.Max => MetricReduce.Max,
+                Statistic.Mean => MetricReduce.Recompute,
+                _ => MetricReduce.Histogram,
+            },
+            Cell = statistic == Statistic.Count
+                ? c => MetricValue.Count(c.Summary.Get(metric)?.Count)
+                : c => MetricValue.Number(c.Summary.Get(metric) is { } stats ? Of(stats, statistic) : null),
+        };
+    }
+
+    private static double Of(MetricStats s, Statistic statistic) => statistic switch
+    {
+        Statistic.Mean => s.Mean,
+        Statistic.P50 => s.P50,
+        Statistic.P90 => s.P90,
+        Statistic.P95 => s.P95,
+        Statistic.P99 => s.P99,
+        Statistic.P999 => s.P999,
+        Statistic.Min => s.Min,
+        Statistic.Max => s.Max,
+        _ => s.Count,
+    };
+
+    private static MetricDefinition TokenMean(string id, string display, string definition, Func<CellSummary, double?> read) => new()
+    {
+        Id = id, DisplayName = display, Unit = "tokens", Format = NumberFormat.Tokens, Definition = definition,
+        Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = [$"/{id}"], Cell = c => MetricValue.Number(read(c.Summary)),
+    };
+
+    private static MetricDefinition Money(string id, string display, string definition, Func<CellResult, decimal?> read, MetricReduce reduce = MetricReduce.Recompute) => new()
+    {
+        Reduce = reduce,
+        Id = id, DisplayName = display, Unit = "USD", Format = NumberFormat.Usd, Direction = MetricDirection.LowerIsBetter, Definition = definition,
+        Source = "ARCHITECTURE.md (\"Cost model\")", Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = [$"/cost/{id}"],
+        Cell = c => MetricValue.Usd(read(c)),
+    };
+
+    private static MetricDefinition Billed(string tokens, string kind, Func<CellResult, long> read) => new()
+    {
+        Id = $"billed_{tokens}", DisplayName = $"billed {kind} tokens", Unit = "tokens", Format = NumberFormat.Integer,
+        Definition = $"{kind} tokens the provider billed over every attempted request", Source = "ARCHITECTURE.md (\"Cost model\")",
+        Exports = MetricExports.SummaryJson, JsonPaths = [$"/billed_tokens/{tokens}"], Reduce = MetricReduce.Sum, Cell = c => MetricValue.Count(read(c)),
+    };
+
+    private static MetricTemplate Slo(string prefix, string suffix, string display, string definition, MetricExports exports, string jsonName,
+        MetricDirection direction, NumberFormat format, Func<string, SloResult?, MetricValue> read, MetricReduce reduce = MetricReduce.Recompute) =>
+        new(prefix, suffix, name => new MetricDefinition
+        {
+            Reduce = jsonName == "name" ? MetricReduce.None : reduce,
+            Id = prefix + name + suffix,
+            DisplayName = $"{name}: {display}",
+            Unit = format == NumberFormat.Ratio ? "ratio" : format == NumberFormat.Rate ? "req/s" : "",
+            Format = format,
+            Direction = direction,
+            Definition = $"SLO set {name}: {definition}",
+            Source = "ARCHITECTURE.md (goodput as in DistServe)",
+            Exports = exports,
+            JsonPaths = [$"/slos/*/{jsonName}"],
+            Cell = c => read(name, c.Summary.Slos.FirstOrDefault(s => s.Name == name)),
+        });
+
+    private static MetricDefinition RequestField(string id, string display, string definition, NumberFormat format, Func<RequestRecord, MetricValue> read, string unit = "") => new()
+    {
+        Id = id, DisplayName = display, Unit = unit, Format = format, Definition = definition, Exports = MetricExports.RecordsCsv, Request = read,
+    };
+
+    private static MetricDefinition PerRequest(MetricDescriptor metric) => new()
+    {
+        Id = metric.Id, DisplayName = metric.DisplayName, Unit = metric.Unit, Format = NumberFormat.Milliseconds, Direction = metric.Direction,
+        Definition = metric.Definition, Source = metric.Source, Distribution = metric, Exports = MetricExports.RecordsCsv,
+        Request = r => MetricValue.Number(metric.PerRequest!(r)),
+    };
+}

@@ -1,0 +1,201 @@
+using System.Text.Json;
+using Bench.Core.Records;
+
+namespace Bench.Core.Metrics;
+
+/// <summary>Which files write a figure.</summary>
+[Flags]
+public enum MetricExports
+{
+    /// <summary>None (a catalogue test fails for such an entry).</summary>
+    None = 0,
+
+    /// <summary>A column of <c>summary.csv</c> (one row per cell).</summary>
+    SummaryCsv = 1,
+
+    /// <summary>A key of each cell in <c>summary.json</c> (at <see cref="MetricDefinition.JsonPaths"/>).</summary>
+    SummaryJson = 2,
+
+    /// <summary>A column of <c>records.csv</c> (one row per request).</summary>
+    RecordsCsv = 4,
+}
+
+/// <summary>
+/// How a cell figure combines when cells are merged (shards of one run, replicates): crank's <c>Reduce</c>, declared
+/// once per figure. Percentiles are recomputed from the merged histograms, never taken as the max of each part's p99.
+/// </summary>
+public enum MetricReduce
+{
+    /// <summary>Not reduced: a per-request figure, or a label every part must share (model, mode, price source).</summary>
+    None,
+
+    /// <summary>Add the parts (counts, billed tokens, cost).</summary>
+    Sum,
+
+    /// <summary>The smallest of the parts.</summary>
+    Min,
+
+    /// <summary>The largest of the parts.</summary>
+    Max,
+
+    /// <summary>Read again from the merged histograms (HdrHistogram logs add).</summary>
+    Histogram,
+
+    /// <summary>Computed again from the merged totals (ratios, rates, means, SLO verdicts).</summary>
+    Recompute,
+}
+
+/// <summary>Whether a figure describes a whole cell (model × mode) or one request.</summary>
+public enum MetricLevel
+{
+    /// <summary>Read from a <see cref="CellResult"/>.</summary>
+    Cell,
+
+    /// <summary>Read from a <see cref="RequestRecord"/>.</summary>
+    Request,
+}
+
+/// <summary>
+/// One figure Bench reports, declared once in <see cref="MetricCatalog"/> (after BenchmarkDotNet's
+/// <c>IMetricDescriptor</c> and crank's <c>MeasurementMetadata</c>): its id in files, how it is shown, rounded and
+/// compared, where its definition comes from, how it is read, which files write it, and whether an SLO or threshold
+/// may name it.
+/// </summary>
+public sealed class MetricDefinition
+{
+    /// <summary>Id in files and column headers, snake_case with the unit (<c>ttft_ms_p99</c>, <c>cost_usd</c>).</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Short name for tables (<c>TTFT p99</c>).</summary>
+    public required string DisplayName { get; init; }
+
+    /// <summary>Unit (<c>ms</c>, <c>req/s</c>, <c>USD</c>, <c>tokens</c>; empty for labels).</summary>
+    public string Unit { get; init; } = "";
+
+    /// <summary>How the value is rounded, in every file alike.</summary>
+    public NumberFormat Format { get; init; } = NumberFormat.Exact;
+
+    /// <summary>Which direction is better (none for counts and labels).</summary>
+    public MetricDirection Direction { get; init; }
+
+    /// <summary>One-line definition.</summary>
+    public required string Definition { get; init; }
+
+    /// <summary>Where the definition comes from (<c>ARCHITECTURE.md</c>, <c>vLLM benchmark_serving</c>).</summary>
+    public string Source { get; init; } = "ARCHITECTURE.md";
+
+    /// <summary>Cell or request.</summary>
+    public MetricLevel Level => Cell is null ? MetricLevel.Request : MetricLevel.Cell;
+
+    /// <summary>How the figure combines across merged cells; by default <see cref="MetricReduce.None"/> for
+    /// per-request figures and labels, <see cref="MetricReduce.Recompute"/> for other cell figures.</summary>
+    public MetricReduce Reduce
+    {
+        get => _reduce ?? (Cell is null || Direction == MetricDirection.None && Unit.Length == 0 ? MetricReduce.None : MetricReduce.Recompute);
+        init => _reduce = value;
+    }
+
+    private readonly MetricReduce? _reduce;
+
+    /// <summary>The distribution this figure is a statistic or a per-request value of, or null.</summary>
+    public MetricDescriptor? Distribution { get; init; }
+
+    /// <summary>Files that write it.</summary>
+    public required MetricExports Exports { get; init; }
+
+    /// <summary>Where each cell of <c>summary.json</c> holds it, as JSON-pointer-like paths relative to the cell
+    /// (<c>/latency/ttft_ms/p99.9</c>; <c>*</c> for any array element: <c>/slos/*/met</c>). Empty when not in
+    /// <c>summary.json</c>.</summary>
+    public IReadOnlyList<string> JsonPaths { get; init; } = [];
+
+    /// <summary>The property name in <c>summary.json</c> (the last segment of the first <see cref="JsonPaths"/>).</summary>
+    public string JsonName => JsonPaths.Count == 0 ? Id : JsonPaths[0][(JsonPaths[0].LastIndexOf('/') + 1)..];
+
+    /// <summary>Written only when the scenario has SLO sets (<c>goodput_rps</c> in <c>summary.csv</c>).</summary>
+    public bool OnlyWithSlos { get; init; }
+
+    /// <summary>Whether an SLO set's <c>max_ms</c> may name it: the per-request value of an SLO-eligible
+    /// distribution (<see cref="MetricDescriptor.SloEligible"/>), judged with <see cref="Metric.SloValue"/>.</summary>
+    public bool SloEligible => Level == MetricLevel.Request && Distribution is { SloEligible: true };
+
+    /// <summary>Whether a threshold or comparison may name it: a cell-level figure with a better direction.</summary>
+    public bool ThresholdEligible => Level == MetricLevel.Cell && Direction != MetricDirection.None;
+
+    /// <summary>Reads the figure from a cell, or null for a request-level figure.</summary>
+    public Func<CellResult, MetricValue>? Cell { get; init; }
+
+    /// <summary>Reads the figure from a request, or null for a cell-level figure.</summary>
+    public Func<RequestRecord, MetricValue>? Request { get; init; }
+
+    /// <summary>The cell's value.</summary>
+    /// <exception cref="InvalidOperationException">The figure is not read from cells.</exception>
+    public MetricValue Read(CellResult cell) =>
+        (Cell ?? throw new InvalidOperationException($"'{Id}' is not a cell figure."))(cell);
+
+    /// <summary>The request's value.</summary>
+    /// <exception cref="InvalidOperationException">The figure is not read from requests.</exception>
+    public MetricValue Read(RequestRecord record) =>
+        (Request ?? throw new InvalidOperationException($"'{Id}' is not a per-request figure."))(record);
+
+    /// <summary>The cell's value as a number (null when missing or a label): what thresholds compare.</summary>
+    public double? Value(CellResult cell) => Read(cell).AsDouble;
+
+    /// <summary>The cell's value as written in CSV (empty when missing).</summary>
+    public string Text(CellResult cell) => Read(cell).ToText(Format);
+
+    /// <summary>The request's value as written in CSV (empty when missing).</summary>
+    public string Text(RequestRecord record) => Read(record).ToText(Format);
+
+    /// <summary>Writes the cell's value as <see cref="JsonName"/>, rounded as in CSV.</summary>
+    public void WriteJson(Utf8JsonWriter json, CellResult cell) => Read(cell).WriteJson(json, JsonName, Format);
+
+    /// <inheritdoc />
+    public override string ToString() => Id;
+}
+
+/// <summary>
+/// A family of figures whose id carries a name from the scenario (<c>slo_&lt;name&gt;_met</c>,
+/// <c>goodput_rps_&lt;name&gt;</c>): declared once, instantiated per SLO set.
+/// </summary>
+public sealed class MetricTemplate
+{
+    private readonly Func<string, MetricDefinition> _create;
+
+    /// <summary>Declares a template <c>prefix + name + suffix</c>.</summary>
+    public MetricTemplate(string prefix, string suffix, Func<string, MetricDefinition> create)
+    {
+        Prefix = prefix;
+        Suffix = suffix;
+        _create = create;
+    }
+
+    /// <summary>Text before the name.</summary>
+    public string Prefix { get; }
+
+    /// <summary>Text after the name.</summary>
+    public string Suffix { get; }
+
+    /// <summary>The pattern as documented: <c>slo_&lt;name&gt;_met</c>.</summary>
+    public string Pattern => $"{Prefix}<name>{Suffix}";
+
+    /// <summary>The figure for one name.</summary>
+    public MetricDefinition For(string name) => _create(name);
+
+    /// <summary>When <paramref name="id"/> has this template's shape, the name in it.</summary>
+    public bool TryMatch(string id, out string name)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        name = "";
+        if (id.Length <= Prefix.Length + Suffix.Length || !id.StartsWith(Prefix, StringComparison.Ordinal)
+            || !id.EndsWith(Suffix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        name = id[Prefix.Length..^Suffix.Length];
+        return true;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Pattern;
+}

@@ -1,0 +1,497 @@
+using System.Globalization;
+using Bench.Core.Metrics;
+using Bench.Core.Records;
+using Bench.Report.Charts;
+using Bench.Report.Model;
+
+namespace Bench.Report.Document;
+
+/// <summary>
+/// Writes a <see cref="RunReport"/> as a <see cref="ReportDocument"/>: the summary table, the recommendation, schedule
+/// keeping, a plain-words comparison of streaming against non-streaming per model, SLOs, sweeps, cost per 1,000
+/// requests with the price source, the monthly projection, failures, token counts and the metric definitions — every
+/// figure and verdict read from the model (and the table headers from <see cref="MetricCatalog"/>), put into words
+/// here once for both <c>report.md</c> and <c>report.html</c>. Invariant culture throughout.
+/// </summary>
+public static class ReportDocumentBuilder
+{
+    /// <summary>Section ids, stable across runs (the HTML anchors).</summary>
+    public static class Ids
+    {
+        /// <summary>The summary table.</summary>
+        public const string Summary = "summary";
+
+        /// <summary>The recommendation per SLO set.</summary>
+        public const string Recommendation = "recommendation";
+
+        /// <summary>Schedule keeping (open load).</summary>
+        public const string Schedule = "schedule-open-load";
+
+        /// <summary>Streaming against non-streaming.</summary>
+        public const string Comparison = "streaming-against-non-streaming";
+
+        /// <summary>Latency distribution charts (HTML only).</summary>
+        public const string Distributions = "latency-distributions";
+
+        /// <summary>Latency and throughput over the run (HTML only).</summary>
+        public const string OverTime = "over-the-run";
+
+        /// <summary>SLOs and goodput.</summary>
+        public const string Slos = "slos-and-goodput";
+
+        /// <summary>Sweep curves.</summary>
+        public const string Sweep = "sweep-the-highest-rate-that-meets-the-slos";
+
+        /// <summary>Cost per 1,000 requests.</summary>
+        public const string Cost = "cost-per-1000-requests";
+
+        /// <summary>Monthly projection (its title carries the volume; the id does not, so links survive a new volume).</summary>
+        public const string Projection = "monthly-projection";
+
+        /// <summary>Failures.</summary>
+        public const string Failures = "failures";
+
+        /// <summary>Token counts against a local tokenizer.</summary>
+        public const string TokenCounts = "token-counts-server-against-local-tokenizer";
+
+        /// <summary>Metric definitions.</summary>
+        public const string Definitions = "definitions";
+    }
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>Builds the document of <paramref name="report"/>.</summary>
+    public static ReportDocument Build(RunReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var run = report.Run;
+        List<Span> scenario = ["Scenario: ", Strong(run.Scenario)];
+        if (run.ScenarioFile is not null)
+        {
+            scenario.AddRange([" (", Code(run.ScenarioFile), ")"]);
+        }
+
+        var header = new BulletList(
+        [
+            scenario,
+            [$"Target: {run.Target}"],
+            [string.Create(Inv, $"Started {run.StartedUtc:yyyy-MM-dd HH:mm:ss} UTC{(run.EndedUtc is { } end ? string.Create(Inv, $", ended {end:HH:mm:ss} UTC ({(end - run.StartedUtc).TotalSeconds:0} s)") : ", did not finish (records up to the stop are reported)")}")],
+            [string.Create(Inv, $"Machine: {Describe(run.Machine)}; {string.Join(", ", run.Versions.Select(v => $"{v.Key} {v.Value}"))}")],
+            [string.Create(Inv, $"Records: {report.Records.Records:N0} ({report.WarmupRecords:N0} warm-up, excluded from statistics){(report.Records.SkippedLines.Count > 0 ? string.Create(Inv, $"; {report.Records.SkippedLines.Count} unreadable line(s) skipped (lines {string.Join(", ", report.Records.SkippedLines.Take(5))})") : "")}")],
+        ]);
+
+        var sections = new List<Section> { SummarySection(report) };
+        sections.AddIfNotNull(RecommendationSection(report));
+        sections.AddIfNotNull(ScheduleSection(report));
+        sections.AddIfNotNull(ComparisonSection(report));
+
+        // Latency charts follow the verdict and the streaming comparison: summary → verdict → evidence.
+        var anchor = new[] { Ids.Comparison, Ids.Recommendation, Ids.Summary }.Select(id => sections.FindIndex(s => s.Id == id)).First(i => i >= 0);
+        sections.InsertRange(anchor + 1,
+        [
+            new Section(Ids.Distributions, "Latency distributions", [new ChartSlot(ChartSection.Distributions)]),
+            new Section(Ids.OverTime, "Latency and throughput over the run", [new ChartSlot(ChartSection.OverTime)]),
+        ]);
+        sections.AddIfNotNull(SloSection(report));
+        sections.AddIfNotNull(SweepSection(report));
+        sections.AddIfNotNull(CostSection(report));
+        sections.AddIfNotNull(ProjectionSection(report));
+        sections.AddIfNotNull(FailureSection(report));
+        sections.AddIfNotNull(TokenCountSection(report));
+        sections.Add(DefinitionSection());
+        return new ReportDocument(["Bench run ", Code(run.RunId)], [header], sections);
+    }
+
+    private static Section SummarySection(RunReport report)
+    {
+        if (report.Cells.Count == 0)
+        {
+            // No empty table: a sweep-only run has its figures per probed rate in the sweep section.
+            return new Section(Ids.Summary, "Summary", [Para(report.Sweeps.Count > 0
+                ? "Every measured request was a sweep probe: the figures per offered rate are in the sweep section below."
+                : "No request was measured (only warm-up records, or none).")]);
+        }
+
+        (MetricDefinition Column, string Format)[] latencies =
+        [
+            (Metric.Ttft.Column(Statistic.Mean), "N0"), (Metric.Ttft.Column(Statistic.P50), "N0"), (Metric.Ttft.Column(Statistic.P95), "N0"), (Metric.Ttft.Column(Statistic.P99), "N0"),
+            (Metric.E2e.Column(Statistic.Mean), "N0"), (Metric.E2e.Column(Statistic.P50), "N0"), (Metric.E2e.Column(Statistic.P95), "N0"), (Metric.E2e.Column(Statistic.P99), "N0"),
+            (Metric.Tpot.Column(Statistic.P50), "0.0"),
+        ];
+        string[] headers =
+        [
+            MetricCatalog.Model.DisplayName, MetricCatalog.Mode.DisplayName, MetricCatalog.Requests.DisplayName, MetricCatalog.SuccessRate.DisplayName,
+            .. latencies.Select(l => l.Column.DisplayName), "tokens in / out", MetricCatalog.CostUsdPer1kRequests.DisplayName,
+        ];
+        var rows = report.Cells.Select(c => Row(
+        [
+            c.Summary.Model, Names.Of(c.Summary.Mode), c.Summary.Requests.ToString("N0", Inv), Pct(c.Summary.SuccessRate),
+            .. latencies.Select(l => Ms(l.Column.Value(c), l.Format)),
+            $"{Tok(c.Summary.PromptTokensMean)} / {Tok(c.Summary.CompletionTokensMean)}", Usd(c.CostUsdPer1kRequests),
+        ]));
+        return new Section(Ids.Summary, "Summary",
+        [
+            Para("Latencies in milliseconds over successful requests; TTFT and TPOT exist only for streaming."),
+            Table(headers, "LLRRRRRRRRRRRRR", rows),
+        ]);
+    }
+
+    private static Section? RecommendationSection(RunReport report)
+    {
+        // Recommendations judge measured cells; a sweep-only run has none to choose from (its sweep section says
+        // which rate each cell sustains).
+        if (report.Recommendations.Count == 0 || report.Cells.Count == 0)
+        {
+            return null;
+        }
+
+        var blocks = new List<Block> { Para("For each SLO set of the scenario, the cheapest model × mode (by cost per successful request) that met it in this run.") };
+        foreach (var r in report.Recommendations)
+        {
+            blocks.Add(Para(Strong(r.Slo), $" ({r.Criteria}):"));
+            var items = new List<IReadOnlyList<Span>>();
+            if (r.Best is { } best)
+            {
+                items.Add(["Choose ", Strong(Cell(best)), $": {Usd(best.CostUsdPerSuccess, "0.000000")} per successful request, {Evidence(best, r)}."]);
+                items.Add(r.RunnerUp is { } second
+                    ? [$"Runner-up: {Cell(second)}: {Usd(second.CostUsdPerSuccess, "0.000000")} per successful request, {Evidence(second, r)}."]
+                    : ["Runner-up: none; no other priced model × mode met this SLO set."]);
+            }
+            else
+            {
+                items.Add([Strong("No model met this SLO"), " in this run."]);
+            }
+
+            items.AddRange(r.MetUnpriced.Select(cell => (IReadOnlyList<Span>)[$"{Cell(cell)} met it but has no price, so it cannot be ranked."]));
+            items.AddRange(r.Failed.Select(f => (IReadOnlyList<Span>)[$"{Cell(f.Cell)} did not: {f.Why}."]));
+            blocks.Add(new BulletList(items));
+        }
+
+        return new Section(Ids.Recommendation, "Recommendation", blocks);
+    }
+
+    /// <summary>The measured figures behind a choice: the SLO's key latency p95 (a non-streaming first token named as
+    /// the E2E it is judged on) and the success rate.</summary>
+    private static string Evidence(CellResult c, Recommendation r)
+    {
+        var (named, judged) = Recommendation.KeyMetric(c, r.Set);
+        var latency = Recommendation.KeyLatency(c, r.Set);
+        var shown = named == judged ? named.Id : $"{judged.Id} (first token = whole response)";
+        var latencyText = double.IsFinite(latency) ? string.Create(Inv, $"{shown} p95 {latency:N0} ms, ") : "";
+        return string.Create(Inv, $"{latencyText}success {Pct(c.Summary.SuccessRate)} over {c.Summary.Requests:N0} requests");
+    }
+
+    private static Section? ScheduleSection(RunReport report)
+    {
+        if (report.Schedule.Count == 0)
+        {
+            return null;
+        }
+
+        var rows = report.Schedule.Select(v =>
+        {
+            var s = v.Cell.Summary;
+            var queue = v.Queue;
+            IReadOnlyList<Span> verdict = v.Keeping switch
+            {
+                ScheduleKeeping.Behind => [Strong("behind schedule"), string.Create(Inv, $": sent {s.AchievedSendRatePerS:0.##} of {s.IntendedRatePerS:0.##} req/s; median lag {queue.P50:N0} ms, 1 % ≥ {queue.P99:N0} ms, worst {queue.Max:N0} ms")],
+                ScheduleKeeping.LateSends => [Strong("late sends"), string.Create(Inv, $": rate kept, but 1 % of requests left ≥ {queue.P99:N0} ms late (worst {queue.Max:N0} ms)")],
+                _ => [string.Create(Inv, $"on schedule (99 % within {queue.P99:0.0} ms)")],
+            };
+            return Row([s.Model, Names.Of(s.Mode), string.Create(Inv, $"{s.IntendedRatePerS:0.##}"), string.Create(Inv, $"{s.AchievedSendRatePerS:0.##}"),
+                queue.P50.ToString("N1", Inv), queue.P99.ToString("N1", Inv), queue.Max.ToString("N1", Inv), Ms(s.Get(Metric.E2e)?.P99), Ms(s.Get(Metric.Response)?.P99), verdict]);
+        });
+        var blocks = new List<Block>
+        {
+            Para("Each request had an intended send time. ", Code(Metric.Queue.Id), " is how late it was actually sent; ", Code(Metric.Response.Id),
+                " is latency measured from the intended time (corrected for coordinated omission), shown beside the service time ", Code(Metric.E2e.Id), "."),
+            Table(["model", "mode", "intended req/s", "sent req/s", "queue p50", "queue p99", "queue max", "E2E p99", "response p99", "verdict"], "LLRRRRRRRL", rows),
+        };
+        var behind = report.Schedule.Where(v => v.Keeping == ScheduleKeeping.Behind).ToList();
+        if (behind.Count > 0)
+        {
+            blocks.Add(new Quote([Strong("The client fell behind the schedule"), $" in {Cells(behind)}: requests went out later than intended, so the offered load was lower than asked. Read ",
+                Code(Metric.Response.Id), " for what a user would have waited; ", Code(Metric.E2e.Id), " alone understates it."]));
+        }
+
+        var late = report.Schedule.Where(v => v.Keeping == ScheduleKeeping.LateSends).ToList();
+        if (late.Count > 0)
+        {
+            blocks.Add(new Quote([Strong("Some requests left late"), $" in {Cells(late)} (the client or machine was briefly busy): the rate was kept, and ", Code(Metric.Response.Id), " includes the lag."]));
+        }
+
+        return new Section(Ids.Schedule, "Schedule (open load)", blocks);
+
+        static string Cells(List<ScheduleVerdict> cells) => string.Join(", ", cells.Select(v => Cell(v.Cell)));
+    }
+
+    private static Section? ComparisonSection(RunReport report) => report.Comparisons.Count == 0
+        ? null
+        : new Section(Ids.Comparison, "Streaming against non-streaming",
+            [new BulletList([.. report.Comparisons.Select(Comparison)]), new ChartSlot(ChartSection.Comparison)]);
+
+    /// <summary>One model's comparison in plain words, from measured figures and the model's verdict only.</summary>
+    public static IReadOnlyList<Span> Comparison(ModeComparison comparison)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        var text = new System.Text.StringBuilder();
+        if (comparison.Verdict == E2eVerdict.NotComparable)
+        {
+            text.Append("not enough successful requests in both modes to compare.");
+        }
+        else
+        {
+            var ttft = comparison.StreamingTtft!;
+            var whole = comparison.NonStreamingE2e!;
+            var delta = comparison.E2eDelta!.Value;
+            text.Append(Inv, $"streaming shows the first token after {Ms(ttft.Mean)} ms on average (p95 {Ms(ttft.P95)} ms), ");
+            text.Append(Inv, $"{comparison.SoonerFactor:0.0}× sooner than a non-streaming response arrives whole (mean {Ms(whole.Mean)} ms, p95 {Ms(whole.P95)} ms). ");
+            var figures = string.Create(Inv, $"E2E mean {Ms(comparison.StreamingE2e!.Mean)} ms streamed against {Ms(whole.Mean)} ms, {Signed(delta)}");
+            var direction = comparison.Verdict == E2eVerdict.Longer ? "longer" : "less time";
+            if (comparison.Test is not { } test)
+            {
+                text.Append(comparison.Verdict == E2eVerdict.AboutTheSame
+                    ? string.Create(Inv, $"The whole answer takes about as long either way ({figures}). ")
+                    : string.Create(Inv, $"The whole answer takes {direction} when streamed ({figures}). "));
+            }
+            else
+            {
+                var evidence = test.Comparisons > 1
+                    ? string.Create(Inv, $"Mann–Whitney p = {test.PValue:0.###} against {test.Threshold:0.####} for {test.Comparisons} models, n = {test.StreamingCount}/{test.NonStreamingCount}")
+                    : string.Create(Inv, $"Mann–Whitney p = {test.PValue:0.###}, n = {test.StreamingCount}/{test.NonStreamingCount}");
+                text.Append(comparison.Verdict == E2eVerdict.AboutTheSame
+                    ? string.Create(Inv, $"The whole answer takes about as long either way: {figures}, within noise ({evidence}). ")
+                    : string.Create(Inv, $"The whole answer takes {(comparison.Slight ? "slightly " : "")}{direction} when streamed ({figures}; {evidence}). "));
+            }
+        }
+
+        text.Append(Inv, $"Success: {Pct(comparison.Streaming.SuccessRate)} streaming ({Failures(comparison.Streaming)}), {Pct(comparison.NonStreaming.SuccessRate)} non-streaming ({Failures(comparison.NonStreaming)}).");
+        return [Strong(comparison.Model), ": " + text];
+    }
+
+    private static Section? SloSection(RunReport report)
+    {
+        var names = report.SloNames;
+        if (names.Count == 0)
+        {
+            return null;
+        }
+
+        var rows = report.Cells.Select(c => Row(
+        [
+            c.Summary.Model, Names.Of(c.Summary.Mode),
+            .. names.SelectMany(n => c.Summary.Slos.FirstOrDefault(s => s.Name == n) is { } r
+                ? new object[] { r.Met ? "yes" : Strong("no"), string.Create(Inv, $"{r.GoodFraction * 100:0.#} %"), string.Create(Inv, $"{r.GoodputRps:0.##}") }
+                : ["–", "–", "–"]),
+        ]));
+        var missed = report.Cells.SelectMany(c => c.Summary.Slos.Where(r => !r.Met)
+            .Select(r => (IReadOnlyList<Span>)[$"{Cell(c)} missed ", Strong(r.Name), $": {r.Why}."])).ToList();
+        var blocks = new List<Block>
+        {
+            Para("A request is good when it succeeded and met every threshold of the set (for non-streaming, the first token arrives with the whole response). ",
+                Code(MetricCatalog.GoodputRps.Id), " = good requests / measured duration."),
+            Table(["model", "mode", .. names.SelectMany(n => new[] { $"{n}: met", "good", "goodput req/s" })], "LL" + string.Concat(names.Select(_ => "LRR")), rows),
+        };
+        if (missed.Count > 0)
+        {
+            blocks.Add(new BulletList(missed));
+        }
+
+        return new Section(Ids.Slos, "SLOs and goodput", blocks);
+    }
+
+    private static Section? SweepSection(RunReport report)
+    {
+        if (report.Sweeps.Count == 0)
+        {
+            return null;
+        }
+
+        var blocks = new List<Block>();
+        foreach (var curve in report.Sweeps)
+        {
+            IReadOnlyList<Span> sustainable = curve.SustainableRatePerS is { } rate
+                ? ["sustains ", Strong(string.Create(Inv, $"{rate:0.##} req/s")), $" within SLO set {curve.Slo}"]
+                : [$"met SLO set {curve.Slo} at no probed rate"];
+            blocks.Add(Para([Strong($"{curve.Model} · {Names.Of(curve.Mode)}"), " ", .. sustainable, "."]));
+            var rows = curve.Points.Select(point =>
+            {
+                var s = point.Summary;
+                var slo = s.Slos.FirstOrDefault(x => x.Name == curve.Slo);
+                return Row([string.Create(Inv, $"{point.RatePerS:0.##}"), string.Create(Inv, $"{s.AchievedSendRatePerS:0.##}"), s.Requests.ToString("N0", Inv), Pct(s.SuccessRate),
+                    Ms(s.Get(Metric.Ttft)?.P50), Ms(s.Get(Metric.Ttft)?.P95), Ms(s.Get(Metric.E2e)?.P50), Ms(s.Get(Metric.E2e)?.P95), Ms(s.Get(Metric.Response)?.P95),
+                    string.Create(Inv, $"{slo?.GoodputRps:0.##}"), point.Met(curve.Slo) ? "yes" : "no"]);
+            });
+            blocks.Add(Table(["offered req/s", "sent req/s", "requests", "success", "TTFT p50", "TTFT p95", "E2E p50", "E2E p95", "response p95", "goodput req/s", "met"], "RRRRRRRRRRL", rows));
+            blocks.Add(Para("Offered is the schedule's rate; sent is the rate requests actually left the client (lower when the client fell behind). Goodput divides good requests by the probe's whole span, including the drain of its last requests, so it sits below the offered rate even when every request is good. Latencies in ms."));
+        }
+
+        blocks.Add(new ChartSlot(ChartSection.Sweep));
+        return new Section(Ids.Sweep, "Sweep: the highest rate that meets the SLOs", blocks);
+    }
+
+    private static Section? CostSection(RunReport report)
+    {
+        if (report.Cells.Count == 0)
+        {
+            return null;
+        }
+
+        var rows = report.Cells.Select(c =>
+        {
+            var s = c.Summary;
+            return c.Price is { } price
+                ? Row([s.Model, Names.Of(s.Mode), price.UsdPerMillionInputTokens.ToString("0.00##", Inv), price.UsdPerMillionOutputTokens.ToString("0.00##", Inv),
+                    $"{Tok(s.PromptTokensMean)} / {Tok(s.CompletionTokensMean)}", Usd(c.CostUsdPer1kRequests), Usd(c.CostUsdPerSuccess, "0.000000"), price.Source])
+                : Row([s.Model, Names.Of(s.Mode), "–", "–", $"{Tok(s.PromptTokensMean)} / {Tok(s.CompletionTokensMean)}", "not priced", "not priced", c.Unpriced ?? ""]);
+        });
+        return new Section(Ids.Cost, "Cost per 1,000 requests",
+        [
+            Para($"Each request is priced from the tokens it was billed for (usage as reported): uncached prompt × input price + cached prompt × cached-input price + completion (reasoning included) × output price. Failed requests count what they were billed. Prices in USD per 1M tokens, from: {report.PriceCatalog}."),
+            Table(["model", "mode", "input $/1M", "output $/1M", "mean tokens in / out", MetricCatalog.CostUsdPer1kRequests.DisplayName, MetricCatalog.CostUsdPerSuccess.DisplayName, MetricCatalog.PriceSource.DisplayName], "LLRRRRRL", rows),
+            new ChartSlot(ChartSection.Cost),
+        ]);
+    }
+
+    private static Section? ProjectionSection(RunReport report)
+    {
+        var p = report.Projection;
+        if (p.Cells.Count == 0)
+        {
+            return null;
+        }
+
+        var rows = p.Cells.Select(x =>
+        {
+            var line = x.Budget.Lines[0];
+            return Row([x.Cell.Summary.Model, Names.Of(x.Cell.Summary.Mode), line.Volume.InputTokens.ToString("N0", Inv), line.Volume.OutputTokens.ToString("N0", Inv),
+                Money(x.Budget.TotalCostUsd), .. p.Fx.Select(f => Money(f.FromUsd(x.Budget.TotalCostUsd)))]);
+        });
+        var blocks = new List<Block>
+        {
+            Para("Each cell's measured mean billed tokens per request, scaled to the monthly volume and priced exactly; amounts rounded only here."),
+            Table(["model", "mode", "input tokens", "output tokens", "USD / month", .. p.Fx.Select(f => $"{f.Label} ({f.UnitsPerUsd.ToString(Inv)}/USD)")],
+                "LLRRR" + new string('R', p.Fx.Count), rows),
+        };
+        foreach (var mix in p.Mixes)
+        {
+            blocks.Add(Para("Mix ", Strong(mix.Name), $": {Money(mix.TotalCostUsd)} USD per month{string.Concat(p.Fx.Select(f => $", {Money(f.FromUsd(mix.TotalCostUsd))} {f.Label}"))} ({string.Join(" + ", mix.Lines.Select(l => $"{l.SharePercent.ToString("0.##", Inv)} % {l.RequestedModel} · {l.Mode}: {Money(l.Cost.TotalCostUsd)} USD"))})."));
+        }
+
+        if (p.Problems.Count > 0)
+        {
+            blocks.Add(new BulletList([.. p.Problems.Select(problem => (IReadOnlyList<Span>)[$"Not priced: {problem}."])]));
+        }
+
+        foreach (var saving in p.Savings)
+        {
+            blocks.Add(Para($"Paying at {saving.Cheaper.Label} ({saving.Cheaper.UnitsPerUsd.ToString(Inv)} per USD) instead of {saving.Dearer.Label} ({saving.Dearer.UnitsPerUsd.ToString(Inv)} per USD) saves {saving.Percent.ToString("0.0", Inv)} % (1 − {saving.Cheaper.UnitsPerUsd.ToString(Inv)}/{saving.Dearer.UnitsPerUsd.ToString(Inv)}) of every {saving.Currency} amount."));
+        }
+
+        var notes = p.Cells.SelectMany(c => c.Budget.Notes).Distinct().ToList();
+        if (notes.Count > 0)
+        {
+            blocks.Add(new BulletList([.. notes.Select(note => (IReadOnlyList<Span>)[note])]));
+        }
+
+        return new Section(Ids.Projection, string.Create(Inv, $"Monthly projection: {p.MonthlyRequests:N0} requests"), blocks);
+    }
+
+    private static Section? FailureSection(RunReport report)
+    {
+        var failing = report.Cells.Where(c => c.Summary.Successes < c.Summary.Requests).ToList();
+        return failing.Count == 0
+            ? null
+            : new Section(Ids.Failures, "Failures",
+            [
+                Table(["model", "mode", "attempted", "failed", "by outcome"], "LLRRL", failing.Select(c => Row(
+                    [c.Summary.Model, Names.Of(c.Summary.Mode), c.Summary.Requests.ToString("N0", Inv), (c.Summary.Requests - c.Summary.Successes).ToString("N0", Inv), Failures(c.Summary)]))),
+            ]);
+    }
+
+    /// <summary>Per model (modes together): the server's completion tokens against a local tokenizer's count of the
+    /// text it sent, over requests that have both.</summary>
+    private static Section? TokenCountSection(RunReport report)
+    {
+        var models = report.Cells.Select(c => c.Summary).Where(s => s.TokenizerComparedRequests > 0)
+            .GroupBy(s => s.Model, StringComparer.Ordinal).ToList();
+        if (models.Count == 0)
+        {
+            return null;
+        }
+
+        var rows = models.Select(model =>
+        {
+            var n = model.Sum(s => s.TokenizerComparedRequests);
+            var server = model.Sum(s => s.ComparedServerCompletionTokens);
+            var local = model.Sum(s => s.ComparedTokenizerCompletionTokens);
+            var diff = (double)(server - local) / n;
+            var percent = local == 0 ? "–" : (100.0 * (server - local) / local).ToString("+0.0;−0.0;0.0", Inv) + " %";
+            return Row([model.Key, n.ToString("N0", Inv), ((double)server / n).ToString("0.0", Inv), ((double)local / n).ToString("0.0", Inv), diff.ToString("+0.0;−0.0;0.0", Inv), percent]);
+        });
+        return new Section(Ids.TokenCounts, "Token counts: server against local tokenizer",
+        [
+            Para("Completion tokens the server reported (", Code("usage"), ") against the received text counted locally (tiktoken ", Code("o200k_base"), "/", Code("cl100k_base"),
+                "; an approximation for non-OpenAI models), over successful requests that have both. A large difference means the count you are billed for is not the text you received: hidden reasoning, tool-call framing, another tokenizer, or a relay that miscounts."),
+            Table(["model", "requests", "server mean", "tokenizer mean", "difference mean (server − tokenizer)", "difference %"], "LRRRRR", rows),
+        ]);
+    }
+
+    private static Section DefinitionSection()
+    {
+        var items = Metric.Latencies.Append(Metric.DecodeTps)
+            .Select(m => (IReadOnlyList<Span>)[Code(m.Id), $" ({m.DisplayName}): {m.Definition}."])
+            .Append(["Times are taken from a monotonic clock as bytes come off the socket, before JSON parsing. Percentiles from HdrHistogram (3 significant digits, µs resolution); means are exact."]);
+        return new Section(Ids.Definitions, "Definitions", [new BulletList([.. items])]);
+    }
+
+    private static Span Strong(string text) => new(SpanStyle.Strong, text);
+
+    private static Span Code(string text) => new(SpanStyle.Code, text);
+
+    private static Paragraph Para(params Span[] text) => new(text);
+
+    /// <summary>A table from header cells, alignments as letters (<c>L</c>/<c>R</c>, one per column) and rows.</summary>
+    private static Table Table(IReadOnlyList<string> headers, string alignments, IEnumerable<IReadOnlyList<IReadOnlyList<Span>>> rows) =>
+        new(headers, [.. alignments.Select(a => a == 'R' ? Align.Right : Align.Left)], [.. rows]);
+
+    /// <summary>A row from cells that are text, a span or spans.</summary>
+    private static IReadOnlyList<IReadOnlyList<Span>> Row(IEnumerable<object> cells) => [.. cells.Select(cell => cell switch
+    {
+        string text => (IReadOnlyList<Span>)[text],
+        Span span => [span],
+        IReadOnlyList<Span> spans => spans,
+        _ => throw new ArgumentException($"Unexpected cell {cell}."),
+    })];
+
+    private static void AddIfNotNull(this List<Section> sections, Section? section)
+    {
+        if (section is not null)
+        {
+            sections.Add(section);
+        }
+    }
+
+    private static string Cell(CellResult c) => $"{c.Summary.Model} · {Names.Of(c.Summary.Mode)}";
+
+    private static string Failures(CellSummary s)
+    {
+        var parts = s.Outcomes.Where(o => o.Key != Outcome.Success && o.Value > 0).Select(o => $"{o.Value} {Names.Of(o.Key)}").ToList();
+        return parts.Count == 0 ? "no failures" : string.Join(", ", parts);
+    }
+
+    private static string Describe(Dictionary<string, string> machine) =>
+        $"{machine.GetValueOrDefault("os")} {machine.GetValueOrDefault("arch")}, {machine.GetValueOrDefault("logical_cores")} logical cores, {machine.GetValueOrDefault("memory_gib")} GiB";
+
+    private static string Money(decimal value) => Math.Round(value, 2, MidpointRounding.AwayFromZero).ToString("N2", Inv);
+
+    private static string Ms(double? value, string format = "N0") => value is { } v ? v.ToString(format, Inv) : "–";
+
+    private static string Tok(double? value) => value is { } v ? v.ToString("0", Inv) : "–";
+
+    private static string Pct(double value) => (value * 100).ToString(value is 1 or 0 ? "0" : "0.0#", Inv) + " %";
+
+    private static string Signed(double fraction) => (fraction >= 0 ? "+" : "−") + Math.Abs(fraction * 100).ToString("0.0", Inv) + " %";
+
+    private static string Usd(decimal? value, string format = "0.0000") => value is { } v ? "$" + v.ToString(format, Inv) : "–";
+}

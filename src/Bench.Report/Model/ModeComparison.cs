@@ -1,0 +1,90 @@
+using Bench.Core.Metrics;
+using Bench.Core.Records;
+
+namespace Bench.Report.Model;
+
+/// <summary>What a model's streaming E2E is, against its non-streaming E2E.</summary>
+public enum E2eVerdict
+{
+    /// <summary>Not enough successful requests in both modes to compare.</summary>
+    NotComparable,
+
+    /// <summary>About as long either way: within 5 % without a test, or not significant with one.</summary>
+    AboutTheSame,
+
+    /// <summary>Streaming takes longer.</summary>
+    Longer,
+
+    /// <summary>Streaming takes less time.</summary>
+    Shorter,
+}
+
+/// <summary>
+/// One model measured in both modes: how much sooner streaming shows the first token than a non-streaming answer
+/// arrives whole, and whether the whole answer takes longer when streamed — called real only when the Mann–Whitney
+/// test (<see cref="Test"/>) says so; without a test, a difference under 5 % is "about the same".
+/// </summary>
+/// <param name="Model">Model id.</param>
+/// <param name="Streaming">The streaming cell.</param>
+/// <param name="NonStreaming">The non-streaming cell.</param>
+/// <param name="Test">The E2E test, or null when either mode has too few samples.</param>
+public sealed record ModeComparison(string Model, CellSummary Streaming, CellSummary NonStreaming, ModeDifference? Test)
+{
+    /// <summary>Below this relative E2E difference, an untested difference is "about the same" and a significant one
+    /// is "slight".</summary>
+    public const double SmallDifference = 0.05;
+
+    /// <summary>Streaming TTFT.</summary>
+    public MetricStats? StreamingTtft => Streaming.Get(Metric.Ttft);
+
+    /// <summary>Streaming E2E.</summary>
+    public MetricStats? StreamingE2e => Streaming.Get(Metric.E2e);
+
+    /// <summary>Non-streaming E2E (its first token: <see cref="Metric.FirstTokenArrivesWithEnd"/>).</summary>
+    public MetricStats? NonStreamingE2e => NonStreaming.Get(Metric.E2e);
+
+    /// <summary>Non-streaming E2E mean / streaming TTFT mean: how many times sooner the first token shows; null when
+    /// not comparable.</summary>
+    public double? SoonerFactor => Verdict == E2eVerdict.NotComparable ? null : NonStreamingE2e!.Mean / StreamingTtft!.Mean;
+
+    /// <summary>(streaming E2E mean − non-streaming E2E mean) / non-streaming E2E mean; null when not comparable.</summary>
+    public double? E2eDelta => Verdict == E2eVerdict.NotComparable ? null : (StreamingE2e!.Mean - NonStreamingE2e!.Mean) / NonStreamingE2e.Mean;
+
+    /// <summary>True when a significant difference is under <see cref="SmallDifference"/>.</summary>
+    public bool Slight => Verdict is E2eVerdict.Longer or E2eVerdict.Shorter && Math.Abs(E2eDelta!.Value) < SmallDifference;
+
+    /// <summary>The verdict on the whole answer's time.</summary>
+    public E2eVerdict Verdict
+    {
+        get
+        {
+            if (StreamingTtft is null || StreamingE2e is null || NonStreamingE2e is null)
+            {
+                return E2eVerdict.NotComparable;
+            }
+
+            var delta = (StreamingE2e.Mean - NonStreamingE2e.Mean) / NonStreamingE2e.Mean;
+            var same = Test is null ? Math.Abs(delta) < SmallDifference : !Test.Significant;
+            return same ? E2eVerdict.AboutTheSame : delta > 0 ? E2eVerdict.Longer : E2eVerdict.Shorter;
+        }
+    }
+
+    /// <summary>One comparison per model measured in both modes, in run order.</summary>
+    public static IReadOnlyList<ModeComparison> For(IReadOnlyList<CellResult> cells, IReadOnlyDictionary<string, ModeDifference> tests)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        ArgumentNullException.ThrowIfNull(tests);
+        var list = new List<ModeComparison>();
+        foreach (var model in cells.Select(c => c.Summary.Model).Distinct())
+        {
+            var streaming = cells.FirstOrDefault(c => c.Summary.Model == model && c.Summary.Mode == Mode.Streaming)?.Summary;
+            var whole = cells.FirstOrDefault(c => c.Summary.Model == model && c.Summary.Mode == Mode.NonStreaming)?.Summary;
+            if (streaming is not null && whole is not null)
+            {
+                list.Add(new ModeComparison(model, streaming, whole, tests.GetValueOrDefault(model)));
+            }
+        }
+
+        return list;
+    }
+}
