@@ -64,7 +64,7 @@ internal static class RunCommand
                 {
                     Quick = parse.GetValue(quick),
                     Models = parse.GetResult(models) is null ? null : parse.GetValue(models),
-                    Modes = parse.GetValue(modes),
+                    Modes = parse.GetResult(modes) is null ? null : parse.GetValue(modes),
                     Requests = parse.GetValue(requests),
                     Concurrency = parse.GetValue(concurrency),
                     MaxTokens = parse.GetValue(maxTokens),

@@ -7,7 +7,7 @@ namespace Bench.Cli.Options;
 /// <summary>The cost-projection flags <c>bench run</c> and <c>bench report</c> share.</summary>
 internal sealed class ReportFlags
 {
-    private readonly Option<decimal?> _monthlyRequests = SharedOptions.Quantity("--monthly-requests", "Project cost to this many requests per month (e.g. 1M, 250k; default 1M).");
+    private readonly Option<decimal?> _monthlyRequests = SharedOptions.Quantity("--monthly-requests", "Project cost to this many requests per month (e.g. 1M, 250k; default 1M).", positive: true);
     private readonly Option<FxRate[]> _fx = SharedOptions.Fx();
     private readonly Option<ModelMix[]> _mix = SharedOptions.Mix();
     private readonly Option<string?> _prices = SharedOptions.Prices();
@@ -15,13 +15,6 @@ internal sealed class ReportFlags
     /// <summary>Adds the flags to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        _monthlyRequests.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<decimal?>() is <= 0)
-            {
-                r.AddError("--monthly-requests: must be positive");
-            }
-        });
         command.Options.Add(_prices);
         command.Options.Add(_monthlyRequests);
         command.Options.Add(_fx);

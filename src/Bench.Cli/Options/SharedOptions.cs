@@ -49,20 +49,21 @@ internal static class SharedOptions
         HelpName = "FILE",
     };
 
-    /// <summary>A count such as <c>10M</c>, <c>2.5k</c>, <c>1,000,000</c> (see <see cref="TokenQuantity"/>).</summary>
-    public static Option<decimal?> Quantity(string name, string description) => new(name)
+    /// <summary>A count such as <c>10M</c>, <c>2.5k</c>, <c>1,000,000</c> (see <see cref="TokenQuantity"/>); with
+    /// <paramref name="positive"/>, zero is refused.</summary>
+    public static Option<decimal?> Quantity(string name, string description, bool positive = false) => new(name)
     {
         Description = description,
         HelpName = "N",
         CustomParser = result =>
         {
             var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
-            if (TokenQuantity.TryParse(text, out var quantity, out var error))
+            if (TokenQuantity.TryParse(text, out var quantity, out var error) && (!positive || quantity > 0))
             {
                 return quantity;
             }
 
-            result.AddError($"{name}: {error}");
+            result.AddError($"{name}: {error ?? "must be positive"}");
             return null;
         },
     };
@@ -86,18 +87,27 @@ internal static class SharedOptions
     };
 
     /// <summary>An integer flag that must be at least 1.</summary>
-    public static Option<int?> Positive(string name, string description)
+    public static Option<int?> Positive(string name, string description) => new(name)
     {
-        var option = new Option<int?>(name) { Description = description };
-        option.Validators.Add(result =>
+        Description = description,
+        CustomParser = result =>
         {
-            if (result.GetValueOrDefault<int?>() is { } value and <= 0)
+            var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+            if (!int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value))
+            {
+                result.AddError($"{name}: '{text}' is not a whole number.");
+                return null;
+            }
+
+            if (value <= 0)
             {
                 result.AddError($"{name} must be at least 1 (got {value}).");
+                return null;
             }
-        });
-        return option;
-    }
+
+            return value;
+        },
+    };
 
     private delegate bool TryParse<T>(string text, out T? value, out string? error);
 

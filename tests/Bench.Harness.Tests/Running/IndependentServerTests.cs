@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Bench.Harness.Running;
+using Bench.Harness.Tests.TestSupport;
 using Bench.Core.Metrics;
 using Bench.Core.Records;
 using Bench.Core.Results;
@@ -117,7 +118,7 @@ public sealed class IndependentServerTests : IAsyncLifetime, IDisposable
             Workload = [new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 2, Iterations = 8 }],
         };
 
-        var result = await RunPipeline.RunAsync(scenario, null, _dir, new StringWriter(), CancellationToken.None);
+        var result = await TestRuns.RunAsync(scenario, null, _dir, new StringWriter(), CancellationToken.None);
 
         Assert.Equal(0, result.ExitCode);
         var records = RecordsReader.ReadAll(Path.Combine(_dir, ResultsDirectory.RecordsFile));

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Bench.Harness.Running;
+using Bench.Harness.Tests.TestSupport;
 using Bench.Core.Metrics;
 using Bench.Core.Records;
 using Bench.Core.Results;
@@ -7,7 +8,7 @@ using Bench.Core.Scenarios;
 
 namespace Bench.Harness.Tests.Running;
 
-public sealed class RunPipelineTests : IDisposable
+public sealed class RunHarnessTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("bench-run-").FullName;
 
@@ -35,7 +36,7 @@ public sealed class RunPipelineTests : IDisposable
             new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 4, Iterations = 16 });
         var output = new StringWriter();
 
-        var result = await RunPipeline.RunAsync(scenario, null, _dir, output, CancellationToken.None);
+        var result = await TestRuns.RunAsync(scenario, null, _dir, output, CancellationToken.None);
 
         Assert.Equal(0, result.ExitCode);
         foreach (var file in new[] { "run.json", "records.jsonl", "summary.csv", "summary.json", "report.md" })
@@ -77,7 +78,7 @@ public sealed class RunPipelineTests : IDisposable
         var scenario = FixedDelay(new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 1, Iterations = 1 });
         scenario.Models = ["no-such-model"];
 
-        var result = await RunPipeline.RunAsync(scenario, null, _dir, new StringWriter(), CancellationToken.None);
+        var result = await TestRuns.RunAsync(scenario, null, _dir, new StringWriter(), CancellationToken.None);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Null(result.Directory);
@@ -89,7 +90,7 @@ public sealed class RunPipelineTests : IDisposable
         var scenario = FixedDelay(new WorkloadStep { Kind = StepKind.KeepConstant, Copies = 2, Duration = TimeSpan.FromSeconds(60) });
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
 
-        var result = await RunPipeline.RunAsync(scenario, null, _dir, new StringWriter(), cts.Token);
+        var result = await TestRuns.RunAsync(scenario, null, _dir, new StringWriter(), cts.Token);
 
         Assert.Equal(130, result.ExitCode);
         var records = RecordsReader.ReadAll(Path.Combine(_dir, ResultsDirectory.RecordsFile));

@@ -1,24 +1,14 @@
-using System.CommandLine;
 using System.Text.Json;
-using Bench.Cli.Commands;
+using Bench.Cli.Tests.TestSupport;
+using Bench.Harness;
 
-namespace Bench.Cli.Tests;
+namespace Bench.Cli.Tests.Commands;
 
 public sealed class CostCommandTests
 {
     private const string PriceCatalogSourceStart = "SEED-FIGURES.md (articles)";
 
-    private static (int ExitCode, string Output, string Error) Run(params string[] args)
-    {
-        var root = new RootCommand("bench");
-        root.Subcommands.Add(CostCommand.Create());
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-
-        var exitCode = root.Parse(["cost", .. args]).Invoke(new InvocationConfiguration { Output = output, Error = error });
-
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    private static (int ExitCode, string Output, string Error) Run(params string[] args) => BenchCli.Run(["cost", .. args]);
 
     private static JsonElement RunJson(params string[] args)
     {
@@ -52,7 +42,7 @@ public sealed class CostCommandTests
     [Fact]
     public void Cost_MixHalfDeepSeekHalfGemini_Is14Point60Usd()
     {
-        var json = RunJson("--mix", "deepseek-v3.2:non-streaming=50%", "--mix", "gemini-2.5-flash:streaming=50%", "--output-tokens", "10M");
+        var json = RunJson("--mix", "deepseek-v3.2:non-streaming=50%,gemini-2.5-flash:streaming=50%", "--output-tokens", "10M");
 
         var budget = Assert.Single(json.GetProperty("budgets").EnumerateArray());
         Assert.Equal("mix", budget.GetProperty("kind").GetString());
@@ -106,7 +96,7 @@ public sealed class CostCommandTests
     {
         var (exitCode, output, error) = Run("--model", "gpt-4.2", "--output-tokens", "1M", "--catalog", "builtin");
 
-        Assert.Equal(CostCommand.CannotPriceExitCode, exitCode);
+        Assert.Equal(ExitCodes.BadInput, exitCode);
         Assert.Empty(output);
         Assert.Contains("Unknown model 'gpt-4.2'", error, StringComparison.Ordinal);
         Assert.Contains("claude-sonnet-4.5, deepseek-v3.2, gemini-2.5-flash, gpt-4.1", error, StringComparison.Ordinal);
@@ -116,7 +106,7 @@ public sealed class CostCommandTests
     public void Cost_BatchWithoutBatchPrice_ExitsTwoUnlessFallbackAccepted()
     {
         var (exitCode, _, error) = Run("--model", "gemini-2.5-flash", "--output-tokens", "10M", "--batch");
-        Assert.Equal(CostCommand.CannotPriceExitCode, exitCode);
+        Assert.Equal(ExitCodes.BadInput, exitCode);
         Assert.Contains("has no Batch API price", error, StringComparison.Ordinal);
 
         var json = RunJson("--model", "gemini-2.5-flash", "--output-tokens", "10M", "--batch", "--batch-fallback", "standard");
@@ -126,30 +116,60 @@ public sealed class CostCommandTests
     }
 
     [Fact]
-    public void Cost_BadSize_ExitsOneWithReason()
+    public void Cost_BadSize_ExitsTwoWithReason()
     {
         var (exitCode, _, error) = Run("--model", "gpt-4.1", "--output-tokens", "10X");
 
-        Assert.Equal(1, exitCode);
+        Assert.Equal(ExitCodes.BadInput, exitCode);
         Assert.Contains("--output-tokens: '10X' is not a token count", error, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Cost_MixNotSummingTo100_ExitsOne()
+    public void Cost_MixNotSummingTo100_ExitsTwo()
     {
-        var (exitCode, _, error) = Run("--mix", "gpt-4.1=30%", "--mix", "deepseek-v3.2=60%", "--output-tokens", "1M");
+        var (exitCode, _, error) = Run("--mix", "gpt-4.1=30%,deepseek-v3.2=60%", "--output-tokens", "1M");
 
-        Assert.Equal(CostCommand.UsageExitCode, exitCode);
+        Assert.Equal(ExitCodes.BadInput, exitCode);
         Assert.Contains("shares sum to 90 %, not 100 %", error, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Cost_NoVolume_ExitsOne()
+    public void Cost_NoVolume_ExitsTwo()
     {
         var (exitCode, _, error) = Run("--model", "gpt-4.1");
 
-        Assert.Equal(CostCommand.UsageExitCode, exitCode);
+        Assert.Equal(ExitCodes.BadInput, exitCode);
         Assert.Contains("Give the monthly volume", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--models", "gpt-4.1,deepseek-chat")]
+    [InlineData("--models", "gpt-4.1", "--models", "deepseek-chat")]
+    [InlineData("--model", "gpt-4.1", "-m", "deepseek-chat")]
+    public void Cost_ModelsCommaSeparatedOrRepeated_OneBudgetEach(params string[] models)
+    {
+        var json = RunJson([.. models, "--output-tokens", "10M"]);
+
+        Assert.Equal([80m, 4.20m], json.GetProperty("budgets").EnumerateArray().Select(b => b.GetProperty("total_usd").GetDecimal()));
+    }
+
+    [Fact]
+    public void Cost_TwoMixes_OneBudgetEach()
+    {
+        var json = RunJson("--mix", "deepseek-v3.2=50%,gemini-2.5-flash=50%", "--mix", "gpt-4.1=100%", "--output-tokens", "10M");
+
+        Assert.Equal([14.60m, 80m], json.GetProperty("budgets").EnumerateArray().Select(b => b.GetProperty("total_usd").GetDecimal()));
+        Assert.All(json.GetProperty("budgets").EnumerateArray(), b => Assert.Equal("mix", b.GetProperty("kind").GetString()));
+    }
+
+    [Fact]
+    public void Cost_NothingToPrice_ExitsTwoNamingTheFlags()
+    {
+        var (exitCode, output, error) = Run("--output-tokens", "1M");
+
+        Assert.Equal(ExitCodes.BadInput, exitCode);
+        Assert.Empty(output);
+        Assert.Equal("bench cost: Give at least one --models or a --mix." + Environment.NewLine, error);
     }
 
     [Fact]

@@ -1,10 +1,10 @@
-using System.CommandLine;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
-using Bench.Cli.Commands;
+using Bench.Cli.Tests.TestSupport;
+using Bench.Harness;
 
-namespace Bench.Cli.Tests;
+namespace Bench.Cli.Tests.Commands;
 
 public sealed class InspectCommandTests
 {
@@ -110,7 +110,7 @@ public sealed class InspectCommandTests
     {
         var (exitCode, output, error) = Run(Encoding.UTF8.GetBytes(body), "-", "--json");
 
-        Assert.Equal(InspectCommand.NotAnEventStreamExitCode, exitCode);
+        Assert.Equal(ExitCodes.BadInput, exitCode);
         Assert.Equal("", output);
         Assert.Contains(reason, error, StringComparison.Ordinal);
     }
@@ -120,7 +120,7 @@ public sealed class InspectCommandTests
     {
         var (exitCode, _, error) = Run([], Path.Combine(Path.GetTempPath(), $"no-such-{Guid.NewGuid():N}.sse"));
 
-        Assert.Equal(InspectCommand.NotAnEventStreamExitCode, exitCode);
+        Assert.Equal(ExitCodes.BadInput, exitCode);
         Assert.Contains("cannot read", error, StringComparison.Ordinal);
     }
 
@@ -144,17 +144,8 @@ public sealed class InspectCommandTests
         return document.RootElement.Clone();
     }
 
-    private static (int ExitCode, string Output, string Error) Run(byte[] standardInput, params string[] args)
-    {
-        var root = new RootCommand("bench");
-        root.Subcommands.Add(InspectCommand.Create(() => new MemoryStream(standardInput)));
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-
-        var exitCode = root.Parse(["inspect", .. args]).Invoke(new InvocationConfiguration { Output = output, Error = error });
-
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    private static (int ExitCode, string Output, string Error) Run(byte[] standardInput, params string[] args) =>
+        BenchCli.Run(standardInput, ["inspect", .. args]);
 
     private static string Recorded(string file, [CallerFilePath] string sourceFile = "")
     {

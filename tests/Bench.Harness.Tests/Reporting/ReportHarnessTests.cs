@@ -1,14 +1,14 @@
-using System.CommandLine;
 using System.Runtime.CompilerServices;
-using Bench.Cli.Commands;
-using Bench.Cli.Running;
 using Bench.Core.Records;
 using Bench.Core.Results;
 using Bench.Core.Scenarios;
+using Bench.Harness.Reporting;
+using Bench.Harness.Running;
+using Bench.Harness.Tests.TestSupport;
 
-namespace Bench.Cli.Tests.Running;
+namespace Bench.Harness.Tests.Reporting;
 
-public sealed class ReportCommandTests : IDisposable
+public sealed class ReportHarnessTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("bench-report-").FullName;
 
@@ -18,7 +18,7 @@ public sealed class ReportCommandTests : IDisposable
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
 
     [Fact]
-    public async Task Report_TruncatedRecordsOfAKilledRun_RebuildsEverything()
+    public async Task Rebuild_TruncatedRecordsOfAKilledRun_RebuildsEverything()
     {
         var scenario = new Scenario
         {
@@ -29,7 +29,7 @@ public sealed class ReportCommandTests : IDisposable
             Request = new RequestShape { PromptTokens = 10, MaxTokens = 8 },
             Workload = [new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 2, Iterations = 4 }],
         };
-        await RunPipeline.RunAsync(scenario, null, _dir, new StringWriter(), CancellationToken.None);
+        await TestRuns.RunAsync(scenario, null, _dir, new StringWriter(), CancellationToken.None);
 
         // Kill the run after the fact: cut the last record in half, drop run.json and every derived file.
         var recordsPath = Path.Combine(_dir, ResultsDirectory.RecordsFile);
@@ -43,9 +43,9 @@ public sealed class ReportCommandTests : IDisposable
         Directory.Delete(Path.Combine(_dir, "charts"), recursive: true);
 
         var output = new StringWriter();
-        var exit = new RootCommand { ReportCommand.Create() }.Parse(["report", _dir, "--fx", "CNY=7.3"]).Invoke(new InvocationConfiguration { Output = output, Error = output });
+        var exit = ReportHarness.Rebuild(_dir, new ReportOverrides { Fx = ["CNY=7.3"] }, output, output);
 
-        Assert.Equal(0, exit);
+        Assert.Equal(ExitCodes.Success, exit);
         foreach (var file in new[] { "summary.csv", "summary.json", "records.csv", "report.md", "report.html", "charts/ttft-cdf.svg", "charts/ttft-cdf.png" })
         {
             Assert.True(File.Exists(Path.Combine(_dir, file)), file);
@@ -56,6 +56,8 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Contains("1 unreadable line(s) skipped", md, StringComparison.Ordinal);
         Assert.Contains("CNY (7.3/USD)", md, StringComparison.Ordinal);
         Assert.Equal(lines.Length, File.ReadAllLines(Path.Combine(_dir, "records.csv")).Length); // header + complete records
+        Assert.Contains("Skipped 1 unreadable line(s) of records.jsonl", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"Rebuilt the report from {lines.Length - 1} records: {_dir}{Path.DirectorySeparatorChar}", output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -73,39 +75,44 @@ public sealed class ReportCommandTests : IDisposable
             Request = new RequestShape { PromptTokens = 10, MaxTokens = 8 },
             Workload = [new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 1, Iterations = 2 }],
         };
-        var settings = new ReportSettings();
-        var run = new RootCommand();
-        var options = new ReportOptions();
-        options.AddTo(run);
-        options.Apply(run.Parse(["--prices", prices]), settings);
+        var settings = new ReportOverrides { PricesFile = prices }.ApplyTo(new ReportSettings());
 
-        await RunPipeline.RunAsync(scenario, null, _dir, new StringWriter(), CancellationToken.None, settings);
+        await TestRuns.RunAsync(scenario, null, _dir, new StringWriter(), CancellationToken.None, settings);
         Assert.Contains(",0.026,", File.ReadAllLines(Path.Combine(_dir, "summary.csv"))[1], StringComparison.Ordinal);
 
         File.Delete(Path.Combine(_dir, "summary.csv"));
-        var exit = new RootCommand { ReportCommand.Create() }.Parse(["report", _dir]).Invoke(new InvocationConfiguration { Output = new StringWriter(), Error = new StringWriter() });
+        var exit = ReportHarness.Rebuild(_dir, new ReportOverrides(), new StringWriter(), new StringWriter());
 
-        Assert.Equal(0, exit);
+        Assert.Equal(ExitCodes.Success, exit);
         Assert.Contains(",0.026,", File.ReadAllLines(Path.Combine(_dir, "summary.csv"))[1], StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Report_MissingPriceFile_FailsBeforeAnythingIsWritten()
+    public async Task Run_MissingPriceFile_FailsBeforeAnythingIsWritten()
     {
-        var settings = new ReportSettings();
-        var command = new RootCommand();
-        var options = new ReportOptions();
-        options.AddTo(command);
+        var output = Path.Combine(_dir, "never");
+        var error = new StringWriter();
+        var request = new RunRequest
+        {
+            OutputDirectory = output,
+            Report = new ReportOverrides { PricesFile = Path.Combine(_dir, "none.json") }.ApplyTo(new ReportSettings()),
+        };
 
-        var e = Assert.Throws<ArgumentException>(() => options.Apply(command.Parse(["--prices", Path.Combine(_dir, "none.json")]), settings));
-        Assert.Contains("none.json", e.Message, StringComparison.Ordinal);
+        var outcome = await RunHarness.RunAsync(request, new StringWriter(), error, CancellationToken.None);
+
+        Assert.Equal(new RunOutcome(ExitCodes.BadInput, null), outcome);
+        Assert.Contains("none.json", error.ToString(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
     }
 
     [Fact]
-    public void Report_FolderWithoutRecords_FailsClearly()
+    public void Rebuild_FolderWithoutRecords_FailsClearly()
     {
         var error = new StringWriter();
-        var exit = new RootCommand { ReportCommand.Create() }.Parse(["report", _dir]).Invoke(new InvocationConfiguration { Output = new StringWriter(), Error = error });
-        Assert.Equal(2, exit);
+
+        var exit = ReportHarness.Rebuild(_dir, new ReportOverrides(), new StringWriter(), error);
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Equal($"{_dir}: no records.jsonl here; give a results folder written by bench run.{Environment.NewLine}", error.ToString());
     }
 }
