@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Invocation;
 using Bench.Cli.Commands;
 using Bench.Harness;
 
@@ -30,6 +29,7 @@ internal static class BenchCommand
     {
         var parse = Create(openStandardInput).Parse(args);
         var exitCode = await parse.InvokeAsync(configuration ?? new InvocationConfiguration()).ConfigureAwait(false);
-        return parse.Action is ParseErrorAction ? ExitCodes.BadInput : exitCode;
+        // Errors reach here only when System.CommandLine's own parse-error or typo-correction action ran instead of a verb.
+        return parse.Errors.Count > 0 && exitCode != ExitCodes.Success ? ExitCodes.BadInput : exitCode;
     }
 }

@@ -11,6 +11,7 @@ public sealed class BenchCommandTests
     [InlineData("report")]
     [InlineData("inspect")]
     [InlineData("no-such-verb")]
+    [InlineData("run", "scenario.json", "unexpected")]
     public void Invoke_CommandLineThatDoesNotParse_ExitsTwo(params string[] args)
     {
         var (exit, _, error) = BenchCli.Run(args);
