@@ -20,6 +20,7 @@ internal static class RunCommand
         var modes = new Option<Mode[]?>("--modes")
         {
             Description = "Comma-separated modes: streaming,non-streaming.",
+            HelpName = "MODE[,MODE]",
             CustomParser = r => [.. r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 .Select(text => Names.TryParseMode(text, out var mode) ? mode : Error<Mode>(r, $"--modes: unknown mode '{text}'; use streaming, non-streaming."))],
         };
@@ -39,6 +40,7 @@ internal static class RunCommand
         var load = new Option<StepKind?>("--load")
         {
             Description = $"Ad-hoc workload replacing the scenario's: {string.Join(", ", kinds.Select(ScenarioLoader.Name))}.",
+            HelpName = "KIND",
             CustomParser = r => kinds.FirstOrDefault(k => ScenarioLoader.Name(k) == r.Tokens[^1].Value.Trim().Replace('-', '_')) is var kind
                 && ScenarioLoader.Name(kind) == r.Tokens[^1].Value.Trim().Replace('-', '_')
                     ? kind
