@@ -25,7 +25,7 @@ public static class RunHarness
     /// <summary>Reads the scenario, plans it with the request's overrides, runs it and writes the results folder.</summary>
     /// <param name="request">The scenario, overrides, results folder and report settings.</param>
     /// <param name="output">Progress, the summary table and where the results went.</param>
-    /// <param name="error">Why nothing ran (bad scenario, profile, API key or report settings).</param>
+    /// <param name="error">Why nothing ran (bad scenario, missing or bad profiles, API key or report settings).</param>
     /// <param name="cancellationToken">Ctrl-C: the run stops and reports the records completed so far.</param>
     /// <returns><see cref="ExitCodes.Success"/>, <see cref="ExitCodes.BadInput"/> (nothing sent) or
     /// <see cref="ExitCodes.Interrupted"/>, with the results folder.</returns>
@@ -79,7 +79,7 @@ public static class RunHarness
                 baseUrl = scenario.Target.BaseUrl!;
             }
         }
-        catch (Exception e) when (e is ScenarioException or ProfileException)
+        catch (Exception e) when (e is ScenarioException or ProfileException or DirectoryNotFoundException)
         {
             await error.WriteLineAsync(e.Message).ConfigureAwait(false);
             return new RunOutcome(ExitCodes.BadInput, null);

@@ -16,7 +16,8 @@ public static class SimulatorHarness
     /// <param name="output">The address and models served.</param>
     /// <param name="error">Why the profiles could not be loaded.</param>
     /// <param name="cancellationToken">Stops the server.</param>
-    /// <returns><see cref="ExitCodes.Success"/> once stopped, or <see cref="ExitCodes.BadInput"/> for invalid profiles.</returns>
+    /// <returns><see cref="ExitCodes.Success"/> once stopped, or <see cref="ExitCodes.BadInput"/> for a missing folder or invalid
+    /// profiles.</returns>
     public static async Task<int> ServeAsync(int port, string profilesFolder, string? apiKey, int seed, TextWriter output, TextWriter error,
         CancellationToken cancellationToken)
     {
@@ -29,7 +30,7 @@ public static class SimulatorHarness
         {
             loaded = ProfileLoader.LoadDirectory(folder);
         }
-        catch (ProfileException e)
+        catch (Exception e) when (e is ProfileException or DirectoryNotFoundException)
         {
             await error.WriteLineAsync(e.Message).ConfigureAwait(false);
             return ExitCodes.BadInput;

@@ -85,6 +85,17 @@ public sealed class RunHarnessTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_MissingProfilesFolder_IsABadInputNotACrash()
+    {
+        var scenario = FixedDelay(new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 1, Iterations = 1 });
+        scenario.Target.Profiles = Path.Combine(_dir, "no-profiles");
+
+        var result = await TestRuns.RunAsync(scenario, null, _dir, new StringWriter(), CancellationToken.None);
+
+        Assert.Equal(new RunOutcome(ExitCodes.BadInput, null), result);
+    }
+
+    [Fact]
     public async Task Run_Cancelled_KeepsCompletedRecords_AndStillReports()
     {
         var scenario = FixedDelay(new WorkloadStep { Kind = StepKind.KeepConstant, Copies = 2, Duration = TimeSpan.FromSeconds(60) });
