@@ -1,10 +1,9 @@
 using System.CommandLine;
-using Bench.Simulator.Hosting;
-using Bench.Simulator.Profiles;
+using Bench.Harness.Simulating;
 
 namespace Bench.Cli.Commands;
 
-/// <summary><c>bench simulate</c>: runs the simulator standalone until Ctrl+C, for other tools to measure.</summary>
+/// <summary><c>bench simulate</c>: calls <see cref="SimulatorHarness.ServeAsync"/>.</summary>
 internal static class SimulateCommand
 {
     public static Command Create()
@@ -14,43 +13,8 @@ internal static class SimulateCommand
         var apiKey = new Option<string?>("--api-key") { Description = "Accept only this key (default: any non-empty Bearer key)." };
         var seed = new Option<int>("--seed") { Description = "Seed for the simulator's draws.", DefaultValueFactory = _ => 42 };
         var command = new Command("simulate", "Serve the OpenAI-compatible simulator on 127.0.0.1 until Ctrl+C.") { port, profiles, apiKey, seed };
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            var folder = parse.GetValue(profiles)!;
-            if (!Directory.Exists(folder))
-            {
-                folder = Path.Combine(AppContext.BaseDirectory, folder);
-            }
-
-            IReadOnlyList<ModelProfile> loaded;
-            try
-            {
-                loaded = ProfileLoader.LoadDirectory(folder);
-            }
-            catch (ProfileException e)
-            {
-                await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
-                return 2;
-            }
-
-            await using var host = await SimulatorHost.StartAsync(new SimulatorOptions
-            {
-                Port = parse.GetValue(port),
-                ApiKey = parse.GetValue(apiKey),
-                Profiles = loaded,
-                Seed = parse.GetValue(seed),
-            }, cancellationToken).ConfigureAwait(false);
-            Console.WriteLine($"Simulator listening on {host.BaseUrl} with models: {string.Join(", ", loaded.Select(p => p.Model))}. Ctrl+C to stop.");
-            try
-            {
-                await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-
-            return 0;
-        });
+        command.SetAction((parse, cancellationToken) => SimulatorHarness.ServeAsync(parse.GetValue(port), parse.GetValue(profiles)!,
+            parse.GetValue(apiKey), parse.GetValue(seed), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
         return command;
     }
 }

@@ -13,8 +13,8 @@ public sealed record CostEstimateRequest
     /// carry their own mode.</summary>
     public PriceTier ModelTier { get; init; } = PriceTier.Standard;
 
-    /// <summary>A model mix priced as one more budget, or null.</summary>
-    public ModelMix? Mix { get; init; }
+    /// <summary>Model mixes, each priced as one more budget after the models, in order.</summary>
+    public IReadOnlyList<ModelMix> Mixes { get; init; } = [];
 
     /// <summary>Currencies to show every budget in, in order; two rates of one currency also yield a saving.</summary>
     public IReadOnlyList<FxRate> FxRates { get; init; } = [];
@@ -24,9 +24,9 @@ public sealed record CostEstimateRequest
 }
 
 /// <summary>
-/// The answer to a <see cref="CostEstimateRequest"/>: one budget per model, then one for the mix, plus the exchange
-/// rates and the savings between rates of one currency. All amounts exact; format with <see cref="CostEstimateText"/>
-/// or <see cref="CostEstimateJson"/>.
+/// The answer to a <see cref="CostEstimateRequest"/>: one budget per model, then one per mix, plus the exchange
+/// rates and the savings between rates of one currency. All amounts exact; formatted by Bench.Report's
+/// <c>Cost/CostEstimateText</c> and <c>Cost/CostEstimateJson</c>.
 /// </summary>
 /// <param name="Volume">Tokens per month.</param>
 /// <param name="Catalog">The catalogue's description (<see cref="PriceCatalog.Description"/>).</param>
@@ -50,7 +50,7 @@ public sealed record CostEstimate(
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(catalog);
         var errors = new List<string>();
-        if (request.Models.Count == 0 && request.Mix is null)
+        if (request.Models.Count == 0 && request.Mixes.Count == 0)
         {
             errors.Add("Nothing to price: give at least one model or a model mix.");
         }
@@ -79,11 +79,11 @@ public sealed record CostEstimate(
             }
         }
 
-        if (request.Mix is not null)
+        foreach (var mix in request.Mixes)
         {
             try
             {
-                budgets.Add(MonthlyProjection.PriceMix(request.Volume, request.Mix, catalog, request.BatchFallback));
+                budgets.Add(MonthlyProjection.PriceMix(request.Volume, mix, catalog, request.BatchFallback));
             }
             catch (PricingException e)
             {

@@ -136,6 +136,47 @@ public sealed class ModelMix
         return new ModelMix(list);
     }
 
+    /// <summary>
+    /// Parses one whole mix as every verb takes it after <c>--mix</c>: comma-separated shares
+    /// <c>MODEL[:MODE]=PERCENT[%]</c> summing to 100 %, e.g. <c>gpt-4.1:streaming=30%,deepseek-v3.2:non-streaming=70%</c>
+    /// (each share as <see cref="MixShare.TryParse"/> reads it; a repeated <c>--mix</c> is another mix).
+    /// </summary>
+    /// <param name="text">The flag's value.</param>
+    /// <param name="mix">The mix, when valid.</param>
+    /// <param name="error">Every problem, in one sentence, when invalid.</param>
+    public static bool TryParse(string? text, [NotNullWhen(true)] out ModelMix? mix, [NotNullWhen(false)] out string? error)
+    {
+        mix = null;
+        var errors = new List<string>();
+        var shares = new List<MixShare>();
+        foreach (var part in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (MixShare.TryParse(part, out var share, out var shareError))
+            {
+                shares.Add(share);
+            }
+            else
+            {
+                errors.Add(shareError);
+            }
+        }
+
+        if (errors.Count == 0)
+        {
+            try
+            {
+                mix = Create(shares);
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add(e.Message);
+            }
+        }
+
+        error = errors.Count > 0 ? string.Join(" ", errors) : null;
+        return error is null;
+    }
+
     /// <inheritdoc />
     public override string ToString() => string.Join(" + ", Shares);
 }

@@ -1,4 +1,5 @@
 using Bench.Core.Hosting;
+using Bench.Core.Planning;
 using Bench.Core.Records;
 using Bench.Core.Scenarios;
 using Bench.Load.Workloads;
@@ -35,6 +36,15 @@ public sealed class LoadRunner
         _sink = sink;
         _observer = observer;
         _seed = seed;
+    }
+
+    /// <summary>Runs a plan: its <see cref="Plan.Steps"/> for each of its <see cref="Plan.Cells"/>, one cell after
+    /// another, in the plan's order.</summary>
+    /// <exception cref="OperationCanceledException">The run was cancelled; records completed so far were sunk.</exception>
+    public Task RunAsync(Plan plan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return RunAsync([.. plan.Cells.Select(c => new Cell(c.Model, c.Mode))], plan.Steps, cancellationToken);
     }
 
     /// <summary>Runs <paramref name="steps"/> for every cell, in order (raising the thread-pool floor first, see

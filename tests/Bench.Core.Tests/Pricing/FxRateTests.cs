@@ -45,7 +45,6 @@ public sealed class FxRateTests
         Assert.Equal("CNY-relay", saving.Cheaper.Label);
         Assert.Equal(0.8630136986301369863013698630m, saving.Fraction);
         Assert.Equal(86.3m, Math.Round(saving.Percent, 1));
-        Assert.Equal("86.3 %", CostEstimateText.FormatPercent(saving.Percent));
         Assert.Equal(504m, saving.SavedUnits(80m)); // ¥584 − ¥80
     }
 

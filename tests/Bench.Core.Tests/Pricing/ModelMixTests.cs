@@ -58,4 +58,24 @@ public sealed class ModelMixTests
 
         Assert.Equal("Invalid model mix: a mix needs at least one share.", e.Message);
     }
+
+    [Fact]
+    public void TryParseMix_CommaSeparatedShares_OneMixInOrder()
+    {
+        Assert.True(ModelMix.TryParse("gpt-4.1:streaming=30%, deepseek-v3.2:non-streaming=70%", out var mix, out var error), error);
+
+        Assert.Equal("gpt-4.1:streaming=30% + deepseek-v3.2:non-streaming=70%", mix.ToString());
+    }
+
+    [Theory]
+    [InlineData("gpt-4.1=30%,deepseek-v3.2=60%", "shares sum to 90 %, not 100 %")]
+    [InlineData("gpt-4.1=30%,deepseek-v3.2", "'deepseek-v3.2' is not a mix share")]
+    [InlineData("", "a mix needs at least one share")]
+    public void TryParseMix_InvalidMix_SaysWhy(string text, string expected)
+    {
+        Assert.False(ModelMix.TryParse(text, out var mix, out var error));
+
+        Assert.Null(mix);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
 }

@@ -167,7 +167,7 @@ public sealed class PriceCatalogTests
         var catalog = PriceCatalog.LoadLiteLlm(new MemoryStream(Encoding.UTF8.GetBytes(json)), "test.json");
 
         var m1 = catalog.Get("m1");
-        Assert.Equal("0.28", CostEstimateJson.Normalize(m1.UsdPerMillionInputTokens).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("0.28", (m1.UsdPerMillionInputTokens / 1.0000000000000000000000000000m).ToString(System.Globalization.CultureInfo.InvariantCulture)); // trailing zeros dropped
         Assert.Equal(0.42m, m1.UsdPerMillionOutputTokens);
         Assert.Equal(0.028m, m1.UsdPerMillionCachedInputTokens);
         Assert.Equal(0.14m, m1.UsdPerMillionBatchInputTokens);

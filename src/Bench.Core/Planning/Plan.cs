@@ -1,0 +1,158 @@
+using Bench.Core.Records;
+using Bench.Core.Scenarios;
+
+namespace Bench.Core.Planning;
+
+/// <summary>
+/// What a run will do, decided before anything is sent: a validated scenario with the command line's overrides
+/// applied, its cells (every model in every mode, models outermost), the workload steps each cell runs, the requests
+/// expected per cell, and the one-line description shown to the user. Built once by <see cref="Create"/>; the load
+/// engine (<c>LoadRunner.RunAsync(Plan, …)</c>) and the harness read it and change nothing.
+/// </summary>
+public sealed class Plan
+{
+    private Plan(Scenario scenario, string file)
+    {
+        Scenario = scenario;
+        ScenarioFile = file;
+        Cells = [.. scenario.Models.SelectMany(m => scenario.Modes.Select(mode => new PlanCell(m, mode)))];
+        Steps = [.. scenario.Workload];
+        ExpectedRequestsPerCell = Steps.All(w => w.Kind is StepKind.IterationsForConstant or StepKind.IterationsForInject)
+            ? Steps.Sum(w => w.Iterations ?? 0)
+            : null;
+        Workload = Describe(Steps);
+        Description = $"{scenario.Name} — {Cells.Count} cells ({string.Join(", ", scenario.Models)} × {ModeNames(scenario.Modes)}); "
+            + $"{Workload}; prompt {scenario.Request.PromptTokens} tokens, max_tokens {scenario.Request.MaxTokens}";
+    }
+
+    /// <summary>The scenario with the overrides applied and validated. The plan owns it: nobody changes it after
+    /// <see cref="Create"/>.</summary>
+    public Scenario Scenario { get; }
+
+    /// <summary>The scenario file it was read from (or <c>&lt;command line&gt;</c>), named in errors.</summary>
+    public string ScenarioFile { get; }
+
+    /// <summary>Every model in every mode, models outermost, in the order they run (one after another).</summary>
+    public IReadOnlyList<PlanCell> Cells { get; }
+
+    /// <summary>The workload steps every cell runs, in order (warm-up steps included, flagged).</summary>
+    public IReadOnlyList<WorkloadStep> Steps { get; }
+
+    /// <summary>Requests per cell when every step fixes a count (<c>iterations_for_*</c>), warm-up included; else
+    /// <see langword="null"/> (a duration-bound or sweep workload).</summary>
+    public int? ExpectedRequestsPerCell { get; }
+
+    /// <summary>The workload in one line, e.g. <c>warm-up 1 requests at concurrency 1; 8 requests at concurrency 8</c>.</summary>
+    public string Workload { get; }
+
+    /// <summary>The run in one line, as printed before it starts: scenario name, cells (models × modes), workload, prompt
+    /// and <c>max_tokens</c>.</summary>
+    public string Description { get; }
+
+    /// <summary>
+    /// Applies <paramref name="overrides"/> to <paramref name="scenario"/> (which the plan then owns) and validates the
+    /// result like a scenario file. Order: <see cref="PlanOverrides.Quick"/> first, then explicit fields (which win).
+    /// <see cref="PlanOverrides.Requests"/>/<see cref="PlanOverrides.Concurrency"/> replace the measured steps with one
+    /// closed <c>iterations_for_constant</c> step (defaults: the scenario's first such step, else 50 requests at
+    /// concurrency 10), keeping warm-up steps; <see cref="PlanOverrides.Load"/> replaces them with one step of that kind.
+    /// </summary>
+    /// <param name="scenario">A loaded scenario (<c>ScenarioLoader.Load</c>).</param>
+    /// <param name="overrides">The command line's overrides (<see cref="PlanOverrides.None"/> for none).</param>
+    /// <param name="file">The scenario's file, named in validation errors.</param>
+    /// <exception cref="ScenarioException">The result is not a valid scenario (every problem listed, with JSON paths).</exception>
+    public static Plan Create(Scenario scenario, PlanOverrides overrides, string file)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(overrides);
+        Apply(scenario, overrides);
+        ScenarioLoader.Validate(scenario, file);
+        return new Plan(scenario, file);
+    }
+
+    private static void Apply(Scenario scenario, PlanOverrides options)
+    {
+        if (options.Quick)
+        {
+            scenario.Request.MaxTokens = 64;
+            scenario.Workload =
+            [
+                new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 1, Iterations = 1, Warmup = true },
+                new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 8, Iterations = 8 },
+            ];
+        }
+
+        if (options.Models is { } models)
+        {
+            scenario.Models = [.. models];
+        }
+
+        if (options.Modes is { } modes)
+        {
+            scenario.Modes = [.. modes.Distinct()];
+        }
+
+        if (options.Load is { } kind)
+        {
+            var step = new WorkloadStep
+            {
+                Kind = kind,
+                Copies = options.Concurrency,
+                Iterations = options.Requests,
+                Duration = options.Duration,
+                Rate = options.Rate,
+                MaxConcurrency = options.MaxConcurrency,
+                StartRate = kind == StepKind.Sweep ? options.Rate : null,
+            };
+            scenario.Workload = [.. scenario.Workload.Where(w => w.Warmup), step];
+        }
+        else if (options.Requests is not null || options.Concurrency is not null)
+        {
+            var measured = scenario.Workload.FirstOrDefault(w => !w.Warmup && w.Kind == StepKind.IterationsForConstant);
+            var requests = options.Requests ?? measured?.Iterations ?? 50;
+            var concurrency = options.Concurrency ?? measured?.Copies ?? 10;
+            scenario.Workload =
+            [
+                .. scenario.Workload.Where(w => w.Warmup),
+                new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = concurrency, Iterations = requests },
+            ];
+        }
+
+        if (options.MaxTokens is { } maxTokens)
+        {
+            scenario.Request.MaxTokens = maxTokens;
+        }
+
+        if (options.Seed is { } seed)
+        {
+            scenario.Seed = seed;
+        }
+
+        if (options.BaseUrl is { } url)
+        {
+            scenario.Target.BaseUrl = url;
+        }
+
+        if (options.ApiKeyEnv is { } env)
+        {
+            scenario.Target.ApiKeyEnv = env;
+        }
+    }
+
+    /// <summary>Describes workload steps in one line, e.g. "64 requests at concurrency 16".</summary>
+    private static string Describe(IEnumerable<WorkloadStep> steps) => string.Join("; ", steps.Select(w =>
+        (w.Warmup ? "warm-up " : "") + w.Kind switch
+        {
+            StepKind.IterationsForConstant => $"{w.Iterations} requests at concurrency {w.Copies}",
+            StepKind.KeepConstant => $"concurrency {w.Copies} for {Durations.Format(w.Duration!.Value)}",
+            StepKind.RampingConstant => $"concurrency ramping to {w.Copies} over {Durations.Format(w.Duration!.Value)}",
+            StepKind.Inject => $"{w.Rate} requests per {Durations.Format(w.Interval)} for {Durations.Format(w.Duration!.Value)}",
+            StepKind.RampingInject => $"rate ramping to {w.Rate} per {Durations.Format(w.Interval)} over {Durations.Format(w.Duration!.Value)}",
+            StepKind.Poisson => $"Poisson arrivals at {w.Rate}/s" + (w.Duration is { } d ? $" for {Durations.Format(d)}" : $" × {w.Iterations}"),
+            StepKind.IterationsForInject => $"{w.Iterations} requests at {w.Rate} per {Durations.Format(w.Interval)}",
+            StepKind.Pause => $"pause {Durations.Format(w.Duration!.Value)}",
+            StepKind.Sweep => $"sweep from {w.StartRate}/s",
+            _ => w.Kind.ToString(),
+        } + (w.MaxConcurrency is { } cap ? $" (at most {cap} in flight)" : "")));
+
+    private static string ModeNames(IEnumerable<Mode> modes) => string.Join(", ", modes.Select(Names.Of));
+}

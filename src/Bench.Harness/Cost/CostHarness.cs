@@ -1,0 +1,98 @@
+using Bench.Core.Pricing;
+using Bench.Report.Cost;
+
+namespace Bench.Harness.Cost;
+
+/// <summary><c>bench cost</c>: prices a monthly token volume on models and/or model mixes, in USD and any currencies
+/// given. The pricing is <see cref="CostEstimate.Compute"/> (Core); the text and JSON are Bench.Report's.</summary>
+public static class CostHarness
+{
+    /// <summary>Prices <paramref name="request"/> and writes the estimate to <paramref name="output"/>.</summary>
+    /// <returns><see cref="ExitCodes.Success"/>, or <see cref="ExitCodes.BadInput"/> for an incomplete volume, nothing
+    /// to price, or something that cannot be priced (unknown model, missing Batch API price, invalid price file), with
+    /// every problem on <paramref name="error"/>.</returns>
+    public static int Price(CostRequest request, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        try
+        {
+            var volume = Volume(request);
+            if (request.Models.Count == 0 && request.Mixes.Count == 0)
+            {
+                throw new ArgumentException("Give at least one --models or a --mix.");
+            }
+
+            var estimateRequest = new CostEstimateRequest
+            {
+                Volume = volume,
+                Models = request.Models,
+                ModelTier = request.Batch ? PriceTier.Batch : PriceTier.Standard,
+                Mixes = request.Mixes,
+                FxRates = request.Fx,
+                BatchFallback = request.BatchFallback,
+            };
+            var estimate = CostEstimate.Compute(estimateRequest, Catalog(request));
+            output.Write(request.Json ? CostEstimateJson.ToJson(estimate) + "\n" : CostEstimateText.Format(estimate));
+            return ExitCodes.Success;
+        }
+        catch (ArgumentException e)
+        {
+            error.WriteLine($"bench cost: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (PricingException e)
+        {
+            error.WriteLine($"bench cost: cannot price:{Environment.NewLine}{e.Message}");
+            return ExitCodes.BadInput;
+        }
+    }
+
+    /// <summary>The monthly volume: totals, or requests × per-request means (never both).</summary>
+    /// <exception cref="ArgumentException">The volume is missing or mixes both forms.</exception>
+    private static MonthlyTokens Volume(CostRequest r)
+    {
+        var anyTotal = r.InputTokens.HasValue || r.OutputTokens.HasValue || r.CachedTokens.HasValue;
+        var anyPerRequest = r.InputTokensPerRequest.HasValue || r.OutputTokensPerRequest.HasValue || r.CachedTokensPerRequest.HasValue;
+        if (anyTotal && (anyPerRequest || r.Requests.HasValue))
+        {
+            throw new ArgumentException("Give monthly totals (--input-tokens, --output-tokens, --cached-tokens) or --requests with "
+                + "per-request means (--input-tokens-per-request, ...), not both.");
+        }
+
+        if (r.Requests is { } count)
+        {
+            if (!r.InputTokensPerRequest.HasValue && !r.OutputTokensPerRequest.HasValue)
+            {
+                throw new ArgumentException("--requests needs --input-tokens-per-request and/or --output-tokens-per-request.");
+            }
+
+            return MonthlyTokens.FromRequests(count, r.InputTokensPerRequest ?? 0m, r.OutputTokensPerRequest ?? 0m, r.CachedTokensPerRequest ?? 0m);
+        }
+
+        if (anyPerRequest)
+        {
+            throw new ArgumentException("The --*-per-request means need --requests (requests per month).");
+        }
+
+        if (!r.InputTokens.HasValue && !r.OutputTokens.HasValue)
+        {
+            throw new ArgumentException("Give the monthly volume: --input-tokens and/or --output-tokens (e.g. --output-tokens 10M), "
+                + "or --requests with per-request means.");
+        }
+
+        return MonthlyTokens.FromTotals(r.InputTokens ?? 0m, r.OutputTokens ?? 0m, r.CachedTokens ?? 0m);
+    }
+
+    private static PriceCatalog Catalog(CostRequest request)
+    {
+        var catalog = request.Catalog switch
+        {
+            CostCatalog.BuiltIn => PriceCatalog.BuiltIn,
+            CostCatalog.LiteLlm => PriceCatalog.LiteLlm,
+            _ => PriceCatalog.Default,
+        };
+        return request.PricesFile is null ? catalog : catalog.WithOverrides(PriceCatalog.LoadUserFile(request.PricesFile));
+    }
+}

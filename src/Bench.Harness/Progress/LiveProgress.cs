@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Globalization;
+using Bench.Core.Metrics;
+using Bench.Core.Records;
+using Bench.Load.Running;
+using Spectre.Console;
+
+namespace Bench.Harness.Progress;
+
+/// <summary>
+/// Live progress per cell: requests done, errors, current rate, running TTFT p50/p95 (E2E for non-streaming).
+/// When its writer is an interactive terminal it draws Spectre.Console progress bars on it; otherwise (CI logs, a
+/// file, a test's writer) it writes one line per finished cell and nothing else.
+/// </summary>
+internal sealed class LiveProgress : ILoadObserver
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<Cell, CellState> _cells = [];
+    private readonly TextWriter _output;
+    private readonly Func<Cell, int?> _expectedRequests;
+    private ProgressContext? _context;
+
+    /// <param name="output">Where progress goes (bars only when it is the process's terminal).</param>
+    /// <param name="expectedRequests">Requests expected per cell, when the workload fixes it (for the bar's length).</param>
+    public LiveProgress(TextWriter output, Func<Cell, int?> expectedRequests)
+    {
+        _output = output;
+        _expectedRequests = expectedRequests;
+    }
+
+    /// <summary>True when drawing live bars: the writer is standard output and that is an interactive terminal.</summary>
+    public bool Interactive => ReferenceEquals(_output, Console.Out) && !Console.IsOutputRedirected
+        && AnsiConsole.Profile.Capabilities.Interactive;
+
+    /// <summary>Runs <paramref name="body"/> inside a live progress display (or plainly when not interactive).</summary>
+    public async Task RunAsync(Func<Task> body)
+    {
+        if (!Interactive)
+        {
+            await body().ConfigureAwait(false);
+            return;
+        }
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(_output) });
+        await console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                _context = ctx;
+                await body().ConfigureAwait(false);
+            }).ConfigureAwait(false);
+    }
+
+    public void CellStarted(Cell cell)
+    {
+        lock (_lock)
+        {
+            var state = new CellState(cell, _expectedRequests(cell));
+            _cells[cell] = state;
+            if (_context is { } ctx)
+            {
+                state.Task = ctx.AddTask(state.Describe(), maxValue: state.Expected ?? 1);
+                state.Task.IsIndeterminate = state.Expected is null;
+            }
+        }
+    }
+
+    public void RequestCompleted(Cell cell, RequestRecord record)
+    {
+        lock (_lock)
+        {
+            if (!_cells.TryGetValue(cell, out var state))
+            {
+                return;
+            }
+
+            state.Add(record);
+            if (state.Task is { } task)
+            {
+                task.Value = Math.Min(state.Done, task.MaxValue);
+                task.Description = state.Describe();
+            }
+        }
+    }
+
+    public void CellFinished(Cell cell)
+    {
+        lock (_lock)
+        {
+            if (!_cells.TryGetValue(cell, out var state))
+            {
+                return;
+            }
+
+            if (state.Task is { } task)
+            {
+                task.Value = task.MaxValue;
+                task.IsIndeterminate = false;
+                task.Description = state.Describe();
+                task.StopTask();
+            }
+            else
+            {
+                _output.WriteLine(state.Describe());
+            }
+        }
+    }
+
+    private sealed class CellState(Cell cell, int? expected)
+    {
+        private readonly LatencyHistogram _latency = new();
+        private readonly long _started = Stopwatch.GetTimestamp();
+
+        public int? Expected { get; } = expected;
+
+        public ProgressTask? Task { get; set; }
+
+        public int Done { get; private set; }
+
+        private int Errors { get; set; }
+
+        public void Add(RequestRecord record)
+        {
+            Done++;
+            if (record.Outcome != Outcome.Success)
+            {
+                Errors++;
+                return;
+            }
+
+            var latency = cell.Mode == Mode.Streaming ? RequestMetrics.TtftMs(record) : RequestMetrics.E2eMs(record);
+            if (latency is { } ms)
+            {
+                _latency.Record(ms);
+            }
+        }
+
+        public string Describe()
+        {
+            var elapsedS = Stopwatch.GetElapsedTime(_started).TotalSeconds;
+            var rate = elapsedS > 0 ? Done / elapsedS : 0;
+            var stats = _latency.ToStats();
+            var name = cell.Mode == Mode.Streaming ? "TTFT" : "E2E";
+            var latency = stats is null ? $"{name} –" : string.Create(CultureInfo.InvariantCulture, $"{name} p50 {stats.P50:N0} ms p95 {stats.P95:N0} ms");
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{Markup.Escape(cell.ToString()),-36} {Done,5}{(Expected is { } e ? $"/{e}" : "")} done  {Errors} errors  {rate,6:0.0} req/s  {latency}");
+        }
+    }
+}

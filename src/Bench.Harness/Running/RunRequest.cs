@@ -1,0 +1,27 @@
+using Bench.Core.Planning;
+using Bench.Core.Results;
+
+namespace Bench.Harness.Running;
+
+/// <summary>What <c>bench run</c> was asked for: a scenario file, the overrides given as flags, where to write and how
+/// to project cost.</summary>
+public sealed record RunRequest
+{
+    /// <summary>Scenario file; <see langword="null"/> for <c>scenarios/default.json</c> (see
+    /// <see cref="ScenarioFiles.Locate"/>).</summary>
+    public string? ScenarioPath { get; init; }
+
+    /// <summary>Results folder; <see langword="null"/> for <c>results/&lt;yyyyMMdd-HHmmss&gt;-&lt;scenario&gt;</c>.</summary>
+    public string? OutputDirectory { get; init; }
+
+    /// <summary>The command line's changes to the scenario.</summary>
+    public PlanOverrides Overrides { get; init; } = PlanOverrides.None;
+
+    /// <summary>The report's cost projection settings (kept in <c>run.json</c>).</summary>
+    public ReportSettings Report { get; init; } = new();
+}
+
+/// <summary>How a verb ended.</summary>
+/// <param name="ExitCode">One of <see cref="ExitCodes"/>.</param>
+/// <param name="Directory">The results folder written, or <see langword="null"/> when nothing was written (bad input).</param>
+public sealed record RunOutcome(int ExitCode, string? Directory);

@@ -1,0 +1,67 @@
+using System.Globalization;
+
+namespace Bench.Harness.SelfTest;
+
+/// <summary>One pass/fail check of a self-test.</summary>
+/// <param name="Name">What is checked.</param>
+/// <param name="Passed">Whether it held.</param>
+/// <param name="Detail">The measured value against the bound.</param>
+internal sealed record SelfTestCheck(string Name, bool Passed, string Detail);
+
+/// <summary>
+/// The accuracy checks <c>bench selftest</c> passes or fails on (exit code 1 when one fails). Bounds are loose enough
+/// to hold on a busy 2-core machine; the measured values, not the bounds, are the result.
+/// </summary>
+/// <remarks>
+/// <list type="table">
+/// <listheader><term>check</term><description>bound</description></listheader>
+/// <item><term>join</term><description>every measured request succeeded and was joined to the simulator's record</description></item>
+/// <item><term>error sign</term><description>no TTFT or E2E error below 0 µs (a client cannot see bytes before they are flushed)</description></item>
+/// <item><term>error p50</term><description>TTFT and E2E error medians ≤ <see cref="MaxErrorP50Us"/> µs</description></item>
+/// <item><term>arrival rate</term><description>achieved send rate within <see cref="MaxRateDeviation"/> of the intended rate</description></item>
+/// </list>
+/// </remarks>
+internal static class SelfTestChecks
+{
+    /// <summary>Largest acceptable median TTFT or E2E error, µs.</summary>
+    public const long MaxErrorP50Us = 5_000;
+
+    /// <summary>Largest acceptable relative deviation of the achieved send rate from the intended one.</summary>
+    public const double MaxRateDeviation = 0.10;
+
+    /// <summary>Evaluates every check on the accuracy results.</summary>
+    public static IReadOnlyList<SelfTestCheck> Evaluate(IReadOnlyList<AccuracyResult> accuracy)
+    {
+        ArgumentNullException.ThrowIfNull(accuracy);
+        var checks = new List<SelfTestCheck>();
+        foreach (var a in accuracy)
+        {
+            checks.Add(new($"{a.Mode}: every request succeeded and joined the simulator's record",
+                a.Requests > 0 && a.Successes == a.Requests && a.Joined == a.Requests,
+                Inv($"{a.Requests} sent, {a.Successes} succeeded, {a.Joined} joined")));
+            foreach (var (name, error) in new[] { ("TTFT", a.TtftErrorUs), ("E2E", a.E2eErrorUs) })
+            {
+                if (name == "TTFT" && a.ProfileTtftMs is null)
+                {
+                    continue;
+                }
+
+                checks.Add(new($"{a.Mode}: {name} error never negative",
+                    error is { MinUs: >= 0 },
+                    error is null ? "no samples" : Inv($"min {error.MinUs} µs")));
+                checks.Add(new($"{a.Mode}: {name} error p50 ≤ {MaxErrorP50Us.ToString("N0", CultureInfo.InvariantCulture)} µs",
+                    error is { P50Us: >= 0 and <= MaxErrorP50Us },
+                    error is null ? "no samples" : Inv($"p50 {error.P50Us} µs")));
+            }
+
+            var achieved = a.AchievedSendRatePerS;
+            checks.Add(new(Inv($"{a.Mode}: achieved send rate within {MaxRateDeviation * 100:0} % of {a.IntendedRatePerS:0.##} req/s"),
+                achieved is { } r && Math.Abs(r - a.IntendedRatePerS) <= MaxRateDeviation * a.IntendedRatePerS,
+                achieved is { } v ? Inv($"{v:0.###} req/s") : "not measured"));
+        }
+
+        return checks;
+    }
+
+    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,233 @@
+using Bench.Core.Metrics;
+
+namespace Bench.Harness.SelfTest;
+
+/// <summary>Everything one <c>bench selftest</c> measured: the contents of <c>selftest.json</c>.</summary>
+internal sealed class SelfTestResult
+{
+    /// <summary>Folder name of the run, e.g. <c>20261123-114000-selftest</c>.</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>The command line as typed.</summary>
+    public required string CommandLine { get; init; }
+
+    /// <summary>Whether the short durations of <c>--quick</c> were used.</summary>
+    public bool Quick { get; init; }
+
+    /// <summary>When the self-test started (wall clock, for the reader only).</summary>
+    public DateTimeOffset StartedUtc { get; init; }
+
+    /// <summary>When it ended.</summary>
+    public DateTimeOffset EndedUtc { get; set; }
+
+    /// <summary>Versions of Bench, .NET and the peers (OpenAI SDK, wrk).</summary>
+    public required Dictionary<string, string> Versions { get; init; }
+
+    /// <summary>The machine: OS, architecture, logical cores, memory.</summary>
+    public required Dictionary<string, string> Machine { get; init; }
+
+    /// <summary>Ground-truth accuracy and arrival-rate accuracy, one entry per mode (streaming, non-streaming).</summary>
+    public List<AccuracyResult> Accuracy { get; init; } = [];
+
+    /// <summary>The client ceiling: Bench's client against the OpenAI SDK; <see langword="null"/> when not run.</summary>
+    public CeilingResult? Ceiling { get; set; }
+
+    /// <summary>wrk against the non-streaming endpoint; <see langword="null"/> when not attempted.</summary>
+    public WrkResult? Wrk { get; set; }
+
+    /// <summary>The accuracy checks (<see cref="SelfTestChecks"/>); the command fails when one fails.</summary>
+    public List<SelfTestCheck> Checks { get; set; } = [];
+
+    /// <summary>Whether every check passed.</summary>
+    public bool Passed => Checks.All(c => c.Passed);
+}
+
+/// <summary>
+/// One mode of the accuracy run: an open (constant-rate) load against the embedded simulator's fixed-delay model,
+/// each request joined to the simulator's own record of it by <c>X-Bench-Request-Id</c>.
+/// </summary>
+internal sealed class AccuracyResult
+{
+    /// <summary><c>streaming</c> or <c>non-streaming</c>.</summary>
+    public required string Mode { get; init; }
+
+    /// <summary>The simulator model (fixed timing).</summary>
+    public required string Model { get; init; }
+
+    /// <summary>The rate asked for, requests/s.</summary>
+    public double IntendedRatePerS { get; init; }
+
+    /// <summary>The rate of the intended send times as scheduled, (n − 1) / span, requests/s.</summary>
+    public double? ScheduledRatePerS { get; init; }
+
+    /// <summary>The rate requests actually went out at, (n − 1) / (last − first send time), requests/s.</summary>
+    public double? AchievedSendRatePerS { get; init; }
+
+    /// <summary>Measured requests (warm-up excluded).</summary>
+    public long Requests { get; init; }
+
+    /// <summary>Measured requests that succeeded.</summary>
+    public long Successes { get; init; }
+
+    /// <summary>Measured requests the simulator reported on (joined by request id).</summary>
+    public long Joined { get; init; }
+
+    /// <summary>Server TTFT of the profile, ms (streaming), or <see langword="null"/>.</summary>
+    public double? ProfileTtftMs { get; init; }
+
+    /// <summary>Server E2E of the profile (TTFT + (n − 1) / decode rate), ms.</summary>
+    public double ProfileE2eMs { get; init; }
+
+    /// <summary><c>queue_ms</c>: intended → actual send time (the scheduler's lag).</summary>
+    public MetricStats? QueueMs { get; init; }
+
+    /// <summary><c>ttft_ms</c> as Bench measured it (streaming).</summary>
+    public MetricStats? TtftMs { get; init; }
+
+    /// <summary><c>e2e_ms</c> as Bench measured it.</summary>
+    public MetricStats? E2eMs { get; init; }
+
+    /// <summary>TTFT error: client first-token arrival − simulator's first-token flush (same clock), µs; equal to
+    /// measured TTFT − true TTFT, where true TTFT is the flush time minus the client's send time.</summary>
+    public DistributionUs? TtftErrorUs { get; init; }
+
+    /// <summary>E2E error: client end of response − simulator's last-byte flush, µs.</summary>
+    public DistributionUs? E2eErrorUs { get; init; }
+
+    /// <summary>Request transit: simulator received the request − client sent it, µs (part of a true TTFT, not an
+    /// error; shown to explain measured TTFT − profile TTFT).</summary>
+    public DistributionUs? RequestTransitUs { get; init; }
+
+    /// <summary>The simulator's own lateness: (first-token flush − its start) − profile TTFT, µs (streaming).</summary>
+    public DistributionUs? SimulatorTtftLatenessUs { get; init; }
+
+    /// <summary>The simulator's own lateness: (last-byte flush − its start) − profile E2E, µs.</summary>
+    public DistributionUs? SimulatorE2eLatenessUs { get; init; }
+}
+
+/// <summary>
+/// The client ceiling: closed load at rising concurrency against a simulator in a child process, Bench's client and
+/// the OpenAI .NET SDK in turn, with this process's CPU time and the child's measured over each step.
+/// </summary>
+internal sealed class CeilingResult
+{
+    /// <summary>Why the ceiling was not measured (e.g. the child simulator did not start); else <see langword="null"/>.</summary>
+    public string? SkippedReason { get; init; }
+
+    /// <summary>The model served: fixed TTFT and one token per SSE event.</summary>
+    public required string Model { get; init; }
+
+    /// <summary>Tokens (content events) per answer.</summary>
+    public int TokensPerAnswer { get; init; }
+
+    /// <summary>Server E2E per request, ms: a closed step of concurrency c cannot exceed c / E2E requests/s.</summary>
+    public double ServerE2eMs { get; init; }
+
+    /// <summary>Logical cores of the machine (CPU % is of all of them: 100 % = every core busy).</summary>
+    public int LogicalCores { get; init; }
+
+    /// <summary>How the child simulator was started.</summary>
+    public string? ServerCommand { get; init; }
+
+    /// <summary>Clients whose events/s still rose by 5 % or more at their last step (the highest concurrency tried):
+    /// their ceiling lies above their best step.</summary>
+    public List<string> NotLevelledOff { get; init; } = [];
+
+    /// <summary>Every step measured, in order, per client.</summary>
+    public List<CeilingStep> Steps { get; init; } = [];
+}
+
+/// <summary>One closed-load step of the ceiling (or Bench's non-streaming run beside wrk).</summary>
+internal sealed class CeilingStep
+{
+    /// <summary><c>bench</c> (Bench's <c>ChatClient</c>) or <c>openai-sdk</c>.</summary>
+    public required string Client { get; init; }
+
+    /// <summary><c>streaming</c> or <c>non-streaming</c>.</summary>
+    public required string Mode { get; init; }
+
+    /// <summary>Requests in flight.</summary>
+    public int Concurrency { get; init; }
+
+    /// <summary>Measured window, s (after the warm-up).</summary>
+    public double DurationS { get; init; }
+
+    /// <summary>Requests completed in the window.</summary>
+    public long Requests { get; init; }
+
+    /// <summary>Requests that failed in the window.</summary>
+    public long Failures { get; init; }
+
+    /// <summary>The first failure's message, if any.</summary>
+    public string? FirstFailure { get; init; }
+
+    /// <summary>SSE events on the wire received in the window, <c>[DONE]</c> included (0 for non-streaming).</summary>
+    public long Events { get; init; }
+
+    /// <summary>Completed requests/s.</summary>
+    public double RequestsPerS { get; init; }
+
+    /// <summary>SSE events/s.</summary>
+    public double EventsPerS { get; init; }
+
+    /// <summary>CPU of this (client) process over the window, % of the whole machine.</summary>
+    public double ClientCpuPercent { get; init; }
+
+    /// <summary>CPU of the child simulator over the window, % of the whole machine.</summary>
+    public double ServerCpuPercent { get; init; }
+
+    /// <summary>Client CPU time per completed request, µs.</summary>
+    public double? ClientCpuUsPerRequest { get; init; }
+
+    /// <summary>Client CPU time per SSE event, µs.</summary>
+    public double? ClientCpuUsPerEvent { get; init; }
+}
+
+/// <summary>wrk against the child simulator's non-streaming endpoint: the loopback server's ceiling.</summary>
+internal sealed class WrkResult
+{
+    /// <summary>Whether wrk ran.</summary>
+    public bool Ran { get; init; }
+
+    /// <summary>Why it did not (not installed and <c>--install-tools</c> not given, install failed, wrk failed).</summary>
+    public string? SkippedReason { get; init; }
+
+    /// <summary>wrk's version line (<c>wrk -v</c>), e.g. <c>wrk debian/4.1.0-3+b2</c>.</summary>
+    public string? Version { get; set; }
+
+    /// <summary>The wrk command line.</summary>
+    public string? Command { get; init; }
+
+    /// <summary>Connections (<c>-c</c>).</summary>
+    public int Connections { get; init; }
+
+    /// <summary>Threads (<c>-t</c>).</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Duration (<c>-d</c>), s.</summary>
+    public int DurationS { get; init; }
+
+    /// <summary>Requests completed.</summary>
+    public long Requests { get; init; }
+
+    /// <summary>Responses that were not 2xx/3xx.</summary>
+    public long Non2xxResponses { get; init; }
+
+    /// <summary>Socket errors (connect, read, write, timeout) wrk reported.</summary>
+    public long SocketErrors { get; init; }
+
+    /// <summary>wrk's <c>Requests/sec</c>.</summary>
+    public double RequestsPerS { get; init; }
+
+    /// <summary>wrk's latency median, ms.</summary>
+    public double? LatencyP50Ms { get; init; }
+
+    /// <summary>wrk's latency 99th percentile, ms.</summary>
+    public double? LatencyP99Ms { get; init; }
+
+    /// <summary>CPU of the child simulator during the wrk run, % of the whole machine.</summary>
+    public double? ServerCpuPercent { get; init; }
+
+    /// <summary>Bench's own client, non-streaming, same model and concurrency, just before wrk.</summary>
+    public CeilingStep? Bench { get; init; }
+}

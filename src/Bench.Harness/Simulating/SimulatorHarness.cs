@@ -1,0 +1,59 @@
+using Bench.Simulator.Hosting;
+using Bench.Simulator.Profiles;
+
+namespace Bench.Harness.Simulating;
+
+/// <summary><c>bench simulate</c>: serves the OpenAI-compatible simulator on 127.0.0.1 until cancelled, for other
+/// tools to measure.</summary>
+public static class SimulatorHarness
+{
+    /// <summary>Loads the profiles and serves them until <paramref name="cancellationToken"/> fires (Ctrl-C).</summary>
+    /// <param name="port">Port on 127.0.0.1; 0 picks a free one.</param>
+    /// <param name="profilesFolder">Folder of model profiles, relative to the working directory or, failing that, to
+    /// the installed <c>bench</c>.</param>
+    /// <param name="apiKey">The only key accepted; <see langword="null"/> accepts any non-empty Bearer key.</param>
+    /// <param name="seed">Seed of the simulator's draws.</param>
+    /// <param name="output">The address and models served.</param>
+    /// <param name="error">Why the profiles could not be loaded.</param>
+    /// <param name="cancellationToken">Stops the server.</param>
+    /// <returns><see cref="ExitCodes.Success"/> once stopped, or <see cref="ExitCodes.BadInput"/> for a missing folder or invalid
+    /// profiles.</returns>
+    public static async Task<int> ServeAsync(int port, string profilesFolder, string? apiKey, int seed, TextWriter output, TextWriter error,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(profilesFolder);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        var folder = Directory.Exists(profilesFolder) ? profilesFolder : Path.Combine(AppContext.BaseDirectory, profilesFolder);
+        IReadOnlyList<ModelProfile> loaded;
+        try
+        {
+            loaded = ProfileLoader.LoadDirectory(folder);
+        }
+        catch (Exception e) when (e is ProfileException or DirectoryNotFoundException)
+        {
+            await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+
+        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions
+        {
+            Port = port,
+            ApiKey = apiKey,
+            Profiles = loaded,
+            Seed = seed,
+        }, cancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync($"Simulator listening on {host.BaseUrl} with models: {string.Join(", ", loaded.Select(p => p.Model))}. Ctrl+C to stop.")
+            .ConfigureAwait(false);
+        await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using Bench.Core.Metrics;
+using Bench.Core.Records;
+using Bench.Report.Model;
+using Spectre.Console;
+
+namespace Bench.Report.Terminal;
+
+/// <summary>Prints the end-of-run summary table (Spectre.Console; plain text when output is redirected).</summary>
+public static class SummaryTable
+{
+    /// <summary>Writes one row per model × mode (successes, TTFT and E2E mean/p95 in ms, TPOT p50, mean tokens in/out,
+    /// USD per 1k requests) and one line per sweep to <paramref name="output"/>: styled when it is an interactive
+    /// terminal, plain and 200 columns wide otherwise.</summary>
+    public static void Print(RunReport report, TextWriter output)
+    {
+        var table = new Table().Border(TableBorder.Simple);
+        foreach (var header in new[] { "model", "mode", "ok", "TTFT mean", "TTFT p95", "E2E mean", "E2E p95", "TPOT p50", "tok in/out", "$/1k req" })
+        {
+            table.AddColumn(new TableColumn(header) { Alignment = header is "model" or "mode" ? Justify.Left : Justify.Right });
+        }
+
+        foreach (var c in report.Cells)
+        {
+            var s = c.Summary;
+            var ttft = s.Get(Metric.Ttft);
+            var e2e = s.Get(Metric.E2e);
+            table.AddRow(
+                Markup.Escape(s.Model),
+                Names.Of(s.Mode),
+                $"{s.Successes}/{s.Requests}",
+                Ms(ttft?.Mean),
+                Ms(ttft?.P95),
+                Ms(e2e?.Mean),
+                Ms(e2e?.P95),
+                Ms(s.Get(Metric.Tpot)?.P50, "0.0"),
+                $"{Num(s.PromptTokensMean)}/{Num(s.CompletionTokensMean)}",
+                c.CostUsdPer1kRequests is { } cost ? "$" + cost.ToString("0.0000", CultureInfo.InvariantCulture) : "unpriced");
+        }
+
+        var interactive = output == Console.Out && !Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+        });
+        if (!interactive)
+        {
+            // Logs and files have no width: never wrap cells at the default 80 columns.
+            console.Profile.Width = 200;
+        }
+
+        if (report.Cells.Count > 0)
+        {
+            console.Write(table);
+        }
+
+        foreach (var curve in report.Sweeps)
+        {
+            var verdict = curve.SustainableRatePerS is { } rate
+                ? string.Create(CultureInfo.InvariantCulture, $"sustains {rate:0.##} req/s within SLO set {curve.Slo}")
+                : $"met SLO set {curve.Slo} at no probed rate";
+            console.WriteLine($"Sweep: {curve.Model} · {Names.Of(curve.Mode)} {verdict} ({curve.Points.Count} rates probed; curve in report.md).");
+        }
+    }
+
+    private static string Ms(double? value, string format = "N0") =>
+        value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) + " ms" : "–";
+
+    private static string Num(double? value) => value is { } v ? v.ToString("0", CultureInfo.InvariantCulture) : "–";
+}

@@ -1,0 +1,33 @@
+using Bench.Cli.Tests.TestSupport;
+using Bench.Harness;
+
+namespace Bench.Cli.Tests.Commands;
+
+public sealed class ReportCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("bench-report-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Report_FolderWithoutRecords_ExitsTwoSayingSo()
+    {
+        var (exit, output, error) = BenchCli.Run("report", _dir);
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Equal("", output);
+        Assert.Equal($"{_dir}: no records.jsonl here; give a results folder written by bench run.{Environment.NewLine}", error);
+    }
+
+    [Fact]
+    public void Report_MissingPriceFile_ExitsTwoNamingIt()
+    {
+        File.WriteAllText(Path.Combine(_dir, "records.jsonl"), "");
+
+        var (exit, _, error) = BenchCli.Run("report", _dir, "--prices", Path.Combine(_dir, "none.json"));
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains("none.json", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "summary.csv")));
+    }
+}

@@ -1,0 +1,110 @@
+using Bench.Core.Planning;
+using Bench.Core.Records;
+using Bench.Core.Scenarios;
+
+namespace Bench.Core.Tests.Planning;
+
+public sealed class PlanTests
+{
+    private const string File = "scenario.json";
+
+    private static Scenario TwoModels() => new()
+    {
+        Name = "two",
+        Models = ["gpt-4.1", "deepseek-v3.2"],
+        Modes = [Mode.Streaming, Mode.NonStreaming],
+        Request = new RequestShape { PromptTokens = 100, MaxTokens = 200 },
+        Workload =
+        [
+            new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 2, Iterations = 2, Warmup = true },
+            new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 16, Iterations = 64 },
+        ],
+    };
+
+    [Fact]
+    public void Create_NoOverrides_CellsModelsOutermostAndDescription()
+    {
+        var plan = Plan.Create(TwoModels(), PlanOverrides.None, File);
+
+        Assert.Equal(
+            [new PlanCell("gpt-4.1", Mode.Streaming), new PlanCell("gpt-4.1", Mode.NonStreaming),
+             new PlanCell("deepseek-v3.2", Mode.Streaming), new PlanCell("deepseek-v3.2", Mode.NonStreaming)],
+            plan.Cells);
+        Assert.Equal(66, plan.ExpectedRequestsPerCell);
+        Assert.Equal(2, plan.Steps.Count);
+        Assert.Equal("warm-up 2 requests at concurrency 2; 64 requests at concurrency 16", plan.Workload);
+        Assert.Equal("two — 4 cells (gpt-4.1, deepseek-v3.2 × streaming, non-streaming); warm-up 2 requests at concurrency 2; "
+            + "64 requests at concurrency 16; prompt 100 tokens, max_tokens 200", plan.Description);
+    }
+
+    [Fact]
+    public void Create_Quick_OneWarmupThenEightAtEightAndMaxTokens64()
+    {
+        var plan = Plan.Create(TwoModels(), new PlanOverrides { Quick = true }, File);
+
+        Assert.Equal(64, plan.Scenario.Request.MaxTokens);
+        Assert.Equal(9, plan.ExpectedRequestsPerCell);
+        Assert.Equal("warm-up 1 requests at concurrency 1; 8 requests at concurrency 8", plan.Workload);
+    }
+
+    [Fact]
+    public void Create_QuickThenExplicitFlags_ExplicitFlagsWin()
+    {
+        var plan = Plan.Create(TwoModels(), new PlanOverrides { Quick = true, MaxTokens = 16, Requests = 3 }, File);
+
+        Assert.Equal(16, plan.Scenario.Request.MaxTokens);
+        Assert.Equal("warm-up 1 requests at concurrency 1; 3 requests at concurrency 8", plan.Workload);
+    }
+
+    [Fact]
+    public void Create_RequestsOnly_KeepsWarmupAndScenarioConcurrency()
+    {
+        var plan = Plan.Create(TwoModels(), new PlanOverrides { Requests = 10 }, File);
+
+        Assert.Equal("warm-up 2 requests at concurrency 2; 10 requests at concurrency 16", plan.Workload);
+        Assert.Equal(12, plan.ExpectedRequestsPerCell);
+    }
+
+    [Fact]
+    public void Create_ModelsAndRepeatedModes_ReplaceTheScenarios()
+    {
+        var plan = Plan.Create(TwoModels(), new PlanOverrides { Models = ["m1"], Modes = [Mode.NonStreaming, Mode.NonStreaming] }, File);
+
+        Assert.Equal([new PlanCell("m1", Mode.NonStreaming)], plan.Cells);
+    }
+
+    [Fact]
+    public void Create_OpenLoad_ReplacesMeasuredStepsAndHasNoExpectedCount()
+    {
+        var plan = Plan.Create(TwoModels(), new PlanOverrides
+        {
+            Load = StepKind.Poisson, Rate = 5, Duration = TimeSpan.FromSeconds(30), MaxConcurrency = 4,
+        }, File);
+
+        Assert.Equal("warm-up 2 requests at concurrency 2; Poisson arrivals at 5/s for 30s (at most 4 in flight)", plan.Workload);
+        Assert.Null(plan.ExpectedRequestsPerCell);
+    }
+
+    [Fact]
+    public void Create_LoadMissingItsFields_ThrowsNamingThePath()
+    {
+        var e = Assert.Throws<ScenarioException>(() => Plan.Create(TwoModels(), new PlanOverrides { Load = StepKind.Inject }, File));
+
+        Assert.Contains("$.workload[1]", e.Message, StringComparison.Ordinal);
+        Assert.Contains(File, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_TargetOverrides_AppliedToTheScenario()
+    {
+        var plan = Plan.Create(TwoModels(), new PlanOverrides
+        {
+            Seed = 7, BaseUrl = new Uri("https://example.com/v1"), ApiKeyEnv = "MY_KEY",
+        }, File);
+
+        Assert.Equal(7, plan.Scenario.Seed);
+        Assert.Equal(new Uri("https://example.com/v1"), plan.Scenario.Target.BaseUrl);
+        Assert.Equal("MY_KEY", plan.Scenario.Target.ApiKeyEnv);
+        Assert.Equal(File, plan.ScenarioFile);
+    }
+}

@@ -1,0 +1,118 @@
+using System.Runtime.CompilerServices;
+using Bench.Core.Records;
+using Bench.Core.Results;
+using Bench.Core.Scenarios;
+using Bench.Harness.Reporting;
+using Bench.Harness.Running;
+using Bench.Harness.Tests.TestSupport;
+
+namespace Bench.Harness.Tests.Reporting;
+
+public sealed class ReportHarnessTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("bench-report-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static string RepoRoot([CallerFilePath] string here = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
+
+    [Fact]
+    public async Task Rebuild_TruncatedRecordsOfAKilledRun_RebuildsEverything()
+    {
+        var scenario = new Scenario
+        {
+            Name = "killed",
+            Target = new TargetSpec { Profiles = Path.Combine(RepoRoot(), "scenarios", "profiles") },
+            Models = ["fixed-100ms", "gpt-4.1"],
+            Modes = [Mode.Streaming],
+            Request = new RequestShape { PromptTokens = 10, MaxTokens = 8 },
+            Workload = [new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 2, Iterations = 4 }],
+        };
+        await TestRuns.RunAsync(scenario, null, _dir, new StringWriter(), CancellationToken.None);
+
+        // Kill the run after the fact: cut the last record in half, drop run.json and every derived file.
+        var recordsPath = Path.Combine(_dir, ResultsDirectory.RecordsFile);
+        var lines = File.ReadAllLines(recordsPath);
+        File.WriteAllText(recordsPath, string.Join('\n', lines[..^1]) + "\n" + lines[^1][..(lines[^1].Length / 2)]);
+        foreach (var file in Directory.GetFiles(_dir).Where(f => !f.EndsWith(".jsonl", StringComparison.Ordinal)))
+        {
+            File.Delete(file);
+        }
+
+        Directory.Delete(Path.Combine(_dir, "charts"), recursive: true);
+
+        var output = new StringWriter();
+        var exit = ReportHarness.Rebuild(_dir, new ReportOverrides { Fx = ["CNY=7.3"] }, output, output);
+
+        Assert.Equal(ExitCodes.Success, exit);
+        foreach (var file in new[] { "summary.csv", "summary.json", "records.csv", "report.md", "report.html", "charts/ttft-cdf.svg", "charts/ttft-cdf.png" })
+        {
+            Assert.True(File.Exists(Path.Combine(_dir, file)), file);
+        }
+
+        var md = File.ReadAllText(Path.Combine(_dir, "report.md"));
+        Assert.Contains($"Records: {lines.Length - 1}", md, StringComparison.Ordinal);
+        Assert.Contains("1 unreadable line(s) skipped", md, StringComparison.Ordinal);
+        Assert.Contains("CNY (7.3/USD)", md, StringComparison.Ordinal);
+        Assert.Equal(lines.Length, File.ReadAllLines(Path.Combine(_dir, "records.csv")).Length); // header + complete records
+        Assert.Contains("Skipped 1 unreadable line(s) of records.jsonl", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"Rebuilt the report from {lines.Length - 1} records: {_dir}{Path.DirectorySeparatorChar}", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_WithAPriceFile_PricesWithIt_AndReportKeepsItFromRunJson()
+    {
+        var prices = Path.Combine(_dir, "my-prices.json");
+        // 10 prompt + 8 completion tokens at $1 / $2 per 1M tokens: $0.026 per 1k requests.
+        File.WriteAllText(prices, """{ "models": [ { "model": "fixed-100ms", "input": 1, "output": 2, "source": "test" } ] }""");
+        var scenario = new Scenario
+        {
+            Name = "priced",
+            Target = new TargetSpec { Profiles = Path.Combine(RepoRoot(), "scenarios", "profiles") },
+            Models = ["fixed-100ms"],
+            Modes = [Mode.Streaming],
+            Request = new RequestShape { PromptTokens = 10, MaxTokens = 8 },
+            Workload = [new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 1, Iterations = 2 }],
+        };
+        var settings = new ReportOverrides { PricesFile = prices }.ApplyTo(new ReportSettings());
+
+        await TestRuns.RunAsync(scenario, null, _dir, new StringWriter(), CancellationToken.None, settings);
+        Assert.Contains(",0.026,", File.ReadAllLines(Path.Combine(_dir, "summary.csv"))[1], StringComparison.Ordinal);
+
+        File.Delete(Path.Combine(_dir, "summary.csv"));
+        var exit = ReportHarness.Rebuild(_dir, new ReportOverrides(), new StringWriter(), new StringWriter());
+
+        Assert.Equal(ExitCodes.Success, exit);
+        Assert.Contains(",0.026,", File.ReadAllLines(Path.Combine(_dir, "summary.csv"))[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_MissingPriceFile_FailsBeforeAnythingIsWritten()
+    {
+        var output = Path.Combine(_dir, "never");
+        var error = new StringWriter();
+        var request = new RunRequest
+        {
+            OutputDirectory = output,
+            Report = new ReportOverrides { PricesFile = Path.Combine(_dir, "none.json") }.ApplyTo(new ReportSettings()),
+        };
+
+        var outcome = await RunHarness.RunAsync(request, new StringWriter(), error, CancellationToken.None);
+
+        Assert.Equal(new RunOutcome(ExitCodes.BadInput, null), outcome);
+        Assert.Contains("none.json", error.ToString(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void Rebuild_FolderWithoutRecords_FailsClearly()
+    {
+        var error = new StringWriter();
+
+        var exit = ReportHarness.Rebuild(_dir, new ReportOverrides(), new StringWriter(), error);
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Equal($"{_dir}: no records.jsonl here; give a results folder written by bench run.{Environment.NewLine}", error.ToString());
+    }
+}

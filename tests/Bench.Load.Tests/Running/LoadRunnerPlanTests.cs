@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using Bench.Core.Planning;
+using Bench.Core.Records;
+using Bench.Core.Scenarios;
+using Bench.Load.Running;
+
+namespace Bench.Load.Tests.Running;
+
+public sealed class LoadRunnerPlanTests
+{
+    /// <summary>Answers at once: what is tested is which requests the plan makes the runner send, not their timing.</summary>
+    private sealed class InstantExecutor : IRequestExecutor
+    {
+        public Task<RequestRecord> ExecuteAsync(RequestTicket ticket, CancellationToken cancellationToken) => Task.FromResult(new RequestRecord
+        {
+            Id = ticket.Id,
+            Model = ticket.Cell.Model,
+            Mode = ticket.Cell.Mode,
+            Phase = ticket.Phase,
+            Outcome = Outcome.Success,
+        });
+    }
+
+    private sealed class CellLog : ILoadObserver
+    {
+        public ConcurrentQueue<string> Events { get; } = new();
+
+        public void CellStarted(Cell cell) => Events.Enqueue($"start {cell}");
+
+        public void RequestCompleted(Cell cell, RequestRecord record)
+        {
+        }
+
+        public void CellFinished(Cell cell) => Events.Enqueue($"end {cell}");
+    }
+
+    [Fact]
+    public async Task RunAsync_Plan_RunsItsStepsForEachCellInPlanOrder()
+    {
+        var plan = Plan.Create(new Scenario
+        {
+            Models = ["a", "b"],
+            Modes = [Mode.Streaming, Mode.NonStreaming],
+            Workload =
+            [
+                new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 1, Iterations = 1, Warmup = true },
+                new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 2, Iterations = 3 },
+            ],
+        }, PlanOverrides.None, "plan.json");
+        var records = new ConcurrentQueue<RequestRecord>();
+        var log = new CellLog();
+
+        await new LoadRunner(new InstantExecutor(), new RunClock(), records.Enqueue, log).RunAsync(plan, CancellationToken.None);
+
+        Assert.Equal(
+            ["start a · streaming", "end a · streaming", "start a · non-streaming", "end a · non-streaming",
+             "start b · streaming", "end b · streaming", "start b · non-streaming", "end b · non-streaming"],
+            log.Events);
+        Assert.Equal(4 * plan.ExpectedRequestsPerCell, records.Count);
+        Assert.All(plan.Cells, c => Assert.Equal(
+            (1, 3),
+            (records.Count(r => r.Model == c.Model && r.Mode == c.Mode && r.Phase == "warmup"),
+             records.Count(r => r.Model == c.Model && r.Mode == c.Mode && r.Phase != "warmup"))));
+    }
+}
