@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Bench.Core.Configuration;
 using Bench.Core.Pricing;
 
 namespace Bench.Cli.Commands;
@@ -132,7 +133,7 @@ internal static class CostCommand
                 error.WriteLine($"bench cost: {e.Message}");
                 return UsageExitCode;
             }
-            catch (PricingException e)
+            catch (Exception e) when (e is PricingException or ConfigException)
             {
                 error.WriteLine($"bench cost: cannot price:{Environment.NewLine}{e.Message}");
                 return CannotPriceExitCode;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Bench.Cli.Running;
+using Bench.Core.Configuration;
 using Bench.Core.Pricing;
 using Bench.Core.Results;
 using Bench.Report;
@@ -37,7 +38,7 @@ internal static class ReportCommand
                 reportOptions.Apply(parse, run.Report);
                 catalog = ReportOptions.Catalog(run.Report);
             }
-            catch (Exception e) when (e is ArgumentException or PriceFileException)
+            catch (Exception e) when (e is ArgumentException or ConfigException)
             {
                 Console.Error.WriteLine(e.Message);
                 return 2;

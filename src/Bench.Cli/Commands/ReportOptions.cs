@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Bench.Core.Configuration;
 using Bench.Core.Pricing;
 using Bench.Core.Results;
 
@@ -55,7 +56,7 @@ internal sealed class ReportOptions
             Report.Model.RunReport.ParseSettings(settings);
             _ = Catalog(settings);
         }
-        catch (PricingException e)
+        catch (Exception e) when (e is PricingException or ConfigException)
         {
             throw new ArgumentException(e.Message, e);
         }
@@ -63,7 +64,7 @@ internal sealed class ReportOptions
 
     /// <summary>The price catalogue a report uses: the user's price file first when one is set, then the built-in
     /// catalogue (SEED-FIGURES.md), then LiteLLM's.</summary>
-    /// <exception cref="PriceFileException">The user's price file is missing or invalid.</exception>
+    /// <exception cref="ConfigException">The user's price file is missing or invalid.</exception>
     public static PriceCatalog Catalog(ReportSettings settings)
     {
         var defaults = PriceCatalog.BuiltIn.WithFallback(PriceCatalog.LiteLlm);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Bench.Cli.Progress;
 using Bench.Core.Client;
+using Bench.Core.Configuration;
 using Bench.Core.Metrics;
 using Bench.Core.Pricing;
 using Bench.Core.Records;
@@ -34,7 +35,7 @@ internal static class RunPipeline
             scenario = ScenarioLoader.Load(scenarioFile);
             ScenarioResolver.Apply(scenario, options, scenarioFile);
         }
-        catch (ScenarioException e)
+        catch (ConfigException e)
         {
             await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
             return 2;
@@ -69,7 +70,7 @@ internal static class RunPipeline
                 baseUrl = scenario.Target.BaseUrl!;
             }
         }
-        catch (Exception e) when (e is ScenarioException or ProfileException)
+        catch (Exception e) when (e is ConfigException or ProfileException)
         {
             await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
             return new RunResult(null, 2);
@@ -150,10 +151,10 @@ internal static class RunPipeline
         var errors = scenario.Models
             .Select((m, i) => (m, i))
             .Where(x => !known.Contains(x.m))
-            .Select(x => new ScenarioError(scenarioFile ?? "<command line>", $"$.models[{x.i}]",
+            .Select(x => new ConfigError(scenarioFile ?? "<command line>", $"$.models[{x.i}]",
                 $"the simulator has no profile for '{x.m}' in {folder}; profiles: {string.Join(", ", known.Order())}"))
             .ToList();
-        return errors.Count > 0 ? throw new ScenarioException(errors) : profiles;
+        return errors.Count > 0 ? throw new ConfigException(errors) : profiles;
     }
 
     private static HttpClient CreateHttpClient() => new(new SocketsHttpHandler

@@ -1,3 +1,4 @@
+using Bench.Core.Configuration;
 using Bench.Core.Records;
 using Bench.Core.Scenarios;
 
@@ -11,14 +12,14 @@ internal static class ScenarioResolver
 
     /// <summary>Finds the scenario file: the given path, else <c>scenarios/default.json</c> in the working
     /// directory, else the copy shipped next to the executable.</summary>
-    /// <exception cref="ScenarioException">The given file does not exist.</exception>
+    /// <exception cref="ConfigException">The given file does not exist.</exception>
     public static string Locate(string? path)
     {
         if (path is not null)
         {
             return File.Exists(path)
                 ? path
-                : throw new ScenarioException([new ScenarioError(path, "$", "file not found")]);
+                : throw new ConfigException([new ConfigError(path, "$", "file not found")]);
         }
 
         var local = Path.GetFullPath(DefaultScenario);
@@ -32,7 +33,7 @@ internal static class ScenarioResolver
     /// that kind built from <c>--rate</c>, <c>--duration</c>, <c>--concurrency</c>, <c>--requests</c> and
     /// <c>--max-concurrency</c> (validated like a scenario file, so a missing field is named).
     /// </summary>
-    /// <exception cref="ScenarioException">The result is not a valid scenario (all problems listed).</exception>
+    /// <exception cref="ConfigException">The result is not a valid scenario (all problems listed).</exception>
     public static void Apply(Scenario scenario, RunOptions options, string file)
     {
         if (options.Quick)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Bench.Core.Configuration;
 using Bench.Core.Scenarios;
 using Bench.Simulator.Profiles;
 using NJsonSchema;
@@ -62,6 +63,6 @@ public class ShippedScenariosTests
         var errors = schema.Validate(bad);
 
         Assert.NotEmpty(errors);
-        Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(bad, "bad.json"));
+        Assert.Throws<ConfigException>(() => ScenarioLoader.Parse(bad, "bad.json"));
     }
 }
