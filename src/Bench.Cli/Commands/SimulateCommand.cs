@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Bench.Core.Configuration;
 using Bench.Simulator.Hosting;
 using Bench.Simulator.Profiles;
 
@@ -27,7 +28,7 @@ internal static class SimulateCommand
             {
                 loaded = ProfileLoader.LoadDirectory(folder);
             }
-            catch (ProfileException e)
+            catch (ConfigException e)
             {
                 await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
                 return 2;

@@ -378,6 +378,7 @@ public static class ConfigReader
         var values = new object?[model.Members.Length];
         var read = new bool[model.Members.Length];
         var names = new HashSet<string>(StringComparer.Ordinal);
+        var unreadable = new HashSet<string>(StringComparer.Ordinal);
         var incomplete = false;
         foreach (var property in value.EnumerateObject())
         {
@@ -412,6 +413,7 @@ public static class ConfigReader
             // A value read with errors inside it (a list with one bad item) is kept; one that could not be read is not.
             if (result is null && (property.Value.ValueKind != JsonValueKind.Null || errors.Count > before))
             {
+                unreadable.Add(member.JsonName);
                 incomplete |= member.Required;
                 continue;
             }
@@ -464,7 +466,7 @@ public static class ConfigReader
 
         if (!incomplete && instance is IConfigValidatable validatable)
         {
-            validatable.Validate(new ConfigValidation(errors, context.Path, type, names));
+            validatable.Validate(new ConfigValidation(errors, context.Path, type, names, unreadable));
         }
 
         return instance;

@@ -9,13 +9,15 @@ public sealed class ConfigValidation
     private readonly ConfigErrors _errors;
     private readonly Type _type;
     private readonly IReadOnlySet<string>? _given;
+    private readonly IReadOnlySet<string>? _unreadable;
 
-    internal ConfigValidation(ConfigErrors errors, string path, Type type, IReadOnlySet<string>? given)
+    internal ConfigValidation(ConfigErrors errors, string path, Type type, IReadOnlySet<string>? given, IReadOnlySet<string>? unreadable = null)
     {
         _errors = errors;
         Path = path;
         _type = type;
         _given = given;
+        _unreadable = unreadable;
     }
 
     /// <summary>JSON path of the object being validated, e.g. <c>$.workload[2]</c>.</summary>
@@ -39,6 +41,10 @@ public sealed class ConfigValidation
     /// <summary>Whether the file gave the field (even with a wrong value); <see langword="null"/> when the object was
     /// built in code, not read from a file.</summary>
     public bool? Given(string property) => _given?.Contains(NameOf(property));
+
+    /// <summary>Whether the file gave the field with a value that could not be read (already reported), so that its
+    /// property holds the default and rules about its value cannot be judged.</summary>
+    public bool Unreadable(string property) => _unreadable?.Contains(NameOf(property)) == true;
 
     /// <summary>The validation of a nested object field (its errors at <c>Path.field.…</c>).</summary>
     public ConfigValidation Child(string property) =>
