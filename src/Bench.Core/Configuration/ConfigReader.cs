@@ -138,7 +138,7 @@ public static class ConfigReader
     }
 
     /// <summary>What the reader accepts for <paramref name="type"/> (for checking a JSON Schema against it).</summary>
-    public static ConfigShape Describe(Type type) => Shape(type, reader: null, nullable: false);
+    public static ConfigShape ShapeOf(Type type) => Shape(type, reader: null, nullable: false);
 
     /// <summary>The JSON name of <paramref name="property"/> of <paramref name="type"/>; <paramref name="property"/>
     /// itself when the type has no such field.</summary>

@@ -46,7 +46,7 @@ public sealed record TtftDistribution(double MeanMs, double? P95Ms) : IConfigVal
 internal sealed class TtftReader : ConfigValueReader
 {
     /// <inheritdoc />
-    public override ConfigShape Shape => ConfigReader.Describe(typeof(Fields));
+    public override ConfigShape Shape => ConfigReader.ShapeOf(typeof(Fields));
 
     /// <summary>The JSON name of a field of <see cref="Fields"/>.</summary>
     public static string Name(string property) => ConfigReader.JsonName(typeof(Fields), property);

@@ -127,7 +127,7 @@ public sealed class ReplaySet
 internal sealed class ReplayReader : ConfigValueReader
 {
     /// <inheritdoc />
-    public override ConfigShape Shape => ConfigReader.Describe(typeof(ReplaySource));
+    public override ConfigShape Shape => ConfigReader.ShapeOf(typeof(ReplaySource));
 
     /// <inheritdoc />
     public override object? Read(JsonElement value, ConfigReadContext context)

@@ -18,7 +18,7 @@ public class ShippedScenariosTests
         var data = new TheoryData<string>();
         foreach (var file in Directory.GetFiles(ScenariosDir(), "*.json", SearchOption.AllDirectories)
                      .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}profiles{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                         && !f.EndsWith("scenario.schema.json", StringComparison.Ordinal))
+                         && !f.EndsWith(".schema.json", StringComparison.Ordinal))
                      .Order(StringComparer.Ordinal))
         {
             data.Add(Path.GetRelativePath(ScenariosDir(), file));
