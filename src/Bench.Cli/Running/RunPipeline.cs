@@ -70,7 +70,7 @@ internal static class RunPipeline
                 baseUrl = scenario.Target.BaseUrl!;
             }
         }
-        catch (Exception e) when (e is ConfigException)
+        catch (ConfigException e)
         {
             await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
             return new RunResult(null, 2);

@@ -615,6 +615,16 @@ public static class ConfigReader
         public TypeModel(Type type)
         {
             var nullability = new NullabilityInfoContext();
+            if (Kind(type) != ValueKind.Object || type.GetCustomAttribute<ConfigReaderAttribute>() is not null)
+            {
+                // A value, a collection or a type with its own reader: no fields of its own.
+                Members = [];
+                ByJson = [];
+                ByProperty = [];
+                Known = "";
+                return;
+            }
+
             var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
                 .Where(p => p.GetIndexParameters().Length == 0)
                 .ToArray();
@@ -626,7 +636,8 @@ public static class ConfigReader
                 Constructor = constructor;
                 foreach (var parameter in constructor.GetParameters())
                 {
-                    var property = properties.Single(p => string.Equals(p.Name, parameter.Name, StringComparison.OrdinalIgnoreCase));
+                    var property = properties.SingleOrDefault(p => string.Equals(p.Name, parameter.Name, StringComparison.OrdinalIgnoreCase))
+                        ?? throw new InvalidOperationException($"{type.Name}: constructor parameter '{parameter.Name}' has no property of the same name to read it into.");
                     members.Add(new Member(members.Count, property, parameter.ParameterType,
                         nullability.Create(parameter).WriteState == NullabilityState.Nullable,
                         !parameter.HasDefaultValue));

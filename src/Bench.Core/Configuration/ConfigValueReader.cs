@@ -69,9 +69,5 @@ public sealed class ConfigReadContext
     /// <summary>The JSON path of a field of the value being read: <see cref="Path"/>, a dot, the field's JSON name.</summary>
     public string PathOf<T>(string property) => $"{Path}.{ConfigReader.JsonName(typeof(T), property)}";
 
-    /// <summary>How a value is described in errors: <c>the string "x"</c>, <c>the number 1.5</c>, <c>true</c>, <c>null</c>,
-    /// <c>an array</c>, <c>an object</c>.</summary>
-    public static string Describe(JsonElement value) => ConfigReader.Describe(value);
-
     internal ConfigReadContext At(string path) => new(Errors, path, Directory);
 }

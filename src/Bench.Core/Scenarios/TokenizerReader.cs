@@ -34,13 +34,13 @@ internal sealed class TokenizerReader : ConfigValueReader
                     }
                     else
                     {
-                        context.Error("." + property.Name, $"expected a string, found {ConfigReadContext.Describe(property.Value)}");
+                        context.Error("." + property.Name, $"expected a string, found {ConfigReader.Describe(property.Value)}");
                     }
                 }
 
                 break;
             default:
-                context.Error($"expected an encoding name or an object of model → encoding, found {ConfigReadContext.Describe(value)}");
+                context.Error($"expected an encoding name or an object of model → encoding, found {ConfigReader.Describe(value)}");
                 return null;
         }
 
