@@ -1,3 +1,4 @@
+using Bench.Core.Configuration;
 using Bench.Core.Metrics;
 using Bench.Core.Pricing;
 using Bench.Core.Results;
@@ -65,7 +66,7 @@ public static class ReportBuilder
         {
             return ScenarioLoader.Parse(json.GetRawText(), ResultsDirectory.RunFile);
         }
-        catch (ScenarioException)
+        catch (ConfigException)
         {
             return null;
         }

@@ -1,3 +1,4 @@
+using Bench.Core.Configuration;
 using Bench.Core.Records;
 using Bench.Core.Scenarios;
 
@@ -59,7 +60,7 @@ public sealed class Plan
     /// <param name="scenario">A loaded scenario (<c>ScenarioLoader.Load</c>).</param>
     /// <param name="overrides">The command line's overrides (<see cref="PlanOverrides.None"/> for none).</param>
     /// <param name="file">The scenario's file, named in validation errors.</param>
-    /// <exception cref="ScenarioException">The result is not a valid scenario (every problem listed, with JSON paths).</exception>
+    /// <exception cref="ConfigException">The result is not a valid scenario (every problem listed, with JSON paths).</exception>
     public static Plan Create(Scenario scenario, PlanOverrides overrides, string file)
     {
         ArgumentNullException.ThrowIfNull(scenario);

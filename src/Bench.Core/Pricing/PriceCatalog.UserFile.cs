@@ -1,266 +1,136 @@
-using System.Globalization;
-using System.Text.Json;
+using System.ComponentModel.DataAnnotations;
+using Bench.Core.Configuration;
 
 namespace Bench.Core.Pricing;
 
 public sealed partial class PriceCatalog
 {
-    private static readonly string[] UserEntryFields =
-        ["model", "aliases", "input", "cached_input", "output", "batch_input", "batch_output", "source"];
-
     /// <summary>
-    /// Reads a user's price file (prices in USD per 1M tokens):
+    /// Reads a user's price file (prices in USD per 1M tokens; <c>scenarios/prices.schema.json</c> describes it):
     /// <code>
     /// { "models": [ { "model": "deepseek-v3.2", "aliases": ["deepseek-chat"], "input": 0.27, "cached_input": null,
     ///                 "output": 0.42, "batch_input": null, "batch_output": null, "source": "relay price page, 2025-11" } ] }
     /// </code>
     /// </summary>
     /// <remarks>
-    /// <para><c>model</c>, <c>input</c> and <c>output</c> are required; <c>aliases</c>, <c>cached_input</c>,
-    /// <c>batch_input</c>/<c>batch_output</c> (both or neither) and <c>source</c> are optional (<c>source</c> defaults
-    /// to "user price file &lt;path&gt;"). Prices are numbers ≥ 0, read exactly as decimals. Unknown fields are errors
-    /// (a misspelt <c>ouput</c> must not silently leave a price out), and so are two entries sharing a name or alias.</para>
-    /// <para>Every problem is reported at once in a <see cref="PriceFileException"/>, each with the file, the JSON path
+    /// <para>The fields are <see cref="PriceFileEntry"/>'s: <c>model</c>, <c>input</c> and <c>output</c> are required;
+    /// <c>aliases</c>, <c>cached_input</c>, <c>batch_input</c>/<c>batch_output</c> (both or neither) and <c>source</c>
+    /// are optional (<c>source</c> defaults to "user price file &lt;path&gt;"). Prices are numbers ≥ 0, read exactly as
+    /// decimals. Unknown fields are errors (a misspelt <c>ouput</c> must not silently leave a price out), and so are
+    /// two entries sharing a name or alias.</para>
+    /// <para>Every problem is reported at once in a <see cref="ConfigException"/>, each with the file, the JSON path
     /// (<c>$.models[1].output</c>) and the reason.</para>
     /// </remarks>
+    /// <exception cref="ConfigException">The file cannot be read, is not JSON, or has invalid entries (all listed).</exception>
     public static PriceCatalog LoadUserFile(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        Stream stream;
-        try
-        {
-            stream = File.OpenRead(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new PriceFileException([new PriceFileError(path, "$", $"cannot be read: {e.Message}")]);
-        }
-
-        using (stream)
-        {
-            return LoadUserFile(stream, path);
-        }
+        return FromFile(ConfigReader.Load<PriceFile>(path), path);
     }
 
     /// <summary>Reads a user's price file from a stream; <paramref name="fileName"/> names it in sources and errors.
     /// See <see cref="LoadUserFile(string)"/>.</summary>
+    /// <exception cref="ConfigException">The text is not JSON or has invalid entries (all listed).</exception>
     public static PriceCatalog LoadUserFile(Stream utf8Json, string fileName)
     {
         ArgumentNullException.ThrowIfNull(utf8Json);
         ArgumentException.ThrowIfNullOrWhiteSpace(fileName);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(utf8Json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
-        }
-        catch (JsonException e)
-        {
-            var where = e.LineNumber is { } line
-                ? string.Create(CultureInfo.InvariantCulture, $" at line {line + 1}, byte {e.BytePositionInLine + 1}")
-                : "";
-            throw new PriceFileException([new PriceFileError(fileName, e.Path ?? "$", $"is not valid JSON{where}")]);
-        }
-
-        using (document)
-        {
-            var reader = new UserFileReader(fileName);
-            var prices = reader.Read(document.RootElement);
-            if (reader.Errors.Count > 0)
-            {
-                throw new PriceFileException(reader.Errors);
-            }
-
-            return Create(fileName, prices);
-        }
+        return FromFile(ConfigReader.Read<PriceFile>(utf8Json, fileName), fileName);
     }
 
-    /// <summary>Walks a price file, collecting prices and every problem.</summary>
-    private sealed class UserFileReader(string fileName)
+    private static PriceCatalog FromFile(PriceFile file, string fileName) => Create(
+        fileName,
+        file.Models.Select(e => new ModelPrice(e.Model, e.Input, e.CachedInput, e.Output, e.BatchInput, e.BatchOutput,
+            e.Source?.Trim() ?? $"user price file {fileName}", e.Aliases)));
+}
+
+/// <summary>A user's price file: <c>{ "models": [ … ] }</c>.</summary>
+internal sealed class PriceFile : IConfigValidatable
+{
+    /// <summary>The entries, one per model.</summary>
+    [Required]
+    public List<PriceFileEntry> Models { get; set; } = [];
+
+    /// <summary>No two entries share a name or alias (compared as <see cref="ModelNames.Normalize"/> does).</summary>
+    public void Validate(ConfigValidation validation)
     {
-        public List<PriceFileError> Errors { get; } = [];
-
-        public List<ModelPrice> Read(JsonElement root)
+        var claimedBy = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < Models.Count; i++)
         {
-            var prices = new List<ModelPrice>();
-            if (root.ValueKind != JsonValueKind.Object)
+            var entry = validation.Item(nameof(Models), i);
+            var names = new[] { Models[i].Model }.Concat(Models[i].Aliases)
+                .Where(n => !string.IsNullOrWhiteSpace(n))
+                .Select(n => ModelNames.Normalize(n.Trim()))
+                .Distinct();
+            foreach (var name in names)
             {
-                Error("$", "must be an object with a \"models\" array");
-                return prices;
-            }
-
-            foreach (var property in root.EnumerateObject())
-            {
-                if (property.Name is not ("models" or "$schema"))
+                if (!claimedBy.TryAdd(name, entry.Path))
                 {
-                    Error($"$.{property.Name}", "is not a known field (expected \"models\")");
+                    entry.Error($"name or alias '{name}' is already used by {claimedBy[name]}");
                 }
             }
+        }
+    }
+}
 
-            if (!root.TryGetProperty("models", out var models) || models.ValueKind != JsonValueKind.Array)
+/// <summary>One model's prices in a user's price file, USD per 1M tokens (see <see cref="ModelPrice"/>).</summary>
+internal sealed class PriceFileEntry : IConfigValidatable
+{
+    private const string Price = "must be ≥ 0 (USD per 1M tokens)";
+    private const string DecimalMax = "79228162514264337593543950335";
+
+    /// <summary>Canonical model id.</summary>
+    [Required(ErrorMessage = "must be a non-empty string")]
+    public string Model { get; set; } = "";
+
+    /// <summary>Other names the model is requested by.</summary>
+    public List<string> Aliases { get; set; } = [];
+
+    /// <summary><see cref="ModelPrice.UsdPerMillionInputTokens"/>.</summary>
+    [Required]
+    [Range(typeof(decimal), "0", DecimalMax, ErrorMessage = Price)]
+    public decimal Input { get; set; }
+
+    /// <summary><see cref="ModelPrice.UsdPerMillionCachedInputTokens"/>.</summary>
+    [Range(typeof(decimal), "0", DecimalMax, ErrorMessage = Price)]
+    public decimal? CachedInput { get; set; }
+
+    /// <summary><see cref="ModelPrice.UsdPerMillionOutputTokens"/>.</summary>
+    [Required]
+    [Range(typeof(decimal), "0", DecimalMax, ErrorMessage = Price)]
+    public decimal Output { get; set; }
+
+    /// <summary><see cref="ModelPrice.UsdPerMillionBatchInputTokens"/>; given with <see cref="BatchOutput"/>.</summary>
+    [Range(typeof(decimal), "0", DecimalMax, ErrorMessage = Price)]
+    public decimal? BatchInput { get; set; }
+
+    /// <summary><see cref="ModelPrice.UsdPerMillionBatchOutputTokens"/>; given with <see cref="BatchInput"/>.</summary>
+    [Range(typeof(decimal), "0", DecimalMax, ErrorMessage = Price)]
+    public decimal? BatchOutput { get; set; }
+
+    /// <summary>Where the figures come from; default "user price file &lt;path&gt;".</summary>
+    public string? Source { get; set; }
+
+    /// <summary>Aliases and source are not blank; batch prices come in pairs.</summary>
+    public void Validate(ConfigValidation validation)
+    {
+        for (var i = 0; i < Aliases.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(Aliases[i]))
             {
-                Error("$.models", "must be an array of model entries");
-                return prices;
+                validation.Item(nameof(Aliases), i).Error("must be a non-empty string");
             }
-
-            var claimedBy = new Dictionary<string, string>(StringComparer.Ordinal);
-            var index = 0;
-            foreach (var item in models.EnumerateArray())
-            {
-                var path = string.Create(CultureInfo.InvariantCulture, $"$.models[{index++}]");
-                if (ReadEntry(item, path) is { } price)
-                {
-                    var names = new[] { price.Model }.Concat(price.Aliases).Select(ModelNames.Normalize).Distinct();
-                    var clash = false;
-                    foreach (var name in names)
-                    {
-                        if (claimedBy.TryGetValue(name, out var earlier))
-                        {
-                            Error(path, $"name or alias '{name}' is already used by {earlier}");
-                            clash = true;
-                        }
-                        else
-                        {
-                            claimedBy[name] = path;
-                        }
-                    }
-
-                    if (!clash)
-                    {
-                        prices.Add(price);
-                    }
-                }
-            }
-
-            return prices;
         }
 
-        private ModelPrice? ReadEntry(JsonElement item, string path)
+        if (Source is not null && string.IsNullOrWhiteSpace(Source))
         {
-            if (item.ValueKind != JsonValueKind.Object)
-            {
-                Error(path, "must be an object");
-                return null;
-            }
-
-            var before = Errors.Count;
-            foreach (var property in item.EnumerateObject())
-            {
-                if (!UserEntryFields.Contains(property.Name, StringComparer.Ordinal))
-                {
-                    Error($"{path}.{property.Name}", $"is not a known field (expected one of {string.Join(", ", UserEntryFields)})");
-                }
-            }
-
-            var model = ReadString(item, path, "model", required: true);
-            var aliases = ReadAliases(item, path);
-            var input = ReadPrice(item, path, "input", required: true);
-            var cached = ReadPrice(item, path, "cached_input", required: false);
-            var output = ReadPrice(item, path, "output", required: true);
-            var batchInput = ReadPrice(item, path, "batch_input", required: false);
-            var batchOutput = ReadPrice(item, path, "batch_output", required: false);
-            var source = ReadString(item, path, "source", required: false);
-            if (batchInput.HasValue != batchOutput.HasValue)
-            {
-                Error($"{path}.{(batchInput.HasValue ? "batch_output" : "batch_input")}",
-                    "is required when the other batch price is given (batch prices come in pairs)");
-            }
-
-            if (Errors.Count > before || model is null || input is null || output is null)
-            {
-                return null;
-            }
-
-            return new ModelPrice(model, input.Value, cached, output.Value, batchInput, batchOutput,
-                source ?? $"user price file {fileName}", aliases);
+            validation.Error(nameof(Source), "must be a non-empty string");
         }
 
-        private string? ReadString(JsonElement item, string path, string name, bool required)
+        if (BatchInput.HasValue != BatchOutput.HasValue)
         {
-            if (!item.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-            {
-                if (required)
-                {
-                    Error($"{path}.{name}", "is required (a non-empty string)");
-                }
-
-                return null;
-            }
-
-            if (value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
-            {
-                Error($"{path}.{name}", "must be a non-empty string");
-                return null;
-            }
-
-            return value.GetString()!.Trim();
+            var missing = BatchInput.HasValue ? nameof(BatchOutput) : nameof(BatchInput);
+            validation.Error(missing, "is required when the other batch price is given (batch prices come in pairs)");
         }
-
-        private List<string> ReadAliases(JsonElement item, string path)
-        {
-            var aliases = new List<string>();
-            if (!item.TryGetProperty("aliases", out var value) || value.ValueKind == JsonValueKind.Null)
-            {
-                return aliases;
-            }
-
-            if (value.ValueKind != JsonValueKind.Array)
-            {
-                Error($"{path}.aliases", "must be an array of strings");
-                return aliases;
-            }
-
-            var index = 0;
-            foreach (var alias in value.EnumerateArray())
-            {
-                var aliasPath = string.Create(CultureInfo.InvariantCulture, $"{path}.aliases[{index++}]");
-                if (alias.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(alias.GetString()))
-                {
-                    Error(aliasPath, "must be a non-empty string");
-                }
-                else
-                {
-                    aliases.Add(alias.GetString()!.Trim());
-                }
-            }
-
-            return aliases;
-        }
-
-        private decimal? ReadPrice(JsonElement item, string path, string name, bool required)
-        {
-            if (!item.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-            {
-                if (required)
-                {
-                    Error($"{path}.{name}", "is required (USD per 1M tokens, a number ≥ 0)");
-                }
-
-                return null;
-            }
-
-            if (value.ValueKind != JsonValueKind.Number
-                || !decimal.TryParse(value.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture, out var price))
-            {
-                Error($"{path}.{name}", $"must be a number ≥ 0 (USD per 1M tokens), got {Describe(value)}");
-                return null;
-            }
-
-            if (price < 0)
-            {
-                Error($"{path}.{name}", string.Create(CultureInfo.InvariantCulture, $"must be ≥ 0 (USD per 1M tokens), got {price}"));
-                return null;
-            }
-
-            return price;
-        }
-
-        private static string Describe(JsonElement value) => value.ValueKind switch
-        {
-            JsonValueKind.String => $"the string \"{value.GetString()}\"",
-            JsonValueKind.Number => $"{value.GetRawText()} (out of range)",
-            _ => value.ValueKind.ToString().ToLowerInvariant(),
-        };
-
-        private void Error(string jsonPath, string reason) => Errors.Add(new PriceFileError(fileName, jsonPath, reason));
     }
 }

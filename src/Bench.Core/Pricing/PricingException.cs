@@ -1,7 +1,8 @@
 namespace Bench.Core.Pricing;
 
 /// <summary>
-/// Something could not be priced: an unknown model, a Batch API price the catalogue lacks, an invalid price file.
+/// Something could not be priced: an unknown model, a Batch API price the catalogue lacks, an invalid FX rate or mix.
+/// (A price file that cannot be read is a <see cref="Configuration.ConfigException"/>.)
 /// Carries every problem found, not just the first; <see cref="Exception.Message"/> lists them one per line.
 /// </summary>
 public class PricingException : Exception
@@ -55,28 +56,4 @@ public sealed class MissingBatchPriceException : PricingException
 
     /// <summary>The catalogue's model id.</summary>
     public string Model { get; }
-}
-
-/// <summary>One problem in a price file: which file, where in it (a JSON path such as <c>$.models[2].input</c>), and why.</summary>
-/// <param name="File">The file's path as given.</param>
-/// <param name="JsonPath">JSONPath of the offending value (<c>$</c> for the document).</param>
-/// <param name="Reason">What is wrong, e.g. "must be a number ≥ 0".</param>
-public sealed record PriceFileError(string File, string JsonPath, string Reason)
-{
-    /// <inheritdoc />
-    public override string ToString() => $"{File}: {JsonPath}: {Reason}";
-}
-
-/// <summary>A price file that cannot be used. Lists every problem found in one pass.</summary>
-public sealed class PriceFileException : PricingException
-{
-    /// <summary>Creates the exception from one or more problems.</summary>
-    public PriceFileException(IReadOnlyList<PriceFileError> problems)
-        : base(problems.Select(p => p.ToString()))
-    {
-        Problems = problems;
-    }
-
-    /// <summary>Every problem found, in document order.</summary>
-    public IReadOnlyList<PriceFileError> Problems { get; }
 }

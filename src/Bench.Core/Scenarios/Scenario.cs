@@ -1,3 +1,7 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using Bench.Core.Configuration;
 using Bench.Core.Records;
 
 namespace Bench.Core.Scenarios;
@@ -5,11 +9,17 @@ namespace Bench.Core.Scenarios;
 /// <summary>
 /// A load scenario (<c>scenarios/*.json</c>): where to send requests, which models and modes, what each request
 /// looks like, the workload steps that decide when requests are sent, the SLOs results are judged against, and the
-/// seed. Read with <see cref="ScenarioLoader"/>, which validates every field.
+/// seed. Read with <see cref="ScenarioLoader"/>, which validates every field: each property is a file field (its JSON
+/// name the snake_case of the property's), its attributes are its rules, and <see cref="Validate"/> holds the rules
+/// across fields.
 /// </summary>
-public sealed class Scenario
+public sealed class Scenario : IConfigValidatable
 {
-    /// <summary>Name, used in the results folder name (<c>[a-z0-9._-]</c>).</summary>
+    private const string NameRule = "use letters, digits, '-', '_' or '.' (it names the results folder)";
+
+    /// <summary>Name, used in the results folder name (<c>[A-Za-z0-9._-]</c>).</summary>
+    [MinLength(1, ErrorMessage = NameRule)]
+    [RegularExpression("^[A-Za-z0-9._-]+$", ErrorMessage = NameRule)]
     public string Name { get; set; } = "scenario";
 
     /// <summary>What the scenario is for, in one sentence.</summary>
@@ -19,15 +29,18 @@ public sealed class Scenario
     public TargetSpec Target { get; set; } = new();
 
     /// <summary>Model ids, in report order.</summary>
+    [MinLength(1, ErrorMessage = "at least one model is required")]
     public List<string> Models { get; set; } = [];
 
     /// <summary>Modes, in report order.</summary>
+    [MinLength(1, ErrorMessage = "at least one mode is required (streaming, non-streaming)")]
     public List<Mode> Modes { get; set; } = [Mode.Streaming, Mode.NonStreaming];
 
     /// <summary>Shape of every request.</summary>
     public RequestShape Request { get; set; } = new();
 
     /// <summary>Workload steps, run in sequence for each cell (model × mode).</summary>
+    [MinLength(1, ErrorMessage = "at least one workload step is required")]
     public List<WorkloadStep> Workload { get; set; } = [];
 
     /// <summary>Named SLO sets results are judged against (goodput, recommendation).</summary>
@@ -35,12 +48,52 @@ public sealed class Scenario
 
     /// <summary>Seed for prompts, request seeds and the simulator: the same seed reproduces the same run.</summary>
     public int Seed { get; set; } = 42;
+
+    /// <summary>Rules across fields: model ids are not blank; something is measured; a sweep's SLO set exists.</summary>
+    public void Validate(ConfigValidation validation)
+    {
+        ArgumentNullException.ThrowIfNull(validation);
+        for (var i = 0; i < Models.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(Models[i]))
+            {
+                validation.Item(nameof(Models), i).Error("model ids are non-empty strings");
+            }
+        }
+
+        if (Workload.Count > 0 && Workload.All(w => w.Warmup || w.Kind == StepKind.Pause))
+        {
+            validation.Error(nameof(Workload), "every step is a warm-up or a pause: nothing would be measured");
+        }
+
+        for (var i = 0; i < Workload.Count; i++)
+        {
+            if (Workload[i] is { Kind: StepKind.Sweep } sweep)
+            {
+                var step = validation.Item(nameof(Workload), i);
+                var slos = validation.PathOf(nameof(Slos));
+                if (Slos.Count == 0)
+                {
+                    step.Error(nameof(WorkloadStep.Slo), $"sweep needs the scenario to declare SLOs ({slos})");
+                }
+                else if (sweep.Slo is { } name && Slos.All(s => s.Name != name))
+                {
+                    step.Error(nameof(WorkloadStep.Slo), $"no SLO set named '{name}' in {slos}");
+                }
+            }
+        }
+    }
 }
 
 /// <summary>Where requests go: the embedded simulator, or an OpenAI-compatible base URL with a key from the
 /// environment or a file.</summary>
-public sealed class TargetSpec
+public sealed class TargetSpec : IConfigValidatable
 {
+    /// <summary>Written <c>"simulator": true</c> in a file to ask for the embedded simulator explicitly; a file may
+    /// not give it together with <see cref="BaseUrl"/> (a command-line base URL still replaces it). Whether the
+    /// target is the simulator is <see cref="IsSimulator"/>.</summary>
+    public bool Simulator { get; set; }
+
     /// <summary>True for the embedded simulator (the default); false when <see cref="BaseUrl"/> is set.</summary>
     public bool IsSimulator => BaseUrl is null;
 
@@ -63,26 +116,43 @@ public sealed class TargetSpec
     /// <c>*</c> covers every model not named. A model not covered counts with its family's encoding
     /// (<see cref="Tokens.TokenEncodings.ForModel"/>). Empty by default. Written in a scenario as <c>"tokenizer":
     /// "cl100k_base"</c> (every model) or <c>"tokenizer": {"my-llama": "cl100k_base", "*": "none"}</c>.</summary>
+    [JsonPropertyName("tokenizer")]
+    [ConfigReader(typeof(TokenizerReader))]
     public Dictionary<string, string> Tokenizers { get; set; } = [];
+
+    /// <summary>A file gives the simulator or a base URL, not both.</summary>
+    public void Validate(ConfigValidation validation)
+    {
+        ArgumentNullException.ThrowIfNull(validation);
+        if (validation.Given(nameof(Simulator)) == true && Simulator && BaseUrl is not null)
+        {
+            validation.Error($"give either \"{validation.NameOf(nameof(Simulator))}\": true or a {validation.NameOf(nameof(BaseUrl))}, not both");
+        }
+    }
 }
 
 /// <summary>What each request looks like.</summary>
 public sealed class RequestShape
 {
     /// <summary>Prompt size in tokens (synthetic words; see <see cref="Text.SyntheticText"/>).</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "must be at least 1")]
     public int PromptTokens { get; set; } = 100;
 
     /// <summary>Optional system prompt, sent before the user prompt.</summary>
     public string? SystemPrompt { get; set; }
 
     /// <summary><c>max_tokens</c> for each request.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "must be at least 1")]
     public int MaxTokens { get; set; } = 200;
 
     /// <summary>Per-request timeout in seconds; a request still running then ends as <c>timeout</c>.</summary>
+    [Range(0, double.MaxValue, MinimumIsExclusive = true, ErrorMessage = "must be greater than 0")]
     public double TimeoutS { get; set; } = 120;
 }
 
-/// <summary>Workload step kinds, in NBomber's vocabulary.</summary>
+/// <summary>Workload step kinds, in NBomber's vocabulary; in files the snake_case of the name
+/// (<c>iterations_for_constant</c>, see <see cref="ScenarioLoader.Name"/>).</summary>
+[Description("step type")]
 public enum StepKind
 {
     /// <summary>Closed: keep <c>copies</c> requests in flight for a duration.</summary>
@@ -105,10 +175,13 @@ public enum StepKind
     Sweep,
 }
 
-/// <summary>One workload step. Which fields apply depends on <see cref="Kind"/>; the loader checks them.</summary>
-public sealed class WorkloadStep
+/// <summary>One workload step. Which fields apply depends on <see cref="Kind"/>; <see cref="Validate"/> checks
+/// them.</summary>
+public sealed class WorkloadStep : IConfigValidatable
 {
-    /// <summary>The step kind.</summary>
+    /// <summary>The step kind (JSON <c>type</c>).</summary>
+    [JsonPropertyName("type")]
+    [Required]
     public StepKind Kind { get; set; }
 
     /// <summary>Requests in flight (closed steps).</summary>
@@ -128,6 +201,7 @@ public sealed class WorkloadStep
 
     /// <summary>Open steps: the most requests in flight at once; a request due when the cap is reached waits, and
     /// its wait shows as <c>queue_ms</c>. Null: no cap.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "must be at least 1")]
     public int? MaxConcurrency { get; set; }
 
     /// <summary>Records of this step get phase <c>warmup</c> and are excluded from statistics.</summary>
@@ -144,6 +218,73 @@ public sealed class WorkloadStep
 
     /// <summary>Sweep: the SLO set whose goodput decides (default: the first).</summary>
     public string? Slo { get; set; }
+
+    /// <summary>The fields <see cref="Kind"/> needs, and the interval.</summary>
+    public void Validate(ConfigValidation validation)
+    {
+        ArgumentNullException.ThrowIfNull(validation);
+        var kind = ScenarioLoader.Name(Kind);
+        void Need(bool ok, string property, string what)
+        {
+            if (!ok)
+            {
+                validation.Error(property, $"{kind} needs {what}");
+            }
+        }
+
+        string Field(string property) => validation.NameOf(property);
+        var hasDuration = Duration is { } d && d > TimeSpan.Zero;
+        var duration = $"a {Field(nameof(Duration))} (e.g. \"30s\")";
+        switch (Kind)
+        {
+            case StepKind.KeepConstant:
+            case StepKind.RampingConstant:
+                Need(Copies is >= 1, nameof(Copies), $"{Field(nameof(Copies))} ≥ 1");
+                Need(hasDuration, nameof(Duration), duration);
+                break;
+            case StepKind.IterationsForConstant:
+                Need(Copies is >= 1, nameof(Copies), $"{Field(nameof(Copies))} ≥ 1");
+                Need(Iterations is >= 1, nameof(Iterations), $"{Field(nameof(Iterations))} ≥ 1");
+                break;
+            case StepKind.Inject:
+            case StepKind.RampingInject:
+                Need(Rate is > 0, nameof(Rate), $"{Field(nameof(Rate))} > 0 (requests per {Field(nameof(Interval))})");
+                Need(hasDuration, nameof(Duration), duration);
+                break;
+            case StepKind.Poisson:
+                Need(Rate is > 0, nameof(Rate), $"{Field(nameof(Rate))} > 0 (requests per second)");
+                Need(hasDuration || Iterations is >= 1, nameof(Duration), $"a {Field(nameof(Duration))} or {Field(nameof(Iterations))}");
+                break;
+            case StepKind.IterationsForInject:
+                Need(Rate is > 0, nameof(Rate), $"{Field(nameof(Rate))} > 0 (requests per {Field(nameof(Interval))})");
+                Need(Iterations is >= 1, nameof(Iterations), $"{Field(nameof(Iterations))} ≥ 1");
+                break;
+            case StepKind.Pause:
+                Need(hasDuration, nameof(Duration), $"a {Field(nameof(Duration))} (e.g. \"5s\")");
+                break;
+            case StepKind.Sweep:
+                Need(hasDuration, nameof(Duration), $"a {Field(nameof(Duration))} per probe (e.g. \"20s\")");
+                Need(StartRate is > 0, nameof(StartRate), $"{Field(nameof(StartRate))} > 0 (requests/s)");
+                if (MaxRate is { } max && !(max > StartRate))
+                {
+                    validation.Error(nameof(MaxRate), $"must be greater than {Field(nameof(StartRate))}");
+                }
+
+                if (Precision is not (> 0 and < 1))
+                {
+                    validation.Error(nameof(Precision), "must be in (0, 1), e.g. 0.1 for 10 %");
+                }
+
+                break;
+            default:
+                break;
+        }
+
+        if (Interval <= TimeSpan.Zero)
+        {
+            validation.Error(nameof(Interval), "must be a positive duration");
+        }
+    }
 }
 
 /// <summary>
@@ -151,17 +292,43 @@ public sealed class WorkloadStep
 /// threshold); the set is met when at least <see cref="Percentile"/> % of attempted requests were good — for a single
 /// latency threshold this is the same as "the metric's p<see cref="Percentile"/> is within the threshold".
 /// </summary>
-public sealed class SloSet
+public sealed class SloSet : IConfigValidatable
 {
     /// <summary>Name, e.g. <c>interactive</c>.</summary>
+    [Required(ErrorMessage = "is required")]
     public string Name { get; set; } = "";
 
     /// <summary>Upper bounds in milliseconds per metric id (<c>ttft_ms</c>, <c>tpot_ms</c>, <c>e2e_ms</c>, ...).</summary>
     public Dictionary<string, double> MaxMs { get; set; } = [];
 
     /// <summary>Share of requests that must be good for the set to be met, in percent (default 95).</summary>
+    [Range(0, 100, MinimumIsExclusive = true, ErrorMessage = "must be in (0, 100]")]
     public double Percentile { get; set; } = 95;
 
     /// <summary>Lowest acceptable success rate, 0..1, or null.</summary>
+    [Range(0, 1, ErrorMessage = "must be between 0 and 1 (e.g. 0.995)")]
     public double? MinSuccessRate { get; set; }
+
+    /// <summary>At least one threshold; each names a metric an SLO may bound (<see cref="ScenarioLoader.SloMetrics"/>)
+    /// and is positive.</summary>
+    public void Validate(ConfigValidation validation)
+    {
+        ArgumentNullException.ThrowIfNull(validation);
+        if (MaxMs.Count == 0 && MinSuccessRate is null)
+        {
+            validation.Error($"needs at least one threshold ({validation.NameOf(nameof(MaxMs))}) or {validation.NameOf(nameof(MinSuccessRate))}");
+        }
+
+        foreach (var (metric, limit) in MaxMs)
+        {
+            if (!ScenarioLoader.SloMetrics.Contains(metric))
+            {
+                validation.Entry(nameof(MaxMs), metric).Error($"unknown metric; use one of {string.Join(", ", ScenarioLoader.SloMetrics)}");
+            }
+            else if (!(limit > 0))
+            {
+                validation.Entry(nameof(MaxMs), metric).Error("must be greater than 0");
+            }
+        }
+    }
 }

@@ -1,10 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Bench.Core.Configuration;
 using Bench.Core.Records;
 
 namespace Bench.Core.Scenarios;
 
-/// <summary>Writes a scenario back to JSON in the file format <see cref="ScenarioLoader"/> reads (for <c>run.json</c>).</summary>
+/// <summary>Writes a scenario back to JSON in the file format <see cref="ScenarioLoader"/> reads (for <c>run.json</c>),
+/// each field under the name the reader derives from the model (<see cref="ConfigReader.JsonName"/>).</summary>
 public static class ScenarioWriter
 {
     /// <summary>The scenario as a JSON element (the API key is never part of a scenario; only its variable's name).</summary>
@@ -14,82 +16,82 @@ public static class ScenarioWriter
         var target = new JsonObject();
         if (scenario.Target.IsSimulator)
         {
-            target["simulator"] = true;
-            target["profiles"] = scenario.Target.Profiles;
+            target[Name<TargetSpec>(nameof(TargetSpec.Simulator))] = true;
+            target[Name<TargetSpec>(nameof(TargetSpec.Profiles))] = scenario.Target.Profiles;
         }
         else
         {
-            target["base_url"] = scenario.Target.BaseUrl!.ToString();
-            target["api_key_env"] = scenario.Target.ApiKeyEnv;
+            target[Name<TargetSpec>(nameof(TargetSpec.BaseUrl))] = scenario.Target.BaseUrl!.ToString();
+            target[Name<TargetSpec>(nameof(TargetSpec.ApiKeyEnv))] = scenario.Target.ApiKeyEnv;
             if (scenario.Target.ApiKeyFile is { } file)
             {
-                target["api_key_file"] = file;
+                target[Name<TargetSpec>(nameof(TargetSpec.ApiKeyFile))] = file;
             }
         }
 
         if (scenario.Target.UseMaxCompletionTokens)
         {
-            target["use_max_completion_tokens"] = true;
+            target[Name<TargetSpec>(nameof(TargetSpec.UseMaxCompletionTokens))] = true;
         }
 
         if (scenario.Target.Tokenizers is { Count: > 0 } tokenizers)
         {
-            target["tokenizer"] = tokenizers.Count == 1 && tokenizers.TryGetValue("*", out var every)
+            target[Name<TargetSpec>(nameof(TargetSpec.Tokenizers))] = tokenizers.Count == 1 && tokenizers.TryGetValue("*", out var every)
                 ? every
                 : new JsonObject([.. tokenizers.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))]);
         }
 
         var root = new JsonObject
         {
-            ["name"] = scenario.Name,
-            ["description"] = scenario.Description,
-            ["target"] = target,
-            ["models"] = new JsonArray([.. scenario.Models.Select(m => JsonValue.Create(m))]),
-            ["modes"] = new JsonArray([.. scenario.Modes.Select(m => JsonValue.Create(Names.Of(m)))]),
-            ["request"] = new JsonObject
+            [Name<Scenario>(nameof(Scenario.Name))] = scenario.Name,
+            [Name<Scenario>(nameof(Scenario.Description))] = scenario.Description,
+            [Name<Scenario>(nameof(Scenario.Target))] = target,
+            [Name<Scenario>(nameof(Scenario.Models))] = new JsonArray([.. scenario.Models.Select(m => JsonValue.Create(m))]),
+            [Name<Scenario>(nameof(Scenario.Modes))] = new JsonArray([.. scenario.Modes.Select(m => JsonValue.Create(Names.Of(m)))]),
+            [Name<Scenario>(nameof(Scenario.Request))] = new JsonObject
             {
-                ["prompt_tokens"] = scenario.Request.PromptTokens,
-                ["max_tokens"] = scenario.Request.MaxTokens,
-                ["system_prompt"] = scenario.Request.SystemPrompt,
-                ["timeout_s"] = scenario.Request.TimeoutS,
+                [Name<RequestShape>(nameof(RequestShape.PromptTokens))] = scenario.Request.PromptTokens,
+                [Name<RequestShape>(nameof(RequestShape.MaxTokens))] = scenario.Request.MaxTokens,
+                [Name<RequestShape>(nameof(RequestShape.SystemPrompt))] = scenario.Request.SystemPrompt,
+                [Name<RequestShape>(nameof(RequestShape.TimeoutS))] = scenario.Request.TimeoutS,
             },
-            ["workload"] = new JsonArray([.. scenario.Workload.Select(Step)]),
-            ["slos"] = new JsonArray([.. scenario.Slos.Select(Slo)]),
-            ["seed"] = scenario.Seed,
+            [Name<Scenario>(nameof(Scenario.Workload))] = new JsonArray([.. scenario.Workload.Select(Step)]),
+            [Name<Scenario>(nameof(Scenario.Slos))] = new JsonArray([.. scenario.Slos.Select(Slo)]),
+            [Name<Scenario>(nameof(Scenario.Seed))] = scenario.Seed,
         };
         return JsonSerializer.SerializeToElement(root, JsonContext.Default.JsonObject);
     }
 
     private static JsonObject Step(WorkloadStep w)
     {
-        var o = new JsonObject { ["type"] = ScenarioLoader.Name(w.Kind) };
-        Add(o, "copies", w.Copies);
-        Add(o, "iterations", w.Iterations);
+        var o = new JsonObject { [Name<WorkloadStep>(nameof(WorkloadStep.Kind))] = ScenarioLoader.Name(w.Kind) };
+        Add(o, Name<WorkloadStep>(nameof(WorkloadStep.Copies)), w.Copies);
+        Add(o, Name<WorkloadStep>(nameof(WorkloadStep.Iterations)), w.Iterations);
         if (w.Duration is { } d)
         {
-            o["duration"] = Durations.Format(d);
+            o[Name<WorkloadStep>(nameof(WorkloadStep.Duration))] = Durations.Format(d);
         }
 
-        Add(o, "rate", w.Rate);
+        Add(o, Name<WorkloadStep>(nameof(WorkloadStep.Rate)), w.Rate);
         if (w.Interval != TimeSpan.FromSeconds(1))
         {
-            o["interval"] = Durations.Format(w.Interval);
+            o[Name<WorkloadStep>(nameof(WorkloadStep.Interval))] = Durations.Format(w.Interval);
         }
 
-        Add(o, "max_concurrency", w.MaxConcurrency);
+        Add(o, Name<WorkloadStep>(nameof(WorkloadStep.MaxConcurrency)), w.MaxConcurrency);
         if (w.Warmup)
         {
-            o["warmup"] = true;
+            o[Name<WorkloadStep>(nameof(WorkloadStep.Warmup))] = true;
         }
 
         if (w.Kind == StepKind.Sweep)
         {
-            Add(o, "start_rate", w.StartRate);
-            Add(o, "max_rate", w.MaxRate);
-            o["precision"] = w.Precision;
+            Add(o, Name<WorkloadStep>(nameof(WorkloadStep.StartRate)), w.StartRate);
+            Add(o, Name<WorkloadStep>(nameof(WorkloadStep.MaxRate)), w.MaxRate);
+            o[Name<WorkloadStep>(nameof(WorkloadStep.Precision))] = w.Precision;
             if (w.Slo is { } slo)
             {
-                o["slo"] = slo;
+                o[Name<WorkloadStep>(nameof(WorkloadStep.Slo))] = slo;
             }
         }
 
@@ -98,7 +100,7 @@ public static class ScenarioWriter
 
     private static JsonObject Slo(SloSet s)
     {
-        var o = new JsonObject { ["name"] = s.Name };
+        var o = new JsonObject { [Name<SloSet>(nameof(SloSet.Name))] = s.Name };
         if (s.MaxMs.Count > 0)
         {
             var max = new JsonObject();
@@ -107,13 +109,15 @@ public static class ScenarioWriter
                 max[metric] = limit;
             }
 
-            o["max_ms"] = max;
+            o[Name<SloSet>(nameof(SloSet.MaxMs))] = max;
         }
 
-        o["percentile"] = s.Percentile;
-        Add(o, "min_success_rate", s.MinSuccessRate);
+        o[Name<SloSet>(nameof(SloSet.Percentile))] = s.Percentile;
+        Add(o, Name<SloSet>(nameof(SloSet.MinSuccessRate)), s.MinSuccessRate);
         return o;
     }
+
+    private static string Name<T>(string property) => ConfigReader.JsonName(typeof(T), property);
 
     private static void Add(JsonObject o, string name, double? value)
     {

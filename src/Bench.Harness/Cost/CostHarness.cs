@@ -1,3 +1,4 @@
+using Bench.Core.Configuration;
 using Bench.Core.Pricing;
 using Bench.Report.Cost;
 
@@ -42,7 +43,7 @@ public static class CostHarness
             error.WriteLine($"bench cost: {e.Message}");
             return ExitCodes.BadInput;
         }
-        catch (PricingException e)
+        catch (Exception e) when (e is PricingException or ConfigException)
         {
             error.WriteLine($"bench cost: cannot price:{Environment.NewLine}{e.Message}");
             return ExitCodes.BadInput;

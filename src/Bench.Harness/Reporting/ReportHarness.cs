@@ -1,3 +1,4 @@
+using Bench.Core.Configuration;
 using Bench.Core.Pricing;
 using Bench.Core.Results;
 using Bench.Report;
@@ -38,7 +39,7 @@ public static class ReportHarness
             ReportPrices.Validate(run.Report);
             catalog = ReportPrices.Catalog(run.Report);
         }
-        catch (PricingException e)
+        catch (Exception e) when (e is PricingException or ConfigException)
         {
             error.WriteLine(e.Message);
             return ExitCodes.BadInput;

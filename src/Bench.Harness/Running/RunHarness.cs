@@ -1,5 +1,6 @@
 using System.Net;
 using Bench.Core.Client;
+using Bench.Core.Configuration;
 using Bench.Core.Planning;
 using Bench.Core.Pricing;
 using Bench.Core.Records;
@@ -41,7 +42,7 @@ public static class RunHarness
             scenarioFile = ScenarioFiles.Locate(request.ScenarioPath);
             plan = Plan.Create(ScenarioLoader.Load(scenarioFile), request.Overrides, scenarioFile);
         }
-        catch (Exception e) when (e is ScenarioException or PricingException)
+        catch (Exception e) when (e is ConfigException or PricingException)
         {
             await error.WriteLineAsync(e.Message).ConfigureAwait(false);
             return new RunOutcome(ExitCodes.BadInput, null);
@@ -79,7 +80,7 @@ public static class RunHarness
                 baseUrl = scenario.Target.BaseUrl!;
             }
         }
-        catch (Exception e) when (e is ScenarioException or ProfileException or DirectoryNotFoundException)
+        catch (Exception e) when (e is ConfigException or DirectoryNotFoundException)
         {
             await error.WriteLineAsync(e.Message).ConfigureAwait(false);
             return new RunOutcome(ExitCodes.BadInput, null);
@@ -158,10 +159,10 @@ public static class RunHarness
         var errors = scenario.Models
             .Select((m, i) => (m, i))
             .Where(x => !known.Contains(x.m))
-            .Select(x => new ScenarioError(scenarioFile ?? "<command line>", $"$.models[{x.i}]",
+            .Select(x => new ConfigError(scenarioFile ?? "<command line>", $"$.models[{x.i}]",
                 $"the simulator has no profile for '{x.m}' in {folder}; profiles: {string.Join(", ", known.Order())}"))
             .ToList();
-        return errors.Count > 0 ? throw new ScenarioException(errors) : profiles;
+        return errors.Count > 0 ? throw new ConfigException(errors) : profiles;
     }
 
     private static HttpClient CreateHttpClient() => new(new SocketsHttpHandler

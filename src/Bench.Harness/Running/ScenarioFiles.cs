@@ -1,3 +1,4 @@
+using Bench.Core.Configuration;
 using Bench.Core.Scenarios;
 
 namespace Bench.Harness.Running;
@@ -10,14 +11,14 @@ public static class ScenarioFiles
 
     /// <summary>Finds the scenario file: the given path, else <c>scenarios/default.json</c> in the working
     /// directory, else the copy shipped next to the executable.</summary>
-    /// <exception cref="ScenarioException">The given file does not exist.</exception>
+    /// <exception cref="ConfigException">The given file does not exist.</exception>
     public static string Locate(string? path)
     {
         if (path is not null)
         {
             return File.Exists(path)
                 ? path
-                : throw new ScenarioException([new ScenarioError(path, "$", "file not found")]);
+                : throw new ConfigException([new ConfigError(path, "$", "file not found")]);
         }
 
         var local = Path.GetFullPath(DefaultScenario);

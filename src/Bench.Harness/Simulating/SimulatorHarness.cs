@@ -1,3 +1,4 @@
+using Bench.Core.Configuration;
 using Bench.Simulator.Hosting;
 using Bench.Simulator.Profiles;
 
@@ -30,7 +31,7 @@ public static class SimulatorHarness
         {
             loaded = ProfileLoader.LoadDirectory(folder);
         }
-        catch (Exception e) when (e is ProfileException or DirectoryNotFoundException)
+        catch (Exception e) when (e is ConfigException or DirectoryNotFoundException)
         {
             await error.WriteLineAsync(e.Message).ConfigureAwait(false);
             return ExitCodes.BadInput;

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Net;
+using Bench.Core.Configuration;
 using Bench.Simulator.Endpoints;
 using Bench.Simulator.Generation;
 using Bench.Simulator.Profiles;
@@ -49,7 +50,7 @@ public sealed class SimulatorHost : IAsyncDisposable
     public int Port { get; }
 
     /// <summary>Starts the server and returns once it accepts connections.</summary>
-    /// <exception cref="ProfileException">A profile is invalid, two profiles share a model id, or there is
+    /// <exception cref="ConfigException">A profile is invalid, two profiles share a model id, or there is
     /// none.</exception>
     /// <exception cref="IOException">The port cannot be bound.</exception>
     public static async Task<SimulatorHost> StartAsync(
@@ -109,10 +110,9 @@ public sealed class SimulatorHost : IAsyncDisposable
     private static FrozenDictionary<string, ProfileSampler> CreateSamplers(IReadOnlyList<ModelProfile> profiles)
     {
         ArgumentNullException.ThrowIfNull(profiles);
-        var errors = new ProfileErrors();
+        var errors = new ConfigErrors(nameof(SimulatorOptions.Profiles));
         if (profiles.Count == 0)
         {
-            errors.Origin = nameof(SimulatorOptions.Profiles);
             errors.Add("$", "no model profile: the simulator needs at least one");
         }
 
@@ -120,9 +120,9 @@ public sealed class SimulatorHost : IAsyncDisposable
         foreach (var profile in profiles)
         {
             ArgumentNullException.ThrowIfNull(profile, nameof(profiles));
-            errors.Origin = $"profile '{profile.Model}'";
+            errors.File = $"profile '{profile.Model}'";
             var before = errors.Count;
-            ProfileValidator.Validate(profile, errors);
+            ConfigReader.Validate(profile, errors);
             if (errors.Count > before)
             {
                 continue;
@@ -130,7 +130,7 @@ public sealed class SimulatorHost : IAsyncDisposable
 
             if (!samplers.TryAdd(profile.Model, new ProfileSampler(profile)))
             {
-                errors.Add("$.model", "another profile has the same model id");
+                errors.Add(ProfileLoader.ModelPath, "another profile has the same model id");
             }
         }
 

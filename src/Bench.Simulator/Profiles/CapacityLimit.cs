@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Bench.Simulator.Profiles;
 
 /// <summary>
@@ -13,4 +15,5 @@ namespace Bench.Simulator.Profiles;
 /// while <c>c ≤ MaxConcurrent</c>; an open load saturates near <c>MaxConcurrent / d</c> requests per second.
 /// </remarks>
 /// <param name="MaxConcurrent">Requests served at once (≥ 1).</param>
-public sealed record CapacityLimit(int MaxConcurrent);
+public sealed record CapacityLimit(
+    [property: Range(1, int.MaxValue, ErrorMessage = "must be an integer ≥ 1")] int MaxConcurrent);

@@ -1,10 +1,15 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using Bench.Core.Configuration;
 using Bench.Simulator.Replay;
 
 namespace Bench.Simulator.Profiles;
 
 /// <summary>
 /// How the simulator behaves for one model: the data of <c>scenarios/profiles/&lt;model&gt;.json</c>, read by
-/// <see cref="ProfileLoader"/> (JSON names in snake_case are given on each property).
+/// <see cref="ProfileLoader"/> with <see cref="ConfigReader"/>: each property is a file field, its JSON name the
+/// snake_case of the property's unless <see cref="JsonPropertyNameAttribute"/> says otherwise; its attributes are its
+/// rules and <see cref="Validate"/> holds those across fields (<c>scenarios/profile.schema.json</c> describes the file).
 /// </summary>
 /// <remarks>
 /// A request's timeline: the arrival (or, under <see cref="Capacity"/>, the moment it gets a slot); the first content
@@ -15,19 +20,23 @@ namespace Bench.Simulator.Profiles;
 /// <c>TTFT + (n − 1) / rate</c>. Profiles built in code are checked when the simulator starts, with the same rules as
 /// files.
 /// </remarks>
-public sealed record ModelProfile
+public sealed record ModelProfile : IConfigValidatable
 {
     /// <summary>Model id as requested in <c>model</c> and listed by <c>/v1/models</c>. JSON <c>model</c>.</summary>
+    [Required(ErrorMessage = "must be a non-empty model id")]
     public required string Model { get; init; }
 
     /// <summary><c>owned_by</c> in <c>/v1/models</c>. JSON <c>owned_by</c>.</summary>
     public string OwnedBy { get; init; } = "bench-simulator";
 
     /// <summary>Time to first token (ms). JSON <c>ttft_ms</c>.</summary>
+    [JsonPropertyName("ttft_ms")]
     public required TtftDistribution TimeToFirstToken { get; init; }
 
     /// <summary>Steady decode rate after the first token, in tokens per second (&gt; 0). JSON
     /// <c>decode_tokens_per_s</c>.</summary>
+    [JsonPropertyName("decode_tokens_per_s")]
+    [Range(0, double.MaxValue, MinimumIsExclusive = true, ErrorMessage = "must be a finite number of tokens per second > 0")]
     public required double DecodeTokensPerSecond { get; init; }
 
     /// <summary>Natural answer length (tokens). JSON <c>output_tokens</c>; required unless <see cref="Replay"/> is
@@ -36,6 +45,7 @@ public sealed record ModelProfile
 
     /// <summary>Tokens per streamed content chunk (≥ 1). JSON <c>tokens_per_chunk</c>; default 1; not allowed in a
     /// replay profile's file (the recording decides).</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "must be an integer ≥ 1")]
     public int TokensPerChunk { get; init; } = 1;
 
     /// <summary>
@@ -43,6 +53,7 @@ public sealed record ModelProfile
     /// request's time per token is <c>1 / rate</c> times a log-normal draw with mean 1, so some requests decode slower
     /// than others (as on a shared server) while the mean E2E is unchanged. JSON <c>decode_jitter_cv</c>; default 0.
     /// </summary>
+    [Range(0, double.MaxValue, ErrorMessage = "must be a finite coefficient of variation ≥ 0")]
     public double DecodeJitterCv { get; init; }
 
     /// <summary>Fault probabilities per request. JSON <c>faults</c>; default none.</summary>
@@ -60,4 +71,42 @@ public sealed record ModelProfile
 
     /// <summary>Where the numbers come from (free text). JSON <c>source</c>.</summary>
     public string? Source { get; init; }
+
+    /// <summary>A replay profile's answers are the recordings (a file may not give <see cref="OutputTokens"/> or
+    /// <see cref="TokensPerChunk"/>); any other profile needs a valid <see cref="OutputTokens"/>.</summary>
+    public void Validate(ConfigValidation validation)
+    {
+        ArgumentNullException.ThrowIfNull(validation);
+        if (validation.Given(nameof(Replay)) ?? Replay is not null)
+        {
+            // These would silently do nothing.
+            Forbid(nameof(OutputTokens), "the answer length is the recording's");
+            Forbid(nameof(TokensPerChunk), "the events are the recording's");
+        }
+        else if (validation.Given(nameof(OutputTokens)) == false)
+        {
+            validation.Error(nameof(OutputTokens), "is required");
+        }
+        else if (!validation.Unreadable(nameof(OutputTokens)))
+        {
+            var output = validation.Child(nameof(OutputTokens));
+            if (!(OutputTokens.MeanTokens >= 1) || !double.IsFinite(OutputTokens.MeanTokens))
+            {
+                output.Error(nameof(OutputLength.MeanTokens), "must be a finite number of tokens ≥ 1");
+            }
+
+            if (!(OutputTokens.SdTokens >= 0) || !double.IsFinite(OutputTokens.SdTokens))
+            {
+                output.Error(nameof(OutputLength.SdTokens), "must be a finite number of tokens ≥ 0");
+            }
+        }
+
+        void Forbid(string property, string reason)
+        {
+            if (validation.Given(property) == true)
+            {
+                validation.Error(property, $"not used by a replay profile ({reason}): remove it");
+            }
+        }
+    }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Bench.Simulator.Profiles;
 
 /// <summary>
@@ -7,4 +9,6 @@ namespace Bench.Simulator.Profiles;
 /// </summary>
 /// <param name="MeanTokens">Mean natural length in tokens (≥ 1).</param>
 /// <param name="SdTokens">Standard deviation in tokens (≥ 0; 0 gives a fixed length).</param>
-public readonly record struct OutputLength(double MeanTokens, double SdTokens);
+public readonly record struct OutputLength(
+    [property: JsonPropertyName("mean")] double MeanTokens,
+    [property: JsonPropertyName("sd")] double SdTokens);

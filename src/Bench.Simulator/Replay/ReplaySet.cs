@@ -1,4 +1,6 @@
-using Bench.Simulator.Profiles;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using Bench.Core.Configuration;
 
 namespace Bench.Simulator.Replay;
 
@@ -19,6 +21,7 @@ namespace Bench.Simulator.Replay;
 /// would have been streamed (see <c>RecordedCompletion</c>). The request's <c>max_tokens</c> is ignored: the
 /// recording decides the answer and its length.
 /// </remarks>
+[ConfigReader(typeof(ReplayReader))]
 public sealed class ReplaySet
 {
     private readonly RecordedStream[] _streams;
@@ -46,12 +49,12 @@ public sealed class ReplaySet
     /// <summary>Reads and parses every <c>*.sse</c> file of <paramref name="folder"/>.</summary>
     /// <param name="folder">The folder (relative to the current directory, or absolute).</param>
     /// <param name="pick">How requests choose a recording.</param>
-    /// <exception cref="ProfileException">The folder does not exist, holds no <c>.sse</c> file, or a file is empty or
-    /// unreadable.</exception>
+    /// <exception cref="ConfigException">The folder does not exist, holds no <c>.sse</c> file, or a file is empty or
+    /// unreadable (each error names the folder as its file, at <c>$</c>).</exception>
     public static ReplaySet Load(string folder, ReplayPick pick = ReplayPick.RoundRobin)
     {
         ArgumentNullException.ThrowIfNull(folder);
-        var errors = new ProfileErrors { Origin = folder };
+        var errors = new ConfigErrors(folder);
         var set = TryLoad(Path.GetFullPath(folder), pick, "$", errors);
         errors.ThrowIfAny();
         return set!;
@@ -59,7 +62,7 @@ public sealed class ReplaySet
 
     /// <summary>Reads the recordings, reporting problems at <paramref name="path"/> (the JSON path of the folder
     /// field); <see langword="null"/> when there were any.</summary>
-    internal static ReplaySet? TryLoad(string folder, ReplayPick pick, string path, ProfileErrors errors)
+    internal static ReplaySet? TryLoad(string folder, ReplayPick pick, string path, ConfigErrors errors)
     {
         if (!Directory.Exists(folder))
         {
@@ -117,4 +120,37 @@ public sealed class ReplaySet
         var turn = requestSeed ?? Interlocked.Increment(ref turns) - 1;
         return _streams[(int)(((turn % count) + count) % count)];
     }
+}
+
+/// <summary>Reads a profile's <c>replay</c> field (<see cref="ReplaySource"/>) and loads the recordings, the folder
+/// relative to the profile file.</summary>
+internal sealed class ReplayReader : ConfigValueReader
+{
+    /// <inheritdoc />
+    public override ConfigShape Shape => ConfigReader.ShapeOf(typeof(ReplaySource));
+
+    /// <inheritdoc />
+    public override object? Read(JsonElement value, ConfigReadContext context)
+    {
+        var before = context.Errors.Count;
+        if (context.Read<ReplaySource>(value) is not { } source || context.Errors.Count > before)
+        {
+            return null;
+        }
+
+        var folder = Path.GetFullPath(Path.Combine(context.Directory ?? ".", source.Folder));
+        return ReplaySet.TryLoad(folder, source.Pick, context.PathOf<ReplaySource>(nameof(ReplaySource.Folder)), context.Errors);
+    }
+}
+
+/// <summary>A profile's <c>replay</c> field as a file gives it: <c>{ "folder": "../replay/openai-chat", "pick":
+/// "round_robin" }</c>.</summary>
+internal sealed class ReplaySource
+{
+    /// <summary>The folder of <c>*.sse</c> recordings, relative to the profile file.</summary>
+    [Required(ErrorMessage = "must be a folder path (relative to the profile file)")]
+    public string Folder { get; set; } = "";
+
+    /// <summary>How a request's recording is chosen (default round robin).</summary>
+    public ReplayPick Pick { get; set; } = ReplayPick.RoundRobin;
 }

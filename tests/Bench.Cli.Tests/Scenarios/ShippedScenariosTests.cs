@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Bench.Core.Configuration;
 using Bench.Core.Scenarios;
 using Bench.Simulator.Profiles;
 using NJsonSchema;
@@ -17,7 +18,7 @@ public class ShippedScenariosTests
         var data = new TheoryData<string>();
         foreach (var file in Directory.GetFiles(ScenariosDir(), "*.json", SearchOption.AllDirectories)
                      .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}profiles{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                         && !f.EndsWith("scenario.schema.json", StringComparison.Ordinal))
+                         && !f.EndsWith(".schema.json", StringComparison.Ordinal))
                      .Order(StringComparer.Ordinal))
         {
             data.Add(Path.GetRelativePath(ScenariosDir(), file));
@@ -62,6 +63,6 @@ public class ShippedScenariosTests
         var errors = schema.Validate(bad);
 
         Assert.NotEmpty(errors);
-        Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(bad, "bad.json"));
+        Assert.Throws<ConfigException>(() => ScenarioLoader.Parse(bad, "bad.json"));
     }
 }

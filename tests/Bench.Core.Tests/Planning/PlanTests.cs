@@ -1,3 +1,4 @@
+using Bench.Core.Configuration;
 using Bench.Core.Planning;
 using Bench.Core.Records;
 using Bench.Core.Scenarios;
@@ -88,7 +89,7 @@ public sealed class PlanTests
     [Fact]
     public void Create_LoadMissingItsFields_ThrowsNamingThePath()
     {
-        var e = Assert.Throws<ScenarioException>(() => Plan.Create(TwoModels(), new PlanOverrides { Load = StepKind.Inject }, File));
+        var e = Assert.Throws<ConfigException>(() => Plan.Create(TwoModels(), new PlanOverrides { Load = StepKind.Inject }, File));
 
         Assert.Contains("$.workload[1]", e.Message, StringComparison.Ordinal);
         Assert.Contains(File, e.Message, StringComparison.Ordinal);

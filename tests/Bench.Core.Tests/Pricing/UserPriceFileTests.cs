@@ -1,4 +1,5 @@
 using System.Text;
+using Bench.Core.Configuration;
 using Bench.Core.Pricing;
 
 namespace Bench.Core.Tests.Pricing;
@@ -37,7 +38,7 @@ public sealed class UserPriceFileTests
     [Fact]
     public void LoadUserFile_ManyProblems_ReportsAllWithFilePathAndReason()
     {
-        var e = Assert.Throws<PriceFileException>(() => Load("""
+        var e = Assert.Throws<ConfigException>(() => Load("""
             { "models": [
                 { "model": "a", "input": "0.27", "ouput": 0.42 },
                 { "model": "", "input": -1, "output": 1, "batch_input": 0.5 },
@@ -46,42 +47,46 @@ public sealed class UserPriceFileTests
             ], "extra": true }
             """));
 
+        // Document order; the three walkers' texts made one (unknown field, type error, "is required").
         Assert.Equal(
         [
-            "prices.json: $.extra: is not a known field (expected \"models\")",
-            "prices.json: $.models[0].ouput: is not a known field (expected one of model, aliases, input, cached_input, output, batch_input, batch_output, source)",
-            "prices.json: $.models[0].input: must be a number ≥ 0 (USD per 1M tokens), got the string \"0.27\"",
-            "prices.json: $.models[0].output: is required (USD per 1M tokens, a number ≥ 0)",
+            "prices.json: $.models[0].input: expected a number, found the string \"0.27\"",
+            "prices.json: $.models[0].ouput: unknown field; known fields here: model, aliases, input, cached_input, output, batch_input, batch_output, source",
+            "prices.json: $.models[0].output: is required",
             "prices.json: $.models[1].model: must be a non-empty string",
-            "prices.json: $.models[1].input: must be ≥ 0 (USD per 1M tokens), got -1",
+            "prices.json: $.models[1].input: must be ≥ 0 (USD per 1M tokens)",
             "prices.json: $.models[1].batch_output: is required when the other batch price is given (batch prices come in pairs)",
-            "prices.json: $.models[2].aliases[1]: must be a non-empty string",
-            "prices.json: $.models[3]: must be an object",
-        ], e.Problems.Select(p => p.ToString()));
-        Assert.Equal(string.Join(Environment.NewLine, e.Problems), e.Message);
+            "prices.json: $.models[2].aliases[1]: expected a string, found the number 3",
+            "prices.json: $.models[3]: expected an object, found the number 7",
+            "prices.json: $.extra: unknown field; known fields here: models",
+            "prices.json: $.models[2]: name or alias 'a' is already used by $.models[0]",
+        ], e.Errors.Select(p => p.ToString()));
+        Assert.Equal(
+            $"prices.json: 10 errors:{Environment.NewLine}" + string.Join(Environment.NewLine, e.Errors.Select(p => $"  {p.Path}: {p.Reason}")),
+            e.Message);
     }
 
     [Fact]
     public void LoadUserFile_DuplicateNameAcrossEntries_ReportsClash()
     {
-        var e = Assert.Throws<PriceFileException>(() => Load("""
+        var e = Assert.Throws<ConfigException>(() => Load("""
             { "models": [
                 { "model": "a", "aliases": ["x"], "input": 1, "output": 2 },
                 { "model": "X", "input": 1, "output": 2 }
             ] }
             """));
 
-        Assert.Equal("prices.json: $.models[1]: name or alias 'x' is already used by $.models[0]", Assert.Single(e.Problems).ToString());
+        Assert.Equal("prices.json: $.models[1]: name or alias 'x' is already used by $.models[0]", Assert.Single(e.Errors).ToString());
     }
 
     [Fact]
     public void LoadUserFile_InvalidJson_ReportsLine()
     {
-        var e = Assert.Throws<PriceFileException>(() => Load("{ \"models\": [ { \"model\": \"a\", } ] "));
+        var e = Assert.Throws<ConfigException>(() => Load("{ \"models\": [ { \"model\": \"a\", } ] "));
 
-        var problem = Assert.Single(e.Problems);
+        var problem = Assert.Single(e.Errors);
         Assert.Equal("prices.json", problem.File);
-        Assert.StartsWith("is not valid JSON at line 1", problem.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("not valid JSON (line 1", problem.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -89,10 +94,10 @@ public sealed class UserPriceFileTests
     {
         var path = Path.Combine(Path.GetTempPath(), $"bench-missing-{Guid.NewGuid():N}.json");
 
-        var e = Assert.Throws<PriceFileException>(() => PriceCatalog.LoadUserFile(path));
+        var e = Assert.Throws<ConfigException>(() => PriceCatalog.LoadUserFile(path));
 
-        Assert.Equal(path, Assert.Single(e.Problems).File);
-        Assert.StartsWith("cannot be read:", e.Problems[0].Reason, StringComparison.Ordinal);
+        Assert.Equal(path, Assert.Single(e.Errors).File);
+        Assert.StartsWith("cannot read the file:", e.Errors[0].Reason, StringComparison.Ordinal);
     }
 
     [Fact]

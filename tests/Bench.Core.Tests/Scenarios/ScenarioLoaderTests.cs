@@ -1,3 +1,4 @@
+using Bench.Core.Configuration;
 using Bench.Core.Records;
 using Bench.Core.Scenarios;
 
@@ -67,7 +68,7 @@ public class ScenarioLoaderTests
             }
             """;
 
-        var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(bad, "scenarios/bad.json"));
+        var e = Assert.Throws<ConfigException>(() => ScenarioLoader.Parse(bad, "scenarios/bad.json"));
         var paths = e.Errors.Select(x => x.Path).ToList();
 
         Assert.All(e.Errors, x => Assert.Equal("scenarios/bad.json", x.File));
@@ -92,7 +93,7 @@ public class ScenarioLoaderTests
     [Fact]
     public void Parse_NotJson_NamesLine()
     {
-        var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse("{ \"name\": ", "x.json"));
+        var e = Assert.Throws<ConfigException>(() => ScenarioLoader.Parse("{ \"name\": ", "x.json"));
         Assert.Equal("$", Assert.Single(e.Errors).Path);
         Assert.Contains("not valid JSON (line 1", e.Message);
     }
@@ -100,7 +101,7 @@ public class ScenarioLoaderTests
     [Fact]
     public void Load_MissingFile_IsAScenarioError()
     {
-        var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load("/nonexistent/scenario.json"));
+        var e = Assert.Throws<ConfigException>(() => ScenarioLoader.Load("/nonexistent/scenario.json"));
         Assert.Equal("/nonexistent/scenario.json", Assert.Single(e.Errors).File);
     }
 
@@ -108,7 +109,7 @@ public class ScenarioLoaderTests
     public void Parse_OnlyWarmup_IsRejected()
     {
         const string json = """{ "models": ["a"], "workload": [ { "type": "iterations_for_constant", "copies": 1, "iterations": 1, "warmup": true } ] }""";
-        var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(json, "w.json"));
+        var e = Assert.Throws<ConfigException>(() => ScenarioLoader.Parse(json, "w.json"));
         Assert.Contains(e.Errors, x => x.Path == "$.workload" && x.Reason.Contains("nothing would be measured", StringComparison.Ordinal));
     }
 

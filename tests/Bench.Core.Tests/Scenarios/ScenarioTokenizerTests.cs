@@ -1,3 +1,4 @@
+using Bench.Core.Configuration;
 using Bench.Core.Scenarios;
 
 namespace Bench.Core.Tests.Scenarios;
@@ -29,7 +30,7 @@ public class ScenarioTokenizerTests
     [InlineData("42", "$.target.tokenizer")]
     public void Parse_Unknown_ErrorAtPath(string tokenizer, string path)
     {
-        var e = Assert.Throws<ScenarioException>(() => Parse(tokenizer));
+        var e = Assert.Throws<ConfigException>(() => Parse(tokenizer));
 
         Assert.Equal(path, Assert.Single(e.Errors).Path);
     }

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using Bench.Core.Configuration;
 using Bench.Simulator.Hosting;
 using Bench.Simulator.Profiles;
 using static Bench.Simulator.Tests.TestSimulator;
@@ -22,12 +23,12 @@ public class SimulatorHostTests
     }
 
     [Fact]
-    public async Task StartAsync_NoProfiles_ThrowsProfileException()
+    public async Task StartAsync_NoProfiles_ThrowsConfigException()
     {
-        var exception = await Assert.ThrowsAsync<ProfileException>(
+        var exception = await Assert.ThrowsAsync<ConfigException>(
             () => SimulatorHost.StartAsync(new SimulatorOptions()));
 
-        Assert.Equal(["Profiles: $: no model profile: the simulator needs at least one"], exception.Errors);
+        Assert.Equal(["Profiles: $: no model profile: the simulator needs at least one"], exception.Errors.Select(e => e.ToString()));
     }
 
     [Fact]
@@ -44,17 +45,17 @@ public class SimulatorHostTests
             ],
         };
 
-        var exception = await Assert.ThrowsAsync<ProfileException>(() => SimulatorHost.StartAsync(options));
+        var exception = await Assert.ThrowsAsync<ConfigException>(() => SimulatorHost.StartAsync(options));
 
         Assert.Equal(
             [
                 "profile 'a': $.model: another profile has the same model id",
                 "profile 'b': $.ttft_ms.p95: the p95 must be greater than the mean for a log-normal fit",
                 "profile 'b': $.decode_tokens_per_s: must be a finite number of tokens per second > 0",
-                "profile 'c': $.output_tokens.mean: must be a finite number of tokens ≥ 1",
                 "profile 'c': $.capacity.max_concurrent: must be an integer ≥ 1",
+                "profile 'c': $.output_tokens.mean: must be a finite number of tokens ≥ 1",
             ],
-            exception.Errors);
+            exception.Errors.Select(e => e.ToString()));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Bench.Core.Configuration;
 using Bench.Simulator.Profiles;
 using Bench.Simulator.Replay;
 
@@ -91,10 +92,10 @@ public sealed class ProfileLoaderTests : IDisposable
             { "model": "r", "ttft_ms": { "fixed": 10 }, "decode_tokens_per_s": 50, "replay": { "folder": "nowhere" } }
             """);
 
-        var exception = Assert.Throws<ProfileException>(() => ProfileLoader.Load(file));
+        var exception = Assert.Throws<ConfigException>(() => ProfileLoader.Load(file));
 
         Assert.Equal(
-            [$"{file}: $.replay.folder: folder not found: {Path.Combine(_directory, "nowhere")}"], exception.Errors);
+            [$"{file}: $.replay.folder: folder not found: {Path.Combine(_directory, "nowhere")}"], exception.Errors.Select(e => e.ToString()));
     }
 
     [Fact]
@@ -105,11 +106,11 @@ public sealed class ProfileLoaderTests : IDisposable
             { "model": "r", "ttft_ms": { "fixed": 10 }, "decode_tokens_per_s": 50, "replay": { "folder": "empty-folder" } }
             """);
 
-        var exception = Assert.Throws<ProfileException>(() => ProfileLoader.Load(file));
+        var exception = Assert.Throws<ConfigException>(() => ProfileLoader.Load(file));
 
         Assert.Equal(
             [$"{file}: $.replay.folder: no recorded streams (*.sse) in {Path.Combine(_directory, "empty-folder")}"],
-            exception.Errors);
+            exception.Errors.Select(e => e.ToString()));
     }
 
     [Fact]
@@ -125,24 +126,24 @@ public sealed class ProfileLoaderTests : IDisposable
             }
             """);
 
-        var exception = Assert.Throws<ProfileException>(() => ProfileLoader.Load(file));
+        var exception = Assert.Throws<ConfigException>(() => ProfileLoader.Load(file));
 
         Assert.Equal(
             [
-                $"{file}: $.replay.pick: unknown pick \"sequential\" (expected \"round_robin\" or \"random\")",
-                $"{file}: $.replay.speed: unknown property (expected \"folder\" or \"pick\")",
+                $"{file}: $.replay.pick: unknown replay pick 'sequential'; use one of round_robin, random",
+                $"{file}: $.replay.speed: unknown field; known fields here: folder, pick",
                 $"{file}: $.replay.folder: is required",
-                $"{file}: $.capacity.queue: unknown property (expected \"max_concurrent\")",
                 $"{file}: $.capacity.max_concurrent: must be an integer ≥ 1",
+                $"{file}: $.capacity.queue: unknown field; known fields here: max_concurrent",
                 $"{file}: $.output_tokens: not used by a replay profile (the answer length is the recording's): remove it",
                 $"{file}: $.tokens_per_chunk: not used by a replay profile (the events are the recording's): remove it",
             ],
-            exception.Errors);
+            exception.Errors.Select(e => e.ToString()));
     }
 
     [Theory]
     [InlineData("0", "$.capacity.max_concurrent: must be an integer ≥ 1")]
-    [InlineData("1.5", "$.capacity.max_concurrent: expected an integer, found the number 1.5")]
+    [InlineData("1.5", "$.capacity.max_concurrent: expected a whole number, found the number 1.5")]
     public void Load_CapacityInvalid_ReportsIt(string maxConcurrent, string error)
     {
         var file = Write("capacity.json", $$"""
@@ -152,9 +153,9 @@ public sealed class ProfileLoaderTests : IDisposable
             }
             """);
 
-        var exception = Assert.Throws<ProfileException>(() => ProfileLoader.Load(file));
+        var exception = Assert.Throws<ConfigException>(() => ProfileLoader.Load(file));
 
-        Assert.Equal([$"{file}: {error}"], exception.Errors);
+        Assert.Equal([$"{file}: {error}"], exception.Errors.Select(e => e.ToString()));
     }
 
     [Fact]
@@ -204,21 +205,22 @@ public sealed class ProfileLoaderTests : IDisposable
             }
             """);
 
-        var exception = Assert.Throws<ProfileException>(() => ProfileLoader.Load(file));
+        var exception = Assert.Throws<ConfigException>(() => ProfileLoader.Load(file));
 
         Assert.Equal(
             [
                 $"{file}: $.model: must be a non-empty model id",
                 $"{file}: $.ttft_ms.p95: the p95 must be greater than the mean for a log-normal fit",
                 $"{file}: $.decode_tokens_per_s: must be a finite number of tokens per second > 0",
-                $"{file}: $.output_tokens.mean: must be a finite number of tokens ≥ 1",
-                $"{file}: $.output_tokens.sd: must be a finite number of tokens ≥ 0",
                 $"{file}: $.tokens_per_chunk: must be an integer ≥ 1",
                 $"{file}: $.decode_jitter_cv: must be a finite coefficient of variation ≥ 0",
                 $"{file}: $.faults.rate_limited: must be a probability between 0 and 1",
+                // Rules across fields (output_tokens is required unless the profile replays) come after each field's own.
+                $"{file}: $.output_tokens.mean: must be a finite number of tokens ≥ 1",
+                $"{file}: $.output_tokens.sd: must be a finite number of tokens ≥ 0",
             ],
-            exception.Errors);
-        Assert.Contains("(8 errors)", exception.Message, StringComparison.Ordinal);
+            exception.Errors.Select(e => e.ToString()));
+        Assert.StartsWith($"{file}: 8 errors:", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -235,7 +237,7 @@ public sealed class ProfileLoaderTests : IDisposable
             }
             """);
 
-        var exception = Assert.Throws<ProfileException>(() => ProfileLoader.Load(file));
+        var exception = Assert.Throws<ConfigException>(() => ProfileLoader.Load(file));
 
         Assert.Equal(
             [
@@ -243,12 +245,12 @@ public sealed class ProfileLoaderTests : IDisposable
                 $"{file}: $.ttft_ms: must have either \"fixed\", or \"mean\" and \"p95\"",
                 $"{file}: $.output_tokens.mean: expected a number, found the string \"many\"",
                 $"{file}: $.output_tokens.sd: is required",
-                $"{file}: $.faults.timeout: unknown property (expected \"rate_limited\", \"server_error\" or \"stream_interrupted\")",
-                $"{file}: $.tokens_per_chunk: expected an integer, found the number 1.5",
-                $"{file}: $.colour: unknown property",
+                $"{file}: $.faults.timeout: unknown field; known fields here: rate_limited, server_error, stream_interrupted",
+                $"{file}: $.tokens_per_chunk: expected a whole number, found the number 1.5",
+                $"{file}: $.colour: unknown field; known fields here: model, owned_by, ttft_ms, decode_tokens_per_s, output_tokens, tokens_per_chunk, decode_jitter_cv, faults, capacity, replay, source",
                 $"{file}: $.decode_tokens_per_s: is required",
             ],
-            exception.Errors);
+            exception.Errors.Select(e => e.ToString()));
     }
 
     [Fact]
@@ -261,9 +263,9 @@ public sealed class ProfileLoaderTests : IDisposable
             }
             """);
 
-        var exception = Assert.Throws<ProfileException>(() => ProfileLoader.Load(file));
+        var exception = Assert.Throws<ConfigException>(() => ProfileLoader.Load(file));
 
-        Assert.Equal([$"{file}: $.faults: the probabilities must sum to at most 1"], exception.Errors);
+        Assert.Equal([$"{file}: $.faults: the probabilities must sum to at most 1"], exception.Errors.Select(e => e.ToString()));
     }
 
     [Fact]
@@ -271,10 +273,10 @@ public sealed class ProfileLoaderTests : IDisposable
     {
         var file = Write("broken.json", """{ "model": "m", """);
 
-        var exception = Assert.Throws<ProfileException>(() => ProfileLoader.Load(file));
+        var exception = Assert.Throws<ConfigException>(() => ProfileLoader.Load(file));
 
-        var error = Assert.Single(exception.Errors);
-        Assert.StartsWith($"{file}: $: invalid JSON: ", error, StringComparison.Ordinal);
+        var error = Assert.Single(exception.Errors).ToString();
+        Assert.StartsWith($"{file}: $: not valid JSON (line 1, ", error, StringComparison.Ordinal);
         Assert.Contains("LineNumber", error, StringComparison.Ordinal);
     }
 
@@ -288,22 +290,22 @@ public sealed class ProfileLoaderTests : IDisposable
         var second = Write("b.json", valid);
         var third = Write("c.json", "[]");
 
-        var exception = Assert.Throws<ProfileException>(() => ProfileLoader.LoadDirectory(_directory));
+        var exception = Assert.Throws<ConfigException>(() => ProfileLoader.LoadDirectory(_directory));
 
         Assert.Equal(
             [
                 $"{second}: $.model: model 'same' is already defined by {first}",
-                $"{third}: $: must be an object",
+                $"{third}: $: expected an object, found an array",
             ],
-            exception.Errors);
+            exception.Errors.Select(e => e.ToString()));
     }
 
     [Fact]
     public void LoadDirectory_NoProfileFiles_Throws()
     {
-        var exception = Assert.Throws<ProfileException>(() => ProfileLoader.LoadDirectory(_directory));
+        var exception = Assert.Throws<ConfigException>(() => ProfileLoader.LoadDirectory(_directory));
 
-        Assert.Equal([$"{_directory}: $: no profile files (*.json) in the directory"], exception.Errors);
+        Assert.Equal([$"{_directory}: $: no profile files (*.json) in the directory"], exception.Errors.Select(e => e.ToString()));
     }
 
     [Fact]

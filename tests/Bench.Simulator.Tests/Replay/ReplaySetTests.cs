@@ -1,3 +1,4 @@
+using Bench.Core.Configuration;
 using Bench.Simulator.Profiles;
 using Bench.Simulator.Replay;
 using static Bench.Simulator.Tests.Replay.Recordings;
@@ -31,22 +32,22 @@ public sealed class ReplaySetTests : IDisposable
     {
         var missing = Path.Combine(_folder.Path, "missing");
 
-        var exception = Assert.Throws<ProfileException>(() => ReplaySet.Load(missing));
+        var exception = Assert.Throws<ConfigException>(() => ReplaySet.Load(missing));
 
-        Assert.Equal([$"{missing}: $: folder not found: {missing}"], exception.Errors);
+        Assert.Equal([$"{missing}: $: folder not found: {missing}"], exception.Errors.Select(e => e.ToString()));
     }
 
     [Fact]
     public void Load_NoSseFileOrAnEmptyOne_Throws()
     {
         _folder.Write("readme.txt", "x");
-        var none = Assert.Throws<ProfileException>(() => ReplaySet.Load(_folder.Path));
+        var none = Assert.Throws<ConfigException>(() => ReplaySet.Load(_folder.Path));
         var empty = _folder.Write("empty.sse", "");
-        var withEmpty = Assert.Throws<ProfileException>(() => ReplaySet.Load(_folder.Path));
+        var withEmpty = Assert.Throws<ConfigException>(() => ReplaySet.Load(_folder.Path));
 
-        Assert.Equal([$"{_folder.Path}: $: no recorded streams (*.sse) in {_folder.Path}"], none.Errors);
+        Assert.Equal([$"{_folder.Path}: $: no recorded streams (*.sse) in {_folder.Path}"], none.Errors.Select(e => e.ToString()));
         Assert.Equal(
-            [$"{_folder.Path}: $: {empty} is empty: a recording needs at least one event"], withEmpty.Errors);
+            [$"{_folder.Path}: $: {empty} is empty: a recording needs at least one event"], withEmpty.Errors.Select(e => e.ToString()));
     }
 
     [Theory]
