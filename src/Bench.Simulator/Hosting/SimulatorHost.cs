@@ -59,7 +59,8 @@ public sealed class SimulatorHost : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(options.Port);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Port, IPEndPoint.MaxPort);
         Bench.Core.Hosting.ThreadPoolFloor.Ensure(); // tokens written late would be the simulator's error, not the endpoint's
-        var samplers = CreateSamplers(options.Profiles);
+        ArgumentNullException.ThrowIfNull(options.TimeProvider);
+        var samplers = CreateSamplers(options.Profiles, options.TimeProvider.TimestampFrequency);
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.ClearProviders();
@@ -73,8 +74,8 @@ public sealed class SimulatorHost : IAsyncDisposable
 
         var app = builder.Build();
         var apiKeyCheck = new ApiKeyCheck(options.ApiKey);
-        var chatCompletions = new ChatCompletionsEndpoint(samplers, options.Seed, options.OnCompleted);
-        var models = new ModelsEndpoint(options.Profiles, TimeProvider.System.GetUtcNow().ToUnixTimeSeconds());
+        var chatCompletions = new ChatCompletionsEndpoint(samplers, options.Seed, options.OnCompleted, options.TimeProvider);
+        var models = new ModelsEndpoint(options.Profiles, options.TimeProvider.GetUtcNow().ToUnixTimeSeconds());
         app.Use(apiKeyCheck.InvokeAsync);
         app.MapPost("/v1/chat/completions", chatCompletions.HandleAsync);
         app.MapGet("/v1/models", models.HandleAsync);
@@ -106,7 +107,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private static FrozenDictionary<string, ProfileSampler> CreateSamplers(IReadOnlyList<ModelProfile> profiles)
+    private static FrozenDictionary<string, ProfileSampler> CreateSamplers(IReadOnlyList<ModelProfile> profiles, long timestampFrequency)
     {
         ArgumentNullException.ThrowIfNull(profiles);
         var errors = new ProfileErrors();
@@ -128,7 +129,7 @@ public sealed class SimulatorHost : IAsyncDisposable
                 continue;
             }
 
-            if (!samplers.TryAdd(profile.Model, new ProfileSampler(profile)))
+            if (!samplers.TryAdd(profile.Model, new ProfileSampler(profile, timestampFrequency)))
             {
                 errors.Add("$.model", "another profile has the same model id");
             }

@@ -13,7 +13,7 @@ public class DeadlineTests
         {
             var deadline = Stopwatch.GetTimestamp() + (long)(random.NextDouble() * 3 * Stopwatch.Frequency / 1000);
 
-            await Deadline.DelayUntilAsync(deadline, CancellationToken.None);
+            await Deadline.DelayUntilAsync(TimeProvider.System, deadline, CancellationToken.None);
 
             Assert.True(Stopwatch.GetTimestamp() >= deadline);
         }
@@ -21,13 +21,13 @@ public class DeadlineTests
 
     [Fact]
     public void DelayUntilAsync_PastDeadline_CompletesSynchronously() =>
-        Assert.True(Deadline.DelayUntilAsync(Stopwatch.GetTimestamp() - 1, CancellationToken.None).IsCompletedSuccessfully);
+        Assert.True(Deadline.DelayUntilAsync(TimeProvider.System, Stopwatch.GetTimestamp() - 1, CancellationToken.None).IsCompletedSuccessfully);
 
     [Fact]
     public async Task DelayUntilAsync_Cancelled_Throws()
     {
         using var cancellation = new CancellationTokenSource();
-        var wait = Deadline.DelayUntilAsync(Stopwatch.GetTimestamp() + Stopwatch.Frequency, cancellation.Token);
+        var wait = Deadline.DelayUntilAsync(TimeProvider.System, Stopwatch.GetTimestamp() + Stopwatch.Frequency, cancellation.Token);
 
         await cancellation.CancelAsync();
 
