@@ -68,8 +68,9 @@ public sealed class RunClock
     /// <summary>Milliseconds since the origin, now.</summary>
     public double NowMs() => ToMs(TimeProvider.GetTimestamp());
 
-    /// <summary>The timestamp of a time in milliseconds since the origin.</summary>
-    public long ToTimestamp(double ms) => _origin + (long)(ms * _frequency / 1000.0);
+    /// <summary>The timestamp of a time in milliseconds since the origin, rounded up to the next tick (so a wait until it
+    /// never ends before that time).</summary>
+    public long ToTimestamp(double ms) => _origin + (long)Math.Ceiling(ms * _frequency / 1000.0);
 
     /// <summary>
     /// Completes when the clock reaches <paramref name="dueMs"/> (ms since the origin), never before; at once when it
@@ -89,13 +90,14 @@ public sealed class RunClock
 
         return TimeProvider == System.TimeProvider.System
             ? SpinUntilAsync(due, remaining, cancellationToken)
-            : new ValueTask(Task.Delay(TimeProvider.GetElapsedTime(0, remaining), TimeProvider, cancellationToken));
+            : new ValueTask(TimeProviderDelay.DelayAsync(TimeProvider, TimeProvider.GetElapsedTime(0, remaining), cancellationToken));
     }
 
-    /// <summary>Waits <paramref name="delay"/> on the clock's provider (a pause, a re-targeting interval).</summary>
+    /// <summary>Waits <paramref name="delay"/> on the clock's provider (a pause, a re-targeting interval), exact to the
+    /// tick on a fake clock (<see cref="TimeProviderDelay"/>).</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) =>
-        Task.Delay(delay, TimeProvider, cancellationToken);
+        TimeProviderDelay.DelayAsync(TimeProvider, delay, cancellationToken);
 
     private async ValueTask SpinUntilAsync(long due, long remaining, CancellationToken cancellationToken)
     {

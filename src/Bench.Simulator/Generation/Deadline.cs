@@ -1,3 +1,5 @@
+using Bench.Core.Records;
+
 namespace Bench.Simulator.Generation;
 
 /// <summary>Waits until an absolute timestamp of a <see cref="TimeProvider"/> (the simulator's,
@@ -25,7 +27,7 @@ internal static class Deadline
             var wait = system
                 ? TimeSpan.FromMilliseconds(Math.Ceiling(remaining * 1000.0 / frequency))
                 : TimeSpan.FromTicks((long)Math.Ceiling(remaining * TimeSpan.TicksPerSecond / frequency));
-            await Task.Delay(wait, timeProvider, cancellationToken).ConfigureAwait(false);
+            await TimeProviderDelay.DelayAsync(timeProvider, wait, cancellationToken).ConfigureAwait(false);
         }
     }
 }
