@@ -36,12 +36,17 @@ internal sealed class SteppingClock : FakeTimeProvider
     private readonly AsyncLocal<object?> _marker;
     private int _running;
     private int _fewestBusy = int.MaxValue;
+    private long _timestampsTaken;
 
     public SteppingClock()
         : base(Epoch)
     {
         _marker = new AsyncLocal<object?>(OnContextChanged);
     }
+
+    /// <summary>How many timestamps have been read (<see cref="GetTimestamp"/>): a test can tell from it that the system
+    /// has reached a point where it takes one, such as a read of response bytes.</summary>
+    public long TimestampsTaken => Interlocked.Read(ref _timestampsTaken);
 
     /// <summary>Time moved since <see cref="Epoch"/>.</summary>
     public TimeSpan Elapsed => GetUtcNow() - Epoch;
@@ -71,6 +76,13 @@ internal sealed class SteppingClock : FakeTimeProvider
     }
 
     /// <inheritdoc />
+    public override long GetTimestamp()
+    {
+        Interlocked.Increment(ref _timestampsTaken);
+        return base.GetTimestamp();
+    }
+
+    /// <inheritdoc />
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new TrackedTimer(this, callback, state);
@@ -86,31 +98,34 @@ internal sealed class SteppingClock : FakeTimeProvider
 
     /// <summary>Starts <paramref name="start"/> on a dedicated thread and moves time, step by step, until the task it
     /// returned completes; then returns that task (awaited: its exception, if any, is the caller's).</summary>
+    /// <param name="start">Starts the system under test.</param>
+    /// <param name="ready">When given, time moves only while it is true as well: for a system that also waits on
+    /// something outside the process (bytes from a socket) before it should be timed.</param>
     /// <exception cref="TimeoutException">The system neither finished nor waited on a timer for a minute of real
     /// time (it is stuck).</exception>
-    public async Task RunAsync(Func<Task> start)
+    public async Task RunAsync(Func<Task> start, Func<bool>? ready = null)
     {
         var work = await Task.Factory.StartNew(
-            () => Drive(start), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            () => Drive(start, ready), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         await work;
     }
 
     /// <summary>Starts <paramref name="start"/> and moves time until its task completes; returns its result.</summary>
-    public async Task<T> RunAsync<T>(Func<Task<T>> start)
+    public async Task<T> RunAsync<T>(Func<Task<T>> start, Func<bool>? ready = null)
     {
         Task<T>? result = null;
-        await RunAsync(() => result = start());
+        await RunAsync((Func<Task>)(() => result = start()), ready);
         return await result!;
     }
 
-    private Task Drive(Func<Task> start)
+    private Task Drive(Func<Task> start, Func<bool>? ready)
     {
         _marker.Value = _systemWork; // flows into every continuation and work item the system starts
         var work = start();
         var lastProgress = Stopwatch.GetTimestamp();
         while (!work.IsCompleted)
         {
-            if (Waiting() && NextDue is { } due)
+            if ((ready is null || ready()) && Waiting() && NextDue is { } due)
             {
                 SetUtcNow(due);
                 lastProgress = Stopwatch.GetTimestamp();
