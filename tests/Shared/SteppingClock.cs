@@ -14,11 +14,11 @@ namespace Bench.Tests.Shared;
 /// <para>How "waiting" is known: the fake clock fires due timers synchronously inside
 /// <see cref="FakeTimeProvider.SetUtcNow"/>, so their continuations run on the driving thread until they await again.
 /// What they hand to the thread pool (<c>Task.Run</c>, a <see cref="SemaphoreSlim"/> release, a
-/// <c>RunContinuationsAsynchronously</c> completion, socket I/O) carries the system's execution context, which holds
-/// an <see cref="AsyncLocal{T}"/> marker: its change notifications count the pool threads running the system's work.
-/// The system is waiting when none does, nothing is queued on the pool, and no more pool threads are busy than the
-/// fewest seen (the test host keeps a few blocked; this closes the instant between a work item leaving the queue and
-/// its context being restored). Advancing earlier would let a wait start late and the asserted times drift.</para>
+/// <c>RunContinuationsAsynchronously</c> completion, socket I/O, a Kestrel request) shows as a queued work item or a
+/// busy pool thread until it too has parked. The system is waiting when nothing is queued on the pool and no more pool
+/// threads are busy than the fewest ever seen (the test host keeps a couple blocked for good), twice around a yield.
+/// Advancing earlier would let a wait start late and the asserted times drift. Work outside the pool (bytes in a
+/// socket's buffers) is not seen: a test whose system waits on it passes a <c>ready</c> condition.</para>
 /// <para>Other work on the pool (another test's real timers) only delays a step; it never makes one early.</para>
 /// </remarks>
 internal sealed class SteppingClock : FakeTimeProvider
@@ -32,16 +32,12 @@ internal sealed class SteppingClock : FakeTimeProvider
 
     private readonly Lock _lock = new();
     private readonly HashSet<TrackedTimer> _timers = [];
-    private readonly object _systemWork = new();
-    private readonly AsyncLocal<object?> _marker;
-    private int _running;
     private int _fewestBusy = int.MaxValue;
     private long _timestampsTaken;
 
     public SteppingClock()
         : base(Epoch)
     {
-        _marker = new AsyncLocal<object?>(OnContextChanged);
     }
 
     /// <summary>How many timestamps have been read (<see cref="GetTimestamp"/>): a test can tell from it that the system
@@ -120,7 +116,6 @@ internal sealed class SteppingClock : FakeTimeProvider
 
     private Task Drive(Func<Task> start, Func<bool>? ready)
     {
-        _marker.Value = _systemWork; // flows into every continuation and work item the system starts
         var work = start();
         var lastProgress = Stopwatch.GetTimestamp();
         while (!work.IsCompleted)
@@ -138,7 +133,7 @@ internal sealed class SteppingClock : FakeTimeProvider
                 ThreadPool.GetAvailableThreads(out var available, out _);
                 throw new TimeoutException(
                     $"Stuck at {Elapsed.TotalMilliseconds} ms of fake time: {PendingTimers} timers pending, " +
-                    $"{Volatile.Read(ref _running)} threads running its work, {ThreadPool.PendingWorkItemCount} pool items queued, " +
+                    $"{ThreadPool.PendingWorkItemCount} pool items queued, " +
                     $"{max - available} pool threads busy (fewest seen {_fewestBusy}).");
             }
 
@@ -148,7 +143,7 @@ internal sealed class SteppingClock : FakeTimeProvider
         return work;
     }
 
-    /// <summary>The system's work neither running nor queued, seen twice around a yield.</summary>
+    /// <summary>No pool work queued or running beyond the host's own, seen twice around a yield.</summary>
     private bool Waiting()
     {
         if (!Idle())
@@ -162,7 +157,7 @@ internal sealed class SteppingClock : FakeTimeProvider
 
     private bool Idle()
     {
-        if (Volatile.Read(ref _running) != 0 || ThreadPool.PendingWorkItemCount != 0)
+        if (ThreadPool.PendingWorkItemCount != 0)
         {
             return false;
         }
@@ -171,29 +166,9 @@ internal sealed class SteppingClock : FakeTimeProvider
         ThreadPool.GetAvailableThreads(out var available, out _);
         var busy = max - available;
         _fewestBusy = Math.Min(_fewestBusy, busy);
-        return busy <= _fewestBusy && Volatile.Read(ref _running) == 0 && ThreadPool.PendingWorkItemCount == 0;
+        return busy <= _fewestBusy && ThreadPool.PendingWorkItemCount == 0;
     }
 
-    /// <summary>Counts the threads that switch into (and out of) an execution context holding the marker: pool threads
-    /// running the system's work. Explicit sets on the driving thread are not switches and are not counted.</summary>
-    private void OnContextChanged(AsyncLocalValueChangedArgs<object?> change)
-    {
-        if (!change.ThreadContextChanged)
-        {
-            return;
-        }
-
-        var was = ReferenceEquals(change.PreviousValue, _systemWork);
-        var @is = ReferenceEquals(change.CurrentValue, _systemWork);
-        if (@is && !was)
-        {
-            Interlocked.Increment(ref _running);
-        }
-        else if (was && !@is)
-        {
-            Interlocked.Decrement(ref _running);
-        }
-    }
 
     /// <summary>A timer of the fake clock whose due time this clock can see.</summary>
     private sealed class TrackedTimer(SteppingClock clock, TimerCallback callback, object? state) : ITimer

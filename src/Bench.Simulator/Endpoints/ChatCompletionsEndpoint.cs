@@ -35,6 +35,9 @@ internal sealed class ChatCompletionsEndpoint
         _onCompleted = onCompleted;
     }
 
+    /// <summary>Requests for a served model taken so far (read, their model found, their plan about to be drawn).</summary>
+    public long RequestsTaken => Interlocked.Read(ref _requestCount);
+
     /// <summary>Handles one request (authentication has been checked). Reports <see cref="ServerTiming"/> exactly once
     /// for a request that names a served model, whatever happens to it; never for a 400 or 404.</summary>
     public async Task HandleAsync(HttpContext context)

@@ -34,10 +34,12 @@ namespace Bench.Simulator.Hosting;
 public sealed class SimulatorHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly ChatCompletionsEndpoint _chatCompletions;
 
-    private SimulatorHost(WebApplication app, int port)
+    private SimulatorHost(WebApplication app, ChatCompletionsEndpoint chatCompletions, int port)
     {
         _app = app;
+        _chatCompletions = chatCompletions;
         Port = port;
         BaseUrl = new Uri($"http://127.0.0.1:{port}/v1/");
     }
@@ -92,8 +94,12 @@ public sealed class SimulatorHost : IAsyncDisposable
 
         var address = app.Services.GetRequiredService<IServer>().Features
             .GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        return new SimulatorHost(app, new Uri(address).Port);
+        return new SimulatorHost(app, chatCompletions, new Uri(address).Port);
     }
+
+    /// <summary>Chat completion requests for a served model taken so far: a test on a fake clock holds time until the
+    /// requests it sent at once have all arrived.</summary>
+    internal long RequestsTaken => _chatCompletions.RequestsTaken;
 
     /// <summary>Completes when <paramref name="cancellationToken"/> is cancelled (e.g. by Ctrl+C in
     /// <c>bench simulate</c>), after stopping the server gracefully.</summary>
