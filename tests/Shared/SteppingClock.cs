@@ -15,10 +15,12 @@ namespace Bench.Tests.Shared;
 /// <see cref="FakeTimeProvider.SetUtcNow"/>, so their continuations run on the driving thread until they await again.
 /// What they hand to the thread pool (<c>Task.Run</c>, a <see cref="SemaphoreSlim"/> release, a
 /// <c>RunContinuationsAsynchronously</c> completion, socket I/O, a Kestrel request) shows as a queued work item or a
-/// busy pool thread until it too has parked. The system is waiting when nothing is queued on the pool and no more pool
-/// threads are busy than the fewest ever seen (the test host keeps a couple blocked for good), twice around a yield.
-/// Advancing earlier would let a wait start late and the asserted times drift. Work outside the pool (bytes in a
-/// socket's buffers) is not seen: a test whose system waits on it passes a <c>ready</c> condition.</para>
+/// busy pool thread until it too has parked. Work the system started carries its execution context, which holds an
+/// <see cref="AsyncLocal{T}"/> marker whose change notifications count the other threads running it. The system is
+/// waiting when none does, nothing is queued on the pool, and no more pool threads are busy than the fewest seen
+/// (the test host keeps a couple blocked for good; the fewest is first read before the system starts), twice around a
+/// yield. Advancing earlier would let a wait start late and the asserted times drift. Work outside the pool (bytes in
+/// a socket's buffers) is not seen: a test whose system waits on it passes a <c>ready</c> condition.</para>
 /// <para>Other work on the pool (another test's real timers) only delays a step; it never makes one early.</para>
 /// </remarks>
 internal sealed class SteppingClock : FakeTimeProvider
@@ -33,11 +35,16 @@ internal sealed class SteppingClock : FakeTimeProvider
     private readonly Lock _lock = new();
     private readonly HashSet<TrackedTimer> _timers = [];
     private int _fewestBusy = int.MaxValue;
+    private readonly object _systemWork = new();
+    private readonly AsyncLocal<object?> _marker;
+    private Thread? _driver;
+    private int _running;
     private long _timestampsTaken;
 
     public SteppingClock()
         : base(Epoch)
     {
+        _marker = new AsyncLocal<object?>(OnContextChanged);
     }
 
     /// <summary>How many timestamps have been read (<see cref="GetTimestamp"/>): a test can tell from it that the system
@@ -116,6 +123,14 @@ internal sealed class SteppingClock : FakeTimeProvider
 
     private Task Drive(Func<Task> start, Func<bool>? ready)
     {
+        _driver = Thread.CurrentThread;
+        for (var i = 0; i < 100; i++)
+        {
+            Idle(); // reads the host's own busy pool threads before the system adds any
+            Thread.Yield();
+        }
+
+        _marker.Value = _systemWork; // flows into every continuation and work item the system starts
         var work = start();
         var lastProgress = Stopwatch.GetTimestamp();
         while (!work.IsCompleted)
@@ -157,7 +172,7 @@ internal sealed class SteppingClock : FakeTimeProvider
 
     private bool Idle()
     {
-        if (ThreadPool.PendingWorkItemCount != 0)
+        if (Volatile.Read(ref _running) > 0 || ThreadPool.PendingWorkItemCount != 0)
         {
             return false;
         }
@@ -166,7 +181,28 @@ internal sealed class SteppingClock : FakeTimeProvider
         ThreadPool.GetAvailableThreads(out var available, out _);
         var busy = max - available;
         _fewestBusy = Math.Min(_fewestBusy, busy);
-        return busy <= _fewestBusy && ThreadPool.PendingWorkItemCount == 0;
+        return busy <= _fewestBusy && Volatile.Read(ref _running) <= 0 && ThreadPool.PendingWorkItemCount == 0;
+    }
+
+    /// <summary>Counts the threads other than the driving one that switch into (and out of) an execution context
+    /// holding the marker: threads running the system's work.</summary>
+    private void OnContextChanged(AsyncLocalValueChangedArgs<object?> change)
+    {
+        if (!change.ThreadContextChanged || Thread.CurrentThread == _driver)
+        {
+            return;
+        }
+
+        var was = ReferenceEquals(change.PreviousValue, _systemWork);
+        var now = ReferenceEquals(change.CurrentValue, _systemWork);
+        if (now && !was)
+        {
+            Interlocked.Increment(ref _running);
+        }
+        else if (was && !now)
+        {
+            Interlocked.Decrement(ref _running);
+        }
     }
 
 
