@@ -16,6 +16,18 @@ internal sealed class TimingLog
         }
     }
 
+    /// <summary>Reports so far.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_timings)
+            {
+                return _timings.Count;
+            }
+        }
+    }
+
     /// <summary>The first <paramref name="count"/> reports, in completion order, waiting up to 5 s for them.</summary>
     public async Task<ServerTiming[]> WaitForAsync(int count)
     {

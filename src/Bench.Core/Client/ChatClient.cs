@@ -48,7 +48,8 @@ public sealed class ChatClient
     /// <param name="httpClient">Sends the requests; not disposed. Its own <see cref="HttpClient.Timeout"/> should be
     /// infinite (see <see cref="ChatClientOptions.Timeout"/>).</param>
     /// <param name="endpoint">Where to send them, with the API key.</param>
-    /// <param name="clock">The run's clock, for every time in the records.</param>
+    /// <param name="clock">The run's clock, for every time in the records and for the request timeout (both on its
+    /// <see cref="RunClock.TimeProvider"/>).</param>
     /// <param name="options">Timeout and wire options; defaults when <see langword="null"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="ChatClientOptions.Timeout"/> is not positive or exceeds
     /// <see cref="int.MaxValue"/> milliseconds.</exception>
@@ -112,7 +113,9 @@ public sealed class ChatClient
         using var body = new PooledBufferWriter();
         ChatRequestWriter.Write(body, request);
         using var message = CreateMessage(request.Mode, context.Id, body);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // The timeout runs on the run clock's provider, so it is as exact as every other time in the record.
+        using var timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _clock.TimeProvider);
+        using var linked = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
 
         HttpResponseMessage? response = null;
         try
@@ -128,12 +131,12 @@ public sealed class ChatClient
             }
             else if (request.Mode == Mode.Streaming)
             {
-                await ChatStreamReader.ReadAsync(stream, accumulator, timeout.Token).ConfigureAwait(false);
+                await ChatStreamReader.ReadAsync(stream, accumulator, _clock.TimeProvider, timeout.Token).ConfigureAwait(false);
                 ClassifyStream(record, accumulator);
             }
             else
             {
-                await ChatCompletionReader.ReadAsync(stream, accumulator, timeout.Token).ConfigureAwait(false);
+                await ChatCompletionReader.ReadAsync(stream, accumulator, _clock.TimeProvider, timeout.Token).ConfigureAwait(false);
                 ClassifyCompletion(record, accumulator);
             }
         }
@@ -174,7 +177,7 @@ public sealed class ChatClient
         record.Outcome = ClassifyStatus(response.StatusCode);
         record.Error = Redact(new ErrorInfo(null, null, $"HTTP {record.HttpStatus} {response.ReasonPhrase}"));
         using var body = new PooledBufferWriter();
-        await ChatCompletionReader.ReadBodyAsync(stream, accumulator, body, cancellationToken).ConfigureAwait(false);
+        await ChatCompletionReader.ReadBodyAsync(stream, accumulator, body, _clock.TimeProvider, cancellationToken).ConfigureAwait(false);
         if (ChunkParser.TryReadError(body.WrittenSpan) is { } error)
         {
             record.Error = Redact(error);
@@ -250,7 +253,7 @@ public sealed class ChatClient
 
     private void Complete(RequestRecord record, StreamAccumulator accumulator)
     {
-        record.EndMs = _clock.ToMs(accumulator.EndTimestamp ?? RunClock.Now());
+        record.EndMs = _clock.ToMs(accumulator.EndTimestamp ?? _clock.GetTimestamp());
         record.FirstByteMs = ToMs(accumulator.FirstByteTimestamp);
         if (record.Mode == Mode.Streaming)
         {

@@ -33,21 +33,34 @@ public static class ChatCompletionReader
     /// <param name="cancellationToken">Cancels the reading.</param>
     /// <exception cref="IOException">The connection broke before the end of the body.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static async Task ReadAsync(Stream body, StreamAccumulator accumulator, CancellationToken cancellationToken = default)
+    public static Task ReadAsync(Stream body, StreamAccumulator accumulator, CancellationToken cancellationToken = default) =>
+        ReadAsync(body, accumulator, TimeProvider.System, cancellationToken);
+
+    /// <summary>Reads <paramref name="body"/> to its end into <paramref name="accumulator"/>, timing it with
+    /// <paramref name="timeProvider"/>'s timestamps (the run clock's provider); the accumulator keeps the first-byte
+    /// time even when this throws.</summary>
+    /// <param name="body">The response body; not disposed.</param>
+    /// <param name="accumulator">A fresh accumulator.</param>
+    /// <param name="timeProvider">Where the first-byte and end timestamps come from.</param>
+    /// <param name="cancellationToken">Cancels the reading.</param>
+    /// <exception cref="IOException">The connection broke before the end of the body.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static async Task ReadAsync(Stream body, StreamAccumulator accumulator, TimeProvider timeProvider, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(accumulator);
+        ArgumentNullException.ThrowIfNull(timeProvider);
 
         using var buffer = new PooledBufferWriter();
-        await ReadBodyAsync(body, accumulator, buffer, cancellationToken).ConfigureAwait(false);
+        await ReadBodyAsync(body, accumulator, buffer, timeProvider, cancellationToken).ConfigureAwait(false);
         accumulator.OnCompletion(buffer.WrittenSpan);
     }
 
-    /// <summary>Reads a whole body into <paramref name="buffer"/>, noting its first byte and its end in
-    /// <paramref name="accumulator"/>.</summary>
-    internal static async Task ReadBodyAsync(Stream body, StreamAccumulator accumulator, PooledBufferWriter buffer, CancellationToken cancellationToken)
+    /// <summary>Reads a whole body into <paramref name="buffer"/>, noting its first byte and its end (timestamps of
+    /// <paramref name="timeProvider"/>) in <paramref name="accumulator"/>.</summary>
+    internal static async Task ReadBodyAsync(Stream body, StreamAccumulator accumulator, PooledBufferWriter buffer, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var timed = new TimestampingStream(body);
+        var timed = new TimestampingStream(body, timeProvider);
         try
         {
             await buffer.ReadToEndAsync(timed, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.ServerSentEvents;
 
 namespace Bench.Core.Wire;
@@ -38,12 +37,25 @@ public static class ChatStreamReader
     /// <param name="cancellationToken">Cancels the reading.</param>
     /// <exception cref="IOException">The connection broke mid-stream.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static async Task ReadAsync(Stream body, StreamAccumulator accumulator, CancellationToken cancellationToken = default)
+    public static Task ReadAsync(Stream body, StreamAccumulator accumulator, CancellationToken cancellationToken = default) =>
+        ReadAsync(body, accumulator, TimeProvider.System, cancellationToken);
+
+    /// <summary>Reads <paramref name="body"/> to <c>[DONE]</c> or its end into <paramref name="accumulator"/>, timing
+    /// events with <paramref name="timeProvider"/>'s timestamps (the run clock's provider, so the times convert with
+    /// <see cref="Records.RunClock.ToMs"/>); the accumulator keeps what arrived even when this throws.</summary>
+    /// <param name="body">The response body; not disposed.</param>
+    /// <param name="accumulator">A fresh accumulator.</param>
+    /// <param name="timeProvider">Where the arrival timestamps come from.</param>
+    /// <param name="cancellationToken">Cancels the reading.</param>
+    /// <exception cref="IOException">The connection broke mid-stream.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static async Task ReadAsync(Stream body, StreamAccumulator accumulator, TimeProvider timeProvider, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(accumulator);
+        ArgumentNullException.ThrowIfNull(timeProvider);
 
-        var timed = new TimestampingStream(body);
+        var timed = new TimestampingStream(body, timeProvider);
         var bounded = new BoundedSseStream(timed, accumulator);
 
         // The parser calls back when an event's terminating blank line has been read, so the latest read is the one
@@ -68,7 +80,7 @@ public static class ChatStreamReader
             // Runtimes whose SseParser caps lines itself (64 MiB in later sources) never get here: BoundedSseStream cuts
             // first. Kept so that a parser that does reject the stream ends the reading cleanly.
             accumulator.MarkMalformed($"the SSE parser rejected the stream: {ex.Message}");
-            accumulator.EndTimestamp = Stopwatch.GetTimestamp();
+            accumulator.EndTimestamp = timeProvider.GetTimestamp();
         }
         finally
         {

@@ -23,7 +23,8 @@ public sealed class LoadRunner
 
     /// <summary>Creates a runner.</summary>
     /// <param name="executor">Sends each request.</param>
-    /// <param name="clock">The run clock (intended send times are on it).</param>
+    /// <param name="clock">The run clock: intended send times are on it, and every wait of a schedule (open arrivals,
+    /// closed deadlines, ramp re-targeting, pauses) runs on its <see cref="RunClock.TimeProvider"/>.</param>
     /// <param name="sink">Receives every completed record (must be thread-safe).</param>
     /// <param name="observer">Optional progress observer.</param>
     /// <param name="seed">Seed for random arrivals (poisson).</param>

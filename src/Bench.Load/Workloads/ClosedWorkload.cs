@@ -6,6 +6,9 @@ namespace Bench.Load.Workloads;
 /// <summary>Closed workloads: a fixed (or ramping) number of requests in flight.</summary>
 internal static class ClosedWorkload
 {
+    /// <summary>How often <c>ramping_constant</c> re-targets the number in flight.</summary>
+    public static readonly TimeSpan RetargetInterval = TimeSpan.FromMilliseconds(50);
+
     /// <summary><c>iterations_for_constant</c>: <c>copies</c> workers share <c>iterations</c> requests.</summary>
     public static async Task IterationsAsync(WorkloadStep step, StepContext context)
     {
@@ -96,7 +99,7 @@ internal static class ClosedWorkload
                 workers.Add(Task.Run(WorkerAsync));
             }
 
-            await Task.Delay(50, context.CancellationToken).ConfigureAwait(false);
+            await context.Clock.DelayAsync(RetargetInterval, context.CancellationToken).ConfigureAwait(false);
         }
 
         await Task.WhenAll(workers).ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Bench.Core.Scenarios;
 using Bench.Load.Running;
 
@@ -24,7 +23,9 @@ internal static class OpenWorkload
         foreach (var offset in arrivalsMs)
         {
             var intendedMs = startMs + offset;
-            await WaitUntilAsync(context, intendedMs, token).ConfigureAwait(false);
+            // On the system clock: a timer, then a spin for the last millisecond (never early, late only by the timer's
+            // wake-up jitter); on a test's fake clock: its timer alone.
+            await context.Clock.DelayUntilAsync(intendedMs, token).ConfigureAwait(false);
             inFlight.Start(SendAsync(intendedMs));
         }
 
@@ -47,26 +48,6 @@ internal static class OpenWorkload
             {
                 cap.Release();
             }
-        }
-    }
-
-    /// <summary>
-    /// Waits until the run clock reaches <paramref name="dueMs"/>: a timer for all but the last millisecond, then a
-    /// short spin, so requests are not sent early and are late only by the timer's wake-up jitter.
-    /// </summary>
-    private static async ValueTask WaitUntilAsync(StepContext context, double dueMs, CancellationToken token)
-    {
-        var remaining = dueMs - context.Clock.NowMs();
-        if (remaining > 1.5)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(remaining - 1), token).ConfigureAwait(false);
-        }
-
-        var due = context.Clock.ToTimestamp(dueMs);
-        var spinner = default(SpinWait);
-        while (Stopwatch.GetTimestamp() < due)
-        {
-            spinner.SpinOnce(sleep1Threshold: -1);
         }
     }
 

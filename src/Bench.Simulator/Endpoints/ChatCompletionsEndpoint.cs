@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Diagnostics;
 using System.Text.Json;
 using Bench.Simulator.Generation;
 using Bench.Simulator.Hosting;
@@ -22,22 +21,28 @@ internal sealed class ChatCompletionsEndpoint
     private readonly FrozenDictionary<string, ProfileSampler> _samplers;
     private readonly int _seed;
     private readonly Action<ServerTiming>? _onCompleted;
+    private readonly TimeProvider _time;
     private long _requestCount;
 
-    /// <summary>Serves <paramref name="samplers"/> (keyed by model id).</summary>
+    /// <summary>Serves <paramref name="samplers"/> (keyed by model id), pacing and stamping every response on
+    /// <paramref name="timeProvider"/> (whose timestamp frequency the samplers draw in).</summary>
     public ChatCompletionsEndpoint(
-        FrozenDictionary<string, ProfileSampler> samplers, int seed, Action<ServerTiming>? onCompleted)
+        FrozenDictionary<string, ProfileSampler> samplers, int seed, Action<ServerTiming>? onCompleted, TimeProvider timeProvider)
     {
+        _time = timeProvider;
         _samplers = samplers;
         _seed = seed;
         _onCompleted = onCompleted;
     }
 
+    /// <summary>Requests for a served model taken so far (read, their model found, their plan about to be drawn).</summary>
+    public long RequestsTaken => Interlocked.Read(ref _requestCount);
+
     /// <summary>Handles one request (authentication has been checked). Reports <see cref="ServerTiming"/> exactly once
     /// for a request that names a served model, whatever happens to it; never for a 400 or 404.</summary>
     public async Task HandleAsync(HttpContext context)
     {
-        var received = Stopwatch.GetTimestamp();
+        var received = _time.GetTimestamp();
         var aborted = context.RequestAborted;
         var response = context.Response;
 
@@ -58,7 +63,7 @@ internal sealed class ChatCompletionsEndpoint
         var random = new Random(RequestSeed.Derive(_seed, request.Model, request.Seed, number));
         var plan = sampler.Draw(random, request.MaxTokens, request.Stream);
         var recording = sampler.ChooseRecording(random, request.Seed);
-        var progress = new ResponseProgress { StartedTimestamp = received };
+        var progress = new ResponseProgress(_time) { StartedTimestamp = received };
         try
         {
             switch (plan.Fault)
@@ -89,7 +94,7 @@ internal sealed class ChatCompletionsEndpoint
             received,
             progress.StartedTimestamp,
             progress.FirstTokenTimestamp,
-            progress.LastByteTimestamp ?? Stopwatch.GetTimestamp(),
+            progress.LastByteTimestamp ?? _time.GetTimestamp(),
             progress.CompletionTokens,
             response.StatusCode,
             progress.FinishReason));
@@ -130,7 +135,7 @@ internal sealed class ChatCompletionsEndpoint
         var gate = sampler.Capacity;
         if (gate is not null && !await gate.EnterAsync(context.RequestAborted))
         {
-            progress.StartedTimestamp = Stopwatch.GetTimestamp();
+            progress.StartedTimestamp = progress.TimeProvider.GetTimestamp();
         }
 
         var started = progress.StartedTimestamp;
@@ -170,7 +175,7 @@ internal sealed class ChatCompletionsEndpoint
             context.Response.BodyWriter,
             $"chatcmpl-sim{number:x8}",
             request.Model,
-            TimeProvider.System.GetUtcNow().ToUnixTimeSeconds(),
+            progress.TimeProvider.GetUtcNow().ToUnixTimeSeconds(),
             request.PromptTokens,
             request.IncludeUsage);
         using var text = new AnswerText(random, request.Stream ? tokensPerChunk : plan.CompletionTokens);
@@ -198,7 +203,7 @@ internal sealed class ChatCompletionsEndpoint
     {
         text.Append(plan.CompletionTokens);
         await Deadline.DelayUntilAsync(
-            plan.CompletionDeadline(started, tokensPerChunk), response.HttpContext.RequestAborted);
+            progress.TimeProvider, plan.CompletionDeadline(started, tokensPerChunk), response.HttpContext.RequestAborted);
         response.ContentType = "application/json";
         writer.WriteCompletion(text.Text, plan.CompletionTokens, plan.FinishReason);
         progress.CompletionTokens = plan.CompletionTokens;
@@ -240,7 +245,7 @@ internal sealed class ChatCompletionsEndpoint
         {
             var chunkTokens = Math.Min(tokensPerChunk, tokens - text.Tokens);
             var due = plan.ChunkDeadline(started, text.Tokens + chunkTokens, firstChunkTokens);
-            await Deadline.DelayUntilAsync(due, context.RequestAborted);
+            await Deadline.DelayUntilAsync(progress.TimeProvider, due, context.RequestAborted);
             if (text.Tokens >= interruptAfter)
             {
                 progress.Abort(context);

@@ -42,7 +42,7 @@ internal static class ReplayResponses
         {
             var tokensSoFar = recording.CumulativeTokens[k];
             await Deadline.DelayUntilAsync(
-                plan.ChunkDeadline(started, tokensSoFar, firstEventTokens), context.RequestAborted);
+                progress.TimeProvider, plan.ChunkDeadline(started, tokensSoFar, firstEventTokens), context.RequestAborted);
             if (k >= interruptAt)
             {
                 progress.Abort(context);
@@ -94,7 +94,7 @@ internal static class ReplayResponses
         var before = answer.TokenEventsBefore;
         var tokens = before > 0 ? recording.CumulativeTokens[before - 1] : 0;
         var due = before > 0 ? plan.ChunkDeadline(started, tokens, recording.CumulativeTokens[0]) : started;
-        await Deadline.DelayUntilAsync(due, response.HttpContext.RequestAborted);
+        await Deadline.DelayUntilAsync(progress.TimeProvider, due, response.HttpContext.RequestAborted);
         response.StatusCode = answer.StatusCode;
         response.ContentType = "application/json";
         response.BodyWriter.Write(answer.Body);

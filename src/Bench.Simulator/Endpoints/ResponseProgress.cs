@@ -1,11 +1,16 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 
 namespace Bench.Simulator.Endpoints;
 
-/// <summary>What one chat completion response has sent so far, for <see cref="Hosting.ServerTiming"/>.</summary>
-internal sealed class ResponseProgress
+/// <summary>What one chat completion response has sent so far, for <see cref="Hosting.ServerTiming"/>, and the clock
+/// it is paced and stamped on.</summary>
+/// <param name="timeProvider">The simulator's clock (<see cref="Hosting.SimulatorOptions.TimeProvider"/>); the
+/// system clock when <see langword="null"/>.</param>
+internal sealed class ResponseProgress(TimeProvider? timeProvider = null)
 {
+    /// <summary>The clock every deadline and timestamp of this response is on.</summary>
+    public TimeProvider TimeProvider { get; } = timeProvider ?? TimeProvider.System;
+
     /// <summary>When the request's clock started: its arrival, or when it got a slot after waiting for one.</summary>
     public long StartedTimestamp { get; set; }
 
@@ -26,7 +31,7 @@ internal sealed class ResponseProgress
     /// headers with the first flush); false when the client has gone.</summary>
     public async ValueTask<bool> FlushAsync(HttpResponse response)
     {
-        LastByteTimestamp = Stopwatch.GetTimestamp();
+        LastByteTimestamp = TimeProvider.GetTimestamp();
         var result = await response.BodyWriter.FlushAsync(response.HttpContext.RequestAborted);
         return !result.IsCompleted && !result.IsCanceled;
     }
@@ -34,7 +39,7 @@ internal sealed class ResponseProgress
     /// <summary>Aborts the connection (a simulated drop), noting when.</summary>
     public void Abort(HttpContext context)
     {
-        LastByteTimestamp = Stopwatch.GetTimestamp();
+        LastByteTimestamp = TimeProvider.GetTimestamp();
         context.Abort();
     }
 }

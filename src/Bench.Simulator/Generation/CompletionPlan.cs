@@ -2,7 +2,8 @@ namespace Bench.Simulator.Generation;
 
 /// <summary>
 /// What the simulator will do for one request, drawn up front from the model's profile: the fault, the timing and the
-/// answer length. Times are <see cref="System.Diagnostics.Stopwatch"/> ticks relative to the start of the request's
+/// answer length. Times are timestamps of the simulator's <see cref="TimeProvider"/> (<see cref="System.Diagnostics.Stopwatch"/>
+/// ticks on the system clock) relative to the start of the request's
 /// clock (its arrival, or when it got a slot under a capacity limit), so every event is scheduled against an absolute
 /// deadline and no delay error accumulates.
 /// </summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Bench.Simulator.Profiles;
 using Bench.Simulator.Replay;
 
@@ -14,16 +13,21 @@ internal sealed class ProfileSampler
     private readonly LogNormal? _ttft;
     private readonly LogNormal? _decodeJitter;
     private readonly double _ticksPerToken;
+    private readonly double _frequency;
     private long _replayTurns;
 
     /// <summary>Fits the profile's distributions; the profile must be valid.</summary>
-    public ProfileSampler(ModelProfile profile)
+    /// <param name="profile">The model's profile.</param>
+    /// <param name="timestampFrequency">Timestamps per second of the simulator's clock, which plans are drawn in
+    /// (<see cref="TimeProvider.TimestampFrequency"/>); the system clock's when <see langword="null"/>.</param>
+    public ProfileSampler(ModelProfile profile, long? timestampFrequency = null)
     {
+        _frequency = timestampFrequency ?? TimeProvider.System.TimestampFrequency;
         Profile = profile;
         var ttft = profile.TimeToFirstToken;
         _ttft = ttft.IsFixed ? null : LogNormal.FitMeanAndP95(ttft.MeanMs, ttft.P95Ms!.Value);
         _decodeJitter = profile.DecodeJitterCv > 0 ? LogNormal.FromMeanAndCv(1, profile.DecodeJitterCv) : null;
-        _ticksPerToken = Stopwatch.Frequency / profile.DecodeTokensPerSecond;
+        _ticksPerToken = _frequency / profile.DecodeTokensPerSecond;
         Capacity = profile.Capacity is { } capacity ? new CapacityGate(capacity.MaxConcurrent) : null;
     }
 
@@ -60,7 +64,7 @@ internal sealed class ProfileSampler
 
         var tokens = (int)Math.Clamp(natural, 1, maxTokens);
         var finishReason = natural > maxTokens ? "length" : "stop";
-        var ttftTicks = (long)Math.Ceiling(ttftMs * Stopwatch.Frequency / 1000.0);
+        var ttftTicks = (long)Math.Ceiling(ttftMs * _frequency / 1000.0);
         var fault = DrawFault(faultDraw, stream);
         return new CompletionPlan(fault, ttftTicks, _ticksPerToken * jitter, tokens, finishReason);
     }

@@ -6,8 +6,9 @@ namespace Bench.Simulator.Hosting;
 /// its response has ended; requests rejected before a model is chosen (401, 400, 404) are not reported.
 /// </summary>
 /// <remarks>
-/// Timestamps are <see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> ticks; the simulator runs in the client's
-/// process, so they are directly comparable with the client's own timestamps. Every "flushed" timestamp is taken
+/// Timestamps are those of <see cref="SimulatorOptions.TimeProvider"/>: on the default system clock
+/// <see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> ticks, and the simulator runs in the client's process, so
+/// they are directly comparable with the client's own timestamps. Every "flushed" timestamp is taken
 /// just before the flush that hands the bytes to Kestrel, so a client can never observe the bytes earlier than it
 /// says: the client's time minus the server's is the transport and client overhead, never negative. A client ties a
 /// report to its request with the <c>X-Bench-Request-Id</c> header (<see cref="RequestId"/>).

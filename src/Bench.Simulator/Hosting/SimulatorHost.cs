@@ -35,10 +35,12 @@ namespace Bench.Simulator.Hosting;
 public sealed class SimulatorHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly ChatCompletionsEndpoint _chatCompletions;
 
-    private SimulatorHost(WebApplication app, int port)
+    private SimulatorHost(WebApplication app, ChatCompletionsEndpoint chatCompletions, int port)
     {
         _app = app;
+        _chatCompletions = chatCompletions;
         Port = port;
         BaseUrl = new Uri($"http://127.0.0.1:{port}/v1/");
     }
@@ -60,7 +62,8 @@ public sealed class SimulatorHost : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(options.Port);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Port, IPEndPoint.MaxPort);
         Bench.Core.Hosting.ThreadPoolFloor.Ensure(); // tokens written late would be the simulator's error, not the endpoint's
-        var samplers = CreateSamplers(options.Profiles);
+        ArgumentNullException.ThrowIfNull(options.TimeProvider);
+        var samplers = CreateSamplers(options.Profiles, options.TimeProvider.TimestampFrequency);
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.ClearProviders();
@@ -74,8 +77,8 @@ public sealed class SimulatorHost : IAsyncDisposable
 
         var app = builder.Build();
         var apiKeyCheck = new ApiKeyCheck(options.ApiKey);
-        var chatCompletions = new ChatCompletionsEndpoint(samplers, options.Seed, options.OnCompleted);
-        var models = new ModelsEndpoint(options.Profiles, TimeProvider.System.GetUtcNow().ToUnixTimeSeconds());
+        var chatCompletions = new ChatCompletionsEndpoint(samplers, options.Seed, options.OnCompleted, options.TimeProvider);
+        var models = new ModelsEndpoint(options.Profiles, options.TimeProvider.GetUtcNow().ToUnixTimeSeconds());
         app.Use(apiKeyCheck.InvokeAsync);
         app.MapPost("/v1/chat/completions", chatCompletions.HandleAsync);
         app.MapGet("/v1/models", models.HandleAsync);
@@ -92,8 +95,12 @@ public sealed class SimulatorHost : IAsyncDisposable
 
         var address = app.Services.GetRequiredService<IServer>().Features
             .GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        return new SimulatorHost(app, new Uri(address).Port);
+        return new SimulatorHost(app, chatCompletions, new Uri(address).Port);
     }
+
+    /// <summary>Chat completion requests for a served model taken so far: a test on a fake clock holds time until the
+    /// requests it sent at once have all arrived.</summary>
+    internal long RequestsTaken => _chatCompletions.RequestsTaken;
 
     /// <summary>Completes when <paramref name="cancellationToken"/> is cancelled (e.g. by Ctrl+C in
     /// <c>bench simulate</c>), after stopping the server gracefully.</summary>
@@ -107,7 +114,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private static FrozenDictionary<string, ProfileSampler> CreateSamplers(IReadOnlyList<ModelProfile> profiles)
+    private static FrozenDictionary<string, ProfileSampler> CreateSamplers(IReadOnlyList<ModelProfile> profiles, long timestampFrequency)
     {
         ArgumentNullException.ThrowIfNull(profiles);
         var errors = new ConfigErrors(nameof(SimulatorOptions.Profiles));
@@ -128,7 +135,7 @@ public sealed class SimulatorHost : IAsyncDisposable
                 continue;
             }
 
-            if (!samplers.TryAdd(profile.Model, new ProfileSampler(profile)))
+            if (!samplers.TryAdd(profile.Model, new ProfileSampler(profile, timestampFrequency)))
             {
                 errors.Add(ProfileLoader.ModelPath, "another profile has the same model id");
             }

@@ -26,4 +26,10 @@ public sealed class SimulatorOptions
     /// after its response has ended, on the request's thread: keep it fast and thread-safe, and do not throw.
     /// Reports may arrive after the client has read the whole response.</summary>
     public Action<ServerTiming>? OnCompleted { get; set; }
+
+    /// <summary>The clock that paces every response (TTFT and per-token deadlines, which also count a capacity wait)
+    /// and stamps every <see cref="ServerTiming"/>, and gives the <c>created</c> times. Default
+    /// <see cref="System.TimeProvider.System"/>, whose timestamps are <see cref="System.Diagnostics.Stopwatch"/> ticks
+    /// and so comparable with an in-process client's; a test passes a fake clock to check pacing exactly.</summary>
+    public TimeProvider TimeProvider { get; set; } = System.TimeProvider.System;
 }

@@ -5,12 +5,15 @@ using Bench.Core.Client;
 using Bench.Core.Metrics;
 using Bench.Core.Records;
 using Bench.Core.Tests.TestSupport;
+using Bench.Tests.Shared;
 using Microsoft.AspNetCore.Http;
 using Endpoint = Bench.Core.Client.Endpoint;
 
 namespace Bench.Core.Tests.Client;
 
-/// <summary>The client against a real Kestrel server on loopback, one scripted behaviour per model name.</summary>
+/// <summary>The client against a real Kestrel server on loopback, one scripted behaviour per model name. Timeouts and
+/// cancellation run on a fake clock (<see cref="SteppingClock"/>) and are asserted exactly; the paced tests stay on the
+/// real clock: they check how accurately the client times bytes that a real server sends after real delays.</summary>
 public class ChatClientTests(ChatClientTests.ServerFixture server) : IClassFixture<ChatClientTests.ServerFixture>
 {
     private const string ApiKey = "sk-test-SECRET-0123456789abcdef";
@@ -242,35 +245,49 @@ public class ChatClientTests(ChatClientTests.ServerFixture server) : IClassFixtu
     }
 
     [Fact]
-    public async Task SendAsync_NoHeadersBeforeTimeout_Timeout()
+    public async Task SendAsync_NoHeadersBeforeTimeout_TimeoutAtExactlyTheTimeout()
     {
-        var record = await SendAsync("slow", Mode.Streaming, timeout: TimeSpan.FromMilliseconds(300));
+        // On a fake clock the timeout fires when the clock reaches it, whatever the machine's load.
+        var time = new SteppingClock();
+        var record = await time.RunAsync(() => SendAsync("slow", Mode.Streaming, timeout: TimeSpan.FromMilliseconds(300), clock: new RunClock(time)));
 
         Assert.Equal(Outcome.Timeout, record.Outcome);
         Assert.Null(record.HttpStatus);
         Assert.Equal(Names.Of(Outcome.Timeout), record.Error?.Type);
+        Assert.Equal("No complete response within 0.3 s.", record.Error?.Message);
         Assert.Null(record.FirstByteMs);
-        Assert.InRange(RequestMetrics.E2eMs(record), 300 - TimerSlack, 300 + Slack);
+        Assert.Equal((0, 300), (record.SentMs, record.EndMs));
+        Assert.Equal(300, RequestMetrics.E2eMs(record));
+        Assert.Equal(TimeSpan.FromMilliseconds(300), time.Elapsed);
     }
 
     [Fact]
     public async Task SendAsync_StreamStallsPastTimeout_TimeoutKeepsFirstToken()
     {
-        var record = await SendAsync("slow-stream", Mode.Streaming, timeout: TimeSpan.FromMilliseconds(300));
+        // The clock moves only once the first token's bytes have been read (the client has taken their timestamp: the
+        // clock's origin, the send, then that read), so the token arrives at 0 ms and the stall ends at 300 ms.
+        var time = new SteppingClock();
+        var clock = new RunClock(time);
+        var record = await time.RunAsync(
+            () => SendAsync("slow-stream", Mode.Streaming, timeout: TimeSpan.FromMilliseconds(300), clock: clock),
+            ready: () => time.TimestampsTaken >= 3);
 
         Assert.Equal(Outcome.Timeout, record.Outcome);
         Assert.Equal(200, record.HttpStatus);
-        Assert.NotNull(record.FirstByteMs);
-        Assert.Single(record.TokenEventsMs);
-        Assert.InRange(RequestMetrics.E2eMs(record), 300 - TimerSlack, 300 + Slack);
+        Assert.Equal(0, record.FirstByteMs);
+        Assert.Equal([0.0], record.TokenEventsMs);
+        Assert.Equal(300, RequestMetrics.E2eMs(record));
     }
 
     [Fact]
     public async Task SendAsync_CallerCancels_Throws()
     {
-        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+        var time = new SteppingClock();
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(100), time);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => SendAsync("slow", Mode.Streaming, cancellationToken: cancellation.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => time.RunAsync(
+            () => SendAsync("slow", Mode.Streaming, cancellationToken: cancellation.Token, clock: new RunClock(time))));
+        Assert.Equal(TimeSpan.FromMilliseconds(100), time.Elapsed);
     }
 
     [Fact]
@@ -316,7 +333,8 @@ public class ChatClientTests(ChatClientTests.ServerFixture server) : IClassFixtu
         TimeSpan? timeout = null,
         RequestContext? context = null,
         bool useMaxCompletionTokens = false,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        RunClock? clock = null)
     {
         var options = new ChatClientOptions { UseMaxCompletionTokens = useMaxCompletionTokens };
         if (timeout is { } value)
@@ -324,7 +342,7 @@ public class ChatClientTests(ChatClientTests.ServerFixture server) : IClassFixtu
             options.Timeout = value;
         }
 
-        var client = new ChatClient(server.Http, new Endpoint(server.Server.BaseAddress, ApiKey), server.Clock, options);
+        var client = new ChatClient(server.Http, new Endpoint(server.Server.BaseAddress, ApiKey), clock ?? server.Clock, options);
         return client.SendAsync(Request(model, mode), context ?? NextContext(), cancellationToken);
     }
 

@@ -3,14 +3,21 @@ using Bench.Core.Metrics;
 using Bench.Core.Records;
 using Bench.Core.Scenarios;
 using Bench.Load.Running;
+using Bench.Tests.Shared;
 
 namespace Bench.Load.Tests.Running;
 
+/// <summary>
+/// The runner's schedules on a fake clock (<see cref="SteppingClock"/>): every wait ends exactly when due, so intended
+/// times, send times and record times are asserted exactly. Only <see cref="Inject_SystemClock_NeverEarlyAndLateOnlyByTimerJitter"/>
+/// runs on the real clock: it measures how precisely the real timer and spin hit a time.
+/// </summary>
 public class LoadRunnerTests
 {
     private static readonly Cell Cell = new("m", Mode.Streaming);
 
-    /// <summary>An executor standing in for the endpoint (the one boundary mocked here): each request takes a fixed time.</summary>
+    /// <summary>An executor standing in for the endpoint (the one boundary mocked here): each request takes a fixed
+    /// time on the run clock.</summary>
     private sealed class DelayExecutor(RunClock clock, TimeSpan serviceTime) : IRequestExecutor
     {
         private int _inFlight;
@@ -24,7 +31,7 @@ public class LoadRunnerTests
             InterlockedMax(ref MaxInFlight, now);
             try
             {
-                await Task.Delay(serviceTime, cancellationToken);
+                await clock.DelayAsync(serviceTime, cancellationToken);
             }
             finally
             {
@@ -55,11 +62,12 @@ public class LoadRunnerTests
 
     private static async Task<(List<RequestRecord> Records, DelayExecutor Executor)> RunAsync(TimeSpan serviceTime, params WorkloadStep[] steps)
     {
-        var clock = new RunClock();
+        var time = new SteppingClock();
+        var clock = new RunClock(time);
         var executor = new DelayExecutor(clock, serviceTime);
         var records = new ConcurrentQueue<RequestRecord>();
         var runner = new LoadRunner(executor, clock, records.Enqueue);
-        await runner.RunAsync([Cell], steps, CancellationToken.None);
+        await time.RunAsync(() => runner.RunAsync([Cell], steps, CancellationToken.None));
         return ([.. records.OrderBy(r => r.Id)], executor);
     }
 
@@ -73,6 +81,9 @@ public class LoadRunnerTests
         Assert.Equal(4, executor.MaxInFlight);
         Assert.All(records, r => Assert.Null(r.IntendedMs));
         Assert.Equal(Enumerable.Range(0, 20).Select(i => (long)i), records.Select(r => r.Id));
+        // Four workers, each sending its next request when the last one ends: five rounds of 30 ms.
+        Assert.Equal(Enumerable.Range(0, 5).SelectMany(round => Enumerable.Repeat(round * 30.0, 4)), records.Select(r => r.SentMs).Order());
+        Assert.All(records, r => Assert.Equal(30, r.EndMs - r.SentMs));
     }
 
     [Fact]
@@ -87,52 +98,77 @@ public class LoadRunnerTests
         records.ForEach(aggregator.Add);
         Assert.Equal(4, Assert.Single(aggregator.Summarize()).Requests);
         Assert.Equal(3, aggregator.WarmupRecords);
+        Assert.Equal([0, 5, 10, 15, 15, 20, 20], records.Select(r => r.SentMs));
     }
 
     [Fact]
     public async Task Inject_KeepsSchedule_WhateverTheResponsesDo()
     {
-        // 40/s for 1 s while each response takes 300 ms: an open model keeps sending (about 12 in flight).
+        // 40/s for 1 s while each response takes 300 ms: an open model keeps sending, 300 / 25 = 12 in flight.
         var (records, executor) = await RunAsync(TimeSpan.FromMilliseconds(300),
             new WorkloadStep { Kind = StepKind.Inject, Rate = 40, Duration = TimeSpan.FromSeconds(1) });
 
         Assert.Equal(40, records.Count);
-        Assert.True(executor.MaxInFlight >= 8, $"max in flight {executor.MaxInFlight}");
-        var intended = records.Select(r => r.IntendedMs!.Value).ToList();
-        var gaps = intended.Zip(intended.Skip(1), (a, b) => b - a);
-        Assert.All(gaps, g => Assert.Equal(25, g, 3)); // intended times follow the schedule exactly
-        var queue = records.Select(r => RequestMetrics.QueueMs(r)!.Value).Order().ToList();
-        Assert.True(queue[0] >= 0, "never sent before its intended time");
-        // A closed loop would fall seconds behind here (12 requests' worth of 300 ms each per second); the bound leaves
-        // room for a busy 2-core machine.
-        Assert.True(queue[queue.Count / 2] < 100, $"median lag {queue[queue.Count / 2]} ms on an idle schedule");
+        Assert.Equal(12, executor.MaxInFlight);
+        Assert.Equal(Enumerable.Range(0, 40).Select(k => k * 25.0), records.Select(r => r.IntendedMs!.Value));
+        Assert.All(records, r => Assert.Equal(r.IntendedMs, r.SentMs)); // sent on time: queue_ms 0
+        Assert.All(records, r => Assert.Equal(0, RequestMetrics.QueueMs(r)));
+        Assert.All(records, r => Assert.Equal(300, RequestMetrics.ResponseMs(r)));
     }
 
     [Fact]
     public async Task Inject_ConcurrencyCapReached_LagShowsAsQueueTime()
     {
-        // 20/s for 1 s, one at a time, 100 ms each: the client can do only 10/s, so it falls behind by
-        // about 50 ms per request — the 20th waits ~950 ms. The record must say so, not re-time it.
+        // 20/s for 1 s, one at a time, 100 ms each: the client can do only 10/s, so request k (intended at 50k ms) is
+        // sent when request k − 1 ends, at 100k ms: 50k ms late. The record must say so, not re-time it.
         var (records, executor) = await RunAsync(TimeSpan.FromMilliseconds(100),
             new WorkloadStep { Kind = StepKind.Inject, Rate = 20, Duration = TimeSpan.FromSeconds(1), MaxConcurrency = 1 });
 
         Assert.Equal(20, records.Count);
         Assert.Equal(1, executor.MaxInFlight);
-        var last = records.MaxBy(r => r.IntendedMs)!;
-        Assert.InRange(RequestMetrics.QueueMs(last)!.Value, 800, 3000);
-        Assert.True(RequestMetrics.ResponseMs(last) > RequestMetrics.E2eMs(last) + 800);
+        var byIntended = records.OrderBy(r => r.IntendedMs).ToList();
+        Assert.Equal(Enumerable.Range(0, 20).Select(k => k * 50.0), byIntended.Select(r => r.IntendedMs!.Value));
+        Assert.Equal(Enumerable.Range(0, 20).Select(k => k * 100.0), byIntended.Select(r => r.SentMs));
+        Assert.Equal(Enumerable.Range(0, 20).Select(k => k * 50.0), byIntended.Select(r => RequestMetrics.QueueMs(r)!.Value));
+        var last = byIntended[^1];
+        Assert.Equal(950, RequestMetrics.QueueMs(last));
+        Assert.Equal(100, RequestMetrics.E2eMs(last));
+        Assert.Equal(1050, RequestMetrics.ResponseMs(last));
     }
 
     [Fact]
     public async Task Cancel_StopsRun_AndKeepsCompletedRecords()
     {
-        var clock = new RunClock();
+        var time = new SteppingClock();
+        var clock = new RunClock(time);
         var records = new ConcurrentQueue<RequestRecord>();
-        var runner = new LoadRunner(new DelayExecutor(clock, TimeSpan.FromMilliseconds(20)), clock, records.Enqueue);
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var runner = new LoadRunner(new DelayExecutor(clock, TimeSpan.FromMilliseconds(40)), clock, records.Enqueue);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300), time);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => runner.RunAsync(
-            [Cell], [new WorkloadStep { Kind = StepKind.KeepConstant, Copies = 2, Duration = TimeSpan.FromSeconds(30) }], cts.Token));
-        Assert.NotEmpty(records);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => time.RunAsync(() => runner.RunAsync(
+            [Cell], [new WorkloadStep { Kind = StepKind.KeepConstant, Copies = 2, Duration = TimeSpan.FromSeconds(30) }], cts.Token)));
+
+        // Two workers, 40 ms each, cancelled at 300 ms: the 7 requests each that ended by 280 ms are kept.
+        Assert.Equal(14, records.Count);
+        Assert.Equal(280, records.Max(r => r.EndMs));
+        Assert.Equal(TimeSpan.FromMilliseconds(300), time.Elapsed);
+    }
+
+    /// <summary>Accuracy on the real clock: the system clock's timer-then-spin never sends early, and is late only by
+    /// the timer's wake-up jitter (a bound that leaves room for a busy 2-core machine).</summary>
+    [Fact]
+    public async Task Inject_SystemClock_NeverEarlyAndLateOnlyByTimerJitter()
+    {
+        var clock = new RunClock();
+        var executor = new DelayExecutor(clock, TimeSpan.FromMilliseconds(300));
+        var records = new ConcurrentQueue<RequestRecord>();
+        await new LoadRunner(executor, clock, records.Enqueue).RunAsync(
+            [Cell], [new WorkloadStep { Kind = StepKind.Inject, Rate = 40, Duration = TimeSpan.FromSeconds(1) }], CancellationToken.None);
+
+        Assert.Equal(40, records.Count);
+        var queue = records.Select(r => RequestMetrics.QueueMs(r)!.Value).Order().ToList();
+        Assert.True(queue[0] >= 0, "never sent before its intended time");
+        // A closed loop would fall seconds behind here (12 requests' worth of 300 ms each per second).
+        Assert.True(queue[queue.Count / 2] < 100, $"median lag {queue[queue.Count / 2]} ms on an idle schedule");
     }
 }

@@ -3,9 +3,12 @@ using Bench.Core.Metrics;
 using Bench.Core.Records;
 using Bench.Core.Scenarios;
 using Bench.Load.Running;
+using Bench.Load.Workloads;
+using Bench.Tests.Shared;
 
 namespace Bench.Load.Tests.Running;
 
+/// <summary>Each workload kind on a fake clock (<see cref="SteppingClock"/>): every time asserted is exact.</summary>
 public class WorkloadKindsTests
 {
     private static readonly Cell Cell = new("m", Mode.Streaming);
@@ -35,7 +38,7 @@ public class WorkloadKindsTests
             try
             {
                 first = clock.NowMs();
-                await Task.Delay(40, cancellationToken);
+                await clock.DelayAsync(TimeSpan.FromMilliseconds(40), cancellationToken);
             }
             finally
             {
@@ -55,11 +58,13 @@ public class WorkloadKindsTests
 
     private static async Task<(List<RequestRecord> Records, SaturatingExecutor Executor)> RunAsync(IReadOnlyList<SloSet> slos, params WorkloadStep[] steps)
     {
-        var clock = new RunClock();
+        var time = new SteppingClock();
+        var clock = new RunClock(time);
         var executor = new SaturatingExecutor(clock);
         var records = new ConcurrentQueue<RequestRecord>();
-        await new LoadRunner(executor, clock, records.Enqueue, slos: slos).RunAsync([Cell], steps, CancellationToken.None);
-        return ([.. records], executor);
+        var runner = new LoadRunner(executor, clock, records.Enqueue, slos: slos);
+        await time.RunAsync(() => runner.RunAsync([Cell], steps, CancellationToken.None));
+        return ([.. records.OrderBy(r => r.Id)], executor);
     }
 
     [Fact]
@@ -68,9 +73,10 @@ public class WorkloadKindsTests
         var (records, executor) = await RunAsync([], new WorkloadStep { Kind = StepKind.KeepConstant, Copies = 2, Duration = TimeSpan.FromMilliseconds(500) });
 
         Assert.Equal(2, executor.MaxInFlight);
-        // Two workers, 40 ms each, for 0.5 s: about 25 requests (timers on a busy machine only make it fewer).
-        Assert.InRange(records.Count, 8, 28);
-        Assert.True(records.Max(r => r.SentMs) - records.Min(r => r.SentMs) < 560);
+        // Two workers, 40 ms each, sending while the clock is before 500 ms: at 0, 40, …, 480 (the last ends at 520).
+        Assert.Equal(26, records.Count);
+        Assert.Equal(Enumerable.Range(0, 13).SelectMany(k => Enumerable.Repeat(k * 40.0, 2)), records.Select(r => r.SentMs).Order());
+        Assert.Equal(480, records.Max(r => r.SentMs) - records.Min(r => r.SentMs));
     }
 
     [Fact]
@@ -79,7 +85,14 @@ public class WorkloadKindsTests
         var (records, executor) = await RunAsync([], new WorkloadStep { Kind = StepKind.RampingConstant, Copies = 4, Duration = TimeSpan.FromMilliseconds(1200) });
 
         Assert.Equal(4, executor.MaxInFlight);
-        var firstHalf = records.Count(r => r.SentMs < records.Min(x => x.SentMs) + 600);
+        // The target round(4 · t / 1200) (at least 1), re-read every 50 ms, first reaches 2 at 450 ms (1.5 rounds to
+        // even), 3 at 800 ms (2.5 at 750 ms rounds to 2) and 4 at 1,050 ms; each worker then sends every 40 ms while the
+        // step's 1,200 ms last.
+        double[] starts = [0, 450, 800, 1050];
+        var expected = starts.SelectMany(start => Enumerable.Range(0, 30).Select(k => start + (k * 40.0)).Where(t => t < 1200)).Order();
+        Assert.Equal(expected, records.Select(r => r.SentMs).Order());
+        Assert.Equal(50, ClosedWorkload.RetargetInterval.TotalMilliseconds);
+        var firstHalf = records.Count(r => r.SentMs < 600);
         Assert.True(firstHalf < records.Count - firstHalf, "more requests are sent once the ramp is higher");
     }
 
@@ -89,21 +102,52 @@ public class WorkloadKindsTests
         var (records, _) = await RunAsync([], new WorkloadStep { Kind = StepKind.IterationsForInject, Rate = 50, Iterations = 10 });
 
         Assert.Equal(10, records.Count);
-        var intended = records.Select(r => r.IntendedMs!.Value).Order().ToList();
-        Assert.Equal(180, intended[^1] - intended[0], 3); // 9 gaps of 20 ms
+        Assert.Equal(Enumerable.Range(0, 10).Select(k => k * 20.0), records.Select(r => r.IntendedMs!.Value)); // 9 gaps of 20 ms
+        Assert.All(records, r => Assert.Equal(r.IntendedMs, r.SentMs));
     }
+
+    [Fact]
+    public async Task RampingInject_FollowsTheRamp_FromThePreviousRate()
+    {
+        // 10/s for 1 s (last sent at 900 ms, ends at 940 ms), then a ramp from 10/s to 50/s over 1 s from there.
+        var (records, _) = await RunAsync([],
+            new WorkloadStep { Kind = StepKind.Inject, Rate = 10, Duration = TimeSpan.FromSeconds(1) },
+            new WorkloadStep { Kind = StepKind.RampingInject, Rate = 50, Duration = TimeSpan.FromSeconds(1) });
+
+        var ramp = records.Skip(10).ToList();
+        var expected = Arrivals.Ramp(10, 50, 1000).Select(offset => 940 + offset).ToList();
+        Assert.Equal(29, expected.Count); // (10 + 50) / 2 = 30 expected by the end; the 30th falls on the end, excluded
+        Assert.Equal(expected, ramp.Select(r => r.IntendedMs!.Value));
+        Assert.All(ramp, OnTime);
+    }
+
+    [Fact]
+    public async Task Poisson_SeededArrivals_SentAtTheirIntendedTimes()
+    {
+        var (records, _) = await RunAsync([], new WorkloadStep { Kind = StepKind.Poisson, Rate = 50, Duration = TimeSpan.FromSeconds(1) });
+
+        // The runner's seed (42) plus the cell's index (0) seeds the cell's arrivals: the same run, the same times.
+        var expected = Arrivals.Poisson(50, 1000, long.MaxValue, new Random(42)).ToList();
+        Assert.Equal(expected, records.Select(r => r.IntendedMs!.Value));
+        Assert.All(records, OnTime);
+        Assert.True(expected.Zip(expected.Skip(1), (a, b) => b - a).Distinct().Count() > 1, "exponential gaps, not a grid");
+    }
+
+    /// <summary>Sent at its intended time: the fake clock's wait ends on the first 0.1 µs tick at or after it, and the
+    /// record rounds the send time to the µs (the intended time is kept as scheduled).</summary>
+    private static void OnTime(RequestRecord record) =>
+        Assert.InRange(record.SentMs - record.IntendedMs!.Value, -0.0005, 0.0006);
 
     [Fact]
     public async Task Pause_SendsNothing_ForItsDuration()
     {
-        var clock = new RunClock();
         var (records, _) = await RunAsync([],
             new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 1, Iterations = 1 },
             new WorkloadStep { Kind = StepKind.Pause, Duration = TimeSpan.FromMilliseconds(300) },
             new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 1, Iterations = 1 });
 
-        var sent = records.Select(r => r.SentMs).Order().ToList();
-        Assert.True(sent[1] - sent[0] >= 300 + 35, $"gap {sent[1] - sent[0]} ms");
+        // The first request ends at 40 ms, the pause lasts 300 ms: the second is sent at 340 ms.
+        Assert.Equal([0, 340], records.Select(r => r.SentMs));
     }
 
     [Fact]
@@ -121,12 +165,10 @@ public class WorkloadKindsTests
         var sweep = new SweepAggregator([slo]);
         records.ForEach(sweep.Add);
         var curve = Assert.Single(sweep.Curves("s"));
-        Assert.Contains(curve.Points, p => p.RatePerS == 40);
-        Assert.All(curve.Points, p => Assert.True(p.RatePerS >= 20));
-        Assert.True(curve.Points.Count >= 3);
-        // Loose bounds: the true knee is 100/s; a busy machine (or a stalled timer in the test host) finds it lower,
-        // never above what the slots allow.
-        Assert.InRange(curve.SustainableRatePerS ?? 0, 0, 115);
-        Assert.Contains(curve.Points, p => !p.Met("s"));
+        // Doubling 40 → 80 → 160 (past the knee: fails), then bisecting: 120 fails, 100 meets, and (120 − 100) / 120
+        // is within the 0.2 precision: the knee is found exactly.
+        Assert.Equal([40, 80, 100, 120, 160], curve.Points.Select(p => p.RatePerS));
+        Assert.Equal([true, true, true, false, false], curve.Points.Select(p => p.Met("s")));
+        Assert.Equal(100, curve.SustainableRatePerS);
     }
 }
