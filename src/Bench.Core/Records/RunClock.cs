@@ -53,10 +53,6 @@ public sealed class RunClock
     /// <summary>Timestamps per second (<see cref="Stopwatch.Frequency"/> on the system clock).</summary>
     public long TimestampFrequency => TimeProvider.TimestampFrequency;
 
-    /// <summary>Now on the system clock, in <see cref="Stopwatch"/> ticks. Only right for a clock on
-    /// <see cref="TimeProvider.System"/>: use <see cref="GetTimestamp"/>, which follows the clock's provider.</summary>
-    public static long Now() => Stopwatch.GetTimestamp();
-
     /// <summary>Now, in the provider's timestamps (for hot paths: convert later with <see cref="ToMs"/>). One virtual
     /// call, no allocation.</summary>
     public long GetTimestamp() => TimeProvider.GetTimestamp();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Bench.Core.Metrics;
 using Bench.Core.Records;
@@ -18,14 +17,17 @@ internal sealed class LiveProgress : ILoadObserver
     private readonly Dictionary<Cell, CellState> _cells = [];
     private readonly TextWriter _output;
     private readonly Func<Cell, int?> _expectedRequests;
+    private readonly TimeProvider _time;
     private ProgressContext? _context;
 
     /// <param name="output">Where progress goes (bars only when it is the process's terminal).</param>
     /// <param name="expectedRequests">Requests expected per cell, when the workload fixes it (for the bar's length).</param>
-    public LiveProgress(TextWriter output, Func<Cell, int?> expectedRequests)
+    /// <param name="time">The run's time provider (the current rate is requests over its elapsed time).</param>
+    public LiveProgress(TextWriter output, Func<Cell, int?> expectedRequests, TimeProvider time)
     {
         _output = output;
         _expectedRequests = expectedRequests;
+        _time = time;
     }
 
     /// <summary>True when drawing live bars: the writer is standard output and that is an interactive terminal.</summary>
@@ -56,7 +58,7 @@ internal sealed class LiveProgress : ILoadObserver
     {
         lock (_lock)
         {
-            var state = new CellState(cell, _expectedRequests(cell));
+            var state = new CellState(cell, _expectedRequests(cell), _time);
             _cells[cell] = state;
             if (_context is { } ctx)
             {
@@ -107,10 +109,12 @@ internal sealed class LiveProgress : ILoadObserver
         }
     }
 
-    private sealed class CellState(Cell cell, int? expected)
+    private sealed class CellState(Cell cell, int? expected, TimeProvider time)
     {
+        // What a user waits for before the answer starts: TTFT, or E2E where the first token arrives with the end.
+        private readonly MetricDescriptor _metric = Metric.JudgedAs(Metric.Ttft, cell.Mode);
         private readonly LatencyHistogram _latency = new();
-        private readonly long _started = Stopwatch.GetTimestamp();
+        private readonly long _started = time.GetTimestamp();
 
         public int? Expected { get; } = expected;
 
@@ -129,8 +133,7 @@ internal sealed class LiveProgress : ILoadObserver
                 return;
             }
 
-            var latency = cell.Mode == Mode.Streaming ? RequestMetrics.TtftMs(record) : RequestMetrics.E2eMs(record);
-            if (latency is { } ms)
+            if (_metric.PerRequest!(record) is { } ms)
             {
                 _latency.Record(ms);
             }
@@ -138,10 +141,10 @@ internal sealed class LiveProgress : ILoadObserver
 
         public string Describe()
         {
-            var elapsedS = Stopwatch.GetElapsedTime(_started).TotalSeconds;
+            var elapsedS = time.GetElapsedTime(_started).TotalSeconds;
             var rate = elapsedS > 0 ? Done / elapsedS : 0;
             var stats = _latency.ToStats();
-            var name = cell.Mode == Mode.Streaming ? "TTFT" : "E2E";
+            var name = _metric.DisplayName;
             var latency = stats is null ? $"{name} –" : string.Create(CultureInfo.InvariantCulture, $"{name} p50 {stats.P50:N0} ms p95 {stats.P95:N0} ms");
             return string.Create(CultureInfo.InvariantCulture,
                 $"{Markup.Escape(cell.ToString()),-36} {Done,5}{(Expected is { } e ? $"/{e}" : "")} done  {Errors} errors  {rate,6:0.0} req/s  {latency}");

@@ -61,6 +61,7 @@ public static class RunHarness
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         var scenario = plan.Scenario;
+        var time = request.TimeProvider;
 
         string apiKey;
         Uri baseUrl;
@@ -71,7 +72,7 @@ public static class RunHarness
             {
                 var profiles = LoadProfiles(scenario, scenarioFile);
                 apiKey = "sk-sim-" + Guid.NewGuid().ToString("N");
-                simulator = await SimulatorHost.StartAsync(new SimulatorOptions { Profiles = profiles, ApiKey = apiKey, Seed = scenario.Seed }, cancellationToken).ConfigureAwait(false);
+                simulator = await SimulatorHost.StartAsync(new SimulatorOptions { Profiles = profiles, ApiKey = apiKey, Seed = scenario.Seed, TimeProvider = time }, cancellationToken).ConfigureAwait(false);
                 baseUrl = simulator.BaseUrl;
             }
             else
@@ -87,8 +88,8 @@ public static class RunHarness
         }
 
         await using var _ = simulator;
-        var clock = new RunClock();
-        var started = DateTimeOffset.UtcNow;
+        var clock = new RunClock(time);
+        var started = time.GetUtcNow();
         var runId = $"{started:yyyyMMdd-HHmmss}-{scenario.Name}";
         var directory = ResultsDirectory.Create(request.OutputDirectory, runId);
         var (versions, machine) = RunInfo.Describe();
@@ -120,7 +121,7 @@ public static class RunHarness
                 ModelTokenizers = scenario.Target.Tokenizers,
             });
             var executor = new ChatExecutor(client, scenario.Request, scenario.Seed);
-            var progress = new LiveProgress(output, _ => plan.ExpectedRequestsPerCell);
+            var progress = new LiveProgress(output, _ => plan.ExpectedRequestsPerCell, time);
             await using var records = new RecordsWriter(Path.Combine(directory, ResultsDirectory.RecordsFile));
             var runner = new LoadRunner(executor, clock, records.Append, progress, scenario.Seed, scenario.Slos);
             try
@@ -134,7 +135,7 @@ public static class RunHarness
             }
         }
 
-        run.EndedUtc = interrupted ? null : DateTimeOffset.UtcNow;
+        run.EndedUtc = interrupted ? null : time.GetUtcNow();
         ResultsDirectory.WriteRunInfo(directory, run);
         var report = ReportBuilder.Write(directory, run, ReportPrices.Catalog(run.Report));
         SummaryTable.Print(report, output);

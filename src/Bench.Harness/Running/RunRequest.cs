@@ -19,6 +19,10 @@ public sealed record RunRequest
 
     /// <summary>The report's cost projection settings (kept in <c>run.json</c>).</summary>
     public ReportSettings Report { get; init; } = new();
+
+    /// <summary>The clock of the run: record times, schedule waits, request timeouts, the embedded simulator's pacing,
+    /// and run.json's start and end. <see cref="TimeProvider.System"/> unless a test injects another.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }
 
 /// <summary>How a verb ended.</summary>
