@@ -112,29 +112,13 @@ public sealed class RunReport
         var mixes = new List<ModelMix>();
         foreach (var text in settings.Mixes)
         {
-            var shares = new List<MixShare>();
-            foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            if (ModelMix.TryParse(text, out var mix, out var error))
             {
-                if (MixShare.TryParse(part, out var share, out var error))
-                {
-                    shares.Add(share);
-                }
-                else
-                {
-                    errors.Add($"--mix {text}: {error}");
-                }
+                mixes.Add(mix);
             }
-
-            try
+            else
             {
-                if (shares.Count > 0)
-                {
-                    mixes.Add(ModelMix.Create(shares));
-                }
-            }
-            catch (ArgumentException e)
-            {
-                errors.Add($"--mix {text}: {e.Message}");
+                errors.Add($"--mix {text}: {error}");
             }
         }
 
