@@ -23,8 +23,10 @@ namespace Bench.Core.Configuration;
 /// <para><b>Values.</b> <see cref="string"/>, <see cref="bool"/>, <see cref="int"/> (a whole number),
 /// <see cref="double"/>, <see cref="decimal"/> (read exactly), <see cref="TimeSpan"/> (<c>"30s"</c>, <c>"2m"</c>,
 /// <c>"500ms"</c> or a number of seconds, see <see cref="Durations"/>), <see cref="Uri"/> (absolute http or https),
-/// enums (by <see cref="JsonStringEnumMemberNameAttribute"/> or the snake_case of the member), <c>List&lt;T&gt;</c>,
-/// <c>Dictionary&lt;string, T&gt;</c> and nested objects; anything else through a <see cref="ConfigValueReader"/>
+/// enums (by <see cref="JsonStringEnumMemberNameAttribute"/> or the snake_case of the member), <c>List&lt;T&gt;</c> and
+/// <c>Dictionary&lt;string, T&gt;</c> (also behind <c>IReadOnlyList&lt;T&gt;</c>, <c>IReadOnlyDictionary&lt;string,
+/// T&gt;</c> and the like: the reader builds a new list or dictionary and hands it to the property, whose <c>init</c>
+/// accessor may copy it into a read-only one, as <see cref="Scenario"/>'s do) and nested objects; anything else through a <see cref="ConfigValueReader"/>
 /// named by <see cref="ConfigReaderAttribute"/>. JSON null leaves a nullable field null (absent) and is an error
 /// elsewhere. A type error says what was found: <c>expected a whole number, found the string "x"</c>.</para>
 /// <para><b>Rules.</b> After a field is read its DataAnnotations attributes (<c>[Range]</c>, <c>[Required]</c>,

@@ -17,7 +17,7 @@ public sealed class Plan
         Scenario = scenario;
         ScenarioFile = file;
         Cells = [.. scenario.Models.SelectMany(m => scenario.Modes.Select(mode => new PlanCell(m, mode)))];
-        Steps = [.. scenario.Workload];
+        Steps = scenario.Workload;
         ExpectedRequestsPerCell = Steps.All(w => w.Kind is StepKind.IterationsForConstant or StepKind.IterationsForInject)
             ? Steps.Sum(w => w.Iterations ?? 0)
             : null;
@@ -26,8 +26,8 @@ public sealed class Plan
             + $"{Workload}; prompt {scenario.Request.PromptTokens} tokens, max_tokens {scenario.Request.MaxTokens}";
     }
 
-    /// <summary>The scenario with the overrides applied and validated. The plan owns it: nobody changes it after
-    /// <see cref="Create"/>.</summary>
+    /// <summary>The scenario with the overrides applied, validated. Immutable (<see cref="Scenarios.Scenario"/>): the
+    /// caller's scenario is left as it was, and nothing read from the plan can change it.</summary>
     public Scenario Scenario { get; }
 
     /// <summary>The scenario file it was read from (or <c>&lt;command line&gt;</c>), named in errors.</summary>
@@ -51,8 +51,8 @@ public sealed class Plan
     public string Description { get; }
 
     /// <summary>
-    /// Applies <paramref name="overrides"/> to <paramref name="scenario"/> (which the plan then owns) and validates the
-    /// result like a scenario file. Order: <see cref="PlanOverrides.Quick"/> first, then explicit fields (which win).
+    /// Applies <paramref name="overrides"/> to a copy of <paramref name="scenario"/> (which is left unchanged) and
+    /// validates the result like a scenario file. Order: <see cref="PlanOverrides.Quick"/> first, then explicit fields (which win).
     /// <see cref="PlanOverrides.Requests"/>/<see cref="PlanOverrides.Concurrency"/> replace the measured steps with one
     /// closed <c>iterations_for_constant</c> step (defaults: the scenario's first such step, else 50 requests at
     /// concurrency 10), keeping warm-up steps; <see cref="PlanOverrides.Load"/> replaces them with one step of that kind.
@@ -65,31 +65,24 @@ public sealed class Plan
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(overrides);
-        Apply(scenario, overrides);
-        ScenarioLoader.Validate(scenario, file);
-        return new Plan(scenario, file);
+        var planned = Apply(scenario, overrides);
+        ScenarioLoader.Validate(planned, file);
+        return new Plan(planned, file);
     }
 
-    private static void Apply(Scenario scenario, PlanOverrides options)
+    /// <summary>The scenario with the overrides applied: a new scenario (<c>with</c>) sharing what they leave alone.</summary>
+    private static Scenario Apply(Scenario scenario, PlanOverrides options)
     {
+        var request = scenario.Request;
+        var workload = scenario.Workload;
         if (options.Quick)
         {
-            scenario.Request.MaxTokens = 64;
-            scenario.Workload =
+            request = request with { MaxTokens = 64 };
+            workload =
             [
                 new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 1, Iterations = 1, Warmup = true },
                 new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 8, Iterations = 8 },
             ];
-        }
-
-        if (options.Models is { } models)
-        {
-            scenario.Models = [.. models];
-        }
-
-        if (options.Modes is { } modes)
-        {
-            scenario.Modes = [.. modes.Distinct()];
         }
 
         if (options.Load is { } kind)
@@ -104,39 +97,45 @@ public sealed class Plan
                 MaxConcurrency = options.MaxConcurrency,
                 StartRate = kind == StepKind.Sweep ? options.Rate : null,
             };
-            scenario.Workload = [.. scenario.Workload.Where(w => w.Warmup), step];
+            workload = [.. workload.Where(w => w.Warmup), step];
         }
         else if (options.Requests is not null || options.Concurrency is not null)
         {
-            var measured = scenario.Workload.FirstOrDefault(w => !w.Warmup && w.Kind == StepKind.IterationsForConstant);
+            var measured = workload.FirstOrDefault(w => !w.Warmup && w.Kind == StepKind.IterationsForConstant);
             var requests = options.Requests ?? measured?.Iterations ?? 50;
             var concurrency = options.Concurrency ?? measured?.Copies ?? 10;
-            scenario.Workload =
+            workload =
             [
-                .. scenario.Workload.Where(w => w.Warmup),
+                .. workload.Where(w => w.Warmup),
                 new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = concurrency, Iterations = requests },
             ];
         }
 
         if (options.MaxTokens is { } maxTokens)
         {
-            scenario.Request.MaxTokens = maxTokens;
+            request = request with { MaxTokens = maxTokens };
         }
 
-        if (options.Seed is { } seed)
-        {
-            scenario.Seed = seed;
-        }
-
+        var target = scenario.Target;
         if (options.BaseUrl is { } url)
         {
-            scenario.Target.BaseUrl = url;
+            target = target with { BaseUrl = url };
         }
 
         if (options.ApiKeyEnv is { } env)
         {
-            scenario.Target.ApiKeyEnv = env;
+            target = target with { ApiKeyEnv = env };
         }
+
+        return scenario with
+        {
+            Target = target,
+            Models = options.Models ?? scenario.Models,
+            Modes = options.Modes is { } modes ? [.. modes.Distinct()] : scenario.Modes,
+            Request = request,
+            Workload = workload,
+            Seed = options.Seed ?? scenario.Seed,
+        };
     }
 
     /// <summary>Describes workload steps in one line, e.g. "64 requests at concurrency 16".</summary>

@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
@@ -13,41 +14,45 @@ namespace Bench.Core.Scenarios;
 /// name the snake_case of the property's), its attributes are its rules, and <see cref="Validate"/> holds the rules
 /// across fields.
 /// </summary>
-public sealed class Scenario : IConfigValidatable
+/// <remarks>Immutable, like every type it holds: properties are <c>init</c>-only and each collection is copied into a
+/// read-only one when set, so a scenario cannot change after it is built (a list the caller passed in and changes later
+/// does not change it either). A changed scenario is a new one: <c>scenario with { Seed = 7 }</c>
+/// (<see cref="Planning.Plan.Create"/> applies the command line's overrides that way).</remarks>
+public sealed record Scenario : IConfigValidatable
 {
     private const string NameRule = "use letters, digits, '-', '_' or '.' (it names the results folder)";
 
     /// <summary>Name, used in the results folder name (<c>[A-Za-z0-9._-]</c>).</summary>
     [MinLength(1, ErrorMessage = NameRule)]
     [RegularExpression("^[A-Za-z0-9._-]+$", ErrorMessage = NameRule)]
-    public string Name { get; set; } = "scenario";
+    public string Name { get; init; } = "scenario";
 
     /// <summary>What the scenario is for, in one sentence.</summary>
-    public string? Description { get; set; }
+    public string? Description { get; init; }
 
     /// <summary>Where requests go.</summary>
-    public TargetSpec Target { get; set; } = new();
+    public TargetSpec Target { get; init; } = new();
 
     /// <summary>Model ids, in report order.</summary>
     [MinLength(1, ErrorMessage = "at least one model is required")]
-    public List<string> Models { get; set; } = [];
+    public IReadOnlyList<string> Models { get; init => field = ReadOnly.CopyOf(value); } = [];
 
     /// <summary>Modes, in report order.</summary>
     [MinLength(1, ErrorMessage = "at least one mode is required (streaming, non-streaming)")]
-    public List<Mode> Modes { get; set; } = [Mode.Streaming, Mode.NonStreaming];
+    public IReadOnlyList<Mode> Modes { get; init => field = ReadOnly.CopyOf(value); } = [Mode.Streaming, Mode.NonStreaming];
 
     /// <summary>Shape of every request.</summary>
-    public RequestShape Request { get; set; } = new();
+    public RequestShape Request { get; init; } = new();
 
     /// <summary>Workload steps, run in sequence for each cell (model × mode).</summary>
     [MinLength(1, ErrorMessage = "at least one workload step is required")]
-    public List<WorkloadStep> Workload { get; set; } = [];
+    public IReadOnlyList<WorkloadStep> Workload { get; init => field = ReadOnly.CopyOf(value); } = [];
 
     /// <summary>Named SLO sets results are judged against (goodput, recommendation).</summary>
-    public List<SloSet> Slos { get; set; } = [];
+    public IReadOnlyList<SloSet> Slos { get; init => field = ReadOnly.CopyOf(value); } = [];
 
     /// <summary>Seed for prompts, request seeds and the simulator: the same seed reproduces the same run.</summary>
-    public int Seed { get; set; } = 42;
+    public int Seed { get; init; } = 42;
 
     /// <summary>Rules across fields: model ids are not blank; something is measured; a sweep's SLO set exists.</summary>
     public void Validate(ConfigValidation validation)
@@ -87,30 +92,30 @@ public sealed class Scenario : IConfigValidatable
 
 /// <summary>Where requests go: the embedded simulator, or an OpenAI-compatible base URL with a key from the
 /// environment or a file.</summary>
-public sealed class TargetSpec : IConfigValidatable
+public sealed record TargetSpec : IConfigValidatable
 {
     /// <summary>Written <c>"simulator": true</c> in a file to ask for the embedded simulator explicitly; a file may
     /// not give it together with <see cref="BaseUrl"/> (a command-line base URL still replaces it). Whether the
     /// target is the simulator is <see cref="IsSimulator"/>.</summary>
-    public bool Simulator { get; set; }
+    public bool Simulator { get; init; }
 
     /// <summary>True for the embedded simulator (the default); false when <see cref="BaseUrl"/> is set.</summary>
     public bool IsSimulator => BaseUrl is null;
 
     /// <summary>Base URL of a real endpoint, e.g. <c>https://api.openai.com/v1/</c>; null for the simulator.</summary>
-    public Uri? BaseUrl { get; set; }
+    public Uri? BaseUrl { get; init; }
 
     /// <summary>Name of the environment variable holding the API key (default <c>OPENAI_API_KEY</c>).</summary>
-    public string ApiKeyEnv { get; set; } = "OPENAI_API_KEY";
+    public string ApiKeyEnv { get; init; } = "OPENAI_API_KEY";
 
     /// <summary>A file holding the API key (first line), instead of an environment variable.</summary>
-    public string? ApiKeyFile { get; set; }
+    public string? ApiKeyFile { get; init; }
 
     /// <summary>Simulator profiles folder, relative to the scenario file (default <c>profiles</c>).</summary>
-    public string Profiles { get; set; } = "profiles";
+    public string Profiles { get; init; } = "profiles";
 
     /// <summary>Send <c>max_completion_tokens</c> instead of <c>max_tokens</c> (newer OpenAI models require it).</summary>
-    public bool UseMaxCompletionTokens { get; set; }
+    public bool UseMaxCompletionTokens { get; init; }
 
     /// <summary>The local tokenizer per model: model id → <c>o200k_base</c>, <c>cl100k_base</c> or <c>none</c>; the key
     /// <c>*</c> covers every model not named. A model not covered counts with its family's encoding
@@ -118,7 +123,7 @@ public sealed class TargetSpec : IConfigValidatable
     /// "cl100k_base"</c> (every model) or <c>"tokenizer": {"my-llama": "cl100k_base", "*": "none"}</c>.</summary>
     [JsonPropertyName("tokenizer")]
     [ConfigReader(typeof(TokenizerReader))]
-    public Dictionary<string, string> Tokenizers { get; set; } = [];
+    public IReadOnlyDictionary<string, string> Tokenizers { get; init => field = ReadOnly.CopyOf(value); } = ReadOnlyDictionary<string, string>.Empty;
 
     /// <summary>A file gives the simulator or a base URL, not both.</summary>
     public void Validate(ConfigValidation validation)
@@ -132,22 +137,22 @@ public sealed class TargetSpec : IConfigValidatable
 }
 
 /// <summary>What each request looks like.</summary>
-public sealed class RequestShape
+public sealed record RequestShape
 {
     /// <summary>Prompt size in tokens (synthetic words; see <see cref="Text.SyntheticText"/>).</summary>
     [Range(1, int.MaxValue, ErrorMessage = "must be at least 1")]
-    public int PromptTokens { get; set; } = 100;
+    public int PromptTokens { get; init; } = 100;
 
     /// <summary>Optional system prompt, sent before the user prompt.</summary>
-    public string? SystemPrompt { get; set; }
+    public string? SystemPrompt { get; init; }
 
     /// <summary><c>max_tokens</c> for each request.</summary>
     [Range(1, int.MaxValue, ErrorMessage = "must be at least 1")]
-    public int MaxTokens { get; set; } = 200;
+    public int MaxTokens { get; init; } = 200;
 
     /// <summary>Per-request timeout in seconds; a request still running then ends as <c>timeout</c>.</summary>
     [Range(0, double.MaxValue, MinimumIsExclusive = true, ErrorMessage = "must be greater than 0")]
-    public double TimeoutS { get; set; } = 120;
+    public double TimeoutS { get; init; } = 120;
 }
 
 /// <summary>Workload step kinds, in NBomber's vocabulary; in files the snake_case of the name
@@ -177,47 +182,47 @@ public enum StepKind
 
 /// <summary>One workload step. Which fields apply depends on <see cref="Kind"/>; <see cref="Validate"/> checks
 /// them.</summary>
-public sealed class WorkloadStep : IConfigValidatable
+public sealed record WorkloadStep : IConfigValidatable
 {
     /// <summary>The step kind (JSON <c>type</c>).</summary>
     [JsonPropertyName("type")]
     [Required]
-    public StepKind Kind { get; set; }
+    public StepKind Kind { get; init; }
 
     /// <summary>Requests in flight (closed steps).</summary>
-    public int? Copies { get; set; }
+    public int? Copies { get; init; }
 
     /// <summary>Requests in total (iteration steps).</summary>
-    public int? Iterations { get; set; }
+    public int? Iterations { get; init; }
 
     /// <summary>Duration (duration steps).</summary>
-    public TimeSpan? Duration { get; set; }
+    public TimeSpan? Duration { get; init; }
 
     /// <summary>Requests per <see cref="Interval"/> (open steps); for poisson, per second.</summary>
-    public double? Rate { get; set; }
+    public double? Rate { get; init; }
 
     /// <summary>The interval a rate is counted over (default 1 s).</summary>
-    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Open steps: the most requests in flight at once; a request due when the cap is reached waits, and
     /// its wait shows as <c>queue_ms</c>. Null: no cap.</summary>
     [Range(1, int.MaxValue, ErrorMessage = "must be at least 1")]
-    public int? MaxConcurrency { get; set; }
+    public int? MaxConcurrency { get; init; }
 
     /// <summary>Records of this step get phase <c>warmup</c> and are excluded from statistics.</summary>
-    public bool Warmup { get; set; }
+    public bool Warmup { get; init; }
 
     /// <summary>Sweep: the first rate tried (requests/s).</summary>
-    public double? StartRate { get; set; }
+    public double? StartRate { get; init; }
 
     /// <summary>Sweep: the highest rate tried (requests/s).</summary>
-    public double? MaxRate { get; set; }
+    public double? MaxRate { get; init; }
 
     /// <summary>Sweep: stop bisecting when the bracket is narrower than this fraction of the rate (default 0.1).</summary>
-    public double Precision { get; set; } = 0.1;
+    public double Precision { get; init; } = 0.1;
 
     /// <summary>Sweep: the SLO set whose goodput decides (default: the first).</summary>
-    public string? Slo { get; set; }
+    public string? Slo { get; init; }
 
     /// <summary>The fields <see cref="Kind"/> needs, and the interval.</summary>
     public void Validate(ConfigValidation validation)
@@ -292,22 +297,22 @@ public sealed class WorkloadStep : IConfigValidatable
 /// threshold); the set is met when at least <see cref="Percentile"/> % of attempted requests were good — for a single
 /// latency threshold this is the same as "the metric's p<see cref="Percentile"/> is within the threshold".
 /// </summary>
-public sealed class SloSet : IConfigValidatable
+public sealed record SloSet : IConfigValidatable
 {
     /// <summary>Name, e.g. <c>interactive</c>.</summary>
     [Required(ErrorMessage = "is required")]
-    public string Name { get; set; } = "";
+    public string Name { get; init; } = "";
 
     /// <summary>Upper bounds in milliseconds per metric id (<c>ttft_ms</c>, <c>tpot_ms</c>, <c>e2e_ms</c>, ...).</summary>
-    public Dictionary<string, double> MaxMs { get; set; } = [];
+    public IReadOnlyDictionary<string, double> MaxMs { get; init => field = ReadOnly.CopyOf(value); } = ReadOnlyDictionary<string, double>.Empty;
 
     /// <summary>Share of requests that must be good for the set to be met, in percent (default 95).</summary>
     [Range(0, 100, MinimumIsExclusive = true, ErrorMessage = "must be in (0, 100]")]
-    public double Percentile { get; set; } = 95;
+    public double Percentile { get; init; } = 95;
 
     /// <summary>Lowest acceptable success rate, 0..1, or null.</summary>
     [Range(0, 1, ErrorMessage = "must be between 0 and 1 (e.g. 0.995)")]
-    public double? MinSuccessRate { get; set; }
+    public double? MinSuccessRate { get; init; }
 
     /// <summary>At least one threshold; each names a metric an SLO may bound (<see cref="ScenarioLoader.SloMetrics"/>)
     /// and is positive.</summary>

@@ -68,8 +68,8 @@ public class CellAggregatorTests
     [Fact]
     public void Summarize_GoodputRps_CountsRequestsThatMetEverySloSet()
     {
-        var fast = new SloSet { Name = "fast", MaxMs = { ["ttft_ms"] = 150 }, Percentile = 50 };
-        var short_ = new SloSet { Name = "short", MaxMs = { ["e2e_ms"] = 1500 }, Percentile = 50 };
+        var fast = new SloSet { Name = "fast", MaxMs = new Dictionary<string, double> { ["ttft_ms"] = 150 }, Percentile = 50 };
+        var short_ = new SloSet { Name = "short", MaxMs = new Dictionary<string, double> { ["e2e_ms"] = 1500 }, Percentile = 50 };
         var cell = new CellAggregator("m", Mode.Streaming, [fast, short_]);
         cell.Add(Ok(0, 100, 1000));      // good in both
         cell.Add(Ok(0, 200, 1000));      // too slow to first token

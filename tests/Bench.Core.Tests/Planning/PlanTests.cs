@@ -108,4 +108,54 @@ public sealed class PlanTests
         Assert.Equal("MY_KEY", plan.Scenario.Target.ApiKeyEnv);
         Assert.Equal(File, plan.ScenarioFile);
     }
+
+    [Fact]
+    public void Create_WithOverrides_LeavesTheCallersScenarioUnchanged()
+    {
+        var scenario = TwoModels();
+        var before = ScenarioWriter.ToJson(scenario).GetRawText();
+        var workload = scenario.Workload;
+        var request = scenario.Request;
+        var target = scenario.Target;
+
+        var plan = Plan.Create(scenario, new PlanOverrides
+        {
+            Quick = true, Models = ["m1"], Modes = [Mode.NonStreaming], Requests = 3, Concurrency = 2, MaxTokens = 16,
+            Seed = 7, BaseUrl = new Uri("https://example.com/v1"), ApiKeyEnv = "MY_KEY",
+        }, File);
+
+        Assert.Equal(before, ScenarioWriter.ToJson(scenario).GetRawText());
+        Assert.Same(workload, scenario.Workload);
+        Assert.Same(request, scenario.Request);
+        Assert.Same(target, scenario.Target);
+        Assert.Equal(200, scenario.Request.MaxTokens);
+        Assert.True(scenario.Target.IsSimulator);
+        Assert.Equal(["gpt-4.1", "deepseek-v3.2"], scenario.Models);
+        Assert.Equal(16, plan.Scenario.Request.MaxTokens);
+        Assert.Equal(["m1"], plan.Scenario.Models);
+        Assert.Equal(7, plan.Scenario.Seed);
+        Assert.False(plan.Scenario.Target.IsSimulator);
+    }
+
+    [Fact]
+    public void Create_OverrideListChangedAfterwards_PlanUnchanged()
+    {
+        var models = new List<string> { "m1" };
+
+        var plan = Plan.Create(TwoModels(), new PlanOverrides { Models = models }, File);
+        models.Add("m2");
+
+        Assert.Equal(["m1"], plan.Scenario.Models);
+        Assert.Equal([new PlanCell("m1", Mode.Streaming), new PlanCell("m1", Mode.NonStreaming)], plan.Cells);
+    }
+
+    [Fact]
+    public void Create_PlanCollections_CannotBeChanged()
+    {
+        var plan = Plan.Create(TwoModels(), PlanOverrides.None, File);
+
+        Assert.Throws<NotSupportedException>(() => ((ICollection<PlanCell>)plan.Cells).Clear());
+        Assert.Throws<NotSupportedException>(() => ((ICollection<WorkloadStep>)plan.Steps).Clear());
+        Assert.Throws<NotSupportedException>(() => ((ICollection<string>)plan.Scenario.Models).Clear());
+    }
 }

@@ -106,6 +106,35 @@ public class ScenarioLoaderTests
     }
 
     [Fact]
+    public void Parse_Collections_AreReadOnly()
+    {
+        var s = ScenarioLoader.Parse(Valid, "s1.json");
+
+        Assert.Throws<NotSupportedException>(() => ((ICollection<string>)s.Models).Add("c"));
+        Assert.Throws<NotSupportedException>(() => ((ICollection<Mode>)s.Modes).Clear());
+        Assert.Throws<NotSupportedException>(() => ((IList<WorkloadStep>)s.Workload)[0] = new WorkloadStep());
+        Assert.Throws<NotSupportedException>(() => ((ICollection<SloSet>)s.Slos).Clear());
+        Assert.Throws<NotSupportedException>(() => ((IDictionary<string, double>)s.Slos[0].MaxMs)["e2e_ms"] = 1);
+        Assert.Throws<NotSupportedException>(() => ((IDictionary<string, string>)s.Target.Tokenizers)["*"] = "none");
+    }
+
+    [Fact]
+    public void Init_CallersCollectionsChangedAfterwards_ScenarioUnchanged()
+    {
+        var models = new List<string> { "a" };
+        var maxMs = new Dictionary<string, double> { ["ttft_ms"] = 500, ["e2e_ms"] = 900 };
+        var slo = new SloSet { Name = "chat", MaxMs = maxMs };
+        var scenario = new Scenario { Models = models, Slos = [slo] };
+
+        models.Add("b");
+        maxMs["ttft_ms"] = 1;
+        maxMs.Remove("e2e_ms");
+
+        Assert.Equal(["a"], scenario.Models);
+        Assert.Equal([KeyValuePair.Create("ttft_ms", 500.0), KeyValuePair.Create("e2e_ms", 900.0)], slo.MaxMs);
+    }
+
+    [Fact]
     public void Parse_OnlyWarmup_IsRejected()
     {
         const string json = """{ "models": ["a"], "workload": [ { "type": "iterations_for_constant", "copies": 1, "iterations": 1, "warmup": true } ] }""";

@@ -25,7 +25,7 @@ public sealed class RunHarnessTests : IDisposable
         Modes = [Mode.Streaming, Mode.NonStreaming],
         Request = new RequestShape { PromptTokens = 20, MaxTokens = 64, TimeoutS = 30 },
         Workload = [.. steps],
-        Slos = [new SloSet { Name = "tight", MaxMs = { ["ttft_ms"] = 150 }, Percentile = 90 }],
+        Slos = [new SloSet { Name = "tight", MaxMs = new Dictionary<string, double> { ["ttft_ms"] = 150 }, Percentile = 90 }],
     };
 
     [Fact]
@@ -75,8 +75,8 @@ public sealed class RunHarnessTests : IDisposable
     [Fact]
     public async Task Run_UnknownModel_IsABadInputNotACrash()
     {
-        var scenario = FixedDelay(new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 1, Iterations = 1 });
-        scenario.Models = ["no-such-model"];
+        var scenario = FixedDelay(new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 1, Iterations = 1 })
+            with { Models = ["no-such-model"] };
 
         var result = await TestRuns.RunAsync(scenario, null, _dir, new StringWriter(), CancellationToken.None);
 
@@ -87,8 +87,8 @@ public sealed class RunHarnessTests : IDisposable
     [Fact]
     public async Task Run_MissingProfilesFolder_IsABadInputNotACrash()
     {
-        var scenario = FixedDelay(new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 1, Iterations = 1 });
-        scenario.Target.Profiles = Path.Combine(_dir, "no-profiles");
+        var fixedDelay = FixedDelay(new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 1, Iterations = 1 });
+        var scenario = fixedDelay with { Target = fixedDelay.Target with { Profiles = Path.Combine(_dir, "no-profiles") } };
 
         var result = await TestRuns.RunAsync(scenario, null, _dir, new StringWriter(), CancellationToken.None);
 

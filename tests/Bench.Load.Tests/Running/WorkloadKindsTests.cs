@@ -154,7 +154,7 @@ public class WorkloadKindsTests
     public async Task Sweep_FindsTheKnee_OfASaturatingEndpoint()
     {
         // 4 slots × 40 ms = 100 requests/s at most. SLO: 95 % within 200 ms of the intended send time.
-        var slo = new SloSet { Name = "s", MaxMs = { ["response_ms"] = 200 }, Percentile = 95 };
+        var slo = new SloSet { Name = "s", MaxMs = new Dictionary<string, double> { ["response_ms"] = 200 }, Percentile = 95 };
         var (records, _) = await RunAsync([slo], new WorkloadStep
         {
             // 1 s probes: the floor is 20 requests/s (a probe needs 20 requests).

@@ -189,7 +189,7 @@ public class ChartBuilderTests
     public void Write_SweepWithTtftLimit_DrawsTheLimit_AndNamesTheMetricOfItsOnlyMode()
     {
         using var run = TestRun.Standard(sweep: true).Save();
-        var slos = new[] { new SloSet { Name = TestRun.SweepSlo, MaxMs = { ["ttft_ms"] = 500, ["e2e_ms"] = 900 } } };
+        var slos = new[] { new SloSet { Name = TestRun.SweepSlo, MaxMs = new Dictionary<string, double> { ["ttft_ms"] = 500, ["e2e_ms"] = 900 } } };
 
         var chart = Assert.Single(ChartBuilder.Write(run.Report(slos: slos), run.Directory), c => c.Id == "sweep-latency");
 

@@ -24,7 +24,7 @@ internal sealed class TestRun : IDisposable
         new ModelPrice(Beta, 0.5m, null, 1m, null, null, "test source"),
     ]);
 
-    public static readonly IReadOnlyList<SloSet> Slos = [new SloSet { Name = SweepSlo, MaxMs = { ["e2e_ms"] = 900 } }];
+    public static readonly IReadOnlyList<SloSet> Slos = [new SloSet { Name = SweepSlo, MaxMs = new Dictionary<string, double> { ["e2e_ms"] = 900 } }];
 
     private long _nextId;
 

@@ -18,8 +18,8 @@ public sealed class MetricCatalogExportTests : IDisposable
 {
     private static readonly IReadOnlyList<SloSet> Slos =
     [
-        new SloSet { Name = "fast", MaxMs = { ["e2e_ms"] = 900 } },
-        new SloSet { Name = "snappy", MaxMs = { ["ttft_ms"] = 300 }, Percentile = 90 },
+        new SloSet { Name = "fast", MaxMs = new Dictionary<string, double> { ["e2e_ms"] = 900 } },
+        new SloSet { Name = "snappy", MaxMs = new Dictionary<string, double> { ["ttft_ms"] = 300 }, Percentile = 90 },
     ];
 
     private readonly TestRun _run = TestRun.Standard();

@@ -15,7 +15,7 @@ public class RecommendationTests
         new ModelPrice("dear", 10m, null, 10m, null, null, "t"),
     ]);
 
-    private static readonly SloSet Interactive = new() { Name = "interactive", MaxMs = { ["ttft_ms"] = 500 }, Percentile = 90 };
+    private static readonly SloSet Interactive = new() { Name = "interactive", MaxMs = new Dictionary<string, double> { ["ttft_ms"] = 500 }, Percentile = 90 };
 
     /// <summary>Ten streaming requests of a model, each with the given TTFT, 100 prompt + 100 completion tokens.</summary>
     private static IEnumerable<RequestRecord> Requests(string model, double ttftMs, Mode mode = Mode.Streaming) =>
