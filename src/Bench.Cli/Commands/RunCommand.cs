@@ -14,6 +14,14 @@ internal static class RunCommand
     public static Command Create()
     {
         var scenario = new Argument<string?>("scenario") { Description = "Scenario file (default: scenarios/default.json).", Arity = ArgumentArity.ZeroOrOne };
+        // An unknown flag would otherwise be taken for the scenario's file name ("--bogus: file not found").
+        scenario.Validators.Add(r =>
+        {
+            if (r.Tokens is [{ Value: ['-', _, ..] name }] && !File.Exists(name))
+            {
+                r.AddError($"unknown option '{name}' (bench run --help lists them).");
+            }
+        });
         var quick = new Option<bool>("--quick") { Description = "A small run (8 requests per cell at concurrency 8, max_tokens 64): a smoke test in ~20 s." };
         var output = new Option<string?>("--out") { Description = "Results folder (default: results/<yyyyMMdd-HHmmss>-<scenario>)." };
         var models = SharedOptions.Models("Models to run instead of the scenario's.");

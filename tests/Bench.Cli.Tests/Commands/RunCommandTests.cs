@@ -51,6 +51,18 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_UnknownFlag_ExitsTwoNamingTheFlagNotAFile()
+    {
+        var (exit, output, error) = BenchCli.Run("run", "--bogus", "--out", Path.Combine(_dir, "out"));
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains("unknown option '--bogus'", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("file not found", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Bench:", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "out")));
+    }
+
+    [Fact]
     public void Run_ScenarioThatFailsValidation_ExitsTwoWithThePath()
     {
         var (exit, _, error) = BenchCli.Run("run", DefaultScenario(), "--load", "inject", "--out", Path.Combine(_dir, "out"));
