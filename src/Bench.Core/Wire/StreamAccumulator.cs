@@ -126,7 +126,9 @@ public sealed class StreamAccumulator
     public string? Model { get; private set; }
 
     /// <summary>Which variants of the chunk format and of the SSE framing were met. <see cref="StreamVariants.NoUsage"/>
-    /// and (for a stream that had events) <see cref="StreamVariants.NoDone"/> follow from the final state.</summary>
+    /// and (for a stream that had events) <see cref="StreamVariants.NoDone"/> follow from the final state. Framing
+    /// variants (line endings, comments, <c>data:</c> spacing) describe every byte received, so bytes that followed
+    /// <c>[DONE]</c> in the same read are described too; reading stops at <c>[DONE]</c> and receives no more.</summary>
     public StreamVariants Variants =>
         _variants
         | (HasUsage ? 0 : StreamVariants.NoUsage)
