@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Bench.Simulator.Hosting;
 using Bench.Simulator.Profiles;
 using Bench.Tests.Shared;
@@ -7,8 +6,7 @@ using static Bench.Simulator.Tests.TestSimulator;
 namespace Bench.Simulator.Tests.Endpoints;
 
 /// <summary>A model's capacity limit. The queue's logic runs on a fake clock (<see cref="SteppingClock"/>) with exact
-/// server times; <see cref="Post_WaitingClientGoesAway_ItsTurnPassesToTheNext"/> stays on the real clock, whose client
-/// gives up after real time while the server holds the slot.</summary>
+/// server times.</summary>
 public class CapacityTests
 {
     /// <summary>Fake-clock ticks (<see cref="TimeSpan"/> ticks) in a millisecond.</summary>
@@ -79,72 +77,60 @@ public class CapacityTests
     [Fact]
     public async Task Post_WaitingClientGoesAway_ItsTurnPassesToTheNext()
     {
-        // One slot, held by the first request for 50 + 9 × 200 = 1,850 ms: long enough for the second to reach the
-        // server and wait before its client gives up after 500 ms, even on a busy machine.
+        // On a fake clock the first request holds the only slot (waiting on its first-token timer) for as long as the
+        // test likes: the second arrives, waits for the slot, and its client goes away; only then does the third arrive
+        // and time move.
+        var time = new SteppingClock();
         var timings = new TimingLog();
         await using var host = await SimulatorHost.StartAsync(
-            new SimulatorOptions { Profiles = [Fixed(1) with { DecodeTokensPerSecond = 5 }], OnCompleted = timings.Add });
+            new SimulatorOptions { Profiles = [Fixed(1)], OnCompleted = timings.Add, TimeProvider = time });
         using var client = CreateClient(host);
 
-        var first = TimeAsync(client, stream: true);
-        await Task.Delay(10);
-        using (var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(500)))
+        var first = SendAsync(client, stream: true);
+        await Eventually.UntilAsync(() => host.RequestsTaken >= 1 && time.PendingTimers >= 1, "the first request to hold the slot");
+        using (var cancellation = new CancellationTokenSource())
         {
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.SendAsync(
+            var second = client.SendAsync(
                 new HttpRequestMessage(HttpMethod.Post, "chat/completions")
                 {
                     Content = System.Net.Http.Json.JsonContent.Create(Body("fixed", extra: ("stream", true))),
                 },
                 HttpCompletionOption.ResponseHeadersRead,
-                cancellation.Token));
+                cancellation.Token);
+            await Eventually.UntilAsync(() => host.RequestsTaken >= 2, "the second request to wait for the slot");
+            await cancellation.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second);
         }
 
-        // Were the abandoned waiter handed the slot, it would never be released and the third would never be served.
-        var third = await TimeAsync(client, stream: true);
-        await first;
-
-        Assert.True(third.TtftMs >= 50, $"TTFT {third.TtftMs:F1} ms");
-        var server = await timings.WaitForAsync(3);
-        var abandoned = Assert.Single(server, t => t.FirstTokenTimestamp is null);
+        // The server lets the abandoned waiter go at once, before any time has passed.
+        var abandoned = Assert.Single(await timings.WaitForAsync(1));
+        Assert.Null(abandoned.FirstTokenTimestamp);
         Assert.Null(abandoned.FinishReason);
-        var served = server.Where(t => t.FirstTokenTimestamp is not null).OrderBy(t => t.StartedTimestamp).ToArray();
+
+        // Were the abandoned waiter handed the slot, it would never be released and the third would never be served.
+        await time.RunAsync(
+            () => Task.WhenAll(first, Task.Run(() => SendAsync(client, stream: true))),
+            ready: () => AllParked(host, timings, time, slots: 1, requests: 3));
+
+        var served = (await timings.WaitForAsync(3)).Skip(1).OrderBy(t => t.StartedTimestamp).ToArray();
         Assert.Equal(2, served.Length);
-        Assert.True(served[1].StartedTimestamp >= served[0].LastByteTimestamp, "the third waited for the first");
+        Assert.Equal(served[0].LastByteTimestamp, served[1].StartedTimestamp);
+        Assert.All(served, t => Assert.Equal(50 * Ms, t.FirstTokenTimestamp - t.StartedTimestamp));
+        Assert.All(served, t => Assert.Equal(68 * Ms, t.LastByteTimestamp - t.StartedTimestamp));
     }
 
     /// <summary>
-    /// Time may move once all four requests have arrived (they are sent at once, and the network is not on the fake
+    /// Time may move once all the requests (four unless said) have arrived (the network is not on the fake
     /// clock) and every request holding a slot waits on its next deadline: a request between two deadlines may be
     /// waiting for its socket, which the fake clock cannot see. Requests still waiting for a slot hold no timer.
     /// </summary>
-    private static bool AllParked(SimulatorHost host, TimingLog timings, SteppingClock time, int slots)
+    private static bool AllParked(SimulatorHost host, TimingLog timings, SteppingClock time, int slots, int requests = 4)
     {
         var taken = host.RequestsTaken;
-        return taken >= 4 && time.PendingTimers >= Math.Min(slots, taken - timings.Count);
+        return taken >= requests && time.PendingTimers >= Math.Min(slots, taken - timings.Count);
     }
 
     private static Task SendAsync(HttpClient client, bool stream) => stream
         ? StreamAsync(client, Body("fixed", extra: ("stream", true)))
         : CompleteAsync(client, Body("fixed"));
-
-    private static async Task WarmUpAsync(HttpClient client)
-    {
-        await StreamAsync(client, Body("fixed", extra: [("stream", true), ("max_tokens", 1)]));
-        await CompleteAsync(client, Body("fixed", extra: ("max_tokens", 1)));
-    }
-
-    /// <summary>Client-side TTFT (first content event; the whole body when not streaming) and E2E, in ms.</summary>
-    private static async Task<(double TtftMs, double E2EMs)> TimeAsync(HttpClient client, bool stream)
-    {
-        var sent = Stopwatch.GetTimestamp();
-        if (stream)
-        {
-            var events = await StreamAsync(client, Body("fixed", extra: ("stream", true)));
-            return (Ms(sent, events[1].Timestamp), Ms(sent, events[^1].Timestamp));
-        }
-
-        await CompleteAsync(client, Body("fixed"));
-        var end = Ms(sent, Stopwatch.GetTimestamp());
-        return (end, end);
-    }
 }
