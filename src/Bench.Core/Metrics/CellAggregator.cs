@@ -71,8 +71,14 @@ public sealed class CellAggregator
             return;
         }
 
-        _requests++;
         _outcomes[(int)r.Outcome]++;
+        if (!r.Outcome.IsAttempt())
+        {
+            // Dropped by the client or cancelled by an interrupt: counted apart, in no rate, latency or cost.
+            return;
+        }
+
+        _requests++;
         _firstSentMs = Math.Min(_firstSentMs, r.SentMs);
         _lastSentMs = Math.Max(_lastSentMs, r.SentMs);
         _lastEndMs = Math.Max(_lastEndMs, r.EndMs);

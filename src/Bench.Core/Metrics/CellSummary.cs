@@ -14,7 +14,8 @@ public sealed class CellSummary
     /// <summary>Mode.</summary>
     public required Mode Mode { get; init; }
 
-    /// <summary>Requests attempted (every outcome).</summary>
+    /// <summary>Requests attempted (every outcome but the non-attempts <see cref="Outcome.Dropped"/> and
+    /// <see cref="Outcome.Cancelled"/>).</summary>
     public long Requests { get; init; }
 
     /// <summary>Requests whose outcome was <see cref="Outcome.Success"/>.</summary>
@@ -23,7 +24,8 @@ public sealed class CellSummary
     /// <summary><c>success_rate</c>: successful / attempted, 0..1; 0 when nothing was attempted.</summary>
     public double SuccessRate => Requests == 0 ? 0 : (double)Successes / Requests;
 
-    /// <summary>Attempted requests per outcome (successes included), for the failure split.</summary>
+    /// <summary>Requests per outcome (successes included), for the failure split; the non-attempts
+    /// (<see cref="Outcome.Dropped"/>, <see cref="Outcome.Cancelled"/>) are here too, outside <see cref="Requests"/>.</summary>
     public required IReadOnlyDictionary<Outcome, long> Outcomes { get; init; }
 
     /// <summary>Distributions per latency metric id (<c>ttft_ms</c>, ...); a metric with no samples is absent.</summary>

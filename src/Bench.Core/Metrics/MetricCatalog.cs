@@ -55,7 +55,15 @@ public static class MetricCatalog
     };
 
     /// <summary><c>failed_&lt;outcome&gt;</c>: attempted requests per failure outcome, in <see cref="Outcome"/> order.</summary>
-    public static IReadOnlyList<MetricDefinition> Failures { get; } = [.. Enum.GetValues<Outcome>().Where(o => o != Outcome.Success).Select(FailedEntry)];
+    public static IReadOnlyList<MetricDefinition> Failures { get; } = [.. Outcomes.Failures.Select(FailedEntry)];
+
+    /// <summary><c>dropped</c>: open-schedule arrivals the client did not send (in-flight cap reached); not attempts.</summary>
+    public static readonly MetricDefinition Dropped = NotAttempted(Outcome.Dropped,
+        "open-schedule arrivals the client did not send because the cap on requests in flight was reached; not attempts, outside every statistic");
+
+    /// <summary><c>cancelled</c>: requests in flight when the run was interrupted; not attempts.</summary>
+    public static readonly MetricDefinition Cancelled = NotAttempted(Outcome.Cancelled,
+        "requests in flight when the run was interrupted (Ctrl-C, SIGTERM), cancelled by Bench; not attempts, outside every statistic");
 
     // ----- distributions: per request (records.csv) and per cell (statistics) -----
 
@@ -338,15 +346,18 @@ public static class MetricCatalog
     }
 
     /// <summary>The failure count of one outcome (<c>failed_rate_limited</c>).</summary>
-    /// <exception cref="ArgumentException"><paramref name="outcome"/> is <see cref="Outcome.Success"/>.</exception>
-    public static MetricDefinition Failed(Outcome outcome) => outcome == Outcome.Success
-        ? throw new ArgumentException("Success is not a failure: use Successes.", nameof(outcome))
-        : Failures[Array.IndexOf(Enum.GetValues<Outcome>().Where(o => o != Outcome.Success).ToArray(), outcome)];
+    /// <exception cref="ArgumentException"><paramref name="outcome"/> is <see cref="Outcome.Success"/>, or not an attempt
+    /// (<see cref="Dropped"/>, <see cref="Cancelled"/> have entries of their own).</exception>
+    public static MetricDefinition Failed(Outcome outcome) => outcome == Outcome.Success || !outcome.IsAttempt()
+        ? throw new ArgumentException($"{outcome} is not a failure of an attempt.", nameof(outcome))
+        : Failures[((IList<Outcome>)Outcomes.Failures).IndexOf(outcome)];
 
     private static List<MetricDefinition> BuildAll()
     {
         var all = new List<MetricDefinition> { Model, Mode, Requests, Successes, SuccessRate };
         all.AddRange(Failures);
+        all.Add(Dropped);
+        all.Add(Cancelled);
         all.AddRange(LatencyStatistics);
         all.AddRange([DecodeTpsMean, DecodeTpsP50, PromptTokensMean, CompletionTokensMean, ReasoningTokensMean, CachedTokensMean,
             TokenizerComparedRequests, CompletionTokenDiffMean, CompletionTokenDiffPercent, DurationS, Rps, IntendedRps, AchievedSendRps, OutputTps,
@@ -355,6 +366,13 @@ public static class MetricCatalog
         all.AddRange(RecordsCsv.Where(r => !all.Contains(r)));
         return all;
     }
+
+    private static MetricDefinition NotAttempted(Outcome outcome, string definition) => new()
+    {
+        Id = Names.Of(outcome), DisplayName = Names.Of(outcome), Unit = "requests", Format = NumberFormat.Integer, Direction = MetricDirection.LowerIsBetter,
+        Definition = definition, Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson,
+        JsonPaths = [$"/outcomes/{Names.Of(outcome)}"], Reduce = MetricReduce.Sum, Cell = c => MetricValue.Count(c.Summary.Outcomes.GetValueOrDefault(outcome)),
+    };
 
     private static MetricDefinition FailedEntry(Outcome outcome) => new()
     {

@@ -118,8 +118,9 @@ public static class CostModel
     /// <summary>
     /// True for outcomes where the provider refused the request before processing it — HTTP 429
     /// (<see cref="Outcome.RateLimited"/>), another 4xx (<see cref="Outcome.ClientError"/>), or no response at all
-    /// (<see cref="Outcome.ConnectionError"/>) — which providers do not bill.
+    /// (<see cref="Outcome.ConnectionError"/>, <see cref="Outcome.LocalError"/>) — which providers do not bill; and the
+    /// non-attempts (<see cref="Outcome.Dropped"/>, <see cref="Outcome.Cancelled"/>), which are outside every statistic.
     /// </summary>
     public static bool IsRejectedUnbilled(Outcome outcome) =>
-        outcome is Outcome.RateLimited or Outcome.ClientError or Outcome.ConnectionError;
+        outcome is Outcome.RateLimited or Outcome.ClientError or Outcome.ConnectionError or Outcome.LocalError || !outcome.IsAttempt();
 }

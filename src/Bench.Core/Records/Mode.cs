@@ -38,6 +38,11 @@ public static class Names
         Outcome.ConnectionError => "connection_error",
         Outcome.StreamInterrupted => "stream_interrupted",
         Outcome.Malformed => "malformed",
+        Outcome.EmptyResponse => "empty_response",
+        Outcome.ProviderError => "provider_error",
+        Outcome.LocalError => "local_error",
+        Outcome.Dropped => "dropped",
+        Outcome.Cancelled => "cancelled",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
     };
 

@@ -4,7 +4,9 @@ namespace Bench.Core.Records;
 
 /// <summary>
 /// How one request ended. A closed set: every request gets exactly one, and failures are classified, never thrown.
-/// Serialised in snake_case (<c>rate_limited</c>, <c>stream_interrupted</c>, ...).
+/// Serialised in snake_case (<c>rate_limited</c>, <c>stream_interrupted</c>, ...). Two outcomes are not attempts at
+/// all and stay outside every statistic (<see cref="Outcomes.IsAttempt"/>): <see cref="Dropped"/> (the client never
+/// sent it) and <see cref="Cancelled"/> (the run was interrupted while it was in flight).
 /// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<Outcome>))]
 public enum Outcome
@@ -31,7 +33,40 @@ public enum Outcome
     /// mid-stream, or a body that ended with neither <c>[DONE]</c> nor a finish reason.</summary>
     [JsonStringEnumMemberName("stream_interrupted")]
     StreamInterrupted,
-    /// <summary>A 2xx response whose body could not be read as the protocol says (non-JSON, wrong shape, line too long).</summary>
+    /// <summary>A 2xx response whose body was not what its Content-Type and protocol promise: non-JSON, random bytes,
+    /// HTML, undecoded compression, the wrong shape, or a body, line or event past Bench's size cap.</summary>
     [JsonStringEnumMemberName("malformed")]
     Malformed,
+    /// <summary>A well-formed 2xx response that carried no output (no content, reasoning or tool call) and no finish
+    /// reason: <c>data: [DONE]</c> alone, or <c>choices: []</c>. A broken relay answers this way, fast.</summary>
+    [JsonStringEnumMemberName("empty_response")]
+    EmptyResponse,
+    /// <summary>A 2xx response whose body reported an error: an SSE <c>error</c> field or <c>event: error</c>, or an
+    /// <c>{"error":{…}}</c> object anywhere in a stream or body; the record keeps the provider's type, code and message.</summary>
+    [JsonStringEnumMemberName("provider_error")]
+    ProviderError,
+    /// <summary>Bench's own machine failed the request before the endpoint could answer: descriptors or ephemeral
+    /// ports exhausted, or another local error before anything was sent. Never the endpoint's failure.</summary>
+    [JsonStringEnumMemberName("local_error")]
+    LocalError,
+    /// <summary>Not an attempt: an open schedule's arrival the client did not send, because the cap on requests in
+    /// flight was reached. Counted apart, outside every statistic.</summary>
+    [JsonStringEnumMemberName("dropped")]
+    Dropped,
+    /// <summary>Not an attempt: in flight when the run was interrupted (Ctrl-C, SIGTERM) and cancelled by Bench.
+    /// Counted apart, outside every statistic.</summary>
+    [JsonStringEnumMemberName("cancelled")]
+    Cancelled,
+}
+
+/// <summary>What an <see cref="Outcome"/> means for the statistics.</summary>
+public static class Outcomes
+{
+    /// <summary>True for every outcome that was an attempt on the endpoint: all but <see cref="Outcome.Dropped"/> and
+    /// <see cref="Outcome.Cancelled"/>, which count apart and enter no rate, latency or cost.</summary>
+    public static bool IsAttempt(this Outcome outcome) => outcome is not (Outcome.Dropped or Outcome.Cancelled);
+
+    /// <summary>The failure outcomes of an attempt, in <see cref="Outcome"/> order (every outcome but success and the
+    /// two non-attempts).</summary>
+    public static IReadOnlyList<Outcome> Failures { get; } = [.. Enum.GetValues<Outcome>().Where(o => o != Outcome.Success && o.IsAttempt())];
 }
