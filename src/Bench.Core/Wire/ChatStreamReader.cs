@@ -49,14 +49,21 @@ public static class ChatStreamReader
     /// <param name="cancellationToken">Cancels the reading.</param>
     /// <exception cref="IOException">The connection broke mid-stream.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static async Task ReadAsync(Stream body, StreamAccumulator accumulator, TimeProvider timeProvider, CancellationToken cancellationToken = default)
+    public static Task ReadAsync(Stream body, StreamAccumulator accumulator, TimeProvider timeProvider, CancellationToken cancellationToken = default) =>
+        ReadAsync(body, accumulator, timeProvider, ResponseCaps.DefaultMaxEventBytes, endAtCap: false, cancellationToken);
+
+    /// <summary>As <see cref="ReadAsync(Stream, StreamAccumulator, TimeProvider, CancellationToken)"/>, with the cap on
+    /// one SSE event (and line) in bytes; with <paramref name="endAtCap"/> the reading stops at the first cut (the
+    /// accumulator is malformed, the rest of the body is left unread for the caller to drop) instead of going on with
+    /// the next event.</summary>
+    internal static async Task ReadAsync(Stream body, StreamAccumulator accumulator, TimeProvider timeProvider, int maxEventBytes, bool endAtCap, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(accumulator);
         ArgumentNullException.ThrowIfNull(timeProvider);
 
         var timed = new TimestampingStream(body, timeProvider);
-        var bounded = new BoundedSseStream(timed, accumulator);
+        var bounded = new BoundedSseStream(timed, accumulator, maxEventBytes, endAtCap);
 
         // The parser calls back when an event's terminating blank line has been read, so the latest read is the one
         // that delivered the event.
@@ -73,7 +80,7 @@ public static class ChatStreamReader
 
             // WHATWG: "If the file ends in the middle of an event, before the final empty line, the incomplete event is
             // not dispatched." The response ended with the body.
-            accumulator.EndTimestamp = timed.EndOfStreamTimestamp;
+            accumulator.EndTimestamp = bounded.EndedAtCap ? timed.LastReadTimestamp : timed.EndOfStreamTimestamp;
         }
         catch (InvalidDataException ex)
         {
