@@ -311,7 +311,7 @@ public sealed class ChatClient
         }
         else if (accumulator.Malformed)
         {
-            SetMalformed(record, accumulator.MalformedReason is { } reason
+            SetMalformed(record, accumulator.ExceededCap ? accumulator.MalformedReason! : accumulator.MalformedReason is { } reason
                 ? $"the stream was not chat.completion.chunk events: {reason}"
                 : "an event was not a chat.completion.chunk JSON object");
         }
@@ -353,7 +353,7 @@ public sealed class ChatClient
         {
             var head = accumulator.BodyHead;
             var what = head.Length > 0 && head[0] is not (byte)'{' ? $" ({BodyDescription.Sniff(head)})" : "";
-            SetMalformed(record, accumulator.MalformedReason is { } reason
+            SetMalformed(record, accumulator.ExceededCap ? accumulator.MalformedReason! : accumulator.MalformedReason is { } reason
                 ? $"the body was not a chat.completion JSON object{what}: {reason}"
                 : $"the body was not a chat.completion JSON object{what}");
         }

@@ -296,6 +296,7 @@ internal sealed class BoundedSseStream : Stream
         if (_endAtCap)
         {
             EndedAtCap = true;
+            _accumulator.ExceededCap = true;
             _accumulator.MarkMalformed($"SSE {what} longer than {cap} (max_event_bytes): the rest of the body was dropped unread");
         }
         else

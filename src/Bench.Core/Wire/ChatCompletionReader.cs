@@ -77,6 +77,7 @@ public static class ChatCompletionReader
         }
         else
         {
+            accumulator.ExceededCap = true;
             accumulator.MarkMalformed($"the body exceeded the {ResponseCaps.Format(maxBytes)} cap (max_response_bytes): the rest was dropped unread");
         }
     }

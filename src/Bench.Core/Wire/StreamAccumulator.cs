@@ -128,6 +128,10 @@ public sealed class StreamAccumulator
     /// <c>SSE line longer than 8 MiB: …</c>; <see langword="null"/> when not malformed.</summary>
     public string? MalformedReason { get; private set; }
 
+    /// <summary>Whether reading stopped because the body, or one of its events, exceeded its cap
+    /// (<see cref="ResponseCaps"/>); <see cref="MalformedReason"/> names the cap.</summary>
+    public bool ExceededCap { get; internal set; }
+
     /// <summary>The <c>model</c> of the first payload that named one (e.g. <c>gpt-4o-2024-08-06</c>).</summary>
     public string? Model { get; private set; }
 
