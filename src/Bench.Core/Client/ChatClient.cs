@@ -315,16 +315,13 @@ public sealed class ChatClient
                 ? $"the stream was not chat.completion.chunk events: {reason}"
                 : "an event was not a chat.completion.chunk JSON object");
         }
-        else if (accumulator.Events == 0)
+        else if (accumulator.Events == 0 && accumulator.FirstBodyByte is null)
         {
-            if (accumulator.FirstBodyByte is null)
-            {
-                SetEmpty(record, "the response body was empty: no events");
-            }
-            else
-            {
-                SetMalformed(record, $"the body is not Server-Sent Events: {BodyDescription.Sniff(accumulator.BodyHead)} with no 'data:' event");
-            }
+            SetEmpty(record, "the response body was empty: no events");
+        }
+        else if (accumulator.Events == 0 && accumulator.SawNonSseLine)
+        {
+            SetMalformed(record, $"the body is not Server-Sent Events: {BodyDescription.Sniff(accumulator.BodyHead)} with no 'data:' event");
         }
         else if (!accumulator.HasOutput && accumulator.FinishReason is null && (accumulator.Done || accumulator.HasUsage))
         {
@@ -379,8 +376,7 @@ public sealed class ChatClient
         {
             SetMalformed(record, $"{accumulator.MalformedReason}; then the connection broke: {message}");
         }
-        else if (mode == Mode.Streaming && accumulator.Events == 0 && accumulator.FirstBodyByte is { } first
-            && first is not ((byte)'d' or (byte)'e' or (byte)'i' or (byte)'r' or (byte)':'))
+        else if (mode == Mode.Streaming && accumulator.Events == 0 && accumulator.SawNonSseLine)
         {
             SetMalformed(record, $"the body is not Server-Sent Events: {BodyDescription.Sniff(accumulator.BodyHead)}; then the connection broke: {message}");
         }

@@ -414,6 +414,17 @@ internal sealed class BoundedSseStream : Stream
             return;
         }
 
+        // A field no server sends (WHATWG: "Otherwise: The field is ignored") is how HTML, JSON or binary bytes look
+        // to the parser: noted, to tell a body that is not an event stream from one that ended before its first event.
+        // The known names are at most 5 bytes: a 6-byte prefix without a colon names none of them.
+        var colon = prefix.IndexOf((byte)':');
+        ReadOnlySpan<byte> name = colon >= 0 ? prefix[..colon] : prefix.Length < PrefixLength ? prefix : [];
+        if (!(name.SequenceEqual("data"u8) || name.SequenceEqual("event"u8) || name.SequenceEqual("id"u8)
+            || name.SequenceEqual("retry"u8) || name.SequenceEqual("error"u8)))
+        {
+            _accumulator.SawNonSseLine = true;
+        }
+
         if (prefix.SequenceEqual("error:"u8))
         {
             // llama.cpp (older builds): "error: {…}" then "data: [DONE]" — a field the WHATWG parser ignores.

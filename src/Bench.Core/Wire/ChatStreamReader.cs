@@ -8,12 +8,15 @@ namespace Bench.Core.Wire;
 /// </summary>
 /// <remarks>
 /// <para>Reading stops at <c>data: [DONE]</c> or at the end of the body. Events other than <c>error</c> are parsed as
-/// <c>chat.completion.chunk</c> JSON; <c>event: error</c> sets <see cref="StreamAccumulator.Error"/>. Bad payloads set
-/// <see cref="StreamAccumulator.Malformed"/> rather than throwing, and reading goes on.</para>
-/// <para>Memory per stream is bounded: an SSE event (and so a line) is cut at 8 MiB — .NET 10's <c>SseParser</c> has no
-/// cap of its own and would buffer an endless line whole — the cut is reported as
-/// <see cref="StreamAccumulator.MalformedReason"/> (<c>SSE line longer than 8 MiB…</c>) and the following events are
-/// still read.</para>
+/// <c>chat.completion.chunk</c> JSON; <c>event: error</c> (with or without data) and the non-standard <c>error:</c>
+/// field set <see cref="StreamAccumulator.Error"/>. Bad payloads set <see cref="StreamAccumulator.Malformed"/> rather
+/// than throwing, and reading goes on.</para>
+/// <para>Memory per stream is bounded: an SSE event (and so a line) is cut at 8 MiB
+/// (<see cref="ResponseCaps.DefaultMaxEventBytes"/>) — .NET 10's <c>SseParser</c> has no cap of its own and would
+/// buffer an endless line whole — the cut is reported as <see cref="StreamAccumulator.MalformedReason"/> (<c>SSE line
+/// longer than 8 MiB…</c>) and the following events are still read (what <c>bench inspect</c> wants). The benchmark
+/// client asks instead to stop at the first cut (<see cref="StreamAccumulator.ExceededCap"/>), with its own cap, and
+/// drops the rest of the body unread.</para>
 /// </remarks>
 public static class ChatStreamReader
 {

@@ -18,8 +18,8 @@ namespace Bench.Core.Wire;
 /// content, reasoning, tool-call name or tool-call arguments delta; reasoning counts for the first token but not for
 /// the first output token. Hostile payloads never throw: they set <see cref="Malformed"/> and
 /// <see cref="MalformedReason"/>.</para>
-/// <para>Memory is bounded whatever the server sends: an SSE event is cut at 8 MiB (see
-/// <see cref="ChatStreamReader"/>), the kept text (content, reasoning and tool-call arguments together) at
+/// <para>Memory is bounded whatever the server sends: an SSE event is cut at 8 MiB and a non-streaming body at 16 MiB
+/// unless told otherwise (<see cref="ResponseCaps"/>, <see cref="ChatStreamReader"/>), the kept text (content, reasoning and tool-call arguments together) at
 /// <see cref="MaxTextChars"/>, and the tool calls at <see cref="MaxToolCalls"/>; going over a cap marks the response
 /// malformed and drops the excess.</para>
 /// </remarks>
@@ -111,7 +111,8 @@ public sealed class StreamAccumulator
     public ErrorInfo? Error { get; internal set; }
 
     /// <summary>Whether the response carried output: content, reasoning or a tool call (name or arguments).</summary>
-    public bool HasOutput => _content.Length > 0 || _reasoning.Length > 0 || _toolCalls.Count > 0;
+    public bool HasOutput => _content.Length > 0 || _reasoning.Length > 0
+        || _toolCalls.Exists(c => c.Id is not null || c.Name is not null || c.ArgumentsBuilder.Length > 0);
 
     /// <summary>Whether <see cref="Error"/>'s <c>code</c> was a JSON number (<c>"code": 502</c>) rather than a string, so
     /// that <c>bench inspect --json</c> writes it back as sent.</summary>
@@ -176,6 +177,10 @@ public sealed class StreamAccumulator
     /// <summary>The first byte of the body that is not whitespace or a byte order mark (to tell what a body that held
     /// no event was: <c>{</c> JSON, <c>&lt;</c> HTML...); <see langword="null"/> until one arrives.</summary>
     internal byte? FirstBodyByte { get; set; }
+
+    /// <summary>Whether a line of the body named a field that is not an SSE field (<c>data</c>, <c>event</c>,
+    /// <c>id</c>, <c>retry</c>, the non-standard <c>error</c>) nor a comment: HTML, JSON or binary bytes.</summary>
+    internal bool SawNonSseLine { get; set; }
 
     /// <summary>The body's first significant bytes (up to 16, from <see cref="FirstBodyByte"/> on), to say what a body
     /// that held no event was (gzip's magic number, <c>&lt;!DOCTYPE</c>...). Allocates: for failure paths only.</summary>

@@ -334,6 +334,14 @@ public class HostileResponseTests
         AssertFailure(record, Outcome.StreamInterrupted, 200, "without [DONE] or a finish reason");
     }
 
+    [Fact]
+    public async Task Streaming_OnlyKeepAliveCommentsThenClose_StreamInterruptedNotMalformed()
+    {
+        var record = await StreamAsync(": OPENROUTER PROCESSING\n\n: OPENROUTER PROCESSING\n\n");
+
+        AssertFailure(record, Outcome.StreamInterrupted, 200, "without [DONE] or a finish reason");
+    }
+
     // --- error statuses keep a readable message --------------------------------------------------------------------
 
     [Fact]
