@@ -262,7 +262,7 @@ public sealed class ChatClient
             // The status already says what failed; keep what of the body arrived.
         }
 
-        if (ChunkParser.TryReadError(body.WrittenSpan) is { } error)
+        if (ChunkParser.TryReadError(body.WrittenSpan, complete: ended, out _) is { } error)
         {
             record.Error = Redact(error);
         }

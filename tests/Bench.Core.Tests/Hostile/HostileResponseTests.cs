@@ -384,6 +384,19 @@ public class HostileResponseTests
     }
 
     [Fact]
+    public async Task Status400JsonErrorLongerThanItsCap_TypeCodeMessageReadFromItsStart()
+    {
+        // Groq's tool_use_failed carries the whole failed generation after the message: only the first 16 KiB are read.
+        var body = """{"error":{"message":"Tool call validation failed","type":"invalid_request_error","code":"tool_use_failed","failed_generation":" """
+            + new string('g', 100_000) + "\"}}";
+
+        var record = await CompletionAsync(400, "application/json", body);
+
+        Assert.Equal(Outcome.ClientError, record.Outcome);
+        Assert.Equal(new ErrorInfo("invalid_request_error", "tool_use_failed", "Tool call validation failed"), record.Error);
+    }
+
+    [Fact]
     public async Task Status500BinaryBody_ServerErrorSaysWhatItIs()
     {
         var record = await CompletionAsync(500, "application/octet-stream", "\u0001\u0002\u0003binary");
