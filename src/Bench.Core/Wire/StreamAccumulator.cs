@@ -25,8 +25,9 @@ namespace Bench.Core.Wire;
 /// </remarks>
 public sealed class StreamAccumulator
 {
-    /// <summary>The most text kept, in UTF-16 chars, over content, reasoning and tool-call arguments: 16 Mi (32 MB). The
-    /// longest outputs models offer (128 Ki tokens) are under 1 Mi chars.</summary>
+    /// <summary>The most text kept, in UTF-16 chars, over content, reasoning, tool-call arguments and tool names (a name
+    /// counted by its UTF-8 bytes): 16 Mi (32 MB). The longest outputs models offer (128 Ki tokens) are under 1 Mi
+    /// chars.</summary>
     public const int MaxTextChars = 16 * 1024 * 1024;
 
     /// <summary>The most distinct tool calls (<c>tool_calls[].index</c> values) kept: 1024.</summary>
@@ -368,8 +369,14 @@ public sealed class StreamAccumulator
 
     internal void SetToolName(ToolCall call, ref Utf8JsonReader reader)
     {
-        if (reader.ValueSpan.Length > 0)
+        // Names count towards MaxTextChars too: a server repeating a name in every chunk cannot allocate without end.
+        if (reader.ValueSpan.Length > 0 && _textChars + reader.ValueSpan.Length > MaxTextChars)
         {
+            MarkTextTooLong();
+        }
+        else if (reader.ValueSpan.Length > 0)
+        {
+            _textChars += reader.ValueSpan.Length;
             call.Name = reader.GetString();
             _eventTokens |= TokenKinds.Output;
         }
