@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 
 namespace Bench.Core.Wire;
@@ -289,9 +288,7 @@ internal sealed class BoundedSseStream : Stream
         _eventBytes += kept;
         _lineKept += kept;
         _cut = Cut.RestOfLine;
-        var cap = MaxEventBytes % (1024 * 1024) == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"{MaxEventBytes / (1024 * 1024)} MiB")
-            : string.Create(CultureInfo.InvariantCulture, $"{MaxEventBytes} bytes");
+        var cap = ResponseCaps.Format(MaxEventBytes);
         var what = _lineBytes > MaxEventBytes ? "line" : "event";
         if (_endAtCap)
         {

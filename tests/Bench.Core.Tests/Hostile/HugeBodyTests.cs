@@ -88,6 +88,22 @@ public class HugeBodyTests
     }
 
     [Fact]
+    public async Task StreamingEventOverAConfiguredCap_MalformedNamingThatCap()
+    {
+        await using var server = HostileServer.Start(async exchange =>
+        {
+            await exchange.BeginEventStreamAsync();
+            await exchange.WriteAsync("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + new string('a', 10_000) + "\"}}]}\n\ndata: [DONE]\n\n");
+            return false;
+        });
+
+        var record = await HostileResponseTests.SendAsync(server, Mode.Streaming, new ChatClientOptions { Tokenizer = "none", MaxEventBytes = 4096 });
+
+        Assert.Equal(Outcome.Malformed, record.Outcome);
+        Assert.Equal("SSE line longer than 4 KiB (max_event_bytes): the rest of the body was dropped unread.", record.Error?.Message);
+    }
+
+    [Fact]
     public void Constructor_CapOutOfRange_Throws()
     {
         using var http = new HttpClient();

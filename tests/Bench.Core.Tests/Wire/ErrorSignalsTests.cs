@@ -67,7 +67,7 @@ public class ErrorSignalsTests
 
         Assert.True(result.Malformed);
         Assert.True(result.ExceededCap);
-        Assert.Equal("SSE line longer than 1024 bytes (max_event_bytes): the rest of the body was dropped unread", result.MalformedReason);
+        Assert.Equal("SSE line longer than 1 KiB (max_event_bytes): the rest of the body was dropped unread", result.MalformedReason);
         Assert.Equal(0, result.ContentChars);
         Assert.False(result.Done);
         Assert.True(stream.Position < body.Length);
