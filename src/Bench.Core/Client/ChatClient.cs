@@ -15,25 +15,47 @@ namespace Bench.Core.Client;
 /// <remarks>
 /// <para>Failures are classified, never thrown: the client's timeout → <see cref="Outcome.Timeout"/>; HTTP 429 →
 /// <see cref="Outcome.RateLimited"/>; 5xx → <see cref="Outcome.ServerError"/>; any other non-2xx →
-/// <see cref="Outcome.ClientError"/> (type, code and message from the OpenAI-shaped body, cut to 500 characters); no
-/// response → <see cref="Outcome.ConnectionError"/>; a broken connection, an error event, or a stream that ends with
-/// neither <c>[DONE]</c> nor a finish reason → <see cref="Outcome.StreamInterrupted"/>; a body or chunk that is not the
-/// protocol's JSON → <see cref="Outcome.Malformed"/>. Only the caller's cancellation throws.</para>
+/// <see cref="Outcome.ClientError"/> (type, code and message from the OpenAI-shaped body; an HTML page gives its
+/// title; only the first <see cref="ChatClientOptions.MaxErrorBodyBytes"/> are read); no response →
+/// <see cref="Outcome.ConnectionError"/>. A 2xx response is judged by its body, in this order:</para>
+/// <list type="number">
+/// <item>an error reported in it — an <c>{"error":{…}}</c> object in any chunk or in the body, an <c>event: error</c>
+/// (whatever its data), or a non-standard SSE <c>error:</c> field → <see cref="Outcome.ProviderError"/> with the
+/// provider's type, code and message;</item>
+/// <item>a body that is not what its Content-Type and the protocol promise — random bytes, HTML, compressed bytes
+/// (Bench asks for no compression and decodes none), a chunk or body that is not the protocol's JSON, a non-SSE
+/// Content-Type on a streaming request, or a body, line or event past its cap
+/// (<see cref="ChatClientOptions.MaxResponseBytes"/>, <see cref="ChatClientOptions.MaxEventBytes"/>; the rest is
+/// dropped unread and the connection closed) → <see cref="Outcome.Malformed"/> with the reason;</item>
+/// <item>a response that carried no output (content, reasoning or a tool call) and no finish reason — <c>data:
+/// [DONE]</c> alone, only role or usage chunks, <c>choices: []</c>, a message without content → <see
+/// cref="Outcome.EmptyResponse"/>;</item>
+/// <item>a stream that started and broke off (the connection dropped, or it ended with neither <c>[DONE]</c> nor a
+/// finish reason) → <see cref="Outcome.StreamInterrupted"/>;</item>
+/// <item>otherwise <see cref="Outcome.Success"/>: output or a finish reason. A finish reason without text — <c>length</c>
+/// when reasoning used up <c>max_tokens</c>, <c>content_filter</c> — is a success (the server completed the request
+/// and billed it, as issue 10 defines success); the record's finish reason and output counts show it.</item>
+/// </list>
+/// <para>Every failure keeps the HTTP status; messages are masked (<see cref="KeyMask"/>) and cut to 500 characters.
+/// Only the caller's cancellation throws.</para>
 /// <para>Token counts: the server's <c>usage</c> (asked for with <c>stream_options.include_usage</c>) is the source
 /// of truth. Whenever a 2xx response arrived, the prompt and the received text are also counted locally
 /// (<see cref="ChatClientOptions.Tokenizer"/>) into <see cref="RequestRecord.TokenizerPromptTokens"/> and
 /// <see cref="RequestRecord.TokenizerCompletionTokens"/>; when the response had no usage those counts become the
 /// record's, with <see cref="RequestRecord.TokensSource"/> <c>tokenizer</c>.</para>
 /// <para>The API key never appears in a record: it is only written into the <c>Authorization</c> header and is masked
-/// in every message kept from the server or from an exception.</para>
+/// (whole, case-changed or partial: <see cref="KeyMask"/>) in every message kept from the server or from an
+/// exception.</para>
 /// <para>Thread-safe: one client serves every concurrent request of a target.</para>
 /// </remarks>
 public sealed class ChatClient
 {
-    private const string Redacted = "***";
-
     /// <summary>Error texts kept in a record are cut to this many characters.</summary>
     private const int MaxErrorChars = 500;
+
+    /// <summary>A longer text is cut to this many characters before it is masked (then cut again to
+    /// <see cref="MaxErrorChars"/>): masking is O(text × key).</summary>
+    private const int MaxMaskedChars = 4 * MaxErrorChars;
 
     private readonly HttpClient _http;
     private readonly Endpoint _endpoint;
@@ -43,6 +65,10 @@ public sealed class ChatClient
     private readonly string? _tokenizer;
     private readonly Dictionary<string, string>? _modelTokenizers;
     private readonly AuthenticationHeaderValue? _authorization;
+    private readonly KeyMask _mask;
+    private readonly int _maxResponseBytes;
+    private readonly int _maxEventBytes;
+    private readonly int _maxErrorBodyBytes;
 
     /// <summary>Creates a client.</summary>
     /// <param name="httpClient">Sends the requests; not disposed. Its own <see cref="HttpClient.Timeout"/> should be
@@ -52,7 +78,9 @@ public sealed class ChatClient
     /// <see cref="RunClock.TimeProvider"/>).</param>
     /// <param name="options">Timeout and wire options; defaults when <see langword="null"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="ChatClientOptions.Timeout"/> is not positive or exceeds
-    /// <see cref="int.MaxValue"/> milliseconds.</exception>
+    /// <see cref="int.MaxValue"/> milliseconds, or a cap (<see cref="ChatClientOptions.MaxResponseBytes"/>,
+    /// <see cref="ChatClientOptions.MaxEventBytes"/>, <see cref="ChatClientOptions.MaxErrorBodyBytes"/>) is outside
+    /// 1 KiB–1 GiB.</exception>
     /// <exception cref="ArgumentException"><see cref="ChatClientOptions.Tokenizer"/> or a value of
     /// <see cref="ChatClientOptions.ModelTokenizers"/> is not <c>o200k_base</c>, <c>cl100k_base</c>, <c>none</c> or
     /// <see langword="null"/>.</exception>
@@ -65,6 +93,19 @@ public sealed class ChatClient
         if (options.Timeout <= TimeSpan.Zero || options.Timeout.TotalMilliseconds > int.MaxValue)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.Timeout, "Timeout must be positive and at most int.MaxValue milliseconds.");
+        }
+
+        foreach (var (name, cap) in new[]
+        {
+            (nameof(options.MaxResponseBytes), options.MaxResponseBytes),
+            (nameof(options.MaxEventBytes), options.MaxEventBytes),
+            (nameof(options.MaxErrorBodyBytes), options.MaxErrorBodyBytes),
+        })
+        {
+            if (cap is < ResponseCaps.MinBytes or > ResponseCaps.MaxBytes)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), cap, $"{name} must be from {ResponseCaps.MinBytes} (1 KiB) to {ResponseCaps.MaxBytes} (1 GiB) bytes.");
+            }
         }
 
         foreach (var tokenizer in (options.ModelTokenizers?.Values ?? []).Append(options.Tokenizer))
@@ -85,6 +126,10 @@ public sealed class ChatClient
         _tokenizer = options.Tokenizer;
         _modelTokenizers = options.ModelTokenizers is { Count: > 0 } byModel ? new Dictionary<string, string>(byModel, StringComparer.Ordinal) : null;
         _authorization = endpoint.ApiKey is { } key ? new AuthenticationHeaderValue("Bearer", key) : null;
+        _mask = new KeyMask(endpoint.ApiKey);
+        _maxResponseBytes = options.MaxResponseBytes;
+        _maxEventBytes = options.MaxEventBytes;
+        _maxErrorBodyBytes = options.MaxErrorBodyBytes;
     }
 
     /// <summary>Sends <paramref name="request"/> and reads its response to the end.</summary>
@@ -124,21 +169,7 @@ public sealed class ChatClient
             timeout.CancelAfter(_timeout);
             response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             record.HttpStatus = (int)response.StatusCode;
-            var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                await ReadErrorAsync(record, response, stream, accumulator, timeout.Token).ConfigureAwait(false);
-            }
-            else if (request.Mode == Mode.Streaming)
-            {
-                await ChatStreamReader.ReadAsync(stream, accumulator, _clock.TimeProvider, timeout.Token).ConfigureAwait(false);
-                ClassifyStream(record, accumulator);
-            }
-            else
-            {
-                await ChatCompletionReader.ReadAsync(stream, accumulator, _clock.TimeProvider, timeout.Token).ConfigureAwait(false);
-                ClassifyCompletion(record, accumulator);
-            }
+            await ReadResponseAsync(record, request.Mode, response, accumulator, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -170,23 +201,100 @@ public sealed class ChatClient
         return message;
     }
 
+    /// <summary>Reads the body of a response whose headers arrived and classifies it (see the remarks of
+    /// <see cref="ChatClient"/>). A body that breaks off after its first byte is classified here; the caller's
+    /// cancellation and the timeout propagate.</summary>
+    private async Task ReadResponseAsync(RequestRecord record, Mode mode, HttpResponseMessage response, StreamAccumulator accumulator, CancellationToken cancellationToken)
+    {
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            await ReadErrorAsync(record, response, stream, accumulator, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // Bench sends no Accept-Encoding and its handler decodes nothing: a compressed body is not what was asked for.
+        if (response.Content.Headers.ContentEncoding.FirstOrDefault(e => !e.Equals("identity", StringComparison.OrdinalIgnoreCase)) is { } encoding)
+        {
+            SetMalformed(record, $"the body is compressed (Content-Encoding: {encoding}) although none was asked for; Bench does not decode it");
+            return;
+        }
+
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        try
+        {
+            if (mode == Mode.Streaming && mediaType is not null && !IsMediaType(mediaType, "text/event-stream"))
+            {
+                await ReadNotAnEventStreamAsync(record, mediaType, stream, accumulator, cancellationToken).ConfigureAwait(false);
+            }
+            else if (mode == Mode.Streaming)
+            {
+                await ChatStreamReader.ReadAsync(stream, accumulator, _clock.TimeProvider, _maxEventBytes, endAtCap: true, cancellationToken).ConfigureAwait(false);
+                ClassifyStream(record, accumulator);
+            }
+            else
+            {
+                await ChatCompletionReader.ReadAsync(stream, accumulator, _clock.TimeProvider, _maxResponseBytes, cancellationToken).ConfigureAwait(false);
+                ClassifyCompletion(record, accumulator);
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or SocketException)
+        {
+            ClassifyBroken(record, mode, accumulator, ex.Message);
+        }
+    }
+
     /// <summary>A non-2xx response: the status decides the outcome, the body (OpenAI's <c>{"error":{…}}</c>, else its
-    /// text) says why.</summary>
+    /// text, an HTML page's title) says why. Only the first <see cref="ChatClientOptions.MaxErrorBodyBytes"/> are read;
+    /// a body that breaks off keeps what arrived.</summary>
     private async Task ReadErrorAsync(RequestRecord record, HttpResponseMessage response, Stream stream, StreamAccumulator accumulator, CancellationToken cancellationToken)
     {
         record.Outcome = ClassifyStatus(response.StatusCode);
         record.Error = Redact(new ErrorInfo(null, null, $"HTTP {record.HttpStatus} {response.ReasonPhrase}"));
-        using var body = new PooledBufferWriter();
-        await ChatCompletionReader.ReadBodyAsync(stream, accumulator, body, _clock.TimeProvider, cancellationToken).ConfigureAwait(false);
-        if (ChunkParser.TryReadError(body.WrittenSpan) is { } error)
+        using var body = new PooledBufferWriter(Math.Min(_maxErrorBodyBytes, 4096));
+        var ended = false;
+        try
+        {
+            ended = await ChatCompletionReader.ReadBodyAsync(stream, accumulator, body, _clock.TimeProvider, _maxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or SocketException)
+        {
+            // The status already says what failed; keep what of the body arrived.
+        }
+
+        if (ChunkParser.TryReadError(body.WrittenSpan, complete: ended, out _) is { } error)
         {
             record.Error = Redact(error);
         }
-        else if (body.WrittenSpan.Length > 0)
+        else if (BodyDescription.Significant(body.WrittenSpan).Length > 0)
         {
-            record.Error = Redact(ChunkParser.RawError(body.WrittenSpan));
+            record.Error = Redact(new ErrorInfo(null, null, BodyDescription.ReadableText(body.WrittenSpan, !ended, MaxMaskedChars)));
         }
     }
+
+    /// <summary>A streaming request answered with a Content-Type that is not <c>text/event-stream</c>: a JSON body is
+    /// read (capped) for an error object, anything else only for a description of what it is.</summary>
+    private async Task ReadNotAnEventStreamAsync(RequestRecord record, string mediaType, Stream stream, StreamAccumulator accumulator, CancellationToken cancellationToken)
+    {
+        var json = IsMediaType(mediaType, "application/json") || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+        using var body = new PooledBufferWriter(4096);
+        var ended = await ChatCompletionReader.ReadBodyAsync(stream, accumulator, body, _clock.TimeProvider, json ? _maxResponseBytes : _maxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
+        accumulator.NoteBodyHead(body.WrittenSpan);
+        if (json && ended && ChunkParser.TryReadError(body.WrittenSpan, out var codeIsNumber) is { } error)
+        {
+            accumulator.Error = error;
+            accumulator.ErrorCodeIsNumber = codeIsNumber;
+            SetProviderError(record, error);
+            return;
+        }
+
+        var what = BodyDescription.Sniff(accumulator.BodyHead);
+        var text = what is "HTML" or "XML or HTML" ? BodyDescription.ReadableText(body.WrittenSpan, !ended, MaxErrorChars) : null;
+        SetMalformed(record, $"a streaming request was answered with Content-Type {mediaType}, not text/event-stream: "
+            + (what == "nothing" ? "an empty body" : text is { Length: > 0 } ? $"{what} ('{text}')" : what));
+    }
+
+    private static bool IsMediaType(string mediaType, string expected) => mediaType.Equals(expected, StringComparison.OrdinalIgnoreCase);
 
     private static Outcome ClassifyStatus(HttpStatusCode status) => status switch
     {
@@ -199,15 +307,26 @@ public sealed class ChatClient
     {
         if (accumulator.Error is { } error)
         {
-            record.Outcome = Outcome.StreamInterrupted;
-            record.Error = Redact(error);
+            SetProviderError(record, error);
         }
         else if (accumulator.Malformed)
         {
-            record.Outcome = Outcome.Malformed;
-            record.Error = new ErrorInfo(Names.Of(Outcome.Malformed), null, Truncate(Mask(accumulator.MalformedReason is { } reason
-                ? $"The stream was not chat.completion.chunk events: {reason}."
-                : "An event was not a chat.completion.chunk JSON object.")));
+            SetMalformed(record, accumulator.ExceededCap ? accumulator.MalformedReason! : accumulator.MalformedReason is { } reason
+                ? $"the stream was not chat.completion.chunk events: {reason}"
+                : "an event was not a chat.completion.chunk JSON object");
+        }
+        else if (accumulator.Events == 0 && accumulator.FirstBodyByte is null)
+        {
+            SetEmpty(record, "the response body was empty: no events");
+        }
+        else if (accumulator.Events == 0 && accumulator.SawNonSseLine)
+        {
+            SetMalformed(record, $"the body is not Server-Sent Events: {BodyDescription.Sniff(accumulator.BodyHead)} with no 'data:' event");
+        }
+        else if (!accumulator.HasOutput && accumulator.FinishReason is null && (accumulator.Done || accumulator.HasUsage))
+        {
+            // Ended as a complete stream ([DONE], or a usage chunk) but said nothing.
+            SetEmpty(record, accumulator.Events == 1 && accumulator.Done ? "data: [DONE] alone" : "only role or usage chunks before the end");
         }
         else if (accumulator.Done || accumulator.FinishReason is not null)
         {
@@ -223,20 +342,74 @@ public sealed class ChatClient
 
     private void ClassifyCompletion(RequestRecord record, StreamAccumulator accumulator)
     {
-        if (accumulator.Malformed)
+        if (accumulator.Error is { } error)
         {
-            record.Outcome = Outcome.Malformed;
-            record.Error = accumulator.Error is { } error
-                ? Redact(error)
-                : new ErrorInfo(Names.Of(Outcome.Malformed), null, Truncate(Mask(accumulator.MalformedReason is { } reason
-                    ? $"The body was not a chat.completion JSON object: {reason}."
-                    : "The body was not a chat.completion JSON object.")));
+            SetProviderError(record, error);
+        }
+        else if (accumulator.Malformed)
+        {
+            var head = accumulator.BodyHead;
+            var what = head.Length > 0 && head[0] is not (byte)'{' ? $" ({BodyDescription.Sniff(head)})" : "";
+            SetMalformed(record, accumulator.ExceededCap ? accumulator.MalformedReason! : accumulator.MalformedReason is { } reason
+                ? $"the body was not a chat.completion JSON object{what}: {reason}"
+                : $"the body was not a chat.completion JSON object{what}");
+        }
+        else if (!accumulator.HasOutput && accumulator.FinishReason is null)
+        {
+            SetEmpty(record, accumulator.SawChoices ? "no choice, or a choice without content, tool call or finish reason" : "no choices");
         }
         else
         {
             record.Outcome = Outcome.Success;
         }
     }
+
+    /// <summary>A 2xx body that broke off (connection reset or closed mid-body): an error the server had reported, or a
+    /// body that was already not the protocol's, says more than the break.</summary>
+    private void ClassifyBroken(RequestRecord record, Mode mode, StreamAccumulator accumulator, string message)
+    {
+        if (accumulator.Error is { } error)
+        {
+            SetProviderError(record, error);
+        }
+        else if (accumulator.Malformed)
+        {
+            SetMalformed(record, $"{accumulator.MalformedReason}; then the connection broke: {message}");
+        }
+        else if (mode == Mode.Streaming && accumulator.Events == 0 && accumulator.SawNonSseLine)
+        {
+            SetMalformed(record, $"the body is not Server-Sent Events: {BodyDescription.Sniff(accumulator.BodyHead)}; then the connection broke: {message}");
+        }
+        else
+        {
+            record.Outcome = Outcome.StreamInterrupted;
+            record.Error = new ErrorInfo(Names.Of(Outcome.StreamInterrupted), null, Truncate(Mask(message)));
+        }
+    }
+
+    private void SetProviderError(RequestRecord record, ErrorInfo error)
+    {
+        record.Outcome = Outcome.ProviderError;
+        record.Error = error is { Type: null, Code: null, Message: null }
+            ? new ErrorInfo(null, null, "an error object without type, code or message")
+            : Redact(error);
+    }
+
+    private void SetMalformed(RequestRecord record, string reason)
+    {
+        record.Outcome = Outcome.Malformed;
+        record.Error = new ErrorInfo(Names.Of(Outcome.Malformed), null, Truncate(Mask(Capitalize(reason) + ".")));
+    }
+
+    private static void SetEmpty(RequestRecord record, string detail)
+    {
+        record.Outcome = Outcome.EmptyResponse;
+        record.Error = new ErrorInfo(Names.Of(Outcome.EmptyResponse), null,
+            $"The response carried no content, reasoning or tool call and no finish reason ({detail}).");
+    }
+
+    private static string Capitalize(string text) =>
+        text.Length > 0 && char.IsLower(text[0]) ? string.Concat(char.ToUpperInvariant(text[0]).ToString(), text.AsSpan(1)) : text;
 
     /// <summary>Records a failure seen as an exception (the record then ends when it is completed, just after). A
     /// non-2xx status that already failed the request keeps its outcome and error.</summary>
@@ -321,9 +494,8 @@ public sealed class ChatClient
         return string.Concat(text.AsSpan(0, length), "…");
     }
 
-    /// <summary>Masks the API key wherever a server or an exception echoed it.</summary>
+    /// <summary>Masks the API key wherever a server or an exception echoed it, whole, case-changed or in part
+    /// (<see cref="KeyMask"/>). A long text is first cut to <see cref="MaxMaskedChars"/> (never kept whole anyway).</summary>
     private string? Mask(string? text) =>
-        _endpoint.ApiKey is { } key && text is not null && text.Contains(key, StringComparison.Ordinal)
-            ? text.Replace(key, Redacted, StringComparison.Ordinal)
-            : text;
+        _mask.Apply(text is { Length: > MaxMaskedChars } ? text[..MaxMaskedChars] : text);
 }

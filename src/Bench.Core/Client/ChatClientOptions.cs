@@ -1,3 +1,5 @@
+using Bench.Core.Wire;
+
 namespace Bench.Core.Client;
 
 /// <summary>
@@ -10,7 +12,11 @@ namespace Bench.Core.Client;
 /// <item><term><see cref="UseMaxCompletionTokens"/></term><description><see langword="false"/></description></item>
 /// <item><term><see cref="Tokenizer"/></term><description><see langword="null"/>: the encoding of the model's family</description></item>
 /// <item><term><see cref="ModelTokenizers"/></term><description><see langword="null"/>: none</description></item>
+/// <item><term><see cref="MaxResponseBytes"/></term><description>16 MiB (<see cref="ResponseCaps.DefaultMaxResponseBytes"/>)</description></item>
+/// <item><term><see cref="MaxEventBytes"/></term><description>8 MiB (<see cref="ResponseCaps.DefaultMaxEventBytes"/>)</description></item>
+/// <item><term><see cref="MaxErrorBodyBytes"/></term><description>16 KiB (<see cref="ResponseCaps.DefaultMaxErrorBodyBytes"/>)</description></item>
 /// </list>
+/// Each cap is in bytes, from 1 KiB (1024) to 1 GiB (1,073,741,824).
 /// </remarks>
 public sealed class ChatClientOptions
 {
@@ -35,4 +41,18 @@ public sealed class ChatClientOptions
     /// <summary>Per-model choices that override <see cref="Tokenizer"/>: model id (as sent) → <c>o200k_base</c>,
     /// <c>cl100k_base</c> or <c>none</c>. <see langword="null"/> or a model not in it: <see cref="Tokenizer"/>.</summary>
     public IReadOnlyDictionary<string, string>? ModelTokenizers { get; set; }
+
+    /// <summary>The cap, in bytes, on a non-streaming 2xx body (and on a JSON body answering a streaming request): a
+    /// longer one is recorded as <c>malformed</c> ("the body exceeded the 16 MiB cap"), the rest is dropped unread and the
+    /// connection closed. Default 16 MiB; scenario field <c>request.max_response_bytes</c>.</summary>
+    public int MaxResponseBytes { get; set; } = ResponseCaps.DefaultMaxResponseBytes;
+
+    /// <summary>The cap, in bytes, on one SSE event of a stream (its lines, terminators excluded; so also on one line): a
+    /// longer one is recorded as <c>malformed</c> ("SSE line longer than 8 MiB"), the rest of the body is dropped unread
+    /// and the connection closed. Default 8 MiB; scenario field <c>request.max_event_bytes</c>.</summary>
+    public int MaxEventBytes { get; set; } = ResponseCaps.DefaultMaxEventBytes;
+
+    /// <summary>How many bytes of a non-2xx body (and of a 2xx body that is not what was asked for) are read to say
+    /// why; the rest is dropped unread (the outcome still follows the status). Default 16 KiB.</summary>
+    public int MaxErrorBodyBytes { get; set; } = ResponseCaps.DefaultMaxErrorBodyBytes;
 }

@@ -29,8 +29,9 @@ public enum Outcome
     /// <summary>The connection could not be made or broke before any response byte arrived.</summary>
     [JsonStringEnumMemberName("connection_error")]
     ConnectionError,
-    /// <summary>A stream that started (HTTP 200, some events) but ended early: a dropped connection, an error event
-    /// mid-stream, or a body that ended with neither <c>[DONE]</c> nor a finish reason.</summary>
+    /// <summary>A stream that started (HTTP 200, some events) but ended early: a dropped connection, or a body that
+    /// ended with neither <c>[DONE]</c> nor a finish reason. (An error the server reported in the stream is
+    /// <see cref="ProviderError"/>.)</summary>
     [JsonStringEnumMemberName("stream_interrupted")]
     StreamInterrupted,
     /// <summary>A 2xx response whose body was not what its Content-Type and protocol promise: non-JSON, random bytes,

@@ -153,6 +153,18 @@ public sealed record RequestShape
     /// <summary>Per-request timeout in seconds; a request still running then ends as <c>timeout</c>.</summary>
     [Range(0, double.MaxValue, MinimumIsExclusive = true, ErrorMessage = "must be greater than 0")]
     public double TimeoutS { get; init; } = 120;
+
+    /// <summary>Cap, in bytes, on a non-streaming response body: a longer one is recorded as <c>malformed</c> ("the body
+    /// exceeded the 16 MiB cap") and the rest is dropped unread, never buffered. From 1024 (1 KiB) to 1073741824 (1 GiB);
+    /// default 16777216 (16 MiB). See <see cref="Client.ChatClientOptions.MaxResponseBytes"/>.</summary>
+    [Range(Wire.ResponseCaps.MinBytes, Wire.ResponseCaps.MaxBytes, ErrorMessage = "must be from 1024 (1 KiB) to 1073741824 (1 GiB) bytes")]
+    public int MaxResponseBytes { get; init; } = Wire.ResponseCaps.DefaultMaxResponseBytes;
+
+    /// <summary>Cap, in bytes, on one Server-Sent Event of a stream (so also on one line): a longer one is recorded as
+    /// <c>malformed</c> ("SSE line longer than 8 MiB") and the rest of the body is dropped unread. From 1024 (1 KiB) to
+    /// 1073741824 (1 GiB); default 8388608 (8 MiB). See <see cref="Client.ChatClientOptions.MaxEventBytes"/>.</summary>
+    [Range(Wire.ResponseCaps.MinBytes, Wire.ResponseCaps.MaxBytes, ErrorMessage = "must be from 1024 (1 KiB) to 1073741824 (1 GiB) bytes")]
+    public int MaxEventBytes { get; init; } = Wire.ResponseCaps.DefaultMaxEventBytes;
 }
 
 /// <summary>Workload step kinds, in NBomber's vocabulary; in files the snake_case of the name

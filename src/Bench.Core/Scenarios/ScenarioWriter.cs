@@ -41,6 +41,26 @@ public static class ScenarioWriter
                 : new JsonObject([.. tokenizers.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))]);
         }
 
+        var request = new JsonObject
+        {
+            [Name<RequestShape>(nameof(RequestShape.PromptTokens))] = scenario.Request.PromptTokens,
+            [Name<RequestShape>(nameof(RequestShape.MaxTokens))] = scenario.Request.MaxTokens,
+            [Name<RequestShape>(nameof(RequestShape.SystemPrompt))] = scenario.Request.SystemPrompt,
+            [Name<RequestShape>(nameof(RequestShape.TimeoutS))] = scenario.Request.TimeoutS,
+        };
+
+        // The caps are written only when a scenario changed them, so that run.json of an ordinary run reads as before.
+        var defaults = new RequestShape();
+        if (scenario.Request.MaxResponseBytes != defaults.MaxResponseBytes)
+        {
+            request[Name<RequestShape>(nameof(RequestShape.MaxResponseBytes))] = scenario.Request.MaxResponseBytes;
+        }
+
+        if (scenario.Request.MaxEventBytes != defaults.MaxEventBytes)
+        {
+            request[Name<RequestShape>(nameof(RequestShape.MaxEventBytes))] = scenario.Request.MaxEventBytes;
+        }
+
         var root = new JsonObject
         {
             [Name<Scenario>(nameof(Scenario.Name))] = scenario.Name,
@@ -48,13 +68,7 @@ public static class ScenarioWriter
             [Name<Scenario>(nameof(Scenario.Target))] = target,
             [Name<Scenario>(nameof(Scenario.Models))] = new JsonArray([.. scenario.Models.Select(m => JsonValue.Create(m))]),
             [Name<Scenario>(nameof(Scenario.Modes))] = new JsonArray([.. scenario.Modes.Select(m => JsonValue.Create(Names.Of(m)))]),
-            [Name<Scenario>(nameof(Scenario.Request))] = new JsonObject
-            {
-                [Name<RequestShape>(nameof(RequestShape.PromptTokens))] = scenario.Request.PromptTokens,
-                [Name<RequestShape>(nameof(RequestShape.MaxTokens))] = scenario.Request.MaxTokens,
-                [Name<RequestShape>(nameof(RequestShape.SystemPrompt))] = scenario.Request.SystemPrompt,
-                [Name<RequestShape>(nameof(RequestShape.TimeoutS))] = scenario.Request.TimeoutS,
-            },
+            [Name<Scenario>(nameof(Scenario.Request))] = request,
             [Name<Scenario>(nameof(Scenario.Workload))] = new JsonArray([.. scenario.Workload.Select(Step)]),
             [Name<Scenario>(nameof(Scenario.Slos))] = new JsonArray([.. scenario.Slos.Select(Slo)]),
             [Name<Scenario>(nameof(Scenario.Seed))] = scenario.Seed,

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 
 namespace Bench.Core.Wire;
@@ -19,12 +18,25 @@ namespace Bench.Core.Wire;
 /// cut marks the accumulator <see cref="StreamAccumulator.Malformed"/> with a reason naming the cap.</para>
 /// <para>Line ends are WHATWG's: "CRLF, LF or CR"; a CR at the end of one read and an LF at the start of the next are one
 /// line end. The parser's buffer then peaks below twice the cap.</para>
+/// <para>With <c>endAtCap</c> (the benchmark client's choice: a response past a cap is malformed whatever follows) the
+/// stream ends at the first cut instead, and the rest of the body is left unread for the caller to drop.</para>
+/// <para>It also reads what the parser ignores but a benchmark must not: the non-standard <c>error:</c> field (older
+/// llama.cpp servers report a mid-stream failure as <c>error: {…}</c>, then <c>data: [DONE]</c>) and an
+/// <c>event: error</c> without data (which WHATWG's parser never dispatches); both set
+/// <see cref="StreamAccumulator.Error"/>. An <c>error:</c> value is kept up to
+/// <see cref="ResponseCaps.DefaultMaxErrorBodyBytes"/>.</para>
 /// </remarks>
 internal sealed class BoundedSseStream : Stream
 {
     /// <summary>The default cap on one event's (and so one line's) bytes: 8 MiB, far above any real chunk (the largest
     /// recorded one, a moderation result, is 3 KiB).</summary>
-    public const int DefaultMaxEventBytes = 8 * 1024 * 1024;
+    public const int DefaultMaxEventBytes = ResponseCaps.DefaultMaxEventBytes;
+
+    /// <summary>How much of an <c>error:</c> field's value is kept.</summary>
+    private const int MaxErrorFieldBytes = ResponseCaps.DefaultMaxErrorBodyBytes;
+
+    /// <summary>How many significant bytes of the body's start are kept, to say what a body without events is.</summary>
+    private const int HeadBytes = 16;
 
     private const byte CR = (byte)'\r';
     private const byte LF = (byte)'\n';
@@ -32,6 +44,7 @@ internal sealed class BoundedSseStream : Stream
 
     private readonly Stream _inner;
     private readonly StreamAccumulator _accumulator;
+    private readonly bool _endAtCap;
 
     // The line being read: its bytes so far, how many were passed on, and its first bytes (to classify it).
     private long _lineBytes;
@@ -50,15 +63,28 @@ internal sealed class BoundedSseStream : Stream
 
     private Cut _cut;
 
-    // The first byte of the body that is neither whitespace nor a byte order mark, to tell what a non-SSE body is.
+    // The line is an "error:" field (its value is collected) or an "event:" field (its first value bytes are kept).
+    private bool _lineIsError;
+    private bool _lineIsEvent;
+    private byte[]? _errorValue;
+    private int _errorValueBytes;
+    private ulong _eventValue;
+    private int _eventValueBytes;
+
+    // The event being read was typed "error" (WHATWG: the last "event:" line wins).
+    private bool _eventIsError;
+
+    // The first bytes of the body that are neither whitespace nor a byte order mark, to tell what a non-SSE body is.
     private long _bodyBytes;
     private bool _sawFirstByte;
+    private int _headBytes;
 
-    public BoundedSseStream(Stream inner, StreamAccumulator accumulator, int maxEventBytes = DefaultMaxEventBytes)
+    public BoundedSseStream(Stream inner, StreamAccumulator accumulator, int maxEventBytes = DefaultMaxEventBytes, bool endAtCap = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxEventBytes, 1);
         _inner = inner;
         _accumulator = accumulator;
+        _endAtCap = endAtCap;
         MaxEventBytes = maxEventBytes;
     }
 
@@ -76,6 +102,9 @@ internal sealed class BoundedSseStream : Stream
 
     /// <summary>The cap on the bytes of one event's lines (terminators excluded).</summary>
     public int MaxEventBytes { get; }
+
+    /// <summary>True once the stream ended at a cut (only with <c>endAtCap</c>): the body was not read to its end.</summary>
+    public bool EndedAtCap { get; private set; }
 
     public override bool CanRead => true;
 
@@ -97,6 +126,11 @@ internal sealed class BoundedSseStream : Stream
     {
         while (true)
         {
+            if (EndedAtCap)
+            {
+                return 0;
+            }
+
             var read = _inner.Read(buffer);
             if (read <= 0)
             {
@@ -120,6 +154,11 @@ internal sealed class BoundedSseStream : Stream
     {
         while (true)
         {
+            if (EndedAtCap)
+            {
+                return 0;
+            }
+
             var read = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
             if (read <= 0)
             {
@@ -147,9 +186,9 @@ internal sealed class BoundedSseStream : Stream
     /// <summary>Filters <paramref name="data"/> in place; returns how many bytes at its start are to be passed on.</summary>
     private int Filter(Span<byte> data)
     {
-        if (!_sawFirstByte)
+        if (_headBytes < HeadBytes)
         {
-            NoteFirstByte(data);
+            NoteHead(data);
         }
 
         var write = 0;
@@ -180,9 +219,15 @@ internal sealed class BoundedSseStream : Stream
             var lineBytes = end < 0 ? rest.Length : end;
             if (lineBytes > 0)
             {
+                var offset = _lineBytes;
                 if (_prefixBytes < PrefixLength)
                 {
                     NotePrefix(rest[..lineBytes]);
+                }
+
+                if ((_lineIsError || _lineIsEvent) && offset + lineBytes > PrefixLength)
+                {
+                    NoteValue(rest[(int)Math.Max(0, PrefixLength - offset)..lineBytes]);
                 }
 
                 var kept = Keep(lineBytes);
@@ -193,6 +238,11 @@ internal sealed class BoundedSseStream : Stream
 
                 write += kept;
                 i += lineBytes;
+                if (EndedAtCap)
+                {
+                    // The client's choice: past the cap the response is malformed, and nothing more is read.
+                    return write;
+                }
             }
 
             if (end < 0)
@@ -238,12 +288,21 @@ internal sealed class BoundedSseStream : Stream
         _eventBytes += kept;
         _lineKept += kept;
         _cut = Cut.RestOfLine;
-        var cap = MaxEventBytes % (1024 * 1024) == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"{MaxEventBytes / (1024 * 1024)} MiB")
-            : string.Create(CultureInfo.InvariantCulture, $"{MaxEventBytes} bytes");
-        _accumulator.MarkMalformed(_lineBytes > MaxEventBytes
-            ? $"SSE line longer than {cap}: cut there, the rest of its event dropped"
-            : $"SSE event longer than {cap}: cut there, the rest of it dropped");
+        var cap = ResponseCaps.Format(MaxEventBytes);
+        var what = _lineBytes > MaxEventBytes ? "line" : "event";
+        if (_endAtCap)
+        {
+            EndedAtCap = true;
+            _accumulator.ExceededCap = true;
+            _accumulator.MarkMalformed($"SSE {what} longer than {cap} (max_event_bytes): the rest of the body was dropped unread");
+        }
+        else
+        {
+            _accumulator.MarkMalformed(_lineBytes > MaxEventBytes
+                ? $"SSE line longer than {cap}: cut there, the rest of its event dropped"
+                : $"SSE event longer than {cap}: cut there, the rest of it dropped");
+        }
+
         return kept;
     }
 
@@ -280,13 +339,34 @@ internal sealed class BoundedSseStream : Stream
 
         if (blank)
         {
-            // WHATWG: "If the line is empty (a blank line): Dispatch the event".
+            // WHATWG: "If the line is empty (a blank line): Dispatch the event" — but "If the data buffer is an empty
+            // string, set the data buffer and the event type buffer to the empty string and return": an error event
+            // without data is never dispatched by the parser, so it is reported here.
+            if (_eventIsError && !_eventHasData)
+            {
+                _accumulator.OnErrorEvent([]);
+            }
+
             _eventBytes = 0;
             _eventHasData = false;
+            _eventIsError = false;
         }
         else if (_lineIsData)
         {
             _eventHasData = true;
+        }
+        else if (_lineIsError)
+        {
+            var value = _errorValue.AsSpan(0, _errorValueBytes);
+            _accumulator.OnErrorField(value.Length > 0 && value[0] == (byte)' ' ? value[1..] : value);
+        }
+        else if (_lineIsEvent)
+        {
+            // WHATWG: "If the field name is 'event': Set the event type buffer to field value" (a leading space removed).
+            Span<byte> type = stackalloc byte[8];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(type, _eventValue);
+            type = type[.._eventValueBytes];
+            _eventIsError = (type.Length > 0 && type[0] == (byte)' ' ? type[1..] : type).SequenceEqual("error"u8);
         }
 
         _lineBytes = 0;
@@ -294,6 +374,11 @@ internal sealed class BoundedSseStream : Stream
         _prefix = 0;
         _prefixBytes = 0;
         _lineIsData = false;
+        _lineIsError = false;
+        _lineIsEvent = false;
+        _errorValueBytes = 0;
+        _eventValue = 0;
+        _eventValueBytes = 0;
         return passed;
     }
 
@@ -326,6 +411,31 @@ internal sealed class BoundedSseStream : Stream
             return;
         }
 
+        // A field no server sends (WHATWG: "Otherwise: The field is ignored") is how HTML, JSON or binary bytes look
+        // to the parser: noted, to tell a body that is not an event stream from one that ended before its first event.
+        // The known names are at most 5 bytes: a 6-byte prefix without a colon names none of them.
+        var colon = prefix.IndexOf((byte)':');
+        ReadOnlySpan<byte> name = colon >= 0 ? prefix[..colon] : prefix.Length < PrefixLength ? prefix : [];
+        if (!(name.SequenceEqual("data"u8) || name.SequenceEqual("event"u8) || name.SequenceEqual("id"u8)
+            || name.SequenceEqual("retry"u8) || name.SequenceEqual("error"u8)))
+        {
+            _accumulator.SawNonSseLine = true;
+        }
+
+        if (prefix.SequenceEqual("error:"u8))
+        {
+            // llama.cpp (older builds): "error: {…}" then "data: [DONE]" — a field the WHATWG parser ignores.
+            _lineIsError = true;
+            _accumulator.AddVariants(StreamVariants.ErrorField);
+            return;
+        }
+
+        if (prefix.SequenceEqual("event:"u8))
+        {
+            _lineIsEvent = true;
+            return;
+        }
+
         if (prefix.StartsWith("data:"u8) || prefix.SequenceEqual("data"u8))
         {
             _lineIsData = true;
@@ -344,11 +454,51 @@ internal sealed class BoundedSseStream : Stream
         }
     }
 
-    private void NoteFirstByte(ReadOnlySpan<byte> data)
+    /// <summary>Collects the value of an <c>error:</c> line (up to its cap) or the first bytes of an <c>event:</c>
+    /// line's value (enough to tell <c>error</c>).</summary>
+    private void NoteValue(ReadOnlySpan<byte> bytes)
+    {
+        if (_lineIsEvent)
+        {
+            var take = Math.Min(8 - _eventValueBytes, bytes.Length);
+            for (var j = 0; j < take; j++)
+            {
+                _eventValue |= (ulong)bytes[j] << (8 * _eventValueBytes++);
+            }
+
+            return;
+        }
+
+        var room = MaxErrorFieldBytes - _errorValueBytes;
+        if (room <= 0)
+        {
+            return;
+        }
+
+        _errorValue ??= new byte[MaxErrorFieldBytes];
+        var kept = bytes[..Math.Min(room, bytes.Length)];
+        kept.CopyTo(_errorValue.AsSpan(_errorValueBytes));
+        _errorValueBytes += kept.Length;
+    }
+
+    /// <summary>Keeps the body's first significant bytes (after a byte order mark and whitespace) in the accumulator's
+    /// <see cref="StreamAccumulator.BodyHead"/>.</summary>
+    private void NoteHead(ReadOnlySpan<byte> data)
     {
         ReadOnlySpan<byte> bom = [0xEF, 0xBB, 0xBF];
         foreach (var b in data)
         {
+            if (_sawFirstByte)
+            {
+                _accumulator.AppendBodyHead(b);
+                if (++_headBytes == HeadBytes)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
             var position = _bodyBytes++;
             if (position < bom.Length && b == bom[(int)position])
             {
@@ -362,7 +512,8 @@ internal sealed class BoundedSseStream : Stream
 
             _sawFirstByte = true;
             _accumulator.FirstBodyByte = b;
-            return;
+            _accumulator.AppendBodyHead(b);
+            _headBytes++;
         }
     }
 }

@@ -8,12 +8,15 @@ namespace Bench.Core.Wire;
 /// </summary>
 /// <remarks>
 /// <para>Reading stops at <c>data: [DONE]</c> or at the end of the body. Events other than <c>error</c> are parsed as
-/// <c>chat.completion.chunk</c> JSON; <c>event: error</c> sets <see cref="StreamAccumulator.Error"/>. Bad payloads set
-/// <see cref="StreamAccumulator.Malformed"/> rather than throwing, and reading goes on.</para>
-/// <para>Memory per stream is bounded: an SSE event (and so a line) is cut at 8 MiB — .NET 10's <c>SseParser</c> has no
-/// cap of its own and would buffer an endless line whole — the cut is reported as
-/// <see cref="StreamAccumulator.MalformedReason"/> (<c>SSE line longer than 8 MiB…</c>) and the following events are
-/// still read.</para>
+/// <c>chat.completion.chunk</c> JSON; <c>event: error</c> (with or without data) and the non-standard <c>error:</c>
+/// field set <see cref="StreamAccumulator.Error"/>. Bad payloads set <see cref="StreamAccumulator.Malformed"/> rather
+/// than throwing, and reading goes on.</para>
+/// <para>Memory per stream is bounded: an SSE event (and so a line) is cut at 8 MiB
+/// (<see cref="ResponseCaps.DefaultMaxEventBytes"/>) — .NET 10's <c>SseParser</c> has no cap of its own and would
+/// buffer an endless line whole — the cut is reported as <see cref="StreamAccumulator.MalformedReason"/> (<c>SSE line
+/// longer than 8 MiB…</c>) and the following events are still read (what <c>bench inspect</c> wants). The benchmark
+/// client asks instead to stop at the first cut (<see cref="StreamAccumulator.ExceededCap"/>), with its own cap, and
+/// drops the rest of the body unread.</para>
 /// </remarks>
 public static class ChatStreamReader
 {
@@ -49,14 +52,21 @@ public static class ChatStreamReader
     /// <param name="cancellationToken">Cancels the reading.</param>
     /// <exception cref="IOException">The connection broke mid-stream.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static async Task ReadAsync(Stream body, StreamAccumulator accumulator, TimeProvider timeProvider, CancellationToken cancellationToken = default)
+    public static Task ReadAsync(Stream body, StreamAccumulator accumulator, TimeProvider timeProvider, CancellationToken cancellationToken = default) =>
+        ReadAsync(body, accumulator, timeProvider, ResponseCaps.DefaultMaxEventBytes, endAtCap: false, cancellationToken);
+
+    /// <summary>As <see cref="ReadAsync(Stream, StreamAccumulator, TimeProvider, CancellationToken)"/>, with the cap on
+    /// one SSE event (and line) in bytes; with <paramref name="endAtCap"/> the reading stops at the first cut (the
+    /// accumulator is malformed, the rest of the body is left unread for the caller to drop) instead of going on with
+    /// the next event.</summary>
+    internal static async Task ReadAsync(Stream body, StreamAccumulator accumulator, TimeProvider timeProvider, int maxEventBytes, bool endAtCap, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(accumulator);
         ArgumentNullException.ThrowIfNull(timeProvider);
 
         var timed = new TimestampingStream(body, timeProvider);
-        var bounded = new BoundedSseStream(timed, accumulator);
+        var bounded = new BoundedSseStream(timed, accumulator, maxEventBytes, endAtCap);
 
         // The parser calls back when an event's terminating blank line has been read, so the latest read is the one
         // that delivered the event.
@@ -73,7 +83,7 @@ public static class ChatStreamReader
 
             // WHATWG: "If the file ends in the middle of an event, before the final empty line, the incomplete event is
             // not dispatched." The response ended with the body.
-            accumulator.EndTimestamp = timed.EndOfStreamTimestamp;
+            accumulator.EndTimestamp = bounded.EndedAtCap ? timed.LastReadTimestamp : timed.EndOfStreamTimestamp;
         }
         catch (InvalidDataException ex)
         {

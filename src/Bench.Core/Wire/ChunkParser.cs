@@ -112,12 +112,17 @@ internal static class ChunkParser
 
     /// <summary>As <see cref="TryReadError(ReadOnlySpan{byte})"/>; <paramref name="codeIsNumber"/> says whether
     /// <c>code</c> was a JSON number (llama.cpp's and OpenRouter's <c>"code": 502</c>) rather than a string.</summary>
-    public static ErrorInfo? TryReadError(ReadOnlySpan<byte> json, out bool codeIsNumber)
+    public static ErrorInfo? TryReadError(ReadOnlySpan<byte> json, out bool codeIsNumber) => TryReadError(json, complete: true, out codeIsNumber);
+
+    /// <summary>As <see cref="TryReadError(ReadOnlySpan{byte}, out bool)"/>; with <paramref name="complete"/>
+    /// <see langword="false"/> <paramref name="json"/> is the start of a longer body (an error body cut at its cap): the
+    /// fields read before the cut are kept.</summary>
+    public static ErrorInfo? TryReadError(ReadOnlySpan<byte> json, bool complete, out bool codeIsNumber)
     {
         codeIsNumber = false;
         try
         {
-            var reader = new Utf8JsonReader(json);
+            var reader = new Utf8JsonReader(json, isFinalBlock: complete, state: default);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return null;
@@ -552,7 +557,8 @@ internal static class ChunkParser
     }
 
     /// <summary>Reads an error object or string (positioned on it). A nested <c>error</c> property wins over the
-    /// outer fields, so both <c>{"error":{…}}</c> and a bare <c>{"message":…}</c> read the same.
+    /// outer fields, so both <c>{"error":{…}}</c> and a bare <c>{"message":…}</c> read the same. Skips with
+    /// <c>TrySkip</c>, so that the start of a cut body yields the fields before the cut.
     /// <paramref name="codeIsNumber"/>: the kept <c>code</c> was a JSON number.</summary>
     private static ErrorInfo ReadError(ref Utf8JsonReader reader, out bool codeIsNumber)
     {
@@ -594,7 +600,7 @@ internal static class ChunkParser
             }
             else
             {
-                reader.Skip();
+                reader.TrySkip();
             }
         }
 
@@ -612,7 +618,7 @@ internal static class ChunkParser
             case JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False:
                 return Encoding.UTF8.GetString(reader.ValueSpan);
             default:
-                reader.Skip();
+                reader.TrySkip();
                 return null;
         }
     }

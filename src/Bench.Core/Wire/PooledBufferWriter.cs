@@ -41,16 +41,39 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         return _buffer.AsSpan(_written);
     }
 
-    /// <summary>Reads <paramref name="source"/> to its end, appending every byte.</summary>
-    public async Task ReadToEndAsync(Stream source, CancellationToken cancellationToken)
+    /// <summary>Reads <paramref name="source"/> until its end or until <paramref name="maxBytes"/> bytes are held,
+    /// whichever comes first; never holds more than <paramref name="maxBytes"/> (nor grows its buffer past what they
+    /// need). Returns <see langword="true"/> when the source ended within the cap, <see langword="false"/> when at least
+    /// one more byte was there (that byte is dropped and the source is left unread after it).</summary>
+    public async Task<bool> ReadToEndAsync(Stream source, int maxBytes, CancellationToken cancellationToken)
     {
-        int read;
-        do
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
+        while (true)
         {
-            read = await source.ReadAsync(GetMemory(DefaultCapacity / 2), cancellationToken).ConfigureAwait(false);
+            var room = maxBytes - _written;
+            if (room <= 0)
+            {
+                // Full: one more byte says the body is longer than the cap. A small pooled probe, not a grown buffer.
+                var probe = ArrayPool<byte>.Shared.Rent(1);
+                try
+                {
+                    return await source.ReadAsync(probe.AsMemory(0, 1), cancellationToken).ConfigureAwait(false) <= 0;
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(probe);
+                }
+            }
+
+            var memory = GetMemory(Math.Min(DefaultCapacity / 2, room));
+            var read = await source.ReadAsync(memory[..Math.Min(memory.Length, room)], cancellationToken).ConfigureAwait(false);
+            if (read <= 0)
+            {
+                return true;
+            }
+
             _written += read;
         }
-        while (read > 0);
     }
 
     public void Dispose()

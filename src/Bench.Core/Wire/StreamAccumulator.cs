@@ -18,15 +18,16 @@ namespace Bench.Core.Wire;
 /// content, reasoning, tool-call name or tool-call arguments delta; reasoning counts for the first token but not for
 /// the first output token. Hostile payloads never throw: they set <see cref="Malformed"/> and
 /// <see cref="MalformedReason"/>.</para>
-/// <para>Memory is bounded whatever the server sends: an SSE event is cut at 8 MiB (see
-/// <see cref="ChatStreamReader"/>), the kept text (content, reasoning and tool-call arguments together) at
+/// <para>Memory is bounded whatever the server sends: an SSE event is cut at 8 MiB and a non-streaming body at 16 MiB
+/// unless told otherwise (<see cref="ResponseCaps"/>, <see cref="ChatStreamReader"/>), the kept text (content, reasoning and tool-call arguments together) at
 /// <see cref="MaxTextChars"/>, and the tool calls at <see cref="MaxToolCalls"/>; going over a cap marks the response
 /// malformed and drops the excess.</para>
 /// </remarks>
 public sealed class StreamAccumulator
 {
-    /// <summary>The most text kept, in UTF-16 chars, over content, reasoning and tool-call arguments: 16 Mi (32 MB). The
-    /// longest outputs models offer (128 Ki tokens) are under 1 Mi chars.</summary>
+    /// <summary>The most text kept, in UTF-16 chars, over content, reasoning, tool-call arguments and tool names (a name
+    /// counted by its UTF-8 bytes): 16 Mi (32 MB). The longest outputs models offer (128 Ki tokens) are under 1 Mi
+    /// chars.</summary>
     public const int MaxTextChars = 16 * 1024 * 1024;
 
     /// <summary>The most distinct tool calls (<c>tool_calls[].index</c> values) kept: 1024.</summary>
@@ -39,6 +40,9 @@ public sealed class StreamAccumulator
     private readonly List<ToolCall> _toolCalls = [];
     private readonly List<long> _tokenEventTimestamps = [];
     private TokenKinds _eventTokens;
+    private ulong _head0;
+    private ulong _head1;
+    private int _headLength;
     private StreamVariants _variants;
     private long _textChars;
     private bool _sawChoiceEvent;
@@ -103,9 +107,13 @@ public sealed class StreamAccumulator
     /// <summary><c>usage.completion_tokens_details.reasoning_tokens</c>.</summary>
     public int? ReasoningTokens { get; internal set; }
 
-    /// <summary>An error the server sent in the body: an <c>{"error":{...}}</c> payload or an <c>event: error</c>
-    /// event (its raw text when it is not JSON), as sent.</summary>
+    /// <summary>An error the server sent in the body: an <c>{"error":{...}}</c> payload, an <c>event: error</c>
+    /// event, or a non-standard SSE <c>error:</c> field (its raw text when it is not JSON), as sent.</summary>
     public ErrorInfo? Error { get; internal set; }
+
+    /// <summary>Whether the response carried output: content, reasoning or a tool call (name or arguments).</summary>
+    public bool HasOutput => _content.Length > 0 || _reasoning.Length > 0
+        || _toolCalls.Exists(c => c.Id is not null || c.Name is not null || c.ArgumentsBuilder.Length > 0);
 
     /// <summary>Whether <see cref="Error"/>'s <c>code</c> was a JSON number (<c>"code": 502</c>) rather than a string, so
     /// that <c>bench inspect --json</c> writes it back as sent.</summary>
@@ -121,6 +129,10 @@ public sealed class StreamAccumulator
     /// <summary>Why <see cref="Malformed"/> was set, the first fault only, e.g. <c>event 3: not valid JSON: …</c> or
     /// <c>SSE line longer than 8 MiB: …</c>; <see langword="null"/> when not malformed.</summary>
     public string? MalformedReason { get; private set; }
+
+    /// <summary>Whether reading stopped because the body, or one of its events, exceeded its cap
+    /// (<see cref="ResponseCaps"/>); <see cref="MalformedReason"/> names the cap.</summary>
+    public bool ExceededCap { get; internal set; }
 
     /// <summary>The <c>model</c> of the first payload that named one (e.g. <c>gpt-4o-2024-08-06</c>).</summary>
     public string? Model { get; private set; }
@@ -166,6 +178,75 @@ public sealed class StreamAccumulator
     /// <summary>The first byte of the body that is not whitespace or a byte order mark (to tell what a body that held
     /// no event was: <c>{</c> JSON, <c>&lt;</c> HTML...); <see langword="null"/> until one arrives.</summary>
     internal byte? FirstBodyByte { get; set; }
+
+    /// <summary>Whether a line of the body named a field that is not an SSE field (<c>data</c>, <c>event</c>,
+    /// <c>id</c>, <c>retry</c>, the non-standard <c>error</c>) nor a comment: HTML, JSON or binary bytes.</summary>
+    internal bool SawNonSseLine { get; set; }
+
+    /// <summary>The body's first significant bytes (up to 16, from <see cref="FirstBodyByte"/> on), to say what a body
+    /// that held no event was (gzip's magic number, <c>&lt;!DOCTYPE</c>...). Allocates: for failure paths only.</summary>
+    internal byte[] BodyHead
+    {
+        get
+        {
+            Span<byte> head = stackalloc byte[16];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(head, _head0);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(head[8..], _head1);
+            return head[.._headLength].ToArray();
+        }
+    }
+
+    /// <summary>Appends one byte to <see cref="BodyHead"/> (ignored past 16).</summary>
+    internal void AppendBodyHead(byte value)
+    {
+        if (_headLength < 8)
+        {
+            _head0 |= (ulong)value << (8 * _headLength++);
+        }
+        else if (_headLength < 16)
+        {
+            _head1 |= (ulong)value << (8 * (_headLength++ - 8));
+        }
+    }
+
+    /// <summary>Notes the first significant bytes of a whole body (<see cref="FirstBodyByte"/>, <see cref="BodyHead"/>):
+    /// a byte order mark and leading whitespace are skipped.</summary>
+    internal void NoteBodyHead(ReadOnlySpan<byte> body)
+    {
+        if (body.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            body = body[3..];
+        }
+
+        body = body.TrimStart(" \t\r\n"u8);
+        if (body.IsEmpty || FirstBodyByte is not null)
+        {
+            return;
+        }
+
+        FirstBodyByte = body[0];
+        foreach (var b in body[..Math.Min(16, body.Length)])
+        {
+            AppendBodyHead(b);
+        }
+    }
+
+    /// <summary>A non-standard SSE <c>error:</c> field's value (llama.cpp); the first error reported is kept.</summary>
+    internal void OnErrorField(ReadOnlySpan<byte> value)
+    {
+        if (Error is null)
+        {
+            Error = ChunkParser.TryReadError(value, out var codeIsNumber) ?? ChunkParser.RawError(value);
+            ErrorCodeIsNumber = codeIsNumber;
+        }
+    }
+
+    /// <summary>An <c>event: error</c> that the parser did not dispatch (no data); the first error reported is kept.</summary>
+    internal void OnErrorEvent(ReadOnlySpan<byte> data)
+    {
+        _variants |= StreamVariants.ErrorEvent;
+        Error ??= data.IsEmpty ? new ErrorInfo(null, null, "an 'event: error' without data") : ChunkParser.RawError(data);
+    }
 
     /// <summary>Folds one SSE event in; returns <see langword="true"/> for <c>[DONE]</c>, the end of the stream.</summary>
     internal bool OnEvent(string eventType, ReadOnlySpan<byte> data, long arrivalTimestamp)
@@ -288,8 +369,14 @@ public sealed class StreamAccumulator
 
     internal void SetToolName(ToolCall call, ref Utf8JsonReader reader)
     {
-        if (reader.ValueSpan.Length > 0)
+        // Names count towards MaxTextChars too: a server repeating a name in every chunk cannot allocate without end.
+        if (reader.ValueSpan.Length > 0 && _textChars + reader.ValueSpan.Length > MaxTextChars)
         {
+            MarkTextTooLong();
+        }
+        else if (reader.ValueSpan.Length > 0)
+        {
+            _textChars += reader.ValueSpan.Length;
             call.Name = reader.GetString();
             _eventTokens |= TokenKinds.Output;
         }

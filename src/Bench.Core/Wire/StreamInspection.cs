@@ -57,7 +57,7 @@ public sealed class StreamInspection
         await ChatStreamReader.ReadAsync(body, response, cancellationToken).ConfigureAwait(false);
         if (response.Events == 0)
         {
-            return new StreamInspection(response, Describe(response.FirstBodyByte), null, null);
+            return new StreamInspection(response, Describe(response.FirstBodyByte, response.BodyHead), null, null);
         }
 
         if (tokenizer == TokenEncodings.None)
@@ -74,12 +74,13 @@ public sealed class StreamInspection
     public string? UsageSource =>
         !Response.HasUsage ? null : Response.UsageVendorKey is { } key ? $"{key}.usage" : "usage";
 
-    /// <summary>Names what a body without a single SSE event looks like, from its first significant byte.</summary>
-    private static string Describe(byte? first) => first switch
+    /// <summary>Names what a body without a single SSE event looks like, from its first significant bytes.</summary>
+    private static string Describe(byte? first, byte[] head) => first switch
     {
         null => "the input is empty (or only whitespace): no SSE events",
         (byte)'{' or (byte)'[' => "the input is a JSON document, not an SSE event stream (a non-streaming response or an error body?): no 'data:' events",
         (byte)'<' => "the input looks like HTML or XML, not an SSE event stream: no 'data:' events",
+        _ when BodyDescription.Sniff(head) is var what && what != "text" => $"no SSE 'data:' events found: not an event stream ({what})",
         _ => "no SSE 'data:' events found: not an event stream",
     };
 }

@@ -72,6 +72,10 @@ public enum StreamVariants
 
     /// <summary>The body ended without <c>data: [DONE]</c>.</summary>
     NoDone = 1 << 18,
+
+    /// <summary>A non-standard SSE <c>error:</c> field (older llama.cpp servers: <c>error: {…}</c> then
+    /// <c>data: [DONE]</c>), which the WHATWG parser ignores.</summary>
+    ErrorField = 1 << 19,
 }
 
 /// <summary>The snake_case names of <see cref="StreamVariants"/>, as <c>bench inspect</c> prints them.</summary>
@@ -98,6 +102,7 @@ public static class StreamVariantNames
         (StreamVariants.ErrorEvent, "error_event"),
         (StreamVariants.ErrorObject, "error_object"),
         (StreamVariants.NoDone, "no_done"),
+        (StreamVariants.ErrorField, "error_field"),
     ];
 
     /// <summary>The names of the flags set in <paramref name="variants"/>, in declaration order.

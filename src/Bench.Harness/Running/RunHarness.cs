@@ -119,6 +119,8 @@ public static class RunHarness
                 UseMaxCompletionTokens = scenario.Target.UseMaxCompletionTokens,
                 Tokenizer = scenario.Target.Tokenizers.GetValueOrDefault("*"),
                 ModelTokenizers = scenario.Target.Tokenizers,
+                MaxResponseBytes = scenario.Request.MaxResponseBytes,
+                MaxEventBytes = scenario.Request.MaxEventBytes,
             });
             var executor = new ChatExecutor(client, scenario.Request, scenario.Seed);
             var progress = new LiveProgress(output, _ => plan.ExpectedRequestsPerCell, time);

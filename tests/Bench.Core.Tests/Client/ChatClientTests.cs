@@ -91,7 +91,8 @@ public class ChatClientTests(ChatClientTests.ServerFixture server) : IClassFixtu
     [InlineData("rate-limited", 429, Outcome.RateLimited, "requests", "rate_limit_exceeded", "Rate limit reached for requests")]
     [InlineData("server-error", 500, Outcome.ServerError, "server_error", "500", "boom")]
     [InlineData("missing", 404, Outcome.ClientError, "invalid_request_error", "model_not_found", "The model `missing` does not exist")]
-    [InlineData("bad-gateway", 502, Outcome.ServerError, null, null, "<html>502 Bad Gateway</html>")]
+    // A proxy's HTML page: its text, not its markup.
+    [InlineData("bad-gateway", 502, Outcome.ServerError, null, null, "502 Bad Gateway")]
     public async Task SendAsync_ErrorStatus_ClassifiedWithServerError(string model, int status, Outcome outcome, string? type, string? code, string message)
     {
         var record = await SendAsync(model, Mode.Streaming);
@@ -177,11 +178,11 @@ public class ChatClientTests(ChatClientTests.ServerFixture server) : IClassFixtu
     }
 
     [Fact]
-    public async Task SendAsync_ErrorEventMidStream_StreamInterruptedWithServerError()
+    public async Task SendAsync_ErrorEventMidStream_ProviderErrorWithServerError()
     {
         var record = await SendAsync("error-event", Mode.Streaming);
 
-        Assert.Equal(Outcome.StreamInterrupted, record.Outcome);
+        Assert.Equal(Outcome.ProviderError, record.Outcome);
         Assert.Equal(200, record.HttpStatus);
         Assert.Equal(new ErrorInfo("invalid_request_error", "tool_use_failed", "Tool call validation failed"), record.Error);
         Assert.Single(record.TokenEventsMs);
@@ -189,11 +190,11 @@ public class ChatClientTests(ChatClientTests.ServerFixture server) : IClassFixtu
     }
 
     [Fact]
-    public async Task SendAsync_ErrorObjectAfterTokens_StreamInterruptedKeepsTypeCodeMessage()
+    public async Task SendAsync_ErrorObjectAfterTokens_ProviderErrorKeepsTypeCodeMessage()
     {
         var record = await SendAsync("error-object", Mode.Streaming);
 
-        Assert.Equal(Outcome.StreamInterrupted, record.Outcome);
+        Assert.Equal(Outcome.ProviderError, record.Outcome);
         Assert.Equal(new ErrorInfo(null, "502", "Upstream provider went away"), record.Error);
         Assert.Equal(2, record.TokenEventsMs.Count);
         Assert.Equal("Hello".Length, record.ContentChars);
