@@ -39,6 +39,8 @@ public sealed class ChatClient
     private readonly Endpoint _endpoint;
     private readonly RunClock _clock;
     private readonly TimeSpan _timeout;
+    private readonly TimeSpan? _firstByteTimeout;
+    private readonly TimeSpan? _idleTimeout;
     private readonly bool _useMaxCompletionTokens;
     private readonly string? _tokenizer;
     private readonly Dictionary<string, string>? _modelTokenizers;
@@ -51,8 +53,9 @@ public sealed class ChatClient
     /// <param name="clock">The run's clock, for every time in the records and for the request timeout (both on its
     /// <see cref="RunClock.TimeProvider"/>).</param>
     /// <param name="options">Timeout and wire options; defaults when <see langword="null"/>.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="ChatClientOptions.Timeout"/> is not positive or exceeds
-    /// <see cref="int.MaxValue"/> milliseconds.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="ChatClientOptions.Timeout"/>,
+    /// <see cref="ChatClientOptions.FirstByteTimeout"/> or <see cref="ChatClientOptions.IdleTimeout"/> is not positive
+    /// or exceeds <see cref="int.MaxValue"/> milliseconds.</exception>
     /// <exception cref="ArgumentException"><see cref="ChatClientOptions.Tokenizer"/> or a value of
     /// <see cref="ChatClientOptions.ModelTokenizers"/> is not <c>o200k_base</c>, <c>cl100k_base</c>, <c>none</c> or
     /// <see langword="null"/>.</exception>
@@ -62,10 +65,9 @@ public sealed class ChatClient
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(clock);
         options ??= new ChatClientOptions();
-        if (options.Timeout <= TimeSpan.Zero || options.Timeout.TotalMilliseconds > int.MaxValue)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Timeout, "Timeout must be positive and at most int.MaxValue milliseconds.");
-        }
+        CheckTimeout(options.Timeout, nameof(options.Timeout));
+        CheckTimeout(options.FirstByteTimeout, nameof(options.FirstByteTimeout));
+        CheckTimeout(options.IdleTimeout, nameof(options.IdleTimeout));
 
         foreach (var tokenizer in (options.ModelTokenizers?.Values ?? []).Append(options.Tokenizer))
         {
@@ -81,6 +83,8 @@ public sealed class ChatClient
         _endpoint = endpoint;
         _clock = clock;
         _timeout = options.Timeout;
+        _firstByteTimeout = options.FirstByteTimeout;
+        _idleTimeout = options.IdleTimeout;
         _useMaxCompletionTokens = options.UseMaxCompletionTokens;
         _tokenizer = options.Tokenizer;
         _modelTokenizers = options.ModelTokenizers is { Count: > 0 } byModel ? new Dictionary<string, string>(byModel, StringComparer.Ordinal) : null;
@@ -113,18 +117,18 @@ public sealed class ChatClient
         using var body = new PooledBufferWriter();
         ChatRequestWriter.Write(body, request);
         using var message = CreateMessage(request.Mode, context.Id, body);
-        // The timeout runs on the run clock's provider, so it is as exact as every other time in the record.
-        using var timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _clock.TimeProvider);
-        using var linked = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
+        // The timeouts run on the run clock's provider, so they are as exact as every other time in the record.
+        using var timeout = new RequestDeadlines(_clock.TimeProvider, _timeout, _firstByteTimeout, _idleTimeout, cancellationToken);
 
         HttpResponseMessage? response = null;
         try
         {
             record.SentMs = _clock.NowMs();
-            timeout.CancelAfter(_timeout);
+            timeout.Start();
             response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            record.HeadersMs = _clock.NowMs();
             record.HttpStatus = (int)response.StatusCode;
-            var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            var stream = timeout.Watch(await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false));
             if (!response.IsSuccessStatusCode)
             {
                 await ReadErrorAsync(record, response, stream, accumulator, timeout.Token).ConfigureAwait(false);
@@ -140,23 +144,68 @@ public sealed class ChatClient
                 ClassifyCompletion(record, accumulator);
             }
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is OperationCanceledException ? !cancellationToken.IsCancellationRequested : ex is HttpRequestException or IOException or SocketException)
         {
-            Fail(record, Outcome.Timeout, $"No complete response within {_timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s.");
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or SocketException)
-        {
-            // No status: the request never got a response. A status: the body broke off after it.
-            Fail(record, record.HttpStatus is null ? Outcome.ConnectionError : Outcome.StreamInterrupted, ex.Message);
+            record.ConnectionRetried = WasRetried(message);
+            FailOnException(record, ex, timeout.Fired);
         }
         finally
         {
             response?.Dispose();
         }
 
+        record.ConnectionRetried = WasRetried(message);
+
         Complete(record, accumulator);
         CountTokens(record, request, accumulator);
         return record;
+    }
+
+    /// <summary>A send or a read ended in an exception: a timeout of <see cref="RequestDeadlines"/> (named by
+    /// <paramref name="fired"/>) is <see cref="Outcome.Timeout"/>; the handler's connect timeout and every other failure
+    /// before a response are <see cref="Outcome.ConnectionError"/> (the endpoint could not be reached or broke the
+    /// connection), unless Bench's own machine ran out of a resource (<see cref="ClientFailures.IsLocal(Exception)"/>:
+    /// <see cref="Outcome.LocalError"/>); a failure after the status is <see cref="Outcome.StreamInterrupted"/>.</summary>
+    private void FailOnException(RequestRecord record, Exception ex, string? fired)
+    {
+        if (fired is not null)
+        {
+            Fail(record, Outcome.Timeout, fired);
+        }
+        else if (ex is OperationCanceledException && ex.InnerException is TimeoutException)
+        {
+            // SocketsHttpHandler's own ConnectTimeout (the TLS handshake's bound): no connection was made.
+            Fail(record, Outcome.ConnectionError, $"{ClientFailures.Describe(ex.InnerException)} ({_endpoint.BaseAddress.Authority})");
+        }
+        else if (ex is OperationCanceledException)
+        {
+            Fail(record, Outcome.Timeout, $"No complete response within {_timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s.");
+        }
+        else if (ClientFailures.IsLocal(ex))
+        {
+            Fail(record, Outcome.LocalError, $"Bench's own machine failed the request: {ClientFailures.Describe(ex)}");
+        }
+        else
+        {
+            // No status: the request never got a response. A status: the body broke off after it.
+            var retried = record.ConnectionRetried && record.HttpStatus is null
+                ? " (retried once on a fresh connection after the reused pooled one failed before any response byte)"
+                : "";
+            Fail(record, record.HttpStatus is null ? Outcome.ConnectionError : Outcome.StreamInterrupted, ClientFailures.Describe(ex) + retried);
+        }
+    }
+
+    /// <summary>True when <see cref="BenchHttpClient"/>'s handler sent the request a second time, on a fresh connection
+    /// (the keep-alive race).</summary>
+    private static bool WasRetried(HttpRequestMessage message) =>
+        message.Options.TryGetValue(KeepAliveRetryHandler.AttemptKey, out var attempt) && attempt.IsRetry;
+
+    private static void CheckTimeout(TimeSpan? timeout, string name)
+    {
+        if (timeout is { } value && (value <= TimeSpan.Zero || value.TotalMilliseconds > int.MaxValue))
+        {
+            throw new ArgumentOutOfRangeException("options", value, $"{name} must be positive and at most int.MaxValue milliseconds.");
+        }
     }
 
     private HttpRequestMessage CreateMessage(Mode mode, long id, PooledBufferWriter body)
