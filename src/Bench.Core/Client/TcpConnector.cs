@@ -39,7 +39,7 @@ internal sealed class TcpConnector(TimeSpan connectTimeout, TimeProvider timePro
         }
     }
 
-    /// <summary>The message of a connect timeout: "No connection within 10 s (connect timeout)."</summary>
+    /// <summary>The message of a connect timeout: "No connection within 10 s (connect timeout)"; the handler adds the host and port.</summary>
     internal static string Message(TimeSpan connectTimeout) =>
-        $"No connection within {connectTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s (connect timeout).";
+        $"No connection within {connectTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s (connect timeout)";
 }
