@@ -13,10 +13,12 @@ namespace Bench.Core.Client;
 /// time on the run clock, the HTTP status, the outcome, the finish reason and the <c>usage</c> counts.
 /// </summary>
 /// <remarks>
-/// <para>Failures are classified, never thrown: the client's timeout → <see cref="Outcome.Timeout"/>; HTTP 429 →
+/// <para>Failures are classified, never thrown: a timeout on the run clock (the whole request, the first byte or the
+/// idle gap between reads: <see cref="ChatClientOptions"/>; the message names which) → <see cref="Outcome.Timeout"/>; HTTP 429 →
 /// <see cref="Outcome.RateLimited"/>; 5xx → <see cref="Outcome.ServerError"/>; any other non-2xx →
 /// <see cref="Outcome.ClientError"/> (type, code and message from the OpenAI-shaped body, cut to 500 characters); no
-/// response → <see cref="Outcome.ConnectionError"/>; a broken connection, an error event, or a stream that ends with
+/// response (refused, reset, the connect timeout) → <see cref="Outcome.ConnectionError"/>, unless Bench's own machine ran
+/// out of descriptors, ports or buffers (<see cref="ClientFailures.IsLocal(Exception)"/>) → <see cref="Outcome.LocalError"/>; a broken connection, an error event, or a stream that ends with
 /// neither <c>[DONE]</c> nor a finish reason → <see cref="Outcome.StreamInterrupted"/>; a body or chunk that is not the
 /// protocol's JSON → <see cref="Outcome.Malformed"/>. Only the caller's cancellation throws.</para>
 /// <para>Token counts: the server's <c>usage</c> (asked for with <c>stream_options.include_usage</c>) is the source
@@ -26,6 +28,10 @@ namespace Bench.Core.Client;
 /// record's, with <see cref="RequestRecord.TokensSource"/> <c>tokenizer</c>.</para>
 /// <para>The API key never appears in a record: it is only written into the <c>Authorization</c> header and is masked
 /// in every message kept from the server or from an exception.</para>
+/// <para>With an <see cref="HttpClient"/> from <see cref="BenchHttpClient.Create"/>, a request whose reused pooled
+/// connection failed before any response byte (the keep-alive race) was sent again, once, on a fresh connection, and
+/// the record says so (<see cref="RequestRecord.ConnectionRetried"/>). <see cref="RequestRecord.HeadersMs"/> is when the
+/// response headers had arrived.</para>
 /// <para>Thread-safe: one client serves every concurrent request of a target.</para>
 /// </remarks>
 public sealed class ChatClient
@@ -146,16 +152,14 @@ public sealed class ChatClient
         }
         catch (Exception ex) when (ex is OperationCanceledException ? !cancellationToken.IsCancellationRequested : ex is HttpRequestException or IOException or SocketException)
         {
-            record.ConnectionRetried = WasRetried(message);
-            FailOnException(record, ex, timeout.Fired);
+            FailOnException(record, ex, timeout.Fired, Attempt(message));
         }
         finally
         {
             response?.Dispose();
         }
 
-        record.ConnectionRetried = WasRetried(message);
-
+        record.ConnectionRetried = Attempt(message)?.IsRetry == true;
         Complete(record, accumulator);
         CountTokens(record, request, accumulator);
         return record;
@@ -165,12 +169,19 @@ public sealed class ChatClient
     /// <paramref name="fired"/>) is <see cref="Outcome.Timeout"/>; the handler's connect timeout and every other failure
     /// before a response are <see cref="Outcome.ConnectionError"/> (the endpoint could not be reached or broke the
     /// connection), unless Bench's own machine ran out of a resource (<see cref="ClientFailures.IsLocal(Exception)"/>:
-    /// <see cref="Outcome.LocalError"/>); a failure after the status is <see cref="Outcome.StreamInterrupted"/>.</summary>
-    private void FailOnException(RequestRecord record, Exception ex, string? fired)
+    /// <see cref="Outcome.LocalError"/>); a failure after the status is <see cref="Outcome.StreamInterrupted"/>.
+    /// <paramref name="attempt"/> (from <see cref="BenchHttpClient"/>'s handler, else null) says whether the request was
+    /// sent again on a fresh connection and whether it was ever written to one.</summary>
+    private void FailOnException(RequestRecord record, Exception ex, string? fired, ConnectionAttempt? attempt)
     {
+        record.ConnectionRetried = attempt?.IsRetry == true;
         if (fired is not null)
         {
-            Fail(record, Outcome.Timeout, fired);
+            // A timeout before the request reached any connection (still connecting, or no connection free) says so: the
+            // endpoint never saw it.
+            Fail(record, Outcome.Timeout, attempt is { Written: false } && record.HttpStatus is null
+                ? $"{fired} The request was never sent: no connection was ready."
+                : fired);
         }
         else if (ex is OperationCanceledException && ex.InnerException is TimeoutException)
         {
@@ -195,10 +206,9 @@ public sealed class ChatClient
         }
     }
 
-    /// <summary>True when <see cref="BenchHttpClient"/>'s handler sent the request a second time, on a fresh connection
-    /// (the keep-alive race).</summary>
-    private static bool WasRetried(HttpRequestMessage message) =>
-        message.Options.TryGetValue(KeepAliveRetryHandler.AttemptKey, out var attempt) && attempt.IsRetry;
+    /// <summary>The request's last attempt when <see cref="BenchHttpClient"/>'s handler sent it; else null.</summary>
+    private static ConnectionAttempt? Attempt(HttpRequestMessage message) =>
+        message.Options.TryGetValue(KeepAliveRetryHandler.AttemptKey, out var attempt) ? attempt : null;
 
     private static void CheckTimeout(TimeSpan? timeout, string name)
     {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Bench.Core.Client;
 
 /// <summary>
@@ -46,6 +48,7 @@ internal sealed class TrackedStream(Stream inner) : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         Received(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
 

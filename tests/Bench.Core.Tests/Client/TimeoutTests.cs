@@ -202,41 +202,42 @@ public class TimeoutTests
     [Fact]
     public async Task SendAsync_ConnectNeverCompletes_ConnectTimeoutIsConnectionError()
     {
-        // A listener that never accepts, its accept queue full (Linux holds backlog + 1 connections and then drops SYNs),
-        // so the client's connect waits for an answer that never comes.
-        using var listener = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
-        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        var fillers = new List<Socket>();
-        try
-        {
-            for (var i = 0; i < 2; i++)
-            {
-                var filler = new Socket(SocketType.Stream, ProtocolType.Tcp);
-                fillers.Add(filler);
-                await filler.ConnectAsync(IPAddress.Loopback, port);
-            }
+        using var listener = new FullListener();
+        await listener.FillAsync();
+        var clock = new SteppingClock();
+        using var http = BenchHttpClient.Create(new ConnectionOptions { TimeProvider = clock, ConnectTimeout = TimeSpan.FromSeconds(10) });
+        var client = new ChatClient(http, new Endpoint(listener.BaseUrl), new RunClock(clock));
 
-            var clock = new SteppingClock();
-            using var http = BenchHttpClient.Create(new ConnectionOptions { TimeProvider = clock, ConnectTimeout = TimeSpan.FromSeconds(10) });
-            var client = new ChatClient(http, new Endpoint(new Uri($"http://127.0.0.1:{port}/v1")), new RunClock(clock));
+        var sending = client.SendAsync(Request(Mode.Streaming), new RequestContext(0));
+        // The request's overall timer and the connect timer.
+        await WaitUntilAsync(() => clock.PendingTimers == 2, sending);
+        clock.Advance(TimeSpan.FromSeconds(10));
+        var record = await sending;
 
-            var sending = client.SendAsync(Request(Mode.Streaming), new RequestContext(0));
-            // The request's overall timer and the connect timer.
-            await WaitUntilAsync(() => clock.PendingTimers == 2, sending);
-            clock.Advance(TimeSpan.FromSeconds(10));
-            var record = await sending;
+        Assert.Equal(Outcome.ConnectionError, record.Outcome);
+        Assert.Equal($"No connection within 10 s (connect timeout) ({listener.BaseUrl.Authority})", record.Error?.Message);
+        Assert.Null(record.HttpStatus);
+        Assert.Equal(10_000, record.EndMs);
+    }
 
-            Assert.Equal(Outcome.ConnectionError, record.Outcome);
-            Assert.Equal($"No connection within 10 s (connect timeout) (127.0.0.1:{port})", record.Error?.Message);
-            Assert.Null(record.HttpStatus);
-            Assert.Equal(10_000, record.EndMs);
-        }
-        finally
-        {
-            fillers.ForEach(f => f.Dispose());
-        }
+    [Fact]
+    public async Task SendAsync_FirstByteTimeoutWhileConnecting_TimeoutSaysTheRequestWasNeverSent()
+    {
+        using var listener = new FullListener();
+        await listener.FillAsync();
+        var clock = new SteppingClock();
+        using var http = BenchHttpClient.Create(new ConnectionOptions { TimeProvider = clock, ConnectTimeout = TimeSpan.FromSeconds(10) });
+        var client = new ChatClient(http, new Endpoint(listener.BaseUrl), new RunClock(clock), new ChatClientOptions { FirstByteTimeout = TimeSpan.FromSeconds(3) });
+
+        var sending = client.SendAsync(Request(Mode.Streaming), new RequestContext(0));
+        // Overall, first-byte and connect timers.
+        await WaitUntilAsync(() => clock.PendingTimers == 3, sending);
+        clock.Advance(TimeSpan.FromSeconds(3));
+        var record = await sending;
+
+        Assert.Equal(Outcome.Timeout, record.Outcome);
+        Assert.Equal("No first byte within 3 s (first-byte timeout). The request was never sent: no connection was ready.", record.Error?.Message);
+        Assert.Equal(3000, record.EndMs);
     }
 
     [Theory]
@@ -281,6 +282,38 @@ public class TimeoutTests
 
             Assert.True(Stopwatch.GetElapsedTime(started) < TimeSpan.FromMinutes(1), "condition never held");
             await Task.Yield();
+        }
+    }
+
+    /// <summary>A listener that never accepts, its accept queue filled (Linux holds backlog + 1 connections, then drops
+    /// SYNs), so a client's connect waits for an answer that never comes.</summary>
+    private sealed class FullListener : IDisposable
+    {
+        private readonly Socket _listener = new(SocketType.Stream, ProtocolType.Tcp);
+        private readonly List<Socket> _fillers = [];
+
+        public FullListener()
+        {
+            _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            _listener.Listen(1);
+        }
+
+        public Uri BaseUrl => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndPoint!).Port}/v1");
+
+        public async Task FillAsync()
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                var filler = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                _fillers.Add(filler);
+                await filler.ConnectAsync((IPEndPoint)_listener.LocalEndPoint!);
+            }
+        }
+
+        public void Dispose()
+        {
+            _fillers.ForEach(f => f.Dispose());
+            _listener.Dispose();
         }
     }
 }
