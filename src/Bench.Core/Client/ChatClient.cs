@@ -13,11 +13,13 @@ namespace Bench.Core.Client;
 /// time on the run clock, the HTTP status, the outcome, the finish reason and the <c>usage</c> counts.
 /// </summary>
 /// <remarks>
-/// <para>Failures are classified, never thrown: the client's timeout → <see cref="Outcome.Timeout"/>; HTTP 429 →
+/// <para>Failures are classified, never thrown: a timeout on the run clock (the whole request, the first byte or the
+/// idle gap between reads: <see cref="ChatClientOptions"/>; the message names which) → <see cref="Outcome.Timeout"/>; HTTP 429 →
 /// <see cref="Outcome.RateLimited"/>; 5xx → <see cref="Outcome.ServerError"/>; any other non-2xx →
 /// <see cref="Outcome.ClientError"/> (type, code and message from the OpenAI-shaped body; an HTML page gives its
-/// title; only the first <see cref="ChatClientOptions.MaxErrorBodyBytes"/> are read); no response →
-/// <see cref="Outcome.ConnectionError"/>. A 2xx response is judged by its body, in this order:</para>
+/// title; only the first <see cref="ChatClientOptions.MaxErrorBodyBytes"/> are read); no response (refused, reset, the
+/// connect timeout) → <see cref="Outcome.ConnectionError"/>, unless Bench's own machine ran out of descriptors, ports or
+/// buffers (<see cref="ClientFailures.IsLocal(Exception)"/>) → <see cref="Outcome.LocalError"/>. A 2xx response is judged by its body, in this order:</para>
 /// <list type="number">
 /// <item>an error reported in it — an <c>{"error":{…}}</c> object in any chunk or in the body, an <c>event: error</c>
 /// (whatever its data), or a non-standard SSE <c>error:</c> field → <see cref="Outcome.ProviderError"/> with the
@@ -46,6 +48,10 @@ namespace Bench.Core.Client;
 /// <para>The API key never appears in a record: it is only written into the <c>Authorization</c> header and is masked
 /// (whole, case-changed or partial: <see cref="KeyMask"/>) in every message kept from the server or from an
 /// exception.</para>
+/// <para>With an <see cref="HttpClient"/> from <see cref="BenchHttpClient.Create"/>, a request whose reused pooled
+/// connection failed before any response byte (the keep-alive race) was sent again, once, on a fresh connection, and
+/// the record says so (<see cref="RequestRecord.ConnectionRetried"/>). <see cref="RequestRecord.HeadersMs"/> is when the
+/// response headers had arrived.</para>
 /// <para>Thread-safe: one client serves every concurrent request of a target.</para>
 /// </remarks>
 public sealed class ChatClient
@@ -61,6 +67,8 @@ public sealed class ChatClient
     private readonly Endpoint _endpoint;
     private readonly RunClock _clock;
     private readonly TimeSpan _timeout;
+    private readonly TimeSpan? _firstByteTimeout;
+    private readonly TimeSpan? _idleTimeout;
     private readonly bool _useMaxCompletionTokens;
     private readonly string? _tokenizer;
     private readonly Dictionary<string, string>? _modelTokenizers;
@@ -77,8 +85,9 @@ public sealed class ChatClient
     /// <param name="clock">The run's clock, for every time in the records and for the request timeout (both on its
     /// <see cref="RunClock.TimeProvider"/>).</param>
     /// <param name="options">Timeout and wire options; defaults when <see langword="null"/>.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="ChatClientOptions.Timeout"/> is not positive or exceeds
-    /// <see cref="int.MaxValue"/> milliseconds, or a cap (<see cref="ChatClientOptions.MaxResponseBytes"/>,
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="ChatClientOptions.Timeout"/>,
+    /// <see cref="ChatClientOptions.FirstByteTimeout"/> or <see cref="ChatClientOptions.IdleTimeout"/> is not positive
+    /// or exceeds <see cref="int.MaxValue"/> milliseconds, or a cap (<see cref="ChatClientOptions.MaxResponseBytes"/>,
     /// <see cref="ChatClientOptions.MaxEventBytes"/>, <see cref="ChatClientOptions.MaxErrorBodyBytes"/>) is outside
     /// 1 KiB–1 GiB.</exception>
     /// <exception cref="ArgumentException"><see cref="ChatClientOptions.Tokenizer"/> or a value of
@@ -90,10 +99,9 @@ public sealed class ChatClient
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(clock);
         options ??= new ChatClientOptions();
-        if (options.Timeout <= TimeSpan.Zero || options.Timeout.TotalMilliseconds > int.MaxValue)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Timeout, "Timeout must be positive and at most int.MaxValue milliseconds.");
-        }
+        CheckTimeout(options.Timeout, nameof(options.Timeout));
+        CheckTimeout(options.FirstByteTimeout, nameof(options.FirstByteTimeout));
+        CheckTimeout(options.IdleTimeout, nameof(options.IdleTimeout));
 
         foreach (var (name, cap) in new[]
         {
@@ -122,6 +130,8 @@ public sealed class ChatClient
         _endpoint = endpoint;
         _clock = clock;
         _timeout = options.Timeout;
+        _firstByteTimeout = options.FirstByteTimeout;
+        _idleTimeout = options.IdleTimeout;
         _useMaxCompletionTokens = options.UseMaxCompletionTokens;
         _tokenizer = options.Tokenizer;
         _modelTokenizers = options.ModelTokenizers is { Count: > 0 } byModel ? new Dictionary<string, string>(byModel, StringComparer.Ordinal) : null;
@@ -158,36 +168,85 @@ public sealed class ChatClient
         using var body = new PooledBufferWriter();
         ChatRequestWriter.Write(body, request);
         using var message = CreateMessage(request.Mode, context.Id, body);
-        // The timeout runs on the run clock's provider, so it is as exact as every other time in the record.
-        using var timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _clock.TimeProvider);
-        using var linked = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
+        // The timeouts run on the run clock's provider, so they are as exact as every other time in the record.
+        using var timeout = new RequestDeadlines(_clock.TimeProvider, _timeout, _firstByteTimeout, _idleTimeout, cancellationToken);
 
         HttpResponseMessage? response = null;
         try
         {
             record.SentMs = _clock.NowMs();
-            timeout.CancelAfter(_timeout);
+            timeout.Start();
             response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            record.HeadersMs = _clock.NowMs();
             record.HttpStatus = (int)response.StatusCode;
-            await ReadResponseAsync(record, request.Mode, response, accumulator, timeout.Token).ConfigureAwait(false);
+            await ReadResponseAsync(record, request.Mode, response, accumulator, timeout).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is OperationCanceledException ? !cancellationToken.IsCancellationRequested : ex is HttpRequestException or IOException or SocketException)
         {
-            Fail(record, Outcome.Timeout, $"No complete response within {_timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s.");
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or SocketException)
-        {
-            // No status: the request never got a response. A status: the body broke off after it.
-            Fail(record, record.HttpStatus is null ? Outcome.ConnectionError : Outcome.StreamInterrupted, ex.Message);
+            FailOnException(record, ex, timeout.Fired, Attempt(message));
         }
         finally
         {
             response?.Dispose();
         }
 
+        record.ConnectionRetried = Attempt(message)?.IsRetry == true;
         Complete(record, accumulator);
         CountTokens(record, request, accumulator);
         return record;
+    }
+
+    /// <summary>A send or a read ended in an exception: a timeout of <see cref="RequestDeadlines"/> (named by
+    /// <paramref name="fired"/>) is <see cref="Outcome.Timeout"/>; the handler's connect timeout and every other failure
+    /// before a response are <see cref="Outcome.ConnectionError"/> (the endpoint could not be reached or broke the
+    /// connection), unless Bench's own machine ran out of a resource (<see cref="ClientFailures.IsLocal(Exception)"/>:
+    /// <see cref="Outcome.LocalError"/>); a failure after the status is <see cref="Outcome.StreamInterrupted"/>.
+    /// <paramref name="attempt"/> (from <see cref="BenchHttpClient"/>'s handler, else null) says whether the request was
+    /// sent again on a fresh connection and whether it was ever written to one.</summary>
+    private void FailOnException(RequestRecord record, Exception ex, string? fired, ConnectionAttempt? attempt)
+    {
+        record.ConnectionRetried = attempt?.IsRetry == true;
+        if (fired is not null)
+        {
+            // A timeout before the request reached any connection (still connecting, or no connection free) says so: the
+            // endpoint never saw it.
+            Fail(record, Outcome.Timeout, attempt is { Written: false } && record.HttpStatus is null
+                ? $"{fired} The request was never sent: no connection was ready."
+                : fired);
+        }
+        else if (ex is OperationCanceledException && ex.InnerException is TimeoutException)
+        {
+            // SocketsHttpHandler's own ConnectTimeout (the TLS handshake's bound): no connection was made.
+            Fail(record, Outcome.ConnectionError, $"{ClientFailures.Describe(ex.InnerException)} ({_endpoint.BaseAddress.Authority})");
+        }
+        else if (ex is OperationCanceledException)
+        {
+            Fail(record, Outcome.Timeout, $"No complete response within {_timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s.");
+        }
+        else if (ClientFailures.IsLocal(ex))
+        {
+            Fail(record, Outcome.LocalError, $"Bench's own machine failed the request: {ClientFailures.Describe(ex)}");
+        }
+        else
+        {
+            // No status: the request never got a response. A status: the body broke off after it.
+            var retried = record.ConnectionRetried && record.HttpStatus is null
+                ? " (retried once on a fresh connection after the reused pooled one failed before any response byte)"
+                : "";
+            Fail(record, record.HttpStatus is null ? Outcome.ConnectionError : Outcome.StreamInterrupted, ClientFailures.Describe(ex) + retried);
+        }
+    }
+
+    /// <summary>The request's last attempt when <see cref="BenchHttpClient"/>'s handler sent it; else null.</summary>
+    private static ConnectionAttempt? Attempt(HttpRequestMessage message) =>
+        message.Options.TryGetValue(KeepAliveRetryHandler.AttemptKey, out var attempt) ? attempt : null;
+
+    private static void CheckTimeout(TimeSpan? timeout, string name)
+    {
+        if (timeout is { } value && (value <= TimeSpan.Zero || value.TotalMilliseconds > int.MaxValue))
+        {
+            throw new ArgumentOutOfRangeException("options", value, $"{name} must be positive and at most int.MaxValue milliseconds.");
+        }
     }
 
     private HttpRequestMessage CreateMessage(Mode mode, long id, PooledBufferWriter body)
@@ -204,9 +263,11 @@ public sealed class ChatClient
     /// <summary>Reads the body of a response whose headers arrived and classifies it (see the remarks of
     /// <see cref="ChatClient"/>). A body that breaks off after its first byte is classified here; the caller's
     /// cancellation and the timeout propagate.</summary>
-    private async Task ReadResponseAsync(RequestRecord record, Mode mode, HttpResponseMessage response, StreamAccumulator accumulator, CancellationToken cancellationToken)
+    private async Task ReadResponseAsync(RequestRecord record, Mode mode, HttpResponseMessage response, StreamAccumulator accumulator, RequestDeadlines deadlines)
     {
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        // Every read of the body runs under the first-byte and idle deadlines.
+        var cancellationToken = deadlines.Token;
+        var stream = deadlines.Watch(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
         if (!response.IsSuccessStatusCode)
         {
             await ReadErrorAsync(record, response, stream, accumulator, cancellationToken).ConfigureAwait(false);

@@ -9,6 +9,8 @@ namespace Bench.Core.Client;
 /// <list type="table">
 /// <listheader><term>option</term><description>default</description></listheader>
 /// <item><term><see cref="Timeout"/></term><description>120 s (<see cref="DefaultTimeout"/>)</description></item>
+/// <item><term><see cref="FirstByteTimeout"/></term><description><see langword="null"/>: only <see cref="Timeout"/></description></item>
+/// <item><term><see cref="IdleTimeout"/></term><description><see langword="null"/>: only <see cref="Timeout"/></description></item>
 /// <item><term><see cref="UseMaxCompletionTokens"/></term><description><see langword="false"/></description></item>
 /// <item><term><see cref="Tokenizer"/></term><description><see langword="null"/>: the encoding of the model's family</description></item>
 /// <item><term><see cref="ModelTokenizers"/></term><description><see langword="null"/>: none</description></item>
@@ -27,6 +29,18 @@ public sealed class ChatClientOptions
     /// timeout. Positive, at most <see cref="int.MaxValue"/> milliseconds. Set the <see cref="HttpClient.Timeout"/> of the
     /// client's <see cref="HttpClient"/> to <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> so that this one rules.</summary>
     public TimeSpan Timeout { get; set; } = DefaultTimeout;
+
+    /// <summary>The longest from send to the first byte of the response body (the headers' wait included), on the run
+    /// clock; then the request is a <see cref="Records.Outcome.Timeout"/> whose message says "No first byte within 5 s
+    /// (first-byte timeout)." <see langword="null"/>: none (only <see cref="Timeout"/>). Positive, at most
+    /// <see cref="int.MaxValue"/> milliseconds. Scenario: <c>request.first_byte_timeout_s</c>.</summary>
+    public TimeSpan? FirstByteTimeout { get; set; }
+
+    /// <summary>The longest one read of the response body may wait for bytes (the silence between SSE events, or within
+    /// a body), on the run clock; then the request is a <see cref="Records.Outcome.Timeout"/> whose message says "No
+    /// response byte for 30 s (idle timeout)." <see langword="null"/>: none (only <see cref="Timeout"/>). Positive, at most
+    /// <see cref="int.MaxValue"/> milliseconds. Scenario: <c>request.idle_timeout_s</c>.</summary>
+    public TimeSpan? IdleTimeout { get; set; }
 
     /// <summary>Send <c>max_completion_tokens</c> instead of <c>max_tokens</c> on every request, whatever
     /// <see cref="ChatRequest.UseMaxCompletionTokens"/> says (for endpoints that reject <c>max_tokens</c>).</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Bench.Core.Records;
 
 /// <summary>
@@ -33,6 +35,11 @@ public sealed class RequestRecord
     /// <summary>When the request was handed to the socket (ms on the run clock).</summary>
     public double SentMs { get; set; }
 
+    /// <summary>When the response headers had arrived (ms on the run clock: the moment the HTTP client returned the
+    /// response with its headers read), in both modes; <see langword="null"/> when no response arrived. A server that
+    /// sends its headers at once and delays the body shows as a gap between this and <see cref="FirstByteMs"/>.</summary>
+    public double? HeadersMs { get; set; }
+
     /// <summary>When the first byte of the response body arrived.</summary>
     public double? FirstByteMs { get; set; }
 
@@ -50,6 +57,12 @@ public sealed class RequestRecord
 
     /// <summary>Arrival time of every token-bearing event, in order (streaming). ITL is the gaps between them.</summary>
     public List<double> TokenEventsMs { get; set; } = [];
+
+    /// <summary>True when the request's reused pooled connection failed before any response byte (the keep-alive race:
+    /// the server had closed it) and the request was sent again, once, on a fresh connection; its times then run from
+    /// the first send. Omitted from <c>records.jsonl</c> when false.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool ConnectionRetried { get; set; }
 
     /// <summary>HTTP status code, or <see langword="null"/> when no response arrived.</summary>
     public int? HttpStatus { get; set; }

@@ -165,6 +165,29 @@ public sealed record RequestShape
     /// 1073741824 (1 GiB); default 8388608 (8 MiB). See <see cref="Client.ChatClientOptions.MaxEventBytes"/>.</summary>
     [Range(Wire.ResponseCaps.MinBytes, Wire.ResponseCaps.MaxBytes, ErrorMessage = "must be from 1024 (1 KiB) to 1073741824 (1 GiB) bytes")]
     public int MaxEventBytes { get; init; } = Wire.ResponseCaps.DefaultMaxEventBytes;
+
+    /// <summary>The longest a new connection may take to open (TCP connect and TLS handshake), in seconds; a request
+    /// whose connection is not open by then ends as <c>connection_error</c> ("No connection within 10 s (connect
+    /// timeout)"): the endpoint could not be reached. Default 10; greater than 0 and at most 2147483.647 (int.MaxValue
+    /// milliseconds).</summary>
+    [Range(0, MaxTimeoutS, MinimumIsExclusive = true, ErrorMessage = "must be greater than 0 and at most 2147483.647 (int.MaxValue milliseconds)")]
+    public double ConnectTimeoutS { get; init; } = 10;
+
+    /// <summary>The longest from sending a request to the first byte of its response body (the wait for the headers
+    /// included), in seconds; a request with no byte by then ends as <c>timeout</c> ("No first byte within 5 s
+    /// (first-byte timeout)"). Unset (the default): only <see cref="TimeoutS"/> bounds it. Greater than 0 and at most
+    /// 2147483.647.</summary>
+    [Range(0, MaxTimeoutS, MinimumIsExclusive = true, ErrorMessage = "must be greater than 0 and at most 2147483.647 (int.MaxValue milliseconds)")]
+    public double? FirstByteTimeoutS { get; init; }
+
+    /// <summary>The longest silence while reading a response body (between SSE events, or within a body), in seconds;
+    /// a request silent that long ends as <c>timeout</c> ("No response byte for 30 s (idle timeout)"). Unset (the
+    /// default): only <see cref="TimeoutS"/> bounds it. Greater than 0 and at most 2147483.647.</summary>
+    [Range(0, MaxTimeoutS, MinimumIsExclusive = true, ErrorMessage = "must be greater than 0 and at most 2147483.647 (int.MaxValue milliseconds)")]
+    public double? IdleTimeoutS { get; init; }
+
+    /// <summary>The largest timeout in seconds: <see cref="int.MaxValue"/> milliseconds, the longest timer .NET runs.</summary>
+    public const double MaxTimeoutS = int.MaxValue / 1000.0;
 }
 
 /// <summary>Workload step kinds, in NBomber's vocabulary; in files the snake_case of the name

@@ -47,6 +47,9 @@ public static class ScenarioWriter
             [Name<RequestShape>(nameof(RequestShape.MaxTokens))] = scenario.Request.MaxTokens,
             [Name<RequestShape>(nameof(RequestShape.SystemPrompt))] = scenario.Request.SystemPrompt,
             [Name<RequestShape>(nameof(RequestShape.TimeoutS))] = scenario.Request.TimeoutS,
+            [Name<RequestShape>(nameof(RequestShape.ConnectTimeoutS))] = scenario.Request.ConnectTimeoutS,
+            [Name<RequestShape>(nameof(RequestShape.FirstByteTimeoutS))] = scenario.Request.FirstByteTimeoutS,
+            [Name<RequestShape>(nameof(RequestShape.IdleTimeoutS))] = scenario.Request.IdleTimeoutS,
         };
 
         // The caps are written only when a scenario changed them, so that run.json of an ordinary run reads as before.

@@ -111,11 +111,13 @@ public static class RunHarness
         output.WriteLine($"Bench: {plan.Description}; target {(simulator is null ? baseUrl : "embedded simulator")}");
 
         var interrupted = false;
-        using (var http = CreateHttpClient())
+        using (var http = BenchHttpClient.Create(new ConnectionOptions { ConnectTimeout = TimeSpan.FromSeconds(scenario.Request.ConnectTimeoutS), TimeProvider = time }))
         {
             var client = new ChatClient(http, new Endpoint(baseUrl, apiKey), clock, new ChatClientOptions
             {
                 Timeout = TimeSpan.FromSeconds(scenario.Request.TimeoutS),
+                FirstByteTimeout = scenario.Request.FirstByteTimeoutS is { } firstByteS ? TimeSpan.FromSeconds(firstByteS) : null,
+                IdleTimeout = scenario.Request.IdleTimeoutS is { } idleS ? TimeSpan.FromSeconds(idleS) : null,
                 UseMaxCompletionTokens = scenario.Target.UseMaxCompletionTokens,
                 Tokenizer = scenario.Target.Tokenizers.GetValueOrDefault("*"),
                 ModelTokenizers = scenario.Target.Tokenizers,
@@ -167,17 +169,4 @@ public static class RunHarness
             .ToList();
         return errors.Count > 0 ? throw new ConfigException(errors) : profiles;
     }
-
-    private static HttpClient CreateHttpClient() => new(new SocketsHttpHandler
-    {
-        // Enough connections for any concurrency; the load model, not the pool, limits what is in flight.
-        MaxConnectionsPerServer = int.MaxValue,
-        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
-        AutomaticDecompression = DecompressionMethods.None,
-        UseCookies = false,
-    })
-    {
-        // Per-request timeouts are the client's (classified as 'timeout'), not HttpClient's.
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
 }

@@ -36,7 +36,7 @@ internal static class AccuracyRun
 
         var clock = new RunClock();
         var records = new ConcurrentQueue<RequestRecord>();
-        using var http = CreateHttpClient();
+        using var http = BenchHttpClient.Create();
         var client = new ChatClient(http, new Endpoint(simulator.BaseUrl, apiKey), clock, new ChatClientOptions { Timeout = TimeSpan.FromSeconds(30) });
         var shape = new RequestShape { PromptTokens = SelfTestProfiles.PromptTokens, MaxTokens = SelfTestProfiles.MaxTokens };
         var runner = new LoadRunner(new ChatExecutor(client, shape, options.Seed), clock, records.Enqueue, seed: options.Seed);
@@ -121,16 +121,4 @@ internal static class AccuracyRun
             SimulatorE2eLatenessUs = serverE2e.ToDistribution(),
         };
     }
-
-    /// <summary>An HttpClient set up as <c>bench run</c> sets up its own.</summary>
-    internal static HttpClient CreateHttpClient() => new(new SocketsHttpHandler
-    {
-        MaxConnectionsPerServer = int.MaxValue,
-        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
-        AutomaticDecompression = DecompressionMethods.None,
-        UseCookies = false,
-    })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
 }

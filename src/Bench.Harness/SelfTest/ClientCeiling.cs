@@ -57,15 +57,15 @@ internal sealed class ClientCeiling
     /// machine's other load fall on both alike); <paramref name="progress"/> gets each step as it ends.</summary>
     public async Task<CeilingResult> RunAsync(Action<CeilingStep> progress, CancellationToken cancellationToken)
     {
-        using var http = AccuracyRun.CreateHttpClient();
+        using var http = BenchHttpClient.Create();
         var bench = new BenchChatClient(http, new Endpoint(_server.BaseUrl, _apiKey), new RunClock(), new ChatClientOptions { Timeout = TimeSpan.FromSeconds(60) });
-        using var bareHttp = AccuracyRun.CreateHttpClient();
+        using var bareHttp = BenchHttpClient.Create();
         var bare = new BenchChatClient(bareHttp, new Endpoint(_server.BaseUrl, _apiKey), new RunClock(), new ChatClientOptions
         {
             Timeout = TimeSpan.FromSeconds(60),
             Tokenizer = TokenEncodings.None,
         });
-        using var sdkHttp = AccuracyRun.CreateHttpClient();
+        using var sdkHttp = BenchHttpClient.Create();
         var sdk = new SdkChatClient(SelfTestProfiles.FastModel, new ApiKeyCredential(_apiKey), new OpenAIClientOptions
         {
             Endpoint = new Uri(_server.BaseUrl.ToString().TrimEnd('/')),
@@ -114,7 +114,7 @@ internal sealed class ClientCeiling
     /// <paramref name="concurrency"/>: the run beside wrk.</summary>
     public async Task<CeilingStep> NonStreamingAsync(int concurrency, TimeSpan duration, CancellationToken cancellationToken)
     {
-        using var http = AccuracyRun.CreateHttpClient();
+        using var http = BenchHttpClient.Create();
         var bench = new BenchChatClient(http, new Endpoint(_server.BaseUrl, _apiKey), new RunClock(), new ChatClientOptions { Timeout = TimeSpan.FromSeconds(60) });
         return await ClosedLoop.MeasureAsync(BenchClient, Names.Of(Mode.NonStreaming), concurrency, _options.StepWarmup, duration,
             (n, ct) => SendBenchAsync(bench, SelfTestProfiles.ZeroModel, Mode.NonStreaming, n, ct), () => _server.CpuTime, cancellationToken).ConfigureAwait(false);
