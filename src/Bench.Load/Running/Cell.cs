@@ -40,3 +40,13 @@ public interface ILoadObserver
     /// <summary>A cell finished.</summary>
     void CellFinished(Cell cell);
 }
+
+/// <summary>What the runner can say about its own load at any moment (read by the client-saturation sampler).</summary>
+public interface ILoadGauge
+{
+    /// <summary>Requests handed to the executor and not yet ended, across the run.</summary>
+    int InFlight { get; }
+
+    /// <summary>Open arrivals not sent so far (<see cref="Outcome.Dropped"/> records), across the run.</summary>
+    long Dropped { get; }
+}
