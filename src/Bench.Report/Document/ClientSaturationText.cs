@@ -57,7 +57,7 @@ public static class ClientSaturationText
             ClientLimit.SchedulerLag => [new Span(SpanStyle.Strong, "Scheduler lag"), string.Create(Inv,
                 $": the client's timer woke {m!.SchedulerLagP99Ms:0.0} ms late at p99 (worst {m.SchedulerLagMaxMs:N0} ms), above {ClientVerdict.SchedulerLagLimitMs:0} ms: scheduled sends and the timestamps of arriving bytes were late by as much.")],
             ClientLimit.Dropped => [new Span(SpanStyle.Strong, "Dropped arrivals"), string.Create(Inv,
-                $": {verdict.Dropped:N0} open arrivals were never sent, because the cap on requests in flight (max_concurrency, default {WorkloadStep.DefaultMaxConcurrency:N0}) was reached or a step ended before the client could send them. The endpoint was offered less load than asked; they are counted apart (dropped), outside every statistic.")],
+                $": {verdict.Dropped:N0} open arrivals were never sent, because the cap on requests in flight (max_concurrency: {WorkloadStep.DefaultMaxConcurrency:N0} unless the step sets one) was reached or a step ended before the client could send them. The endpoint was offered less load than asked; they are counted apart (dropped), outside every statistic.")],
             _ => [new Span(SpanStyle.Strong, "Thread-pool queue"), string.Create(Inv,
                 $": it grew from {m!.ThreadPoolQueueFirstQuarterMean:N0} to {m.ThreadPoolQueueLastQuarterMean:N0} waiting work items (means of the first and last quarter of the run; at most {m.ThreadPoolQueueMax:N0}, with up to {m.ThreadPoolThreadsMax:N0} threads): work arrived faster than the process ran it.")],
         };

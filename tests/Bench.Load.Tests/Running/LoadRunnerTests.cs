@@ -152,6 +152,8 @@ public class LoadRunnerTests
         Assert.Equal(10, summary.Requests); // counted apart: outside the requests and every rate
         Assert.Equal(10, summary.Outcomes[Outcome.Dropped]);
         Assert.Equal(1, summary.SuccessRate);
+        Assert.Equal(20, summary.IntendedRatePerS); // the schedule's rate, every arrival counted
+        Assert.Equal(10, summary.AchievedSendRatePerS); // what went out: half of it
     }
 
     [Fact]

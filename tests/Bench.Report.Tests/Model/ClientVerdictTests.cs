@@ -119,7 +119,7 @@ public class ClientVerdictTests
         Assert.Contains("- **CPU**: Bench's process used 97 % of the machine's 2 logical cores in the busiest tenth of the run (p90; mean 90 %), above 85 %", md, StringComparison.Ordinal);
         Assert.Contains("- **Scheduler lag**: the client's timer woke 23.4 ms late at p99 (worst 180 ms), above 5 ms", md, StringComparison.Ordinal);
         // The sampler's count (the whole run, every phase) is the one reported when there is one.
-        Assert.Contains("- **Dropped arrivals**: 412 open arrivals were never sent, because the cap on requests in flight (max_concurrency, default 1,000) was reached", md, StringComparison.Ordinal);
+        Assert.Contains("- **Dropped arrivals**: 412 open arrivals were never sent, because the cap on requests in flight (max_concurrency: 1,000 unless the step sets one) was reached", md, StringComparison.Ordinal);
         Assert.Contains("- **Thread-pool queue**: it grew from 3 to 850 waiting work items", md, StringComparison.Ordinal);
         Assert.Contains("Every sample (40, every 250 ms) is in `client.csv`.", md, StringComparison.Ordinal);
     }
