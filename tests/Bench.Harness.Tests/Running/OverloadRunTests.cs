@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Bench.Core.Records;
 using Bench.Core.Results;
 using Bench.Core.Scenarios;
+using Bench.Harness;
 using Bench.Harness.Tests.TestSupport;
 
 namespace Bench.Harness.Tests.Running;
@@ -56,5 +57,50 @@ public sealed class OverloadRunTests : IDisposable
         Assert.Contains("The client machine, not the endpoint, limited these figures.", report, StringComparison.Ordinal);
         Assert.Contains($"**Dropped arrivals**: {dropped.Count} open arrivals were never sent", report, StringComparison.Ordinal);
         Assert.Contains($"{dropped.Count} dropped", output.ToString(), StringComparison.Ordinal); // the progress line
+    }
+
+    [Fact]
+    public async Task Run_CancelledWithRequestsInFlight_RecordsThemAsCancelled_OutsideTheStatistics()
+    {
+        // Four workers that send their next request the moment the last one ends: at the cancellation, requests are in
+        // flight (the gap between two requests of a worker is a few µs against their 100+ ms).
+        var scenario = new Scenario
+        {
+            Name = "cancel-test",
+            Target = new TargetSpec { Profiles = Path.Combine(RepoRoot(), "scenarios", "profiles") },
+            Models = ["fixed-100ms"],
+            Modes = [Mode.Streaming],
+            Request = new RequestShape { PromptTokens = 20, MaxTokens = 16, TimeoutS = 30 },
+            Workload = [new WorkloadStep { Kind = StepKind.KeepConstant, Copies = 4, Duration = TimeSpan.FromMinutes(5) }],
+        };
+        using var cts = new CancellationTokenSource();
+        var recordsFile = Path.Combine(_dir, ResultsDirectory.RecordsFile);
+
+        var run = TestRuns.RunAsync(scenario, null, _dir, new StringWriter(), cts.Token);
+        while (!run.IsCompleted && !(File.Exists(recordsFile) && new FileInfo(recordsFile).Length > 0))
+        {
+            await Task.Delay(10); // waits for a condition (the first record on disk), not a deadline
+        }
+
+        await cts.CancelAsync();
+        var result = await run;
+
+        Assert.Equal(ExitCodes.Interrupted, result.ExitCode);
+        var records = RecordsReader.ReadAll(recordsFile);
+        var cancelled = records.Where(r => r.Outcome == Outcome.Cancelled).ToList();
+        Assert.InRange(cancelled.Count, 1, 4);
+        Assert.All(cancelled, r =>
+        {
+            Assert.Null(r.HttpStatus);
+            Assert.True(r.EndMs >= r.SentMs);
+            Assert.Equal(Phases.Measure, r.Phase);
+        });
+        var lastCancelledMs = cancelled.Max(r => r.EndMs);
+        Assert.All(records, r => Assert.True(r.SentMs <= lastCancelledMs, "nothing is sent after the cancellation"));
+        Assert.Equal(records.Count, records.Select(r => r.Id).Distinct().Count());
+        var summary = File.ReadAllLines(Path.Combine(_dir, "summary.csv"));
+        var requests = records.Count(r => r.Outcome != Outcome.Cancelled);
+        Assert.StartsWith($"fixed-100ms,streaming,{requests},", summary[1], StringComparison.Ordinal); // cancelled ones are not requests
+        Assert.NotNull(ResultsDirectory.ReadRunInfo(_dir)!.Client);
     }
 }
