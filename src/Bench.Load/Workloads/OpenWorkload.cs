@@ -35,6 +35,7 @@ internal static class OpenWorkload
         var startMs = context.Clock.NowMs();
         var endMs = step.Duration is { } duration ? startMs + duration.TotalMilliseconds : double.PositiveInfinity;
         var token = context.CancellationToken;
+        var stepEnded = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the step ended (at {endMs:0} ms) before the client could send it");
         try
         {
             foreach (var offset in arrivalsMs)
@@ -45,8 +46,7 @@ internal static class OpenWorkload
                 await context.Clock.DelayUntilAsync(intendedMs, token).ConfigureAwait(false);
                 if (context.Clock.NowMs() >= endMs)
                 {
-                    context.Runner.Drop(context, phase, intendedMs, string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                        $"the step ended (at {endMs:0.###} ms) before the client could send it"));
+                    context.Runner.Drop(context, phase, intendedMs, stepEnded);
                 }
                 else if (inFlight.Requests >= cap)
                 {
