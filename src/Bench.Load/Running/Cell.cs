@@ -34,7 +34,8 @@ public interface ILoadObserver
     /// <summary>A cell is about to start.</summary>
     void CellStarted(Cell cell);
 
-    /// <summary>A request completed (any outcome).</summary>
+    /// <summary>A record was sunk: a request completed (any outcome), an open arrival was dropped
+    /// (<see cref="Outcome.Dropped"/>) or a request was cut short by cancellation (<see cref="Outcome.Cancelled"/>).</summary>
     void RequestCompleted(Cell cell, RequestRecord record);
 
     /// <summary>A cell finished.</summary>
