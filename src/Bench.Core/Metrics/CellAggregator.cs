@@ -72,9 +72,18 @@ public sealed class CellAggregator
         }
 
         _outcomes[(int)r.Outcome]++;
+        if (r.IntendedMs is { } intended)
+        {
+            // Every arrival of the schedule, a dropped one included: intended_rps is the rate the schedule asked for,
+            // so a client that dropped most arrivals shows as sending far less than it was asked to.
+            _scheduled++;
+            _firstIntendedMs = Math.Min(_firstIntendedMs, intended);
+            _lastIntendedMs = Math.Max(_lastIntendedMs, intended);
+        }
+
         if (!r.Outcome.IsAttempt())
         {
-            // Dropped by the client or cancelled by an interrupt: counted apart, in no rate, latency or cost.
+            // Dropped by the client or cancelled by an interrupt: counted apart, in no other rate, latency or cost.
             return;
         }
 
@@ -82,12 +91,6 @@ public sealed class CellAggregator
         _firstSentMs = Math.Min(_firstSentMs, r.SentMs);
         _lastSentMs = Math.Max(_lastSentMs, r.SentMs);
         _lastEndMs = Math.Max(_lastEndMs, r.EndMs);
-        if (r.IntendedMs is { } intended)
-        {
-            _scheduled++;
-            _firstIntendedMs = Math.Min(_firstIntendedMs, intended);
-            _lastIntendedMs = Math.Max(_lastIntendedMs, intended);
-        }
 
         if (r.PromptTokens is null && r.CompletionTokens is null)
         {

@@ -92,7 +92,7 @@ public sealed class CellSummary
     public double? GoodputRps { get; init; }
 
     /// <summary>Open load only: the rate the schedule asked for, (n − 1) / (last intended − first intended) send
-    /// time, requests/s; null for closed load.</summary>
+    /// time over every arrival (dropped ones included), requests/s; null for closed load.</summary>
     public double? IntendedRatePerS { get; init; }
 
     /// <summary>Open load only: the rate requests actually went out at, (n − 1) / (last − first actual send time),

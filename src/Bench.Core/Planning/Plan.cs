@@ -152,7 +152,7 @@ public sealed class Plan
             StepKind.Pause => $"pause {Durations.Format(w.Duration!.Value)}",
             StepKind.Sweep => $"sweep from {w.StartRate}/s",
             _ => w.Kind.ToString(),
-        } + (w.MaxConcurrency is { } cap ? $" (at most {cap} in flight)" : "")));
+        } + (w.InFlightCap is { } cap ? $" (at most {cap} in flight)" : "")));
 
     private static string ModeNames(IEnumerable<Mode> modes) => string.Join(", ", modes.Select(Names.Of));
 }

@@ -11,6 +11,9 @@ public static class ResultsDirectory
     /// <summary>One JSON line per request.</summary>
     public const string RecordsFile = "records.jsonl";
 
+    /// <summary>The client machine's own load during the run, one row per sample (<see cref="ClientSaturation"/>).</summary>
+    public const string ClientFile = "client.csv";
+
     /// <summary>Default parent folder of runs.</summary>
     public const string DefaultRoot = "results";
 

@@ -43,6 +43,10 @@ public sealed class RunInfo
     /// <summary>Cost projection settings for the report.</summary>
     public ReportSettings Report { get; set; } = new();
 
+    /// <summary>How hard the client machine worked during the load (its samples are in <c>client.csv</c>); null when
+    /// not measured (a run that never started its load, or a folder written before Bench measured it).</summary>
+    public ClientSaturation? Client { get; set; }
+
     /// <summary>Describes this machine and process.</summary>
     public static (Dictionary<string, string> Versions, Dictionary<string, string> Machine) Describe()
     {

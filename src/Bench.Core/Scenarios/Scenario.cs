@@ -239,10 +239,34 @@ public sealed record WorkloadStep : IConfigValidatable
     /// <summary>The interval a rate is counted over (default 1 s).</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Open steps: the most requests in flight at once; a request due when the cap is reached waits, and
-    /// its wait shows as <c>queue_ms</c>. Null: no cap.</summary>
+    /// <summary>
+    /// Open steps (and sweep probes): the most requests in flight at once. An arrival due while the cap is reached is
+    /// not sent late: it is recorded as <c>dropped</c> and counted apart (as k6 counts <c>dropped_iterations</c>).
+    /// Null: <see cref="DefaultMaxConcurrency"/>. Closed steps keep <see cref="Copies"/> in flight and take no cap.
+    /// </summary>
     [Range(1, int.MaxValue, ErrorMessage = "must be at least 1")]
     public int? MaxConcurrency { get; init; }
+
+    /// <summary>
+    /// The cap on requests in flight of an open step that names none: 1,000. Far more than one server batches at once,
+    /// so the endpoint saturates (and its queueing shows as latency) well before the cap binds; yet each request in
+    /// flight holds a socket, a descriptor and its buffers, so an uncapped open load above the endpoint's capacity grows
+    /// without bound until descriptors or memory run out and the client's own failures pass for the endpoint's. 1,000
+    /// sockets fit the descriptor limit of an ordinary Linux process (the .NET runtime raises its soft limit to the
+    /// hard limit at start-up, usually 4,096 or more) with room for the rest of the process. A fixed figure rather than
+    /// one derived from the machine's limits, so the same scenario plans the same load on every machine.
+    /// </summary>
+    public const int DefaultMaxConcurrency = 1000;
+
+    /// <summary>The cap on requests in flight this step runs with: <see cref="MaxConcurrency"/> or
+    /// <see cref="DefaultMaxConcurrency"/> for open steps and sweeps; null for closed steps and pauses.</summary>
+    [JsonIgnore]
+    public int? InFlightCap => IsOpen ? MaxConcurrency ?? DefaultMaxConcurrency : null;
+
+    /// <summary>True for the open kinds (requests sent on a schedule whatever the responses do) and the sweep, whose
+    /// probes are open.</summary>
+    [JsonIgnore]
+    public bool IsOpen => Kind is StepKind.Inject or StepKind.RampingInject or StepKind.Poisson or StepKind.IterationsForInject or StepKind.Sweep;
 
     /// <summary>Records of this step get phase <c>warmup</c> and are excluded from statistics.</summary>
     public bool Warmup { get; init; }
@@ -323,6 +347,11 @@ public sealed record WorkloadStep : IConfigValidatable
         if (Interval <= TimeSpan.Zero)
         {
             validation.Error(nameof(Interval), "must be a positive duration");
+        }
+
+        if (MaxConcurrency is not null && !IsOpen)
+        {
+            validation.Error(nameof(MaxConcurrency), $"applies to open steps only; {kind} keeps {Field(nameof(Copies))} requests in flight");
         }
     }
 }

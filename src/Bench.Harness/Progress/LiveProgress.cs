@@ -7,7 +7,9 @@ using Spectre.Console;
 namespace Bench.Harness.Progress;
 
 /// <summary>
-/// Live progress per cell: requests done, errors, current rate, running TTFT p50/p95 (E2E for non-streaming).
+/// Live progress per cell: requests done, errors, arrivals dropped by the client (shown once there are any: the
+/// in-flight cap was reached or the client fell behind), requests cancelled by an interrupt, current rate, running TTFT
+/// p50/p95 (E2E for non-streaming).
 /// When its writer is an interactive terminal it draws Spectre.Console progress bars on it; otherwise (CI logs, a
 /// file, a test's writer) it writes one line per finished cell and nothing else.
 /// </summary>
@@ -80,7 +82,7 @@ internal sealed class LiveProgress : ILoadObserver
             state.Add(record);
             if (state.Task is { } task)
             {
-                task.Value = Math.Min(state.Done, task.MaxValue);
+                task.Value = Math.Min(state.Handled, task.MaxValue);
                 task.Description = state.Describe();
             }
         }
@@ -122,10 +124,31 @@ internal sealed class LiveProgress : ILoadObserver
 
         public int Done { get; private set; }
 
+        /// <summary>Arrivals handled: requests done plus arrivals dropped (how far the bar of a fixed count has come).</summary>
+        public int Handled => Done + Dropped;
+
         private int Errors { get; set; }
+
+        /// <summary>Open arrivals the client did not send (in-flight cap reached, or the step over): not requests.</summary>
+        private int Dropped { get; set; }
+
+        /// <summary>Requests cut short by an interrupt: not counted as done or as errors.</summary>
+        private int Cancelled { get; set; }
 
         public void Add(RequestRecord record)
         {
+            if (record.Outcome == Outcome.Dropped)
+            {
+                Dropped++;
+                return;
+            }
+
+            if (record.Outcome == Outcome.Cancelled)
+            {
+                Cancelled++;
+                return;
+            }
+
             Done++;
             if (record.Outcome != Outcome.Success)
             {
@@ -147,7 +170,7 @@ internal sealed class LiveProgress : ILoadObserver
             var name = _metric.DisplayName;
             var latency = stats is null ? $"{name} –" : string.Create(CultureInfo.InvariantCulture, $"{name} p50 {stats.P50:N0} ms p95 {stats.P95:N0} ms");
             return string.Create(CultureInfo.InvariantCulture,
-                $"{Markup.Escape(cell.ToString()),-36} {Done,5}{(Expected is { } e ? $"/{e}" : "")} done  {Errors} errors  {rate,6:0.0} req/s  {latency}");
+                $"{Markup.Escape(cell.ToString()),-36} {Done,5}{(Expected is { } e ? $"/{e}" : "")} done  {Errors} errors{(Dropped > 0 ? $"  {Dropped} dropped" : "")}{(Cancelled > 0 ? $"  {Cancelled} cancelled" : "")}  {rate,6:0.0} req/s  {latency}");
         }
     }
 }

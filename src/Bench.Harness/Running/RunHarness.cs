@@ -128,6 +128,7 @@ public static class RunHarness
             var progress = new LiveProgress(output, _ => plan.ExpectedRequestsPerCell, time);
             await using var records = new RecordsWriter(Path.Combine(directory, ResultsDirectory.RecordsFile));
             var runner = new LoadRunner(executor, clock, records.Append, progress, scenario.Seed, scenario.Slos);
+            using var saturation = ClientSaturationLog.Start(directory, clock, runner); // client.csv; its summary goes into run.json
             try
             {
                 await progress.RunAsync(() => runner.RunAsync(plan, cancellationToken)).ConfigureAwait(false);
@@ -137,6 +138,8 @@ public static class RunHarness
                 interrupted = true;
                 output.WriteLine("Interrupted: reporting the records completed so far.");
             }
+
+            run.Client = saturation.Stop();
         }
 
         run.EndedUtc = interrupted ? null : time.GetUtcNow();

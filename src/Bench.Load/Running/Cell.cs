@@ -34,9 +34,20 @@ public interface ILoadObserver
     /// <summary>A cell is about to start.</summary>
     void CellStarted(Cell cell);
 
-    /// <summary>A request completed (any outcome).</summary>
+    /// <summary>A record was sunk: a request completed (any outcome), an open arrival was dropped
+    /// (<see cref="Outcome.Dropped"/>) or a request was cut short by cancellation (<see cref="Outcome.Cancelled"/>).</summary>
     void RequestCompleted(Cell cell, RequestRecord record);
 
     /// <summary>A cell finished.</summary>
     void CellFinished(Cell cell);
+}
+
+/// <summary>What the runner can say about its own load at any moment (read by the client-saturation sampler).</summary>
+public interface ILoadGauge
+{
+    /// <summary>Requests handed to the executor and not yet ended, across the run.</summary>
+    int InFlight { get; }
+
+    /// <summary>Open arrivals not sent so far (<see cref="Outcome.Dropped"/> records), across the run.</summary>
+    long Dropped { get; }
 }

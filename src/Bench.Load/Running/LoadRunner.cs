@@ -11,7 +11,16 @@ namespace Bench.Load.Running;
 /// client machine or the endpoint. Every completed request goes to the sink as soon as it completes (the sink writes
 /// <c>records.jsonl</c>), so a run that dies keeps every completed record.
 /// </summary>
-public sealed class LoadRunner
+/// <remarks>
+/// Every request the scheduler meant to send ends as exactly one record: an attempt's (whatever the endpoint did), a
+/// <see cref="Outcome.Dropped"/> one for an open arrival the client did not send (see <see cref="Workloads.OpenWorkload"/>),
+/// or a <see cref="Outcome.Cancelled"/> one for a request in flight when the run's token was cancelled (Ctrl-C,
+/// SIGTERM). On cancellation no new request is sent, every request in flight ends as a cancelled record in the sink,
+/// and only then does <see cref="RunAsync(IReadOnlyList{Cell}, IReadOnlyList{WorkloadStep}, CancellationToken)"/> throw
+/// <see cref="OperationCanceledException"/> — so the caller can close <c>records.jsonl</c> knowing nothing more will
+/// be appended.
+/// </remarks>
+public sealed class LoadRunner : ILoadGauge
 {
     private readonly IRequestExecutor _executor;
     private readonly RunClock _clock;
@@ -20,6 +29,8 @@ public sealed class LoadRunner
     private readonly int _seed;
     private readonly IReadOnlyList<SloSet> _slos;
     private long _nextId;
+    private int _inFlight;
+    private long _dropped;
 
     /// <summary>Creates a runner.</summary>
     /// <param name="executor">Sends each request.</param>
@@ -50,7 +61,8 @@ public sealed class LoadRunner
 
     /// <summary>Runs <paramref name="steps"/> for every cell, in order (raising the thread-pool floor first, see
     /// <see cref="ThreadPoolFloor"/>).</summary>
-    /// <exception cref="OperationCanceledException">The run was cancelled; records completed so far were sunk.</exception>
+    /// <exception cref="OperationCanceledException">The run was cancelled; records completed so far were sunk, and every
+    /// request in flight then was sunk as <see cref="Outcome.Cancelled"/> before this is thrown.</exception>
     public async Task RunAsync(IReadOnlyList<Cell> cells, IReadOnlyList<WorkloadStep> steps, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cells);
@@ -63,6 +75,7 @@ public sealed class LoadRunner
             var context = new StepContext(this, cell, cancellationToken, _seed + c, _slos);
             foreach (var step in steps)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 await Workload.RunAsync(step, context).ConfigureAwait(false);
             }
 
@@ -70,11 +83,72 @@ public sealed class LoadRunner
         }
     }
 
-    /// <summary>Sends one request now and sinks its record (and hands it to the running sweep probe, if any).</summary>
+    /// <inheritdoc />
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <inheritdoc />
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>
+    /// Sends one request now and sinks its record (and hands it to the running sweep probe, if any). When the run's
+    /// token is cancelled before the request is sent, nothing is sent or sunk; when it is cancelled while the request is
+    /// in flight, the executor's <see cref="OperationCanceledException"/> is turned into a <see cref="Outcome.Cancelled"/>
+    /// record (sent when it was handed to the executor, ended now) that is sunk like any other, and then rethrown so the
+    /// workload stops sending.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The run's token was cancelled.</exception>
     internal async Task SendAsync(StepContext context, string phase, double? intendedMs)
     {
-        var id = Interlocked.Increment(ref _nextId) - 1;
-        var record = await _executor.ExecuteAsync(new RequestTicket(context.Cell, id, phase, intendedMs), context.CancellationToken).ConfigureAwait(false);
+        var token = context.CancellationToken;
+        token.ThrowIfCancellationRequested();
+        var ticket = new RequestTicket(context.Cell, Interlocked.Increment(ref _nextId) - 1, phase, intendedMs);
+        var sentMs = _clock.NowMs();
+        Interlocked.Increment(ref _inFlight);
+        RequestRecord record;
+        try
+        {
+            record = await _executor.ExecuteAsync(ticket, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            Complete(context, NotAttempted(ticket, Outcome.Cancelled, sentMs, "cancelled: the run was interrupted while the request was in flight"));
+            throw;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+
+        Complete(context, record);
+    }
+
+    /// <summary>Records an open arrival the client did not send (<see cref="Outcome.Dropped"/>), at the clock's now.</summary>
+    /// <param name="context">The step's context.</param>
+    /// <param name="phase">The step's phase.</param>
+    /// <param name="intendedMs">When the schedule meant to send it.</param>
+    /// <param name="reason">Why it was not sent, e.g. <c>in-flight cap of 1000 reached</c>.</param>
+    internal void Drop(StepContext context, string phase, double intendedMs, string reason)
+    {
+        var ticket = new RequestTicket(context.Cell, Interlocked.Increment(ref _nextId) - 1, phase, intendedMs);
+        Interlocked.Increment(ref _dropped);
+        Complete(context, NotAttempted(ticket, Outcome.Dropped, _clock.NowMs(), reason));
+    }
+
+    private RequestRecord NotAttempted(RequestTicket ticket, Outcome outcome, double sentMs, string reason) => new()
+    {
+        Id = ticket.Id,
+        Model = ticket.Cell.Model,
+        Mode = ticket.Cell.Mode,
+        Phase = ticket.Phase,
+        IntendedMs = ticket.IntendedMs,
+        SentMs = sentMs,
+        EndMs = _clock.NowMs(),
+        Outcome = outcome,
+        Error = new ErrorInfo(Names.Of(outcome), null, reason),
+    };
+
+    private void Complete(StepContext context, RequestRecord record)
+    {
         if (context.Probe is { } probe)
         {
             record.ProbeRatePerS = probe.RatePerS;

@@ -3,7 +3,10 @@ using Bench.Load.Running;
 
 namespace Bench.Load.Workloads;
 
-/// <summary>Closed workloads: a fixed (or ramping) number of requests in flight.</summary>
+/// <summary>Closed workloads: a fixed (or ramping) number of requests in flight. A worker checks the step's deadline
+/// before each request, so none starts after the step's end; a request in flight then finishes (bounded by the
+/// request timeout). When the run is cancelled no worker starts another request, and the step ends only once every
+/// worker's request has ended (as a cancelled record).</summary>
 internal static class ClosedWorkload
 {
     /// <summary>How often <c>ramping_constant</c> re-targets the number in flight.</summary>
@@ -83,26 +86,34 @@ internal static class ClosedWorkload
             }
         }
 
-        while (true)
+        try
         {
-            var elapsed = context.Clock.NowMs() - startMs;
-            if (elapsed >= durationMs)
+            while (true)
             {
-                break;
-            }
+                var elapsed = context.Clock.NowMs() - startMs;
+                if (elapsed >= durationMs)
+                {
+                    break;
+                }
 
-            var wanted = (int)Math.Round(from + ((to - from) * elapsed / durationMs));
-            Volatile.Write(ref target, Math.Max(wanted, 1));
-            while (Volatile.Read(ref active) < Volatile.Read(ref target))
-            {
-                Interlocked.Increment(ref active);
-                workers.Add(Task.Run(WorkerAsync));
-            }
+                var wanted = (int)Math.Round(from + ((to - from) * elapsed / durationMs));
+                Volatile.Write(ref target, Math.Max(wanted, 1));
+                while (Volatile.Read(ref active) < Volatile.Read(ref target))
+                {
+                    Interlocked.Increment(ref active);
+                    workers.Add(Task.Run(WorkerAsync));
+                }
 
-            await context.Clock.DelayAsync(RetargetInterval, context.CancellationToken).ConfigureAwait(false);
+                await context.Clock.DelayAsync(RetargetInterval, context.CancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // Also when the run is cancelled during a re-targeting wait: the workers' requests end (as cancelled
+            // records) before the step throws.
+            await Task.WhenAll(workers).ConfigureAwait(false);
         }
 
-        await Task.WhenAll(workers).ConfigureAwait(false);
         context.LastCopies = to;
     }
 }

@@ -5,9 +5,23 @@ namespace Bench.Load.Workloads;
 
 /// <summary>
 /// Open workloads: requests are sent at their intended times whatever the responses do. Each request carries its
-/// intended time; when the client falls behind (a slow dispatcher, or the concurrency cap), the request is sent late
-/// and its record shows by how much (<c>queue_ms</c>) — it is never silently re-timed.
+/// intended time; when the dispatcher wakes late, the request is sent late and its record shows by how much
+/// (<c>queue_ms</c>) — it is never silently re-timed.
 /// </summary>
+/// <remarks>
+/// <para>Overload is handled the way k6's arrival-rate executors handle it: when an iteration is due and no VU is
+/// free (<c>maxVUs</c> reached), k6 does not start it late; it counts it in the <c>dropped_iterations</c> metric and
+/// moves on. Here an arrival due while the step's cap on requests in flight (<see cref="WorkloadStep.InFlightCap"/>,
+/// <see cref="WorkloadStep.DefaultMaxConcurrency"/> unless the step names one) is reached is not queued to be sent
+/// later: it becomes a <c>dropped</c> record (its intended time, phase, model and mode; sent and ended at the moment it
+/// was dropped; no HTTP status) counted apart from the requests. Queueing instead would send a burst after the
+/// endpoint recovers, misstate the load the endpoint was offered as kept, and grow the queue (and, uncapped, sockets
+/// and memory) without bound for as long as the offered rate exceeds the endpoint's capacity.</para>
+/// <para>A step with a duration stops sending at its end: an arrival the dispatcher reaches at or after the end (it
+/// fell behind its schedule) is dropped likewise, with the reason. Requests in flight at the end finish (each bounded
+/// by the request timeout) before the next step starts. When the run is cancelled, the dispatcher stops at once and
+/// the step waits for the requests in flight to end as cancelled records before it throws.</para>
+/// </remarks>
 internal static class OpenWorkload
 {
     public static Task RunAsync(WorkloadStep step, IEnumerable<double> arrivalsMs, StepContext context) =>
@@ -15,39 +29,40 @@ internal static class OpenWorkload
 
     public static async Task RunAsync(WorkloadStep step, IEnumerable<double> arrivalsMs, StepContext context, string phase)
     {
-        using var cap = step.MaxConcurrency is { } max ? new SemaphoreSlim(max, max) : null;
+        var cap = step.InFlightCap ?? WorkloadStep.DefaultMaxConcurrency;
+        var capReached = $"in-flight cap of {cap} reached";
         var inFlight = new InFlight();
         var startMs = context.Clock.NowMs();
+        var endMs = step.Duration is { } duration ? startMs + duration.TotalMilliseconds : double.PositiveInfinity;
         var token = context.CancellationToken;
-
-        foreach (var offset in arrivalsMs)
+        var stepEnded = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the step ended (at {endMs:0} ms) before the client could send it");
+        try
         {
-            var intendedMs = startMs + offset;
-            // On the system clock: a timer, then a spin for the last millisecond (never early, late only by the timer's
-            // wake-up jitter); on a test's fake clock: its timer alone.
-            await context.Clock.DelayUntilAsync(intendedMs, token).ConfigureAwait(false);
-            inFlight.Start(SendAsync(intendedMs));
+            foreach (var offset in arrivalsMs)
+            {
+                var intendedMs = startMs + offset;
+                // On the system clock: a timer, then a spin for the last millisecond (never early, late only by the
+                // timer's wake-up jitter); on a test's fake clock: its timer alone.
+                await context.Clock.DelayUntilAsync(intendedMs, token).ConfigureAwait(false);
+                if (context.Clock.NowMs() >= endMs)
+                {
+                    context.Runner.Drop(context, phase, intendedMs, stepEnded);
+                }
+                else if (inFlight.Requests >= cap)
+                {
+                    context.Runner.Drop(context, phase, intendedMs, capReached);
+                }
+                else
+                {
+                    inFlight.Start(context.Runner.SendAsync(context, phase, intendedMs));
+                }
+            }
         }
-
-        await inFlight.DrainAsync().ConfigureAwait(false);
-
-        async Task SendAsync(double intendedMs)
+        finally
         {
-            if (cap is null)
-            {
-                await context.Runner.SendAsync(context, phase, intendedMs).ConfigureAwait(false);
-                return;
-            }
-
-            await cap.WaitAsync(token).ConfigureAwait(false);
-            try
-            {
-                await context.Runner.SendAsync(context, phase, intendedMs).ConfigureAwait(false);
-            }
-            finally
-            {
-                cap.Release();
-            }
+            // Whatever ended the schedule (its last arrival, or a cancellation), the requests in flight end first: their
+            // records (cancelled ones included) are sunk before the step returns or throws.
+            await inFlight.DrainAsync().ConfigureAwait(false);
         }
     }
 
@@ -57,6 +72,9 @@ internal static class OpenWorkload
         private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _count = 1; // the dispatcher itself, released by DrainAsync
         private Exception? _error;
+
+        /// <summary>Requests started and not yet ended (the dispatcher not counted).</summary>
+        public int Requests => Volatile.Read(ref _count) - 1;
 
         public void Start(Task request)
         {

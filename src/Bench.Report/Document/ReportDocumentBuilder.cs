@@ -83,6 +83,7 @@ public static class ReportDocumentBuilder
         var sections = new List<Section> { SummarySection(report) };
         sections.AddIfNotNull(RecommendationSection(report));
         sections.AddIfNotNull(ScheduleSection(report));
+        sections.AddIfNotNull(ClientSaturationText.Section(report));
         sections.AddIfNotNull(ComparisonSection(report));
 
         // Latency charts follow the verdict and the streaming comparison: summary → verdict → evidence.

@@ -47,6 +47,10 @@ public sealed class RunReport
     /// <summary>The SLO set names judged in the cells, in declaration order (the SLO columns of <c>summary.csv</c>).</summary>
     public IReadOnlyList<string> SloNames => [.. Cells.SelectMany(c => c.Summary.Slos.Select(s => s.Name)).Distinct()];
 
+    /// <summary>Whether the client machine, not the endpoint, limited the figures; null when there is nothing to judge
+    /// (a results folder written before Bench measured itself, with no arrival dropped).</summary>
+    public ClientVerdict? Client { get; init; }
+
     /// <summary>One recommendation per SLO set.</summary>
     public IReadOnlyList<Recommendation> Recommendations { get; init; } = [];
 
@@ -87,6 +91,7 @@ public sealed class RunReport
             ModeDifferences = modeDifferences,
             Comparisons = ModeComparison.For(cells, modeDifferences),
             Schedule = ScheduleVerdict.For(cells),
+            Client = ClientVerdict.For(run, cells),
         };
     }
 

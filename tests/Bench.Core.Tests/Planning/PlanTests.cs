@@ -87,6 +87,20 @@ public sealed class PlanTests
     }
 
     [Fact]
+    public void Create_OpenLoadWithoutACap_DescribesTheDefaultCap_ClosedLoadTakesNone()
+    {
+        var open = Plan.Create(TwoModels(), new PlanOverrides { Load = StepKind.Inject, Rate = 5, Duration = TimeSpan.FromSeconds(30) }, File);
+        var closed = Plan.Create(TwoModels(), new PlanOverrides { Load = StepKind.KeepConstant, Concurrency = 3, Duration = TimeSpan.FromSeconds(30) }, File);
+
+        Assert.Equal("warm-up 2 requests at concurrency 2; 5 requests per 1s for 30s (at most 1000 in flight)", open.Workload);
+        Assert.Equal(WorkloadStep.DefaultMaxConcurrency, open.Steps[^1].InFlightCap);
+        Assert.Null(closed.Steps[^1].InFlightCap);
+        var e = Assert.Throws<ConfigException>(() => Plan.Create(TwoModels(),
+            new PlanOverrides { Load = StepKind.KeepConstant, Concurrency = 3, Duration = TimeSpan.FromSeconds(30), MaxConcurrency = 8 }, File));
+        Assert.Contains("$.workload[1].max_concurrency: applies to open steps only", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Create_LoadMissingItsFields_ThrowsNamingThePath()
     {
         var e = Assert.Throws<ConfigException>(() => Plan.Create(TwoModels(), new PlanOverrides { Load = StepKind.Inject }, File));

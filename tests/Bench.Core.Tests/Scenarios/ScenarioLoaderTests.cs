@@ -143,6 +143,24 @@ public class ScenarioLoaderTests
     }
 
     [Fact]
+    public void Parse_MaxConcurrencyOnAClosedStep_IsRejected_AndOpenStepsDefaultTheCap()
+    {
+        var e = Assert.Throws<ConfigException>(() => ScenarioLoader.Parse(
+            """{ "models": ["a"], "workload": [ { "type": "keep_constant", "copies": 4, "duration": "10s", "max_concurrency": 8 } ] }""", "c.json"));
+        var error = Assert.Single(e.Errors);
+        Assert.Equal(("c.json", "$.workload[0].max_concurrency", "applies to open steps only; keep_constant keeps copies requests in flight"),
+            (error.File, error.Path, error.Reason));
+
+        var zero = Assert.Throws<ConfigException>(() => ScenarioLoader.Parse(
+            """{ "models": ["a"], "workload": [ { "type": "inject", "rate": 5, "duration": "10s", "max_concurrency": 0 } ] }""", "z.json"));
+        Assert.Equal("$.workload[0].max_concurrency", Assert.Single(zero.Errors).Path);
+
+        var open = ScenarioLoader.Parse("""{ "models": ["a"], "workload": [ { "type": "poisson", "rate": 5, "duration": "10s" }, { "type": "inject", "rate": 5, "duration": "10s", "max_concurrency": 3 }, { "type": "iterations_for_constant", "copies": 2, "iterations": 4 } ] }""", "o.json");
+        Assert.Equal([WorkloadStep.DefaultMaxConcurrency, 3, null], open.Workload.Select(w => w.InFlightCap));
+        Assert.Equal(1000, WorkloadStep.DefaultMaxConcurrency);
+    }
+
+    [Fact]
     public void Writer_RoundTrips_ThroughLoader()
     {
         var original = ScenarioLoader.Parse(Valid, "s1.json");

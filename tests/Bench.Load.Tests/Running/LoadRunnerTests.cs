@@ -117,27 +117,47 @@ public class LoadRunnerTests
     }
 
     [Fact]
-    public async Task Inject_ConcurrencyCapReached_LagShowsAsQueueTime()
+    public async Task Inject_ConcurrencyCapReached_ArrivalsDropped_NeverSentLate()
     {
-        // 20/s for 1 s, one at a time, 100 ms each: the client can do only 10/s, so request k (intended at 50k ms) is
-        // sent when request k − 1 ends, at 100k ms: 50k ms late. The record must say so, not re-time it.
-        var (records, executor) = await RunAsync(TimeSpan.FromMilliseconds(100),
+        // 20/s for 1 s, one at a time, 90 ms each: the arrival 50 ms after a send finds the one slot taken. It is not
+        // queued to be sent late (k6's dropped_iterations): it is recorded as dropped when due, and the next arrival,
+        // 100 ms after the send, finds the slot free again and leaves on time.
+        var (records, executor) = await RunAsync(TimeSpan.FromMilliseconds(90),
             new WorkloadStep { Kind = StepKind.Inject, Rate = 20, Duration = TimeSpan.FromSeconds(1), MaxConcurrency = 1 });
 
         Assert.Equal(20, records.Count);
         Assert.Equal(1, executor.MaxInFlight);
         var byIntended = records.OrderBy(r => r.IntendedMs).ToList();
         Assert.Equal(Enumerable.Range(0, 20).Select(k => k * 50.0), byIntended.Select(r => r.IntendedMs!.Value));
-        Assert.Equal(Enumerable.Range(0, 20).Select(k => k * 100.0), byIntended.Select(r => r.SentMs));
-        Assert.Equal(Enumerable.Range(0, 20).Select(k => k * 50.0), byIntended.Select(r => RequestMetrics.QueueMs(r)!.Value));
-        var last = byIntended[^1];
-        Assert.Equal(950, RequestMetrics.QueueMs(last));
-        Assert.Equal(100, RequestMetrics.E2eMs(last));
-        Assert.Equal(1050, RequestMetrics.ResponseMs(last));
+        var sent = byIntended.Where(r => r.Outcome == Outcome.Success).ToList();
+        var dropped = byIntended.Where(r => r.Outcome == Outcome.Dropped).ToList();
+        Assert.Equal(Enumerable.Range(0, 10).Select(k => k * 100.0), sent.Select(r => r.SentMs));
+        Assert.All(sent, r => Assert.Equal(0, RequestMetrics.QueueMs(r))); // queue_ms as before for what was sent
+        Assert.Equal(Enumerable.Range(0, 10).Select(k => 50 + (k * 100.0)), dropped.Select(r => r.IntendedMs!.Value));
+        Assert.All(dropped, r =>
+        {
+            Assert.Equal(r.IntendedMs, r.SentMs); // dropped the moment it was due
+            Assert.Equal(r.SentMs, r.EndMs);
+            Assert.Null(r.HttpStatus);
+            Assert.Equal(Phases.Measure, r.Phase);
+            Assert.Equal(Cell.Model, r.Model);
+            Assert.Equal(Cell.Mode, r.Mode);
+            Assert.Equal("in-flight cap of 1 reached", r.Error!.Message);
+        });
+        Assert.Equal(records.Count, records.Select(r => r.Id).Distinct().Count());
+
+        var aggregator = new RunAggregator();
+        records.ForEach(aggregator.Add);
+        var summary = Assert.Single(aggregator.Summarize());
+        Assert.Equal(10, summary.Requests); // counted apart: outside the requests and every rate
+        Assert.Equal(10, summary.Outcomes[Outcome.Dropped]);
+        Assert.Equal(1, summary.SuccessRate);
+        Assert.Equal(20, summary.IntendedRatePerS); // the schedule's rate, every arrival counted
+        Assert.Equal(10, summary.AchievedSendRatePerS); // what went out: half of it
     }
 
     [Fact]
-    public async Task Cancel_StopsRun_AndKeepsCompletedRecords()
+    public async Task Cancel_StopsRun_KeepsCompletedRecords_AndRecordsInFlightAsCancelled()
     {
         var time = new SteppingClock();
         var clock = new RunClock(time);
@@ -148,9 +168,15 @@ public class LoadRunnerTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => time.RunAsync(() => runner.RunAsync(
             [Cell], [new WorkloadStep { Kind = StepKind.KeepConstant, Copies = 2, Duration = TimeSpan.FromSeconds(30) }], cts.Token)));
 
-        // Two workers, 40 ms each, cancelled at 300 ms: the 7 requests each that ended by 280 ms are kept.
-        Assert.Equal(14, records.Count);
-        Assert.Equal(280, records.Max(r => r.EndMs));
+        // Two workers, 40 ms each, cancelled at 300 ms: the 7 requests each that ended by 280 ms are kept, and the two
+        // sent at 280 ms end at 300 ms as cancelled records. Nothing is sent after the cancellation.
+        Assert.Equal(14, records.Count(r => r.Outcome == Outcome.Success));
+        Assert.Equal(280, records.Where(r => r.Outcome == Outcome.Success).Max(r => r.EndMs));
+        var cancelled = records.Where(r => r.Outcome == Outcome.Cancelled).ToList();
+        Assert.Equal(2, cancelled.Count);
+        Assert.All(cancelled, r => Assert.Equal((280.0, 300.0), (r.SentMs, r.EndMs)));
+        Assert.Equal(16, records.Count);
+        Assert.Equal(0, runner.InFlight);
         Assert.Equal(TimeSpan.FromMilliseconds(300), time.Elapsed);
     }
 
