@@ -11,7 +11,9 @@ namespace Bench.Cli.Commands;
 /// <summary><c>bench run</c>: binds the flags to a <see cref="RunRequest"/> and calls <see cref="RunHarness.RunAsync"/>.</summary>
 internal static class RunCommand
 {
-    public static Command Create()
+    /// <summary>Builds <c>bench run</c>; <paramref name="interrupts"/> (the process's signals) names the signal that
+    /// stopped a run in its results.</summary>
+    public static Command Create(Interrupts? interrupts = null)
     {
         var scenario = new Argument<string?>("scenario") { Description = "Scenario file (default: scenarios/default.json).", Arity = ArgumentArity.ZeroOrOne };
         // An unknown flag would otherwise be taken for the scenario's file name ("--bogus: file not found").
@@ -87,6 +89,7 @@ internal static class RunCommand
                     MaxConcurrency = parse.GetValue(maxConcurrency),
                 },
                 Report = report.Read(parse).ApplyTo(new ReportSettings()),
+                Interrupts = interrupts,
             };
             var config = parse.InvocationConfiguration;
             var outcome = await RunHarness.RunAsync(request, config.Output, config.Error, cancellationToken).ConfigureAwait(false);
