@@ -60,7 +60,9 @@ internal static class RunCommand
         var duration = SharedOptions.Duration("Duration for --load, e.g. 30s, 2m.");
         var maxConcurrency = SharedOptions.Positive("--max-concurrency", "Cap on requests in flight for an open --load.");
 
-        var command = new Command("run", "Measure streaming against non-streaming for each model and write a report.")
+        var command = new Command("run", "Measure streaming against non-streaming for each model and write a report. "
+            + "Exit codes: 0 every cell had a successful request, 1 a cell had none or the endpoint refused the API key (stderr says why), "
+            + "2 bad input (nothing sent), 130 Ctrl-C, 143 SIGTERM (both still write the report, marked as interrupted).")
         {
             scenario, quick, output, models, modes, requests, concurrency, maxTokens, seed, baseUrl, apiKeyEnv, load, rate, duration, maxConcurrency,
         };

@@ -119,7 +119,7 @@ public static class ReportDocumentBuilder
             ? [Strong("Stopped early: the endpoint refused the API key"), " (HTTP 401 or 403 on the first requests), so the rest of the plan was not sent."]
             : [Strong($"Interrupted ({run.Interrupted})"), ": the run stopped before its plan ended; the figures cover the requests completed before the stop (requests in flight were cancelled and are counted apart)."];
         text.Add(run.PartialCells is [_, ..] partial
-            ? $" Partial cells (cut short or not started): {string.Join(", ", partial)}; every other cell ran to its end."
+            ? $" Partial cells (cut short or not started): {string.Join(", ", partial)}."
             : " Every cell had run to its end.");
         return new Quote(text);
     }
