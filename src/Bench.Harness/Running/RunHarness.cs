@@ -91,6 +91,11 @@ public static partial class RunHarness
             await error.WriteLineAsync(e.Message).ConfigureAwait(false);
             return new RunOutcome(ExitCodes.BadInput, null);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Interrupted while the simulator started: nothing was sent, nothing is written.
+            return new RunOutcome(Interrupts.ExitCodeOf(request.Interrupts?.Reason), null);
+        }
 
         await using var _ = simulator;
         var clock = new RunClock(time);

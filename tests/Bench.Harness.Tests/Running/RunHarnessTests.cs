@@ -8,6 +8,7 @@ using Bench.Core.Scenarios;
 
 namespace Bench.Harness.Tests.Running;
 
+[Collection(WholeRuns.Name)]
 public sealed class RunHarnessTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("bench-run-").FullName;

@@ -12,6 +12,7 @@ namespace Bench.Harness.Tests.Running;
 
 /// <summary>Runs that end early or fail whole: a signal (through <see cref="Interrupts"/>, without a real one; the
 /// real-process tests are in Bench.Cli.Tests), a refused API key, and cells without a successful request.</summary>
+[Collection(WholeRuns.Name)]
 public sealed class StoppedRunTests : IDisposable
 {
     private const string OpenAiKeyRefusal =
@@ -77,6 +78,33 @@ public sealed class StoppedRunTests : IDisposable
         Assert.Equal("SIGTERM", summary.RootElement.GetProperty("interrupted").GetString());
         Assert.True(File.Exists(Path.Combine(Results, "summary.csv")));
         Assert.NotEmpty(RecordsReader.ReadAll(Path.Combine(Results, ResultsDirectory.RecordsFile)));
+    }
+
+    [Fact]
+    public async Task Run_InterruptedBeforeItStarts_Exits130_WithoutAStackTrace()
+    {
+        var scenario = new Scenario
+        {
+            Name = "early-test",
+            Target = new TargetSpec { Profiles = Path.Combine(RepoRoot(), "scenarios", "profiles") },
+            Models = ["fixed-100ms"],
+            Request = new RequestShape { PromptTokens = 20, MaxTokens = 8, TimeoutS = 30 },
+            Workload = [new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 1, Iterations = 10 }],
+        };
+        using var interrupts = new Interrupts();
+        Assert.True(interrupts.Raise(PosixSignal.SIGINT));
+        await WaitCancelledAsync(interrupts.Token);
+
+        var result = await TestRuns.RunAsync(scenario, null, Results, new StringWriter(), interrupts.Token, interrupts: interrupts);
+
+        Assert.Equal(ExitCodes.Interrupted, result.ExitCode);
+    }
+
+    private static async Task WaitCancelledAsync(CancellationToken token)
+    {
+        var cancelled = new TaskCompletionSource();
+        using var registration = token.Register(() => cancelled.TrySetResult());
+        await cancelled.Task.WaitAsync(RecordsFile.HangGuard);
     }
 
     [Fact]
