@@ -60,7 +60,14 @@ public sealed class Interrupts : IDisposable
         var interrupts = new Interrupts(error);
         foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM })
         {
-            interrupts._registrations.Add(PosixSignalRegistration.Create(signal, context => context.Cancel = interrupts.Raise(context.Signal)));
+            try
+            {
+                interrupts._registrations.Add(PosixSignalRegistration.Create(signal, context => context.Cancel = interrupts.Raise(context.Signal)));
+            }
+            catch (PlatformNotSupportedException)
+            {
+                // A platform without this signal (a browser, a mobile OS): it cannot arrive, so nothing to handle.
+            }
         }
 
         return interrupts;
