@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Bench.Cli.Commands;
 using Bench.Harness;
+using Bench.Harness.Running;
 
 namespace Bench.Cli;
 
@@ -9,11 +10,12 @@ namespace Bench.Cli;
 internal static class BenchCommand
 {
     /// <summary>Builds the root command; <c>bench inspect -</c> reads <paramref name="openStandardInput"/> (the
-    /// process's standard input when <see langword="null"/>).</summary>
-    public static RootCommand Create(Func<Stream>? openStandardInput = null) =>
+    /// process's standard input when <see langword="null"/>); <c>bench run</c> names the signal of
+    /// <paramref name="interrupts"/> in its results.</summary>
+    public static RootCommand Create(Func<Stream>? openStandardInput = null, Interrupts? interrupts = null) =>
         new("Bench: measure OpenAI-compatible LLM APIs — streaming against non-streaming, model by model, with cost.")
         {
-            RunCommand.Create(),
+            RunCommand.Create(interrupts),
             SimulateCommand.Create(),
             ReportCommand.Create(),
             CostCommand.Create(),
@@ -25,10 +27,24 @@ internal static class BenchCommand
     /// (the console's when <see langword="null"/>). A command line that does not parse exits with
     /// <see cref="ExitCodes.BadInput"/> (System.CommandLine's own code for it is 1, which the table gives to a measured
     /// failure).</summary>
-    public static async Task<int> InvokeAsync(string[] args, InvocationConfiguration? configuration = null, Func<Stream>? openStandardInput = null)
+    /// <param name="args">The command line.</param>
+    /// <param name="configuration">Output and error writers. Its <c>ProcessTerminationTimeout</c> must stay
+    /// <see langword="null"/> (the default): System.CommandLine then registers no signal handler of its own, and
+    /// <paramref name="interrupts"/> handles SIGINT and SIGTERM (see <see cref="Interrupts"/> for why).</param>
+    /// <param name="openStandardInput">What <c>bench inspect -</c> reads.</param>
+    /// <param name="interrupts">The process's signals (Program.cs listens); their token is the one every verb gets.
+    /// After a signal, a verb that ended with <see cref="ExitCodes.Success"/> or <see cref="ExitCodes.Interrupted"/>
+    /// exits with the signal's code: 130 for SIGINT, 143 for SIGTERM.</param>
+    public static async Task<int> InvokeAsync(string[] args, InvocationConfiguration? configuration = null, Func<Stream>? openStandardInput = null,
+        Interrupts? interrupts = null)
     {
-        var parse = Create(openStandardInput).Parse(args);
-        var exitCode = await parse.InvokeAsync(configuration ?? new InvocationConfiguration()).ConfigureAwait(false);
+        var parse = Create(openStandardInput, interrupts).Parse(args);
+        var exitCode = await parse.InvokeAsync(configuration ?? new InvocationConfiguration(), interrupts?.Token ?? CancellationToken.None).ConfigureAwait(false);
+        if (interrupts?.Signal is not null && exitCode is ExitCodes.Success or ExitCodes.Interrupted)
+        {
+            return interrupts.ExitCode;
+        }
+
         // Errors reach here only when System.CommandLine's own parse-error or typo-correction action ran instead of a verb.
         return parse.Errors.Count > 0 && exitCode != ExitCodes.Success ? ExitCodes.BadInput : exitCode;
     }

@@ -8,15 +8,19 @@ namespace Bench.Harness;
 /// <list type="table">
 /// <listheader><term>code</term><description>meaning</description></listheader>
 /// <item><term>0</term><description><see cref="Success"/>: the verb did what was asked.</description></item>
-/// <item><term>1</term><description><see cref="MeasuredFailure"/>: the run completed and measured a failure (today: a
-/// <c>bench selftest</c> accuracy check failed).</description></item>
+/// <item><term>1</term><description><see cref="MeasuredFailure"/>: a failure was measured — a <c>bench run</c> cell
+/// had no successful request (one line per such cell on standard error names its dominant failure), the endpoint
+/// refused the API key on the first requests (the run stops early and says so), or a <c>bench selftest</c> accuracy
+/// check failed.</description></item>
 /// <item><term>2</term><description><see cref="BadInput"/>: bad input, nothing sent — an invalid command line (parse
 /// errors included), scenario, profile, price file, results folder or input file, or something that cannot be
 /// priced.</description></item>
 /// <item><term>99</term><description><see cref="ThresholdsFailed"/>: reserved for threshold gates (issue 13).</description></item>
 /// <item><term>130</term><description><see cref="Interrupted"/>: interrupted by Ctrl-C (SIGINT, 128 + 2); a run still
-/// reports the records completed so far.</description></item>
-/// <item><term>143</term><description><see cref="Terminated"/>: reserved for SIGTERM (128 + 15, issue 10).</description></item>
+/// reports the records completed so far, marked as interrupted. A second Ctrl-C ends the process at once, with the
+/// same status.</description></item>
+/// <item><term>143</term><description><see cref="Terminated"/>: terminated by SIGTERM (128 + 15), with the same
+/// interrupted report as 130.</description></item>
 /// </list>
 /// </remarks>
 public static class ExitCodes
@@ -24,7 +28,8 @@ public static class ExitCodes
     /// <summary>0: the verb did what was asked.</summary>
     public const int Success = 0;
 
-    /// <summary>1: the run completed and measured a failure (a self-test accuracy check failed).</summary>
+    /// <summary>1: a failure was measured: a run's cell had no successful request, the endpoint refused the API key on
+    /// the first requests, or a self-test accuracy check failed.</summary>
     public const int MeasuredFailure = 1;
 
     /// <summary>2: bad input (command line, scenario, profile, price file, results folder, input file); nothing was
@@ -34,9 +39,9 @@ public static class ExitCodes
     /// <summary>99: reserved: thresholds failed (issue 13). Not returned yet.</summary>
     public const int ThresholdsFailed = 99;
 
-    /// <summary>130: interrupted by Ctrl-C (SIGINT).</summary>
+    /// <summary>130: interrupted by Ctrl-C (SIGINT); a run reports what it completed, marked as interrupted.</summary>
     public const int Interrupted = 130;
 
-    /// <summary>143: reserved: terminated by SIGTERM (issue 10). Not returned yet.</summary>
+    /// <summary>143: terminated by SIGTERM; a run reports what it completed, marked as interrupted.</summary>
     public const int Terminated = 143;
 }

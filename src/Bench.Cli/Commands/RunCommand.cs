@@ -11,7 +11,9 @@ namespace Bench.Cli.Commands;
 /// <summary><c>bench run</c>: binds the flags to a <see cref="RunRequest"/> and calls <see cref="RunHarness.RunAsync"/>.</summary>
 internal static class RunCommand
 {
-    public static Command Create()
+    /// <summary>Builds <c>bench run</c>; <paramref name="interrupts"/> (the process's signals) names the signal that
+    /// stopped a run in its results.</summary>
+    public static Command Create(Interrupts? interrupts = null)
     {
         var scenario = new Argument<string?>("scenario") { Description = "Scenario file (default: scenarios/default.json).", Arity = ArgumentArity.ZeroOrOne };
         // An unknown flag would otherwise be taken for the scenario's file name ("--bogus: file not found").
@@ -58,7 +60,9 @@ internal static class RunCommand
         var duration = SharedOptions.Duration("Duration for --load, e.g. 30s, 2m.");
         var maxConcurrency = SharedOptions.Positive("--max-concurrency", "Cap on requests in flight for an open --load.");
 
-        var command = new Command("run", "Measure streaming against non-streaming for each model and write a report.")
+        var command = new Command("run", "Measure streaming against non-streaming for each model and write a report. "
+            + "Exit codes: 0 every cell had a successful request, 1 a cell had none or the endpoint refused the API key (stderr says why), "
+            + "2 bad input (nothing sent), 130 Ctrl-C, 143 SIGTERM (both still write the report, marked as interrupted).")
         {
             scenario, quick, output, models, modes, requests, concurrency, maxTokens, seed, baseUrl, apiKeyEnv, load, rate, duration, maxConcurrency,
         };
@@ -87,6 +91,7 @@ internal static class RunCommand
                     MaxConcurrency = parse.GetValue(maxConcurrency),
                 },
                 Report = report.Read(parse).ApplyTo(new ReportSettings()),
+                Interrupts = interrupts,
             };
             var config = parse.InvocationConfiguration;
             var outcome = await RunHarness.RunAsync(request, config.Output, config.Error, cancellationToken).ConfigureAwait(false);

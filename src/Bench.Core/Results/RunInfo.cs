@@ -33,8 +33,19 @@ public sealed class RunInfo
     /// <summary>Start, UTC.</summary>
     public DateTimeOffset StartedUtc { get; set; }
 
-    /// <summary>End, UTC; null while running or when the run was killed.</summary>
+    /// <summary>End, UTC, when the plan ran to its end; null while running, when the run was stopped early (see
+    /// <see cref="Interrupted"/>) or when the process was killed.</summary>
     public DateTimeOffset? EndedUtc { get; set; }
+
+    /// <summary>Why the run stopped before its plan ended, or null when it ran to the end (and in run.json files
+    /// written before it existed). <see cref="InterruptReasons"/> holds the values: <c>SIGINT</c>, <c>SIGTERM</c>,
+    /// <c>cancelled</c> (an in-process caller cancelled the run) and <c>api_key_refused</c> (the endpoint refused the
+    /// key on the first requests). Records completed before the stop are kept and reported.</summary>
+    public string? Interrupted { get; set; }
+
+    /// <summary>When <see cref="Interrupted"/> is set: the cells the stop cut short or kept from starting, in plan
+    /// order, each as <c>model mode</c> (<c>gpt-4.1 streaming</c>); empty when every cell had finished.</summary>
+    public List<string>? PartialCells { get; set; }
 
     /// <summary>Stopwatch frequency and the wall-clock time of the run clock's origin, so record times
     /// (ms since origin) can be placed on a calendar.</summary>
@@ -69,4 +80,21 @@ public sealed class RunInfo
         };
         return (versions, machine);
     }
+}
+
+/// <summary>The values of <see cref="RunInfo.Interrupted"/>: why a run stopped before its plan ended.</summary>
+public static class InterruptReasons
+{
+    /// <summary>Ctrl-C or <c>kill -INT</c>.</summary>
+    public const string Sigint = "SIGINT";
+
+    /// <summary><c>kill</c> (SIGTERM), as a service manager or container runtime stops a process.</summary>
+    public const string Sigterm = "SIGTERM";
+
+    /// <summary>An in-process caller cancelled the run (a library user's cancellation token).</summary>
+    public const string Cancelled = "cancelled";
+
+    /// <summary>The endpoint answered the first requests with HTTP 401 or 403: the key was refused, so the run stopped
+    /// instead of spending the whole plan on refusals.</summary>
+    public const string ApiKeyRefused = "api_key_refused";
 }

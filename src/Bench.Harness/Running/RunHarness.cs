@@ -9,8 +9,6 @@ using Bench.Core.Scenarios;
 using Bench.Harness.Progress;
 using Bench.Harness.Reporting;
 using Bench.Load.Running;
-using Bench.Report;
-using Bench.Report.Terminal;
 using Bench.Simulator.Hosting;
 using Bench.Simulator.Profiles;
 
@@ -21,15 +19,22 @@ namespace Bench.Harness.Running;
 /// → load → records → summary and report. Records are appended as requests complete; the summary is always rebuilt
 /// from <c>records.jsonl</c>, so a live run and <c>bench report</c> agree by construction.
 /// </summary>
-public static class RunHarness
+public static partial class RunHarness
 {
     /// <summary>Reads the scenario, plans it with the request's overrides, runs it and writes the results folder.</summary>
     /// <param name="request">The scenario, overrides, results folder and report settings.</param>
     /// <param name="output">Progress, the summary table and where the results went.</param>
-    /// <param name="error">Why nothing ran (bad scenario, missing or bad profiles, API key or report settings).</param>
-    /// <param name="cancellationToken">Ctrl-C: the run stops and reports the records completed so far.</param>
-    /// <returns><see cref="ExitCodes.Success"/>, <see cref="ExitCodes.BadInput"/> (nothing sent) or
-    /// <see cref="ExitCodes.Interrupted"/>, with the results folder.</returns>
+    /// <param name="error">Why nothing ran (bad scenario, missing or bad profiles, API key or report settings), or why
+    /// the run failed: the refused key, and each cell without a successful request.</param>
+    /// <param name="cancellationToken">An interrupt (SIGINT, SIGTERM; <see cref="RunRequest.Interrupts"/> names it):
+    /// the run stops sending, cancels the requests in flight and reports the records completed so far, marked as
+    /// interrupted.</param>
+    /// <returns>The exit code with the results folder: <see cref="ExitCodes.Success"/> when every cell had a
+    /// successful request; <see cref="ExitCodes.MeasuredFailure"/> when a cell had none (one line per such cell on
+    /// <paramref name="error"/> naming its dominant failure) or the endpoint refused the API key on the first requests
+    /// (the run stops early, see <see cref="AuthGuard"/>); <see cref="ExitCodes.BadInput"/> when nothing was sent;
+    /// <see cref="ExitCodes.Interrupted"/> (SIGINT, or a cancellation without a signal) or
+    /// <see cref="ExitCodes.Terminated"/> (SIGTERM) when interrupted.</returns>
     public static async Task<RunOutcome> RunAsync(RunRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -86,6 +91,11 @@ public static class RunHarness
             await error.WriteLineAsync(e.Message).ConfigureAwait(false);
             return new RunOutcome(ExitCodes.BadInput, null);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Interrupted while the simulator started: nothing was sent, nothing is written.
+            return new RunOutcome(Interrupts.ExitCodeOf(request.Interrupts?.Reason), null);
+        }
 
         await using var _ = simulator;
         var clock = new RunClock(time);
@@ -111,6 +121,8 @@ public static class RunHarness
         output.WriteLine($"Bench: {plan.Description}; target {(simulator is null ? baseUrl : "embedded simulator")}");
 
         var interrupted = false;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var guard = new AuthGuard(stop);
         using (var http = BenchHttpClient.Create(new ConnectionOptions { ConnectTimeout = TimeSpan.FromSeconds(scenario.Request.ConnectTimeoutS), TimeProvider = time }))
         {
             var client = new ChatClient(http, new Endpoint(baseUrl, apiKey), clock, new ChatClientOptions
@@ -127,28 +139,29 @@ public static class RunHarness
             var executor = new ChatExecutor(client, scenario.Request, scenario.Seed);
             var progress = new LiveProgress(output, _ => plan.ExpectedRequestsPerCell, time);
             await using var records = new RecordsWriter(Path.Combine(directory, ResultsDirectory.RecordsFile));
-            var runner = new LoadRunner(executor, clock, records.Append, progress, scenario.Seed, scenario.Slos);
+            var runner = new LoadRunner(executor, clock, record =>
+            {
+                records.Append(record);
+                guard.Observe(record);
+            }, progress, scenario.Seed, scenario.Slos);
             using var saturation = ClientSaturationLog.Start(directory, clock, runner); // client.csv; its summary goes into run.json
             try
             {
-                await progress.RunAsync(() => runner.RunAsync(plan, cancellationToken)).ConfigureAwait(false);
+                await progress.RunAsync(() => runner.RunAsync(plan, stop.Token)).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 interrupted = true;
-                output.WriteLine("Interrupted: reporting the records completed so far.");
             }
 
             run.Client = saturation.Stop();
+            interrupted |= stop.IsCancellationRequested;
         }
 
-        run.EndedUtc = interrupted ? null : time.GetUtcNow();
-        ResultsDirectory.WriteRunInfo(directory, run);
-        var report = ReportBuilder.Write(directory, run, ReportPrices.Catalog(run.Report));
-        SummaryTable.Print(report, output);
-        output.WriteLine();
-        output.WriteLine($"Results: {Display(directory)}{Path.DirectorySeparatorChar}");
-        return new RunOutcome(interrupted ? ExitCodes.Interrupted : ExitCodes.Success, directory);
+        var reason = !interrupted ? null
+            : guard.Refusal is not null ? InterruptReasons.ApiKeyRefused
+            : request.Interrupts?.Reason ?? InterruptReasons.Cancelled;
+        return await FinishAsync(plan, run, directory, reason, guard, output, error, time).ConfigureAwait(false);
     }
 
     /// <summary>A path relative to the working directory when it lies below it, else absolute.</summary>

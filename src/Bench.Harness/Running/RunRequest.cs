@@ -23,6 +23,12 @@ public sealed record RunRequest
     /// <summary>The clock of the run: record times, schedule waits, request timeouts, the embedded simulator's pacing,
     /// and run.json's start and end. <see cref="TimeProvider.System"/> unless a test injects another.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>The process's SIGINT and SIGTERM (<c>bench</c> passes the <see cref="Running.Interrupts"/> its
+    /// Program.cs listens to): when the run's cancellation token fires, names the signal in run.json and picks the exit
+    /// code (130 for SIGINT, 143 for SIGTERM). <see langword="null"/> in process: a cancellation is then
+    /// <see cref="InterruptReasons.Cancelled"/>, exit 130.</summary>
+    public Interrupts? Interrupts { get; init; }
 }
 
 /// <summary>How a verb ended.</summary>

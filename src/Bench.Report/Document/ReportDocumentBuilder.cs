@@ -100,7 +100,29 @@ public static class ReportDocumentBuilder
         sections.AddIfNotNull(FailureSection(report));
         sections.AddIfNotNull(TokenCountSection(report));
         sections.Add(DefinitionSection());
-        return new ReportDocument(["Bench run ", Code(run.RunId)], [header], sections);
+        return new ReportDocument(["Bench run ", Code(run.RunId)], Interruption(run) is { } stop ? [stop, header] : [header], sections);
+    }
+
+    /// <summary>The call-out at the top of an interrupted run's report: why it stopped and which cells are partial
+    /// (<see cref="Core.Results.RunInfo.Interrupted"/>, <see cref="Core.Results.RunInfo.PartialCells"/>); for a run.json
+    /// written before those fields, an end time missing says the run did not finish. <see langword="null"/> for a run
+    /// that ran to its end.</summary>
+    private static Quote? Interruption(Core.Results.RunInfo run)
+    {
+        if (run.Interrupted is null)
+        {
+            return run.EndedUtc is null
+                ? new Quote([Strong("This run did not finish"), " (interrupted or killed): the figures cover the records written before it stopped."])
+                : null;
+        }
+
+        List<Span> text = run.Interrupted == Core.Results.InterruptReasons.ApiKeyRefused
+            ? [Strong("Stopped early: the endpoint refused the API key"), " (HTTP 401 or 403 on the first requests), so the rest of the plan was not sent."]
+            : [Strong($"Interrupted ({run.Interrupted})"), ": the run stopped before its plan ended; the figures cover the requests completed before the stop (requests in flight were cancelled and are counted apart)."];
+        text.Add(run.PartialCells is [_, ..] partial
+            ? $" Partial cells (cut short or not started): {string.Join(", ", partial)}."
+            : " Every cell had run to its end.");
+        return new Quote(text);
     }
 
     private static Section SummarySection(RunReport report)

@@ -26,6 +26,19 @@ public static class SummaryJsonExporter
         json.WriteStartObject();
         json.WriteString("run_id", report.Run.RunId);
         json.WriteString("price_catalog", report.PriceCatalog);
+        if (report.Run.Interrupted is { } interrupted)
+        {
+            // Only in an interrupted run's file: its figures cover the requests completed before the stop.
+            json.WriteString("interrupted", interrupted);
+            json.WriteStartArray("partial_cells");
+            foreach (var cell in report.Run.PartialCells ?? [])
+            {
+                json.WriteStringValue(cell);
+            }
+
+            json.WriteEndArray();
+        }
+
         json.WriteStartArray("cells");
         foreach (var cell in report.Cells)
         {

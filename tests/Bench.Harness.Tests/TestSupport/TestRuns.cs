@@ -9,7 +9,8 @@ namespace Bench.Harness.Tests.TestSupport;
 internal static class TestRuns
 {
     public static Task<RunOutcome> RunAsync(Scenario scenario, string? scenarioFile, string directory, TextWriter output, CancellationToken cancellationToken,
-        ReportSettings? settings = null) =>
+        ReportSettings? settings = null, Interrupts? interrupts = null, TextWriter? error = null) =>
         RunHarness.RunAsync(Plan.Create(scenario, PlanOverrides.None, scenarioFile ?? "<test>"), scenarioFile,
-            new RunRequest { OutputDirectory = directory, Report = settings ?? new ReportSettings() }, output, TextWriter.Null, cancellationToken);
+            new RunRequest { OutputDirectory = directory, Report = settings ?? new ReportSettings(), Interrupts = interrupts }, output, error ?? TextWriter.Null,
+            cancellationToken);
 }

@@ -1,0 +1,274 @@
+using System.Globalization;
+using Bench.Core.Planning;
+using Bench.Core.Records;
+using Bench.Core.Results;
+
+namespace Bench.Harness.Running;
+
+/// <summary>
+/// What <c>records.jsonl</c> says about each cell of a plan, read in one pass with bounded memory: measured attempts,
+/// successes, the dominant failure with its most common message, and how many records each cell has. It decides exit
+/// code 1 (a cell with no successful request) and writes the one line per failing cell printed on standard error,
+/// e.g. <c>gpt-4.1 streaming: 0/20 succeeded — 20 client_error 401 invalid_api_key: Incorrect API key provided:
+/// sk-***</c>, and it finds the cells an interrupted run left partial.
+/// </summary>
+/// <remarks>
+/// Measured means every attempt outside warm-up (sweep probes included), as the report counts requests; dropped and
+/// cancelled records are not attempts (<see cref="Outcomes.IsAttempt"/>) and are only counted. A failure is grouped by
+/// outcome, HTTP status and the provider's error code (else its type, when it says more than the outcome); the
+/// dominant group is the most frequent (the first seen on a tie). Memory is bounded whatever the file holds: at most
+/// <see cref="MaxGroups"/> groups per cell and <see cref="MaxMessages"/> distinct messages per group are told apart
+/// (later ones are counted in their group without a message), each message cut to <see cref="MaxMessageChars"/>.
+/// Messages are as the records keep them (the client masks API keys before writing a record).
+/// </remarks>
+public sealed class FailureSummary
+{
+    /// <summary>Failure groups told apart per cell.</summary>
+    public const int MaxGroups = 32;
+
+    /// <summary>Distinct messages told apart per failure group.</summary>
+    public const int MaxMessages = 8;
+
+    /// <summary>Characters of a message kept.</summary>
+    public const int MaxMessageChars = 240;
+
+    private FailureSummary(IReadOnlyList<CellFailures> cells) => Cells = cells;
+
+    /// <summary>One entry per plan cell, in plan order; then any cell found in the records but not in the plan.</summary>
+    public IReadOnlyList<CellFailures> Cells { get; }
+
+    /// <summary>The cells with no successful measured request, in plan order.</summary>
+    public IEnumerable<CellFailures> Failing => Cells.Where(c => c.Successes == 0);
+
+    /// <summary>Reads <paramref name="recordsPath"/> once (a missing file reads as no records; unreadable lines are
+    /// skipped, as <see cref="RecordsReader"/> does).</summary>
+    /// <param name="recordsPath">A <c>records.jsonl</c>.</param>
+    /// <param name="cells">The plan's cells, in plan order.</param>
+    public static FailureSummary Read(string recordsPath, IReadOnlyList<PlanCell> cells)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        var byCell = new Dictionary<(string Model, Mode Mode), CellFailures>();
+        var ordered = new List<CellFailures>();
+        foreach (var cell in cells)
+        {
+            if (!byCell.ContainsKey((cell.Model, cell.Mode)))
+            {
+                var entry = new CellFailures(cell.Model, cell.Mode);
+                byCell.Add((cell.Model, cell.Mode), entry);
+                ordered.Add(entry);
+            }
+        }
+
+        if (File.Exists(recordsPath))
+        {
+            RecordsReader.Read(recordsPath, record =>
+            {
+                if (!byCell.TryGetValue((record.Model, record.Mode), out var entry))
+                {
+                    // Bounded: a file naming endless cells that are not in the plan adds none past the groups' cap.
+                    if (byCell.Count >= cells.Count + MaxGroups)
+                    {
+                        return;
+                    }
+
+                    entry = new CellFailures(record.Model, record.Mode);
+                    byCell.Add((record.Model, record.Mode), entry);
+                    ordered.Add(entry);
+                }
+
+                entry.Add(record);
+            });
+        }
+
+        return new FailureSummary(ordered);
+    }
+
+    /// <summary>The cells a stopped run left partial, in plan order, as <c>model mode</c>: the cell in progress at the
+    /// stop (the last plan cell with a record, as cells run one after another) unless it had reached
+    /// <paramref name="expectedRequestsPerCell"/> attempts, and every cell after it. Empty when the last cell had
+    /// finished.</summary>
+    /// <param name="expectedRequestsPerCell"><see cref="Plan.ExpectedRequestsPerCell"/>: a cell with that many attempts
+    /// (warm-up included) had finished; <see langword="null"/> for a workload bound by time.</param>
+    /// <param name="planCells">How many of <see cref="Cells"/> are the plan's (the first ones).</param>
+    public List<string> PartialCells(int? expectedRequestsPerCell, int planCells)
+    {
+        var plan = Cells.Take(planCells).ToList();
+        var current = plan.FindLastIndex(c => c.Records > 0);
+        if (current >= 0 && expectedRequestsPerCell is { } expected && plan[current].AllAttempts >= expected)
+        {
+            current++;
+        }
+
+        return [.. plan.Skip(Math.Max(current, 0)).Select(c => c.Name)];
+    }
+
+    /// <summary>A record's failure as one phrase: <c>401 invalid_api_key: Incorrect API key provided: sk-***</c>
+    /// (status, provider code or type, message), or the outcome's name with the message when there was no
+    /// response (<c>connection_error: Connection refused (127.0.0.1:9)</c>).</summary>
+    public static string Describe(RequestRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var key = FailureKey.Of(record);
+        var head = key.Status is { } status ? status.ToString(CultureInfo.InvariantCulture) : Names.Of(key.Outcome);
+        return head + (key.Code is null ? "" : " " + key.Code) + Message(record);
+    }
+
+    private static string Message(RequestRecord record) => record.Error?.Message is { Length: > 0 } message ? ": " + Cut(message) : "";
+
+    internal static string Cut(string message)
+    {
+        var line = message.ReplaceLineEndings(" ");
+        return line.Length <= MaxMessageChars ? line : string.Concat(line.AsSpan(0, MaxMessageChars - 1), "…");
+    }
+}
+
+/// <summary>One cell's attempts and failures (see <see cref="FailureSummary"/>).</summary>
+public sealed class CellFailures
+{
+    private readonly List<FailureGroup> _groups = [];
+
+    internal CellFailures(string model, Mode mode)
+    {
+        Model = model;
+        Mode = mode;
+    }
+
+    /// <summary>The model.</summary>
+    public string Model { get; }
+
+    /// <summary>The mode.</summary>
+    public Mode Mode { get; }
+
+    /// <summary>The cell as the report names it: <c>gpt-4.1 streaming</c>.</summary>
+    public string Name => $"{Model} {Names.Of(Mode)}";
+
+    /// <summary>Records of the cell, of any phase and outcome.</summary>
+    public long Records { get; private set; }
+
+    /// <summary>Attempts of any phase (warm-up included).</summary>
+    public long AllAttempts { get; private set; }
+
+    /// <summary>Measured attempts (outside warm-up).</summary>
+    public long Attempts { get; private set; }
+
+    /// <summary>Successful measured attempts.</summary>
+    public long Successes { get; private set; }
+
+    /// <summary>Records that were not attempts (dropped, cancelled), any phase.</summary>
+    public long NotAttempted { get; private set; }
+
+    /// <summary>The line printed on standard error for a cell without a successful request:
+    /// <c>gpt-4.1 streaming: 0/20 succeeded — 20 client_error 401 invalid_api_key: Incorrect API key provided:
+    /// sk-***</c>; further failure kinds are counted after the dominant one (<c>(+3 other failures)</c>).</summary>
+    public string Line()
+    {
+        var line = $"{Name}: {Successes.ToString(CultureInfo.InvariantCulture)}/{Attempts.ToString(CultureInfo.InvariantCulture)} succeeded";
+        var failures = Attempts - Successes;
+        var dominant = _groups.Count == 0 ? null : _groups.MaxBy(g => g.Count);
+        if (dominant is not null)
+        {
+            line += $" — {dominant.Describe()}";
+            var others = failures - dominant.Count;
+            line += others > 0 ? $" (+{others.ToString(CultureInfo.InvariantCulture)} other failures)" : "";
+        }
+        else if (Attempts == 0)
+        {
+            line += NotAttempted > 0
+                ? $" — no request was attempted ({NotAttempted.ToString(CultureInfo.InvariantCulture)} dropped or cancelled)"
+                : " — no measured request completed";
+        }
+
+        return line;
+    }
+
+    internal void Add(RequestRecord record)
+    {
+        Records++;
+        if (!record.Outcome.IsAttempt())
+        {
+            NotAttempted++;
+            return;
+        }
+
+        AllAttempts++;
+        if (record.Phase == Phases.Warmup)
+        {
+            return;
+        }
+
+        Attempts++;
+        if (record.Outcome == Outcome.Success)
+        {
+            Successes++;
+            return;
+        }
+
+        var key = FailureKey.Of(record);
+        var group = _groups.Find(g => g.Key == key);
+        if (group is null)
+        {
+            if (_groups.Count >= FailureSummary.MaxGroups)
+            {
+                // Counted among the "other failures" of the cell's line.
+                return;
+            }
+
+            group = new FailureGroup(key);
+            _groups.Add(group);
+        }
+
+        group.Add(record.Error?.Message);
+    }
+}
+
+/// <summary>Outcome, HTTP status and provider code (or a type that says more than the outcome).</summary>
+internal sealed record FailureKey(Outcome Outcome, int? Status, string? Code)
+{
+    public static FailureKey Of(RequestRecord record)
+    {
+        var type = record.Error?.Type;
+        var code = record.Error?.Code is { Length: > 0 } c ? c
+            : type is { Length: > 0 } && type != Names.Of(record.Outcome) ? type
+            : null;
+        return new FailureKey(record.Outcome, record.HttpStatus, code is null ? null : FailureSummary.Cut(code));
+    }
+}
+
+/// <summary>Failures of one <see cref="FailureKey"/>, with their most common message.</summary>
+internal sealed class FailureGroup(FailureKey key)
+{
+    private readonly Dictionary<string, long> _messages = new(StringComparer.Ordinal);
+
+    public FailureKey Key { get; } = key;
+
+    public long Count { get; private set; }
+
+    public void Add(string? message)
+    {
+        Count++;
+        if (message is not { Length: > 0 })
+        {
+            return;
+        }
+
+        var cut = FailureSummary.Cut(message);
+        if (_messages.TryGetValue(cut, out var n))
+        {
+            _messages[cut] = n + 1;
+        }
+        else if (_messages.Count < FailureSummary.MaxMessages)
+        {
+            _messages.Add(cut, 1);
+        }
+    }
+
+    /// <summary><c>20 client_error 401 invalid_api_key: Incorrect API key provided: sk-***</c>.</summary>
+    public string Describe()
+    {
+        var text = $"{Count.ToString(CultureInfo.InvariantCulture)} {Names.Of(Key.Outcome)}";
+        text += Key.Status is { } status ? " " + status.ToString(CultureInfo.InvariantCulture) : "";
+        text += Key.Code is { } code ? " " + code : "";
+        var message = _messages.Count == 0 ? null : _messages.MaxBy(m => m.Value).Key;
+        return message is null ? text : $"{text}: {message}";
+    }
+}

@@ -1,0 +1,56 @@
+using Bench.Core.Planning;
+using Bench.Core.Results;
+using Bench.Harness.Reporting;
+using Bench.Report;
+using Bench.Report.Terminal;
+
+namespace Bench.Harness.Running;
+
+/// <summary>The end of <c>bench run</c>, however it ended: run.json, the report, the summary table, the failure lines
+/// and the exit code.</summary>
+public static partial class RunHarness
+{
+    /// <summary>
+    /// Writes run.json (<see cref="RunInfo.Interrupted"/> and <see cref="RunInfo.PartialCells"/> when the run stopped
+    /// early, else <see cref="RunInfo.EndedUtc"/>) and every report file, prints the summary table and where the
+    /// results went on <paramref name="output"/>, then on <paramref name="error"/> the refused key (when
+    /// <paramref name="guard"/> stopped the run) and one line per cell without a successful request
+    /// (<see cref="CellFailures.Line"/>; when interrupted, only cells that had attempts). Returns the exit code.
+    /// </summary>
+    private static async Task<RunOutcome> FinishAsync(Plan plan, RunInfo run, string directory, string? interrupted, AuthGuard guard,
+        TextWriter output, TextWriter error, TimeProvider time)
+    {
+        var failures = FailureSummary.Read(Path.Combine(directory, ResultsDirectory.RecordsFile), plan.Cells);
+        run.Interrupted = interrupted;
+        run.PartialCells = interrupted is null ? null : failures.PartialCells(plan.ExpectedRequestsPerCell, plan.Cells.Count);
+        run.EndedUtc = interrupted is null ? time.GetUtcNow() : null;
+        if (interrupted is not null)
+        {
+            output.WriteLine(run.PartialCells is [_, ..] partial
+                ? $"Interrupted ({interrupted}): reporting the records completed so far; partial cells: {string.Join(", ", partial)}."
+                : $"Interrupted ({interrupted}): reporting the records completed so far.");
+        }
+
+        ResultsDirectory.WriteRunInfo(directory, run);
+        var report = ReportBuilder.Write(directory, run, ReportPrices.Catalog(run.Report));
+        SummaryTable.Print(report, output);
+        output.WriteLine();
+        output.WriteLine($"Results: {Display(directory)}{Path.DirectorySeparatorChar}");
+
+        if (guard.Refusal is { } refusal)
+        {
+            await error.WriteLineAsync(AuthGuard.Describe(refusal)).ConfigureAwait(false);
+        }
+
+        var failing = failures.Failing.Where(c => interrupted is null || c.Attempts > 0).ToList();
+        foreach (var cell in failing)
+        {
+            await error.WriteLineAsync(cell.Line()).ConfigureAwait(false);
+        }
+
+        var exitCode = interrupted is not null ? Interrupts.ExitCodeOf(interrupted)
+            : failing.Count > 0 ? ExitCodes.MeasuredFailure
+            : ExitCodes.Success;
+        return new RunOutcome(exitCode, directory);
+    }
+}
