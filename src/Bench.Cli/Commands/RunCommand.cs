@@ -57,11 +57,17 @@ internal static class RunCommand
         var rate = new Option<double?>("--rate") { Description = "Requests per second for --load inject/poisson (start rate for sweep)." };
         var duration = SharedOptions.Duration("Duration for --load, e.g. 30s, 2m.");
         var maxConcurrency = SharedOptions.Positive("--max-concurrency", "Cap on requests in flight for an open --load.");
+        var timeout = new Option<double?>("--timeout")
+        {
+            Description = "Per-request timeout in seconds (the scenario's request.timeout_s); a request still running then ends as 'timeout'.",
+            HelpName = "SECONDS",
+        };
 
         var command = new Command("run", "Measure streaming against non-streaming for each model and write a report.")
         {
             scenario, quick, output, models, modes, requests, concurrency, maxTokens, seed, baseUrl, apiKeyEnv, load, rate, duration, maxConcurrency,
         };
+        command.Options.Add(timeout);
         var report = new ReportFlags();
         report.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -85,6 +91,7 @@ internal static class RunCommand
                     Rate = parse.GetValue(rate),
                     Duration = parse.GetValue(duration),
                     MaxConcurrency = parse.GetValue(maxConcurrency),
+                    TimeoutS = parse.GetValue(timeout),
                 },
                 Report = report.Read(parse).ApplyTo(new ReportSettings()),
             };
