@@ -68,6 +68,21 @@ internal static class RunCommand
             scenario, quick, output, models, modes, requests, concurrency, maxTokens, seed, baseUrl, apiKeyEnv, load, rate, duration, maxConcurrency,
         };
         command.Options.Add(timeout);
+        var force = new Option<bool>("--force")
+        {
+            Description = "Start a non-empty --out folder afresh: only a Bench results folder, and only the files Bench wrote are deleted.",
+        };
+        var allowInsecureHttp = new Option<bool>("--allow-insecure-http")
+        {
+            Description = "Send the API key over plain http:// to a host other than this machine (refused otherwise).",
+        };
+        var noPreflight = new Option<bool>("--no-preflight")
+        {
+            Description = "Skip the look at a real endpoint before the run (GET {base-url}/models: unlisted models, a missing /v1, a refused key).",
+        };
+        command.Options.Add(force);
+        command.Options.Add(allowInsecureHttp);
+        command.Options.Add(noPreflight);
         var report = new ReportFlags();
         report.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -76,6 +91,9 @@ internal static class RunCommand
             {
                 ScenarioPath = parse.GetValue(scenario),
                 OutputDirectory = parse.GetValue(output),
+                Force = parse.GetValue(force),
+                AllowInsecureHttp = parse.GetValue(allowInsecureHttp),
+                Preflight = !parse.GetValue(noPreflight),
                 Overrides = new PlanOverrides
                 {
                     Quick = parse.GetValue(quick),

@@ -62,6 +62,11 @@ public static class RunHarness
         ArgumentNullException.ThrowIfNull(error);
         var scenario = plan.Scenario;
         var time = request.TimeProvider;
+        if (ResultsFolder.Check(request.OutputDirectory, request.Force) is { } refusal)
+        {
+            await error.WriteLineAsync(refusal).ConfigureAwait(false);
+            return new RunOutcome(ExitCodes.BadInput, null);
+        }
 
         string apiKey;
         Uri baseUrl;
@@ -77,6 +82,7 @@ public static class RunHarness
             }
             else
             {
+                ApiKeys.CheckTransport(scenarioFile, scenario.Target.BaseUrl!, request.AllowInsecureHttp);
                 apiKey = ApiKeys.Read(scenario.Target);
                 baseUrl = scenario.Target.BaseUrl!;
             }
@@ -88,6 +94,23 @@ public static class RunHarness
         }
 
         await using var _ = simulator;
+        var warnings = new List<string>();
+        if (simulator is null && request.Preflight)
+        {
+            var checkedEndpoint = await RunPreflightAsync(baseUrl, apiKey, scenario.Models, time, error, cancellationToken).ConfigureAwait(false);
+            if (checkedEndpoint.ExitCode is { } stop)
+            {
+                return new RunOutcome(stop, null);
+            }
+
+            warnings.AddRange(checkedEndpoint.Warnings);
+        }
+
+        if (request.Force && request.OutputDirectory is { } forced && ResultsFolder.StartAfresh(forced) is { Count: > 0 } kept)
+        {
+            await error.WriteLineAsync($"--force: started {forced} afresh; kept what Bench did not write: {string.Join(", ", kept)}").ConfigureAwait(false);
+        }
+
         var clock = new RunClock(time);
         var started = time.GetUtcNow();
         var runId = $"{started:yyyyMMdd-HHmmss}-{scenario.Name}";
@@ -98,8 +121,9 @@ public static class RunHarness
             RunId = runId,
             Scenario = scenario.Name,
             ScenarioFile = scenarioFile is null ? null : Path.GetRelativePath(Directory.GetCurrentDirectory(), scenarioFile),
-            ScenarioJson = ScenarioWriter.ToJson(scenario),
-            Target = simulator is null ? baseUrl.ToString() : $"embedded simulator ({baseUrl}), profiles calibrated to SEED-FIGURES.md",
+            ScenarioJson = ScenarioWriter.ToJson(ApiKeys.Redacted(scenario)),
+            Target = simulator is null ? BaseUrls.Redact(baseUrl) : $"embedded simulator ({baseUrl}), profiles calibrated to SEED-FIGURES.md",
+            Warnings = warnings,
             Versions = versions,
             Machine = machine,
             StartedUtc = started,
@@ -108,7 +132,7 @@ public static class RunHarness
         };
         ResultsDirectory.WriteRunInfo(directory, run);
 
-        output.WriteLine($"Bench: {plan.Description}; target {(simulator is null ? baseUrl : "embedded simulator")}");
+        output.WriteLine($"Bench: {plan.Description}; target {(simulator is null ? BaseUrls.Redact(baseUrl) : "embedded simulator")}");
 
         var interrupted = false;
         using (var http = CreateHttpClient())
@@ -151,10 +175,38 @@ public static class RunHarness
         return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
     }
 
+    /// <summary>The preflight (<see cref="Preflight"/>): its warnings on <paramref name="error"/>, and the exit code
+    /// when the run must stop.</summary>
+    private static async Task<(int? ExitCode, IReadOnlyList<string> Warnings)> RunPreflightAsync(Uri baseUrl, string apiKey, IReadOnlyList<string> models,
+        TimeProvider time, TextWriter error, CancellationToken cancellationToken)
+    {
+        PreflightResult result;
+        try
+        {
+            result = await Preflight.CheckAsync(new Endpoint(baseUrl, apiKey), apiKey, models, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return (ExitCodes.Interrupted, []);
+        }
+
+        var prefix = result.Verdict == PreflightVerdict.Proceed ? "warning: " : "bench run: ";
+        foreach (var message in result.Messages)
+        {
+            await error.WriteLineAsync(prefix + message).ConfigureAwait(false);
+        }
+
+        return result.Verdict switch
+        {
+            PreflightVerdict.BadKey => (ExitCodes.BadInput, []),
+            PreflightVerdict.Unreachable => (ExitCodes.MeasuredFailure, []),
+            _ => (null, result.Messages),
+        };
+    }
+
     private static IReadOnlyList<ModelProfile> LoadProfiles(Scenario scenario, string? scenarioFile)
     {
-        var baseDirectory = scenarioFile is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(scenarioFile))!;
-        var folder = Path.Combine(baseDirectory, scenario.Target.Profiles);
+        var folder = ScenarioFiles.LocateProfiles(scenario.Target.Profiles, scenarioFile);
         var profiles = ProfileLoader.LoadDirectory(folder);
         var known = profiles.Select(p => p.Model).ToHashSet(StringComparer.Ordinal);
         var errors = scenario.Models
