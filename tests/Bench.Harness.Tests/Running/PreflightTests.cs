@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Bench.Core.Client;
 using Bench.Harness.Running;
 using Bench.Tests.Shared;
+using Microsoft.Extensions.Time.Testing;
 using Endpoint = Bench.Core.Client.Endpoint;
 
 namespace Bench.Harness.Tests.Running;
@@ -162,5 +163,31 @@ public sealed class PreflightTests
         var message = Assert.Single(result.Messages);
         Assert.StartsWith($"cannot reach the endpoint: GET http://127.0.0.1:{port}/v1/models?key=*** failed: ", message, StringComparison.Ordinal);
         Assert.DoesNotContain(Key, message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_NoAnswerWithinTenSecondsOnTheRunClock_WarnsAndProceeds()
+    {
+        await using var server = HostileServer.Start(async exchange =>
+        {
+            await exchange.HangAsync();
+            return false;
+        });
+        var time = new FakeTimeProvider();
+        var check = Preflight.CheckAsync(new Endpoint(server.BaseUrl, Key), Key, ["m"], time, CancellationToken.None);
+        // Wait (as long as it takes) for the request to reach the server, then let the run's clock pass the timeout.
+        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while (server.RequestsReceived == 0 && !check.IsCompleted)
+        {
+            await Task.Delay(5, guard.Token);
+        }
+
+        time.Advance(TimeSpan.FromSeconds(9.999));
+        Assert.False(check.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var result = await check.WaitAsync(guard.Token);
+
+        Assert.Equal(PreflightVerdict.Proceed, result.Verdict);
+        Assert.Equal([$"GET {server.BaseUrl}models gave no answer within 10 s; the requested models were not checked."], result.Messages);
     }
 }
