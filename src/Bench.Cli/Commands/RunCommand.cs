@@ -83,6 +83,12 @@ internal static class RunCommand
         command.Options.Add(force);
         command.Options.Add(allowInsecureHttp);
         command.Options.Add(noPreflight);
+        var apiKeyFile = new Option<string?>("--api-key-file")
+        {
+            Description = "A file holding the API key on its first line, instead of an environment variable (the key never appears on the command line).",
+            HelpName = "FILE",
+        };
+        command.Options.Add(apiKeyFile);
         var report = new ReportFlags();
         report.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -105,6 +111,7 @@ internal static class RunCommand
                     Seed = parse.GetValue(seed),
                     BaseUrl = parse.GetValue(baseUrl),
                     ApiKeyEnv = parse.GetValue(apiKeyEnv),
+                    ApiKeyFile = parse.GetValue(apiKeyFile),
                     Load = parse.GetValue(load),
                     Rate = parse.GetValue(rate),
                     Duration = parse.GetValue(duration),

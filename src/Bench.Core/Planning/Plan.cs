@@ -139,6 +139,11 @@ public sealed class Plan
             target = target with { ApiKeyEnv = env };
         }
 
+        if (options.ApiKeyFile is { } keyFile)
+        {
+            target = target with { ApiKeyFile = keyFile };
+        }
+
         return scenario with
         {
             Target = target,

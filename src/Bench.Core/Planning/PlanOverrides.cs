@@ -43,6 +43,10 @@ public sealed record PlanOverrides
     /// <summary>Environment variable holding the endpoint's API key (<c>--api-key-env</c>).</summary>
     public string? ApiKeyEnv { get; init; }
 
+    /// <summary>A file holding the endpoint's API key on its first line (<c>--api-key-file</c>), instead of an
+    /// environment variable.</summary>
+    public string? ApiKeyFile { get; init; }
+
     /// <summary>Ad-hoc workload (<c>--load</c>): a step of this kind replaces the scenario's measured steps (warm-up steps
     /// stay), shaped by <see cref="Rate"/>, <see cref="Duration"/>, <see cref="Concurrency"/>, <see cref="Requests"/> and
     /// <see cref="MaxConcurrency"/>.</summary>
