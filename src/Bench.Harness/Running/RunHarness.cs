@@ -28,7 +28,9 @@ public static class RunHarness
     /// <param name="output">Progress, the summary table and where the results went.</param>
     /// <param name="error">Why nothing ran (bad scenario, missing or bad profiles, API key or report settings).</param>
     /// <param name="cancellationToken">Ctrl-C: the run stops and reports the records completed so far.</param>
-    /// <returns><see cref="ExitCodes.Success"/>, <see cref="ExitCodes.BadInput"/> (nothing sent) or
+    /// <returns><see cref="ExitCodes.Success"/>, <see cref="ExitCodes.BadInput"/> (nothing sent: bad input, a
+    /// non-empty <c>--out</c> without <c>--force</c>, a key that would travel in clear text, a key the preflight saw
+    /// refused), <see cref="ExitCodes.MeasuredFailure"/> (the preflight could not connect to the endpoint) or
     /// <see cref="ExitCodes.Interrupted"/>, with the results folder.</returns>
     public static async Task<RunOutcome> RunAsync(RunRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
