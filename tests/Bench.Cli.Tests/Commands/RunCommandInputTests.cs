@@ -83,6 +83,8 @@ public sealed class RunCommandInputTests : IDisposable
     [InlineData(new[] { "--timeout", "-1" }, "--timeout: must be a number of seconds greater than 0 (got -1)")]
     [InlineData(new[] { "--timeout", "NaN" }, "--timeout: must be a number of seconds greater than 0 (got NaN)")]
     [InlineData(new[] { "--timeout", "soon" }, "--timeout")]
+    [InlineData(new[] { "--monthly-requests", "79228162514264337593543950335" }, "--monthly-requests 79228162514264337593543950335: at most 1000000000000 (10^12) requests a month")]
+    [InlineData(new[] { "--fx", "CNY=79228162514264337593543950335" }, "--fx CNY=79228162514264337593543950335: at most 1000000000 (10^9) units per USD")]
     public void Run_FlagOutOfBounds_ExitsTwoNamingTheFlag(string[] flags, string expected)
     {
         var results = Path.Combine(_dir, "out");
