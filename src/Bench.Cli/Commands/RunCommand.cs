@@ -59,6 +59,11 @@ internal static class RunCommand
         var rate = new Option<double?>("--rate") { Description = "Requests per second for --load inject/poisson (start rate for sweep)." };
         var duration = SharedOptions.Duration("Duration for --load, e.g. 30s, 2m.");
         var maxConcurrency = SharedOptions.Positive("--max-concurrency", "Cap on requests in flight for an open --load.");
+        var timeout = new Option<double?>("--timeout")
+        {
+            Description = "Per-request timeout in seconds (the scenario's request.timeout_s); a request still running then ends as 'timeout'.",
+            HelpName = "SECONDS",
+        };
 
         var command = new Command("run", "Measure streaming against non-streaming for each model and write a report. "
             + "Exit codes: 0 every cell had a successful request, 1 a cell had none or the endpoint refused the API key (stderr says why), "
@@ -66,6 +71,28 @@ internal static class RunCommand
         {
             scenario, quick, output, models, modes, requests, concurrency, maxTokens, seed, baseUrl, apiKeyEnv, load, rate, duration, maxConcurrency,
         };
+        command.Options.Add(timeout);
+        var force = new Option<bool>("--force")
+        {
+            Description = "Start a non-empty --out folder afresh: only a Bench results folder, and only the files Bench wrote are deleted.",
+        };
+        var allowInsecureHttp = new Option<bool>("--allow-insecure-http")
+        {
+            Description = "Send the API key over plain http:// to a host other than this machine (refused otherwise).",
+        };
+        var noPreflight = new Option<bool>("--no-preflight")
+        {
+            Description = "Skip the look at a real endpoint before the run (GET {base-url}/models: unlisted models, a missing /v1, a refused key).",
+        };
+        command.Options.Add(force);
+        command.Options.Add(allowInsecureHttp);
+        command.Options.Add(noPreflight);
+        var apiKeyFile = new Option<string?>("--api-key-file")
+        {
+            Description = "A file holding the API key on its first line, instead of an environment variable (the key never appears on the command line).",
+            HelpName = "FILE",
+        };
+        command.Options.Add(apiKeyFile);
         var report = new ReportFlags();
         report.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -74,6 +101,9 @@ internal static class RunCommand
             {
                 ScenarioPath = parse.GetValue(scenario),
                 OutputDirectory = parse.GetValue(output),
+                Force = parse.GetValue(force),
+                AllowInsecureHttp = parse.GetValue(allowInsecureHttp),
+                Preflight = !parse.GetValue(noPreflight),
                 Overrides = new PlanOverrides
                 {
                     Quick = parse.GetValue(quick),
@@ -85,10 +115,12 @@ internal static class RunCommand
                     Seed = parse.GetValue(seed),
                     BaseUrl = parse.GetValue(baseUrl),
                     ApiKeyEnv = parse.GetValue(apiKeyEnv),
+                    ApiKeyFile = parse.GetValue(apiKeyFile),
                     Load = parse.GetValue(load),
                     Rate = parse.GetValue(rate),
                     Duration = parse.GetValue(duration),
                     MaxConcurrency = parse.GetValue(maxConcurrency),
+                    TimeoutS = parse.GetValue(timeout),
                 },
                 Report = report.Read(parse).ApplyTo(new ReportSettings()),
                 Interrupts = interrupts,

@@ -76,12 +76,14 @@ internal static class SharedOptions
         CustomParser = result =>
         {
             var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
-            if (Durations.TryParse(text, out var duration) && duration > TimeSpan.Zero)
+            if (Durations.TryParse(text, out var duration, out var problem) && duration > TimeSpan.Zero)
             {
                 return duration;
             }
 
-            result.AddError($"--duration: '{text}' is not a positive duration such as 30s, 2m or 500ms.");
+            result.AddError(problem is null || duration > TimeSpan.Zero
+                ? $"--duration: '{text}' is not a positive duration such as 30s, 2m or 500ms."
+                : $"--duration: '{text}' is {problem}.");
             return null;
         },
     };

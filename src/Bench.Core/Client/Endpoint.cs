@@ -25,16 +25,28 @@ public sealed class Endpoint
             throw new ArgumentException("The API key contains control characters (a pasted line break?).", nameof(apiKey));
         }
 
-        BaseAddress = baseAddress.AbsolutePath.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
-        ChatCompletionsUri = new Uri(BaseAddress, "chat/completions");
+        // The query (e.g. Azure's ?api-version=…, or a key as ?api-key=…) belongs to every request, not to the path: keep
+        // it after "chat/completions" rather than let a relative URI drop it (or a '/' land inside it).
+        var path = baseAddress.GetLeftPart(UriPartial.Path);
+        path = path.EndsWith('/') ? path : path + "/";
+        Query = baseAddress.Query;
+        BaseAddress = new Uri(path + Query);
+        ChatCompletionsUri = new Uri(path + "chat/completions" + Query);
         ApiKey = string.IsNullOrEmpty(apiKey) ? null : apiKey;
     }
 
     /// <summary>The base address, ending with <c>/</c>.</summary>
     public Uri BaseAddress { get; }
 
-    /// <summary><see cref="BaseAddress"/> + <c>chat/completions</c>.</summary>
+    /// <summary><see cref="BaseAddress"/>'s path + <c>chat/completions</c>, with its query.</summary>
     public Uri ChatCompletionsUri { get; }
+
+    /// <summary>The base address's query, with its <c>?</c> (or empty): added to every request's URL.</summary>
+    internal string Query { get; }
+
+    /// <summary>The URL of <paramref name="relative"/> (e.g. <c>models</c>) under the base path, with the base
+    /// query.</summary>
+    public Uri Resolve(string relative) => new(BaseAddress.GetLeftPart(UriPartial.Path) + relative + Query);
 
     /// <summary>Whether requests carry an <c>Authorization</c> header.</summary>
     public bool HasApiKey => ApiKey is not null;
@@ -42,6 +54,7 @@ public sealed class Endpoint
     /// <summary>The key itself: internal so that no serializer, logger or report can reach it.</summary>
     internal string? ApiKey { get; }
 
-    /// <summary>The base address; never the key.</summary>
-    public override string ToString() => BaseAddress.ToString();
+    /// <summary>The base address as it may be shown (<see cref="BaseUrls.Redact"/>: user-info and query values
+    /// masked); never the key.</summary>
+    public override string ToString() => BaseUrls.Redact(BaseAddress);
 }

@@ -39,20 +39,65 @@ public static partial class ConfigReader
             case ValueKind.Boolean:
                 return value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : Mismatch(type, value, context);
             case ValueKind.Integer:
-                return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var i) ? i : Mismatch(type, value, context);
-            case ValueKind.Double:
-                return value.ValueKind == JsonValueKind.Number ? value.GetDouble() : Mismatch(type, value, context);
-            case ValueKind.Decimal:
-                return value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var d) ? d : Mismatch(type, value, context);
-            case ValueKind.Duration:
-                if (value.ValueKind == JsonValueKind.Number && value.GetDouble() is var seconds && seconds >= 0)
+                if (value.ValueKind == JsonValueKind.Number && !value.TryGetInt32(out var i) && value.TryGetDouble(out var whole)
+                    && Math.Floor(whole) == whole)
                 {
-                    return TimeSpan.FromSeconds(seconds);
+                    context.Error($"{Describe(value)} is out of range: a whole number here is at most {int.MaxValue} (and at least {int.MinValue})");
+                    return null;
                 }
 
-                return value.ValueKind == JsonValueKind.String && Durations.TryParse(value.GetString(), out var duration)
-                    ? duration
-                    : Mismatch(type, value, context);
+                return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out i) ? i : Mismatch(type, value, context);
+            case ValueKind.Double:
+                if (value.ValueKind != JsonValueKind.Number)
+                {
+                    return Mismatch(type, value, context);
+                }
+
+                if (value.TryGetDouble(out var number) && double.IsFinite(number))
+                {
+                    return number;
+                }
+
+                // 1e400: JSON allows it, a double cannot hold it.
+                context.Error($"{Describe(value)} is too large for a double (at most about 1.8e308)");
+                return null;
+            case ValueKind.Decimal:
+                if (value.ValueKind != JsonValueKind.Number)
+                {
+                    return Mismatch(type, value, context);
+                }
+
+                if (value.TryGetDecimal(out var d))
+                {
+                    return d;
+                }
+
+                context.Error($"{Describe(value)} does not fit an exact decimal (at most about 7.9e28)");
+                return null;
+            case ValueKind.Duration:
+                string? durationError = null;
+                if (value.ValueKind == JsonValueKind.Number)
+                {
+                    if (value.TryGetDouble(out var seconds) && Durations.TryFromSeconds(seconds, out var fromSeconds, out durationError))
+                    {
+                        return fromSeconds;
+                    }
+
+                    durationError ??= "too long: a duration must be " + ScenarioLimits.MaxDurationText;
+                }
+                else if (value.ValueKind == JsonValueKind.String && Durations.TryParse(value.GetString(), out var duration, out durationError))
+                {
+                    return duration;
+                }
+
+                if (durationError is null)
+                {
+                    return Mismatch(type, value, context);
+                }
+
+                // "1e12s", 1e300: a duration no timer can wait (TimeSpan itself would overflow past ~29,000 years).
+                context.Error($"{Describe(value)} is {durationError}");
+                return null;
             case ValueKind.Uri:
                 if (value.ValueKind != JsonValueKind.String)
                 {

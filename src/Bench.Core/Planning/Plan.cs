@@ -60,11 +60,18 @@ public sealed class Plan
     /// <param name="scenario">A loaded scenario (<c>ScenarioLoader.Load</c>).</param>
     /// <param name="overrides">The command line's overrides (<see cref="PlanOverrides.None"/> for none).</param>
     /// <param name="file">The scenario's file, named in validation errors.</param>
-    /// <exception cref="ConfigException">The result is not a valid scenario (every problem listed, with JSON paths).</exception>
+    /// <exception cref="ConfigException">A flag is out of its bounds (<see cref="PlanOverrides.Validate"/>: file
+    /// <c>&lt;command line&gt;</c>, the flag as path), or the result is not a valid scenario (every problem listed, with
+    /// JSON paths).</exception>
     public static Plan Create(Scenario scenario, PlanOverrides overrides, string file)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(overrides);
+        if (overrides.Validate() is { Count: > 0 } flagErrors)
+        {
+            throw new ConfigException(flagErrors);
+        }
+
         var planned = Apply(scenario, overrides);
         ScenarioLoader.Validate(planned, file);
         return new Plan(planned, file);
@@ -116,6 +123,11 @@ public sealed class Plan
             request = request with { MaxTokens = maxTokens };
         }
 
+        if (options.TimeoutS is { } timeoutS)
+        {
+            request = request with { TimeoutS = timeoutS };
+        }
+
         var target = scenario.Target;
         if (options.BaseUrl is { } url)
         {
@@ -125,6 +137,11 @@ public sealed class Plan
         if (options.ApiKeyEnv is { } env)
         {
             target = target with { ApiKeyEnv = env };
+        }
+
+        if (options.ApiKeyFile is { } keyFile)
+        {
+            target = target with { ApiKeyFile = keyFile };
         }
 
         return scenario with

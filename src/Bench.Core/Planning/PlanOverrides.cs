@@ -1,3 +1,5 @@
+using System.Globalization;
+using Bench.Core.Configuration;
 using Bench.Core.Records;
 using Bench.Core.Scenarios;
 
@@ -41,6 +43,10 @@ public sealed record PlanOverrides
     /// <summary>Environment variable holding the endpoint's API key (<c>--api-key-env</c>).</summary>
     public string? ApiKeyEnv { get; init; }
 
+    /// <summary>A file holding the endpoint's API key on its first line (<c>--api-key-file</c>), instead of an
+    /// environment variable.</summary>
+    public string? ApiKeyFile { get; init; }
+
     /// <summary>Ad-hoc workload (<c>--load</c>): a step of this kind replaces the scenario's measured steps (warm-up steps
     /// stay), shaped by <see cref="Rate"/>, <see cref="Duration"/>, <see cref="Concurrency"/>, <see cref="Requests"/> and
     /// <see cref="MaxConcurrency"/>.</summary>
@@ -54,4 +60,66 @@ public sealed record PlanOverrides
 
     /// <summary>Cap on requests in flight for an open ad-hoc workload (<c>--max-concurrency</c>).</summary>
     public int? MaxConcurrency { get; init; }
+
+    /// <summary>Per-request timeout in seconds (<c>--timeout</c>): replaces the scenario's <c>request.timeout_s</c>,
+    /// under the same rule (greater than 0, at most <see cref="ScenarioLimits.MaxSeconds"/>).</summary>
+    public double? TimeoutS { get; init; }
+
+    /// <summary>What <see cref="ConfigError.File"/> says for a problem of a flag.</summary>
+    public const string CommandLine = "<command line>";
+
+    /// <summary>Checks each given value against the bounds its scenario field has (<see cref="ScenarioLimits"/>),
+    /// naming the flag (<c>&lt;command line&gt;: --rate: …</c>), so that a bad flag is not blamed on the scenario
+    /// file. <see cref="Plan.Create"/> calls it before applying the overrides.</summary>
+    /// <returns>Every problem, in flag order; empty when all hold.</returns>
+    public IReadOnlyList<ConfigError> Validate()
+    {
+        var errors = new List<ConfigError>();
+        void Add(string flag, string? reason)
+        {
+            if (reason is not null)
+            {
+                errors.Add(new ConfigError(CommandLine, flag, reason));
+            }
+        }
+
+        static string? Count(int? value, int max, string why) => value switch
+        {
+            null => null,
+            < 1 => string.Create(CultureInfo.InvariantCulture, $"must be at least 1 (got {value})"),
+            _ => ScenarioLimits.CheckAtMost(value, max, why),
+        };
+
+        Add("--requests", Count(Requests, ScenarioLimits.MaxIterations, "about 100 GB of records; split a longer run"));
+        Add("--concurrency", Count(Concurrency, ScenarioLimits.MaxCopies,
+            "each request in flight holds its own connection; one client has about 28,000 ports per endpoint"));
+        Add("--max-concurrency", Count(MaxConcurrency, ScenarioLimits.MaxCopies,
+            "each request in flight holds its own connection; one client has about 28,000 ports per endpoint"));
+        Add("--max-tokens", Count(MaxTokens, int.MaxValue, ""));
+        if (Rate is { } rate)
+        {
+            Add("--rate", double.IsNaN(rate) || double.IsInfinity(rate) || rate <= 0
+                ? string.Create(CultureInfo.InvariantCulture, $"must be a finite number of requests per second greater than 0 (got {rate})")
+                : rate > ScenarioLimits.MaxRatePerSecond
+                    ? string.Create(CultureInfo.InvariantCulture,
+                        $"must be at most {ScenarioLimits.MaxRatePerSecond:N0} requests per second (got {rate:G4}), more than one client machine can send; split the load over several")
+                    : null);
+        }
+
+        if (Duration is { } duration)
+        {
+            Add("--duration", duration <= TimeSpan.Zero ? "must be a positive duration"
+                : duration > ScenarioLimits.MaxDuration ? $"must be {ScenarioLimits.MaxDurationText}"
+                : null);
+        }
+
+        if (TimeoutS is { } timeout)
+        {
+            Add("--timeout", ScenarioLimits.CheckTimeoutSeconds(timeout) is { } problem
+                ? string.Create(CultureInfo.InvariantCulture, $"{problem} (got {timeout})")
+                : null);
+        }
+
+        return errors;
+    }
 }

@@ -51,6 +51,10 @@ public sealed class RunInfo
     /// (ms since origin) can be placed on a calendar.</summary>
     public DateTimeOffset ClockOriginUtc { get; set; }
 
+    /// <summary>What Bench warned about before the run (e.g. the preflight's: a requested model the endpoint does not
+    /// list, a base URL that seems to lack <c>/v1</c>); empty when nothing. Also printed on stderr.</summary>
+    public List<string> Warnings { get; set; } = [];
+
     /// <summary>Cost projection settings for the report.</summary>
     public ReportSettings Report { get; set; } = new();
 

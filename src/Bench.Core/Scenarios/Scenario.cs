@@ -71,6 +71,12 @@ public sealed record Scenario : IConfigValidatable
             validation.Error(nameof(Workload), "every step is a warm-up or a pause: nothing would be measured");
         }
 
+        if (Workload.Sum(w => (long)(w.Iterations ?? 0)) is var total && total > int.MaxValue)
+        {
+            validation.Error(nameof(Workload), string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the steps' iterations add up to {total:N0} requests per cell; at most {int.MaxValue:N0}"));
+        }
+
         for (var i = 0; i < Workload.Count; i++)
         {
             if (Workload[i] is { Kind: StepKind.Sweep } sweep)
@@ -139,8 +145,9 @@ public sealed record TargetSpec : IConfigValidatable
 /// <summary>What each request looks like.</summary>
 public sealed record RequestShape
 {
-    /// <summary>Prompt size in tokens (synthetic words; see <see cref="Text.SyntheticText"/>).</summary>
-    [Range(1, int.MaxValue, ErrorMessage = "must be at least 1")]
+    /// <summary>Prompt size in tokens (synthetic words; see <see cref="Text.SyntheticText"/>), 1 to
+    /// <see cref="ScenarioLimits.MaxPromptTokens"/>.</summary>
+    [Range(1, ScenarioLimits.MaxPromptTokens, ErrorMessage = "must be between 1 and 10,000,000 (the largest context windows offered; the prompt is built in memory)")]
     public int PromptTokens { get; init; } = 100;
 
     /// <summary>Optional system prompt, sent before the user prompt.</summary>
@@ -150,8 +157,9 @@ public sealed record RequestShape
     [Range(1, int.MaxValue, ErrorMessage = "must be at least 1")]
     public int MaxTokens { get; init; } = 200;
 
-    /// <summary>Per-request timeout in seconds; a request still running then ends as <c>timeout</c>.</summary>
-    [Range(0, double.MaxValue, MinimumIsExclusive = true, ErrorMessage = "must be greater than 0")]
+    /// <summary>Per-request timeout in seconds; a request still running then ends as <c>timeout</c>. Greater than 0 and
+    /// at most <see cref="ScenarioLimits.MaxSeconds"/> (<c>--timeout</c> overrides it).</summary>
+    [TimeoutSeconds]
     public double TimeoutS { get; init; } = 120;
 
     /// <summary>Cap, in bytes, on a non-streaming response body: a longer one is recorded as <c>malformed</c> ("the body
@@ -170,24 +178,21 @@ public sealed record RequestShape
     /// whose connection is not open by then ends as <c>connection_error</c> ("No connection within 10 s (connect
     /// timeout)"): the endpoint could not be reached. Default 10; greater than 0 and at most 2147483.647 (int.MaxValue
     /// milliseconds).</summary>
-    [Range(0, MaxTimeoutS, MinimumIsExclusive = true, ErrorMessage = "must be greater than 0 and at most 2147483.647 (int.MaxValue milliseconds)")]
+    [TimeoutSeconds]
     public double ConnectTimeoutS { get; init; } = 10;
 
     /// <summary>The longest from sending a request to the first byte of its response body (the wait for the headers
     /// included), in seconds; a request with no byte by then ends as <c>timeout</c> ("No first byte within 5 s
     /// (first-byte timeout)"). Unset (the default): only <see cref="TimeoutS"/> bounds it. Greater than 0 and at most
     /// 2147483.647.</summary>
-    [Range(0, MaxTimeoutS, MinimumIsExclusive = true, ErrorMessage = "must be greater than 0 and at most 2147483.647 (int.MaxValue milliseconds)")]
+    [TimeoutSeconds]
     public double? FirstByteTimeoutS { get; init; }
 
     /// <summary>The longest silence while reading a response body (between SSE events, or within a body), in seconds;
     /// a request silent that long ends as <c>timeout</c> ("No response byte for 30 s (idle timeout)"). Unset (the
     /// default): only <see cref="TimeoutS"/> bounds it. Greater than 0 and at most 2147483.647.</summary>
-    [Range(0, MaxTimeoutS, MinimumIsExclusive = true, ErrorMessage = "must be greater than 0 and at most 2147483.647 (int.MaxValue milliseconds)")]
+    [TimeoutSeconds]
     public double? IdleTimeoutS { get; init; }
-
-    /// <summary>The largest timeout in seconds: <see cref="int.MaxValue"/> milliseconds, the longest timer .NET runs.</summary>
-    public const double MaxTimeoutS = int.MaxValue / 1000.0;
 }
 
 /// <summary>Workload step kinds, in NBomber's vocabulary; in files the snake_case of the name
@@ -290,7 +295,8 @@ public sealed record WorkloadStep : IConfigValidatable
         var kind = ScenarioLoader.Name(Kind);
         void Need(bool ok, string property, string what)
         {
-            if (!ok)
+            // A value given but unreadable (e.g. a duration too long) is reported once, by the reader.
+            if (!ok && !validation.Unreadable(property))
             {
                 validation.Error(property, $"{kind} needs {what}");
             }
@@ -352,6 +358,67 @@ public sealed record WorkloadStep : IConfigValidatable
         if (MaxConcurrency is not null && !IsOpen)
         {
             validation.Error(nameof(MaxConcurrency), $"applies to open steps only; {kind} keeps {Field(nameof(Copies))} requests in flight");
+        }
+
+        ValidateLimits(validation);
+    }
+
+    /// <summary>Bounds (<see cref="ScenarioLimits"/>): counts that fit what one client machine can hold, rates it
+    /// can send, durations its timers can wait — so a typo is refused here, not met as an overflow mid-run.</summary>
+    private void ValidateLimits(ConfigValidation validation)
+    {
+        void Check(string property, string? problem)
+        {
+            if (problem is not null)
+            {
+                validation.Error(property, problem);
+            }
+        }
+
+        Check(nameof(Copies), ScenarioLimits.CheckAtMost(Copies, ScenarioLimits.MaxCopies,
+            "each copy is a request in flight on its own connection; one client has about 28,000 ports per endpoint"));
+        Check(nameof(Iterations), ScenarioLimits.CheckAtMost(Iterations, ScenarioLimits.MaxIterations,
+            "about 100 GB of records; split a longer run"));
+        Check(nameof(MaxConcurrency), ScenarioLimits.CheckAtMost(MaxConcurrency, ScenarioLimits.MaxCopies,
+            "each request in flight holds its own connection; one client has about 28,000 ports per endpoint"));
+        if (Duration is { } duration && duration > ScenarioLimits.MaxDuration)
+        {
+            validation.Error(nameof(Duration), $"must be {ScenarioLimits.MaxDurationText}");
+        }
+
+        if (Interval > ScenarioLimits.MaxDuration)
+        {
+            validation.Error(nameof(Interval), $"must be {ScenarioLimits.MaxDurationText}");
+        }
+
+        var perSecond = Kind == StepKind.Poisson || Interval <= TimeSpan.Zero ? 1.0 : Interval.TotalSeconds;
+        CheckRate(validation, nameof(Rate), Rate, perSecond);
+        CheckRate(validation, nameof(StartRate), StartRate, 1.0);
+        CheckRate(validation, nameof(MaxRate), MaxRate, 1.0);
+        if (double.IsNaN(Precision) || double.IsInfinity(Precision))
+        {
+            validation.Error(nameof(Precision), "must be in (0, 1), e.g. 0.1 for 10 %");
+        }
+    }
+
+    /// <summary>A rate is a finite number of requests per <paramref name="intervalS"/> seconds, at most
+    /// <see cref="ScenarioLimits.MaxRatePerSecond"/> per second (NaN and infinity are refused; the rules per kind say
+    /// which steps need one above 0).</summary>
+    private static void CheckRate(ConfigValidation validation, string property, double? rate, double intervalS)
+    {
+        if (rate is not { } r)
+        {
+            return;
+        }
+
+        if (double.IsNaN(r) || double.IsInfinity(r))
+        {
+            validation.Error(property, $"must be a finite number of requests (got {r.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
+        }
+        else if (r / intervalS > ScenarioLimits.MaxRatePerSecond)
+        {
+            validation.Error(property, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"must be at most {ScenarioLimits.MaxRatePerSecond:N0} requests per second (got {r / intervalS:G4}/s), more than one client machine can send; split the load over several"));
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Bench.Core.Configuration;
 using Bench.Core.Pricing;
 using Bench.Report.Cost;
@@ -34,8 +35,21 @@ public static class CostHarness
                 FxRates = request.Fx,
                 BatchFallback = request.BatchFallback,
             };
-            var estimate = CostEstimate.Compute(estimateRequest, Catalog(request));
-            output.Write(request.Json ? CostEstimateJson.ToJson(estimate) + "\n" : CostEstimateText.Format(estimate));
+            string text;
+            try
+            {
+                // Amounts are computed as they are formatted: the whole text is built before anything is written.
+                var estimate = CostEstimate.Compute(estimateRequest, Catalog(request));
+                text = request.Json ? CostEstimateJson.ToJson(estimate) + "\n" : CostEstimateText.Format(estimate);
+            }
+            catch (OverflowException)
+            {
+                // Every amount is an exact decimal (at most ~7.9e28): a volume within MaxTokens cannot overflow it
+                // alone, so the prices or the exchange rates are too large.
+                throw new ArgumentException(TooLarge(request));
+            }
+
+            output.Write(text);
             return ExitCodes.Success;
         }
         catch (ArgumentException e)
@@ -50,10 +64,39 @@ public static class CostHarness
         }
     }
 
+    /// <summary>The most tokens a month a volume may hold (10^18, a million times the largest provider's): amounts
+    /// stay far inside exact decimal arithmetic (about 7.9 × 10^28) whatever realistic prices and rates.</summary>
+    public const decimal MaxTokens = 1_000_000_000_000_000_000m;
+
+    private static string TooLarge(CostRequest r)
+    {
+        var largestFx = r.Fx.OrderByDescending(f => f.UnitsPerUsd).FirstOrDefault();
+        return "the amounts are too large to compute exactly (money is an exact decimal, at most about 7.9e28): lower "
+            + (largestFx is null ? "" : string.Create(CultureInfo.InvariantCulture, $"the --fx rate (largest: {largestFx.Label}={largestFx.UnitsPerUsd}), "))
+            + (r.PricesFile is null ? "" : $"the prices in --prices {r.PricesFile}, ")
+            + "or the volume.";
+    }
+
+    private static void CheckTokens(string flag, decimal? value)
+    {
+        if (value > MaxTokens)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"{flag}: {value:G} is more than {MaxTokens:0} (10^18) tokens a month; a million times the largest provider's volume is a typo."));
+        }
+    }
+
     /// <summary>The monthly volume: totals, or requests × per-request means (never both).</summary>
     /// <exception cref="ArgumentException">The volume is missing or mixes both forms.</exception>
     private static MonthlyTokens Volume(CostRequest r)
     {
+        CheckTokens("--input-tokens", r.InputTokens);
+        CheckTokens("--output-tokens", r.OutputTokens);
+        CheckTokens("--cached-tokens", r.CachedTokens);
+        CheckTokens("--requests", r.Requests);
+        CheckTokens("--input-tokens-per-request", r.InputTokensPerRequest);
+        CheckTokens("--output-tokens-per-request", r.OutputTokensPerRequest);
+        CheckTokens("--cached-tokens-per-request", r.CachedTokensPerRequest);
         var anyTotal = r.InputTokens.HasValue || r.OutputTokens.HasValue || r.CachedTokens.HasValue;
         var anyPerRequest = r.InputTokensPerRequest.HasValue || r.OutputTokensPerRequest.HasValue || r.CachedTokensPerRequest.HasValue;
         if (anyTotal && (anyPerRequest || r.Requests.HasValue))
@@ -69,6 +112,9 @@ public static class CostHarness
                 throw new ArgumentException("--requests needs --input-tokens-per-request and/or --output-tokens-per-request.");
             }
 
+            // Each factor is at most 10^18, so the product fits a double's range (not a decimal's): check before multiplying.
+            CheckTokens("--requests × --input-tokens-per-request", TotalOrNull(count, r.InputTokensPerRequest));
+            CheckTokens("--requests × --output-tokens-per-request", TotalOrNull(count, r.OutputTokensPerRequest));
             return MonthlyTokens.FromRequests(count, r.InputTokensPerRequest ?? 0m, r.OutputTokensPerRequest ?? 0m, r.CachedTokensPerRequest ?? 0m);
         }
 
@@ -85,6 +131,13 @@ public static class CostHarness
 
         return MonthlyTokens.FromTotals(r.InputTokens ?? 0m, r.OutputTokens ?? 0m, r.CachedTokens ?? 0m);
     }
+
+    /// <summary><paramref name="requests"/> × <paramref name="perRequest"/>, or a value past <see cref="MaxTokens"/>
+    /// when the product would be (compared in <see cref="double"/>, which cannot overflow here).</summary>
+    private static decimal? TotalOrNull(decimal requests, decimal? perRequest) =>
+        perRequest is not { } mean ? null
+        : (double)requests * (double)mean > (double)MaxTokens ? decimal.MaxValue
+        : requests * mean;
 
     private static PriceCatalog Catalog(CostRequest request)
     {

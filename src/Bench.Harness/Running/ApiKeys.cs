@@ -1,3 +1,4 @@
+using Bench.Core.Client;
 using Bench.Core.Configuration;
 using Bench.Core.Scenarios;
 
@@ -23,4 +24,34 @@ internal static class ApiKeys
             ? throw new ConfigException([new ConfigError("<target>", "$.target.api_key_env", $"the environment variable {target.ApiKeyEnv} is not set; export it with the endpoint's API key (or pass --api-key-env NAME)")])
             : value;
     }
+
+    /// <summary>Refuses a base URL a key must not travel to: credentials in its user-info (Bench sends the key as a
+    /// Bearer header, and a URL's user-info is shown in too many places to hold a secret), or plain <c>http://</c> to a
+    /// host that is not loopback unless <paramref name="allowInsecureHttp"/> (<c>--allow-insecure-http</c>). Checked
+    /// before anything is sent, the preflight included.</summary>
+    /// <exception cref="ConfigException">One of the two (the URL shown redacted).</exception>
+    public static void CheckTransport(string? scenarioFile, Uri baseUrl, bool allowInsecureHttp)
+    {
+        var file = scenarioFile ?? "<target>";
+        if (BaseUrls.HasUserInfo(baseUrl))
+        {
+            throw new ConfigException([new ConfigError(file, "$.target.base_url",
+                $"{BaseUrls.Redact(baseUrl)} carries credentials before its host ('user:…@'); Bench does not send them. Remove them from the URL "
+                + "and give the key through the environment variable (api_key_env, --api-key-env) or api_key_file, which Bench sends as 'Authorization: Bearer'.")]);
+        }
+
+        if (BaseUrls.IsInsecure(baseUrl) && !allowInsecureHttp)
+        {
+            throw new ConfigException([new ConfigError(file, "$.target.base_url",
+                $"refusing to send the API key over plain HTTP to {baseUrl.Host}, which is not this machine: anyone on the network path can read it. "
+                + "Use https://, or pass --allow-insecure-http if the network is trusted.")]);
+        }
+    }
+
+    /// <summary>The scenario as it may be written to <c>run.json</c>: its base URL redacted
+    /// (<see cref="BaseUrls.Redact"/>).</summary>
+    public static Scenario Redacted(Scenario scenario) =>
+        scenario.Target.BaseUrl is { } url && BaseUrls.Redact(url) is var shown && shown != url.AbsoluteUri
+            ? scenario with { Target = scenario.Target with { BaseUrl = new Uri(shown) } }
+            : scenario;
 }

@@ -32,7 +32,9 @@ public static partial class RunHarness
     /// <returns>The exit code with the results folder: <see cref="ExitCodes.Success"/> when every cell had a
     /// successful request; <see cref="ExitCodes.MeasuredFailure"/> when a cell had none (one line per such cell on
     /// <paramref name="error"/> naming its dominant failure) or the endpoint refused the API key on the first requests
-    /// (the run stops early, see <see cref="AuthGuard"/>); <see cref="ExitCodes.BadInput"/> when nothing was sent;
+    /// (the run stops early, see <see cref="AuthGuard"/>); <see cref="ExitCodes.BadInput"/> when nothing was sent (bad input, a non-empty <c>--out</c> without <c>--force</c>, a
+    /// key that would travel in clear text, a key the preflight saw refused); <see cref="ExitCodes.MeasuredFailure"/>
+    /// also when the preflight could not connect to the endpoint;
     /// <see cref="ExitCodes.Interrupted"/> (SIGINT, or a cancellation without a signal) or
     /// <see cref="ExitCodes.Terminated"/> (SIGTERM) when interrupted.</returns>
     public static async Task<RunOutcome> RunAsync(RunRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
@@ -67,6 +69,11 @@ public static partial class RunHarness
         ArgumentNullException.ThrowIfNull(error);
         var scenario = plan.Scenario;
         var time = request.TimeProvider;
+        if (ResultsFolder.Check(request.OutputDirectory, request.Force) is { } refusal)
+        {
+            await error.WriteLineAsync(refusal).ConfigureAwait(false);
+            return new RunOutcome(ExitCodes.BadInput, null);
+        }
 
         string apiKey;
         Uri baseUrl;
@@ -82,6 +89,7 @@ public static partial class RunHarness
             }
             else
             {
+                ApiKeys.CheckTransport(scenarioFile, scenario.Target.BaseUrl!, request.AllowInsecureHttp);
                 apiKey = ApiKeys.Read(scenario.Target);
                 baseUrl = scenario.Target.BaseUrl!;
             }
@@ -98,6 +106,23 @@ public static partial class RunHarness
         }
 
         await using var _ = simulator;
+        var warnings = new List<string>();
+        if (simulator is null && request.Preflight)
+        {
+            var checkedEndpoint = await RunPreflightAsync(baseUrl, apiKey, scenario.Models, time, error, cancellationToken).ConfigureAwait(false);
+            if (checkedEndpoint.ExitCode is { } preflightExit)
+            {
+                return new RunOutcome(preflightExit, null);
+            }
+
+            warnings.AddRange(checkedEndpoint.Warnings);
+        }
+
+        if (request.Force && request.OutputDirectory is { } forced && ResultsFolder.StartAfresh(forced) is { Count: > 0 } kept)
+        {
+            await error.WriteLineAsync($"--force: started {forced} afresh; kept what Bench did not write: {string.Join(", ", kept)}").ConfigureAwait(false);
+        }
+
         var clock = new RunClock(time);
         var started = time.GetUtcNow();
         var runId = $"{started:yyyyMMdd-HHmmss}-{scenario.Name}";
@@ -108,8 +133,9 @@ public static partial class RunHarness
             RunId = runId,
             Scenario = scenario.Name,
             ScenarioFile = scenarioFile is null ? null : Path.GetRelativePath(Directory.GetCurrentDirectory(), scenarioFile),
-            ScenarioJson = ScenarioWriter.ToJson(scenario),
-            Target = simulator is null ? baseUrl.ToString() : $"embedded simulator ({baseUrl}), profiles calibrated to SEED-FIGURES.md",
+            ScenarioJson = ScenarioWriter.ToJson(ApiKeys.Redacted(scenario)),
+            Target = simulator is null ? BaseUrls.Redact(baseUrl) : $"embedded simulator ({baseUrl}), profiles calibrated to SEED-FIGURES.md",
+            Warnings = warnings,
             Versions = versions,
             Machine = machine,
             StartedUtc = started,
@@ -118,7 +144,7 @@ public static partial class RunHarness
         };
         ResultsDirectory.WriteRunInfo(directory, run);
 
-        output.WriteLine($"Bench: {plan.Description}; target {(simulator is null ? baseUrl : "embedded simulator")}");
+        output.WriteLine($"Bench: {plan.Description}; target {(simulator is null ? BaseUrls.Redact(baseUrl) : "embedded simulator")}");
 
         var interrupted = false;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -171,10 +197,38 @@ public static partial class RunHarness
         return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
     }
 
+    /// <summary>The preflight (<see cref="Preflight"/>): its warnings on <paramref name="error"/>, and the exit code
+    /// when the run must stop.</summary>
+    private static async Task<(int? ExitCode, IReadOnlyList<string> Warnings)> RunPreflightAsync(Uri baseUrl, string apiKey, IReadOnlyList<string> models,
+        TimeProvider time, TextWriter error, CancellationToken cancellationToken)
+    {
+        PreflightResult result;
+        try
+        {
+            result = await Preflight.CheckAsync(new Endpoint(baseUrl, apiKey), apiKey, models, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return (ExitCodes.Interrupted, []);
+        }
+
+        var prefix = result.Verdict == PreflightVerdict.Proceed ? "warning: " : "bench run: ";
+        foreach (var message in result.Messages)
+        {
+            await error.WriteLineAsync(prefix + message).ConfigureAwait(false);
+        }
+
+        return result.Verdict switch
+        {
+            PreflightVerdict.BadKey => (ExitCodes.BadInput, []),
+            PreflightVerdict.Unreachable => (ExitCodes.MeasuredFailure, []),
+            _ => (null, result.Messages),
+        };
+    }
+
     private static IReadOnlyList<ModelProfile> LoadProfiles(Scenario scenario, string? scenarioFile)
     {
-        var baseDirectory = scenarioFile is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(scenarioFile))!;
-        var folder = Path.Combine(baseDirectory, scenario.Target.Profiles);
+        var folder = ScenarioFiles.LocateProfiles(scenario.Target.Profiles, scenarioFile);
         var profiles = ProfileLoader.LoadDirectory(folder);
         var known = profiles.Select(p => p.Model).ToHashSet(StringComparer.Ordinal);
         var errors = scenario.Models

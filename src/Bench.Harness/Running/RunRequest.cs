@@ -17,6 +17,19 @@ public sealed record RunRequest
     /// <summary>The command line's changes to the scenario.</summary>
     public PlanOverrides Overrides { get; init; } = PlanOverrides.None;
 
+    /// <summary>Start a non-empty <see cref="OutputDirectory"/> afresh (<c>--force</c>): only a Bench results folder,
+    /// and only the files Bench wrote are deleted (<see cref="ResultsFolder"/>). Without it a non-empty folder is
+    /// refused.</summary>
+    public bool Force { get; init; }
+
+    /// <summary>Send the API key over plain <c>http://</c> to a host that is not loopback
+    /// (<c>--allow-insecure-http</c>); refused otherwise, since anyone on the path can read it.</summary>
+    public bool AllowInsecureHttp { get; init; }
+
+    /// <summary>Look at a real endpoint with <c>GET {base}/models</c> before the run (<see cref="Preflight"/>);
+    /// <c>--no-preflight</c> turns it off.</summary>
+    public bool Preflight { get; init; } = true;
+
     /// <summary>The report's cost projection settings (kept in <c>run.json</c>).</summary>
     public ReportSettings Report { get; init; } = new();
 

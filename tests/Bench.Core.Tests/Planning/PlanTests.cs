@@ -172,4 +172,45 @@ public sealed class PlanTests
         Assert.Throws<NotSupportedException>(() => ((ICollection<WorkloadStep>)plan.Steps).Clear());
         Assert.Throws<NotSupportedException>(() => ((ICollection<string>)plan.Scenario.Models).Clear());
     }
+
+    public static TheoryData<PlanOverrides, string, string> BadFlags => new()
+    {
+        { new PlanOverrides { Load = StepKind.Inject, Rate = 1e308, Duration = TimeSpan.FromSeconds(1) }, "--rate",
+            "must be at most 100,000 requests per second (got 1E+308), more than one client machine can send; split the load over several" },
+        { new PlanOverrides { Load = StepKind.Inject, Rate = double.PositiveInfinity, Duration = TimeSpan.FromSeconds(1) }, "--rate",
+            "must be a finite number of requests per second greater than 0 (got Infinity)" },
+        { new PlanOverrides { Load = StepKind.Inject, Rate = double.NaN, Duration = TimeSpan.FromSeconds(1) }, "--rate",
+            "must be a finite number of requests per second greater than 0 (got NaN)" },
+        { new PlanOverrides { Load = StepKind.Inject, Rate = -3, Duration = TimeSpan.FromSeconds(1) }, "--rate",
+            "must be a finite number of requests per second greater than 0 (got -3)" },
+        { new PlanOverrides { Load = StepKind.KeepConstant, Concurrency = int.MaxValue, Duration = TimeSpan.FromSeconds(1) }, "--concurrency",
+            "must be at most 100,000 (each request in flight holds its own connection; one client has about 28,000 ports per endpoint)" },
+        { new PlanOverrides { Requests = int.MaxValue }, "--requests", "must be at most 100,000,000 (about 100 GB of records; split a longer run)" },
+        { new PlanOverrides { Requests = 0 }, "--requests", "must be at least 1 (got 0)" },
+        { new PlanOverrides { Load = StepKind.Pause, Duration = TimeSpan.MaxValue }, "--duration",
+            "must be at most 2147483.647s (24.8 days, the longest wait .NET timers accept)" },
+        { new PlanOverrides { TimeoutS = 1e10 }, "--timeout",
+            "must be at most 2147483.647s (24.8 days, the longest wait .NET timers accept) (got 10000000000)" },
+        { new PlanOverrides { TimeoutS = 0 }, "--timeout", "must be a number of seconds greater than 0 (got 0)" },
+        { new PlanOverrides { TimeoutS = double.NaN }, "--timeout", "must be a number of seconds greater than 0 (got NaN)" },
+        { new PlanOverrides { TimeoutS = -1 }, "--timeout", "must be a number of seconds greater than 0 (got -1)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadFlags))]
+    public void Create_FlagOutOfBounds_NamesTheFlagNotTheFile(PlanOverrides overrides, string flag, string reason)
+    {
+        var e = Assert.Throws<ConfigException>(() => Plan.Create(TwoModels(), overrides, File));
+
+        Assert.Equal([new ConfigError("<command line>", flag, reason)], e.Errors);
+    }
+
+    [Fact]
+    public void Create_Timeout_ReplacesTheScenariosTimeout()
+    {
+        var plan = Plan.Create(TwoModels(), new PlanOverrides { TimeoutS = 7.5 }, File);
+
+        Assert.Equal(7.5, plan.Scenario.Request.TimeoutS);
+        Assert.Equal(100, plan.Scenario.Request.PromptTokens);
+    }
 }

@@ -76,15 +76,16 @@ public sealed class ReportHarnessTests : IDisposable
             Workload = [new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 1, Iterations = 2 }],
         };
         var settings = new ReportOverrides { PricesFile = prices }.ApplyTo(new ReportSettings());
+        var results = Path.Combine(_dir, "run"); // beside the price file: a results folder starts empty
 
-        await TestRuns.RunAsync(scenario, null, _dir, new StringWriter(), CancellationToken.None, settings);
-        Assert.Contains(",0.026,", File.ReadAllLines(Path.Combine(_dir, "summary.csv"))[1], StringComparison.Ordinal);
+        await TestRuns.RunAsync(scenario, null, results, new StringWriter(), CancellationToken.None, settings);
+        Assert.Contains(",0.026,", File.ReadAllLines(Path.Combine(results, "summary.csv"))[1], StringComparison.Ordinal);
 
-        File.Delete(Path.Combine(_dir, "summary.csv"));
-        var exit = ReportHarness.Rebuild(_dir, new ReportOverrides(), new StringWriter(), new StringWriter());
+        File.Delete(Path.Combine(results, "summary.csv"));
+        var exit = ReportHarness.Rebuild(results, new ReportOverrides(), new StringWriter(), new StringWriter());
 
         Assert.Equal(ExitCodes.Success, exit);
-        Assert.Contains(",0.026,", File.ReadAllLines(Path.Combine(_dir, "summary.csv"))[1], StringComparison.Ordinal);
+        Assert.Contains(",0.026,", File.ReadAllLines(Path.Combine(results, "summary.csv"))[1], StringComparison.Ordinal);
     }
 
     [Fact]
