@@ -24,7 +24,9 @@ public sealed class RunFailureTests : IDisposable
     private (int ExitCode, string Output, string Error) Run(Uri baseUrl, int requests) => BenchCli.Run("run",
         Path.Combine(AppContext.BaseDirectory, "scenarios", "default.json"), "--base-url", baseUrl.ToString(), "--api-key-env", _keyVariable,
         "--models", "gpt-4.1", "--modes", "streaming", "--requests", requests.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        "--concurrency", "1", "--max-tokens", "8", "--out", Path.Combine(_dir, "out"));
+        "--concurrency", "1", "--max-tokens", "8", "--out", Path.Combine(_dir, "out"),
+        "--no-preflight"); // what the run itself does; the preflight's own answers are PreflightTests'
+
 
     /// <summary>A loopback port that was just bound and closed: connecting to it is refused.</summary>
     private static int ClosedPort()
