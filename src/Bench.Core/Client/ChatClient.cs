@@ -156,6 +156,7 @@ public sealed class ChatClient
 
         Complete(record, accumulator);
         CountTokens(record, request, accumulator);
+        UsageCheck.Apply(record, request.MaxTokens, accumulator.UsageIssue);
         return record;
     }
 

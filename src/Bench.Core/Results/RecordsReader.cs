@@ -5,11 +5,24 @@ namespace Bench.Core.Results;
 
 /// <summary>
 /// Reads <c>records.jsonl</c> one line at a time (memory stays bounded however long the run). A line that is not a
-/// record — typically the last, cut off when a run was killed — is skipped and counted in
-/// <see cref="RecordsReadResult.SkippedLines"/>, never fatal.
+/// record — typically the last, cut off when a run was killed, but also any corrupt or hand-edited line — is skipped
+/// and counted in <see cref="RecordsReadResult.SkippedLines"/> with its reason, never fatal: whatever the file holds,
+/// reading it does not throw (but for the file itself missing or unreadable).
 /// </summary>
+/// <remarks>
+/// <para>A line is skipped when it is not JSON, not an object, holds a value of the wrong type (a fractional or
+/// overflowing count, an unknown outcome or mode name, an outcome or mode given as a number outside the enum), or when
+/// <c>sent_ms</c> or <c>end_ms</c> is not a finite number (NaN and ±Infinity are written as names).</para>
+/// <para>A record that is kept is made safe to aggregate: a missing <c>model</c>, <c>phase</c> or
+/// <c>tokens_source</c> gets its default; non-finite optional times become absent and non-finite token event times are
+/// dropped; and its usage is checked by <see cref="UsageCheck.Apply"/> (negative, inconsistent or impossible counts
+/// are flagged and not believed), so results written before that check existed are judged the same way.</para>
+/// </remarks>
 public static class RecordsReader
 {
+    /// <summary>At most this many skipped lines keep their number and reason; the rest are only counted.</summary>
+    public const int MaxSkippedLinesKept = 1000;
+
     /// <summary>Streams the records of <paramref name="path"/>, calling <paramref name="onRecord"/> for each.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static RecordsReadResult Read(string path, Action<RequestRecord> onRecord)
@@ -26,23 +39,15 @@ public static class RecordsReader
                 continue;
             }
 
-            RequestRecord? record = null;
-            try
+            if (TryParse(line, out var record, out var reason))
             {
-                record = JsonSerializer.Deserialize(line, ResultsJson.Default.RequestRecord);
+                result.Records++;
+                onRecord(record);
             }
-            catch (JsonException)
+            else
             {
+                result.Skip(lineNumber, reason);
             }
-
-            if (record is null)
-            {
-                result.SkippedLines.Add(lineNumber);
-                continue;
-            }
-
-            result.Records++;
-            onRecord(record);
         }
 
         return result;
@@ -55,14 +60,98 @@ public static class RecordsReader
         Read(path, list.Add);
         return list;
     }
+
+    /// <summary>Parses one line into a record made safe to aggregate, or says why it is not a record.</summary>
+    public static bool TryParse(string line, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RequestRecord? record, out string reason)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        reason = "";
+        try
+        {
+            record = JsonSerializer.Deserialize(line, ResultsJson.Default.RequestRecord);
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException or OverflowException)
+        {
+            record = null;
+            reason = $"not a record: {Trim(ex.Message)}";
+            return false;
+        }
+
+        if (record is null)
+        {
+            reason = "not a record: null";
+            return false;
+        }
+
+        if (!Enum.IsDefined(record.Outcome) || !Enum.IsDefined(record.Mode))
+        {
+            reason = $"unknown outcome or mode ({(int)record.Outcome}, {(int)record.Mode})";
+            record = null;
+            return false;
+        }
+
+        if (!double.IsFinite(record.SentMs) || !double.IsFinite(record.EndMs))
+        {
+            reason = "sent_ms or end_ms is not a finite number";
+            record = null;
+            return false;
+        }
+
+        Sanitize(record);
+        UsageCheck.Apply(record);
+        return true;
+    }
+
+    /// <summary>Defaults for missing required fields; absent for non-finite optional numbers.</summary>
+    private static void Sanitize(RequestRecord record)
+    {
+        // The serializer sets null where the file says null, whatever the property's nullability.
+        record.Model ??= "";
+        record.Phase ??= Phases.Measure;
+        record.TokensSource ??= TokenSources.None;
+        record.TokenEventsMs ??= [];
+        record.TokenEventsMs.RemoveAll(t => !double.IsFinite(t));
+        record.IntendedMs = Finite(record.IntendedMs);
+        record.FirstByteMs = Finite(record.FirstByteMs);
+        record.FirstTokenMs = Finite(record.FirstTokenMs);
+        record.FirstOutputTokenMs = Finite(record.FirstOutputTokenMs);
+        record.LastTokenMs = Finite(record.LastTokenMs);
+        record.ProbeRatePerS = Finite(record.ProbeRatePerS);
+    }
+
+    private static double? Finite(double? value) => value is { } v && !double.IsFinite(v) ? null : value;
+
+    private static string Trim(string message) => message.Length <= 200 ? message : string.Concat(message.AsSpan(0, 199), "…");
 }
 
 /// <summary>What <see cref="RecordsReader.Read"/> found.</summary>
 public sealed class RecordsReadResult
 {
+    private readonly List<int> _skipped = [];
+    private readonly List<string> _reasons = [];
+
     /// <summary>Records read.</summary>
     public long Records { get; set; }
 
-    /// <summary>1-based numbers of lines that were not records (truncated or corrupt).</summary>
-    public List<int> SkippedLines { get; } = [];
+    /// <summary>Lines that were not records (truncated or corrupt), all of them counted.</summary>
+    public long Skipped { get; private set; }
+
+    /// <summary>1-based numbers of lines that were not records (truncated or corrupt); the first
+    /// <see cref="RecordsReader.MaxSkippedLinesKept"/> of them.</summary>
+    public IReadOnlyList<int> SkippedLines => _skipped;
+
+    /// <summary>Why each line of <see cref="SkippedLines"/> was skipped, in the same order.</summary>
+    public IReadOnlyList<string> SkippedReasons => _reasons;
+
+    /// <summary>Counts a skipped line, keeping its number and reason while fewer than
+    /// <see cref="RecordsReader.MaxSkippedLinesKept"/> are kept.</summary>
+    public void Skip(int lineNumber, string reason)
+    {
+        Skipped++;
+        if (_skipped.Count < RecordsReader.MaxSkippedLinesKept)
+        {
+            _skipped.Add(lineNumber);
+            _reasons.Add(reason);
+        }
+    }
 }

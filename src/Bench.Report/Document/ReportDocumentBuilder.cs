@@ -77,7 +77,7 @@ public static class ReportDocumentBuilder
             [$"Target: {run.Target}"],
             [string.Create(Inv, $"Started {run.StartedUtc:yyyy-MM-dd HH:mm:ss} UTC{(run.EndedUtc is { } end ? string.Create(Inv, $", ended {end:HH:mm:ss} UTC ({(end - run.StartedUtc).TotalSeconds:0} s)") : ", did not finish (records up to the stop are reported)")}")],
             [string.Create(Inv, $"Machine: {Describe(run.Machine)}; {string.Join(", ", run.Versions.Select(v => $"{v.Key} {v.Value}"))}")],
-            [string.Create(Inv, $"Records: {report.Records.Records:N0} ({report.WarmupRecords:N0} warm-up, excluded from statistics){(report.Records.SkippedLines.Count > 0 ? string.Create(Inv, $"; {report.Records.SkippedLines.Count} unreadable line(s) skipped (lines {string.Join(", ", report.Records.SkippedLines.Take(5))})") : "")}")],
+            [string.Create(Inv, $"Records: {report.Records.Records:N0} ({report.WarmupRecords:N0} warm-up, excluded from statistics){(report.Records.Skipped > 0 ? string.Create(Inv, $"; {report.Records.Skipped} unreadable line(s) skipped (lines {string.Join(", ", report.Records.SkippedLines.Take(5))}{(report.Records.Skipped > 5 ? ", …" : "")})") : "")}")],
         ]);
 
         var sections = new List<Section> { SummarySection(report) };
