@@ -11,15 +11,19 @@ namespace Bench.Core.Results;
 /// </summary>
 /// <remarks>
 /// <para>A line is skipped when it is not JSON, not an object, holds a value of the wrong type (a fractional or
-/// overflowing count, an unknown outcome or mode name, an outcome or mode given as a number outside the enum), or when
-/// <c>sent_ms</c> or <c>end_ms</c> is not a finite number (NaN and ±Infinity are written as names).</para>
+/// overflowing count, an unknown outcome, mode or phase, an outcome or mode given as a number outside the enum), or when
+/// <c>sent_ms</c> or <c>end_ms</c> is not a time: NaN, ±Infinity (written as names) or further than
+/// <see cref="MaxAbsTimeMs"/> from the run's origin.</para>
 /// <para>A record that is kept is made safe to aggregate: a missing <c>model</c>, <c>phase</c> or
-/// <c>tokens_source</c> gets its default; non-finite optional times become absent and non-finite token event times are
-/// dropped; and its usage is checked by <see cref="UsageCheck.Apply"/> (negative, inconsistent or impossible counts
+/// <c>tokens_source</c> gets its default; optional times that are not times become absent and such token event times are dropped; and its usage is checked by <see cref="UsageCheck.Apply"/> (negative, inconsistent or impossible counts
 /// are flagged and not believed), so results written before that check existed are judged the same way.</para>
 /// </remarks>
 public static class RecordsReader
 {
+    /// <summary>The largest distance of a time from the run's origin, ms (about 31.7 years): anything further is not a
+    /// time this run measured.</summary>
+    public const double MaxAbsTimeMs = 1e12;
+
     /// <summary>At most this many skipped lines keep their number and reason; the rest are only counted.</summary>
     public const int MaxSkippedLinesKept = 1000;
 
@@ -90,9 +94,16 @@ public static class RecordsReader
             return false;
         }
 
-        if (!double.IsFinite(record.SentMs) || !double.IsFinite(record.EndMs))
+        if (record.Phase is not (null or Phases.Measure or Phases.Warmup or Phases.Sweep))
         {
-            reason = "sent_ms or end_ms is not a finite number";
+            reason = "unknown phase";
+            record = null;
+            return false;
+        }
+
+        if (!IsTime(record.SentMs) || !IsTime(record.EndMs))
+        {
+            reason = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"sent_ms or end_ms is not a time ({record.SentMs}, {record.EndMs})");
             record = null;
             return false;
         }
@@ -110,16 +121,20 @@ public static class RecordsReader
         record.Phase ??= Phases.Measure;
         record.TokensSource ??= TokenSources.None;
         record.TokenEventsMs ??= [];
-        record.TokenEventsMs.RemoveAll(t => !double.IsFinite(t));
-        record.IntendedMs = Finite(record.IntendedMs);
-        record.FirstByteMs = Finite(record.FirstByteMs);
-        record.FirstTokenMs = Finite(record.FirstTokenMs);
-        record.FirstOutputTokenMs = Finite(record.FirstOutputTokenMs);
-        record.LastTokenMs = Finite(record.LastTokenMs);
-        record.ProbeRatePerS = Finite(record.ProbeRatePerS);
+        record.TokenEventsMs.RemoveAll(t => !IsTime(t));
+        record.IntendedMs = Time(record.IntendedMs);
+        record.FirstByteMs = Time(record.FirstByteMs);
+        record.FirstTokenMs = Time(record.FirstTokenMs);
+        record.FirstOutputTokenMs = Time(record.FirstOutputTokenMs);
+        record.LastTokenMs = Time(record.LastTokenMs);
+        record.ProbeRatePerS = record.ProbeRatePerS is { } rate && !double.IsFinite(rate) ? null : record.ProbeRatePerS;
     }
 
-    private static double? Finite(double? value) => value is { } v && !double.IsFinite(v) ? null : value;
+    /// <summary>A time on the run clock: finite and within <see cref="MaxAbsTimeMs"/> of the origin, so differences of
+    /// two times stay finite.</summary>
+    private static bool IsTime(double ms) => double.IsFinite(ms) && Math.Abs(ms) <= MaxAbsTimeMs;
+
+    private static double? Time(double? ms) => ms is { } v && !IsTime(v) ? null : ms;
 
     private static string Trim(string message) => message.Length <= 200 ? message : string.Concat(message.AsSpan(0, 199), "…");
 }
