@@ -293,7 +293,8 @@ public sealed class ChatClient
         var counter = tokenizer is null ? TokenCounter.ForModel(request.Model) : TokenCounter.ForEncoding(tokenizer);
         var completion = counter.CountCompletion(accumulator);
         record.TokenizerEncoding = counter.Encoding;
-        record.TokenizerPromptTokens = counter.CountPrompt(request.Messages);
+        record.TokenizerPromptTokens = counter.CountPrompt(request.Messages, out var promptEstimated);
+        record.TokenizerCountEstimated = promptEstimated || completion.Estimated ? true : null;
         record.TokenizerCompletionTokens = completion.CompletionTokens;
         if (!accumulator.HasUsage)
         {

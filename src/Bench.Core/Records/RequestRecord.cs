@@ -97,6 +97,11 @@ public sealed class RequestRecord
     /// absent (the request is unpriced), never the server's.</summary>
     public string? UsageIssue { get; set; }
 
+    /// <summary><see langword="true"/> when a local count was partly estimated: the prompt or the received text was
+    /// longer than the tokenizer counts per request (<see cref="Tokens.TokenCounter.MaxCountedChars"/>), and the rest
+    /// was extrapolated at the counted part's tokens per character; absent otherwise.</summary>
+    public bool? TokenizerCountEstimated { get; set; }
+
     /// <summary>Number of SSE events received (streaming), including the role prelude and usage chunk.</summary>
     public int Events { get; set; }
 
