@@ -18,6 +18,15 @@ public class ReportRebuildPropertyTests
 {
     private static readonly string[] s_reportFiles = ["summary.csv", "summary.json", "records.csv", "report.md", "report.html"];
 
+    private const string ScenarioRunJson = """
+        { "run_id": "prop", "scenario": "prop", "target": "hostile",
+          "scenario_json": {
+            "name": "prop", "models": ["m1", "m2"], "modes": ["streaming", "non-streaming"],
+            "workload": [ { "type": "sweep", "start_rate": 1, "max_rate": 8, "duration": "5s", "slo": "interactive" } ],
+            "slos": [ { "name": "interactive", "max_ms": { "ttft_ms": 500, "e2e_ms": 2000 }, "percentile": 95, "min_success_rate": 0.5 },
+                      { "name": "batch", "max_ms": { "e2e_ms": 60000 } } ] } }
+        """;
+
     [Property(MaxTest = 100, Arbitrary = new[] { typeof(HostileRecords) })]
     public void Rebuild_AnyRecordsFile_WritesEveryFileAndCountsBadLines(RecordsFile file)
     {
@@ -25,6 +34,12 @@ public class ReportRebuildPropertyTests
         try
         {
             File.WriteAllText(Path.Combine(dir, ResultsDirectory.RecordsFile), file.Text);
+            if (file.WithScenario)
+            {
+                // SLOs, a sweep and both modes: the recommendation, SLO, sweep and comparison paths run too.
+                File.WriteAllText(Path.Combine(dir, ResultsDirectory.RunFile), ScenarioRunJson);
+            }
+
             var output = new StringWriter();
 
             var exit = ReportHarness.Rebuild(dir, new ReportOverrides(), output, output);
@@ -43,6 +58,33 @@ public class ReportRebuildPropertyTests
             {
                 Assert.Contains($"Skipped {read.Skipped} unreadable line(s)", output.ToString(), StringComparison.Ordinal);
             }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Rebuild_ScenarioOfTheProperty_IsReadSoItsPathsRun()
+    {
+        var dir = Directory.CreateTempSubdirectory("bench-prop-").FullName;
+        try
+        {
+            File.WriteAllLines(Path.Combine(dir, ResultsDirectory.RecordsFile),
+            [
+                """{"id":0,"model":"m1","mode":"streaming","outcome":"success","sent_ms":0,"end_ms":900,"first_token_ms":100,"token_events_ms":[100,800]}""",
+                """{"id":1,"model":"m1","mode":"non-streaming","outcome":"success","sent_ms":0,"end_ms":700}""",
+                """{"id":2,"model":"m1","mode":"streaming","phase":"sweep","probe_rate_per_s":1,"outcome":"success","sent_ms":0,"end_ms":700,"first_token_ms":100}""",
+            ]);
+            File.WriteAllText(Path.Combine(dir, ResultsDirectory.RunFile), ScenarioRunJson);
+
+            Assert.Equal(ExitCodes.Success, ReportHarness.Rebuild(dir, new ReportOverrides(), TextWriter.Null, TextWriter.Null));
+
+            var md = File.ReadAllText(Path.Combine(dir, "report.md"));
+            Assert.Contains("## SLOs and goodput", md, StringComparison.Ordinal);
+            Assert.Contains("## Sweep", md, StringComparison.Ordinal);
+            Assert.Contains("## Streaming against non-streaming", md, StringComparison.Ordinal);
         }
         finally
         {
@@ -82,10 +124,10 @@ public class ReportRebuildPropertyTests
 
 /// <summary>A generated <c>records.jsonl</c>: its text, its non-blank lines, and how many of them are certainly not
 /// records.</summary>
-public sealed record RecordsFile(string Text, int Lines, int CorruptLines)
+public sealed record RecordsFile(string Text, int Lines, int CorruptLines, bool WithScenario)
 {
     /// <summary>The file as FsCheck prints a counterexample.</summary>
-    public override string ToString() => Text;
+    public override string ToString() => $"{(WithScenario ? "with" : "without")} run.json:\n{Text}";
 }
 
 /// <summary>FsCheck generators of hostile records files.</summary>
@@ -100,7 +142,8 @@ public static class HostileRecords
     /// <summary>The generator FsCheck uses for <see cref="RecordsFile"/>.</summary>
     public static Arbitrary<RecordsFile> File() => Arb.From(
         from lines in Gen.ListOf(Line()).Select(l => l.Take(12).ToList())
-        select new RecordsFile(string.Join("\n", lines.Select(l => l.Text)) + "\n", lines.Count(l => !string.IsNullOrWhiteSpace(l.Text)), lines.Count(l => l.Corrupt)));
+        from withScenario in Gen.Elements(true, false)
+        select new RecordsFile(string.Join("\n", lines.Select(l => l.Text)) + "\n", lines.Count(l => !string.IsNullOrWhiteSpace(l.Text)), lines.Count(l => l.Corrupt), withScenario));
 
     private static Gen<(string Text, bool Corrupt)> Line() => Gen.Frequency(
         (8, Record().Select(r => (r, false))),
