@@ -84,6 +84,18 @@ public sealed class FailureReportTests : IDisposable
     }
 
     [Fact]
+    public void Html_FailureTable_ShowsServerTextEscaped()
+    {
+        var report = Report([Ok(Mode.Streaming, 100, 1000), Failed(Mode.Streaming, Outcome.ServerError, 502, "<script>alert(1)</script> & more")]);
+
+        var html = File.ReadAllText(Bench.Report.Html.HtmlExporter.Write(report, _dir, []));
+
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more (×1)", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>alert(1)", html, StringComparison.Ordinal);
+        Assert.Contains("<code>server_error</code>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Summary_CellWithoutSuccess_SaysSoPlainly()
     {
         var md = MarkdownExporter.Render(Report(Enumerable.Range(0, 4).Select(_ => Failed(Mode.Streaming, Outcome.ClientError, 401, "bad key"))));
