@@ -251,8 +251,15 @@ public sealed class StreamAccumulator
     /// answer can be fine while its usage is not.</summary>
     public string? UsageIssue { get; private set; }
 
-    /// <summary>Adds a reason to <see cref="UsageIssue"/>.</summary>
-    internal void NoteUsageIssue(string reason) => UsageIssue = Records.UsageCheck.Join(UsageIssue, reason);
+    /// <summary>Adds a reason to <see cref="UsageIssue"/>, until it holds <see cref="Records.UsageCheck.MaxIssueChars"/>
+    /// characters (a usage object with thousands of bad fields costs no more).</summary>
+    internal void NoteUsageIssue(string reason)
+    {
+        if (UsageIssue is not { Length: >= Records.UsageCheck.MaxIssueChars })
+        {
+            UsageIssue = Records.UsageCheck.Join(UsageIssue, reason);
+        }
+    }
 
     /// <summary>Folds a <c>usage</c> object in: the standard one always, a vendor's (<paramref name="vendorKey"/>) only
     /// while no standard one arrived. Returns whether the caller should read it.</summary>

@@ -69,6 +69,18 @@ public class UsageParsingTests
     }
 
     [Fact]
+    public void Parse_ThousandsOfBadFields_IssueStaysBounded()
+    {
+        var accumulator = new StreamAccumulator();
+        var fields = string.Join(",", Enumerable.Repeat("\"prompt_tokens\":\"x\"", 20_000));
+
+        ChunkParser.Parse(Encoding.UTF8.GetBytes("{\"usage\":{" + fields + "}}"), accumulator);
+
+        Assert.False(accumulator.Malformed);
+        Assert.InRange(accumulator.UsageIssue!.Length, UsageCheck.MaxIssueChars, UsageCheck.MaxIssueChars + 100);
+    }
+
+    [Fact]
     public void Parse_ALaterCleanUsage_ClearsTheEarlierIssue()
     {
         var accumulator = new StreamAccumulator();
