@@ -24,6 +24,10 @@ public static class RecordsReader
     /// time this run measured.</summary>
     public const double MaxAbsTimeMs = 1e12;
 
+    /// <summary>A line longer than this (64 Mi characters) is skipped unread: a record, even of a 128 Ki-token stream
+    /// with every token event's time, is a few megabytes.</summary>
+    public const int MaxLineChars = 64 * 1024 * 1024;
+
     /// <summary>At most this many skipped lines keep their number and reason; the rest are only counted.</summary>
     public const int MaxSkippedLinesKept = 1000;
 
@@ -35,9 +39,15 @@ public static class RecordsReader
         var result = new RecordsReadResult();
         using var reader = new StreamReader(path);
         var lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        foreach (var (line, tooLong) in Lines(reader, MaxLineChars))
         {
             lineNumber++;
+            if (tooLong)
+            {
+                result.Skip(lineNumber, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"longer than {MaxLineChars:N0} characters"));
+                continue;
+            }
+
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;
@@ -55,6 +65,64 @@ public static class RecordsReader
         }
 
         return result;
+    }
+
+    /// <summary>The lines of <paramref name="reader"/> split at <c>\n</c> (a trailing <c>\r</c> dropped); a line longer
+    /// than <paramref name="maxChars"/> is not kept (its text is null, <c>TooLong</c> true), so one endless line cannot
+    /// exhaust memory.</summary>
+    private static IEnumerable<(string? Line, bool TooLong)> Lines(TextReader reader, int maxChars)
+    {
+        var buffer = new char[64 * 1024];
+        var line = new System.Text.StringBuilder();
+        var tooLong = false;
+        var pending = false;
+        int read;
+        while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            var start = 0;
+            while (start < read)
+            {
+                var newline = Array.IndexOf(buffer, '\n', start, read - start);
+                var end = newline < 0 ? read : newline;
+                pending = true;
+                if (!tooLong && line.Length + (end - start) > maxChars)
+                {
+                    tooLong = true;
+                    line.Clear();
+                }
+                else if (!tooLong)
+                {
+                    line.Append(buffer, start, end - start);
+                }
+
+                if (newline < 0)
+                {
+                    break;
+                }
+
+                yield return Take(line, ref tooLong);
+                pending = false;
+                start = newline + 1;
+            }
+        }
+
+        if (pending)
+        {
+            yield return Take(line, ref tooLong);
+        }
+
+        static (string?, bool) Take(System.Text.StringBuilder line, ref bool tooLong)
+        {
+            if (line.Length > 0 && line[^1] == '\r')
+            {
+                line.Length--;
+            }
+
+            var taken = tooLong ? (null, true) : (line.ToString(), false);
+            line.Clear();
+            tooLong = false;
+            return taken;
+        }
     }
 
     /// <summary>Reads every record into a list (for small files and tests).</summary>

@@ -70,6 +70,30 @@ public sealed class RecordsReaderTests : IDisposable
     }
 
     [Fact]
+    public void Read_EndlessLine_SkippedUnreadAndTheNextLinesRead()
+    {
+        const string Good = """{"id":1,"mode":"streaming","outcome":"success","sent_ms":1,"end_ms":2}""";
+        using (var writer = new StreamWriter(_path))
+        {
+            writer.Write(Good + "\r\n");
+            var chunk = new string('x', 1024 * 1024);
+            for (var written = 0L; written <= RecordsReader.MaxLineChars; written += chunk.Length)
+            {
+                writer.Write(chunk);
+            }
+
+            writer.Write("\n" + Good + "\n\n" + Good);
+        }
+
+        var records = new List<RequestRecord>();
+        var result = RecordsReader.Read(_path, records.Add);
+
+        Assert.Equal(3, records.Count);
+        Assert.Equal([2], result.SkippedLines);
+        Assert.StartsWith("longer than 67,108,864 characters", result.SkippedReasons[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_ThousandsOfBadLines_CountsAllKeepsTheFirstThousand()
     {
         File.WriteAllLines(_path, Enumerable.Repeat("garbage", 1500));
