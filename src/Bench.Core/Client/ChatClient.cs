@@ -193,6 +193,7 @@ public sealed class ChatClient
         record.ConnectionRetried = Attempt(message)?.IsRetry == true;
         Complete(record, accumulator);
         CountTokens(record, request, accumulator);
+        UsageCheck.Apply(record, request.MaxTokens, accumulator.UsageIssue);
         return record;
     }
 
@@ -526,7 +527,8 @@ public sealed class ChatClient
         var counter = tokenizer is null ? TokenCounter.ForModel(request.Model) : TokenCounter.ForEncoding(tokenizer);
         var completion = counter.CountCompletion(accumulator);
         record.TokenizerEncoding = counter.Encoding;
-        record.TokenizerPromptTokens = counter.CountPrompt(request.Messages);
+        record.TokenizerPromptTokens = counter.CountPrompt(request.Messages, out var promptEstimated);
+        record.TokenizerCountEstimated = promptEstimated || completion.Estimated ? true : null;
         record.TokenizerCompletionTokens = completion.CompletionTokens;
         if (!accumulator.HasUsage)
         {

@@ -41,6 +41,8 @@ public sealed class CellAggregator
     private long _goodInEverySet;
 
     private readonly string _phase;
+    private readonly UsageFlags _usageFlags = new();
+    private readonly FailureTally _failures = new();
 
     /// <summary>Creates an aggregator for one cell, judging requests against <paramref name="slos"/> (may be empty).</summary>
     /// <param name="model">Model id.</param>
@@ -92,14 +94,20 @@ public sealed class CellAggregator
         _lastSentMs = Math.Max(_lastSentMs, r.SentMs);
         _lastEndMs = Math.Max(_lastEndMs, r.EndMs);
 
-        if (r.PromptTokens is null && r.CompletionTokens is null)
+        // Usage that cannot be believed is counted and never billed (UsageCheck); failures are tallied for the report.
+        var billable = _usageFlags.Add(r);
+        _failures.Add(r);
+        if (!billable || (r.PromptTokens is null && r.CompletionTokens is null))
         {
             _withoutUsage++;
         }
 
-        _billedPrompt += r.PromptTokens ?? 0;
-        _billedCached += r.CachedTokens ?? 0;
-        _billedCompletion += r.CompletionTokens ?? 0;
+        if (billable)
+        {
+            _billedPrompt += r.PromptTokens ?? 0;
+            _billedCached += r.CachedTokens ?? 0;
+            _billedCompletion += r.CompletionTokens ?? 0;
+        }
 
         // Queue and response time describe the schedule, so they count for every attempted request.
         Record(Metric.Queue, r);
@@ -145,6 +153,11 @@ public sealed class CellAggregator
         {
             _decodeTpsDistribution.Record(tps);
         }
+        if (!billable)
+        {
+            return;
+        }
+
         _prompt.Add(r.PromptTokens);
         _completion.Add(r.CompletionTokens);
         _reasoning.Add(r.ReasoningTokens);
@@ -152,7 +165,7 @@ public sealed class CellAggregator
         _successCompletionTokens += r.CompletionTokens ?? 0;
 
         // Server usage beside the local count of the text it sent: where a relay's counts disagree with its text.
-        if (r.TokensSource == TokenSources.Usage && r.CompletionTokens is { } server && r.TokenizerCompletionTokens is { } local)
+        if (r.TokensSource == TokenSources.Usage && r.CompletionTokens is { } server && r.TokenizerCompletionTokens is { } local and >= 0)
         {
             _tokenizerCompared++;
             _comparedServerCompletion += server;
@@ -229,6 +242,11 @@ public sealed class CellAggregator
             ComparedTokenizerCompletionTokens = _comparedTokenizerCompletion,
             BilledTokens = new TokenCounts(_billedPrompt, _billedCached, _billedCompletion),
             RequestsWithoutUsage = _withoutUsage,
+            UsageFlagged = _usageFlags.Count,
+            UsageFlaggedUnpriced = _usageFlags.Unpriced,
+            UsageIssueKinds = _usageFlags.Kinds,
+            UsageFlaggedExampleIds = [.. _usageFlags.ExampleIds],
+            FailureGroups = _failures.Groups(),
             DurationS = duration,
             IntendedRatePerS = Rate(_scheduled, _firstIntendedMs, _lastIntendedMs),
             AchievedSendRatePerS = _scheduled > 0 ? Rate(_requests, _firstSentMs, _lastSentMs) : null,

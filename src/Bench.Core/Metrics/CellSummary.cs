@@ -80,6 +80,22 @@ public sealed class CellSummary
     /// <summary>Attempted requests with no token counts at all (billing unknown; typically rejected requests).</summary>
     public long RequestsWithoutUsage { get; init; }
 
+    /// <summary><c>usage_flagged</c>: attempted requests whose <c>usage</c> was not believed
+    /// (<see cref="RequestRecord.UsageIssue"/>): billed from the local tokenizer's count, or not at all.</summary>
+    public long UsageFlagged { get; init; }
+
+    /// <summary>The part of <see cref="UsageFlagged"/> with no local count either: unpriced (outside the cost).</summary>
+    public long UsageFlaggedUnpriced { get; init; }
+
+    /// <summary>Flagged requests per issue kind (<see cref="UsageCheck"/>), most frequent first.</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> UsageIssueKinds { get; init; } = [];
+
+    /// <summary>The first few flagged request ids (<see cref="UsageFlags.MaxExampleIds"/>).</summary>
+    public IReadOnlyList<long> UsageFlaggedExampleIds { get; init; } = [];
+
+    /// <summary>Failed attempts by outcome and HTTP status, with their most common messages, largest group first.</summary>
+    public IReadOnlyList<FailureGroup> FailureGroups { get; init; } = [];
+
     /// <summary>Measured duration in seconds: first request sent → last request ended, in this cell.</summary>
     public double DurationS { get; init; }
 

@@ -22,9 +22,15 @@ public sealed class LatencyHistogram
     /// <summary>Samples recorded.</summary>
     public long Count => Histogram.TotalCount;
 
-    /// <summary>Records one sample in milliseconds. Negative samples (clock anomalies) are recorded as 0.</summary>
+    /// <summary>Records one sample in milliseconds. Negative samples (clock anomalies) are recorded as 0; NaN (a time
+    /// missing from a hand-edited file) is ignored.</summary>
     public void Record(double milliseconds)
     {
+        if (double.IsNaN(milliseconds))
+        {
+            return;
+        }
+
         var clamped = Math.Clamp(milliseconds, 0, HighestTrackableMicroseconds / 1000.0);
         _sum += clamped;
         _min = Math.Min(_min, clamped);

@@ -139,6 +139,15 @@ public static class MetricCatalog
         Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = ["/completion_tokens_vs_tokenizer_diff_pct"], Cell = c => MetricValue.Number(c.Summary.CompletionTokenDiffPercent),
     };
 
+    /// <summary><c>usage_flagged</c>: attempted requests whose usage was not believed.</summary>
+    public static readonly MetricDefinition UsageFlagged = new()
+    {
+        Id = "usage_flagged", DisplayName = "usage flagged", Unit = "requests", Format = NumberFormat.Integer, Direction = MetricDirection.LowerIsBetter,
+        Definition = "attempted requests whose usage was negative, fractional, overflowing, not a number or inconsistent (cached > prompt, completion far above max_tokens or the text received): billed from the local tokenizer's count, or unpriced",
+        Source = "Bench (UsageCheck)", Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = ["/usage_flagged"], Reduce = MetricReduce.Sum,
+        Cell = c => MetricValue.Count(c.Summary.UsageFlagged),
+    };
+
     // ----- time and rates -----
 
     /// <summary><c>duration_s</c>.</summary>
@@ -267,6 +276,7 @@ public static class MetricCatalog
         RequestField("http_status", "HTTP status", "the response's HTTP status code, if any", NumberFormat.Integer, r => MetricValue.Count(r.HttpStatus)),
         RequestField("error_type", "error type", "the error's type as the server said or Bench observed it", NumberFormat.Exact, r => MetricValue.Text(r.Error?.Type)),
         RequestField("error_code", "error code", "the error's code as the server said it", NumberFormat.Exact, r => MetricValue.Text(r.Error?.Code)),
+        RequestField("message", "message", "the error's message as the server said it or Bench observed it (the API key redacted)", NumberFormat.Exact, r => MetricValue.Text(r.Error?.Message)),
         RequestField("finish_reason", "finish reason", "the choice's finish_reason", NumberFormat.Exact, r => MetricValue.Text(r.FinishReason)),
         RequestField("intended_ms", "intended", "open load only: the scheduled send time, ms from the run's origin", NumberFormat.Milliseconds, r => MetricValue.Number(r.IntendedMs), "ms"),
         RequestField("sent_ms", "sent", "when the request was sent, ms from the run's origin", NumberFormat.Milliseconds, r => MetricValue.Number(r.SentMs), "ms"),
@@ -286,6 +296,7 @@ public static class MetricCatalog
         RequestField("reasoning_tokens", "reasoning tokens", "usage.completion_tokens_details.reasoning_tokens", NumberFormat.Integer, r => MetricValue.Count(r.ReasoningTokens), "tokens"),
         RequestField("cached_tokens", "cached tokens", "usage.prompt_tokens_details.cached_tokens", NumberFormat.Integer, r => MetricValue.Count(r.CachedTokens), "tokens"),
         RequestField("tokens_source", "tokens source", "usage (the server's) or tokenizer (counted locally)", NumberFormat.Exact, r => MetricValue.Text(r.TokensSource)),
+        RequestField("usage_issue", "usage issue", "why the server's usage was not believed (kind: detail; see UsageCheck), empty when it was", NumberFormat.Exact, r => MetricValue.Text(r.UsageIssue)),
         RequestField("probe_rate_per_s", "probe rate", "sweep only: the offered rate of the probe the request belongs to", NumberFormat.Exact, r => MetricValue.Number(r.ProbeRatePerS), "req/s"),
     ];
 
@@ -362,7 +373,7 @@ public static class MetricCatalog
         all.Add(Cancelled);
         all.AddRange(LatencyStatistics);
         all.AddRange([DecodeTpsMean, DecodeTpsP50, PromptTokensMean, CompletionTokensMean, ReasoningTokensMean, CachedTokensMean,
-            TokenizerComparedRequests, CompletionTokenDiffMean, CompletionTokenDiffPercent, DurationS, Rps, IntendedRps, AchievedSendRps, OutputTps,
+            TokenizerComparedRequests, CompletionTokenDiffMean, CompletionTokenDiffPercent, UsageFlagged, DurationS, Rps, IntendedRps, AchievedSendRps, OutputTps,
             CostUsd, CostUsdPer1kRequests, CostUsdPerSuccess, PriceSource, GoodputRps, Unpriced]);
         all.AddRange(BilledTokens);
         all.AddRange(RecordsCsv.Where(r => !all.Contains(r)));

@@ -42,7 +42,10 @@ public static class CostModel
 
     /// <summary>
     /// The cost of a recorded request in USD, or <see langword="null"/> when the record has no token counts and the
-    /// provider may still have billed it (see the class remarks: rejected requests without usage cost 0).
+    /// provider may still have billed it (see the class remarks: rejected requests without usage cost 0), or when its
+    /// counts are impossible (negative, cached above prompt, reasoning above completion, above
+    /// <see cref="UsageCheck.MaxPlausibleTokens"/>: a record that did not pass through <see cref="UsageCheck.Apply"/>)
+    /// — unpriced, never priced at face value and never an exception.
     /// </summary>
     /// <param name="record">The request.</param>
     /// <param name="price">The model's prices.</param>
@@ -52,6 +55,11 @@ public static class CostModel
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(price);
+        if (!UsageCheck.IsConsistent(record))
+        {
+            return null;
+        }
+
         if (TokenCounts.FromRecord(record) is { } tokens)
         {
             return RequestCostUsd(tokens, price, batch);

@@ -103,6 +103,18 @@ public sealed class RequestRecord
     /// kept beside <see cref="CompletionTokens"/>; copied into it when the server sent no usage.</summary>
     public int? TokenizerCompletionTokens { get; set; }
 
+    /// <summary>Why the server's <c>usage</c> was not believed, or <see langword="null"/> when it was (or none came):
+    /// one or more <c>kind: detail</c> reasons joined by <c>"; "</c>, the kinds being those of <see cref="UsageCheck"/>
+    /// (<c>negative</c>, <c>cached_above_prompt</c>, <c>above_max_tokens</c>, ...) and the detail quoting the raw
+    /// value. A flagged record's token counts are the local tokenizer's (<see cref="TokensSource"/> <c>tokenizer</c>) or
+    /// absent (the request is unpriced), never the server's.</summary>
+    public string? UsageIssue { get; set; }
+
+    /// <summary><see langword="true"/> when a local count was partly estimated: the prompt or the received text was
+    /// longer than the tokenizer counts per request (<see cref="Tokens.TokenCounter.MaxCountedChars"/>), and the rest
+    /// was extrapolated at the counted part's tokens per character; absent otherwise.</summary>
+    public bool? TokenizerCountEstimated { get; set; }
+
     /// <summary>Number of SSE events received (streaming), including the role prelude and usage chunk.</summary>
     public int Events { get; set; }
 

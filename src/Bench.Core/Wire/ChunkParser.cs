@@ -478,7 +478,7 @@ internal static class ChunkParser
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            Unexpected(ref reader, accumulator, "usage", "an object");
+            UsageUnexpected(ref reader, accumulator, "usage", UsageCheck.Kinds.NotAnObject);
             return;
         }
 
@@ -504,11 +504,11 @@ internal static class ChunkParser
             }
             else if (reader.ValueTextEquals("prompt_tokens_details"u8))
             {
-                accumulator.CachedTokens = ReadDetail(ref reader, accumulator, "cached_tokens"u8, "usage.prompt_tokens_details");
+                accumulator.CachedTokens = ReadDetail(ref reader, accumulator, "cached_tokens"u8, "usage.prompt_tokens_details", "usage.prompt_tokens_details.cached_tokens");
             }
             else if (reader.ValueTextEquals("completion_tokens_details"u8))
             {
-                accumulator.ReasoningTokens = ReadDetail(ref reader, accumulator, "reasoning_tokens"u8, "usage.completion_tokens_details");
+                accumulator.ReasoningTokens = ReadDetail(ref reader, accumulator, "reasoning_tokens"u8, "usage.completion_tokens_details", "usage.completion_tokens_details.reasoning_tokens");
             }
             else
             {
@@ -518,12 +518,12 @@ internal static class ChunkParser
     }
 
     /// <summary>Reads <c>{"…_details": {name: n, …}}</c>, positioned on the property name.</summary>
-    private static int? ReadDetail(ref Utf8JsonReader reader, StreamAccumulator accumulator, ReadOnlySpan<byte> name, string path)
+    private static int? ReadDetail(ref Utf8JsonReader reader, StreamAccumulator accumulator, ReadOnlySpan<byte> name, string path, string countPath)
     {
         reader.Read();
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            Unexpected(ref reader, accumulator, path, "an object");
+            UsageUnexpected(ref reader, accumulator, path, UsageCheck.Kinds.NotAnObject);
             return null;
         }
 
@@ -532,7 +532,7 @@ internal static class ChunkParser
         {
             if (reader.ValueTextEquals(name))
             {
-                count = ReadCount(ref reader, accumulator, path);
+                count = ReadCount(ref reader, accumulator, countPath);
             }
             else
             {
@@ -543,17 +543,62 @@ internal static class ChunkParser
         return count;
     }
 
-    /// <summary>Reads a token count, positioned on its property name.</summary>
+    /// <summary>Reads a token count, positioned on its property name. A count that is not a 32-bit integer
+    /// (<c>12.5</c>, <c>3000000000</c>, <c>1e30</c>, <c>"3"</c>) is not stored: it is noted in
+    /// <see cref="StreamAccumulator.UsageIssue"/> with its raw text, and the response stays readable (a negative count
+    /// is stored; <see cref="UsageCheck"/> judges it).</summary>
     private static int? ReadCount(ref Utf8JsonReader reader, StreamAccumulator accumulator, string path)
     {
         reader.Read();
-        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var count))
+        if (reader.TokenType == JsonTokenType.Number)
         {
-            return count;
+            if (reader.TryGetInt32(out var count))
+            {
+                return count;
+            }
+
+            // A number's text is its value's only faithful form (1e30 and 12.5 fit no integer type).
+            var raw = RawText(reader.ValueSpan);
+            var isDecimal = reader.TryGetDecimal(out var value);
+            if (isDecimal && decimal.Truncate(value) == value && value is >= int.MinValue and <= int.MaxValue)
+            {
+                return (int)value; // 5.0, 5e2: a whole number written another way
+            }
+
+            var integral = isDecimal ? decimal.Truncate(value) == value : !raw.Contains('.', StringComparison.Ordinal);
+            accumulator.NoteUsageIssue(UsageCheck.Reason(
+                integral ? UsageCheck.Kinds.Overflow : UsageCheck.Kinds.NotInteger,
+                integral ? $"{path} = {raw} does not fit a 32-bit count" : $"{path} = {raw} is not a whole number"));
+            return null;
         }
 
-        Unexpected(ref reader, accumulator, path, "an integer");
+        UsageUnexpected(ref reader, accumulator, path, UsageCheck.Kinds.NotANumber);
         return null;
+    }
+
+    /// <summary>A usage value of the wrong type: <c>null</c> means "absent" and is fine; anything else is noted as a
+    /// usage issue (with the raw text of a string, number or boolean) and skipped. Never marks the response
+    /// malformed.</summary>
+    private static void UsageUnexpected(ref Utf8JsonReader reader, StreamAccumulator accumulator, string path, string kind)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return;
+        }
+
+        var shown = reader.TokenType is JsonTokenType.String or JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False
+            ? $"{path} = {RawText(reader.ValueSpan)}"
+            : $"{path} is {Describe(reader.TokenType)}";
+        accumulator.NoteUsageIssue(UsageCheck.Reason(kind, shown));
+        reader.Skip();
+    }
+
+    /// <summary>The raw text of a value as received, cut to 40 bytes (a usage value is quoted, never kept whole).</summary>
+    private static string RawText(ReadOnlySpan<byte> value)
+    {
+        const int MaxBytes = 40;
+        var text = Encoding.UTF8.GetString(value.Length > MaxBytes ? value[..MaxBytes] : value);
+        return value.Length > MaxBytes ? text + "…" : text;
     }
 
     /// <summary>Reads an error object or string (positioned on it). A nested <c>error</c> property wins over the

@@ -326,6 +326,22 @@ public sealed class StreamAccumulator
         }
     }
 
+    /// <summary>What was wrong with the latest <c>usage</c> text (a count fractional, beyond 32 bits or not a number;
+    /// <c>usage</c> not an object), as <see cref="Records.UsageCheck"/> reasons quoting the raw values; the value
+    /// itself is not stored. <see langword="null"/> when it read cleanly. Never marks the response malformed: the
+    /// answer can be fine while its usage is not.</summary>
+    public string? UsageIssue { get; private set; }
+
+    /// <summary>Adds a reason to <see cref="UsageIssue"/>, until it holds <see cref="Records.UsageCheck.MaxIssueChars"/>
+    /// characters (a usage object with thousands of bad fields costs no more).</summary>
+    internal void NoteUsageIssue(string reason)
+    {
+        if (UsageIssue is not { Length: >= Records.UsageCheck.MaxIssueChars })
+        {
+            UsageIssue = Records.UsageCheck.Join(UsageIssue, reason);
+        }
+    }
+
     /// <summary>Folds a <c>usage</c> object in: the standard one always, a vendor's (<paramref name="vendorKey"/>) only
     /// while no standard one arrived. Returns whether the caller should read it.</summary>
     internal bool BeginUsage(string? vendorKey)
@@ -338,6 +354,7 @@ public sealed class StreamAccumulator
         HasUsage = true;
         UsageVendorKey = vendorKey;
         PromptTokens = CompletionTokens = TotalTokens = CachedTokens = ReasoningTokens = null;
+        UsageIssue = null;
         Parts |= ChunkParts.Usage;
         _variants = vendorKey is null ? _variants & ~StreamVariants.UsageVendorKey : _variants | StreamVariants.UsageVendorKey;
         return true;

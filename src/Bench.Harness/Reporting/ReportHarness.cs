@@ -47,9 +47,11 @@ public static class ReportHarness
 
         var report = ReportBuilder.Write(dir, run, catalog);
         SummaryTable.Print(report, output);
-        if (report.Records.SkippedLines.Count > 0)
+        if (report.Records.Skipped > 0)
         {
-            output.WriteLine($"Skipped {report.Records.SkippedLines.Count} unreadable line(s) of records.jsonl (a run cut off mid-write): lines {string.Join(", ", report.Records.SkippedLines.Take(10))}.");
+            var read = report.Records;
+            var shown = read.SkippedLines.Zip(read.SkippedReasons).Take(3).Select(l => $"line {l.First} ({l.Second})");
+            output.WriteLine($"Skipped {read.Skipped} unreadable line(s) of records.jsonl (cut off mid-write or corrupt): {string.Join("; ", shown)}{(read.Skipped > 3 ? $"; lines {string.Join(", ", read.SkippedLines.Skip(3).Take(10))}{(read.Skipped > 13 ? ", …" : "")}" : "")}.");
         }
 
         output.WriteLine($"Rebuilt the report from {report.Records.Records:N0} records: {dir}{Path.DirectorySeparatorChar}");

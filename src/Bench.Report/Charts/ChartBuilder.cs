@@ -57,7 +57,10 @@ public static class ChartBuilder
             File.Delete(stale);
         }
 
-        var context = new ChartContext(report, samples, ModelPalette.For(report), folder);
+        // Cells first, then sweep curves, then any model seen only in the samples (a sweep record without a probe
+        // rate, from a hand-edited file): every model drawn has a colour.
+        var palette = new ModelPalette(ModelPalette.For(report).Models.Concat(samples.Cells.Select(c => c.Model)));
+        var context = new ChartContext(report, samples, palette, folder);
         return [.. All.Select(chart => chart.Draw(context)).OfType<ChartFile>()];
     }
 }

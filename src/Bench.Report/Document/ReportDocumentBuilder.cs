@@ -51,6 +51,9 @@ public static class ReportDocumentBuilder
         /// <summary>Failures.</summary>
         public const string Failures = "failures";
 
+        /// <summary>Requests whose usage was not believed.</summary>
+        public const string Usage = "usage-not-believed";
+
         /// <summary>Token counts against a local tokenizer.</summary>
         public const string TokenCounts = "token-counts-server-against-local-tokenizer";
 
@@ -77,7 +80,7 @@ public static class ReportDocumentBuilder
             [$"Target: {run.Target}"],
             [string.Create(Inv, $"Started {run.StartedUtc:yyyy-MM-dd HH:mm:ss} UTC{(run.EndedUtc is { } end ? string.Create(Inv, $", ended {end:HH:mm:ss} UTC ({(end - run.StartedUtc).TotalSeconds:0} s)") : ", did not finish (records up to the stop are reported)")}")],
             [string.Create(Inv, $"Machine: {Describe(run.Machine)}; {string.Join(", ", run.Versions.Select(v => $"{v.Key} {v.Value}"))}")],
-            [string.Create(Inv, $"Records: {report.Records.Records:N0} ({report.WarmupRecords:N0} warm-up, excluded from statistics){(report.Records.SkippedLines.Count > 0 ? string.Create(Inv, $"; {report.Records.SkippedLines.Count} unreadable line(s) skipped (lines {string.Join(", ", report.Records.SkippedLines.Take(5))})") : "")}")],
+            [string.Create(Inv, $"Records: {report.Records.Records:N0} ({report.WarmupRecords:N0} warm-up, excluded from statistics){(report.Records.Skipped > 0 ? string.Create(Inv, $"; {report.Records.Skipped} unreadable line(s) skipped (lines {string.Join(", ", report.Records.SkippedLines.Take(5))}{(report.Records.Skipped > 5 ? ", …" : "")})") : "")}")],
         ]);
 
         var sections = new List<Section> { SummarySection(report) };
@@ -98,6 +101,7 @@ public static class ReportDocumentBuilder
         sections.AddIfNotNull(CostSection(report));
         sections.AddIfNotNull(ProjectionSection(report));
         sections.AddIfNotNull(FailureSection(report));
+        sections.AddIfNotNull(UsageSection(report));
         sections.AddIfNotNull(TokenCountSection(report));
         sections.Add(DefinitionSection());
         return new ReportDocument(["Bench run ", Code(run.RunId)], Interruption(run) is { } stop ? [stop, header] : [header], sections);
@@ -149,14 +153,20 @@ public static class ReportDocumentBuilder
         var rows = report.Cells.Select(c => Row(
         [
             c.Summary.Model, Names.Of(c.Summary.Mode), c.Summary.Requests.ToString("N0", Inv), Pct(c.Summary.SuccessRate),
-            .. latencies.Select(l => Ms(l.Column.Value(c), l.Format)),
+            .. latencies.Select((l, i) => c.Summary.Successes == 0 && c.Summary.Requests > 0 ? (i == 0 ? "no success" : "–") : Ms(l.Column.Value(c), l.Format)),
             $"{Tok(c.Summary.PromptTokensMean)} / {Tok(c.Summary.CompletionTokensMean)}", Usd(c.CostUsdPer1kRequests),
         ]));
-        return new Section(Ids.Summary, "Summary",
+        List<Block> blocks =
         [
             Para("Latencies in milliseconds over successful requests; TTFT and TPOT exist only for streaming."),
             Table(headers, "LLRRRRRRRRRRRRR", rows),
-        ]);
+        ];
+        if (ZeroSuccessNote(report) is { } note)
+        {
+            blocks.Add(note);
+        }
+
+        return new Section(Ids.Summary, "Summary", blocks);
     }
 
     private static Section? RecommendationSection(RunReport report)
@@ -253,14 +263,17 @@ public static class ReportDocumentBuilder
         : new Section(Ids.Comparison, "Streaming against non-streaming",
             [new BulletList([.. report.Comparisons.Select(Comparison)]), new ChartSlot(ChartSection.Comparison)]);
 
-    /// <summary>One model's comparison in plain words, from measured figures and the model's verdict only.</summary>
+    /// <summary>One model's comparison in plain words, from measured figures and the model's verdict only. Differences
+    /// are absolute milliseconds and percentages, never a ratio ("0.3× sooner"); when the modes' success rates differ
+    /// the paragraph opens by saying so, and a mode without a successful request is named rather than compared.</summary>
     public static IReadOnlyList<Span> Comparison(ModeComparison comparison)
     {
         ArgumentNullException.ThrowIfNull(comparison);
         var text = new System.Text.StringBuilder();
+        var caveat = SuccessCaveat(comparison);
         if (comparison.Verdict == E2eVerdict.NotComparable)
         {
-            text.Append("not enough successful requests in both modes to compare.");
+            text.Append(NotComparable(comparison));
         }
         else
         {
@@ -268,7 +281,8 @@ public static class ReportDocumentBuilder
             var whole = comparison.NonStreamingE2e!;
             var delta = comparison.E2eDelta!.Value;
             text.Append(Inv, $"streaming shows the first token after {Ms(ttft.Mean)} ms on average (p95 {Ms(ttft.P95)} ms), ");
-            text.Append(Inv, $"{comparison.SoonerFactor:0.0}× sooner than a non-streaming response arrives whole (mean {Ms(whole.Mean)} ms, p95 {Ms(whole.P95)} ms). ");
+            text.Append(FirstTokenLead(comparison));
+            text.Append(Inv, $" a non-streaming response arrives whole (mean {Ms(whole.Mean)} ms, p95 {Ms(whole.P95)} ms). ");
             var figures = string.Create(Inv, $"E2E mean {Ms(comparison.StreamingE2e!.Mean)} ms streamed against {Ms(whole.Mean)} ms, {Signed(delta)}");
             var direction = comparison.Verdict == E2eVerdict.Longer ? "longer" : "less time";
             if (comparison.Test is not { } test)
@@ -289,7 +303,41 @@ public static class ReportDocumentBuilder
         }
 
         text.Append(Inv, $"Success: {Pct(comparison.Streaming.SuccessRate)} streaming ({Failures(comparison.Streaming)}), {Pct(comparison.NonStreaming.SuccessRate)} non-streaming ({Failures(comparison.NonStreaming)}).");
-        return [Strong(comparison.Model), ": " + text];
+        return caveat is null ? [Strong(comparison.Model), ": " + text] : [Strong(comparison.Model), ": ", Strong(caveat), " " + text];
+    }
+
+    /// <summary>"2,500 ms (83 %) sooner than" or "120 ms (4 %) later than": absolute and relative, never a ratio.</summary>
+    private static string FirstTokenLead(ModeComparison comparison)
+    {
+        var lead = comparison.FirstTokenLeadMs!.Value;
+        var percent = comparison.FirstTokenLeadFraction is { } f ? string.Create(Inv, $" ({Math.Abs(f * 100):0} %)") : "";
+        return lead >= 0
+            ? string.Create(Inv, $"{Ms(lead)} ms{percent} sooner than")
+            : string.Create(Inv, $"{Ms(-lead)} ms{percent} later than");
+    }
+
+    /// <summary>The opening caveat when the modes' success rates differ, or null when they are equal.</summary>
+    private static string? SuccessCaveat(ModeComparison comparison) => comparison.SuccessRatesDiffer
+        ? string.Create(Inv, $"Streaming succeeded {Pct(comparison.Streaming.SuccessRate)} vs {Pct(comparison.NonStreaming.SuccessRate)} non-streaming: each mode's latency covers only the requests that succeeded.")
+        : null;
+
+    /// <summary>Why a model's modes are not compared, naming the mode without successful requests.</summary>
+    private static string NotComparable(ModeComparison comparison)
+    {
+        var missing = new List<string>();
+        if (comparison.Streaming.Successes == 0)
+        {
+            missing.Add(string.Create(Inv, $"streaming had no successful request ({comparison.Streaming.Requests:N0} attempted)"));
+        }
+
+        if (comparison.NonStreaming.Successes == 0)
+        {
+            missing.Add(string.Create(Inv, $"non-streaming had no successful request ({comparison.NonStreaming.Requests:N0} attempted)"));
+        }
+
+        return missing.Count > 0
+            ? $"not compared: {string.Join(" and ", missing)}. "
+            : "not enough successful requests in both modes to compare. ";
     }
 
     private static Section? SloSection(RunReport report)
@@ -420,16 +468,98 @@ public static class ReportDocumentBuilder
         return new Section(Ids.Projection, string.Create(Inv, $"Monthly projection: {p.MonthlyRequests:N0} requests"), blocks);
     }
 
+    /// <summary>Failures: one line per failing cell (attempted, failed, by outcome), then per cell a table of its
+    /// failures by outcome and HTTP status with the most common messages (<see cref="FailureTally"/>), so the reason
+    /// is in the report, not only in <c>records.jsonl</c>.</summary>
     private static Section? FailureSection(RunReport report)
     {
         var failing = report.Cells.Where(c => c.Summary.Successes < c.Summary.Requests).ToList();
-        return failing.Count == 0
+        if (failing.Count == 0)
+        {
+            return null;
+        }
+
+        var blocks = new List<Block>
+        {
+            Table(["model", "mode", "attempted", "failed", "by outcome"], "LLRRL", failing.Select(c => Row(
+                [c.Summary.Model, Names.Of(c.Summary.Mode), c.Summary.Requests.ToString("N0", Inv), (c.Summary.Requests - c.Summary.Successes).ToString("N0", Inv), Failures(c.Summary)]))),
+        };
+        foreach (var cell in failing)
+        {
+            blocks.AddRange(FailureTable(cell));
+        }
+
+        return new Section(Ids.Failures, "Failures", blocks);
+    }
+
+    /// <summary>One cell's failures by outcome and HTTP status, with the <see cref="FailureTally.TopMessages"/> most
+    /// common messages of each (as recorded: keys redacted; cut to <see cref="FailureTally.MaxMessageChars"/>).</summary>
+    private static IEnumerable<Block> FailureTable(CellResult cell)
+    {
+        var s = cell.Summary;
+        var failed = s.Requests - s.Successes;
+        yield return Para(Strong(Cell(cell)), s.Successes == 0
+            ? string.Create(Inv, $": every one of {s.Requests:N0} attempted requests failed.")
+            : string.Create(Inv, $": {failed:N0} of {s.Requests:N0} attempted requests failed ({Pct((double)failed / s.Requests)})."));
+        if (s.FailureGroups.Count == 0)
+        {
+            yield break;
+        }
+
+        yield return Table(["outcome", "HTTP status", "requests", "most common messages"], "LRRL", s.FailureGroups.Select(g => Row(
+        [
+            Code(Names.Of(g.Outcome)),
+            g.HttpStatus is { } status ? status.ToString(Inv) : "none",
+            g.Count.ToString("N0", Inv),
+            Messages(g),
+        ])));
+    }
+
+    /// <summary>"message (×12); other (×3)", plus how many other messages there were.</summary>
+    private static string Messages(FailureGroup group)
+    {
+        var shown = string.Join("; ", group.TopMessages.Select(m => string.Create(Inv, $"{m.Message} (×{m.Count:N0})")));
+        var others = group.DistinctMessages - group.TopMessages.Count;
+        var rest = group.Count - group.TopMessages.Sum(m => m.Count);
+        return rest > 0
+            ? string.Create(Inv, $"{shown}; {(others > 0 ? $"{others}{(group.OtherMessages > 0 ? "+" : "")} other message(s)" : "other messages")} (×{rest:N0})")
+            : shown;
+    }
+
+    /// <summary>A call-out naming each cell in which no request succeeded: its latency columns are empty because there is
+    /// nothing to measure, and the failure section says why.</summary>
+    private static Quote? ZeroSuccessNote(RunReport report)
+    {
+        var none = report.Cells.Where(c => c.Summary.Requests > 0 && c.Summary.Successes == 0).ToList();
+        return none.Count == 0
             ? null
-            : new Section(Ids.Failures, "Failures",
-            [
-                Table(["model", "mode", "attempted", "failed", "by outcome"], "LLRRL", failing.Select(c => Row(
-                    [c.Summary.Model, Names.Of(c.Summary.Mode), c.Summary.Requests.ToString("N0", Inv), (c.Summary.Requests - c.Summary.Successes).ToString("N0", Inv), Failures(c.Summary)]))),
-            ]);
+            : new Quote([Strong(none.Count == 1 ? "No request succeeded" : "No request succeeded in these cells"),
+                string.Create(Inv, $" in {string.Join(", ", none.Select(c => $"{Cell(c)} ({c.Summary.Requests:N0} attempted)"))}: there is no latency to report; see the failures below for why.")]);
+    }
+
+    /// <summary>Requests whose <c>usage</c> was not believed (<see cref="Bench.Core.Records.UsageCheck"/>), per cell:
+    /// how many, why, a few ids to look up in <c>records.jsonl</c>, and how they were priced.</summary>
+    private static Section? UsageSection(RunReport report)
+    {
+        var flagged = report.Cells.Where(c => c.Summary.UsageFlagged > 0).ToList();
+        if (flagged.Count == 0)
+        {
+            return null;
+        }
+
+        var rows = flagged.Select(c => Row(
+        [
+            c.Summary.Model, Names.Of(c.Summary.Mode), c.Summary.UsageFlagged.ToString("N0", Inv), c.Summary.UsageFlaggedUnpriced.ToString("N0", Inv),
+            string.Join(", ", c.Summary.UsageIssueKinds.Select(k => string.Create(Inv, $"{k.Key} ×{k.Value:N0}"))),
+            string.Join(", ", c.Summary.UsageFlaggedExampleIds.Select(id => id.ToString(Inv))),
+        ]));
+        return new Section(Ids.Usage, "Usage the server reported that could not be believed",
+        [
+            Para("These requests carried a ", Code("usage"), " that is impossible or inconsistent: negative, fractional, overflowing or non-numeric counts, cached above prompt tokens, reasoning above completion tokens, completion tokens far above ",
+                Code("max_tokens"), " or above what the received text can hold. They are never priced at the server's figures: their tokens are the local tokenizer's count, or, without one, they are left out of the cost (unpriced, so the cell's cost is a lower bound). Each record's ",
+                Code("usage_issue"), " gives the reason with the raw value."),
+            Table(["model", "mode", "flagged", "unpriced", "reasons", "example ids"], "LLRRLL", rows),
+        ]);
     }
 
     /// <summary>Per model (modes together): the server's completion tokens against a local tokenizer's count of the

@@ -84,6 +84,18 @@ public static class HistogramLogExporter
         return merged;
     }
 
-    private static string FileSafe(string name) =>
-        string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_'));
+    /// <summary>A model id as a file name: ASCII letters, digits, <c>.</c>, <c>-</c> and <c>_</c> kept, anything else
+    /// <c>_</c>; a name that had to change or is longer than 80 characters is cut to 80 and gets 8 hex digits of its
+    /// SHA-256, so two models never share a file and no name exceeds the file system's limit.</summary>
+    private static string FileSafe(string name)
+    {
+        var safe = string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_'));
+        if (safe == name && safe.Length <= 80 && safe is not ("." or ".."))
+        {
+            return safe;
+        }
+
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..8];
+        return $"{safe[..Math.Min(safe.Length, 80)]}-{hash}";
+    }
 }

@@ -80,7 +80,12 @@ public static class MarkdownExporter
             "| " + string.Join(" | ", table.Headers) + " |",
             "|" + string.Concat(table.Alignments.Select(a => a == Align.Right ? "---:|" : "---|")),
         };
-        lines.AddRange(table.Rows.Select(row => "| " + string.Join(" | ", row.Select(Inline)) + " |"));
+        lines.AddRange(table.Rows.Select(row => "| " + string.Join(" | ", row.Select(cell => Cell(Inline(cell)))) + " |"));
         return string.Join("\n", lines);
     }
+
+    /// <summary>A table cell's text: a pipe escaped and line breaks as spaces, so text from a server or a model id
+    /// (error messages, <c>a|b</c>) cannot break the table.</summary>
+    private static string Cell(string text) =>
+        text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\r\n", " ", StringComparison.Ordinal).Replace('\n', ' ').Replace('\r', ' ');
 }

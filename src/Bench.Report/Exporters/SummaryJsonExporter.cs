@@ -84,7 +84,7 @@ public static class SummaryJsonExporter
         Write(json, cell,
             MetricCatalog.DecodeTpsMean, MetricCatalog.DecodeTpsP50,
             MetricCatalog.PromptTokensMean, MetricCatalog.CompletionTokensMean, MetricCatalog.ReasoningTokensMean, MetricCatalog.CachedTokensMean,
-            MetricCatalog.TokenizerComparedRequests, MetricCatalog.CompletionTokenDiffMean, MetricCatalog.CompletionTokenDiffPercent,
+            MetricCatalog.TokenizerComparedRequests, MetricCatalog.CompletionTokenDiffMean, MetricCatalog.CompletionTokenDiffPercent, MetricCatalog.UsageFlagged,
             MetricCatalog.DurationS, MetricCatalog.Rps, MetricCatalog.GoodputRps, MetricCatalog.IntendedRps, MetricCatalog.AchievedSendRps,
             MetricCatalog.OutputTps);
         json.WriteStartArray("slos");

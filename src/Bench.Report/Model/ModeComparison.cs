@@ -43,9 +43,19 @@ public sealed record ModeComparison(string Model, CellSummary Streaming, CellSum
     /// <summary>Non-streaming E2E (its first token: <see cref="Metric.FirstTokenArrivesWithEnd"/>).</summary>
     public MetricStats? NonStreamingE2e => NonStreaming.Get(Metric.E2e);
 
-    /// <summary>Non-streaming E2E mean / streaming TTFT mean: how many times sooner the first token shows; null when
-    /// not comparable.</summary>
-    public double? SoonerFactor => Verdict == E2eVerdict.NotComparable ? null : NonStreamingE2e!.Mean / StreamingTtft!.Mean;
+    /// <summary>Non-streaming E2E mean − streaming TTFT mean, ms: how much sooner the first token shows (negative:
+    /// later); null when not comparable.</summary>
+    public double? FirstTokenLeadMs => Verdict == E2eVerdict.NotComparable ? null : NonStreamingE2e!.Mean - StreamingTtft!.Mean;
+
+    /// <summary><see cref="FirstTokenLeadMs"/> / non-streaming E2E mean: the share of the wait streaming saves before
+    /// the first token (negative: adds); null when not comparable.</summary>
+    public double? FirstTokenLeadFraction => Verdict == E2eVerdict.NotComparable || NonStreamingE2e!.Mean <= 0
+        ? null
+        : FirstTokenLeadMs / NonStreamingE2e.Mean;
+
+    /// <summary>True when the two modes' success rates differ: each mode's latency then covers a different share of
+    /// its requests (only the successful ones), and the report says so beside any comparison.</summary>
+    public bool SuccessRatesDiffer => Streaming.Successes * NonStreaming.Requests != NonStreaming.Successes * Streaming.Requests;
 
     /// <summary>(streaming E2E mean − non-streaming E2E mean) / non-streaming E2E mean; null when not comparable.</summary>
     public double? E2eDelta => Verdict == E2eVerdict.NotComparable ? null : (StreamingE2e!.Mean - NonStreamingE2e!.Mean) / NonStreamingE2e.Mean;
