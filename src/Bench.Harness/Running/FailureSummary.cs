@@ -1,4 +1,5 @@
 using System.Globalization;
+using Bench.Core.Metrics;
 using Bench.Core.Planning;
 using Bench.Core.Records;
 using Bench.Core.Results;
@@ -14,23 +15,15 @@ namespace Bench.Harness.Running;
 /// </summary>
 /// <remarks>
 /// Measured means every attempt outside warm-up (sweep probes included), as the report counts requests; dropped and
-/// cancelled records are not attempts (<see cref="Outcomes.IsAttempt"/>) and are only counted. A failure is grouped by
-/// outcome, HTTP status and the provider's error code (else its type, when it says more than the outcome); the
-/// dominant group is the most frequent (the first seen on a tie). Memory is bounded whatever the file holds: at most
-/// <see cref="MaxGroups"/> groups per cell and <see cref="MaxMessages"/> distinct messages per group are told apart
-/// (later ones are counted in their group without a message), each message cut to <see cref="MaxMessageChars"/>.
-/// Messages are as the records keep them (the client masks API keys before writing a record).
+/// cancelled records are not attempts (<see cref="Outcomes.IsAttempt"/>) and are only counted. Failures are grouped
+/// as the report's failure table groups them (<see cref="FailureTally"/>: outcome, HTTP status, provider code, bounded
+/// memory); the dominant group is the largest. Messages are as the records keep them (the client masks API keys
+/// before writing a record).
 /// </remarks>
 public sealed class FailureSummary
 {
-    /// <summary>Failure groups told apart per cell.</summary>
-    public const int MaxGroups = 32;
-
-    /// <summary>Distinct messages told apart per failure group.</summary>
-    public const int MaxMessages = 8;
-
-    /// <summary>Characters of a message kept.</summary>
-    public const int MaxMessageChars = 240;
+    /// <summary>Cells outside the plan told apart (a file naming endless cells adds none past it).</summary>
+    public const int MaxExtraCells = 32;
 
     private FailureSummary(IReadOnlyList<CellFailures> cells) => Cells = cells;
 
@@ -66,7 +59,7 @@ public sealed class FailureSummary
                 if (!byCell.TryGetValue((record.Model, record.Mode), out var entry))
                 {
                     // Bounded: a file naming endless cells that are not in the plan adds none past the groups' cap.
-                    if (byCell.Count >= cells.Count + MaxGroups)
+                    if (byCell.Count >= cells.Count + MaxExtraCells)
                     {
                         return;
                     }
@@ -108,24 +101,17 @@ public sealed class FailureSummary
     public static string Describe(RequestRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var key = FailureKey.Of(record);
-        var head = key.Status is { } status ? status.ToString(CultureInfo.InvariantCulture) : Names.Of(key.Outcome);
-        return head + (key.Code is null ? "" : " " + key.Code) + Message(record);
-    }
-
-    private static string Message(RequestRecord record) => record.Error?.Message is { Length: > 0 } message ? ": " + Cut(message) : "";
-
-    internal static string Cut(string message)
-    {
-        var line = message.ReplaceLineEndings(" ");
-        return line.Length <= MaxMessageChars ? line : string.Concat(line.AsSpan(0, MaxMessageChars - 1), "…");
+        var head = record.HttpStatus is { } status ? status.ToString(CultureInfo.InvariantCulture) : Names.Of(record.Outcome);
+        var code = FailureTally.CodeOf(record);
+        return head + (code is null ? "" : " " + code)
+            + (record.Error?.Message is { Length: > 0 } message ? ": " + FailureTally.Clean(message) : "");
     }
 }
 
 /// <summary>One cell's attempts and failures (see <see cref="FailureSummary"/>).</summary>
 public sealed class CellFailures
 {
-    private readonly List<FailureGroup> _groups = [];
+    private readonly FailureTally _failures = new();
 
     internal CellFailures(string model, Mode mode)
     {
@@ -159,16 +145,18 @@ public sealed class CellFailures
 
     /// <summary>The line printed on standard error for a cell without a successful request:
     /// <c>gpt-4.1 streaming: 0/20 succeeded — 20 client_error 401 invalid_api_key: Incorrect API key provided:
-    /// sk-***</c>; further failure kinds are counted after the dominant one (<c>(+3 other failures)</c>).</summary>
+    /// sk-***</c> (the largest failure group and its most common message); further failures are counted after it
+    /// (<c>(+3 other failures)</c>).</summary>
     public string Line()
     {
         var line = $"{Name}: {Successes.ToString(CultureInfo.InvariantCulture)}/{Attempts.ToString(CultureInfo.InvariantCulture)} succeeded";
-        var failures = Attempts - Successes;
-        var dominant = _groups.Count == 0 ? null : _groups.MaxBy(g => g.Count);
-        if (dominant is not null)
+        if (_failures.Groups() is [var dominant, ..])
         {
-            line += $" — {dominant.Describe()}";
-            var others = failures - dominant.Count;
+            line += $" — {dominant.Count.ToString(CultureInfo.InvariantCulture)} {Names.Of(dominant.Outcome)}";
+            line += dominant.HttpStatus is { } status ? " " + status.ToString(CultureInfo.InvariantCulture) : "";
+            line += dominant.Code is { } code ? " " + code : "";
+            line += dominant.TopMessages is [var message, ..] && message.Message != FailureTally.NoMessage ? ": " + message.Message : "";
+            var others = _failures.Failures - dominant.Count;
             line += others > 0 ? $" (+{others.ToString(CultureInfo.InvariantCulture)} other failures)" : "";
         }
         else if (Attempts == 0)
@@ -200,75 +188,8 @@ public sealed class CellFailures
         if (record.Outcome == Outcome.Success)
         {
             Successes++;
-            return;
         }
 
-        var key = FailureKey.Of(record);
-        var group = _groups.Find(g => g.Key == key);
-        if (group is null)
-        {
-            if (_groups.Count >= FailureSummary.MaxGroups)
-            {
-                // Counted among the "other failures" of the cell's line.
-                return;
-            }
-
-            group = new FailureGroup(key);
-            _groups.Add(group);
-        }
-
-        group.Add(record.Error?.Message);
-    }
-}
-
-/// <summary>Outcome, HTTP status and provider code (or a type that says more than the outcome).</summary>
-internal sealed record FailureKey(Outcome Outcome, int? Status, string? Code)
-{
-    public static FailureKey Of(RequestRecord record)
-    {
-        var type = record.Error?.Type;
-        var code = record.Error?.Code is { Length: > 0 } c ? c
-            : type is { Length: > 0 } && type != Names.Of(record.Outcome) ? type
-            : null;
-        return new FailureKey(record.Outcome, record.HttpStatus, code is null ? null : FailureSummary.Cut(code));
-    }
-}
-
-/// <summary>Failures of one <see cref="FailureKey"/>, with their most common message.</summary>
-internal sealed class FailureGroup(FailureKey key)
-{
-    private readonly Dictionary<string, long> _messages = new(StringComparer.Ordinal);
-
-    public FailureKey Key { get; } = key;
-
-    public long Count { get; private set; }
-
-    public void Add(string? message)
-    {
-        Count++;
-        if (message is not { Length: > 0 })
-        {
-            return;
-        }
-
-        var cut = FailureSummary.Cut(message);
-        if (_messages.TryGetValue(cut, out var n))
-        {
-            _messages[cut] = n + 1;
-        }
-        else if (_messages.Count < FailureSummary.MaxMessages)
-        {
-            _messages.Add(cut, 1);
-        }
-    }
-
-    /// <summary><c>20 client_error 401 invalid_api_key: Incorrect API key provided: sk-***</c>.</summary>
-    public string Describe()
-    {
-        var text = $"{Count.ToString(CultureInfo.InvariantCulture)} {Names.Of(Key.Outcome)}";
-        text += Key.Status is { } status ? " " + status.ToString(CultureInfo.InvariantCulture) : "";
-        text += Key.Code is { } code ? " " + code : "";
-        var message = _messages.Count == 0 ? null : _messages.MaxBy(m => m.Value).Key;
-        return message is null ? text : $"{text}: {message}";
+        _failures.Add(record);
     }
 }

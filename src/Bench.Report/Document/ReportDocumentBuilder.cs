@@ -492,7 +492,7 @@ public static class ReportDocumentBuilder
         return new Section(Ids.Failures, "Failures", blocks);
     }
 
-    /// <summary>One cell's failures by outcome and HTTP status, with the <see cref="FailureTally.TopMessages"/> most
+    /// <summary>One cell's failures by outcome, HTTP status and provider code, with the <see cref="FailureTally.TopMessages"/> most
     /// common messages of each (as recorded: keys redacted; cut to <see cref="FailureTally.MaxMessageChars"/>).</summary>
     private static IEnumerable<Block> FailureTable(CellResult cell)
     {
@@ -506,10 +506,11 @@ public static class ReportDocumentBuilder
             yield break;
         }
 
-        yield return Table(["outcome", "HTTP status", "requests", "most common messages"], "LRRL", s.FailureGroups.Select(g => Row(
+        yield return Table(["outcome", "HTTP status", "provider code", "requests", "most common messages"], "LRLRL", s.FailureGroups.Select(g => Row(
         [
             Code(Names.Of(g.Outcome)),
             g.HttpStatus is { } status ? status.ToString(Inv) : "none",
+            g.Code is { } code ? Code(code) : "–",
             g.Count.ToString("N0", Inv),
             Messages(g),
         ])));

@@ -1,3 +1,4 @@
+using Bench.Core.Metrics;
 using Bench.Core.Planning;
 using Bench.Core.Records;
 using Bench.Core.Results;
@@ -85,7 +86,7 @@ public sealed class FailureSummaryTests : IDisposable
         Assert.Equal(5_000, cell.Attempts);
         Assert.StartsWith("gpt-4.1 streaming: 0/5000 succeeded — 1 server_error 500 code0: xxx", line, StringComparison.Ordinal);
         Assert.EndsWith("… (+4999 other failures)", line, StringComparison.Ordinal);
-        Assert.True(line.Length < 2 * FailureSummary.MaxMessageChars, $"{line.Length} characters");
+        Assert.True(line.Length < 2 * FailureTally.MaxMessageChars, $"{line.Length} characters");
     }
 
     [Theory]

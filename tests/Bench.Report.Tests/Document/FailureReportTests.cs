@@ -70,17 +70,23 @@ public sealed class FailureReportTests : IDisposable
             .Concat(Enumerable.Range(0, 4).Select(i => Failed(Mode.Streaming, Outcome.ServerError, 502, $"upstream {i % 4}\n\n  failed")))
             .Append(Failed(Mode.Streaming, Outcome.ServerError, 502, "upstream 0 failed"))
             .Append(Failed(Mode.Streaming, Outcome.ConnectionError, null, null))
-            .Append(Failed(Mode.Streaming, Outcome.StreamInterrupted, 200, new string('x', 400)));
+            .Append(Failed(Mode.Streaming, Outcome.StreamInterrupted, 200, new string('x', 400)))
+            .ToList();
+
+        foreach (var refused in records.Where(r => r.HttpStatus == 401))
+        {
+            refused.Error = new ErrorInfo("invalid_request_error", "invalid_api_key", refused.Error!.Message);
+        }
 
         var md = MarkdownExporter.Render(Report(records));
 
         Assert.Contains("**m · streaming**: 16 of 21 attempted requests failed (76.19 %).", md, StringComparison.Ordinal);
-        Assert.Contains("| outcome | HTTP status | requests | most common messages |", md, StringComparison.Ordinal);
-        Assert.Contains("| `client_error` | 401 | 6 | Incorrect API key provided: sk-*** (×6) |", md, StringComparison.Ordinal);
-        Assert.Contains("| `server_error` | 502 | 5 | upstream 0 failed (×2); upstream 1 failed (×1); upstream 2 failed (×1); 1 other message(s) (×1) |", md, StringComparison.Ordinal);
-        Assert.Contains("| `rate_limited` | 429 | 3 | Rate limit reached \\| retry in 20s (×3) |", md, StringComparison.Ordinal);
-        Assert.Contains("| `connection_error` | none | 1 | connection_error (×1) |", md, StringComparison.Ordinal);
-        Assert.Contains($"| `stream_interrupted` | 200 | 1 | {new string('x', FailureTally.MaxMessageChars - 1)}… (×1) |", md, StringComparison.Ordinal);
+        Assert.Contains("| outcome | HTTP status | provider code | requests | most common messages |", md, StringComparison.Ordinal);
+        Assert.Contains("| `client_error` | 401 | `invalid_api_key` | 6 | Incorrect API key provided: sk-*** (×6) |", md, StringComparison.Ordinal);
+        Assert.Contains("| `server_error` | 502 | – | 5 | upstream 0 failed (×2); upstream 1 failed (×1); upstream 2 failed (×1); 1 other message(s) (×1) |", md, StringComparison.Ordinal);
+        Assert.Contains("| `rate_limited` | 429 | – | 3 | Rate limit reached \\| retry in 20s (×3) |", md, StringComparison.Ordinal);
+        Assert.Contains("| `connection_error` | none | – | 1 | connection_error (×1) |", md, StringComparison.Ordinal);
+        Assert.Contains($"| `stream_interrupted` | 200 | – | 1 | {new string('x', FailureTally.MaxMessageChars - 1)}… (×1) |", md, StringComparison.Ordinal);
     }
 
     [Fact]
