@@ -119,25 +119,9 @@ internal sealed class RequestDeadlines : IDisposable
     private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
 
     /// <summary>A response body whose reads start the idle timer and whose first completed read stops the first-byte
-    /// timer. Reads only; everything else passes through.</summary>
-    private sealed class DeadlineStream(Stream inner, RequestDeadlines deadlines) : Stream
+    /// timer; read-only (<see cref="Wire.ReadOnlyStream"/>).</summary>
+    private sealed class DeadlineStream(Stream inner, RequestDeadlines deadlines) : Wire.ReadOnlyStream
     {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
         public override int Read(Span<byte> buffer)
         {
             deadlines.ReadStarting();
@@ -150,9 +134,6 @@ internal sealed class RequestDeadlines : IDisposable
                 deadlines.ReadEnded();
             }
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -167,16 +148,6 @@ internal sealed class RequestDeadlines : IDisposable
                 deadlines.ReadEnded();
             }
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

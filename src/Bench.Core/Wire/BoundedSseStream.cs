@@ -26,7 +26,7 @@ namespace Bench.Core.Wire;
 /// <see cref="StreamAccumulator.Error"/>. An <c>error:</c> value is kept up to
 /// <see cref="ResponseCaps.DefaultMaxErrorBodyBytes"/>.</para>
 /// </remarks>
-internal sealed class BoundedSseStream : Stream
+internal sealed class BoundedSseStream : ReadOnlyStream
 {
     /// <summary>The default cap on one event's (and so one line's) bytes: 8 MiB, far above any real chunk (the largest
     /// recorded one, a moderation result, is 3 KiB).</summary>
@@ -106,22 +106,6 @@ internal sealed class BoundedSseStream : Stream
     /// <summary>True once the stream ended at a cut (only with <c>endAtCap</c>): the body was not read to its end.</summary>
     public bool EndedAtCap { get; private set; }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         while (true)
@@ -146,9 +130,6 @@ internal sealed class BoundedSseStream : Stream
         }
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -172,16 +153,6 @@ internal sealed class BoundedSseStream : Stream
             }
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <summary>Filters <paramref name="data"/> in place; returns how many bytes at its start are to be passed on.</summary>
     private int Filter(Span<byte> data)

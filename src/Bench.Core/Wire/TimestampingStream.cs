@@ -8,7 +8,7 @@ namespace Bench.Core.Wire;
 /// each read that returned data, before anyone parses it: one virtual call a read, no allocation. Disposing it leaves
 /// the inner stream open (its owner, usually the HTTP response, disposes it).
 /// </summary>
-internal sealed class TimestampingStream(Stream inner, TimeProvider timeProvider) : Stream
+internal sealed class TimestampingStream(Stream inner, TimeProvider timeProvider) : ReadOnlyStream
 {
     /// <summary>Timestamp of the first read that returned data; 0 until then.</summary>
     public long FirstReadTimestamp { get; private set; }
@@ -19,40 +19,11 @@ internal sealed class TimestampingStream(Stream inner, TimeProvider timeProvider
     /// <summary>Timestamp of the first read that reported the end of the stream; 0 until then.</summary>
     public long EndOfStreamTimestamp { get; private set; }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer) => Stamp(inner.Read(buffer));
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         Stamp(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     private int Stamp(int read)
     {

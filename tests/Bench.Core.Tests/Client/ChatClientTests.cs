@@ -14,6 +14,7 @@ namespace Bench.Core.Tests.Client;
 /// <summary>The client against a real Kestrel server on loopback, one scripted behaviour per model name. Timeouts and
 /// cancellation run on a fake clock (<see cref="SteppingClock"/>) and are asserted exactly; the paced tests stay on the
 /// real clock: they check how accurately the client times bytes that a real server sends after real delays.</summary>
+[Collection(SteppingClock.Collection)]
 public class ChatClientTests(ChatClientTests.ServerFixture server) : IClassFixture<ChatClientTests.ServerFixture>
 {
     private const string ApiKey = "sk-test-SECRET-0123456789abcdef";

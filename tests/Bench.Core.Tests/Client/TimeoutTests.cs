@@ -15,6 +15,7 @@ namespace Bench.Core.Tests.Client;
 /// so the connect timer is gone; the client armed its read's idle timer) before it moves time, never for a fixed
 /// while.
 /// </summary>
+[Collection(SteppingClock.Collection)]
 public class TimeoutTests
 {
     private const string ApiKey = "sk-timeouts";

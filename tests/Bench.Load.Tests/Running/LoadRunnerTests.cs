@@ -12,6 +12,7 @@ namespace Bench.Load.Tests.Running;
 /// times, send times and record times are asserted exactly. Only <see cref="Inject_SystemClock_NeverEarlyAndLateOnlyByTimerJitter"/>
 /// runs on the real clock: it measures how precisely the real timer and spin hit a time.
 /// </summary>
+[Collection(SteppingClock.Collection)]
 public class LoadRunnerTests
 {
     private static readonly Cell Cell = new("m", Mode.Streaming);

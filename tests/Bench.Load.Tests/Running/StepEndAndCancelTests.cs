@@ -11,6 +11,7 @@ namespace Bench.Load.Tests.Running;
 /// its end even when the client falls behind, and a cancelled run records every request in flight as cancelled and
 /// sends nothing more. Times are exact.
 /// </summary>
+[Collection(SteppingClock.Collection)]
 public class StepEndAndCancelTests
 {
     private static readonly Cell Cell = new("m", Mode.Streaming);

@@ -9,6 +9,7 @@ using Bench.Tests.Shared;
 namespace Bench.Load.Tests.Running;
 
 /// <summary>Each workload kind on a fake clock (<see cref="SteppingClock"/>): every time asserted is exact.</summary>
+[Collection(SteppingClock.Collection)]
 public class WorkloadKindsTests
 {
     private static readonly Cell Cell = new("m", Mode.Streaming);

@@ -7,6 +7,7 @@ namespace Bench.Simulator.Tests.Endpoints;
 
 /// <summary>A model's capacity limit. The queue's logic runs on a fake clock (<see cref="SteppingClock"/>) with exact
 /// server times.</summary>
+[Collection(SteppingClock.Collection)]
 public class CapacityTests
 {
     /// <summary>Fake-clock ticks (<see cref="TimeSpan"/> ticks) in a millisecond.</summary>

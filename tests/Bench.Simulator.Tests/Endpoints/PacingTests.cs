@@ -12,6 +12,7 @@ namespace Bench.Simulator.Tests.Endpoints;
 /// clock keeps to them is an accuracy question, left to the real-clock tests (<c>DeadlineTests</c>,
 /// <c>Post_FixedDelayProfile_FirstTokenNoEarlierThanTheDelay</c>) and <c>bench self-test</c>.
 /// </summary>
+[Collection(SteppingClock.Collection)]
 public class PacingTests
 {
     /// <summary>Fake-clock ticks (<see cref="TimeSpan"/> ticks) in a millisecond.</summary>

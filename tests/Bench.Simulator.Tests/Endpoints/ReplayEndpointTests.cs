@@ -1,3 +1,4 @@
+using Bench.Tests.Shared;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -11,6 +12,7 @@ using static Bench.Simulator.Tests.TestSimulator;
 
 namespace Bench.Simulator.Tests.Endpoints;
 
+[Collection(SteppingClock.Collection)]
 public sealed class ReplayEndpointTests : IDisposable
 {
     private readonly TempFolder _folder = new();
