@@ -89,8 +89,8 @@ public static partial class RunHarness
             }
             else
             {
-                ApiKeys.CheckTransport(scenarioFile, scenario.Target.BaseUrl!, request.AllowInsecureHttp);
-                apiKey = ApiKeys.Read(scenario.Target);
+                ApiKeys.CheckTransport(scenarioFile, request.Overrides, scenario.Target.BaseUrl!, request.AllowInsecureHttp);
+                apiKey = ApiKeys.Read(scenario.Target, scenarioFile, request.Overrides);
                 baseUrl = scenario.Target.BaseUrl!;
             }
         }

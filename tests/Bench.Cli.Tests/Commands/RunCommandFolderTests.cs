@@ -107,13 +107,26 @@ public sealed class RunCommandFolderTests : IDisposable
     }
 
     [Fact]
+    public void Run_KeyVariableUnset_NamesTheFlagThatNamedIt()
+    {
+        var (exit, _, error) = BenchCli.Run("run", DefaultScenario(), "--base-url", "https://api.example.com/v1", "--api-key-env", "BENCH_TEST_NO_SUCH_VARIABLE",
+            "--out", Path.Combine(_dir, "out"));
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains("--api-key-env: the environment variable BENCH_TEST_NO_SUCH_VARIABLE is not set", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "out")));
+    }
+
+    [Fact]
     public void Run_PlainHttpToAnotherHost_RefusedUnlessAllowed()
     {
         var (exit, _, error) = BenchCli.Run("run", DefaultScenario(), "--base-url", "http://192.0.2.1:8000/v1", "--api-key-env", "PATH",
             "--out", Path.Combine(_dir, "out"));
 
         Assert.Equal(ExitCodes.BadInput, exit);
-        Assert.Contains("refusing to send the API key over plain HTTP to 192.0.2.1", error, StringComparison.Ordinal);
+        // The URL came from the flag, so the error names the flag, not the scenario file's field.
+        Assert.Contains("<command line>: 1 error:", error, StringComparison.Ordinal);
+        Assert.Contains("--base-url: refusing to send the API key over plain HTTP to 192.0.2.1", error, StringComparison.Ordinal);
         Assert.Contains("--allow-insecure-http", error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_dir, "out")));
     }
