@@ -243,7 +243,11 @@ public static class ReportDocumentBuilder
         var behind = report.Schedule.Where(v => v.Keeping == ScheduleKeeping.Behind).ToList();
         if (behind.Count > 0)
         {
-            blocks.Add(new Quote([Strong("The client fell behind the schedule"), $" in {Cells(behind)}: requests went out later than intended, so the offered load was lower than asked. Read ",
+            var dropped = behind.Sum(v => v.Cell.Summary.Outcomes.GetValueOrDefault(Outcome.Dropped));
+            var how = dropped > 0
+                ? string.Create(Inv, $"{dropped:N0} arrivals were never sent (dropped: the cap on requests in flight was reached, or the step had ended) and the rest went out at a lower rate than intended")
+                : "requests went out later than intended";
+            blocks.Add(new Quote([Strong("The client fell behind the schedule"), $" in {Cells(behind)}: {how}, so the offered load was lower than asked. Read ",
                 Code(Metric.Response.Id), " for what a user would have waited; ", Code(Metric.E2e.Id), " alone understates it."]));
         }
 

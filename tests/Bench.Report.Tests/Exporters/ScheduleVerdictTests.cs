@@ -11,19 +11,22 @@ namespace Bench.Report.Tests.Exporters;
 /// client fell behind (coordinated omission made visible, never hidden).</summary>
 public class ScheduleVerdictTests
 {
-    /// <summary>100 requests intended every 50 ms (20/s); <paramref name="lagMs"/> gives each one's send lag.</summary>
-    private static RunReport OpenRun(Func<int, double> lagMs)
+    /// <summary>100 requests intended every 50 ms (20/s); <paramref name="lagMs"/> gives each one's send lag;
+    /// <paramref name="dropped"/> picks the arrivals the client dropped instead of sending.</summary>
+    private static RunReport OpenRun(Func<int, double> lagMs, Func<int, bool>? dropped = null)
     {
         var aggregator = new RunAggregator();
         for (var i = 0; i < 100; i++)
         {
             var intended = i * 50.0;
             var sent = intended + lagMs(i);
-            aggregator.Add(new RequestRecord
-            {
-                Id = i, Model = "m", Mode = Mode.NonStreaming, IntendedMs = intended, SentMs = sent, FirstByteMs = sent + 90,
-                EndMs = sent + 100, PromptTokens = 10, CompletionTokens = 10, Outcome = Outcome.Success,
-            });
+            aggregator.Add(dropped?.Invoke(i) == true
+                ? new RequestRecord { Id = i, Model = "m", Mode = Mode.NonStreaming, IntendedMs = intended, SentMs = intended, EndMs = intended, Outcome = Outcome.Dropped }
+                : new RequestRecord
+                {
+                    Id = i, Model = "m", Mode = Mode.NonStreaming, IntendedMs = intended, SentMs = sent, FirstByteMs = sent + 90,
+                    EndMs = sent + 100, PromptTokens = 10, CompletionTokens = 10, Outcome = Outcome.Success,
+                });
         }
 
         return RunReport.Build(new RunInfo { RunId = "r", Scenario = "s" }, aggregator, new RecordsReadResult { Records = 100 },
@@ -65,5 +68,20 @@ public class ScheduleVerdictTests
         var md = Markdown(report);
         Assert.Contains("**behind schedule**: sent 13.33 of 20 req/s", md, StringComparison.Ordinal);
         Assert.Contains("The client fell behind the schedule", md, StringComparison.Ordinal);
+        Assert.Contains("requests went out later than intended", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AClientThatDropsArrivals_SaysTheyWereNeverSent_NotThatTheyLeftLate()
+    {
+        var report = OpenRun(_ => 0.5, dropped: i => i % 2 == 1); // every other arrival dropped at the cap: 10/s of 20/s sent
+
+        var summary = report.Cells.Single().Summary;
+        Assert.Equal(ScheduleKeeping.Behind, ScheduleVerdict.Judge(summary));
+        Assert.Equal(50, summary.Requests);
+        var md = Markdown(report);
+        Assert.Contains("The client fell behind the schedule", md, StringComparison.Ordinal);
+        Assert.Contains("50 arrivals were never sent (dropped: the cap on requests in flight was reached, or the step had ended)", md, StringComparison.Ordinal);
+        Assert.DoesNotContain("requests went out later than intended", md, StringComparison.Ordinal);
     }
 }
