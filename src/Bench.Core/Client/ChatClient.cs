@@ -167,7 +167,7 @@ public sealed class ChatClient
         var accumulator = new StreamAccumulator();
         using var body = new PooledBufferWriter();
         ChatRequestWriter.Write(body, request);
-        using var message = CreateMessage(request.Mode, context.Id, body);
+        using var message = CreateMessage(request.Mode, context, body);
         // The timeouts run on the run clock's provider, so they are as exact as every other time in the record.
         using var timeout = new RequestDeadlines(_clock.TimeProvider, _timeout, _firstByteTimeout, _idleTimeout, cancellationToken);
 
@@ -250,14 +250,20 @@ public sealed class ChatClient
         }
     }
 
-    private HttpRequestMessage CreateMessage(Mode mode, long id, PooledBufferWriter body)
+    private HttpRequestMessage CreateMessage(Mode mode, RequestContext context, PooledBufferWriter body)
     {
         var content = new ReadOnlyMemoryContent(body.WrittenMemory);
         content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
         var message = new HttpRequestMessage(HttpMethod.Post, _endpoint.ChatCompletionsUri) { Content = content };
         message.Headers.Authorization = _authorization;
         message.Headers.TryAddWithoutValidation("Accept", mode == Mode.Streaming ? "text/event-stream" : "application/json");
-        message.Headers.TryAddWithoutValidation("X-Bench-Request-Id", id.ToString(CultureInfo.InvariantCulture));
+        message.Headers.TryAddWithoutValidation("X-Bench-Request-Id", context.Id.ToString(CultureInfo.InvariantCulture));
+        if (context.Attempt > 1)
+        {
+            // The first send carries none, so a server that logs headers sees Bench's plain requests unchanged.
+            message.Headers.TryAddWithoutValidation("X-Bench-Attempt", context.Attempt.ToString(CultureInfo.InvariantCulture));
+        }
+
         return message;
     }
 

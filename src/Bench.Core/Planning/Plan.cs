@@ -16,7 +16,9 @@ public sealed class Plan
     {
         Scenario = scenario;
         ScenarioFile = file;
-        Cells = [.. scenario.Models.SelectMany(m => scenario.Modes.Select(mode => new PlanCell(m, mode)))];
+        // Model × mode, and × policy when the scenario compares resilience policies (each policy its own cells).
+        IReadOnlyList<string?> policies = scenario.Resilience.Count == 0 ? [null] : [.. scenario.Resilience.Select(p => p.Name)];
+        Cells = [.. scenario.Models.SelectMany(m => scenario.Modes.SelectMany(mode => policies.Select(policy => new PlanCell(m, mode, policy))))];
         Steps = scenario.Workload;
         ExpectedRequestsPerCell = Steps.All(w => w.Kind is StepKind.IterationsForConstant or StepKind.IterationsForInject)
             ? Steps.Sum(w => w.Iterations ?? 0)

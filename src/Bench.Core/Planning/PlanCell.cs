@@ -2,11 +2,14 @@ using Bench.Core.Records;
 
 namespace Bench.Core.Planning;
 
-/// <summary>One cell of a plan: a model measured in one mode (the load engine's <c>Cell</c>).</summary>
+/// <summary>One cell of a plan: a model measured in one mode, under one resilience policy or none (the load engine's
+/// <c>Cell</c>).</summary>
 /// <param name="Model">Model id, as sent in the request's <c>model</c> field.</param>
 /// <param name="Mode">Mode.</param>
-public sealed record PlanCell(string Model, Mode Mode)
+/// <param name="Policy">The resilience policy's name (<see cref="Resilience.ResiliencePolicy.Name"/>), or
+/// <see langword="null"/> for none.</param>
+public sealed record PlanCell(string Model, Mode Mode, string? Policy = null)
 {
     /// <inheritdoc />
-    public override string ToString() => $"{Model} · {Names.Of(Mode)}";
+    public override string ToString() => Policy is null ? $"{Model} · {Names.Of(Mode)}" : $"{Model} · {Names.Of(Mode)} · {Policy}";
 }

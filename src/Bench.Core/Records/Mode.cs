@@ -41,6 +41,7 @@ public static class Names
         Outcome.EmptyResponse => "empty_response",
         Outcome.ProviderError => "provider_error",
         Outcome.LocalError => "local_error",
+        Outcome.ClientRejected => "client_rejected",
         Outcome.Dropped => "dropped",
         Outcome.Cancelled => "cancelled",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),

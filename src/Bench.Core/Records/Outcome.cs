@@ -50,6 +50,12 @@ public enum Outcome
     /// ports exhausted, or another local error before anything was sent. Never the endpoint's failure.</summary>
     [JsonStringEnumMemberName("local_error")]
     LocalError,
+    /// <summary>The client's own resilience policy refused to send the request (or a further attempt): its circuit
+    /// breaker was open, or its rate limiter's queue was full. Nothing reached the endpoint; never billed. A failure of
+    /// the logical request (the user saw it), but not an attempt on the endpoint in the per-attempt view.</summary>
+    [JsonStringEnumMemberName("client_rejected")]
+    ClientRejected,
+
     /// <summary>Not an attempt: an open schedule's arrival the client did not send, because the cap on requests in
     /// flight was reached. Counted apart, outside every statistic.</summary>
     [JsonStringEnumMemberName("dropped")]

@@ -64,6 +64,33 @@ public sealed class RequestRecord
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool ConnectionRetried { get; set; }
 
+    /// <summary>The resilience policy the request ran under (<see cref="Resilience.ResiliencePolicy.Name"/>);
+    /// <see langword="null"/> (omitted) for none: one attempt, the raw endpoint.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Policy { get; set; }
+
+    /// <summary>Every attempt of this logical request, in the order sent, when more than one was made (retries,
+    /// hedging) or the policy refused one; <see langword="null"/> (omitted) for a single attempt, which is then the record
+    /// itself. The record's own fields are the logical request's, what the user saw: sent when the first attempt was,
+    /// its outcome, times, tokens and rate-limit headers those of the attempt whose result it returned.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<AttemptRecord>? Attempts { get; set; }
+
+    /// <summary>Total time the logical request waited between attempts (back-off and server-asked delays), ms;
+    /// <see langword="null"/> (omitted) when it never waited.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? BackoffMs { get; set; }
+
+    /// <summary>Time the request waited for the client-side rate limiter before its first send, ms;
+    /// <see langword="null"/> (omitted) without a limiter.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? LimiterWaitMs { get; set; }
+
+    /// <summary>The rate-limit headers of the response (<see cref="RateLimitInfo"/>); <see langword="null"/> (omitted)
+    /// when it had none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RateLimitInfo? RateLimit { get; set; }
+
     /// <summary>HTTP status code, or <see langword="null"/> when no response arrived.</summary>
     public int? HttpStatus { get; set; }
 

@@ -3,7 +3,9 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using Bench.Core.Configuration;
+using Bench.Core.Faults;
 using Bench.Core.Records;
+using Bench.Core.Resilience;
 
 namespace Bench.Core.Scenarios;
 
@@ -54,6 +56,18 @@ public sealed record Scenario : IConfigValidatable
     /// <summary>Seed for prompts, request seeds and the simulator: the same seed reproduces the same run.</summary>
     public int Seed { get; init; } = 42;
 
+    /// <summary>Faults the embedded simulator injects on top of its profiles' (<see cref="FaultRule"/>; a rule may name
+    /// the <c>models</c> it applies to). Simulator targets only. Empty by default.</summary>
+    public IReadOnlyList<FaultRule> Faults { get; init => field = ReadOnly.CopyOf(value); } = [];
+
+    /// <summary>RPM/TPM limits the embedded simulator enforces for every model of the scenario (each model its own
+    /// buckets), replacing its profiles' <c>rate_limits</c>. Simulator targets only. Unset by default.</summary>
+    public RateLimitSpec? RateLimits { get; init; }
+
+    /// <summary>Resilience policies compared side by side: each runs as its own cells (model × mode × policy). Empty
+    /// (the default): no policy, the raw endpoint, one attempt per request.</summary>
+    public IReadOnlyList<ResiliencePolicy> Resilience { get; init => field = ReadOnly.CopyOf(value); } = [];
+
     /// <summary>Rules across fields: model ids are not blank; something is measured; a sweep's SLO set exists.</summary>
     public void Validate(ConfigValidation validation)
     {
@@ -63,6 +77,26 @@ public sealed record Scenario : IConfigValidatable
             if (string.IsNullOrWhiteSpace(Models[i]))
             {
                 validation.Item(nameof(Models), i).Error("model ids are non-empty strings");
+            }
+        }
+
+        if (!Target.IsSimulator)
+        {
+            foreach (var (injected, given) in new[] { (nameof(Faults), Faults.Count > 0), (nameof(RateLimits), RateLimits is not null) })
+            {
+                if (given)
+                {
+                    validation.Error(injected, $"the embedded simulator injects these; a scenario with a {validation.Child(nameof(Target)).NameOf(nameof(TargetSpec.BaseUrl))} cannot: remove it or target the simulator");
+                }
+            }
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < Resilience.Count; i++)
+        {
+            if (!string.IsNullOrEmpty(Resilience[i].Name) && !names.Add(Resilience[i].Name))
+            {
+                validation.Item(nameof(Resilience), i).Error(nameof(ResiliencePolicy.Name), $"'{Resilience[i].Name}' names two policies; names must be unique");
             }
         }
 

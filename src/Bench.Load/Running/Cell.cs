@@ -2,13 +2,14 @@ using Bench.Core.Records;
 
 namespace Bench.Load.Running;
 
-/// <summary>One cell of a run: a model measured in one mode.</summary>
+/// <summary>One cell of a run: a model measured in one mode, under one resilience policy or none.</summary>
 /// <param name="Model">Model id.</param>
 /// <param name="Mode">Mode.</param>
-public sealed record Cell(string Model, Mode Mode)
+/// <param name="Policy">The resilience policy's name, or <see langword="null"/> for none.</param>
+public sealed record Cell(string Model, Mode Mode, string? Policy = null)
 {
     /// <inheritdoc />
-    public override string ToString() => $"{Model} · {Names.Of(Mode)}";
+    public override string ToString() => Policy is null ? $"{Model} · {Names.Of(Mode)}" : $"{Model} · {Names.Of(Mode)} · {Policy}";
 }
 
 /// <summary>What the scheduler hands to the executor for each request.</summary>

@@ -56,7 +56,7 @@ public sealed class LoadRunner : ILoadGauge
     public Task RunAsync(Plan plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        return RunAsync([.. plan.Cells.Select(c => new Cell(c.Model, c.Mode))], plan.Steps, cancellationToken);
+        return RunAsync([.. plan.Cells.Select(c => new Cell(c.Model, c.Mode, c.Policy))], plan.Steps, cancellationToken);
     }
 
     /// <summary>Runs <paramref name="steps"/> for every cell, in order (raising the thread-pool floor first, see

@@ -27,6 +27,19 @@ public sealed class SimulatorOptions
     /// Reports may arrive after the client has read the whole response.</summary>
     public Action<ServerTiming>? OnCompleted { get; set; }
 
+    /// <summary>Faults injected on top of the profiles' (a scenario's <c>faults</c>); a rule with <c>models</c>
+    /// applies to those only. Empty by default.</summary>
+    public IReadOnlyList<Bench.Core.Faults.FaultRule> Faults { get; set; } = [];
+
+    /// <summary>RPM/TPM limits for every served model (each its own buckets), replacing the profiles'
+    /// <c>rate_limits</c>; <see langword="null"/> (the default): the profiles'.</summary>
+    public Bench.Core.Faults.RateLimitSpec? RateLimits { get; set; }
+
+    /// <summary>Called once for each fault injected (and each 429 from the rate-limit buckets), on the request's thread
+    /// at the moment it is decided: keep it fast and thread-safe, and do not throw. The embedded run writes these to
+    /// <c>injections.jsonl</c>.</summary>
+    public Action<Bench.Core.Faults.InjectionRecord>? OnInjected { get; set; }
+
     /// <summary>The clock that paces every response (TTFT and per-token deadlines, which also count a capacity wait)
     /// and stamps every <see cref="ServerTiming"/>, and gives the <c>created</c> times. Default
     /// <see cref="System.TimeProvider.System"/>, whose timestamps are <see cref="System.Diagnostics.Stopwatch"/> ticks
