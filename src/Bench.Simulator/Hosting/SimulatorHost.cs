@@ -36,11 +36,13 @@ public sealed class SimulatorHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ChatCompletionsEndpoint _chatCompletions;
+    private readonly Faults.FaultClock _faultClock;
 
-    private SimulatorHost(WebApplication app, ChatCompletionsEndpoint chatCompletions, int port)
+    private SimulatorHost(WebApplication app, ChatCompletionsEndpoint chatCompletions, Faults.FaultClock faultClock, int port)
     {
         _app = app;
         _chatCompletions = chatCompletions;
+        _faultClock = faultClock;
         Port = port;
         BaseUrl = new Uri($"http://127.0.0.1:{port}/v1/");
     }
@@ -76,6 +78,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         });
 
         var app = builder.Build();
+        var faultClock = new Faults.FaultClock(options.TimeProvider);
         var apiKeyCheck = new ApiKeyCheck(options.ApiKey);
         var chatCompletions = new ChatCompletionsEndpoint(samplers, options.Seed, options.OnCompleted, options.TimeProvider);
         var models = new ModelsEndpoint(options.Profiles, options.TimeProvider.GetUtcNow().ToUnixTimeSeconds());
@@ -95,8 +98,13 @@ public sealed class SimulatorHost : IAsyncDisposable
 
         var address = app.Services.GetRequiredService<IServer>().Features
             .GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        return new SimulatorHost(app, chatCompletions, new Uri(address).Port);
+        return new SimulatorHost(app, chatCompletions, faultClock, new Uri(address).Port);
     }
+
+    /// <summary>Restarts the fault clock: fault windows count from now again and the rate-limit buckets refill, so the
+    /// next cell of an embedded run meets the same incidents and limits as the first. Returns the new epoch's number
+    /// (<see cref="Bench.Core.Faults.InjectionRecord.Epoch"/>).</summary>
+    public int BeginFaultEpoch() => _faultClock.Begin();
 
     /// <summary>Chat completion requests for a served model taken so far: a test on a fake clock holds time until the
     /// requests it sent at once have all arrived.</summary>
