@@ -37,9 +37,11 @@ public sealed class SimulatorHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ChatCompletionsEndpoint _chatCompletions;
     private readonly Faults.FaultClock _faultClock;
+    private readonly Faults.FaultEngine _faults;
 
-    private SimulatorHost(WebApplication app, ChatCompletionsEndpoint chatCompletions, Faults.FaultClock faultClock, int port)
+    private SimulatorHost(WebApplication app, ChatCompletionsEndpoint chatCompletions, Faults.FaultClock faultClock, Faults.FaultEngine faults, int port)
     {
+        _faults = faults;
         _app = app;
         _chatCompletions = chatCompletions;
         _faultClock = faultClock;
@@ -66,6 +68,8 @@ public sealed class SimulatorHost : IAsyncDisposable
         Bench.Core.Hosting.ThreadPoolFloor.Ensure(); // tokens written late would be the simulator's error, not the endpoint's
         ArgumentNullException.ThrowIfNull(options.TimeProvider);
         var samplers = CreateSamplers(options.Profiles, options.TimeProvider.TimestampFrequency);
+        var faultClock = new Faults.FaultClock(options.TimeProvider);
+        var faults = CreateFaultEngine(options, samplers, faultClock);
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.ClearProviders();
@@ -74,13 +78,22 @@ public sealed class SimulatorHost : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, options.Port);
+            kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.Use(next => connection =>
+            {
+                // Connection refused (a fault drawn per connection): closed with a reset before anything is read.
+                if (faults.RefusesConnections && faults.RefuseConnection())
+                {
+                    Faults.FaultResponses.Refuse(connection);
+                    return Task.CompletedTask;
+                }
+
+                return next(connection);
+            }));
         });
 
         var app = builder.Build();
-        var faultClock = new Faults.FaultClock(options.TimeProvider);
         var apiKeyCheck = new ApiKeyCheck(options.ApiKey);
-        var chatCompletions = new ChatCompletionsEndpoint(samplers, options.Seed, options.OnCompleted, options.TimeProvider);
+        var chatCompletions = new ChatCompletionsEndpoint(samplers, options.Seed, options.OnCompleted, options.TimeProvider, faults);
         var models = new ModelsEndpoint(options.Profiles, options.TimeProvider.GetUtcNow().ToUnixTimeSeconds());
         app.Use(apiKeyCheck.InvokeAsync);
         app.MapPost("/v1/chat/completions", chatCompletions.HandleAsync);
@@ -98,7 +111,7 @@ public sealed class SimulatorHost : IAsyncDisposable
 
         var address = app.Services.GetRequiredService<IServer>().Features
             .GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        return new SimulatorHost(app, chatCompletions, faultClock, new Uri(address).Port);
+        return new SimulatorHost(app, chatCompletions, faultClock, faults, new Uri(address).Port);
     }
 
     /// <summary>Restarts the fault clock: fault windows count from now again and the rate-limit buckets refill, so the
@@ -121,6 +134,33 @@ public sealed class SimulatorHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
+
+    /// <summary>The fault engine of <paramref name="options"/>' rules and limits, validated as a scenario's are.</summary>
+    private static Faults.FaultEngine CreateFaultEngine(
+        SimulatorOptions options, FrozenDictionary<string, ProfileSampler> samplers, Faults.FaultClock faultClock)
+    {
+        ArgumentNullException.ThrowIfNull(options.Faults);
+        var errors = new ConfigErrors(nameof(SimulatorOptions.Faults));
+        for (var i = 0; i < options.Faults.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(options.Faults[i], nameof(options));
+            errors.File = $"simulator faults[{i}]";
+            ConfigReader.Validate(options.Faults[i], errors);
+        }
+
+        if (options.RateLimits is { } limits)
+        {
+            errors.File = "simulator rate_limits";
+            ConfigReader.Validate(limits, errors);
+        }
+
+        errors.ThrowIfAny();
+        return new Faults.FaultEngine(
+            samplers.Values.Select(s => s.Profile), options.Faults, options.RateLimits, faultClock, options.Seed, options.OnInjected, options.TimeProvider);
+    }
+
+    /// <summary>Connections accepted so far (refused or not): a test of connection refusal counts them.</summary>
+    internal long ConnectionsAccepted => _faults.ConnectionsAccepted;
 
     private static FrozenDictionary<string, ProfileSampler> CreateSamplers(IReadOnlyList<ModelProfile> profiles, long timestampFrequency)
     {
