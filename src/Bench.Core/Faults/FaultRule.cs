@@ -245,8 +245,10 @@ public static class FaultKinds
     /// the client's deadlines are shorter than any hang (a hang or stall the client outlasts ends as
     /// <see cref="Outcome.Success"/>, and so does a trickle within the timeout): <c>rate_limited</c> → rate_limited;
     /// server_error, overloaded → server_error; connection refused/reset → connection_error; hangs → timeout;
-    /// stall, trickle, absurd_usage → success (absurd usage flagged); disconnect, missing_done → stream_interrupted;
-    /// malformed_chunk → malformed; empty_answer → empty_response; error_mid_stream → provider_error.</summary>
+    /// stall, trickle, absurd_usage → success (absurd usage flagged); disconnect → stream_interrupted in both modes (the
+    /// status had arrived when the body broke off: <c>ChatClient</c> records any 2xx body that breaks off so);
+    /// missing_done → stream_interrupted when streaming, and success when not (a JSON body has no <c>[DONE]</c>: the
+    /// simulator does not inject it there); malformed_chunk → malformed; empty_answer → empty_response; error_mid_stream → provider_error.</summary>
     public static Outcome ExpectedOutcome(FaultKind kind, Mode mode) => kind switch
     {
         FaultKind.RateLimited => Outcome.RateLimited,
@@ -254,7 +256,8 @@ public static class FaultKinds
         FaultKind.ConnectionRefused or FaultKind.ConnectionReset => Outcome.ConnectionError,
         FaultKind.HangBeforeHeaders or FaultKind.HangBeforeFirstToken => Outcome.Timeout,
         FaultKind.Stall or FaultKind.Trickle or FaultKind.AbsurdUsage => Outcome.Success,
-        FaultKind.Disconnect or FaultKind.MissingDone => mode == Mode.Streaming ? Outcome.StreamInterrupted : Outcome.Malformed,
+        FaultKind.Disconnect => Outcome.StreamInterrupted,
+        FaultKind.MissingDone => mode == Mode.Streaming ? Outcome.StreamInterrupted : Outcome.Success,
         FaultKind.MalformedChunk => Outcome.Malformed,
         FaultKind.EmptyAnswer => Outcome.EmptyResponse,
         FaultKind.ErrorMidStream => Outcome.ProviderError,

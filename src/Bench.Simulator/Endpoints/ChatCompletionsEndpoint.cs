@@ -228,8 +228,9 @@ internal sealed class ChatCompletionsEndpoint
     /// <summary>Non-streaming: generates the answer, waits until its last token would have been streamed
     /// (<see cref="CompletionPlan.CompletionDeadline"/>: <c>TTFT + (n − 1) / rate</c> with one token per chunk, plus
     /// any pause), then writes the whole object. Faults: a hang before the first token sends the headers at once; a
-    /// disconnect sends the first <c>at</c> of the body's bytes and drops the connection; a malformed chunk cuts the
-    /// body there and ends the response cleanly; an empty answer is <c>"choices": []</c>; an error mid-stream is a 200
+    /// disconnect sends the headers and the first <c>at</c> of the body's bytes when <c>⌊n × at⌋</c> tokens are done and
+    /// drops the connection when the rest was due; a malformed chunk sends the body cut at <c>at</c> of its bytes and
+    /// ends the response cleanly; an empty answer is <c>"choices": []</c>; an error mid-stream is a 200
     /// whose body is an error object; absurd usage claims a billion completion tokens.</summary>
     private static async Task CompleteAsync(
         HttpResponse response,
@@ -248,7 +249,41 @@ internal sealed class ChatCompletionsEndpoint
             return;
         }
 
-        await Deadline.DelayUntilAsync(progress.TimeProvider, plan.CompletionDeadline(started, tokensPerChunk), aborted);
+        var due = plan.CompletionDeadline(started, tokensPerChunk);
+        if (plan.Is(FaultKind.Disconnect) || plan.Is(FaultKind.MalformedChunk))
+        {
+            // The body written aside; its first `at` of bytes go out when that part of the answer is done (a
+            // disconnect: then the connection drops when the rest was due, as a stream's does at its next chunk).
+            var whole = new ArrayBufferWriter<byte>();
+            using (var aside = new ChatCompletionWriter(whole, writer))
+            {
+                aside.WriteCompletion(text.Text, plan.CompletionTokens, plan.FinishReason);
+            }
+
+            var disconnect = plan.Is(FaultKind.Disconnect);
+            if (disconnect)
+            {
+                var partTokens = Math.Max(1, plan.FaultAfterTokens);
+                await Deadline.DelayUntilAsync(progress.TimeProvider, plan.ChunkDeadline(started, partTokens, Math.Min(tokensPerChunk, partTokens)), aborted);
+            }
+            else
+            {
+                await Deadline.DelayUntilAsync(progress.TimeProvider, due, aborted);
+            }
+
+            var cut = Math.Clamp((int)(whole.WrittenCount * plan.Fault!.At), 1, whole.WrittenCount - 1);
+            response.BodyWriter.Write(whole.WrittenSpan[..cut]);
+            progress.CompletionTokens = disconnect ? plan.FaultAfterTokens : plan.CompletionTokens;
+            if (await progress.FlushAsync(response) && disconnect)
+            {
+                await Deadline.DelayUntilAsync(progress.TimeProvider, due, aborted);
+                FaultResponses.Drop(response.HttpContext, plan.Fault.Reset, progress);
+            }
+
+            return;
+        }
+
+        await Deadline.DelayUntilAsync(progress.TimeProvider, due, aborted);
         if (plan.Is(FaultKind.ErrorMidStream))
         {
             ApiError.MidAnswer.WriteJson(response.BodyWriter);
@@ -260,26 +295,6 @@ internal sealed class ChatCompletionsEndpoint
         {
             writer.WriteEmptyCompletion();
             await progress.FlushAsync(response);
-            return;
-        }
-
-        if (plan.Is(FaultKind.Disconnect) || plan.Is(FaultKind.MalformedChunk))
-        {
-            // Write the body aside, then send only its first `at` of bytes.
-            var whole = new System.Buffers.ArrayBufferWriter<byte>();
-            using (var aside = new ChatCompletionWriter(whole, writer))
-            {
-                aside.WriteCompletion(text.Text, plan.CompletionTokens, plan.FinishReason);
-            }
-
-            var cut = Math.Clamp((int)(whole.WrittenCount * plan.Fault!.At), 1, whole.WrittenCount - 1);
-            response.BodyWriter.Write(whole.WrittenSpan[..cut]);
-            progress.CompletionTokens = plan.CompletionTokens;
-            if (await progress.FlushAsync(response) && plan.Is(FaultKind.Disconnect))
-            {
-                FaultResponses.Drop(response.HttpContext, plan.Fault.Reset, progress);
-            }
-
             return;
         }
 
