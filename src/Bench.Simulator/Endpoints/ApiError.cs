@@ -40,13 +40,6 @@ internal readonly record struct ApiError(int Status, string Message, string Type
         null,
         null);
 
-    public static ApiError RateLimited { get; } = new(
-        StatusCodes.Status429TooManyRequests,
-        "Rate limit reached (simulated). Please retry after 1 second.",
-        "requests",
-        null,
-        "rate_limit_exceeded");
-
     public static ApiError ServerError { get; } = new(
         StatusCodes.Status500InternalServerError,
         "The server had an error while processing your request (simulated).",

@@ -29,6 +29,14 @@ namespace Bench.Simulator.Hosting;
 /// counter when it has none: requests with the same seed get the same answer and timing in any arrival order.</para>
 /// <para>A profile may limit how many of its requests are served at once (<see cref="CapacityLimit"/>; the others
 /// queue in arrival order) and may serve recorded streams instead of generated text (<see cref="ReplaySet"/>).</para>
+/// <para>Faults (<see cref="Bench.Core.Faults.FaultRule"/>: the profiles' <c>faults</c>, then
+/// <see cref="SimulatorOptions.Faults"/>) are drawn per request by <c>Faults/FaultEngine</c> — one uniform draw walks
+/// the rules that apply to the request's model and mode and are active on the fault clock, the first hit wins; attempt
+/// 1 uses the request's first random draw, a later attempt (<c>X-Bench-Attempt</c>) its own source — and per new
+/// connection for <c>connection_refused</c>. A model with RPM/TPM limits (<see cref="SimulatorOptions.RateLimits"/>,
+/// else its profile's <c>rate_limits</c>) answers 429 from token buckets when over either, and every response of it
+/// carries OpenAI's <c>x-ratelimit-*</c> headers. Each injection is reported once through
+/// <see cref="SimulatorOptions.OnInjected"/>.</para>
 /// <para>The server reads no configuration files or environment variables, logs nothing and ignores Ctrl+C: its owner
 /// stops it with <see cref="DisposeAsync"/>.</para>
 /// </remarks>
@@ -57,7 +65,8 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     /// <summary>Starts the server and returns once it accepts connections.</summary>
     /// <exception cref="ConfigException">A profile is invalid, two profiles share a model id, or there is
-    /// none.</exception>
+    /// none; or a rule of <see cref="SimulatorOptions.Faults"/> or <see cref="SimulatorOptions.RateLimits"/> is
+    /// invalid.</exception>
     /// <exception cref="IOException">The port cannot be bound.</exception>
     public static async Task<SimulatorHost> StartAsync(
         SimulatorOptions options, CancellationToken cancellationToken = default)

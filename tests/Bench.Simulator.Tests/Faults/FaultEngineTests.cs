@@ -140,6 +140,19 @@ public class FaultEngineTests
     public void CanInject_KindModeAndAnswer_SaysWhereAKindMeansSomething(FaultKind kind, bool stream, bool replay, bool expected) =>
         Assert.Equal(expected, FaultEngine.CanInject(kind, stream, replay));
 
+    [Fact]
+    public async Task StartAsync_InvalidSimulatorRule_ThrowsNamingTheRuleAndField()
+    {
+        var exception = await Assert.ThrowsAsync<Bench.Core.Configuration.ConfigException>(() => Bench.Simulator.Hosting.SimulatorHost.StartAsync(
+            new Bench.Simulator.Hosting.SimulatorOptions
+            {
+                Profiles = [Fast()],
+                Faults = [new FaultRule { Kind = FaultKind.ServerError }, new FaultRule { Kind = FaultKind.RateLimited, Status = 503 }],
+            }));
+
+        Assert.Equal(["simulator faults[1]: $.status: applies to server_error only"], exception.Errors.Select(e => e.ToString()));
+    }
+
     private static (FaultEngine Engine, ConcurrentQueue<InjectionRecord> Injected, FaultClock Clock) Engine(
         TimeProvider time, params FaultRule[] rules)
     {
