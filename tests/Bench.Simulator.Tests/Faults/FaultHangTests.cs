@@ -11,8 +11,10 @@ namespace Bench.Simulator.Tests.Faults;
 
 /// <summary>
 /// Hangs and a stall longer than the client's deadlines, through Bench's <see cref="ChatClient"/>: the simulator and
-/// the client share one <see cref="SteppingClock"/>, which moves only once the fault has been injected (so no
-/// connect timer is outrun), and the client's first-byte and idle deadlines of 2 s end the request at exactly 2 s.
+/// the client share one <see cref="SteppingClock"/>, and the client's first-byte and idle deadlines of 2 s end the
+/// request at exactly 2 s. The clock cannot see bytes in flight, so each test says when it may move: a hang, once it
+/// has been injected (and, before the first token, once the client has the headers); a hang the client outlasts, only
+/// to the simulator's own deadlines (all before 2 s), never to the client's.
 /// </summary>
 [Collection(SteppingClock.Collection)]
 public class FaultHangTests
@@ -29,7 +31,8 @@ public class FaultHangTests
     [MemberData(nameof(Hangs))]
     public async Task SendAsync_Hang_TimesOutAtTheClientsDeadline(FaultKind kind, Mode mode)
     {
-        var (record, injected) = await SendAsync(new FaultRule { Kind = kind }, mode);
+        var (record, injected) = await SendAsync(
+            new FaultRule { Kind = kind }, mode, (_, injected, headers) => injected && (kind == FaultKind.HangBeforeHeaders || headers));
 
         Assert.Equal(FaultKinds.ExpectedOutcome(kind, mode), record.Outcome);
         Assert.Equal(Outcome.Timeout, record.Outcome);
@@ -45,7 +48,8 @@ public class FaultHangTests
     public async Task SendAsync_HangShorterThanTheDeadlines_Succeeds(Mode mode)
     {
         // A hang the client outlasts delays the answer by its duration, exactly.
-        var (record, _) = await SendAsync(new FaultRule { Kind = FaultKind.HangBeforeHeaders, DurationS = 1.5 }, mode);
+        var (record, _) = await SendAsync(
+            new FaultRule { Kind = FaultKind.HangBeforeHeaders, DurationS = 1.5 }, mode, (clock, _, _) => clock.NextDue < SteppingClock.Epoch.AddSeconds(1.9));
 
         Assert.Equal(Outcome.Success, record.Outcome);
         Assert.True(record.HeadersMs >= 1500, $"headers at {record.HeadersMs} ms");
@@ -56,12 +60,18 @@ public class FaultHangTests
     [InlineData(Mode.NonStreaming)]
     public async Task SendAsync_StallLongerThanTheIdleDeadline_TimesOut(Mode mode)
     {
-        var (record, _) = await SendAsync(new FaultRule { Kind = FaultKind.Stall, DurationS = 30 }, mode);
+        // Whenever the client's deadline fires (before or during the stall), the request times out.
+        var (record, _) = await SendAsync(new FaultRule { Kind = FaultKind.Stall, DurationS = 30 }, mode, (_, injected, _) => injected);
 
         Assert.Equal(Outcome.Timeout, record.Outcome);
     }
 
-    private static async Task<(RequestRecord Record, InjectionRecord[] Injected)> SendAsync(FaultRule rule, Mode mode)
+    /// <param name="rule">The fault, injected into every request.</param>
+    /// <param name="mode">The request's mode.</param>
+    /// <param name="ready">When the clock may move, from the clock, whether the fault was injected and whether the
+    /// client has the response headers.</param>
+    private static async Task<(RequestRecord Record, InjectionRecord[] Injected)> SendAsync(
+        FaultRule rule, Mode mode, Func<SteppingClock, bool, bool, bool> ready)
     {
         var clock = new SteppingClock();
         var injected = new ConcurrentQueue<InjectionRecord>();
@@ -74,7 +84,8 @@ public class FaultHangTests
             OnCompleted = timings.Add,
             TimeProvider = clock,
         });
-        using var http = BenchHttpClient.Create(new ConnectionOptions { TimeProvider = clock });
+        var headers = new HeadersSeen(new SocketsHttpHandler());
+        using var http = new HttpClient(headers) { Timeout = Timeout.InfiniteTimeSpan };
         var client = new ChatClient(http, new Endpoint(host.BaseUrl, ApiKey), new RunClock(clock), new ChatClientOptions
         {
             Tokenizer = "none",
@@ -85,9 +96,24 @@ public class FaultHangTests
 
         var record = await clock.RunAsync(
             () => client.SendAsync(FaultOutcomeTests.Request(mode), new RequestContext(1)),
-            ready: () => !injected.IsEmpty);
+            ready: () => ready(clock, !injected.IsEmpty, headers.Seen));
         // The server notices the client has gone (its hang is cancelled) before the next test starts its clock.
         await timings.WaitForAsync(1);
         return (record, [.. injected]);
+    }
+
+    /// <summary>Notes when a response's headers have arrived.</summary>
+    private sealed class HeadersSeen(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        private volatile bool _seen;
+
+        public bool Seen => _seen;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            _seen = true;
+            return response;
+        }
     }
 }
