@@ -51,8 +51,8 @@ public enum FaultKind
     [JsonStringEnumMemberName("hang_before_first_token")]
     HangBeforeFirstToken,
 
-    /// <summary>Streaming: at <see cref="FaultRule.At"/> of the answer the stream pauses for
-    /// <see cref="FaultRule.DurationS"/>, then goes on.</summary>
+    /// <summary>At <see cref="FaultRule.At"/> of the answer the stream pauses for <see cref="FaultRule.DurationS"/>
+    /// (default: until the client gives up), then goes on; non-streaming, the body comes that much later.</summary>
     [JsonStringEnumMemberName("stall")]
     Stall,
 
@@ -60,8 +60,9 @@ public enum FaultKind
     [JsonStringEnumMemberName("trickle")]
     Trickle,
 
-    /// <summary>Streaming: the connection is closed at <see cref="FaultRule.At"/> of the answer (FIN, or RST with
-    /// <see cref="FaultRule.Reset"/>).</summary>
+    /// <summary>The connection is closed at <see cref="FaultRule.At"/> of the answer (FIN, or RST with
+    /// <see cref="FaultRule.Reset"/>): streaming, when the first chunk past it is due; non-streaming, after the headers
+    /// and that fraction of the body's bytes, when the rest was due.</summary>
     [JsonStringEnumMemberName("disconnect")]
     Disconnect,
 
@@ -70,7 +71,7 @@ public enum FaultKind
     MalformedChunk,
 
     /// <summary>Streaming: the stream ends cleanly after its last content chunk, with neither finish reason nor
-    /// <c>[DONE]</c>.</summary>
+    /// <c>[DONE]</c>. Not injected into a non-streaming request (a JSON body has no <c>[DONE]</c>).</summary>
     [JsonStringEnumMemberName("missing_done")]
     MissingDone,
 
