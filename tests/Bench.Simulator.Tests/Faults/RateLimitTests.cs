@@ -115,6 +115,29 @@ public class RateLimitTests
     }
 
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Post_LimitedModel_EveryAnswerCarriesTheHeaders(bool stream)
+    {
+        // A full bucket of 100 requests/min less this one: 99 left, full again in 1 / (100 / 60 s) = 600 ms.
+        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions
+        {
+            Profiles = [Fast() with { RateLimits = new RateLimitSpec { Rpm = 100, Tpm = 6000 } }],
+        });
+        using var client = CreateClient(host);
+
+        using var response = await PostAsync(client, Body("fast", "hi", ("max_tokens", 50), ("stream", stream)));
+        var cost = 6000 - int.Parse(Header(response, "x-ratelimit-remaining-tokens")!, CultureInfo.InvariantCulture);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(("100", "99", "600ms"), (Header(response, "x-ratelimit-limit-requests"), Header(response, "x-ratelimit-remaining-requests"), Header(response, "x-ratelimit-reset-requests")));
+        Assert.Equal("6000", Header(response, "x-ratelimit-limit-tokens"));
+        Assert.InRange(cost, 51, 60);
+        // cost tokens refill at 100 tokens/s.
+        Assert.Equal(OpenAiDuration.Format(cost / 100.0), Header(response, "x-ratelimit-reset-tokens"));
+    }
+
+    [Theory]
     [InlineData(1.0, RetryAfterFormat.Seconds, "1")]
     [InlineData(1.2, RetryAfterFormat.Seconds, "2")]
     [InlineData(0.0, RetryAfterFormat.Seconds, "0")]
