@@ -51,8 +51,8 @@ public enum FaultKind
     [JsonStringEnumMemberName("hang_before_first_token")]
     HangBeforeFirstToken,
 
-    /// <summary>Streaming: at <see cref="FaultRule.At"/> of the answer the stream pauses for
-    /// <see cref="FaultRule.DurationS"/>, then goes on.</summary>
+    /// <summary>At <see cref="FaultRule.At"/> of the answer the stream pauses for <see cref="FaultRule.DurationS"/>
+    /// (default: until the client gives up), then goes on; non-streaming, the body comes that much later.</summary>
     [JsonStringEnumMemberName("stall")]
     Stall,
 
@@ -60,8 +60,9 @@ public enum FaultKind
     [JsonStringEnumMemberName("trickle")]
     Trickle,
 
-    /// <summary>Streaming: the connection is closed at <see cref="FaultRule.At"/> of the answer (FIN, or RST with
-    /// <see cref="FaultRule.Reset"/>).</summary>
+    /// <summary>The connection is closed at <see cref="FaultRule.At"/> of the answer (FIN, or RST with
+    /// <see cref="FaultRule.Reset"/>): streaming, when the first chunk past it is due; non-streaming, after the headers
+    /// and that fraction of the body's bytes, when the rest was due.</summary>
     [JsonStringEnumMemberName("disconnect")]
     Disconnect,
 
@@ -70,7 +71,7 @@ public enum FaultKind
     MalformedChunk,
 
     /// <summary>Streaming: the stream ends cleanly after its last content chunk, with neither finish reason nor
-    /// <c>[DONE]</c>.</summary>
+    /// <c>[DONE]</c>. Not injected into a non-streaming request (a JSON body has no <c>[DONE]</c>).</summary>
     [JsonStringEnumMemberName("missing_done")]
     MissingDone,
 
@@ -245,8 +246,10 @@ public static class FaultKinds
     /// the client's deadlines are shorter than any hang (a hang or stall the client outlasts ends as
     /// <see cref="Outcome.Success"/>, and so does a trickle within the timeout): <c>rate_limited</c> → rate_limited;
     /// server_error, overloaded → server_error; connection refused/reset → connection_error; hangs → timeout;
-    /// stall, trickle, absurd_usage → success (absurd usage flagged); disconnect, missing_done → stream_interrupted;
-    /// malformed_chunk → malformed; empty_answer → empty_response; error_mid_stream → provider_error.</summary>
+    /// stall, trickle, absurd_usage → success (absurd usage flagged); disconnect → stream_interrupted in both modes (the
+    /// status had arrived when the body broke off: <c>ChatClient</c> records any 2xx body that breaks off so);
+    /// missing_done → stream_interrupted when streaming, and success when not (a JSON body has no <c>[DONE]</c>: the
+    /// simulator does not inject it there); malformed_chunk → malformed; empty_answer → empty_response; error_mid_stream → provider_error.</summary>
     public static Outcome ExpectedOutcome(FaultKind kind, Mode mode) => kind switch
     {
         FaultKind.RateLimited => Outcome.RateLimited,
@@ -254,7 +257,8 @@ public static class FaultKinds
         FaultKind.ConnectionRefused or FaultKind.ConnectionReset => Outcome.ConnectionError,
         FaultKind.HangBeforeHeaders or FaultKind.HangBeforeFirstToken => Outcome.Timeout,
         FaultKind.Stall or FaultKind.Trickle or FaultKind.AbsurdUsage => Outcome.Success,
-        FaultKind.Disconnect or FaultKind.MissingDone => mode == Mode.Streaming ? Outcome.StreamInterrupted : Outcome.Malformed,
+        FaultKind.Disconnect => Outcome.StreamInterrupted,
+        FaultKind.MissingDone => mode == Mode.Streaming ? Outcome.StreamInterrupted : Outcome.Success,
         FaultKind.MalformedChunk => Outcome.Malformed,
         FaultKind.EmptyAnswer => Outcome.EmptyResponse,
         FaultKind.ErrorMidStream => Outcome.ProviderError,

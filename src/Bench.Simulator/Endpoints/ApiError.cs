@@ -40,13 +40,6 @@ internal readonly record struct ApiError(int Status, string Message, string Type
         null,
         null);
 
-    public static ApiError RateLimited { get; } = new(
-        StatusCodes.Status429TooManyRequests,
-        "Rate limit reached (simulated). Please retry after 1 second.",
-        "requests",
-        null,
-        "rate_limit_exceeded");
-
     public static ApiError ServerError { get; } = new(
         StatusCodes.Status500InternalServerError,
         "The server had an error while processing your request (simulated).",
@@ -75,13 +68,37 @@ internal readonly record struct ApiError(int Status, string Message, string Type
         param,
         "invalid_value");
 
+    /// <summary>An injected 5xx (<see cref="Bench.Core.Faults.FaultKind.ServerError"/>) with OpenAI's wording for
+    /// the status.</summary>
+    public static ApiError ServerErrorOf(int status) => status switch
+    {
+        502 => new(502, "Bad gateway (simulated).", "server_error", null, null),
+        503 => new(503, "The server is overloaded or not ready yet (simulated).", "server_error", null, null),
+        504 => new(504, "Gateway timeout (simulated).", "server_error", null, null),
+        _ => ServerError,
+    };
+
+    /// <summary>An error object sent inside a 200 answer (<see cref="Bench.Core.Faults.FaultKind.ErrorMidStream"/>).</summary>
+    public static ApiError MidAnswer { get; } = new(
+        StatusCodes.Status200OK,
+        "The server had an error while processing your request (simulated, mid-answer).",
+        "server_error",
+        null,
+        "internal_error");
+
     /// <summary>Writes the status and the JSON body without flushing (headers such as <c>Retry-After</c> are the
     /// caller's).</summary>
     public void Write(HttpResponse response)
     {
         response.StatusCode = Status;
         response.ContentType = "application/json";
-        using var json = new Utf8JsonWriter(response.BodyWriter, WriterOptions);
+        WriteJson(response.BodyWriter);
+    }
+
+    /// <summary>Writes the <c>{"error":{…}}</c> object only.</summary>
+    public void WriteJson(System.Buffers.IBufferWriter<byte> output)
+    {
+        using var json = new Utf8JsonWriter(output, WriterOptions);
         json.WriteStartObject();
         json.WriteStartObject("error"u8);
         json.WriteString("message"u8, Message);

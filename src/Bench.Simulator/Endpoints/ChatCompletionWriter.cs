@@ -12,7 +12,7 @@ namespace Bench.Simulator.Endpoints;
 /// </summary>
 internal sealed class ChatCompletionWriter : IDisposable
 {
-    private readonly PipeWriter _pipe;
+    private readonly IBufferWriter<byte> _pipe;
     private readonly Utf8JsonWriter _json;
     private readonly JsonEncodedText _id;
     private readonly JsonEncodedText _model;
@@ -39,6 +39,20 @@ internal sealed class ChatCompletionWriter : IDisposable
         _includeUsage = includeUsage;
     }
 
+    /// <summary>A writer of the same response (id, model, created, usage) into <paramref name="output"/>: a body written
+    /// aside to be sent in part.</summary>
+    public ChatCompletionWriter(IBufferWriter<byte> output, ChatCompletionWriter like)
+    {
+        ArgumentNullException.ThrowIfNull(like);
+        _pipe = output;
+        _json = new Utf8JsonWriter(output);
+        _id = like._id;
+        _model = like._model;
+        _created = like._created;
+        _promptTokens = like._promptTokens;
+        _includeUsage = like._includeUsage;
+    }
+
     /// <summary>Non-streaming: the whole <c>chat.completion</c> object.</summary>
     public void WriteCompletion(ReadOnlySpan<char> content, int completionTokens, string finishReason)
     {
@@ -58,6 +72,26 @@ internal sealed class ChatCompletionWriter : IDisposable
         WriteUsage(completionTokens);
         _json.WriteEndObject();
         _json.Flush();
+    }
+
+    /// <summary>Non-streaming: a <c>chat.completion</c> with <c>"choices": []</c> (an empty answer).</summary>
+    public void WriteEmptyCompletion()
+    {
+        WriteHeader("chat.completion"u8);
+        _json.WriteStartArray("choices"u8);
+        _json.WriteEndArray();
+        WriteUsage(0);
+        _json.WriteEndObject();
+        _json.Flush();
+    }
+
+    /// <summary>Streaming: an event whose data is cut off mid-JSON (a malformed chunk).</summary>
+    public void WriteMalformedChunk()
+    {
+        BeginChoiceChunk();
+        _json.Flush();
+        _pipe.Write("\"content\":\"\n\n"u8);
+        _json.Reset();
     }
 
     /// <summary>Streaming: the role prelude, <c>delta: {"role":"assistant","content":"","refusal":null}</c>.</summary>

@@ -1,5 +1,9 @@
 using System.Collections.Frozen;
 using System.Text.Json;
+using System.Buffers;
+using System.Globalization;
+using Bench.Core.Faults;
+using Bench.Simulator.Faults;
 using Bench.Simulator.Generation;
 using Bench.Simulator.Hosting;
 using Bench.Simulator.Replay;
@@ -22,14 +26,20 @@ internal sealed class ChatCompletionsEndpoint
     private readonly int _seed;
     private readonly Action<ServerTiming>? _onCompleted;
     private readonly TimeProvider _time;
+    private readonly FaultEngine _faults;
     private long _requestCount;
 
+    /// <summary>Header of the attempt number (1 when absent).</summary>
+    public const string AttemptHeader = "X-Bench-Attempt";
+
     /// <summary>Serves <paramref name="samplers"/> (keyed by model id), pacing and stamping every response on
-    /// <paramref name="timeProvider"/> (whose timestamp frequency the samplers draw in).</summary>
+    /// <paramref name="timeProvider"/> (whose timestamp frequency the samplers draw in), with the faults and rate
+    /// limits of <paramref name="faults"/>.</summary>
     public ChatCompletionsEndpoint(
-        FrozenDictionary<string, ProfileSampler> samplers, int seed, Action<ServerTiming>? onCompleted, TimeProvider timeProvider)
+        FrozenDictionary<string, ProfileSampler> samplers, int seed, Action<ServerTiming>? onCompleted, TimeProvider timeProvider, FaultEngine faults)
     {
         _time = timeProvider;
+        _faults = faults;
         _samplers = samplers;
         _seed = seed;
         _onCompleted = onCompleted;
@@ -60,25 +70,52 @@ internal sealed class ChatCompletionsEndpoint
         }
 
         var number = Interlocked.Increment(ref _requestCount);
-        var random = new Random(RequestSeed.Derive(_seed, request.Model, request.Seed, number));
-        var plan = sampler.Draw(random, request.MaxTokens, request.Stream);
+        var requestSeed = RequestSeed.Derive(_seed, request.Model, request.Seed, number);
+        var random = new Random(requestSeed);
+        var plan = sampler.Draw(random, request.MaxTokens);
         var recording = sampler.ChooseRecording(random, request.Seed);
         var progress = new ResponseProgress(_time) { StartedTimestamp = received };
+        var requestId = context.Request.Headers.TryGetValue(RequestIdHeader, out var idHeader) ? idHeader.ToString() : null;
+        var attempt = int.TryParse(context.Request.Headers[AttemptHeader], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n : 1;
         try
         {
-            switch (plan.Fault)
+            var refused = false;
+            if (_faults.BucketsOf(request.Model) is { } buckets)
             {
-                case Fault.RateLimited:
-                    response.Headers.RetryAfter = "1";
-                    ApiError.RateLimited.Write(response);
-                    await progress.FlushAsync(response);
+                var admission = buckets.TryAdmit((long)request.PromptTokens + request.MaxTokens);
+                admission.WriteHeaders(response.Headers);
+                if (admission.RefusedBy is { } limit)
+                {
+                    refused = true;
+                    _faults.RecordRateLimited(request.Model, request.Stream, limit, attempt, requestId);
+                    await FaultResponses.RateLimitedByBucketAsync(response, request.Model, limit, admission, progress);
+                }
+            }
+
+            var fault = refused ? null : _faults.Draw(request.Model, request.Stream, recording is not null, plan, requestSeed, attempt, requestId);
+            switch (fault)
+            {
+                case null when refused:
                     break;
-                case Fault.ServerError:
-                    ApiError.ServerError.Write(response);
-                    await progress.FlushAsync(response);
+                case { Kind: FaultKind.RateLimited }:
+                    await FaultResponses.RateLimitedAsync(response, fault, sampler.Profile.RateLimits, progress);
+                    break;
+                case { Kind: FaultKind.ServerError }:
+                    await FaultResponses.ServerErrorAsync(response, fault, progress);
+                    break;
+                case { Kind: FaultKind.Overloaded }:
+                    await FaultResponses.OverloadedAsync(response, progress);
+                    break;
+                case { Kind: FaultKind.ConnectionReset }:
+                    FaultResponses.Drop(context, reset: true, progress);
+                    break;
+                case { Kind: FaultKind.HangBeforeHeaders }:
+                    await Deadline.DelayUntilAsync(_time, received + FaultShaping.Ticks(fault.DurationS, _time), aborted);
+                    progress.StartedTimestamp = _time.GetTimestamp();
+                    await ServeAsync(context, request, sampler, plan, recording, random, number, progress);
                     break;
                 default:
-                    await ServeAsync(context, request, sampler, plan, recording, random, number, received, progress);
+                    await ServeAsync(context, request, sampler, FaultShaping.Shape(plan, fault, _time), recording, random, number, progress);
                     break;
             }
         }
@@ -88,7 +125,7 @@ internal sealed class ChatCompletionsEndpoint
         }
 
         _onCompleted?.Invoke(new ServerTiming(
-            context.Request.Headers.TryGetValue(RequestIdHeader, out var id) ? id.ToString() : null,
+            requestId,
             request.Model,
             request.Stream,
             received,
@@ -129,7 +166,6 @@ internal sealed class ChatCompletionsEndpoint
         RecordedStream? recording,
         Random random,
         long number,
-        long received,
         ResponseProgress progress)
     {
         var gate = sampler.Capacity;
@@ -190,8 +226,12 @@ internal sealed class ChatCompletionsEndpoint
     }
 
     /// <summary>Non-streaming: generates the answer, waits until its last token would have been streamed
-    /// (<see cref="CompletionPlan.CompletionDeadline"/>: <c>TTFT + (n − 1) / rate</c> with one token per chunk), then
-    /// writes the whole object.</summary>
+    /// (<see cref="CompletionPlan.CompletionDeadline"/>: <c>TTFT + (n − 1) / rate</c> with one token per chunk, plus
+    /// any pause), then writes the whole object. Faults: a hang before the first token sends the headers at once; a
+    /// disconnect sends the headers and the first <c>at</c> of the body's bytes when <c>⌊n × at⌋</c> tokens are done and
+    /// drops the connection when the rest was due; a malformed chunk sends the body cut at <c>at</c> of its bytes and
+    /// ends the response cleanly; an empty answer is <c>"choices": []</c>; an error mid-stream is a 200
+    /// whose body is an error object; absurd usage claims a billion completion tokens.</summary>
     private static async Task CompleteAsync(
         HttpResponse response,
         ChatCompletionWriter writer,
@@ -202,10 +242,63 @@ internal sealed class ChatCompletionsEndpoint
         ResponseProgress progress)
     {
         text.Append(plan.CompletionTokens);
-        await Deadline.DelayUntilAsync(
-            progress.TimeProvider, plan.CompletionDeadline(started, tokensPerChunk), response.HttpContext.RequestAborted);
         response.ContentType = "application/json";
-        writer.WriteCompletion(text.Text, plan.CompletionTokens, plan.FinishReason);
+        var aborted = response.HttpContext.RequestAborted;
+        if (plan.Is(FaultKind.HangBeforeFirstToken) && !await progress.FlushAsync(response))
+        {
+            return;
+        }
+
+        var due = plan.CompletionDeadline(started, tokensPerChunk);
+        if (plan.Is(FaultKind.Disconnect) || plan.Is(FaultKind.MalformedChunk))
+        {
+            // The body written aside; its first `at` of bytes go out when that part of the answer is done (a
+            // disconnect: then the connection drops when the rest was due, as a stream's does at its next chunk).
+            var whole = new ArrayBufferWriter<byte>();
+            using (var aside = new ChatCompletionWriter(whole, writer))
+            {
+                aside.WriteCompletion(text.Text, plan.CompletionTokens, plan.FinishReason);
+            }
+
+            var disconnect = plan.Is(FaultKind.Disconnect);
+            if (disconnect)
+            {
+                var partTokens = Math.Max(1, plan.FaultAfterTokens);
+                await Deadline.DelayUntilAsync(progress.TimeProvider, plan.ChunkDeadline(started, partTokens, Math.Min(tokensPerChunk, partTokens)), aborted);
+            }
+            else
+            {
+                await Deadline.DelayUntilAsync(progress.TimeProvider, due, aborted);
+            }
+
+            var cut = Math.Clamp((int)(whole.WrittenCount * plan.Fault!.At), 1, whole.WrittenCount - 1);
+            response.BodyWriter.Write(whole.WrittenSpan[..cut]);
+            progress.CompletionTokens = disconnect ? plan.FaultAfterTokens : plan.CompletionTokens;
+            if (await progress.FlushAsync(response) && disconnect)
+            {
+                await Deadline.DelayUntilAsync(progress.TimeProvider, due, aborted);
+                FaultResponses.Drop(response.HttpContext, plan.Fault.Reset, progress);
+            }
+
+            return;
+        }
+
+        await Deadline.DelayUntilAsync(progress.TimeProvider, due, aborted);
+        if (plan.Is(FaultKind.ErrorMidStream))
+        {
+            ApiError.MidAnswer.WriteJson(response.BodyWriter);
+            await progress.FlushAsync(response);
+            return;
+        }
+
+        if (plan.Is(FaultKind.EmptyAnswer))
+        {
+            writer.WriteEmptyCompletion();
+            await progress.FlushAsync(response);
+            return;
+        }
+
+        writer.WriteCompletion(text.Text, plan.Is(FaultKind.AbsurdUsage) ? AbsurdCompletionTokens : plan.CompletionTokens, plan.FinishReason);
         progress.CompletionTokens = plan.CompletionTokens;
         if (await progress.FlushAsync(response))
         {
@@ -213,11 +306,18 @@ internal sealed class ChatCompletionsEndpoint
         }
     }
 
+    /// <summary>The <c>completion_tokens</c> an absurd usage claims (far above any <c>max_tokens</c>).</summary>
+    private const int AbsurdCompletionTokens = 1_000_000_000;
+
     /// <summary>
     /// Streaming: the role prelude at once (so the first byte precedes the first token), content chunks at their
     /// deadlines, then the finish chunk, the usage chunk when asked for, and <c>[DONE]</c>, flushing after every event
-    /// (Kestrel sends the headers with the first flush). An interrupted stream is aborted when the first chunk past
-    /// half the answer is due.
+    /// (Kestrel sends the headers with the first flush). A mid-answer fault strikes when the first chunk past
+    /// <c>⌊n × at⌋</c> tokens is due (or, past the last token, before the finish chunk): a disconnect drops the
+    /// connection (FIN, or RST with <c>reset</c>), a malformed chunk sends an event cut mid-JSON and goes on, an error
+    /// mid-stream sends <c>{"error":{…}}</c> and ends the stream. A missing <c>[DONE]</c> ends the stream after the last
+    /// content chunk; an empty answer is <c>data: [DONE]</c> alone; absurd usage sends a usage chunk claiming a billion
+    /// completion tokens (even when usage was not asked for).
     /// </summary>
     private static async Task StreamAsync(
         HttpContext context,
@@ -232,6 +332,13 @@ internal sealed class ChatCompletionsEndpoint
         var response = context.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
+        if (plan.Is(FaultKind.EmptyAnswer))
+        {
+            writer.WriteDone();
+            await progress.FlushAsync(response);
+            return;
+        }
+
         writer.WriteRoleChunk();
         if (!await progress.FlushAsync(response))
         {
@@ -240,16 +347,21 @@ internal sealed class ChatCompletionsEndpoint
 
         var tokens = plan.CompletionTokens;
         var firstChunkTokens = Math.Min(tokensPerChunk, tokens);
-        var interruptAfter = plan.Fault == Fault.StreamInterrupted ? plan.InterruptAfterTokens : int.MaxValue;
+        var strikeAfter = plan.Fault?.Kind is FaultKind.Disconnect or FaultKind.MalformedChunk or FaultKind.ErrorMidStream
+            ? plan.FaultAfterTokens
+            : int.MaxValue;
         while (text.Tokens < tokens)
         {
             var chunkTokens = Math.Min(tokensPerChunk, tokens - text.Tokens);
             var due = plan.ChunkDeadline(started, text.Tokens + chunkTokens, firstChunkTokens);
             await Deadline.DelayUntilAsync(progress.TimeProvider, due, context.RequestAborted);
-            if (text.Tokens >= interruptAfter)
+            if (text.Tokens >= strikeAfter)
             {
-                progress.Abort(context);
-                return;
+                strikeAfter = int.MaxValue;
+                if (!await StrikeAsync(context, writer, plan, progress))
+                {
+                    return;
+                }
             }
 
             text.Clear();
@@ -264,15 +376,20 @@ internal sealed class ChatCompletionsEndpoint
             }
         }
 
+        if ((strikeAfter != int.MaxValue && !await StrikeAsync(context, writer, plan, progress)) || plan.Is(FaultKind.MissingDone))
+        {
+            return;
+        }
+
         writer.WriteFinishChunk(plan.FinishReason);
         if (!await progress.FlushAsync(response))
         {
             return;
         }
 
-        if (includeUsage)
+        if (includeUsage || plan.Is(FaultKind.AbsurdUsage))
         {
-            writer.WriteUsageChunk(tokens);
+            writer.WriteUsageChunk(plan.Is(FaultKind.AbsurdUsage) ? AbsurdCompletionTokens : tokens);
             if (!await progress.FlushAsync(response))
             {
                 return;
@@ -283,6 +400,27 @@ internal sealed class ChatCompletionsEndpoint
         if (await progress.FlushAsync(response))
         {
             progress.FinishReason = plan.FinishReason;
+        }
+    }
+
+    /// <summary>A mid-stream fault strikes; false when the stream must end (dropped, ended by an error, or the client
+    /// has gone).</summary>
+    private static async ValueTask<bool> StrikeAsync(HttpContext context, ChatCompletionWriter writer, CompletionPlan plan, ResponseProgress progress)
+    {
+        switch (plan.Fault!.Kind)
+        {
+            case FaultKind.Disconnect:
+                FaultResponses.Drop(context, plan.Fault.Reset, progress);
+                return false;
+            case FaultKind.MalformedChunk:
+                writer.WriteMalformedChunk();
+                return await progress.FlushAsync(context.Response);
+            default:
+                context.Response.BodyWriter.Write("data: "u8);
+                ApiError.MidAnswer.WriteJson(context.Response.BodyWriter);
+                context.Response.BodyWriter.Write("\n\n"u8);
+                await progress.FlushAsync(context.Response);
+                return false;
         }
     }
 }

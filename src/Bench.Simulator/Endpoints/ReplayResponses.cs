@@ -1,4 +1,5 @@
 using System.Buffers;
+using Bench.Core.Faults;
 using Bench.Simulator.Generation;
 using Bench.Simulator.Replay;
 using Microsoft.AspNetCore.Http;
@@ -17,8 +18,9 @@ internal static class ReplayResponses
     /// after it) when the stream has reached its cumulative tokens (<see cref="RecordedStream.CumulativeTokens"/>),
     /// as a generated stream's chunk of that many tokens would be (<see cref="CompletionPlan.ChunkDeadline"/>): the
     /// first at TTFT, each later one its tokens' decode time after the previous one. Every recorded event (comments
-    /// included) is flushed on its own, as a server writes them. An interrupted stream is aborted when the first
-    /// token-bearing event past half of them is due (a recording without any is never interrupted).
+    /// included) is flushed on its own, as a server writes them. A disconnect drops the connection when the first
+    /// token-bearing event past <c>⌊events × at⌋</c> is due (a recording without any is never cut); pauses and trickles
+    /// act through the plan's deadlines.
     /// </summary>
     public static async Task StreamAsync(
         HttpContext context, RecordedStream recording, CompletionPlan plan, long started, ResponseProgress progress)
@@ -37,7 +39,7 @@ internal static class ReplayResponses
 
         var tokenEvents = recording.TokenEvents;
         var firstEventTokens = tokenEvents > 0 ? recording.CumulativeTokens[0] : 0;
-        var interruptAt = plan.Fault == Fault.StreamInterrupted ? tokenEvents / 2 : int.MaxValue;
+        var interruptAt = plan.Is(FaultKind.Disconnect) ? (int)Math.Floor(tokenEvents * plan.Fault!.At) : int.MaxValue;
         for (var k = 0; k < tokenEvents; k++)
         {
             var tokensSoFar = recording.CumulativeTokens[k];
@@ -45,7 +47,7 @@ internal static class ReplayResponses
                 progress.TimeProvider, plan.ChunkDeadline(started, tokensSoFar, firstEventTokens), context.RequestAborted);
             if (k >= interruptAt)
             {
-                progress.Abort(context);
+                Faults.FaultResponses.Drop(context, plan.Fault!.Reset, progress);
                 return;
             }
 

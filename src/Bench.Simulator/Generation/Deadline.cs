@@ -26,7 +26,7 @@ internal static class Deadline
         {
             var wait = system
                 ? TimeSpan.FromMilliseconds(Math.Ceiling(remaining * 1000.0 / frequency))
-                : TimeSpan.FromTicks((long)Math.Ceiling(remaining * TimeSpan.TicksPerSecond / frequency));
+                : TimeSpan.FromTicks((long)Math.Ceiling(remaining * (double)TimeSpan.TicksPerSecond / frequency)); // in double: a hang of days overflows a long product
             await TimeProviderDelay.DelayAsync(timeProvider, wait, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -48,13 +48,13 @@ internal sealed class ProfileSampler
         Profile.Replay?.Choose(requestSeed, ref _replayTurns, random);
 
     /// <summary>
-    /// Draws a plan. The draws happen in a fixed order and number (fault, TTFT, length, jitter), so the random state
-    /// left for the answer's text depends only on the seed.
+    /// Draws a plan. The draws happen in a fixed order and number (the first attempt's fault draw, TTFT, length,
+    /// jitter), so the random state left for the answer's text depends only on the seed, and the timing of a request
+    /// is the same whatever fault its attempts meet.
     /// </summary>
     /// <param name="random">The request's random source.</param>
     /// <param name="maxTokens">The request's <c>max_tokens</c> (≥ 1).</param>
-    /// <param name="stream">Whether the request streams (only streams can be interrupted).</param>
-    public CompletionPlan Draw(Random random, int maxTokens, bool stream)
+    public CompletionPlan Draw(Random random, int maxTokens)
     {
         var faultDraw = random.NextDouble();
         var ttftMs = _ttft?.Sample(random) ?? Profile.TimeToFirstToken.MeanMs;
@@ -65,25 +65,6 @@ internal sealed class ProfileSampler
         var tokens = (int)Math.Clamp(natural, 1, maxTokens);
         var finishReason = natural > maxTokens ? "length" : "stop";
         var ttftTicks = (long)Math.Ceiling(ttftMs * _frequency / 1000.0);
-        var fault = DrawFault(faultDraw, stream);
-        return new CompletionPlan(fault, ttftTicks, _ticksPerToken * jitter, tokens, finishReason);
-    }
-
-    private Fault DrawFault(double draw, bool stream)
-    {
-        var faults = Profile.Faults;
-        if (draw < faults.RateLimited)
-        {
-            return Fault.RateLimited;
-        }
-
-        draw -= faults.RateLimited;
-        if (draw < faults.ServerError)
-        {
-            return Fault.ServerError;
-        }
-
-        draw -= faults.ServerError;
-        return stream && draw < faults.StreamInterrupted ? Fault.StreamInterrupted : Fault.None;
+        return new CompletionPlan(faultDraw, ttftTicks, _ticksPerToken * jitter, tokens, finishReason);
     }
 }

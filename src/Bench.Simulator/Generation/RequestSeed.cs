@@ -21,6 +21,18 @@ internal static class RequestSeed
         return (int)(hash ^ (hash >> 32));
     }
 
+    /// <summary>A seed derived from <paramref name="seed"/> (a request's, from <see cref="Derive(int, string, long?, long)"/>, or the
+    /// simulator's) and a number (an attempt, a connection), each pair its own stream: attempt 2 of a request draws
+    /// apart from attempt 1, and the n-th connection's draw does not depend on what requests did.</summary>
+    /// <param name="seed">The seed to derive from.</param>
+    /// <param name="salt">Which stream: <c>'a'</c> for attempts, <c>'c'</c> for connections.</param>
+    /// <param name="number">The attempt or connection number.</param>
+    public static int Derive(int seed, char salt, long number)
+    {
+        var hash = Mix(Mix((ulong)(uint)seed ^ ((ulong)salt << 48)) ^ (ulong)number);
+        return (int)(hash ^ (hash >> 32));
+    }
+
     private static ulong Fnv1a(string text)
     {
         var hash = 14695981039346656037UL;

@@ -29,6 +29,14 @@ namespace Bench.Simulator.Hosting;
 /// counter when it has none: requests with the same seed get the same answer and timing in any arrival order.</para>
 /// <para>A profile may limit how many of its requests are served at once (<see cref="CapacityLimit"/>; the others
 /// queue in arrival order) and may serve recorded streams instead of generated text (<see cref="ReplaySet"/>).</para>
+/// <para>Faults (<see cref="Bench.Core.Faults.FaultRule"/>: the profiles' <c>faults</c>, then
+/// <see cref="SimulatorOptions.Faults"/>) are drawn per request by <c>Faults/FaultEngine</c> — one uniform draw walks
+/// the rules that apply to the request's model and mode and are active on the fault clock, the first hit wins; attempt
+/// 1 uses the request's first random draw, a later attempt (<c>X-Bench-Attempt</c>) its own source — and per new
+/// connection for <c>connection_refused</c>. A model with RPM/TPM limits (<see cref="SimulatorOptions.RateLimits"/>,
+/// else its profile's <c>rate_limits</c>) answers 429 from token buckets when over either, and every response of it
+/// carries OpenAI's <c>x-ratelimit-*</c> headers. Each injection is reported once through
+/// <see cref="SimulatorOptions.OnInjected"/>.</para>
 /// <para>The server reads no configuration files or environment variables, logs nothing and ignores Ctrl+C: its owner
 /// stops it with <see cref="DisposeAsync"/>.</para>
 /// </remarks>
@@ -37,9 +45,11 @@ public sealed class SimulatorHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ChatCompletionsEndpoint _chatCompletions;
     private readonly Faults.FaultClock _faultClock;
+    private readonly Faults.FaultEngine _faults;
 
-    private SimulatorHost(WebApplication app, ChatCompletionsEndpoint chatCompletions, Faults.FaultClock faultClock, int port)
+    private SimulatorHost(WebApplication app, ChatCompletionsEndpoint chatCompletions, Faults.FaultClock faultClock, Faults.FaultEngine faults, int port)
     {
+        _faults = faults;
         _app = app;
         _chatCompletions = chatCompletions;
         _faultClock = faultClock;
@@ -55,7 +65,8 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     /// <summary>Starts the server and returns once it accepts connections.</summary>
     /// <exception cref="ConfigException">A profile is invalid, two profiles share a model id, or there is
-    /// none.</exception>
+    /// none; or a rule of <see cref="SimulatorOptions.Faults"/> or <see cref="SimulatorOptions.RateLimits"/> is
+    /// invalid.</exception>
     /// <exception cref="IOException">The port cannot be bound.</exception>
     public static async Task<SimulatorHost> StartAsync(
         SimulatorOptions options, CancellationToken cancellationToken = default)
@@ -66,6 +77,8 @@ public sealed class SimulatorHost : IAsyncDisposable
         Bench.Core.Hosting.ThreadPoolFloor.Ensure(); // tokens written late would be the simulator's error, not the endpoint's
         ArgumentNullException.ThrowIfNull(options.TimeProvider);
         var samplers = CreateSamplers(options.Profiles, options.TimeProvider.TimestampFrequency);
+        var faultClock = new Faults.FaultClock(options.TimeProvider);
+        var faults = CreateFaultEngine(options, samplers, faultClock);
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.ClearProviders();
@@ -74,13 +87,22 @@ public sealed class SimulatorHost : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, options.Port);
+            kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.Use(next => connection =>
+            {
+                // Connection refused (a fault drawn per connection): closed with a reset before anything is read.
+                if (faults.RefusesConnections && faults.RefuseConnection())
+                {
+                    Faults.FaultResponses.Refuse(connection);
+                    return Task.CompletedTask;
+                }
+
+                return next(connection);
+            }));
         });
 
         var app = builder.Build();
-        var faultClock = new Faults.FaultClock(options.TimeProvider);
         var apiKeyCheck = new ApiKeyCheck(options.ApiKey);
-        var chatCompletions = new ChatCompletionsEndpoint(samplers, options.Seed, options.OnCompleted, options.TimeProvider);
+        var chatCompletions = new ChatCompletionsEndpoint(samplers, options.Seed, options.OnCompleted, options.TimeProvider, faults);
         var models = new ModelsEndpoint(options.Profiles, options.TimeProvider.GetUtcNow().ToUnixTimeSeconds());
         app.Use(apiKeyCheck.InvokeAsync);
         app.MapPost("/v1/chat/completions", chatCompletions.HandleAsync);
@@ -98,7 +120,7 @@ public sealed class SimulatorHost : IAsyncDisposable
 
         var address = app.Services.GetRequiredService<IServer>().Features
             .GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        return new SimulatorHost(app, chatCompletions, faultClock, new Uri(address).Port);
+        return new SimulatorHost(app, chatCompletions, faultClock, faults, new Uri(address).Port);
     }
 
     /// <summary>Restarts the fault clock: fault windows count from now again and the rate-limit buckets refill, so the
@@ -121,6 +143,33 @@ public sealed class SimulatorHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
+
+    /// <summary>The fault engine of <paramref name="options"/>' rules and limits, validated as a scenario's are.</summary>
+    private static Faults.FaultEngine CreateFaultEngine(
+        SimulatorOptions options, FrozenDictionary<string, ProfileSampler> samplers, Faults.FaultClock faultClock)
+    {
+        ArgumentNullException.ThrowIfNull(options.Faults);
+        var errors = new ConfigErrors(nameof(SimulatorOptions.Faults));
+        for (var i = 0; i < options.Faults.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(options.Faults[i], nameof(options));
+            errors.File = $"simulator faults[{i}]";
+            ConfigReader.Validate(options.Faults[i], errors);
+        }
+
+        if (options.RateLimits is { } limits)
+        {
+            errors.File = "simulator rate_limits";
+            ConfigReader.Validate(limits, errors);
+        }
+
+        errors.ThrowIfAny();
+        return new Faults.FaultEngine(
+            samplers.Values.Select(s => s.Profile), options.Faults, options.RateLimits, faultClock, options.Seed, options.OnInjected, options.TimeProvider);
+    }
+
+    /// <summary>Connections accepted so far (refused or not): a test of connection refusal counts them.</summary>
+    internal long ConnectionsAccepted => _faults.ConnectionsAccepted;
 
     private static FrozenDictionary<string, ProfileSampler> CreateSamplers(IReadOnlyList<ModelProfile> profiles, long timestampFrequency)
     {

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using Bench.Core.Configuration;
+using Bench.Core.Faults;
 using Bench.Simulator.Replay;
 
 namespace Bench.Simulator.Profiles;
@@ -56,8 +57,16 @@ public sealed record ModelProfile : IConfigValidatable
     [Range(0, double.MaxValue, ErrorMessage = "must be a finite coefficient of variation ≥ 0")]
     public double DecodeJitterCv { get; init; }
 
-    /// <summary>Fault probabilities per request. JSON <c>faults</c>; default none.</summary>
-    public FaultRates Faults { get; init; } = FaultRates.None;
+    /// <summary>Faults this model's requests meet (<see cref="FaultRule"/>), walked in order with one draw per request
+    /// before the simulator's own (<see cref="Hosting.SimulatorOptions.Faults"/>). JSON <c>faults</c>, e.g.
+    /// <c>[{ "kind": "rate_limited", "rate": 0.0018 }, { "kind": "disconnect", "rate": 0.0012, "modes": ["streaming"], "reset": true }]</c>;
+    /// default none. A rule here applies to this model only, so it may not give <c>models</c>.</summary>
+    public IReadOnlyList<FaultRule> Faults { get; init => field = Array.AsReadOnly([.. value ?? []]); } = [];
+
+    /// <summary>RPM/TPM limits enforced with token buckets for this model (<see cref="RateLimitSpec"/>); replaced by
+    /// <see cref="Hosting.SimulatorOptions.RateLimits"/> when that is set. JSON <c>rate_limits</c>, e.g.
+    /// <c>{ "rpm": 600, "tpm": 200000 }</c>; default none.</summary>
+    public RateLimitSpec? RateLimits { get; init; }
 
     /// <summary>How many requests are served at once; <see langword="null"/> (the default) for no limit. JSON
     /// <c>capacity</c>.</summary>
@@ -77,6 +86,15 @@ public sealed record ModelProfile : IConfigValidatable
     public void Validate(ConfigValidation validation)
     {
         ArgumentNullException.ThrowIfNull(validation);
+        for (var i = 0; i < Faults.Count; i++)
+        {
+            if (Faults[i] is { Models.Count: > 0 })
+            {
+                validation.Item(nameof(Faults), i).Error(
+                    nameof(FaultRule.Models), "not allowed in a profile: its rules apply to its own model (name models in a scenario's faults)");
+            }
+        }
+
         if (validation.Given(nameof(Replay)) ?? Replay is not null)
         {
             // These would silently do nothing.

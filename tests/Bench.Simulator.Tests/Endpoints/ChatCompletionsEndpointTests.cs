@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Bench.Core.Faults;
+using Bench.Core.Records;
 using Bench.Simulator.Hosting;
 using Bench.Simulator.Profiles;
 using static Bench.Simulator.Tests.TestSimulator;
@@ -274,7 +276,7 @@ public class ChatCompletionsEndpointTests
     [Fact]
     public async Task Post_RateLimitedFault_Returns429WithRetryAfter()
     {
-        await using var host = await StartAsync(Fast() with { Faults = new FaultRates(1, 0, 0) });
+        await using var host = await StartAsync(Fast() with { Faults = [new FaultRule { Kind = FaultKind.RateLimited }] });
         using var client = CreateClient(host);
 
         using var response = await PostAsync(client, Body("fast"));
@@ -289,7 +291,7 @@ public class ChatCompletionsEndpointTests
     [Fact]
     public async Task Post_ServerErrorFault_Returns500ServerError()
     {
-        await using var host = await StartAsync(Fast() with { Faults = new FaultRates(0, 1, 0) });
+        await using var host = await StartAsync(Fast() with { Faults = [new FaultRule { Kind = FaultKind.ServerError }] });
         using var client = CreateClient(host);
 
         using var response = await PostAsync(client, Body("fast", extra: ("stream", true)));
@@ -307,7 +309,7 @@ public class ChatCompletionsEndpointTests
         await using var host = await SimulatorHost.StartAsync(new SimulatorOptions
         {
             // 20 ms between tokens: time for the client to read each chunk before the reset discards unread bytes.
-            Profiles = [Fast(), Fast("dropping") with { DecodeTokensPerSecond = 50, Faults = new FaultRates(0, 0, 1) }],
+            Profiles = [Fast(), Fast("dropping") with { DecodeTokensPerSecond = 50, Faults = [new FaultRule { Kind = FaultKind.Disconnect, Modes = [Mode.Streaming], Reset = true }] }],
             OnCompleted = timings.Add,
         });
         using var client = CreateClient(host);

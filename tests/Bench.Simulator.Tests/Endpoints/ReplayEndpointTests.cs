@@ -1,12 +1,13 @@
-using Bench.Tests.Shared;
 using System.Diagnostics;
 using System.Net;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using Bench.Core.Faults;
 using Bench.Core.Wire;
 using Bench.Simulator.Hosting;
 using Bench.Simulator.Profiles;
 using Bench.Simulator.Replay;
+using Bench.Tests.Shared;
 using static Bench.Simulator.Tests.Replay.Recordings;
 using static Bench.Simulator.Tests.TestSimulator;
 
@@ -291,7 +292,7 @@ public sealed class ReplayEndpointTests : IDisposable
         var timings = new TimingLog();
         await using var host = await SimulatorHost.StartAsync(new SimulatorOptions
         {
-            Profiles = [ReplayProfile(_folder.Path, ttftMs: 1, tokensPerSecond: 50) with { Faults = new FaultRates(0, 0, 1) }],
+            Profiles = [ReplayProfile(_folder.Path, ttftMs: 1, tokensPerSecond: 50) with { Faults = [new FaultRule { Kind = FaultKind.Disconnect, Reset = true }] }],
             OnCompleted = timings.Add,
         });
         using var client = CreateClient(host);

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Text;
+using Bench.Core.Faults;
 using Bench.Simulator.Endpoints;
 using Bench.Simulator.Generation;
 using Bench.Simulator.Replay;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http;
 using static Bench.Simulator.Tests.Replay.Recordings;
 
 namespace Bench.Simulator.Tests.Endpoints;
@@ -39,7 +40,7 @@ public class ReplayResponsesTests
         var progress = new ResponseProgress();
 
         await ReplayResponses.StreamAsync(
-            context, recording, AtOnce with { Fault = Fault.StreamInterrupted }, Stopwatch.GetTimestamp(), progress);
+            context, recording, AtOnce with { Fault = new FaultRule { Kind = FaultKind.Disconnect, Reset = true } }, Stopwatch.GetTimestamp(), progress);
 
         // 3 token events: the second (index 1 = 3 / 2) is not sent.
         Assert.Equal([Role, Content("abcd")], body.Flushes);
@@ -48,7 +49,7 @@ public class ReplayResponsesTests
     }
 
     /// <summary>Every event due at once.</summary>
-    private static CompletionPlan AtOnce => new(Fault.None, 0, 0, 0, "stop");
+    private static CompletionPlan AtOnce => new(0, 0, 0, 0, "stop");
 
     private static (HttpContext Context, FlushLog Body) Context()
     {

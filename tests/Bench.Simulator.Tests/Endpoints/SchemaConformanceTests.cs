@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Bench.Core.Faults;
 using Bench.Simulator.Profiles;
 using static Bench.Simulator.Tests.TestSimulator;
 
@@ -45,8 +46,8 @@ public class SchemaConformanceTests
     {
         await using var host = await StartAsync(
             Fast(),
-            Fast("limited") with { Faults = new FaultRates(1, 0, 0) },
-            Fast("failing") with { Faults = new FaultRates(0, 1, 0) });
+            Fast("limited") with { Faults = [new FaultRule { Kind = FaultKind.RateLimited }] },
+            Fast("failing") with { Faults = [new FaultRule { Kind = FaultKind.ServerError }] });
         using var client = CreateClient(host, authorization);
 
         using var response = await PostAsync(client, Body(model));

@@ -1,10 +1,11 @@
+using Bench.Core.Faults;
 using Bench.Simulator.Generation;
 
 namespace Bench.Simulator.Tests.Generation;
 
 public class CompletionPlanTests
 {
-    private static readonly CompletionPlan Plan = new(Fault.None, TtftTicks: 1000, TicksPerToken: 10, 20, "stop");
+    private static readonly CompletionPlan Plan = new(FaultDraw: 0.5, TtftTicks: 1000, TicksPerToken: 10, 20, "stop");
 
     [Theory]
     [InlineData(1, 1000)]
@@ -38,6 +39,6 @@ public class CompletionPlanTests
         Assert.Equal(1000, (Plan with { CompletionTokens = 1 }).CompletionDeadline(arrival: 0, 1));
 
     [Fact]
-    public void InterruptAfterTokens_IsHalfRoundedDown() =>
-        Assert.Equal(3, (Plan with { CompletionTokens = 7 }).InterruptAfterTokens);
+    public void FaultAfterTokens_DefaultAt_IsHalfRoundedDown() =>
+        Assert.Equal(3, (Plan with { CompletionTokens = 7, Fault = new FaultRule { Kind = FaultKind.Disconnect } }).FaultAfterTokens);
 }

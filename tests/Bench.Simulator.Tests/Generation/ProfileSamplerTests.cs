@@ -25,7 +25,7 @@ public class ProfileSamplerTests
         var e2e = new double[40_000];
         for (var i = 0; i < e2e.Length; i++)
         {
-            var plan = sampler.Draw(random, maxTokens: 200, stream: false);
+            var plan = sampler.Draw(random, maxTokens: 200);
             e2e[i] = plan.CompletionDeadline(0, tokensPerChunk: 1) * 1000.0 / Stopwatch.Frequency;
         }
 
@@ -39,28 +39,21 @@ public class ProfileSamplerTests
     {
         var sampler = new ProfileSampler(TestSimulator.Fast());
 
-        var clipped = sampler.Draw(new Random(1), maxTokens: 5, stream: true);
-        var natural = sampler.Draw(new Random(1), maxTokens: 12, stream: true);
+        var clipped = sampler.Draw(new Random(1), maxTokens: 5);
+        var natural = sampler.Draw(new Random(1), maxTokens: 12);
 
         Assert.Equal((5, "length"), (clipped.CompletionTokens, clipped.FinishReason));
         Assert.Equal((12, "stop"), (natural.CompletionTokens, natural.FinishReason));
     }
 
     [Fact]
-    public void Draw_FaultRates_DrawsEachFaultAtItsRateAndInterruptsOnlyStreams()
+    public void Draw_FirstDraw_IsTheFaultDrawUniform()
     {
-        var sampler = new ProfileSampler(TestSimulator.Fast() with { Faults = new FaultRates(0.2, 0.1, 0.3) });
-        var random = new Random(3);
-        const int draws = 20_000;
+        var sampler = new ProfileSampler(TestSimulator.Fast());
 
-        var streaming = Enumerable.Range(0, draws).Select(_ => sampler.Draw(random, 10, stream: true).Fault).ToList();
-        var nonStreaming = Enumerable.Range(0, draws).Select(_ => sampler.Draw(random, 10, stream: false).Fault).ToList();
+        var plan = sampler.Draw(new Random(3), 10);
 
-        Assert.Equal(0.2, streaming.Count(f => f == Fault.RateLimited) / (double)draws, 0.015);
-        Assert.Equal(0.1, streaming.Count(f => f == Fault.ServerError) / (double)draws, 0.015);
-        Assert.Equal(0.3, streaming.Count(f => f == Fault.StreamInterrupted) / (double)draws, 0.015);
-        Assert.DoesNotContain(Fault.StreamInterrupted, nonStreaming);
-        Assert.Equal(0.7, nonStreaming.Count(f => f == Fault.None) / (double)draws, 0.015);
+        Assert.Equal(new Random(3).NextDouble(), plan.FaultDraw);
     }
 
     [Fact]
@@ -68,6 +61,6 @@ public class ProfileSamplerTests
     {
         var sampler = new ProfileSampler(TestSimulator.Varied());
 
-        Assert.Equal(sampler.Draw(new Random(11), 100, true), sampler.Draw(new Random(11), 100, true));
+        Assert.Equal(sampler.Draw(new Random(11), 100), sampler.Draw(new Random(11), 100));
     }
 }

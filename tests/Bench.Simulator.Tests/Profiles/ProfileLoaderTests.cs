@@ -1,4 +1,5 @@
 using Bench.Core.Configuration;
+using Bench.Core.Faults;
 using Bench.Simulator.Profiles;
 using Bench.Simulator.Replay;
 
@@ -25,7 +26,7 @@ public sealed class ProfileLoaderTests : IDisposable
         var profiles = ProfileLoader.LoadDirectory(TestPaths.Profiles);
 
         Assert.Equal(
-            ["claude-sonnet-4.5", "deepseek-v3.2", "fixed-100ms", "gemini-2.5-flash", "gpt-4.1", "replay-openai-chat"],
+            ["claude-sonnet-4.5", "deepseek-v3.2", "fixed-100ms", "gemini-2.5-flash", "gpt-4.1", "replay-openai-chat", "seed-relay"],
             profiles.Select(p => p.Model).Order(StringComparer.Ordinal));
     }
 
@@ -40,7 +41,14 @@ public sealed class ProfileLoaderTests : IDisposable
         Assert.Equal(new OutputLength(170, 15), profile.OutputTokens);
         // The answer is sent when its last token would have been streamed: E2E = TTFT + (170 − 1) / rate.
         Assert.Equal(169 / ((e2eMs - ttftMs) / 1000), profile.DecodeTokensPerSecond, 0.01);
-        Assert.Equal(new FaultRates(0.0018, 0.0004, 0.0012), profile.Faults);
+        // The articles' taxonomy, in the order the old fixed rates were drawn (so the same requests meet them).
+        Assert.Equal(
+            [
+                (FaultKind.RateLimited, 0.0018, (int?)null, false, ""),
+                (FaultKind.ServerError, 0.0004, 500, false, ""),
+                (FaultKind.Disconnect, 0.0012, null, true, "Streaming"),
+            ],
+            profile.Faults.Select(f => (f.Kind, f.Rate, f.Status, f.Reset, string.Join(",", f.Modes))));
         Assert.Equal(1, profile.TokensPerChunk);
         Assert.Equal(new CapacityLimit(64), profile.Capacity);
         Assert.Null(profile.Replay);
@@ -57,7 +65,7 @@ public sealed class ProfileLoaderTests : IDisposable
         Assert.Equal(gpt41.TimeToFirstToken, profile.TimeToFirstToken);
         Assert.Equal(gpt41.DecodeTokensPerSecond, profile.DecodeTokensPerSecond);
         Assert.Equal(gpt41.DecodeJitterCv, profile.DecodeJitterCv);
-        Assert.Equal(FaultRates.None, profile.Faults);
+        Assert.Empty(profile.Faults);
         Assert.Equal(Path.GetFullPath(TestPaths.ReplayOpenAiChat), profile.Replay!.Folder);
         Assert.Equal(ReplayPick.RoundRobin, profile.Replay.Pick);
         Assert.Equal(
@@ -166,7 +174,7 @@ public sealed class ProfileLoaderTests : IDisposable
         Assert.Equal(TtftDistribution.Fixed(100), profile.TimeToFirstToken);
         Assert.Equal(200, profile.DecodeTokensPerSecond);
         Assert.Equal(new OutputLength(20, 0), profile.OutputTokens);
-        Assert.Equal(FaultRates.None, profile.Faults);
+        Assert.Empty(profile.Faults);
     }
 
     [Fact]
@@ -187,7 +195,7 @@ public sealed class ProfileLoaderTests : IDisposable
         Assert.Equal("m", profile.Model);
         Assert.Equal("bench-simulator", profile.OwnedBy);
         Assert.Equal(0, profile.DecodeJitterCv);
-        Assert.Equal(FaultRates.None, profile.Faults);
+        Assert.Empty(profile.Faults);
     }
 
     [Fact]
@@ -201,7 +209,7 @@ public sealed class ProfileLoaderTests : IDisposable
               "output_tokens": { "mean": 0, "sd": -1 },
               "tokens_per_chunk": 0,
               "decode_jitter_cv": -0.1,
-              "faults": { "rate_limited": 1.5, "server_error": 0.1 }
+              "faults": [{ "kind": "rate_limited", "rate": 1.5 }, { "kind": "server_error", "rate": 0.1 }]
             }
             """);
 
@@ -214,7 +222,7 @@ public sealed class ProfileLoaderTests : IDisposable
                 $"{file}: $.decode_tokens_per_s: must be a finite number of tokens per second > 0",
                 $"{file}: $.tokens_per_chunk: must be an integer ≥ 1",
                 $"{file}: $.decode_jitter_cv: must be a finite coefficient of variation ≥ 0",
-                $"{file}: $.faults.rate_limited: must be a probability between 0 and 1",
+                $"{file}: $.faults[0].rate: must be a probability between 0 and 1",
                 // Rules across fields (output_tokens is required unless the profile replays) come after each field's own.
                 $"{file}: $.output_tokens.mean: must be a finite number of tokens ≥ 1",
                 $"{file}: $.output_tokens.sd: must be a finite number of tokens ≥ 0",
@@ -231,7 +239,7 @@ public sealed class ProfileLoaderTests : IDisposable
               "model": 42,
               "ttft_ms": { "fixed": 1, "mean": 2 },
               "output_tokens": { "mean": "many" },
-              "faults": { "timeout": 0.1 },
+              "faults": [{ "kind": "timeout" }],
               "tokens_per_chunk": 1.5,
               "colour": "blue"
             }
@@ -245,27 +253,45 @@ public sealed class ProfileLoaderTests : IDisposable
                 $"{file}: $.ttft_ms: must have either \"fixed\", or \"mean\" and \"p95\"",
                 $"{file}: $.output_tokens.mean: expected a number, found the string \"many\"",
                 $"{file}: $.output_tokens.sd: is required",
-                $"{file}: $.faults.timeout: unknown field; known fields here: rate_limited, server_error, stream_interrupted",
+                $"{file}: $.faults[0].kind: unknown fault kind 'timeout'; use one of rate_limited, server_error, overloaded, connection_refused, connection_reset, hang_before_headers, hang_before_first_token, stall, trickle, disconnect, malformed_chunk, missing_done, empty_answer, error_mid_stream, absurd_usage",
                 $"{file}: $.tokens_per_chunk: expected a whole number, found the number 1.5",
-                $"{file}: $.colour: unknown field; known fields here: model, owned_by, ttft_ms, decode_tokens_per_s, output_tokens, tokens_per_chunk, decode_jitter_cv, faults, capacity, replay, source",
+                $"{file}: $.colour: unknown field; known fields here: model, owned_by, ttft_ms, decode_tokens_per_s, output_tokens, tokens_per_chunk, decode_jitter_cv, faults, rate_limits, capacity, replay, source",
                 $"{file}: $.decode_tokens_per_s: is required",
             ],
             exception.Errors.Select(e => e.ToString()));
     }
 
     [Fact]
-    public void Load_FaultProbabilitiesSumAboveOne_ReportsFaults()
+    public void Load_FaultRuleWithModels_ReportsTheField()
     {
+        // A profile's rules apply to its own model; naming models is a scenario's business.
         var file = Write("faults.json", """
             {
               "model": "m", "ttft_ms": { "fixed": 1 }, "decode_tokens_per_s": 1, "output_tokens": { "mean": 1, "sd": 0 },
-              "faults": { "rate_limited": 0.6, "server_error": 0.3, "stream_interrupted": 0.2 }
+              "faults": [{ "kind": "rate_limited", "rate": 0.5 }, { "kind": "server_error", "models": ["other"] }]
             }
             """);
 
         var exception = Assert.Throws<ConfigException>(() => ProfileLoader.Load(file));
 
-        Assert.Equal([$"{file}: $.faults: the probabilities must sum to at most 1"], exception.Errors.Select(e => e.ToString()));
+        Assert.Equal(
+            [$"{file}: $.faults[1].models: not allowed in a profile: its rules apply to its own model (name models in a scenario's faults)"],
+            exception.Errors.Select(e => e.ToString()));
+    }
+
+    [Fact]
+    public void Load_RateLimits_ReadsRpmAndTpm()
+    {
+        var file = Write("limits.json", """
+            {
+              "model": "m", "ttft_ms": { "fixed": 1 }, "decode_tokens_per_s": 1, "output_tokens": { "mean": 1, "sd": 0 },
+              "rate_limits": { "rpm": 60, "tpm": 1000 }
+            }
+            """);
+
+        var profile = ProfileLoader.Load(file);
+
+        Assert.Equal(new Bench.Core.Faults.RateLimitSpec { Rpm = 60, Tpm = 1000 }, profile.RateLimits);
     }
 
     [Fact]
