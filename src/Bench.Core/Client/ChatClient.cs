@@ -144,6 +144,9 @@ public sealed class ChatClient
         _maxErrorBodyBytes = options.MaxErrorBodyBytes;
     }
 
+    /// <summary>The run clock the client times its records and deadlines on.</summary>
+    public RunClock Clock => _clock;
+
     /// <summary>Sends <paramref name="request"/> and reads its response to the end.</summary>
     /// <param name="request">What to send; its <see cref="ChatRequest.Mode"/> decides streaming.</param>
     /// <param name="context">Id, phase and intended send time, copied into the record.</param>
