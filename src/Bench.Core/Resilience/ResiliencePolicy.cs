@@ -99,19 +99,20 @@ public sealed record RetrySpec
 public sealed record CircuitBreakerSpec
 {
     /// <summary>Failure ratio that opens the circuit, (0, 1]. JSON <c>failure_ratio</c>; default 0.5.</summary>
-    [Range(0, 1, MinimumIsExclusive = true, ErrorMessage = "must be in (0, 1]")]
+    [Range(0d, 1d, MinimumIsExclusive = true, ErrorMessage = "must be in (0, 1]")]
     public double FailureRatio { get; init; } = 0.5;
 
     /// <summary>Attempts in the window before the ratio counts (≥ 2). JSON <c>minimum_throughput</c>; default 20.</summary>
     [Range(2, int.MaxValue, ErrorMessage = "must be at least 2")]
     public int MinimumThroughput { get; init; } = 20;
 
-    /// <summary>The sampling window, in seconds. JSON <c>sampling_s</c>; default 10.</summary>
-    [TimeoutSeconds]
+    /// <summary>The sampling window, in seconds (0.5 – 86,400: Polly's bounds). JSON <c>sampling_s</c>; default 10.</summary>
+    [Range(0.5, 86_400, ErrorMessage = "must be between 0.5 and 86,400 seconds")]
     public double SamplingS { get; init; } = 10;
 
-    /// <summary>How long the circuit stays open, in seconds. JSON <c>break_s</c>; default 5.</summary>
-    [TimeoutSeconds]
+    /// <summary>How long the circuit stays open, in seconds (0.5 – 86,400: Polly's bounds), then one attempt is let
+    /// through (half-open): its success closes the circuit, its failure opens it again. JSON <c>break_s</c>; default 5.</summary>
+    [Range(0.5, 86_400, ErrorMessage = "must be between 0.5 and 86,400 seconds")]
     public double BreakS { get; init; } = 5;
 }
 
@@ -143,7 +144,9 @@ public sealed record ClientRateLimitSpec : IConfigValidatable
 }
 
 /// <summary>Hedging (Polly's): when a non-streaming attempt has not answered after <see cref="DelayMs"/>, another is
-/// sent; the first good answer wins and the others are cancelled. JSON <c>hedging</c>.</summary>
+/// sent (at once when an attempt fails with an outcome in the retry's <c>retry_on</c>); the first good answer wins and
+/// the others are cancelled (recorded as <c>cancelled</c> attempts). A streaming cell of a policy with hedging runs
+/// without it (a stream's first bytes already answered). JSON <c>hedging</c>.</summary>
 public sealed record HedgingSpec
 {
     /// <summary>Wait before each hedged attempt, in milliseconds. JSON <c>delay_ms</c>; default 2000.</summary>
