@@ -1,6 +1,8 @@
 using System.Net;
 using Bench.Core.Client;
 using Bench.Core.Records;
+using Bench.Tests.Shared;
+using Endpoint = Bench.Core.Client.Endpoint;
 
 namespace Bench.Core.Tests.Client;
 
@@ -147,6 +149,41 @@ public class RateLimitHeadersTests
         Assert.Equal(0, info?.RemainingRequests);
         Assert.Equal(1500, info?.ResetRequestsMs);
         Assert.Equal("Retry-After: not a date", info?.Unparsed);
+    }
+
+    [Fact]
+    public async Task SendAsync_SuccessWithHeaders_RecordCarriesThem()
+    {
+        const string completion = "{\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}";
+        await using var server = HostileServer.Start(async exchange =>
+        {
+            await exchange.RespondAsync(200, "application/json", completion,
+                "x-ratelimit-limit-requests: 5000", "x-ratelimit-remaining-requests: 4999", "x-ratelimit-reset-requests: 12ms",
+                "x-ratelimit-limit-tokens: 160000", "x-ratelimit-remaining-tokens: 159976", "x-ratelimit-reset-tokens: 9ms");
+            return true;
+        });
+        var client = new ChatClient(BenchHttpClient.Create(), new Endpoint(server.BaseUrl, "sk-headers"), new RunClock(), new ChatClientOptions { Tokenizer = "none" });
+
+        var record = await client.SendAsync(new ChatRequest("m", Mode.NonStreaming, [new ChatMessage("user", "hi")], 8), new RequestContext(0));
+
+        Assert.Equal(Outcome.Success, record.Outcome);
+        Assert.Equal(new RateLimitInfo(5000, 4999, 12, 160000, 159976, 9), record.RateLimit);
+    }
+
+    [Fact]
+    public async Task SendAsync_NoRateLimitHeaders_RecordHasNone()
+    {
+        await using var server = HostileServer.Start(async exchange =>
+        {
+            await exchange.RespondAsync(500, "application/json", "{}");
+            return true;
+        });
+        var client = new ChatClient(BenchHttpClient.Create(), new Endpoint(server.BaseUrl, "sk-headers"), new RunClock(), new ChatClientOptions { Tokenizer = "none" });
+
+        var record = await client.SendAsync(new ChatRequest("m", Mode.NonStreaming, [new ChatMessage("user", "hi")], 8), new RequestContext(0));
+
+        Assert.Equal(Outcome.ServerError, record.Outcome);
+        Assert.Null(record.RateLimit);
     }
 
     private static RateLimitInfo? Read(params (string Name, string Value)[] headers) => RateLimitHeaders.Read(Lookup(headers), Now, NoKey);
