@@ -93,6 +93,13 @@ internal static class RunCommand
             HelpName = "FILE",
         };
         command.Options.Add(apiKeyFile);
+        var retries = new Option<int?>("--retries")
+        {
+            Description = "Retry each failed request up to N times (0-100) with exponential back-off and jitter, waiting what "
+                + "Retry-After or the x-ratelimit-reset headers ask; replaces the scenario's resilience policies (0: none, the raw endpoint).",
+            HelpName = "N",
+        };
+        command.Options.Add(retries);
         var report = new ReportFlags();
         report.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -121,6 +128,7 @@ internal static class RunCommand
                     Duration = parse.GetValue(duration),
                     MaxConcurrency = parse.GetValue(maxConcurrency),
                     TimeoutS = parse.GetValue(timeout),
+                    Retries = parse.GetValue(retries),
                 },
                 Report = report.Read(parse).ApplyTo(new ReportSettings()),
                 Interrupts = interrupts,

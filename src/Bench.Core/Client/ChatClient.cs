@@ -52,6 +52,8 @@ namespace Bench.Core.Client;
 /// connection failed before any response byte (the keep-alive race) was sent again, once, on a fresh connection, and
 /// the record says so (<see cref="RequestRecord.ConnectionRetried"/>). <see cref="RequestRecord.HeadersMs"/> is when the
 /// response headers had arrived.</para>
+/// <para>Every response, 2xx or not, has its rate-limit headers read into <see cref="RequestRecord.RateLimit"/>
+/// (<see cref="RateLimitHeaders"/>: OpenAI's <c>x-ratelimit-*</c>, <c>retry-after-ms</c>, RFC 9110 <c>Retry-After</c>).</para>
 /// <para>Thread-safe: one client serves every concurrent request of a target.</para>
 /// </remarks>
 public sealed class ChatClient
@@ -142,6 +144,9 @@ public sealed class ChatClient
         _maxErrorBodyBytes = options.MaxErrorBodyBytes;
     }
 
+    /// <summary>The run clock the client times its records and deadlines on.</summary>
+    public RunClock Clock => _clock;
+
     /// <summary>Sends <paramref name="request"/> and reads its response to the end.</summary>
     /// <param name="request">What to send; its <see cref="ChatRequest.Mode"/> decides streaming.</param>
     /// <param name="context">Id, phase and intended send time, copied into the record.</param>
@@ -179,6 +184,7 @@ public sealed class ChatClient
             response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             record.HeadersMs = _clock.NowMs();
             record.HttpStatus = (int)response.StatusCode;
+            record.RateLimit = RateLimitHeaders.Read(response, _clock.TimeProvider.GetUtcNow(), _mask);
             await ReadResponseAsync(record, request.Mode, response, accumulator, timeout).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException ? !cancellationToken.IsCancellationRequested : ex is HttpRequestException or IOException or SocketException)

@@ -1,5 +1,6 @@
 using Bench.Core.Configuration;
 using Bench.Core.Records;
+using Bench.Core.Resilience;
 using Bench.Core.Scenarios;
 
 namespace Bench.Core.Planning;
@@ -57,7 +58,8 @@ public sealed class Plan
     /// validates the result like a scenario file. Order: <see cref="PlanOverrides.Quick"/> first, then explicit fields (which win).
     /// <see cref="PlanOverrides.Requests"/>/<see cref="PlanOverrides.Concurrency"/> replace the measured steps with one
     /// closed <c>iterations_for_constant</c> step (defaults: the scenario's first such step, else 50 requests at
-    /// concurrency 10), keeping warm-up steps; <see cref="PlanOverrides.Load"/> replaces them with one step of that kind.
+    /// concurrency 10), keeping warm-up steps; <see cref="PlanOverrides.Load"/> replaces them with one step of that kind;
+    /// <see cref="PlanOverrides.Retries"/> replaces the scenario's resilience policies (0: none; N: one <c>retries-N</c>).
     /// </summary>
     /// <param name="scenario">A loaded scenario (<c>ScenarioLoader.Load</c>).</param>
     /// <param name="overrides">The command line's overrides (<see cref="PlanOverrides.None"/> for none).</param>
@@ -146,9 +148,17 @@ public sealed class Plan
             target = target with { ApiKeyFile = keyFile };
         }
 
+        var resilience = options.Retries switch
+        {
+            null => scenario.Resilience,
+            0 => [],
+            int retries => [new ResiliencePolicy { Name = $"retries-{retries}", Retry = new RetrySpec { MaxRetries = retries } }],
+        };
+
         return scenario with
         {
             Target = target,
+            Resilience = resilience,
             Models = options.Models ?? scenario.Models,
             Modes = options.Modes is { } modes ? [.. modes.Distinct()] : scenario.Modes,
             Request = request,

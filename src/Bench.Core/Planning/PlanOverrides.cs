@@ -65,6 +65,15 @@ public sealed record PlanOverrides
     /// under the same rule (greater than 0, at most <see cref="ScenarioLimits.MaxSeconds"/>).</summary>
     public double? TimeoutS { get; init; }
 
+    /// <summary>Retries per request (<c>--retries</c>, 0–100): more than 0 replaces the scenario's <c>resilience</c> with
+    /// one policy <c>retries-N</c> (<see cref="Resilience.RetrySpec"/>'s defaults: exponential back-off with jitter from
+    /// 1 s, honouring <c>Retry-After</c> and the <c>x-ratelimit-reset-*</c> headers); 0 runs with no policy (the raw
+    /// endpoint).</summary>
+    public int? Retries { get; init; }
+
+    /// <summary>The most <see cref="Retries"/> accepted (the bound of <c>retry.max_retries</c>).</summary>
+    public const int MaxRetries = 100;
+
     /// <summary>What <see cref="ConfigError.File"/> says for a problem of a flag.</summary>
     public const string CommandLine = "<command line>";
 
@@ -117,6 +126,13 @@ public sealed record PlanOverrides
         {
             Add("--timeout", ScenarioLimits.CheckTimeoutSeconds(timeout) is { } problem
                 ? string.Create(CultureInfo.InvariantCulture, $"{problem} (got {timeout})")
+                : null);
+        }
+
+        if (Retries is { } retries)
+        {
+            Add("--retries", retries is < 0 or > MaxRetries
+                ? string.Create(CultureInfo.InvariantCulture, $"must be between 0 and {MaxRetries} (got {retries})")
                 : null);
         }
 

@@ -81,8 +81,8 @@ public sealed class RequestRecord
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? BackoffMs { get; set; }
 
-    /// <summary>Time the request waited for the client-side rate limiter before its first send, ms;
-    /// <see langword="null"/> (omitted) without a limiter.</summary>
+    /// <summary>Time the logical request waited for the client-side rate limiter, ms, summed over its attempts (each
+    /// attempt takes a permit); <see langword="null"/> (omitted) without a limiter.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? LimiterWaitMs { get; set; }
 

@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using System.Globalization;
 using System.ComponentModel.DataAnnotations;
 using Bench.Core.Configuration;
 using Bench.Core.Records;
@@ -51,6 +52,57 @@ public sealed record ResiliencePolicy : IConfigValidatable
     public bool IsNone => Retry is null && AttemptTimeoutS is null && TotalTimeoutS is null && CircuitBreaker is null
         && RateLimiter is null && Hedging is null;
 
+    /// <summary>The policy in plain words for a report, e.g. <c>3 retries (exponential back-off from 1 s with jitter, up
+    /// to 60 s; honouring Retry-After); attempt timeout 10 s; breaker at 50 % failures over 10 s (≥ 20 attempts), open
+    /// 5 s</c>; <c>no retries, no limits (the raw endpoint)</c> when it does nothing.</summary>
+    public string Describe()
+    {
+        static string Ms(double ms) => ms >= 1000
+            ? (ms / 1000).ToString("0.###", CultureInfo.InvariantCulture) + " s"
+            : ms.ToString("0.###", CultureInfo.InvariantCulture) + " ms";
+        static string S(double s) => Ms(s * 1000);
+
+        var parts = new List<string>();
+        if (Retry is { } retry)
+        {
+            parts.Add(retry.MaxRetries == 0 ? "no retries" : string.Create(CultureInfo.InvariantCulture,
+                $"{retry.MaxRetries} {(retry.MaxRetries == 1 ? "retry" : "retries")} (exponential back-off from {Ms(retry.BaseDelayMs)}"
+                + $"{(retry.Jitter ? " with jitter" : "")}, up to {Ms(retry.MaxDelayMs)}"
+                + $"{(retry.HonourRetryAfter ? "; honouring Retry-After and the rate-limit reset headers" : "")}"
+                + $"{(retry.RetryOn.SequenceEqual(RetrySpec.DefaultRetryOn) ? "" : "; on " + string.Join(", ", retry.RetryOn.Select(Names.Of)))})"));
+        }
+
+        if (AttemptTimeoutS is { } attempt)
+        {
+            parts.Add($"attempt timeout {S(attempt)}");
+        }
+
+        if (TotalTimeoutS is { } total)
+        {
+            parts.Add($"total timeout {S(total)}");
+        }
+
+        if (CircuitBreaker is { } breaker)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture,
+                $"breaker at {breaker.FailureRatio:0.#%} failures over {S(breaker.SamplingS)} (≥ {breaker.MinimumThroughput} attempts), open {S(breaker.BreakS)}"));
+        }
+
+        if (RateLimiter is { } limiter)
+        {
+            var limits = new[] { limiter.Rpm is { } rpm ? $"{rpm.ToString("N0", CultureInfo.InvariantCulture)} RPM" : null, limiter.Tpm is { } tpm ? $"{tpm.ToString("N0", CultureInfo.InvariantCulture)} TPM" : null };
+            parts.Add($"client limiter {string.Join(" and ", limits.Where(l => l is not null))} (queue {limiter.Queue.ToString(CultureInfo.InvariantCulture)})");
+        }
+
+        if (Hedging is { } hedging)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture,
+                $"hedging after {Ms(hedging.DelayMs)} (up to {hedging.MaxHedgedAttempts} more; non-streaming only)"));
+        }
+
+        return parts.Count == 0 ? "no retries, no limits (the raw endpoint)" : string.Join("; ", parts);
+    }
+
     /// <summary>No cross-field rules beyond the parts' own.</summary>
     public void Validate(ConfigValidation validation) => ArgumentNullException.ThrowIfNull(validation);
 }
@@ -99,19 +151,20 @@ public sealed record RetrySpec
 public sealed record CircuitBreakerSpec
 {
     /// <summary>Failure ratio that opens the circuit, (0, 1]. JSON <c>failure_ratio</c>; default 0.5.</summary>
-    [Range(0, 1, MinimumIsExclusive = true, ErrorMessage = "must be in (0, 1]")]
+    [Range(0d, 1d, MinimumIsExclusive = true, ErrorMessage = "must be in (0, 1]")]
     public double FailureRatio { get; init; } = 0.5;
 
     /// <summary>Attempts in the window before the ratio counts (≥ 2). JSON <c>minimum_throughput</c>; default 20.</summary>
     [Range(2, int.MaxValue, ErrorMessage = "must be at least 2")]
     public int MinimumThroughput { get; init; } = 20;
 
-    /// <summary>The sampling window, in seconds. JSON <c>sampling_s</c>; default 10.</summary>
-    [TimeoutSeconds]
+    /// <summary>The sampling window, in seconds (0.5 – 86,400: Polly's bounds). JSON <c>sampling_s</c>; default 10.</summary>
+    [Range(0.5, 86_400, ErrorMessage = "must be between 0.5 and 86,400 seconds")]
     public double SamplingS { get; init; } = 10;
 
-    /// <summary>How long the circuit stays open, in seconds. JSON <c>break_s</c>; default 5.</summary>
-    [TimeoutSeconds]
+    /// <summary>How long the circuit stays open, in seconds (0.5 – 86,400: Polly's bounds), then one attempt is let
+    /// through (half-open): its success closes the circuit, its failure opens it again. JSON <c>break_s</c>; default 5.</summary>
+    [Range(0.5, 86_400, ErrorMessage = "must be between 0.5 and 86,400 seconds")]
     public double BreakS { get; init; } = 5;
 }
 
@@ -143,7 +196,9 @@ public sealed record ClientRateLimitSpec : IConfigValidatable
 }
 
 /// <summary>Hedging (Polly's): when a non-streaming attempt has not answered after <see cref="DelayMs"/>, another is
-/// sent; the first good answer wins and the others are cancelled. JSON <c>hedging</c>.</summary>
+/// sent (at once when an attempt fails with an outcome in the retry's <c>retry_on</c>); the first good answer wins and
+/// the others are cancelled (recorded as <c>cancelled</c> attempts). A streaming cell of a policy with hedging runs
+/// without it (a stream's first bytes already answered). JSON <c>hedging</c>.</summary>
 public sealed record HedgingSpec
 {
     /// <summary>Wait before each hedged attempt, in milliseconds. JSON <c>delay_ms</c>; default 2000.</summary>

@@ -162,7 +162,7 @@ public static partial class RunHarness
                 MaxResponseBytes = scenario.Request.MaxResponseBytes,
                 MaxEventBytes = scenario.Request.MaxEventBytes,
             });
-            var executor = new ChatExecutor(client, scenario.Request, scenario.Seed);
+            var executor = new ChatExecutor(client, scenario.Request, scenario.Seed, scenario.Resilience);
             var progress = new LiveProgress(output, _ => plan.ExpectedRequestsPerCell, time);
             await using var records = new RecordsWriter(Path.Combine(directory, ResultsDirectory.RecordsFile));
             var runner = new LoadRunner(executor, clock, record =>

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using Bench.Core.Client;
 using Bench.Core.Records;
+using Bench.Core.Resilience;
 using Bench.Core.Scenarios;
 using Bench.Core.Text;
 
@@ -11,6 +13,12 @@ namespace Bench.Load.Running;
 /// otherwise make later requests cheaper and faster than a user's), and carries a <c>seed</c> derived from the run's
 /// seed and the id, so the simulator's draws are the same whatever order requests arrive in.
 /// </summary>
+/// <remarks>
+/// A cell without a policy (<see cref="Cell.Policy"/> null) sends each request once, straight through the client: the
+/// raw endpoint, no Polly in the way. A cell with a policy sends through a <see cref="ResilientSender"/> built for that
+/// cell when its first request comes (cells run one after another, so the breaker's and the limiter's state start
+/// fresh with each cell), which returns one record per logical request with its attempts.
+/// </remarks>
 public sealed class ChatExecutor : IRequestExecutor
 {
     private const int PromptVariants = 16;
@@ -18,12 +26,22 @@ public sealed class ChatExecutor : IRequestExecutor
     private readonly RequestShape _shape;
     private readonly int _seed;
     private readonly string[] _bodies;
+    private readonly Dictionary<string, ResiliencePolicy> _policies;
+    private readonly ConcurrentDictionary<Cell, Lazy<ResilientSender>> _senders = new();
 
     /// <summary>Creates an executor for requests of <paramref name="shape"/>.</summary>
-    public ChatExecutor(ChatClient client, RequestShape shape, int seed)
+    /// <param name="client">Sends each attempt.</param>
+    /// <param name="shape">The requests' shape.</param>
+    /// <param name="seed">The run's seed.</param>
+    /// <param name="policies">The scenario's resilience policies, found by a cell's <see cref="Cell.Policy"/>; none
+    /// when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">Two policies have the same name.</exception>
+    public ChatExecutor(ChatClient client, RequestShape shape, int seed, IReadOnlyList<ResiliencePolicy>? policies = null)
     {
+        ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(shape);
         _client = client;
+        _policies = (policies ?? []).ToDictionary(p => p.Name, StringComparer.Ordinal);
         _shape = shape;
         _seed = seed;
 
@@ -40,6 +58,19 @@ public sealed class ChatExecutor : IRequestExecutor
             ? new[] { new ChatMessage("system", system), new ChatMessage("user", prompt) }
             : [new ChatMessage("user", prompt)];
         var request = new ChatRequest(ticket.Cell.Model, ticket.Cell.Mode, messages, _shape.MaxTokens, unchecked(_seed + (int)ticket.Id));
-        return _client.SendAsync(request, new RequestContext(ticket.Id, ticket.Phase, ticket.IntendedMs), cancellationToken);
+        var context = new RequestContext(ticket.Id, ticket.Phase, ticket.IntendedMs);
+        return ticket.Cell.Policy is { } policy
+            ? SenderFor(ticket.Cell, policy).SendAsync(request, context, cancellationToken)
+            : _client.SendAsync(request, context, cancellationToken);
     }
+
+    /// <summary>The cell's sender, built once, when its first request comes.</summary>
+    /// <exception cref="InvalidOperationException">The cell names a policy the scenario does not have.</exception>
+    private ResilientSender SenderFor(Cell cell, string policy) =>
+        _senders.GetOrAdd(cell, c => new Lazy<ResilientSender>(() => new ResilientSender(
+            _policies.TryGetValue(policy, out var found) ? found : throw new InvalidOperationException($"Cell {c} names policy '{policy}', which the scenario does not declare."),
+            c.Mode,
+            _client.Clock,
+            _client.SendAsync,
+            tokensPerAttempt: _shape.PromptTokens + _shape.MaxTokens))).Value;
 }

@@ -83,6 +83,9 @@ public sealed class RunCommandInputTests : IDisposable
     [InlineData(new[] { "--timeout", "-1" }, "--timeout: must be a number of seconds greater than 0 (got -1)")]
     [InlineData(new[] { "--timeout", "NaN" }, "--timeout: must be a number of seconds greater than 0 (got NaN)")]
     [InlineData(new[] { "--timeout", "soon" }, "--timeout")]
+    [InlineData(new[] { "--retries", "101" }, "--retries: must be between 0 and 100 (got 101)")]
+    [InlineData(new[] { "--retries", "-1" }, "--retries: must be between 0 and 100 (got -1)")]
+    [InlineData(new[] { "--retries", "many" }, "--retries")]
     [InlineData(new[] { "--monthly-requests", "79228162514264337593543950335" }, "--monthly-requests 79228162514264337593543950335: at most 1000000000000 (10^12) requests a month")]
     [InlineData(new[] { "--fx", "CNY=79228162514264337593543950335" }, "--fx CNY=79228162514264337593543950335: at most 1000000000 (10^9) units per USD")]
     public void Run_FlagOutOfBounds_ExitsTwoNamingTheFlag(string[] flags, string expected)
@@ -106,5 +109,23 @@ public sealed class RunCommandInputTests : IDisposable
         Assert.True(exit == ExitCodes.Success, error);
         using var run = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(results, "run.json")));
         Assert.Equal(7.5, run.RootElement.GetProperty("scenario_json").GetProperty("request").GetProperty("timeout_s").GetDouble());
+    }
+
+    [Fact]
+    public void Run_Retries_EveryRecordRunsUnderPolicyRetriesN()
+    {
+        var results = Path.Combine(_dir, "out");
+
+        var (exit, _, error) = BenchCli.Run("run", DefaultScenario, "--models", "fixed-100ms", "--modes", "streaming", "--requests", "2",
+            "--concurrency", "1", "--max-tokens", "4", "--retries", "2", "--out", results);
+
+        Assert.True(exit == ExitCodes.Success, error);
+        var lines = File.ReadAllLines(Path.Combine(results, "records.jsonl"));
+        Assert.NotEmpty(lines);
+        Assert.All(lines, line =>
+        {
+            using var record = System.Text.Json.JsonDocument.Parse(line);
+            Assert.Equal("retries-2", record.RootElement.GetProperty("policy").GetString());
+        });
     }
 }

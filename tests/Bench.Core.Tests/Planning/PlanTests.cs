@@ -1,6 +1,7 @@
 using Bench.Core.Configuration;
 using Bench.Core.Planning;
 using Bench.Core.Records;
+using Bench.Core.Resilience;
 using Bench.Core.Scenarios;
 
 namespace Bench.Core.Tests.Planning;
@@ -194,6 +195,8 @@ public sealed class PlanTests
         { new PlanOverrides { TimeoutS = 0 }, "--timeout", "must be a number of seconds greater than 0 (got 0)" },
         { new PlanOverrides { TimeoutS = double.NaN }, "--timeout", "must be a number of seconds greater than 0 (got NaN)" },
         { new PlanOverrides { TimeoutS = -1 }, "--timeout", "must be a number of seconds greater than 0 (got -1)" },
+        { new PlanOverrides { Retries = -1 }, "--retries", "must be between 0 and 100 (got -1)" },
+        { new PlanOverrides { Retries = 101 }, "--retries", "must be between 0 and 100 (got 101)" },
     };
 
     [Theory]
@@ -212,5 +215,40 @@ public sealed class PlanTests
 
         Assert.Equal(7.5, plan.Scenario.Request.TimeoutS);
         Assert.Equal(100, plan.Scenario.Request.PromptTokens);
+    }
+
+    [Fact]
+    public void Create_Retries_OnePolicyRetriesNWithDefaults()
+    {
+        var plan = Plan.Create(TwoModels(), new PlanOverrides { Retries = 3 }, File);
+
+        var policy = Assert.Single(plan.Scenario.Resilience);
+        Assert.Equal("retries-3", policy.Name);
+        Assert.Equal(new RetrySpec { MaxRetries = 3 }.MaxRetries, policy.Retry?.MaxRetries);
+        Assert.True(policy.Retry?.HonourRetryAfter);
+        Assert.True(policy.Retry?.Jitter);
+        Assert.Null(policy.CircuitBreaker);
+        Assert.All(plan.Cells, c => Assert.Equal("retries-3", c.Policy));
+    }
+
+    [Fact]
+    public void Create_RetriesZero_NoPolicy()
+    {
+        var withPolicies = TwoModels() with { Resilience = [new ResiliencePolicy { Name = "a", Retry = new RetrySpec() }] };
+
+        var plan = Plan.Create(withPolicies, new PlanOverrides { Retries = 0 }, File);
+
+        Assert.Empty(plan.Scenario.Resilience);
+        Assert.All(plan.Cells, c => Assert.Null(c.Policy));
+    }
+
+    [Fact]
+    public void Create_NoRetriesFlag_KeepsTheScenariosPolicies()
+    {
+        var withPolicies = TwoModels() with { Resilience = [new ResiliencePolicy { Name = "a" }, new ResiliencePolicy { Name = "b" }] };
+
+        var plan = Plan.Create(withPolicies, PlanOverrides.None, File);
+
+        Assert.Equal(["a", "b"], plan.Scenario.Resilience.Select(p => p.Name));
     }
 }
