@@ -66,7 +66,7 @@ internal sealed class LatencyBoxChart(MetricDescriptor metric) : IChart
         frame.Plot.Axes.SetLimitsY(0, top * 1.08);
         frame.Legend(modes.Select(m => ChartLegend.Fill(m))
             .Append(ChartLegend.Marker(MarkerShape.FilledDiamond, "mean")));
-        var sampled = cells.Any(c => context.Samples.For(c.Summary.Model, c.Summary.Mode) is { } s && Reservoir(s).Sampled)
+        var sampled = cells.Any(c => context.Samples.For(c.Summary) is { } s && Reservoir(s).Sampled)
             ? string.Create(CultureInfo.InvariantCulture, $" (quartiles from a uniform sample of {context.Samples.PointsPerCell:N0} requests per cell)")
             : "";
         var caption = $"{metric.DisplayName} of successful requests{(metric == Metric.Ttft ? " (streaming only)" : "")}. Box: 25th–75th percentile{sampled}; line: p50; whiskers: min to p99; diamond: mean. Colour is the model; {(modes.Count > 1 ? "dense fill streaming, pale fill non-streaming" : $"all cells are {modes[0].Name}")}.";
@@ -76,7 +76,7 @@ internal sealed class LatencyBoxChart(MetricDescriptor metric) : IChart
     private Reservoir<double> Reservoir(CellSamples samples) => metric == Metric.Ttft ? samples.TtftMs : samples.E2eMs;
 
     private IReadOnlyList<double> Sample(ChartContext context, CellSummary summary) =>
-        context.Samples.For(summary.Model, summary.Mode) is { } samples ? Reservoir(samples).Items : [];
+        context.Samples.For(summary) is { } samples ? Reservoir(samples).Items : [];
 
     /// <summary>25th and 75th percentiles by linear interpolation between order statistics.</summary>
     internal static (double Q1, double Q3) Quartiles(IReadOnlyList<double> values)

@@ -13,7 +13,7 @@ namespace Bench.Report.Document;
 /// figure and verdict read from the model (and the table headers from <see cref="MetricCatalog"/>), put into words
 /// here once for both <c>report.md</c> and <c>report.html</c>. Invariant culture throughout.
 /// </summary>
-public static class ReportDocumentBuilder
+public static partial class ReportDocumentBuilder
 {
     /// <summary>Section ids, stable across runs (the HTML anchors).</summary>
     public static class Ids
@@ -41,6 +41,9 @@ public static class ReportDocumentBuilder
 
         /// <summary>Sweep curves.</summary>
         public const string Sweep = "sweep-the-highest-rate-that-meets-the-slos";
+
+        /// <summary>Resilience policies: what each did, in figures and in words.</summary>
+        public const string Resilience = "resilience";
 
         /// <summary>Cost per 1,000 requests.</summary>
         public const string Cost = "cost-per-1000-requests";
@@ -98,6 +101,7 @@ public static class ReportDocumentBuilder
         ]);
         sections.AddIfNotNull(SloSection(report));
         sections.AddIfNotNull(SweepSection(report));
+        sections.AddIfNotNull(ResilienceSection(report));
         sections.AddIfNotNull(CostSection(report));
         sections.AddIfNotNull(ProjectionSection(report));
         sections.AddIfNotNull(FailureSection(report));
@@ -307,7 +311,8 @@ public static class ReportDocumentBuilder
         }
 
         text.Append(Inv, $"Success: {Pct(comparison.Streaming.SuccessRate)} streaming ({Failures(comparison.Streaming)}), {Pct(comparison.NonStreaming.SuccessRate)} non-streaming ({Failures(comparison.NonStreaming)}).");
-        return caveat is null ? [Strong(comparison.Model), ": " + text] : [Strong(comparison.Model), ": ", Strong(caveat), " " + text];
+        var model = comparison.Streaming.Policy is { } policy ? $"{comparison.Model} (policy {policy})" : comparison.Model;
+        return caveat is null ? [Strong(model), ": " + text] : [Strong(model), ": ", Strong(caveat), " " + text];
     }
 
     /// <summary>"2,500 ms (83 %) sooner than" or "120 ms (4 %) later than": absolute and relative, never a ratio.</summary>
