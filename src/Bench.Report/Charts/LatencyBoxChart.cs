@@ -31,7 +31,10 @@ internal sealed class LatencyBoxChart(MetricDescriptor metric) : IChart
             return null;
         }
 
-        var models = cells.Select(c => c.Summary.Model).Distinct().OrderBy(context.Palette.IndexOf).ToList();
+        // One category per model, or per model × policy when a cell ran under a resilience policy.
+        var policies = cells.Any(c => c.Summary.Policy is not null);
+        var categories = cells.Select(c => (c.Summary.Model, c.Summary.Policy)).Distinct().OrderBy(k => context.Palette.IndexOf(k.Model)).ToList();
+        var labels = categories.Select(k => policies ? $"{k.Model} · {k.Policy ?? ResilienceChart.NoPolicy}" : k.Model).ToList();
         var modes = ModeStyle.Ordered(cells.Select(c => c.Summary.Mode));
         var title = metric == Metric.Ttft ? "TTFT per model (streaming)" : $"{metric.DisplayName} latency per model and mode";
         using var frame = new ChartFrame(title, "model", $"{metric.DisplayName} ({metric.Unit})");
@@ -40,7 +43,7 @@ internal sealed class LatencyBoxChart(MetricDescriptor metric) : IChart
         foreach (var (summary, stats, sample) in cells)
         {
             var style = ModeStyle.Of(summary.Mode);
-            var x = models.IndexOf(summary.Model) + (modes.Count > 1 ? (summary.Mode == Mode.Streaming ? -0.2 : 0.2) : 0);
+            var x = categories.IndexOf((summary.Model, summary.Policy)) + (modes.Count > 1 ? (summary.Mode == Mode.Streaming ? -0.2 : 0.2) : 0);
             var (q1, q3) = Quartiles(sample);
             var color = context.Palette.Of(summary.Model);
             // ScottPlot gives an added box the next palette colour: style it afterwards.
@@ -61,8 +64,8 @@ internal sealed class LatencyBoxChart(MetricDescriptor metric) : IChart
             top = Math.Max(top, stats.P99);
         }
 
-        frame.CategoryTicks(models);
-        frame.Plot.Axes.SetLimitsX(-0.6, models.Count - 0.4);
+        frame.CategoryTicks(labels);
+        frame.Plot.Axes.SetLimitsX(-0.6, categories.Count - 0.4);
         frame.Plot.Axes.SetLimitsY(0, top * 1.08);
         frame.Legend(modes.Select(m => ChartLegend.Fill(m))
             .Append(ChartLegend.Marker(MarkerShape.FilledDiamond, "mean")));
