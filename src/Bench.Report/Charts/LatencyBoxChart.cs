@@ -37,7 +37,7 @@ internal sealed class LatencyBoxChart(MetricDescriptor metric) : IChart
         var labels = categories.Select(k => policies ? $"{k.Model} · {k.Policy ?? ResilienceChart.NoPolicy}" : k.Model).ToList();
         var modes = ModeStyle.Ordered(cells.Select(c => c.Summary.Mode));
         var title = metric == Metric.Ttft ? "TTFT per model (streaming)" : $"{metric.DisplayName} latency per model and mode";
-        using var frame = new ChartFrame(title, "model", $"{metric.DisplayName} ({metric.Unit})");
+        using var frame = new ChartFrame(title, policies ? "model · policy" : "model", $"{metric.DisplayName} ({metric.Unit})");
         var width = modes.Count > 1 ? 0.36 : 0.5;
         var top = 0.0;
         foreach (var (summary, stats, sample) in cells)

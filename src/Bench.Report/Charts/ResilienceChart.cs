@@ -47,6 +47,7 @@ internal sealed class ResilienceChart(ResilienceChart.Figure figure) : IChart
             ? new ChartFrame("Success rate per resilience policy", "model · mode", "success rate (%)")
             : new ChartFrame("E2E p95 per resilience policy", "model · mode", "E2E p95 (ms)");
         var bars = new List<Bar>();
+        var rings = new List<(double X, double Y)>();
         var top = 0.0;
         var bottom = 100.0;
         for (var g = 0; g < groups.Count; g++)
@@ -69,8 +70,7 @@ internal sealed class ResilienceChart(ResilienceChart.Figure figure) : IChart
                 if (figure == Figure.Success && s.Policy is not null)
                 {
                     var first = s.FirstAttemptSuccessRate * 100;
-                    var ring = frame.Plot.Add.Marker(x, first, MarkerShape.OpenCircle, 11, Ink);
-                    ring.MarkerLineWidth = 1.5f;
+                    rings.Add((x, first));
                     bottom = Math.Min(bottom, first);
                 }
             }
@@ -82,6 +82,12 @@ internal sealed class ResilienceChart(ResilienceChart.Figure figure) : IChart
         }
 
         frame.Plot.Add.Bars(bars);
+        foreach (var (x, y) in rings)
+        {
+            // Drawn after the bars, so a ring inside its bar stays visible.
+            var ring = frame.Plot.Add.Marker(x, y, MarkerShape.OpenCircle, 11, Ink);
+            ring.MarkerLineWidth = 1.5f;
+        }
         frame.CategoryTicks([.. groups.Select(g => $"{g.Model} · {Names.Of(g.Mode)}")]);
         var legend = palette.Models.Select(label => new LegendItem { LabelText = label, FillColor = palette.Of(label).WithAlpha(0.75), OutlineColor = palette.Of(label), OutlineWidth = 1 });
         string caption;
