@@ -23,7 +23,7 @@ public static partial class ReportDocumentBuilder
         var blocks = new List<Block>
         {
             Para("Each policy ran as its own cells, against the same endpoint. A request is what the user saw (its outcome after every retry); an attempt is one send to the endpoint. ",
-                Strong("Without"), " is the success rate of the run's cell of the same model and mode without a policy when there is one (\"no-policy cell\"), otherwise the share of requests whose first attempt succeeded (\"first attempt\": what the same requests would have got with no retry). ",
+                Strong("Without"), " is the share of requests whose first attempt succeeded (what the same requests would have got with no retry or hedge); when the run also has a cell of the same model and mode without a policy, its success rate and E2E p95 are shown too, and the verdict compares with that cell (it says which it used). ",
                 Code("retry_added_ms"), " is what earlier attempts and waits added before the attempt that succeeded (0 for a first-attempt success). Retries cost what their attempts were billed; rate-limited time is the waits the server asked for plus the client limiter's."),
         };
         var policies = report.Run.Resilience;
@@ -33,13 +33,24 @@ public static partial class ReportDocumentBuilder
             blocks.Add(new BulletList([.. policies.Select(p => (IReadOnlyList<Span>)[Code(p.Name), ": " + DescribePolicy(p) + "."])]));
         }
 
+        // "Without" is always the cell's own first attempts; the no-policy cell's figures join when the run has one.
+        var baselines = report.Resilience.Any(v => v.NoPolicy is not null);
         var rows = report.Resilience.Select(v =>
         {
             var s = v.Cell.Summary;
-            return Row(
+            var noPolicy = v.NoPolicy?.Summary;
+            List<object> row =
             [
-                s.Model, Names.Of(s.Mode), Code(v.PolicyName),
-                $"{Pct(v.WithoutSuccessRate)} ({(v.Baseline == ResilienceBaseline.NoPolicyCell ? "no-policy cell" : "first attempt")}) → {Pct(v.WithSuccessRate)}",
+                s.Model, Names.Of(s.Mode), Code(v.PolicyName), Pct(s.FirstAttemptSuccessRate),
+            ];
+            if (baselines)
+            {
+                row.Add(noPolicy is null ? "–" : $"{Pct(noPolicy.SuccessRate)} / {Ms(noPolicy.Get(Metric.E2e)?.P95)}");
+            }
+
+            row.AddRange(
+            [
+                $"{Pct(s.SuccessRate)} / {Ms(s.Get(Metric.E2e)?.P95)}",
                 s.AttemptsPerSuccess is { } aps ? aps.ToString("0.00", Inv) : "–",
                 s.RetryAddedMs is { } added ? $"{Ms(added.P50)} / {Ms(added.P95)}" : "–",
                 string.Create(Inv, $"{s.RetryBilledTokens.PromptTokens:N0} / {s.RetryBilledTokens.CompletionTokens:N0}"),
@@ -48,9 +59,14 @@ public static partial class ReportDocumentBuilder
                     : v.Cell.Price is null ? "not priced" : "–",
                 Seconds(s.RateLimitedMsTotal),
             ]);
+            return Row(row);
         });
-        blocks.Add(Table(["model", "mode", "policy", "success without → with", "attempts per success", "added by retries p50 / p95 (ms)",
-            "retry tokens in / out", "retries $ per 1k requests (% of cost)", "time rate-limited"], "LLLRRRRRR", rows));
+        string[] headers =
+        [
+            "model", "mode", "policy", "success without (first attempt)", .. baselines ? ["no-policy cell: success / E2E p95 (ms)"] : Array.Empty<string>(),
+            "with policy: success / E2E p95 (ms)", "attempts per success", "added by retries p50 / p95 (ms)", "retry tokens in / out", "retries $ per 1k requests (% of cost)", "time rate-limited",
+        ];
+        blocks.Add(Table(headers, "LLLR" + (baselines ? "R" : "") + "RRRRRR", rows));
         blocks.Add(new BulletList([.. report.Resilience.Select(v => (IReadOnlyList<Span>)[ResilienceVerdictText(v)])]));
         blocks.Add(new ChartSlot(ChartSection.Resilience));
         return new Section(Ids.Resilience, "Resilience", blocks);

@@ -93,10 +93,13 @@ public class ResilienceSectionTests
         Assert.Contains("retries-3: 3 retries, exponential back-off from 1 s (at most 60 s) with jitter, honouring Retry-After and the rate-limit reset headers.", text, StringComparison.Ordinal);
         var table = Assert.Single(section.Blocks.OfType<Table>());
         var row = Assert.Single(table.Rows).Select(cell => string.Concat(cell.Select(span => span.Text))).ToList();
-        // Added by retries: p50 0 (8 of 9 successes at their first attempt), p95 the retried one's 1,100 ms (HdrHistogram: 3 significant digits).
-        Assert.StartsWith("0 / 1,10", row[5], StringComparison.Ordinal);
-        row.RemoveAt(5);
-        Assert.Equal(["m", "non-streaming", "retries-3", "80.0 % (first attempt) → 90.0 %", "1.44", "100 / 10", "$0.0280 (7.95 %)", "1.1 s"], row);
+        // No no-policy cell in this run: no column for one.
+        Assert.Equal(["model", "mode", "policy", "success without (first attempt)", "with policy: success / E2E p95 (ms)", "attempts per success",
+            "added by retries p50 / p95 (ms)", "retry tokens in / out", "retries $ per 1k requests (% of cost)", "time rate-limited"], table.Headers);
+        // E2E p95 and added p95 are the retried request's 1,600 and 1,100 ms (HdrHistogram: 3 significant digits).
+        Assert.StartsWith("90.0 % / 1,60", row[4], StringComparison.Ordinal);
+        Assert.StartsWith("0 / 1,10", row[6], StringComparison.Ordinal);
+        Assert.Equal(["m", "non-streaming", "retries-3", "80.0 %", "1.44", "100 / 10", "$0.0280 (7.95 %)", "1.1 s"], [.. row[..4], row[5], .. row[7..]]);
         Assert.Contains("With 3 retries honouring Retry-After", text, StringComparison.Ordinal);
         Assert.Contains(section.Blocks, b => b is ChartSlot { Charts: ChartSection.Resilience });
     }
@@ -124,11 +127,16 @@ public class ResilienceSectionTests
     }
 
     [Fact]
-    public void Tables_WithPolicies_NameThePolicyBesideTheMode()
+    public void Tables_WithPolicies_NameThePolicyBesideTheMode_AndShowTheNoPolicyCell()
     {
         using var run = TestRun.Standard(policies: true);
 
-        var summary = ReportDocumentBuilder.Build(run.Report()).Sections.Single(s => s.Id == ReportDocumentBuilder.Ids.Summary).Blocks.OfType<Table>().Single();
+        var document = ReportDocumentBuilder.Build(run.Report());
+        var summary = document.Sections.Single(s => s.Id == ReportDocumentBuilder.Ids.Summary).Blocks.OfType<Table>().Single();
+        var resilience = document.Sections.Single(s => s.Id == ReportDocumentBuilder.Ids.Resilience).Blocks.OfType<Table>().Single();
+
+        Assert.Equal("no-policy cell: success / E2E p95 (ms)", resilience.Headers[4]);
+        Assert.All(resilience.Rows, r => Assert.StartsWith("100 % / ", string.Concat(r[4].Select(s => s.Text)), StringComparison.Ordinal));
 
         Assert.Equal("mode · policy", summary.Headers[1]);
         Assert.Contains(summary.Rows, r => string.Concat(r[1].Select(s => s.Text)) == "streaming · retries-3");
