@@ -11,6 +11,7 @@ namespace Bench.Core.Metrics;
 /// </summary>
 internal sealed class AttemptTally
 {
+    private readonly long[] _outcomes = new long[Enum.GetValues<Outcome>().Length];
     private readonly LatencyHistogram _retryAddedPositive = new();
     private long _retryAddedZero;
     private long _prompt;
@@ -33,6 +34,9 @@ internal sealed class AttemptTally
 
     public TokenCounts RetryTokens => new(_prompt, _cached, _completion);
 
+    /// <summary>Attempts sent, per outcome (a hedging loser is <see cref="Outcome.Cancelled"/>).</summary>
+    public IReadOnlyDictionary<Outcome, long> Outcomes => Enum.GetValues<Outcome>().Where(o => o != Outcome.ClientRejected).ToDictionary(o => o, o => _outcomes[(int)o]);
+
     /// <summary>Adds one attempted logical request (not dropped, not cancelled).</summary>
     public void Add(RequestRecord r)
     {
@@ -41,6 +45,7 @@ internal sealed class AttemptTally
             // The record is its own only attempt: the common case, counted without building an attempt.
             var sent = r.Outcome != Outcome.ClientRejected;
             Sent += sent ? 1 : 0;
+            _outcomes[(int)r.Outcome] += sent ? 1 : 0;
             SentSuccesses += r.Outcome == Outcome.Success ? 1 : 0;
             FirstAttemptSuccesses += r.Outcome == Outcome.Success ? 1 : 0;
             if (r.Outcome == Outcome.Success)
@@ -55,6 +60,7 @@ internal sealed class AttemptTally
                 if (AttemptMetrics.WasSent(a))
                 {
                     Sent++;
+                    _outcomes[(int)a.Outcome]++;
                     SentSuccesses += a.Outcome == Outcome.Success ? 1 : 0;
                 }
             }

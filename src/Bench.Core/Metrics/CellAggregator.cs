@@ -255,6 +255,7 @@ public sealed class CellAggregator
             RetryBilledTokens = _attempts.RetryTokens,
             Attempts = _attempts.Sent,
             AttemptSuccesses = _attempts.SentSuccesses,
+            AttemptOutcomes = _attempts.Outcomes,
             FirstAttemptSuccesses = _attempts.FirstAttemptSuccesses,
             RetriedRequests = _attempts.Retried,
             HedgedRequests = _attempts.Hedged,

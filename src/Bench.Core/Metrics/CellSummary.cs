@@ -94,6 +94,11 @@ public sealed class CellSummary
     /// sent; a cancelled hedging loser was).</summary>
     public long Attempts { get; init; }
 
+    /// <summary>Attempts sent, per outcome: what the endpoint did with each send (a hedging loser cancelled in flight
+    /// is <see cref="Outcome.Cancelled"/>; <see cref="Outcome.ClientRejected"/> is absent: those were not sent). Without
+    /// a policy, the same as <see cref="Outcomes"/> for the attempted requests.</summary>
+    public IReadOnlyDictionary<Outcome, long> AttemptOutcomes { get; init; } = new Dictionary<Outcome, long>();
+
     /// <summary>Attempts sent that succeeded.</summary>
     public long AttemptSuccesses { get; init; }
 

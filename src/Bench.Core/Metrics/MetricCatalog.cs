@@ -320,10 +320,22 @@ public static class MetricCatalog
         Cell = c => MetricValue.Number(c.Cost.RetryCostPercent is { } p ? (double)p : null),
     };
 
+    /// <summary><c>attempts_failed_&lt;outcome&gt;</c>: attempts sent per failure outcome (what the endpoint did with each
+    /// send, every retry counted), then <c>attempts_cancelled</c> (hedging losers), in <see cref="Outcome"/> order.</summary>
+    public static IReadOnlyList<MetricDefinition> AttemptFailures { get; } =
+    [
+        .. Outcomes.Failures.Where(o => o != Outcome.ClientRejected).Select(o => AttemptFigure($"attempts_failed_{Names.Of(o)}", $"attempts failed: {Names.Of(o)}", "attempts", NumberFormat.Integer,
+            MetricDirection.LowerIsBetter, $"attempts sent whose outcome was {Names.Of(o)}, every retry and hedge counted (failed_{Names.Of(o)} counts the logical requests that ended so)",
+            c => MetricValue.Count(c.Summary.AttemptOutcomes.GetValueOrDefault(o)), MetricReduce.Sum)),
+        AttemptFigure("attempts_cancelled", "attempts cancelled", "attempts", NumberFormat.Integer, MetricDirection.None,
+            "attempts sent and then cancelled by Bench: hedging losers (another attempt of the request had won), and attempts in flight at an interrupt",
+            c => MetricValue.Count(c.Summary.AttemptOutcomes.GetValueOrDefault(Outcome.Cancelled)), MetricReduce.Sum),
+    ];
+
     /// <summary>The per-attempt view, in file order.</summary>
     public static IReadOnlyList<MetricDefinition> AttemptView { get; } =
     [
-        Attempts, AttemptSuccessRate, FirstAttemptSuccessRate, AttemptsPerRequest, AttemptsPerSuccess, RetriedRequests, HedgedRequests,
+        Attempts, .. AttemptFailures, AttemptSuccessRate, FirstAttemptSuccessRate, AttemptsPerRequest, AttemptsPerSuccess, RetriedRequests, HedgedRequests,
         RetryAddedMsP50, RetryAddedMsP95, RetryAddedMsMax, BackoffMsTotal, RateLimitedMsTotal, .. RetryTokens,
     ];
 

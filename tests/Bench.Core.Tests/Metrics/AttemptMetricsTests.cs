@@ -145,6 +145,12 @@ public class AttemptMetricsTests
         // What the endpoint did: 1 + 3 + 2 + 0 + 1 attempts sent, 3 of them successes.
         Assert.Equal(7, s.Attempts);
         Assert.Equal(3.0 / 7, s.AttemptSuccessRate!.Value, 12);
+        // Per attempt outcome: a 429, a cut stream, a 503 and a cancelled hedging loser beside the 3 successes; the
+        // refused attempts were not sent.
+        Assert.Equal(
+            [(Outcome.Success, 3L), (Outcome.RateLimited, 1L), (Outcome.ServerError, 1L), (Outcome.StreamInterrupted, 1L), (Outcome.Cancelled, 1L)],
+            s.AttemptOutcomes.Where(o => o.Value > 0).Select(o => (o.Key, o.Value)).OrderByDescending(o => o.Key == Outcome.Success).ThenBy(o => o.Key == Outcome.Cancelled).ThenBy(o => o.Key));
+        Assert.False(s.AttemptOutcomes.ContainsKey(Outcome.ClientRejected));
         // First attempts that succeeded: only the single one (the hedge's first attempt was cancelled).
         Assert.Equal(1, s.FirstAttemptSuccesses);
         Assert.Equal(0.2, s.FirstAttemptSuccessRate, 12);

@@ -202,6 +202,8 @@ public class MetricCatalogTests
     [Theory]
     [InlineData("attempts", "attempts sent to the endpoint")]
     [InlineData("attempt_success_rate", "successful attempts / attempts sent")]
+    [InlineData("attempts_failed_rate_limited", "attempts sent whose outcome was rate_limited")]
+    [InlineData("attempts_cancelled", "hedging losers")]
     [InlineData("first_attempt_success_rate", "first attempt succeeded")]
     [InlineData("attempts_per_request", "attempts sent / attempted logical requests")]
     [InlineData("attempts_per_success", "attempts sent / successful logical requests")]
