@@ -5,7 +5,7 @@ using Bench.Core.Scenarios;
 namespace Bench.Core.Metrics;
 
 /// <summary>
-/// Folds the records of one cell (model × mode) into histograms and counters: memory stays constant however many
+/// Folds the records of one cell (model × mode × resilience policy) into histograms and counters: memory stays constant however many
 /// records pass through. Records of other phases (warm-up, by default sweep probes) are ignored. Not thread-safe.
 /// </summary>
 public sealed class CellAggregator
@@ -43,16 +43,20 @@ public sealed class CellAggregator
     private readonly string _phase;
     private readonly UsageFlags _usageFlags = new();
     private readonly FailureTally _failures = new();
+    private readonly AttemptTally _attempts = new();
 
     /// <summary>Creates an aggregator for one cell, judging requests against <paramref name="slos"/> (may be empty).</summary>
     /// <param name="model">Model id.</param>
     /// <param name="mode">Mode.</param>
     /// <param name="slos">SLO sets to judge against.</param>
     /// <param name="phase">The phase whose records count (default <c>measure</c>; <c>sweep</c> for one probe).</param>
-    public CellAggregator(string model, Mode mode, IReadOnlyList<SloSet>? slos = null, string phase = Phases.Measure)
+    /// <param name="policy">The resilience policy's name (<see cref="RequestRecord.Policy"/>), or null for none: only
+    /// records run under it count.</param>
+    public CellAggregator(string model, Mode mode, IReadOnlyList<SloSet>? slos = null, string phase = Phases.Measure, string? policy = null)
     {
         Model = model;
         Mode = mode;
+        Policy = policy;
         _phase = phase;
         _slos = slos ?? [];
         _good = new long[_slos.Count];
@@ -64,11 +68,14 @@ public sealed class CellAggregator
     /// <summary>Mode.</summary>
     public Mode Mode { get; }
 
-    /// <summary>Adds one record; ignores records of other cells or other phases.</summary>
+    /// <summary>The resilience policy's name, or null for none (the raw endpoint).</summary>
+    public string? Policy { get; }
+
+    /// <summary>Adds one record; ignores records of other cells (model, mode, policy) or other phases.</summary>
     public void Add(RequestRecord r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        if (r.Phase != _phase || r.Mode != Mode || r.Model != Model)
+        if (r.Phase != _phase || r.Mode != Mode || r.Model != Model || r.Policy != Policy)
         {
             return;
         }
@@ -97,6 +104,7 @@ public sealed class CellAggregator
         // Usage that cannot be believed is counted and never billed (UsageCheck); failures are tallied for the report.
         var billable = _usageFlags.Add(r);
         _failures.Add(r);
+        _attempts.Add(r);
         if (!billable || (r.PromptTokens is null && r.CompletionTokens is null))
         {
             _withoutUsage++;
@@ -227,6 +235,7 @@ public sealed class CellAggregator
             Slos = slos,
             Model = Model,
             Mode = Mode,
+            Policy = Policy,
             Requests = _requests,
             Successes = _successes,
             Outcomes = outcomes,
@@ -240,7 +249,19 @@ public sealed class CellAggregator
             TokenizerComparedRequests = _tokenizerCompared,
             ComparedServerCompletionTokens = _comparedServerCompletion,
             ComparedTokenizerCompletionTokens = _comparedTokenizerCompletion,
-            BilledTokens = new TokenCounts(_billedPrompt, _billedCached, _billedCompletion),
+            // A logical request is billed for every attempt: the ending attempt's tokens (the record's) plus the others'.
+            BilledTokens = new TokenCounts(_billedPrompt + _attempts.RetryTokens.PromptTokens, _billedCached + _attempts.RetryTokens.CachedTokens,
+                _billedCompletion + _attempts.RetryTokens.CompletionTokens),
+            RetryBilledTokens = _attempts.RetryTokens,
+            Attempts = _attempts.Sent,
+            AttemptSuccesses = _attempts.SentSuccesses,
+            AttemptOutcomes = _attempts.Outcomes,
+            FirstAttemptSuccesses = _attempts.FirstAttemptSuccesses,
+            RetriedRequests = _attempts.Retried,
+            HedgedRequests = _attempts.Hedged,
+            RetryAddedMs = _attempts.RetryAdded(),
+            BackoffMsTotal = _attempts.BackoffMs,
+            RateLimitedMsTotal = _attempts.RateLimitedMs,
             RequestsWithoutUsage = _withoutUsage,
             UsageFlagged = _usageFlags.Count,
             UsageFlaggedUnpriced = _usageFlags.Unpriced,

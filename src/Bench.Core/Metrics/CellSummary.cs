@@ -3,7 +3,7 @@ using Bench.Core.Records;
 namespace Bench.Core.Metrics;
 
 /// <summary>
-/// The summary of one cell — one model in one mode — over the records of the <c>measure</c> phase. Latency
+/// The summary of one cell — one model in one mode under one resilience policy (or none) — over the records of the <c>measure</c> phase. Latency
 /// distributions and token means are over successful requests; counts and billed tokens over all attempted ones.
 /// </summary>
 public sealed class CellSummary
@@ -13,6 +13,10 @@ public sealed class CellSummary
 
     /// <summary>Mode.</summary>
     public required Mode Mode { get; init; }
+
+    /// <summary>The resilience policy's name (<see cref="RequestRecord.Policy"/>), or null for none: one attempt per
+    /// request, the raw endpoint.</summary>
+    public string? Policy { get; init; }
 
     /// <summary>Requests attempted (every outcome but the non-attempts <see cref="Outcome.Dropped"/> and
     /// <see cref="Outcome.Cancelled"/>).</summary>
@@ -74,8 +78,65 @@ public sealed class CellSummary
         ? null
         : 100.0 * (ComparedServerCompletionTokens - ComparedTokenizerCompletionTokens) / ComparedTokenizerCompletionTokens;
 
-    /// <summary>Tokens the provider billed over all attempted requests (whatever usage each reported).</summary>
+    /// <summary>Tokens the provider billed over all attempted requests (whatever usage each reported), every attempt of
+    /// a logical request included (<see cref="RetryBilledTokens"/> is the part billed by attempts that did not end
+    /// their request).</summary>
     public required Pricing.TokenCounts BilledTokens { get; init; }
+
+    // ----- the per-attempt view (AttemptMetrics): what the endpoint did, and what the policy added -----
+
+    /// <summary><c>retry_*_tokens</c>: tokens billed by the attempts that did not end their logical request
+    /// (<see cref="AttemptMetrics.RetryBilledTokens"/>), summed over the cell; part of <see cref="BilledTokens"/>.</summary>
+    public Pricing.TokenCounts RetryBilledTokens { get; init; }
+
+    /// <summary><c>attempts</c>: attempts sent to the endpoint over the cell's attempted logical requests (a request
+    /// without a policy is one attempt; an attempt the policy refused, <see cref="Outcome.ClientRejected"/>, was not
+    /// sent; a cancelled hedging loser was).</summary>
+    public long Attempts { get; init; }
+
+    /// <summary>Attempts sent, per outcome: what the endpoint did with each send (a hedging loser cancelled in flight
+    /// is <see cref="Outcome.Cancelled"/>; <see cref="Outcome.ClientRejected"/> is absent: those were not sent). Without
+    /// a policy, the same as <see cref="Outcomes"/> for the attempted requests.</summary>
+    public IReadOnlyDictionary<Outcome, long> AttemptOutcomes { get; init; } = new Dictionary<Outcome, long>();
+
+    /// <summary>Attempts sent that succeeded.</summary>
+    public long AttemptSuccesses { get; init; }
+
+    /// <summary><c>attempt_success_rate</c>: successful / sent attempts, 0..1; null when none was sent.</summary>
+    public double? AttemptSuccessRate => Attempts == 0 ? null : (double)AttemptSuccesses / Attempts;
+
+    /// <summary>Logical requests whose first attempt succeeded.</summary>
+    public long FirstAttemptSuccesses { get; init; }
+
+    /// <summary><c>first_attempt_success_rate</c>: logical requests whose first attempt succeeded / attempted logical
+    /// requests, 0..1: the success rate the cell would have had without its policy's retries and hedges (a first
+    /// attempt a hedge cancelled counts as not succeeded). Equals <see cref="SuccessRate"/> without a policy.</summary>
+    public double FirstAttemptSuccessRate => Requests == 0 ? 0 : (double)FirstAttemptSuccesses / Requests;
+
+    /// <summary><c>attempts_per_request</c>: <see cref="Attempts"/> / attempted logical requests; null when none.</summary>
+    public double? AttemptsPerRequest => Requests == 0 ? null : (double)Attempts / Requests;
+
+    /// <summary><c>attempts_per_success</c>: <see cref="Attempts"/> / successful logical requests (failed requests'
+    /// attempts carried by the successes); null when none succeeded.</summary>
+    public double? AttemptsPerSuccess => Successes == 0 ? null : (double)Attempts / Successes;
+
+    /// <summary><c>retried_requests</c>: logical requests that sent a retry (a non-hedged attempt after the first).</summary>
+    public long RetriedRequests { get; init; }
+
+    /// <summary><c>hedged_requests</c>: logical requests that sent a hedged attempt.</summary>
+    public long HedgedRequests { get; init; }
+
+    /// <summary><c>retry_added_ms</c> over successful logical requests (<see cref="AttemptMetrics.RetryAddedMs"/>: 0 for
+    /// one attempt), ms; null when none succeeded.</summary>
+    public MetricStats? RetryAddedMs { get; init; }
+
+    /// <summary><c>backoff_ms_total</c>: time waited between attempts (back-off and server-asked delays), summed over
+    /// the cell's logical requests, ms.</summary>
+    public double BackoffMsTotal { get; init; }
+
+    /// <summary><c>rate_limited_ms_total</c>: time spent rate-limited (<see cref="AttemptMetrics.RateLimitedMs"/>:
+    /// server-asked waits plus client-side limiter waits), summed over the cell's logical requests, ms.</summary>
+    public double RateLimitedMsTotal { get; init; }
 
     /// <summary>Attempted requests with no token counts at all (billing unknown; typically rejected requests).</summary>
     public long RequestsWithoutUsage { get; init; }

@@ -31,6 +31,14 @@ public static class MetricCatalog
         JsonPaths = ["/mode"], Cell = c => MetricValue.Text(Names.Of(c.Summary.Mode)), Request = r => MetricValue.Text(Names.Of(r.Mode)),
     };
 
+    /// <summary><c>policy</c>: the resilience policy a cell or request ran under; empty for none.</summary>
+    public static readonly MetricDefinition Policy = new()
+    {
+        Id = "policy", DisplayName = "policy", Definition = "the resilience policy's name (scenario resilience[].name, or the one --retries makes); empty for none: one attempt per request, the raw endpoint",
+        Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson | MetricExports.RecordsCsv,
+        JsonPaths = ["/policy"], Cell = c => MetricValue.Text(c.Summary.Policy ?? ""), Request = r => MetricValue.Text(r.Policy ?? ""),
+    };
+
     /// <summary><c>requests</c>: requests attempted in the cell (every outcome).</summary>
     public static readonly MetricDefinition Requests = new()
     {
@@ -223,6 +231,114 @@ public static class MetricCatalog
         Billed("completion_tokens", "completion", c => c.Summary.BilledTokens.CompletionTokens),
     ];
 
+    // ----- the per-attempt view: what the endpoint did (AttemptMetrics); every figure above is per logical request -----
+
+    private const string AttemptSource = "Bench (AttemptMetrics)";
+
+    /// <summary><c>attempts</c>: attempts sent to the endpoint.</summary>
+    public static readonly MetricDefinition Attempts = AttemptFigure("attempts", "attempts", "requests", NumberFormat.Integer, MetricDirection.None,
+        "attempts sent to the endpoint over the cell's attempted logical requests: one per request without a policy; every retry and hedge counts, an attempt the policy refused (client_rejected) does not, a hedging loser cancelled in flight does",
+        c => MetricValue.Count(c.Summary.Attempts), MetricReduce.Sum);
+
+    /// <summary><c>attempt_success_rate</c>: what the endpoint did, per attempt.</summary>
+    public static readonly MetricDefinition AttemptSuccessRate = AttemptFigure("attempt_success_rate", "attempt success", "ratio", NumberFormat.Ratio, MetricDirection.HigherIsBetter,
+        "successful attempts / attempts sent to the endpoint, 0..1: the endpoint's own success rate, every retry counted (success_rate is the user's: per logical request)",
+        c => MetricValue.Number(c.Summary.AttemptSuccessRate));
+
+    /// <summary><c>first_attempt_success_rate</c>: the success rate without the policy.</summary>
+    public static readonly MetricDefinition FirstAttemptSuccessRate = AttemptFigure("first_attempt_success_rate", "first-attempt success", "ratio", NumberFormat.Ratio, MetricDirection.HigherIsBetter,
+        "logical requests whose first attempt succeeded / attempted logical requests, 0..1: the success rate the cell would have had without its policy (a first attempt cancelled because a hedge won counts as not succeeded); equals success_rate without a policy",
+        c => MetricValue.Number(c.Summary.FirstAttemptSuccessRate));
+
+    /// <summary><c>attempts_per_request</c>.</summary>
+    public static readonly MetricDefinition AttemptsPerRequest = AttemptFigure("attempts_per_request", "attempts per request", "attempts", NumberFormat.Rate, MetricDirection.LowerIsBetter,
+        "attempts sent / attempted logical requests (1 without a policy)", c => MetricValue.Number(c.Summary.AttemptsPerRequest));
+
+    /// <summary><c>attempts_per_success</c>.</summary>
+    public static readonly MetricDefinition AttemptsPerSuccess = AttemptFigure("attempts_per_success", "attempts per success", "attempts", NumberFormat.Rate, MetricDirection.LowerIsBetter,
+        "attempts sent / successful logical requests (the attempts of failed requests carried by the successes); empty when none succeeded", c => MetricValue.Number(c.Summary.AttemptsPerSuccess));
+
+    /// <summary><c>retried_requests</c>.</summary>
+    public static readonly MetricDefinition RetriedRequests = AttemptFigure("retried_requests", "retried requests", "requests", NumberFormat.Integer, MetricDirection.None,
+        "logical requests that sent at least one retry (an attempt after the first that was not a hedge)", c => MetricValue.Count(c.Summary.RetriedRequests), MetricReduce.Sum);
+
+    /// <summary><c>hedged_requests</c>.</summary>
+    public static readonly MetricDefinition HedgedRequests = AttemptFigure("hedged_requests", "hedged requests", "requests", NumberFormat.Integer, MetricDirection.None,
+        "logical requests that sent at least one hedged attempt (sent while an earlier attempt was still running)", c => MetricValue.Count(c.Summary.HedgedRequests), MetricReduce.Sum);
+
+    private const string RetryAddedDefinition =
+        "of retry_added_ms over successful logical requests: the request's e2e_ms (first attempt sent → end of the attempt that ended it) minus that attempt's own e2e (its send → its end), i.e. the earlier attempts, back-off, server-asked and limiter waits before the attempt that succeeded; 0 for a request that succeeded at its first attempt (counted exactly, HdrHistogram for the rest)";
+
+    /// <summary><c>retry_added_ms_p50</c>.</summary>
+    public static readonly MetricDefinition RetryAddedMsP50 = AttemptFigure("retry_added_ms_p50", "added by retries p50", "ms", NumberFormat.Milliseconds, MetricDirection.LowerIsBetter,
+        "p50 " + RetryAddedDefinition, c => MetricValue.Number(c.Summary.RetryAddedMs?.P50), MetricReduce.Histogram);
+
+    /// <summary><c>retry_added_ms_p95</c>.</summary>
+    public static readonly MetricDefinition RetryAddedMsP95 = AttemptFigure("retry_added_ms_p95", "added by retries p95", "ms", NumberFormat.Milliseconds, MetricDirection.LowerIsBetter,
+        "p95 " + RetryAddedDefinition, c => MetricValue.Number(c.Summary.RetryAddedMs?.P95), MetricReduce.Histogram);
+
+    /// <summary><c>retry_added_ms_max</c>.</summary>
+    public static readonly MetricDefinition RetryAddedMsMax = AttemptFigure("retry_added_ms_max", "added by retries max", "ms", NumberFormat.Milliseconds, MetricDirection.LowerIsBetter,
+        "max " + RetryAddedDefinition, c => MetricValue.Number(c.Summary.RetryAddedMs?.Max), MetricReduce.Max);
+
+    /// <summary><c>backoff_ms_total</c>.</summary>
+    public static readonly MetricDefinition BackoffMsTotal = AttemptFigure("backoff_ms_total", "back-off waited", "ms", NumberFormat.Milliseconds, MetricDirection.LowerIsBetter,
+        "time waited between attempts (the policy's back-off and server-asked delays), summed over the cell's logical requests", c => MetricValue.Number(c.Summary.BackoffMsTotal), MetricReduce.Sum);
+
+    /// <summary><c>rate_limited_ms_total</c>.</summary>
+    public static readonly MetricDefinition RateLimitedMsTotal = AttemptFigure("rate_limited_ms_total", "time rate-limited", "ms", NumberFormat.Milliseconds, MetricDirection.LowerIsBetter,
+        "time spent rate-limited, summed over the cell's logical requests: waits the server asked for (Retry-After, retry-after-ms, x-ratelimit-reset-*) plus waits for the client-side rate limiter",
+        c => MetricValue.Number(c.Summary.RateLimitedMsTotal), MetricReduce.Sum);
+
+    /// <summary><c>retry_prompt_tokens</c>, <c>retry_cached_tokens</c>, <c>retry_completion_tokens</c>: tokens billed by
+    /// attempts that did not end their request (part of <c>billed_*</c>).</summary>
+    public static IReadOnlyList<MetricDefinition> RetryTokens { get; } =
+    [
+        AttemptFigure("retry_prompt_tokens", "retry prompt tokens", "tokens", NumberFormat.Integer, MetricDirection.LowerIsBetter,
+            "prompt tokens billed by the attempts that did not end their logical request (failed attempts that were retried, hedging losers that carried usage); part of billed_prompt_tokens",
+            c => MetricValue.Count(c.Summary.RetryBilledTokens.PromptTokens), MetricReduce.Sum),
+        AttemptFigure("retry_cached_tokens", "retry cached tokens", "tokens", NumberFormat.Integer, MetricDirection.None,
+            "cached prompt tokens billed by the attempts that did not end their logical request; part of billed_cached_tokens",
+            c => MetricValue.Count(c.Summary.RetryBilledTokens.CachedTokens), MetricReduce.Sum),
+        AttemptFigure("retry_completion_tokens", "retry completion tokens", "tokens", NumberFormat.Integer, MetricDirection.LowerIsBetter,
+            "completion tokens billed by the attempts that did not end their logical request; part of billed_completion_tokens",
+            c => MetricValue.Count(c.Summary.RetryBilledTokens.CompletionTokens), MetricReduce.Sum),
+    ];
+
+    /// <summary><c>retry_cost_usd</c>.</summary>
+    public static readonly MetricDefinition RetryCostUsd = Money("retry_cost_usd", "cost of retries", "the part of cost_usd billed by attempts that did not end their logical request (retry_*_tokens priced)", c => c.Cost.RetryCostUsd, MetricReduce.Sum);
+
+    /// <summary><c>retry_cost_usd_per_1k_requests</c>.</summary>
+    public static readonly MetricDefinition RetryCostUsdPer1kRequests = Money("retry_cost_usd_per_1k_requests", "retries $ per 1k requests", "retry_cost_usd / attempted logical requests × 1,000", c => c.Cost.RetryCostUsdPer1kRequests);
+
+    /// <summary><c>retry_cost_percent</c>.</summary>
+    public static readonly MetricDefinition RetryCostPercent = new()
+    {
+        Id = "retry_cost_percent", DisplayName = "retries % of cost", Unit = "%", Format = NumberFormat.TokenDifference, Direction = MetricDirection.LowerIsBetter,
+        Definition = "retry_cost_usd / cost_usd × 100: the share of the cell's cost billed by attempts that did not end their request; empty when unpriced or the cell cost nothing",
+        Source = "ARCHITECTURE.md (\"Cost model\")", Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = ["/cost/retry_cost_percent"],
+        Cell = c => MetricValue.Number(c.Cost.RetryCostPercent is { } p ? (double)p : null),
+    };
+
+    /// <summary><c>attempts_failed_&lt;outcome&gt;</c>: attempts sent per failure outcome (what the endpoint did with each
+    /// send, every retry counted), then <c>attempts_cancelled</c> (hedging losers), in <see cref="Outcome"/> order.</summary>
+    public static IReadOnlyList<MetricDefinition> AttemptFailures { get; } =
+    [
+        .. Outcomes.Failures.Where(o => o != Outcome.ClientRejected).Select(o => AttemptFigure($"attempts_failed_{Names.Of(o)}", $"attempts failed: {Names.Of(o)}", "attempts", NumberFormat.Integer,
+            MetricDirection.LowerIsBetter, $"attempts sent whose outcome was {Names.Of(o)}, every retry and hedge counted (failed_{Names.Of(o)} counts the logical requests that ended so)",
+            c => MetricValue.Count(c.Summary.AttemptOutcomes.GetValueOrDefault(o)), MetricReduce.Sum)),
+        AttemptFigure("attempts_cancelled", "attempts cancelled", "attempts", NumberFormat.Integer, MetricDirection.None,
+            "attempts sent and then cancelled by Bench: hedging losers (another attempt of the request had won), and attempts in flight at an interrupt",
+            c => MetricValue.Count(c.Summary.AttemptOutcomes.GetValueOrDefault(Outcome.Cancelled)), MetricReduce.Sum),
+    ];
+
+    /// <summary>The per-attempt view, in file order.</summary>
+    public static IReadOnlyList<MetricDefinition> AttemptView { get; } =
+    [
+        Attempts, .. AttemptFailures, AttemptSuccessRate, FirstAttemptSuccessRate, AttemptsPerRequest, AttemptsPerSuccess, RetriedRequests, HedgedRequests,
+        RetryAddedMsP50, RetryAddedMsP95, RetryAddedMsMax, BackoffMsTotal, RateLimitedMsTotal, .. RetryTokens,
+    ];
+
     // ----- SLOs -----
 
     /// <summary><c>goodput_rps</c>: requests/s that succeeded and met every SLO set (null without SLOs).</summary>
@@ -271,6 +387,7 @@ public static class MetricCatalog
         RequestField("id", "request id", "the record's id, unique in the run", NumberFormat.Integer, r => MetricValue.Count(r.Id)),
         Model,
         Mode,
+        Policy,
         RequestField("phase", "phase", "warmup, measure or sweep (only measure counts in statistics)", NumberFormat.Exact, r => MetricValue.Text(r.Phase)),
         RequestField("outcome", "outcome", "success or the failure class: timeout, rate_limited, server_error, client_error, connection_error, stream_interrupted, malformed", NumberFormat.Exact, r => MetricValue.Text(Names.Of(r.Outcome))),
         RequestField("http_status", "HTTP status", "the response's HTTP status code, if any", NumberFormat.Integer, r => MetricValue.Count(r.HttpStatus)),
@@ -282,6 +399,10 @@ public static class MetricCatalog
         RequestField("sent_ms", "sent", "when the request was sent, ms from the run's origin", NumberFormat.Milliseconds, r => MetricValue.Number(r.SentMs), "ms"),
         RequestField("headers_ms", "headers", "when the response headers had arrived, ms from the run's origin (empty when no response arrived)", NumberFormat.Milliseconds, r => MetricValue.Number(r.HeadersMs), "ms"),
         RequestField("end_ms", "end", "when the response ended, ms from the run's origin", NumberFormat.Milliseconds, r => MetricValue.Number(r.EndMs), "ms"),
+        RequestField("attempt_count", "attempts", "attempts this logical request sent to the endpoint (1 without a policy; retries and hedges count, an attempt the policy refused does not); every attempt is in records.jsonl's attempts", NumberFormat.Integer, r => MetricValue.Count(AttemptMetrics.SentCount(r)), "attempts"),
+        RequestField("backoff_ms", "back-off", "time the logical request waited between attempts (back-off and server-asked delays), ms", NumberFormat.Milliseconds, r => MetricValue.Number(AttemptMetrics.BackoffMs(r)), "ms"),
+        RequestField("limiter_wait_ms", "limiter wait", "time the request waited for the client-side rate limiter before its first send, ms; empty without a limiter", NumberFormat.Milliseconds, r => MetricValue.Number(r.LimiterWaitMs), "ms"),
+        RequestField("retry_added_ms", "added by retries", "e2e_ms minus the E2E of the attempt that ended the request (its send → its end): what earlier attempts and waits added; 0 for one attempt", NumberFormat.Milliseconds, r => MetricValue.Number(AttemptMetrics.RetryAddedMs(r)), "ms"),
         RequestField("connection_retried", "connection retried", "true when the request's reused pooled connection failed before any response byte (the keep-alive race) and it was sent again, once, on a fresh connection", NumberFormat.Exact, r => MetricValue.Flag(r.ConnectionRetried)),
         PerRequest(Metric.Ttfb),
         PerRequest(Metric.Ttft),
@@ -367,14 +488,15 @@ public static class MetricCatalog
 
     private static List<MetricDefinition> BuildAll()
     {
-        var all = new List<MetricDefinition> { Model, Mode, Requests, Successes, SuccessRate };
+        var all = new List<MetricDefinition> { Model, Mode, Policy, Requests, Successes, SuccessRate };
         all.AddRange(Failures);
         all.Add(Dropped);
         all.Add(Cancelled);
         all.AddRange(LatencyStatistics);
         all.AddRange([DecodeTpsMean, DecodeTpsP50, PromptTokensMean, CompletionTokensMean, ReasoningTokensMean, CachedTokensMean,
-            TokenizerComparedRequests, CompletionTokenDiffMean, CompletionTokenDiffPercent, UsageFlagged, DurationS, Rps, IntendedRps, AchievedSendRps, OutputTps,
-            CostUsd, CostUsdPer1kRequests, CostUsdPerSuccess, PriceSource, GoodputRps, Unpriced]);
+            TokenizerComparedRequests, CompletionTokenDiffMean, CompletionTokenDiffPercent, UsageFlagged, DurationS, Rps, IntendedRps, AchievedSendRps, OutputTps]);
+        all.AddRange(AttemptView);
+        all.AddRange([CostUsd, CostUsdPer1kRequests, CostUsdPerSuccess, RetryCostUsd, RetryCostUsdPer1kRequests, RetryCostPercent, PriceSource, GoodputRps, Unpriced]);
         all.AddRange(BilledTokens);
         all.AddRange(RecordsCsv.Where(r => !all.Contains(r)));
         return all;
@@ -453,6 +575,13 @@ public static class MetricCatalog
         Id = id, DisplayName = display, Unit = "USD", Format = NumberFormat.Usd, Direction = MetricDirection.LowerIsBetter, Definition = definition,
         Source = "ARCHITECTURE.md (\"Cost model\")", Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = [$"/cost/{id}"],
         Cell = c => MetricValue.Usd(read(c)),
+    };
+
+    private static MetricDefinition AttemptFigure(string id, string display, string unit, NumberFormat format, MetricDirection direction, string definition,
+        Func<CellResult, MetricValue> read, MetricReduce reduce = MetricReduce.Recompute) => new()
+    {
+        Id = id, DisplayName = display, Unit = unit, Format = format, Direction = direction, Definition = definition, Source = AttemptSource, Reduce = reduce,
+        Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = [$"/attempts/{id}"], Cell = read,
     };
 
     private static MetricDefinition Billed(string tokens, string kind, Func<CellResult, long> read) => new()

@@ -5,12 +5,12 @@ using Bench.Core.Scenarios;
 namespace Bench.Core.Metrics;
 
 /// <summary>
-/// Routes records to one <see cref="CellAggregator"/> per model × mode, in order of first appearance. The one path by
+/// Routes records to one <see cref="CellAggregator"/> per model × mode × resilience policy, in order of first appearance. The one path by
 /// which summaries are made, whether from a live run or from <c>records.jsonl</c> alone.
 /// </summary>
 public sealed class RunAggregator
 {
-    private readonly Dictionary<(string Model, Mode Mode), CellAggregator> _cells = [];
+    private readonly Dictionary<(string Model, Mode Mode, string? Policy), CellAggregator> _cells = [];
     private readonly List<CellAggregator> _order = [];
     private readonly IReadOnlyList<SloSet> _slos;
 
@@ -34,10 +34,10 @@ public sealed class RunAggregator
             return;
         }
 
-        var key = (record.Model, record.Mode);
+        var key = (record.Model, record.Mode, record.Policy);
         if (!_cells.TryGetValue(key, out var cell))
         {
-            cell = new CellAggregator(record.Model, record.Mode, _slos);
+            cell = new CellAggregator(record.Model, record.Mode, _slos, policy: record.Policy);
             _cells.Add(key, cell);
             _order.Add(cell);
         }

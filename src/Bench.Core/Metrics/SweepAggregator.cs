@@ -4,12 +4,12 @@ using Bench.Core.Scenarios;
 namespace Bench.Core.Metrics;
 
 /// <summary>
-/// Summarises sweep probes: one <see cref="CellAggregator"/> per model × mode × offered rate, judged against the
+/// Summarises sweep probes: one <see cref="CellAggregator"/> per model × mode × policy × offered rate, judged against the
 /// sweep's SLO set, and the highest rate that met it — the same judgement the sweep made while running.
 /// </summary>
 public sealed class SweepAggregator
 {
-    private readonly Dictionary<(string Model, Mode Mode, double Rate), CellAggregator> _probes = [];
+    private readonly Dictionary<(string Model, Mode Mode, string? Policy, double Rate), CellAggregator> _probes = [];
     private readonly IReadOnlyList<SloSet> _slos;
 
     /// <summary>Creates an aggregator judging probes against <paramref name="slos"/>.</summary>
@@ -24,10 +24,10 @@ public sealed class SweepAggregator
             return;
         }
 
-        var key = (record.Model, record.Mode, rate);
+        var key = (record.Model, record.Mode, record.Policy, rate);
         if (!_probes.TryGetValue(key, out var probe))
         {
-            probe = new CellAggregator(record.Model, record.Mode, _slos, Phases.Sweep);
+            probe = new CellAggregator(record.Model, record.Mode, _slos, Phases.Sweep, record.Policy);
             _probes.Add(key, probe);
         }
 
@@ -43,11 +43,11 @@ public sealed class SweepAggregator
     {
         var name = slo ?? _slos.FirstOrDefault()?.Name;
         return [.. _probes
-            .GroupBy(p => (p.Key.Model, p.Key.Mode))
+            .GroupBy(p => (p.Key.Model, p.Key.Mode, p.Key.Policy))
             .Select(g =>
             {
                 var points = g.OrderBy(p => p.Key.Rate).Select(p => new SweepPoint(p.Key.Rate, p.Value.Summarize())).ToList();
-                return new SweepCurve(g.Key.Model, g.Key.Mode, name, points, SweepCurve.Sustainable(points, name));
+                return new SweepCurve(g.Key.Model, g.Key.Mode, name, points, SweepCurve.Sustainable(points, name), g.Key.Policy);
             })];
     }
 }
@@ -67,7 +67,8 @@ public sealed record SweepPoint(double RatePerS, CellSummary Summary)
 /// <param name="Slo">The SLO set judged.</param>
 /// <param name="Points">Probes by rising rate.</param>
 /// <param name="SustainableRatePerS">Highest offered rate that met the SLOs below every rate that failed; null when none met.</param>
-public sealed record SweepCurve(string Model, Mode Mode, string? Slo, IReadOnlyList<SweepPoint> Points, double? SustainableRatePerS)
+/// <param name="Policy">The resilience policy's name, or null for none.</param>
+public sealed record SweepCurve(string Model, Mode Mode, string? Slo, IReadOnlyList<SweepPoint> Points, double? SustainableRatePerS, string? Policy = null)
 {
     /// <summary>The highest met rate that lies below the lowest failed rate (so a lucky probe above a failure does not count).</summary>
     public static double? Sustainable(IReadOnlyList<SweepPoint> points, string? slo)

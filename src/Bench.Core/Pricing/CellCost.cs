@@ -3,7 +3,7 @@ using Bench.Core.Metrics;
 namespace Bench.Core.Pricing;
 
 /// <summary>
-/// What one cell (model × mode) cost: every attempted request's billed tokens (<see cref="CellSummary.BilledTokens"/>)
+/// What one cell (model × mode × policy) cost: every attempted request's billed tokens, every attempt included, (<see cref="CellSummary.BilledTokens"/>)
 /// priced with <see cref="CostModel"/>, and the per-request figures derived from it. Exact <see cref="decimal"/>
 /// arithmetic; rounding happens only when a figure is written (<see cref="MetricCatalog"/>). A model missing from the
 /// catalogue is unpriced (every amount null, <see cref="Unpriced"/> says why), never free.
@@ -27,6 +27,18 @@ public sealed class CellCost
     /// successes), USD; null when unpriced or nothing succeeded.</summary>
     public decimal? CostUsdPerSuccess { get; init; }
 
+    /// <summary><c>retry_cost_usd</c>: the part of <see cref="CostUsd"/> billed by attempts that did not end their
+    /// logical request (<see cref="CellSummary.RetryBilledTokens"/>), USD; 0 without retries, null when unpriced.</summary>
+    public decimal? RetryCostUsd { get; init; }
+
+    /// <summary><c>retry_cost_usd_per_1k_requests</c>: <see cref="RetryCostUsd"/> / attempted logical requests × 1,000,
+    /// USD; null when unpriced or nothing was attempted.</summary>
+    public decimal? RetryCostUsdPer1kRequests { get; init; }
+
+    /// <summary><c>retry_cost_percent</c>: <see cref="RetryCostUsd"/> / <see cref="CostUsd"/> × 100; null when unpriced
+    /// or the cell cost nothing.</summary>
+    public decimal? RetryCostPercent { get; init; }
+
     /// <summary>Prices a cell's billed tokens with <paramref name="prices"/>.</summary>
     public static CellCost Of(CellSummary summary, PriceCatalog prices)
     {
@@ -41,10 +53,14 @@ public sealed class CellCost
         }
 
         var cost = CostModel.RequestCostUsd(summary.BilledTokens, price);
+        var retry = CostModel.RequestCostUsd(summary.RetryBilledTokens, price);
         return new CellCost
         {
             Price = price,
             CostUsd = cost,
+            RetryCostUsd = retry,
+            RetryCostUsdPer1kRequests = summary.Requests > 0 ? retry / summary.Requests * 1000m : null,
+            RetryCostPercent = cost > 0 ? retry / cost * 100m : null,
             CostUsdPer1kRequests = summary.Requests > 0 ? cost / summary.Requests * 1000m : null,
             CostUsdPerSuccess = summary.Successes > 0 ? cost / summary.Successes : null,
         };

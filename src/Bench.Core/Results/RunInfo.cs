@@ -55,6 +55,11 @@ public sealed class RunInfo
     /// list, a base URL that seems to lack <c>/v1</c>); empty when nothing. Also printed on stderr.</summary>
     public List<string> Warnings { get; set; } = [];
 
+    /// <summary>The resilience policies the run used (the scenario's <c>resilience</c>, or the one <c>--retries</c>
+    /// made), in plan order, so the report can say which policy was used in words; empty for none (every request one
+    /// attempt, the raw endpoint) and in run.json files written before policies existed.</summary>
+    public List<Resilience.ResiliencePolicy> Resilience { get; set; } = [];
+
     /// <summary>Cost projection settings for the report.</summary>
     public ReportSettings Report { get; set; } = new();
 

@@ -40,14 +40,14 @@ public sealed class FailureSummary
     public static FailureSummary Read(string recordsPath, IReadOnlyList<PlanCell> cells)
     {
         ArgumentNullException.ThrowIfNull(cells);
-        var byCell = new Dictionary<(string Model, Mode Mode), CellFailures>();
+        var byCell = new Dictionary<(string Model, Mode Mode, string? Policy), CellFailures>();
         var ordered = new List<CellFailures>();
         foreach (var cell in cells)
         {
-            if (!byCell.ContainsKey((cell.Model, cell.Mode)))
+            if (!byCell.ContainsKey((cell.Model, cell.Mode, cell.Policy)))
             {
-                var entry = new CellFailures(cell.Model, cell.Mode);
-                byCell.Add((cell.Model, cell.Mode), entry);
+                var entry = new CellFailures(cell.Model, cell.Mode, cell.Policy);
+                byCell.Add((cell.Model, cell.Mode, cell.Policy), entry);
                 ordered.Add(entry);
             }
         }
@@ -56,7 +56,7 @@ public sealed class FailureSummary
         {
             RecordsReader.Read(recordsPath, record =>
             {
-                if (!byCell.TryGetValue((record.Model, record.Mode), out var entry))
+                if (!byCell.TryGetValue((record.Model, record.Mode, record.Policy), out var entry))
                 {
                     // Bounded: a file naming endless cells that are not in the plan adds none past the groups' cap.
                     if (byCell.Count >= cells.Count + MaxExtraCells)
@@ -64,8 +64,8 @@ public sealed class FailureSummary
                         return;
                     }
 
-                    entry = new CellFailures(record.Model, record.Mode);
-                    byCell.Add((record.Model, record.Mode), entry);
+                    entry = new CellFailures(record.Model, record.Mode, record.Policy);
+                    byCell.Add((record.Model, record.Mode, record.Policy), entry);
                     ordered.Add(entry);
                 }
 
@@ -113,10 +113,11 @@ public sealed class CellFailures
 {
     private readonly FailureTally _failures = new();
 
-    internal CellFailures(string model, Mode mode)
+    internal CellFailures(string model, Mode mode, string? policy = null)
     {
         Model = model;
         Mode = mode;
+        Policy = policy;
     }
 
     /// <summary>The model.</summary>
@@ -125,8 +126,12 @@ public sealed class CellFailures
     /// <summary>The mode.</summary>
     public Mode Mode { get; }
 
-    /// <summary>The cell as the report names it: <c>gpt-4.1 streaming</c>.</summary>
-    public string Name => $"{Model} {Names.Of(Mode)}";
+    /// <summary>The resilience policy's name, or null for none.</summary>
+    public string? Policy { get; }
+
+    /// <summary>The cell as the report names it: <c>gpt-4.1 streaming</c>, and its policy when it has one
+    /// (<c>gpt-4.1 streaming retries-3</c>).</summary>
+    public string Name => Policy is null ? $"{Model} {Names.Of(Mode)}" : $"{Model} {Names.Of(Mode)} {Policy}";
 
     /// <summary>Records of the cell, of any phase and outcome.</summary>
     public long Records { get; private set; }

@@ -141,6 +141,7 @@ public static partial class RunHarness
             StartedUtc = started,
             ClockOriginUtc = started,
             Report = request.Report,
+            Resilience = [.. scenario.Resilience],
         };
         ResultsDirectory.WriteRunInfo(directory, run);
 

@@ -6,7 +6,7 @@ namespace Bench.Report.Charts;
 /// <summary>
 /// Writes every chart of a results folder into its <c>charts/</c> folder, as PNG and SVG: latency distributions
 /// (box plots, CDFs, the ITL histogram), latency and throughput over time, streaming against non-streaming, sweep
-/// curves and cost against latency. A chart without data is skipped, not drawn empty. Summary figures (means,
+/// curves, resilience policies side by side and cost against latency. A chart without data is skipped, not drawn empty. Summary figures (means,
 /// percentiles) come from the report model; per-request points come from one streaming pass over
 /// <c>records.jsonl</c>, sampled so that no chart draws more than about <c>maxPointsPerChart</c> points.
 /// </summary>
@@ -28,6 +28,8 @@ public static class ChartBuilder
         new ModeComparisonChart(),
         new SweepLatencyChart(),
         new SweepGoodputChart(),
+        new ResilienceChart(ResilienceChart.Figure.Success),
+        new ResilienceChart(ResilienceChart.Figure.E2eP95),
         new CostLatencyChart(),
     ];
 

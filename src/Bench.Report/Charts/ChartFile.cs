@@ -17,6 +17,9 @@ public enum ChartSection
 
     /// <summary>Cost against latency.</summary>
     Cost,
+
+    /// <summary>Resilience policies side by side: success rate and E2E p95 per policy.</summary>
+    Resilience,
 }
 
 /// <summary>One chart written to a results folder: the same figure as PNG and SVG under <c>charts/</c>.</summary>

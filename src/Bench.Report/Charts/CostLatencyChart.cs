@@ -22,7 +22,7 @@ internal sealed class CostLatencyChart : IChart
     {
         var points = context.Report.Cells
             .Where(c => c.CostUsdPer1kRequests is not null && HeadlineLatency.Of(c.Summary) is not null)
-            .Select(c => new CostPoint(c.Summary.Model, c.Summary.Mode, (double)c.CostUsdPer1kRequests!.Value, HeadlineLatency.Of(c.Summary)!.P95))
+            .Select(c => new CostPoint(c.Summary.Model, c.Summary.Mode, (double)c.CostUsdPer1kRequests!.Value, HeadlineLatency.Of(c.Summary)!.P95, c.Summary.Policy))
             .ToList();
         if (points.Count == 0)
         {
@@ -57,7 +57,7 @@ internal sealed class CostLatencyChart : IChart
             // A ring marks membership, so a point that merely lies near the step line is not mistaken for one on it.
             var ring = frame.Plot.Add.Marker(point.CostUsd, point.P95Ms, MarkerShape.OpenCircle, 26, FrontColor);
             ring.MarkerLineWidth = 1.5f;
-            var text = $"{point.Model} · {Names.Of(point.Mode)}";
+            var text = point.Policy is { } policy ? $"{point.Model} · {Names.Of(point.Mode)} · {policy}" : $"{point.Model} · {Names.Of(point.Mode)}";
             var (alignment, offsetX, offsetY) = Place(text, point.CostUsd, point.P95Ms, xMax, yMax, placed);
             var label = frame.Plot.Add.Text(text, point.CostUsd, point.P95Ms);
             label.LabelFontName = ChartFonts.Family;
@@ -132,5 +132,5 @@ internal sealed class CostLatencyChart : IChart
     private static string Describe(CellResult cell) => $"{cell.Summary.Model} · {Names.Of(cell.Summary.Mode)}";
 
     /// <summary>A cell on the cost–latency plane.</summary>
-    private sealed record CostPoint(string Model, Mode Mode, double CostUsd, double P95Ms);
+    private sealed record CostPoint(string Model, Mode Mode, double CostUsd, double P95Ms, string? Policy = null);
 }

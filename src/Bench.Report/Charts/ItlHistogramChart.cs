@@ -23,7 +23,7 @@ internal sealed class ItlHistogramChart : IChart
     {
         var cells = context.Report.Cells
             .Where(c => c.Summary.Mode == Mode.Streaming && c.Summary.Get(Metric.Itl) is not null)
-            .Select(c => (c.Summary, Samples: context.Samples.For(c.Summary.Model, c.Summary.Mode)))
+            .Select(c => (c.Summary, Samples: context.Samples.For(c.Summary)))
             .Where(c => c.Samples is { ItlMs.Items.Count: > 0 })
             .Select(c => (c.Summary, Gaps: c.Samples!.ItlMs))
             .ToList();

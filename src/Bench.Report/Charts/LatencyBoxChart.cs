@@ -31,16 +31,19 @@ internal sealed class LatencyBoxChart(MetricDescriptor metric) : IChart
             return null;
         }
 
-        var models = cells.Select(c => c.Summary.Model).Distinct().OrderBy(context.Palette.IndexOf).ToList();
+        // One category per model, or per model × policy when a cell ran under a resilience policy.
+        var policies = cells.Any(c => c.Summary.Policy is not null);
+        var categories = cells.Select(c => (c.Summary.Model, c.Summary.Policy)).Distinct().OrderBy(k => context.Palette.IndexOf(k.Model)).ToList();
+        var labels = categories.Select(k => policies ? $"{k.Model} · {k.Policy ?? ResilienceChart.NoPolicy}" : k.Model).ToList();
         var modes = ModeStyle.Ordered(cells.Select(c => c.Summary.Mode));
         var title = metric == Metric.Ttft ? "TTFT per model (streaming)" : $"{metric.DisplayName} latency per model and mode";
-        using var frame = new ChartFrame(title, "model", $"{metric.DisplayName} ({metric.Unit})");
+        using var frame = new ChartFrame(title, policies ? "model · policy" : "model", $"{metric.DisplayName} ({metric.Unit})");
         var width = modes.Count > 1 ? 0.36 : 0.5;
         var top = 0.0;
         foreach (var (summary, stats, sample) in cells)
         {
             var style = ModeStyle.Of(summary.Mode);
-            var x = models.IndexOf(summary.Model) + (modes.Count > 1 ? (summary.Mode == Mode.Streaming ? -0.2 : 0.2) : 0);
+            var x = categories.IndexOf((summary.Model, summary.Policy)) + (modes.Count > 1 ? (summary.Mode == Mode.Streaming ? -0.2 : 0.2) : 0);
             var (q1, q3) = Quartiles(sample);
             var color = context.Palette.Of(summary.Model);
             // ScottPlot gives an added box the next palette colour: style it afterwards.
@@ -61,12 +64,12 @@ internal sealed class LatencyBoxChart(MetricDescriptor metric) : IChart
             top = Math.Max(top, stats.P99);
         }
 
-        frame.CategoryTicks(models);
-        frame.Plot.Axes.SetLimitsX(-0.6, models.Count - 0.4);
+        frame.CategoryTicks(labels);
+        frame.Plot.Axes.SetLimitsX(-0.6, categories.Count - 0.4);
         frame.Plot.Axes.SetLimitsY(0, top * 1.08);
         frame.Legend(modes.Select(m => ChartLegend.Fill(m))
             .Append(ChartLegend.Marker(MarkerShape.FilledDiamond, "mean")));
-        var sampled = cells.Any(c => context.Samples.For(c.Summary.Model, c.Summary.Mode) is { } s && Reservoir(s).Sampled)
+        var sampled = cells.Any(c => context.Samples.For(c.Summary) is { } s && Reservoir(s).Sampled)
             ? string.Create(CultureInfo.InvariantCulture, $" (quartiles from a uniform sample of {context.Samples.PointsPerCell:N0} requests per cell)")
             : "";
         var caption = $"{metric.DisplayName} of successful requests{(metric == Metric.Ttft ? " (streaming only)" : "")}. Box: 25th–75th percentile{sampled}; line: p50; whiskers: min to p99; diamond: mean. Colour is the model; {(modes.Count > 1 ? "dense fill streaming, pale fill non-streaming" : $"all cells are {modes[0].Name}")}.";
@@ -76,7 +79,7 @@ internal sealed class LatencyBoxChart(MetricDescriptor metric) : IChart
     private Reservoir<double> Reservoir(CellSamples samples) => metric == Metric.Ttft ? samples.TtftMs : samples.E2eMs;
 
     private IReadOnlyList<double> Sample(ChartContext context, CellSummary summary) =>
-        context.Samples.For(summary.Model, summary.Mode) is { } samples ? Reservoir(samples).Items : [];
+        context.Samples.For(summary) is { } samples ? Reservoir(samples).Items : [];
 
     /// <summary>25th and 75th percentiles by linear interpolation between order statistics.</summary>
     internal static (double Q1, double Q3) Quartiles(IReadOnlyList<double> values)

@@ -19,7 +19,7 @@ internal sealed class LatencyCdfChart(MetricDescriptor metric) : IChart
     public ChartFile? Draw(ChartContext context)
     {
         var cells = context.Report.Cells
-            .Select(c => context.Samples.For(c.Summary.Model, c.Summary.Mode))
+            .Select(c => context.Samples.For(c.Summary))
             .OfType<CellSamples>()
             .Select(s => (Samples: s, Sample: metric == Metric.Ttft ? s.TtftMs : s.E2eMs))
             .Where(c => c.Sample.Items.Count > 0)

@@ -7,7 +7,7 @@ namespace Bench.Report.Charts;
 
 /// <summary>
 /// The per-request data the charts need, read in one streaming pass over <c>records.jsonl</c> and bounded whatever
-/// the run's length: per cell (model × mode), seeded reservoir samples of TTFT, E2E and ITL gaps and of the timeline
+/// the run's length: per cell (model × mode × policy), seeded reservoir samples of TTFT, E2E and ITL gaps and of the timeline
 /// (end time, E2E), plus exact completion counts per second. Metrics come from <see cref="RequestMetrics"/>, and
 /// latency samples take the requests <see cref="CellSummary"/> takes (measure phase, successful), so a chart
 /// and its table describe the same requests.
@@ -23,7 +23,7 @@ internal sealed class RunSamples
     /// <summary>Seed of every reservoir (charts are reproducible).</summary>
     public const int Seed = 20_240_601;
 
-    private readonly Dictionary<(string Model, Mode Mode), CellSamples> _cells = [];
+    private readonly Dictionary<(string Model, Mode Mode, string? Policy), CellSamples> _cells = [];
 
     /// <summary>Empty samples of <paramref name="perCell"/> points per cell (tests add records with <see cref="Add"/>).</summary>
     internal RunSamples(int perCell) => PointsPerCell = perCell;
@@ -35,7 +35,17 @@ internal sealed class RunSamples
     public IReadOnlyList<CellSamples> Cells => [.. _cells.Values];
 
     /// <summary>The samples of a cell, or null when it has no records.</summary>
-    public CellSamples? For(string model, Mode mode) => _cells.GetValueOrDefault((model, mode));
+    /// <param name="model">Model id.</param>
+    /// <param name="mode">Mode.</param>
+    /// <param name="policy">The resilience policy's name, or null for none.</param>
+    public CellSamples? For(string model, Mode mode, string? policy) => _cells.GetValueOrDefault((model, mode, policy));
+
+    /// <summary>The samples of a summarised cell, or null when it has no records.</summary>
+    public CellSamples? For(CellSummary cell)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        return For(cell.Model, cell.Mode, cell.Policy);
+    }
 
     /// <summary>Streams <paramref name="recordsPath"/> once, splitting <paramref name="maxPointsPerChart"/> between
     /// the report's cells (at least <see cref="MinPointsPerCell"/> each).</summary>
@@ -56,7 +66,7 @@ internal sealed class RunSamples
         var samples = new RunSamples(Math.Max(MinPointsPerCell, maxPointsPerChart / Math.Max(1, cells.Count)));
         foreach (var cell in cells)
         {
-            samples.Cell(cell.Model, cell.Mode);
+            samples.Cell(cell.Model, cell.Mode, cell.Policy);
         }
 
         RecordsReader.Read(recordsPath, samples.Add);
@@ -71,7 +81,7 @@ internal sealed class RunSamples
             return;
         }
 
-        var cell = Cell(record.Model, record.Mode);
+        var cell = Cell(record.Model, record.Mode, record.Policy);
 
         // The timeline shows every request after warm-up (sweep probes included: that is where load changes).
         cell.Timeline.Add(new TimelinePoint(record.EndMs / 1000.0, RequestMetrics.E2eMs(record), record.Outcome == Outcome.Success));
@@ -98,12 +108,12 @@ internal sealed class RunSamples
         }
     }
 
-    private CellSamples Cell(string model, Mode mode)
+    private CellSamples Cell(string model, Mode mode, string? policy)
     {
-        if (!_cells.TryGetValue((model, mode), out var cell))
+        if (!_cells.TryGetValue((model, mode, policy), out var cell))
         {
-            cell = new CellSamples(model, mode, PointsPerCell);
-            _cells.Add((model, mode), cell);
+            cell = new CellSamples(model, mode, PointsPerCell, policy);
+            _cells.Add((model, mode, policy), cell);
         }
 
         return cell;
@@ -117,7 +127,7 @@ internal sealed class RunSamples
 internal readonly record struct TimelinePoint(double EndS, double E2eMs, bool Success);
 
 /// <summary>The bounded samples of one cell.</summary>
-internal sealed class CellSamples(string model, Mode mode, int capacity)
+internal sealed class CellSamples(string model, Mode mode, int capacity, string? policy = null)
 {
     private readonly List<int> _completionsPerSecond = [];
 
@@ -126,6 +136,9 @@ internal sealed class CellSamples(string model, Mode mode, int capacity)
 
     /// <summary>Mode.</summary>
     public Mode Mode { get; } = mode;
+
+    /// <summary>The resilience policy's name, or null for none.</summary>
+    public string? Policy { get; } = policy;
 
     /// <summary><c>ttft_ms</c> of successful measured requests (streaming only).</summary>
     public Reservoir<double> TtftMs { get; } = new(capacity, RunSamples.Seed);

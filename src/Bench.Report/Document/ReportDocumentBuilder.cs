@@ -13,7 +13,7 @@ namespace Bench.Report.Document;
 /// figure and verdict read from the model (and the table headers from <see cref="MetricCatalog"/>), put into words
 /// here once for both <c>report.md</c> and <c>report.html</c>. Invariant culture throughout.
 /// </summary>
-public static class ReportDocumentBuilder
+public static partial class ReportDocumentBuilder
 {
     /// <summary>Section ids, stable across runs (the HTML anchors).</summary>
     public static class Ids
@@ -41,6 +41,9 @@ public static class ReportDocumentBuilder
 
         /// <summary>Sweep curves.</summary>
         public const string Sweep = "sweep-the-highest-rate-that-meets-the-slos";
+
+        /// <summary>Resilience policies: what each did, in figures and in words.</summary>
+        public const string Resilience = "resilience";
 
         /// <summary>Cost per 1,000 requests.</summary>
         public const string Cost = "cost-per-1000-requests";
@@ -98,6 +101,7 @@ public static class ReportDocumentBuilder
         ]);
         sections.AddIfNotNull(SloSection(report));
         sections.AddIfNotNull(SweepSection(report));
+        sections.AddIfNotNull(ResilienceSection(report));
         sections.AddIfNotNull(CostSection(report));
         sections.AddIfNotNull(ProjectionSection(report));
         sections.AddIfNotNull(FailureSection(report));
@@ -147,12 +151,12 @@ public static class ReportDocumentBuilder
         ];
         string[] headers =
         [
-            MetricCatalog.Model.DisplayName, MetricCatalog.Mode.DisplayName, MetricCatalog.Requests.DisplayName, MetricCatalog.SuccessRate.DisplayName,
+            MetricCatalog.Model.DisplayName, ModeHeader(report), MetricCatalog.Requests.DisplayName, MetricCatalog.SuccessRate.DisplayName,
             .. latencies.Select(l => l.Column.DisplayName), "tokens in / out", MetricCatalog.CostUsdPer1kRequests.DisplayName,
         ];
         var rows = report.Cells.Select(c => Row(
         [
-            c.Summary.Model, Names.Of(c.Summary.Mode), c.Summary.Requests.ToString("N0", Inv), Pct(c.Summary.SuccessRate),
+            c.Summary.Model, ModeLabel(c.Summary), c.Summary.Requests.ToString("N0", Inv), Pct(c.Summary.SuccessRate),
             .. latencies.Select((l, i) => c.Summary.Successes == 0 && c.Summary.Requests > 0 ? (i == 0 ? "no success" : "–") : Ms(l.Column.Value(c), l.Format)),
             $"{Tok(c.Summary.PromptTokensMean)} / {Tok(c.Summary.CompletionTokensMean)}", Usd(c.CostUsdPer1kRequests),
         ]));
@@ -231,14 +235,14 @@ public static class ReportDocumentBuilder
                 ScheduleKeeping.LateSends => [Strong("late sends"), string.Create(Inv, $": rate kept, but 1 % of requests left ≥ {queue.P99:N0} ms late (worst {queue.Max:N0} ms)")],
                 _ => [string.Create(Inv, $"on schedule (99 % within {queue.P99:0.0} ms)")],
             };
-            return Row([s.Model, Names.Of(s.Mode), string.Create(Inv, $"{s.IntendedRatePerS:0.##}"), string.Create(Inv, $"{s.AchievedSendRatePerS:0.##}"),
+            return Row([s.Model, ModeLabel(s), string.Create(Inv, $"{s.IntendedRatePerS:0.##}"), string.Create(Inv, $"{s.AchievedSendRatePerS:0.##}"),
                 queue.P50.ToString("N1", Inv), queue.P99.ToString("N1", Inv), queue.Max.ToString("N1", Inv), Ms(s.Get(Metric.E2e)?.P99), Ms(s.Get(Metric.Response)?.P99), verdict]);
         });
         var blocks = new List<Block>
         {
             Para("Each request had an intended send time. ", Code(Metric.Queue.Id), " is how late it was actually sent; ", Code(Metric.Response.Id),
                 " is latency measured from the intended time (corrected for coordinated omission), shown beside the service time ", Code(Metric.E2e.Id), "."),
-            Table(["model", "mode", "intended req/s", "sent req/s", "queue p50", "queue p99", "queue max", "E2E p99", "response p99", "verdict"], "LLRRRRRRRL", rows),
+            Table(["model", ModeHeader(report), "intended req/s", "sent req/s", "queue p50", "queue p99", "queue max", "E2E p99", "response p99", "verdict"], "LLRRRRRRRL", rows),
         };
         var behind = report.Schedule.Where(v => v.Keeping == ScheduleKeeping.Behind).ToList();
         if (behind.Count > 0)
@@ -307,7 +311,8 @@ public static class ReportDocumentBuilder
         }
 
         text.Append(Inv, $"Success: {Pct(comparison.Streaming.SuccessRate)} streaming ({Failures(comparison.Streaming)}), {Pct(comparison.NonStreaming.SuccessRate)} non-streaming ({Failures(comparison.NonStreaming)}).");
-        return caveat is null ? [Strong(comparison.Model), ": " + text] : [Strong(comparison.Model), ": ", Strong(caveat), " " + text];
+        var model = comparison.Streaming.Policy is { } policy ? $"{comparison.Model} (policy {policy})" : comparison.Model;
+        return caveat is null ? [Strong(model), ": " + text] : [Strong(model), ": ", Strong(caveat), " " + text];
     }
 
     /// <summary>"2,500 ms (83 %) sooner than" or "120 ms (4 %) later than": absolute and relative, never a ratio.</summary>
@@ -354,7 +359,7 @@ public static class ReportDocumentBuilder
 
         var rows = report.Cells.Select(c => Row(
         [
-            c.Summary.Model, Names.Of(c.Summary.Mode),
+            c.Summary.Model, ModeLabel(c.Summary),
             .. names.SelectMany(n => c.Summary.Slos.FirstOrDefault(s => s.Name == n) is { } r
                 ? new object[] { r.Met ? "yes" : Strong("no"), string.Create(Inv, $"{r.GoodFraction * 100:0.#} %"), string.Create(Inv, $"{r.GoodputRps:0.##}") }
                 : ["–", "–", "–"]),
@@ -365,7 +370,7 @@ public static class ReportDocumentBuilder
         {
             Para("A request is good when it succeeded and met every threshold of the set (for non-streaming, the first token arrives with the whole response). ",
                 Code(MetricCatalog.GoodputRps.Id), " = good requests / measured duration."),
-            Table(["model", "mode", .. names.SelectMany(n => new[] { $"{n}: met", "good", "goodput req/s" })], "LL" + string.Concat(names.Select(_ => "LRR")), rows),
+            Table(["model", ModeHeader(report), .. names.SelectMany(n => new[] { $"{n}: met", "good", "goodput req/s" })], "LL" + string.Concat(names.Select(_ => "LRR")), rows),
         };
         if (missed.Count > 0)
         {
@@ -388,7 +393,7 @@ public static class ReportDocumentBuilder
             IReadOnlyList<Span> sustainable = curve.SustainableRatePerS is { } rate
                 ? ["sustains ", Strong(string.Create(Inv, $"{rate:0.##} req/s")), $" within SLO set {curve.Slo}"]
                 : [$"met SLO set {curve.Slo} at no probed rate"];
-            blocks.Add(Para([Strong($"{curve.Model} · {Names.Of(curve.Mode)}"), " ", .. sustainable, "."]));
+            blocks.Add(Para([Strong(curve.Policy is { } policy ? $"{curve.Model} · {Names.Of(curve.Mode)} · {policy}" : $"{curve.Model} · {Names.Of(curve.Mode)}"), " ", .. sustainable, "."]));
             var rows = curve.Points.Select(point =>
             {
                 var s = point.Summary;
@@ -416,14 +421,14 @@ public static class ReportDocumentBuilder
         {
             var s = c.Summary;
             return c.Price is { } price
-                ? Row([s.Model, Names.Of(s.Mode), price.UsdPerMillionInputTokens.ToString("0.00##", Inv), price.UsdPerMillionOutputTokens.ToString("0.00##", Inv),
+                ? Row([s.Model, ModeLabel(s), price.UsdPerMillionInputTokens.ToString("0.00##", Inv), price.UsdPerMillionOutputTokens.ToString("0.00##", Inv),
                     $"{Tok(s.PromptTokensMean)} / {Tok(s.CompletionTokensMean)}", Usd(c.CostUsdPer1kRequests), Usd(c.CostUsdPerSuccess, "0.000000"), price.Source])
-                : Row([s.Model, Names.Of(s.Mode), "–", "–", $"{Tok(s.PromptTokensMean)} / {Tok(s.CompletionTokensMean)}", "not priced", "not priced", c.Unpriced ?? ""]);
+                : Row([s.Model, ModeLabel(s), "–", "–", $"{Tok(s.PromptTokensMean)} / {Tok(s.CompletionTokensMean)}", "not priced", "not priced", c.Unpriced ?? ""]);
         });
         return new Section(Ids.Cost, "Cost per 1,000 requests",
         [
             Para($"Each request is priced from the tokens it was billed for (usage as reported): uncached prompt × input price + cached prompt × cached-input price + completion (reasoning included) × output price. Failed requests count what they were billed. Prices in USD per 1M tokens, from: {report.PriceCatalog}."),
-            Table(["model", "mode", "input $/1M", "output $/1M", "mean tokens in / out", MetricCatalog.CostUsdPer1kRequests.DisplayName, MetricCatalog.CostUsdPerSuccess.DisplayName, MetricCatalog.PriceSource.DisplayName], "LLRRRRRL", rows),
+            Table(["model", ModeHeader(report), "input $/1M", "output $/1M", "mean tokens in / out", MetricCatalog.CostUsdPer1kRequests.DisplayName, MetricCatalog.CostUsdPerSuccess.DisplayName, MetricCatalog.PriceSource.DisplayName], "LLRRRRRL", rows),
             new ChartSlot(ChartSection.Cost),
         ]);
     }
@@ -439,13 +444,13 @@ public static class ReportDocumentBuilder
         var rows = p.Cells.Select(x =>
         {
             var line = x.Budget.Lines[0];
-            return Row([x.Cell.Summary.Model, Names.Of(x.Cell.Summary.Mode), line.Volume.InputTokens.ToString("N0", Inv), line.Volume.OutputTokens.ToString("N0", Inv),
+            return Row([x.Cell.Summary.Model, ModeLabel(x.Cell.Summary), line.Volume.InputTokens.ToString("N0", Inv), line.Volume.OutputTokens.ToString("N0", Inv),
                 Money(x.Budget.TotalCostUsd), .. p.Fx.Select(f => Money(f.FromUsd(x.Budget.TotalCostUsd)))]);
         });
         var blocks = new List<Block>
         {
             Para("Each cell's measured mean billed tokens per request, scaled to the monthly volume and priced exactly; amounts rounded only here."),
-            Table(["model", "mode", "input tokens", "output tokens", "USD / month", .. p.Fx.Select(f => $"{f.Label} ({f.UnitsPerUsd.ToString(Inv)}/USD)")],
+            Table(["model", ModeHeader(report), "input tokens", "output tokens", "USD / month", .. p.Fx.Select(f => $"{f.Label} ({f.UnitsPerUsd.ToString(Inv)}/USD)")],
                 "LLRRR" + new string('R', p.Fx.Count), rows),
         };
         foreach (var mix in p.Mixes)
@@ -485,8 +490,8 @@ public static class ReportDocumentBuilder
 
         var blocks = new List<Block>
         {
-            Table(["model", "mode", "attempted", "failed", "by outcome"], "LLRRL", failing.Select(c => Row(
-                [c.Summary.Model, Names.Of(c.Summary.Mode), c.Summary.Requests.ToString("N0", Inv), (c.Summary.Requests - c.Summary.Successes).ToString("N0", Inv), Failures(c.Summary)]))),
+            Table(["model", ModeHeader(report), "attempted", "failed", "by outcome"], "LLRRL", failing.Select(c => Row(
+                [c.Summary.Model, ModeLabel(c.Summary), c.Summary.Requests.ToString("N0", Inv), (c.Summary.Requests - c.Summary.Successes).ToString("N0", Inv), Failures(c.Summary)]))),
         };
         foreach (var cell in failing)
         {
@@ -554,7 +559,7 @@ public static class ReportDocumentBuilder
 
         var rows = flagged.Select(c => Row(
         [
-            c.Summary.Model, Names.Of(c.Summary.Mode), c.Summary.UsageFlagged.ToString("N0", Inv), c.Summary.UsageFlaggedUnpriced.ToString("N0", Inv),
+            c.Summary.Model, ModeLabel(c.Summary), c.Summary.UsageFlagged.ToString("N0", Inv), c.Summary.UsageFlaggedUnpriced.ToString("N0", Inv),
             string.Join(", ", c.Summary.UsageIssueKinds.Select(k => string.Create(Inv, $"{k.Key} ×{k.Value:N0}"))),
             string.Join(", ", c.Summary.UsageFlaggedExampleIds.Select(id => id.ToString(Inv))),
         ]));
@@ -563,7 +568,7 @@ public static class ReportDocumentBuilder
             Para("These requests carried a ", Code("usage"), " that is impossible or inconsistent: negative, fractional, overflowing or non-numeric counts, cached above prompt tokens, reasoning above completion tokens, completion tokens far above ",
                 Code("max_tokens"), " or above what the received text can hold. They are never priced at the server's figures: their tokens are the local tokenizer's count, or, without one, they are left out of the cost (unpriced, so the cell's cost is a lower bound). Each record's ",
                 Code("usage_issue"), " gives the reason with the raw value."),
-            Table(["model", "mode", "flagged", "unpriced", "reasons", "example ids"], "LLRRLL", rows),
+            Table(["model", ModeHeader(report), "flagged", "unpriced", "reasons", "example ids"], "LLRRLL", rows),
         ]);
     }
 
@@ -630,7 +635,17 @@ public static class ReportDocumentBuilder
         }
     }
 
-    private static string Cell(CellResult c) => $"{c.Summary.Model} · {Names.Of(c.Summary.Mode)}";
+    private static string Cell(CellResult c) => $"{c.Summary.Model} · {ModeLabel(c.Summary)}";
+
+    /// <summary>A cell's mode, and its resilience policy when it has one (<c>streaming · retries-3</c>): policies are
+    /// part of a cell's identity, so two cells of one model and mode are told apart.</summary>
+    private static string ModeLabel(CellSummary s) => s.Policy is { } policy ? $"{Names.Of(s.Mode)} · {policy}" : Names.Of(s.Mode);
+
+    /// <summary>The header of the mode column: <c>mode · policy</c> when any cell ran under a policy, else <c>mode</c>
+    /// (a run without policies reads as before).</summary>
+    private static string ModeHeader(RunReport report) => report.Cells.Any(c => c.Summary.Policy is not null)
+        ? $"{MetricCatalog.Mode.DisplayName} · {MetricCatalog.Policy.DisplayName}"
+        : MetricCatalog.Mode.DisplayName;
 
     private static string Failures(CellSummary s)
     {

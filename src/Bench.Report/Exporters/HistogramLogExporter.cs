@@ -45,7 +45,9 @@ public static class HistogramLogExporter
                 continue;
             }
 
-            var path = Path.Combine(folder, $"{FileSafe(cell.Model)}__{Names.Of(cell.Mode)}.hlog");
+            // A cell under a resilience policy has its own file (model__mode__policy); without one the name is as before.
+            var name = cell.Policy is { } policy ? $"{FileSafe(cell.Model)}__{Names.Of(cell.Mode)}__{FileSafe(policy)}" : $"{FileSafe(cell.Model)}__{Names.Of(cell.Mode)}";
+            var path = Path.Combine(folder, name + ".hlog");
             var buffer = new MemoryStream();
             using (var writer = new HistogramLogWriter(buffer))
             {

@@ -6,7 +6,7 @@ using Bench.Report.Model;
 namespace Bench.Report.Exporters;
 
 /// <summary>
-/// Writes <c>summary.json</c>: per model × mode, counts, outcomes, each latency metric's statistics (ms), token
+/// Writes <c>summary.json</c>: per model × mode × policy, counts, outcomes, each latency metric's statistics (ms), token
 /// means, throughput, SLOs, billed tokens and cost — the same figures as <c>summary.csv</c>, structured. Every value is
 /// a <see cref="MetricCatalog"/> entry written at its <see cref="MetricDefinition.JsonPaths"/> with the entry's
 /// rounding (the same as in CSV); this class only lays out the nesting.
@@ -54,7 +54,7 @@ public static class SummaryJsonExporter
     {
         var s = cell.Summary;
         json.WriteStartObject();
-        Write(json, cell, MetricCatalog.Model, MetricCatalog.Mode, MetricCatalog.Requests, MetricCatalog.Successes, MetricCatalog.SuccessRate);
+        Write(json, cell, MetricCatalog.Model, MetricCatalog.Mode, MetricCatalog.Policy, MetricCatalog.Requests, MetricCatalog.Successes, MetricCatalog.SuccessRate);
         json.WriteStartObject("outcomes");
         foreach (var (outcome, count) in s.Outcomes)
         {
@@ -99,10 +99,14 @@ public static class SummaryJsonExporter
         json.WriteStartObject("billed_tokens");
         Write(json, cell, [.. MetricCatalog.BilledTokens]);
         json.WriteEndObject();
+        json.WriteStartObject("attempts");
+        Write(json, cell, [.. MetricCatalog.AttemptView]);
+        json.WriteEndObject();
         json.WriteStartObject("cost");
         if (cell.CostUsd is not null)
         {
-            Write(json, cell, MetricCatalog.CostUsd, MetricCatalog.CostUsdPer1kRequests, MetricCatalog.CostUsdPerSuccess, MetricCatalog.PriceSource);
+            Write(json, cell, MetricCatalog.CostUsd, MetricCatalog.CostUsdPer1kRequests, MetricCatalog.CostUsdPerSuccess, MetricCatalog.PriceSource,
+                MetricCatalog.RetryCostUsd, MetricCatalog.RetryCostUsdPer1kRequests, MetricCatalog.RetryCostPercent);
         }
         else
         {

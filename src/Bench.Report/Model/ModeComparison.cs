@@ -79,7 +79,16 @@ public sealed record ModeComparison(string Model, CellSummary Streaming, CellSum
         }
     }
 
-    /// <summary>One comparison per model measured in both modes, in run order.</summary>
+    /// <summary>The policy under which a model's two modes are compared, given its cells' policies in run order: none
+    /// (the raw endpoint) when the run has such cells, else the first policy. One comparison per model.</summary>
+    public static string? PolicyCompared(IEnumerable<string?> policies)
+    {
+        ArgumentNullException.ThrowIfNull(policies);
+        var list = policies.ToList();
+        return list.Count == 0 || list.Contains(null) ? null : list[0];
+    }
+
+    /// <summary>One comparison per model measured in both modes, in run order (under <see cref="PolicyCompared"/>).</summary>
     public static IReadOnlyList<ModeComparison> For(IReadOnlyList<CellResult> cells, IReadOnlyDictionary<string, ModeDifference> tests)
     {
         ArgumentNullException.ThrowIfNull(cells);
@@ -87,8 +96,9 @@ public sealed record ModeComparison(string Model, CellSummary Streaming, CellSum
         var list = new List<ModeComparison>();
         foreach (var model in cells.Select(c => c.Summary.Model).Distinct())
         {
-            var streaming = cells.FirstOrDefault(c => c.Summary.Model == model && c.Summary.Mode == Mode.Streaming)?.Summary;
-            var whole = cells.FirstOrDefault(c => c.Summary.Model == model && c.Summary.Mode == Mode.NonStreaming)?.Summary;
+            var policy = PolicyCompared(cells.Where(c => c.Summary.Model == model).Select(c => c.Summary.Policy));
+            var streaming = cells.FirstOrDefault(c => c.Summary.Model == model && c.Summary.Mode == Mode.Streaming && c.Summary.Policy == policy)?.Summary;
+            var whole = cells.FirstOrDefault(c => c.Summary.Model == model && c.Summary.Mode == Mode.NonStreaming && c.Summary.Policy == policy)?.Summary;
             if (streaming is not null && whole is not null)
             {
                 list.Add(new ModeComparison(model, streaming, whole, tests.GetValueOrDefault(model)));

@@ -44,8 +44,10 @@ internal static class ModeDifferenceTest
         var pairs = new List<(string Model, Reservoir<double> Streaming, Reservoir<double> Whole)>();
         foreach (var model in samples.Cells.Select(c => c.Model).Distinct())
         {
-            if (samples.For(model, Mode.Streaming)?.E2eMs is { Items.Count: >= MinCount } streaming
-                && samples.For(model, Mode.NonStreaming)?.E2eMs is { Items.Count: >= MinCount } whole)
+            // The same cells ModeComparison compares: the model's modes under one policy (none, when run without).
+            var policy = ModeComparison.PolicyCompared(samples.Cells.Where(c => c.Model == model).Select(c => c.Policy));
+            if (samples.For(model, Mode.Streaming, policy)?.E2eMs is { Items.Count: >= MinCount } streaming
+                && samples.For(model, Mode.NonStreaming, policy)?.E2eMs is { Items.Count: >= MinCount } whole)
             {
                 pairs.Add((model, streaming, whole));
             }

@@ -51,6 +51,10 @@ public sealed class RunReport
     /// (a results folder written before Bench measured itself, with no arrival dropped).</summary>
     public ClientVerdict? Client { get; init; }
 
+    /// <summary>Per cell run under a resilience policy, in run order: what the policy did (success without → with,
+    /// attempts, latency and cost of retries); empty when no cell had a policy.</summary>
+    public IReadOnlyList<ResilienceVerdict> Resilience { get; init; } = [];
+
     /// <summary>One recommendation per SLO set.</summary>
     public IReadOnlyList<Recommendation> Recommendations { get; init; } = [];
 
@@ -92,6 +96,7 @@ public sealed class RunReport
             Comparisons = ModeComparison.For(cells, modeDifferences),
             Schedule = ScheduleVerdict.For(cells),
             Client = ClientVerdict.For(run, cells),
+            Resilience = ResilienceVerdict.For(cells, run.Resilience),
         };
     }
 

@@ -27,7 +27,8 @@ public static class SummaryTable
             var e2e = s.Get(Metric.E2e);
             table.AddRow(
                 Markup.Escape(s.Model),
-                Names.Of(s.Mode),
+                // The policy beside the mode when the cell has one: two cells of one model and mode are told apart.
+                s.Policy is { } policy ? Markup.Escape($"{Names.Of(s.Mode)} · {policy}") : Names.Of(s.Mode),
                 $"{s.Successes}/{s.Requests}",
                 Ms(ttft?.Mean),
                 Ms(ttft?.P95),

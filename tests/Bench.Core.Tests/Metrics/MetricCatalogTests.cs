@@ -198,4 +198,49 @@ public class MetricCatalogTests
         Assert.Equal("", MetricCatalog.Find("ttft_ms").Text(r));
         Assert.Equal("non-streaming", MetricCatalog.Mode.Text(r));
     }
+
+    [Theory]
+    [InlineData("attempts", "attempts sent to the endpoint")]
+    [InlineData("attempt_success_rate", "successful attempts / attempts sent")]
+    [InlineData("attempts_failed_rate_limited", "attempts sent whose outcome was rate_limited")]
+    [InlineData("attempts_cancelled", "hedging losers")]
+    [InlineData("first_attempt_success_rate", "first attempt succeeded")]
+    [InlineData("attempts_per_request", "attempts sent / attempted logical requests")]
+    [InlineData("attempts_per_success", "attempts sent / successful logical requests")]
+    [InlineData("retried_requests", "at least one retry")]
+    [InlineData("hedged_requests", "at least one hedged attempt")]
+    [InlineData("retry_added_ms_p50", "minus that attempt's own e2e")]
+    [InlineData("retry_added_ms_p95", "minus that attempt's own e2e")]
+    [InlineData("retry_added_ms_max", "minus that attempt's own e2e")]
+    [InlineData("backoff_ms_total", "time waited between attempts")]
+    [InlineData("rate_limited_ms_total", "plus waits for the client-side rate limiter")]
+    [InlineData("retry_prompt_tokens", "did not end their logical request")]
+    [InlineData("retry_cached_tokens", "did not end their logical request")]
+    [InlineData("retry_completion_tokens", "did not end their logical request")]
+    [InlineData("retry_cost_usd", "did not end their logical request")]
+    [InlineData("retry_cost_usd_per_1k_requests", "retry_cost_usd / attempted logical requests")]
+    [InlineData("retry_cost_percent", "retry_cost_usd / cost_usd")]
+    public void AttemptView_EveryFigure_IsACellFigureWithItsDefinitionAndSource_InBothSummaries(string id, string definition)
+    {
+        var metric = MetricCatalog.Find(id);
+
+        Assert.Equal(MetricLevel.Cell, metric.Level);
+        Assert.Contains(definition, metric.Definition, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrWhiteSpace(metric.Source));
+        Assert.True(metric.Exports.HasFlag(MetricExports.SummaryCsv | MetricExports.SummaryJson));
+    }
+
+    [Fact]
+    public void Policy_IsALabelOfCellsAndRequests_EmptyForNone()
+    {
+        var metric = MetricCatalog.Policy;
+
+        Assert.Equal(MetricExports.SummaryCsv | MetricExports.SummaryJson | MetricExports.RecordsCsv, metric.Exports);
+        Assert.Equal("", metric.Text(NonStreaming(100)));
+        var r = NonStreaming(100);
+        r.Policy = "retries-3";
+        Assert.Equal("retries-3", metric.Text(r));
+        Assert.Equal("1", MetricCatalog.Find("attempt_count").Text(r));
+        Assert.Equal("0", MetricCatalog.Find("retry_added_ms").Text(r));
+    }
 }

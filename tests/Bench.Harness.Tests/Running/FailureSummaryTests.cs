@@ -25,7 +25,19 @@ public sealed class FailureSummaryTests : IDisposable
     }
 
     private static RequestRecord Record(PlanCell cell, Outcome outcome, int? status = null, ErrorInfo? error = null, string phase = Phases.Measure) =>
-        new() { Model = cell.Model, Mode = cell.Mode, Outcome = outcome, HttpStatus = status, Error = error, Phase = phase };
+        new() { Model = cell.Model, Mode = cell.Mode, Policy = cell.Policy, Outcome = outcome, HttpStatus = status, Error = error, Phase = phase };
+
+    [Fact]
+    public void Read_PolicyIsPartOfTheCell_ItsLineNamesIt()
+    {
+        PlanCell[] cells = [new("gpt-4.1", Mode.Streaming), new("gpt-4.1", Mode.Streaming, "retries-3")];
+        var path = Write([Record(cells[0], Outcome.Success, 200), Record(cells[1], Outcome.ServerError, 503), Record(cells[1], Outcome.ServerError, 503)]);
+
+        var summary = FailureSummary.Read(path, cells);
+
+        Assert.Equal([(1L, 1L), (2L, 0L)], summary.Cells.Select(c => (c.Attempts, c.Successes)));
+        Assert.Equal(["gpt-4.1 streaming retries-3: 0/2 succeeded — 2 server_error 503"], summary.Failing.Select(c => c.Line()));
+    }
 
     [Fact]
     public void Line_KeyRefused_NamesStatusCodeAndMessage()

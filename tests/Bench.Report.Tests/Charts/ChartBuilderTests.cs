@@ -15,7 +15,8 @@ public class ChartBuilderTests
     [Fact]
     public void Write_FullRun_WritesPngAndSvgOfEveryKind()
     {
-        using var run = TestRun.Standard(sweep: true).Save();
+        // Policies too: the resilience charts are drawn only when a cell ran under one.
+        using var run = TestRun.Standard(sweep: true, policies: true).Save();
 
         var charts = ChartBuilder.Write(run.Report(), run.Directory);
 

@@ -53,12 +53,12 @@ public class ReservoirTests
 
         run.Save();
         var read = RunSamples.Read(Path.Combine(run.Directory, "records.jsonl"), report, maxPointsPerChart: 4);
-        var cell = read.For(TestRun.Alpha, Mode.Streaming)!;
+        var cell = read.For(TestRun.Alpha, Mode.Streaming, null)!;
 
         Assert.Equal(RunSamples.MinPointsPerCell, read.PointsPerCell);
         Assert.Equal(2, cell.E2eMs.Items.Count); // warm-up excluded
         Assert.Equal(2, cell.TtftMs.Items.Count);
         Assert.Equal(2 * 19, cell.ItlMs.Items.Count); // 20 token events → 19 gaps each
-        Assert.Empty(read.For(TestRun.Alpha, Mode.NonStreaming)!.TtftMs.Items);
+        Assert.Empty(read.For(TestRun.Alpha, Mode.NonStreaming, null)!.TtftMs.Items);
     }
 }

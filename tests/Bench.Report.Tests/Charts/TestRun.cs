@@ -17,6 +17,10 @@ internal sealed class TestRun : IDisposable
     public const string Alpha = "alpha-model";
     public const string Beta = "beta-model";
     public const string SweepSlo = "fast";
+    public const string Retries = "retries-3";
+
+    /// <summary>The policy of the cells <see cref="Standard"/> adds with <c>policies: true</c>.</summary>
+    public static readonly Bench.Core.Resilience.ResiliencePolicy RetriesPolicy = new() { Name = Retries, Retry = new Bench.Core.Resilience.RetrySpec { MaxRetries = 3 } };
 
     public static readonly PriceCatalog Prices = PriceCatalog.Create("test prices",
     [
@@ -49,8 +53,10 @@ internal sealed class TestRun : IDisposable
     };
 
     /// <summary>The standard folder: both models in both modes, <paramref name="perCell"/> successes each, one
-    /// failure in beta streaming, warm-up records that must not show.</summary>
-    public static TestRun Standard(int perCell = 12, bool sweep = false)
+    /// failure in beta streaming, warm-up records that must not show; with <paramref name="policies"/>, alpha in both
+    /// modes again under <see cref="Retries"/>, every third request retried once after a 429 and a 1 s server-asked
+    /// wait.</summary>
+    public static TestRun Standard(int perCell = 12, bool sweep = false, bool policies = false)
     {
         var run = new TestRun();
         var start = 0.0;
@@ -69,6 +75,23 @@ internal sealed class TestRun : IDisposable
         }
 
         run.Add(Beta, Mode.Streaming, start, Phases.Measure, 0, Outcome.RateLimited);
+        if (policies)
+        {
+            start += 500;
+            run.Run.Resilience = [RetriesPolicy];
+            foreach (var mode in new[] { Mode.Streaming, Mode.NonStreaming })
+            {
+                for (var i = 0; i < perCell; i++)
+                {
+                    var sent = start + (i * 180);
+                    var record = run.Add(Alpha, mode, sent, Phases.Measure, i, retriedAfterMs: i % 3 == 0 ? 1000 : null);
+                    record.Policy = Retries;
+                }
+
+                start += (perCell * 180) + 1500;
+            }
+        }
+
         if (sweep)
         {
             foreach (var rate in new[] { 1.0, 2.0, 4.0 })
@@ -86,8 +109,30 @@ internal sealed class TestRun : IDisposable
     }
 
     /// <summary>Adds one request. Alpha is slow and pricey, beta fast and cheap; non-streaming takes a little longer.</summary>
-    public RequestRecord Add(string model, Mode mode, double sentMs, string phase, int i, Outcome outcome = Outcome.Success, double? probeRate = null, double slowdown = 1)
+    /// <remarks>With <c>retriedAfterMs</c> set, the request is a logical request whose first attempt got a 429 30 ms
+    /// after it was sent and whose second attempt, sent that long after (a server-asked wait), succeeded with the usual
+    /// timings.</remarks>
+    public RequestRecord Add(string model, Mode mode, double sentMs, string phase, int i, Outcome outcome = Outcome.Success, double? probeRate = null, double slowdown = 1,
+        double? retriedAfterMs = null)
     {
+        if (retriedAfterMs is { } wait)
+        {
+            var second = sentMs + 30 + wait;
+            var retried = Add(model, mode, second, phase, i, outcome, probeRate, slowdown);
+            retried.SentMs = sentMs;
+            retried.BackoffMs = wait;
+            retried.Attempts =
+            [
+                new AttemptRecord { Number = 1, SentMs = sentMs, EndMs = sentMs + 30, HttpStatus = 429, Outcome = Outcome.RateLimited },
+                new AttemptRecord
+                {
+                    Number = 2, BackoffMs = wait, ServerDelay = true, SentMs = second, FirstByteMs = retried.FirstByteMs, FirstTokenMs = retried.FirstTokenMs, EndMs = retried.EndMs,
+                    HttpStatus = retried.HttpStatus, Outcome = retried.Outcome, PromptTokens = retried.PromptTokens, CompletionTokens = retried.CompletionTokens, TokensSource = retried.TokensSource,
+                },
+            ];
+            return retried;
+        }
+
         var ttft = (model == Alpha ? 400 : 150) + ((i % 5) * 20);
         var gap = (model == Alpha ? 12 : 5) + (i % 3);
         const int tokens = 20;

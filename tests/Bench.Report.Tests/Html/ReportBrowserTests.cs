@@ -23,7 +23,8 @@ public class ReportBrowserTests(ITestOutputHelper output)
     public async Task ReportHtml_InChromium_RendersEveryChart_OneSummaryRowPerCell_NoErrorsNoNetwork()
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run eng/install-chromium.sh (the test project's build runs it).");
-        using var run = TestRun.Standard(sweep: true).Save();
+        // Policies too, so the resilience section and its charts are on the page.
+        using var run = TestRun.Standard(sweep: true, policies: true).Save();
         var report = ReportBuilder.Write(run.Directory, run.Run, TestRun.Prices);
 
         using var playwright = await Playwright.CreateAsync();
@@ -55,7 +56,7 @@ public class ReportBrowserTests(ITestOutputHelper output)
 
         await page.GotoAsync(new Uri(Path.Combine(run.Directory, "report.html")).AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
 
-        // This folder has data for every kind of chart (both modes, prices, a sweep): the page shows each of them once.
+        // This folder has data for every kind of chart (both modes, prices, a sweep, a policy): the page shows each of them once.
         var figures = page.Locator("figure[data-chart]");
         var count = await figures.CountAsync();
         var ids = new List<string>();
@@ -96,6 +97,16 @@ public class ReportBrowserTests(ITestOutputHelper output)
         });
         var summaryRows = await page.Locator("h2#summary ~ .table-wrap").First.Locator("tbody tr").CountAsync();
         Assert.Equal(report.Cells.Count, summaryRows);
+
+        // The resilience section is there (a cell ran under a policy) and holds both resilience charts: each follows
+        // its heading and comes before the next section's.
+        Assert.Equal(1, await page.Locator("h2#resilience").CountAsync());
+        foreach (var chart in new[] { "resilience-success", "resilience-e2e-p95" })
+        {
+            Assert.True(await page.EvaluateAsync<bool>(
+                "id => { const h = document.querySelector('h2#resilience'); const f = document.getElementById('chart-' + id); let n = h.nextElementSibling; while (n && n.tagName !== 'H2') { if (n === f || n.contains(f)) return true; n = n.nextElementSibling; } return false; }",
+                chart), $"{chart} is not in the resilience section");
+        }
 
         // Kept after the test (the results folder is deleted) so a person can look at it.
         var screenshot = Path.Combine(Path.GetTempPath(), "bench-report-tests", "report-in-chromium.png");
