@@ -101,6 +101,7 @@ public static class ReportDocumentBuilder
         sections.AddIfNotNull(CostSection(report));
         sections.AddIfNotNull(ProjectionSection(report));
         sections.AddIfNotNull(FailureSection(report));
+        sections.AddIfNotNull(FaultCheckText.Section(report));
         sections.AddIfNotNull(UsageSection(report));
         sections.AddIfNotNull(TokenCountSection(report));
         sections.Add(DefinitionSection());
