@@ -87,7 +87,7 @@ public static partial class RunHarness
                 var profiles = LoadProfiles(scenario, scenarioFile);
                 apiKey = "sk-sim-" + Guid.NewGuid().ToString("N");
                 declaredFaults = DeclaredFaultsOf.Run(scenario, profiles);
-                simulator = await SimulatorHost.StartAsync(new SimulatorOptions
+                var options = new SimulatorOptions
                 {
                     Profiles = profiles,
                     ApiKey = apiKey,
@@ -96,7 +96,9 @@ public static partial class RunHarness
                     Faults = scenario.Faults,
                     RateLimits = scenario.RateLimits,
                     OnInjected = injections.Write,
-                }, cancellationToken).ConfigureAwait(false);
+                };
+                request.SimulatorStarting?.Invoke(options);
+                simulator = await SimulatorHost.StartAsync(options, cancellationToken).ConfigureAwait(false);
                 baseUrl = simulator.BaseUrl;
             }
             else
