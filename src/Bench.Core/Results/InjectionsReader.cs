@@ -6,7 +6,7 @@ namespace Bench.Core.Results;
 /// <summary>
 /// Reads <c>injections.jsonl</c> (<see cref="InjectionsWriter"/>) one line at a time. Like
 /// <see cref="RecordsReader"/> it never throws on content: a line that is not an injection (the last one cut off when
-/// a run was killed, a corrupt or hand-edited line, an unknown fault kind, an attempt below 1, a time that is not
+/// a run was killed, a corrupt or hand-edited line, an unknown fault kind, a negative attempt, a time that is not
 /// finite) is skipped and counted with its number and reason.
 /// </summary>
 public static class InjectionsReader
@@ -84,11 +84,18 @@ public static class InjectionsReader
             return false;
         }
 
-        if (!Enum.IsDefined(injection.Kind) || injection.Attempt < 1 || !double.IsFinite(injection.AtMs) || injection.Model is null)
+        if (!Enum.IsDefined(injection.Kind) || injection.Attempt < 0 || !double.IsFinite(injection.AtMs))
         {
-            reason = "not an injection: unknown kind, attempt below 1, a time that is not finite or no model";
+            reason = "not an injection: unknown kind, a negative attempt or a time that is not finite";
             injection = null;
             return false;
+        }
+
+        // An absent attempt reads as 0 (the serializer does not keep the initializer of an init-only property): the
+        // record's own rule is 1 when absent.
+        if (injection.Attempt == 0 || injection.Model is null)
+        {
+            injection = injection with { Attempt = Math.Max(1, injection.Attempt), Model = injection.Model ?? "" };
         }
 
         return true;
