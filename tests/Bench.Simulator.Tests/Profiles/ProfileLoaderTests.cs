@@ -25,7 +25,7 @@ public sealed class ProfileLoaderTests : IDisposable
         var profiles = ProfileLoader.LoadDirectory(TestPaths.Profiles);
 
         Assert.Equal(
-            ["claude-sonnet-4.5", "deepseek-v3.2", "fixed-100ms", "gemini-2.5-flash", "gpt-4.1", "replay-openai-chat"],
+            ["claude-sonnet-4.5", "deepseek-v3.2", "fixed-100ms", "gemini-2.5-flash", "gpt-4.1", "replay-openai-chat", "seed-relay"],
             profiles.Select(p => p.Model).Order(StringComparer.Ordinal));
     }
 
