@@ -67,6 +67,13 @@ public static class FaultCheckText
                 ])]);
         }
 
+        if (check.RepeatedSends > 0)
+        {
+            yield return new Paragraph([string.Create(Inv,
+                $"{check.RepeatedSends:N0} request(s) met their fault twice or more under the same attempt number: the client sent them again after their connection failed before any response byte (the keep-alive retry, "),
+                Code("connection_retried"), "), and the simulator, drawing with the same seed, injected the same fault; each injection is joined to the one record."]);
+        }
+
         if (check.RefusedConnections > 0)
         {
             yield return new Paragraph([string.Create(Inv,

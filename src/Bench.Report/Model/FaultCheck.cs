@@ -19,8 +19,11 @@ namespace Bench.Report.Model;
 /// read), counted apart; per cell when <see cref="RunInfo.FaultEpochs"/> names the cell of their epoch.</param>
 /// <param name="RefusedByCell">Refused connections per cell label (<c>model · mode[ · policy]</c>), by epoch.</param>
 /// <param name="Mismatches">The first <see cref="FaultCheckBuilder.MaxMismatches"/> injections recorded otherwise or
-/// not found, in file order.</param>
+/// not found, in file order, each request and attempt once.</param>
 /// <param name="Taxonomy">Per cell and failure class with a declared constant rate: observed against declared.</param>
+/// <param name="RepeatedSends">Request and attempt pairs with more than one injection: the same request reached the
+/// simulator again (the client's keep-alive retry resends a request whose connection failed before any response
+/// byte, <c>connection_retried</c>) and, drawn with the same seed, met the same fault.</param>
 public sealed record FaultCheck(
     long Injections,
     RecordsReadResult? Read,
@@ -28,7 +31,8 @@ public sealed record FaultCheck(
     long RefusedConnections,
     IReadOnlyDictionary<string, long> RefusedByCell,
     IReadOnlyList<FaultMismatch> Mismatches,
-    IReadOnlyList<TaxonomyRow> Taxonomy)
+    IReadOnlyList<TaxonomyRow> Taxonomy,
+    long RepeatedSends = 0)
 {
     /// <summary>The confidence of each row's interval: 0.95.</summary>
     public const double Confidence = 0.95;

@@ -164,12 +164,13 @@ public sealed class FaultCheckBuilder
             rows.Add(new FaultJoinRow(group.Key.Kind, group.Key.Mode, expected, group.LongCount(), asExpected, otherwise, others, notFound));
         }
 
+        var listed = new HashSet<(string, int, FaultKind)>();
         for (var i = 0; i < _joinable.Count && mismatches.Count < MaxMismatches; i++)
         {
             var injection = _joinable[i];
             var mode = ModeOf(injection);
             var expected = FaultKinds.ExpectedOutcome(injection.Kind, mode);
-            if (_recorded[i] != expected)
+            if (_recorded[i] != expected && listed.Add((injection.RequestId!, injection.Attempt, injection.Kind)))
             {
                 mismatches.Add(new FaultMismatch(injection.RequestId!, injection.Attempt, injection.Kind, mode, expected, _recorded[i]));
             }
@@ -178,7 +179,8 @@ public sealed class FaultCheckBuilder
         var labels = (_run.FaultEpochs ?? []).GroupBy(e => e.Epoch).ToDictionary(g => g.Key, g => CellLabel(g.First().Model, g.First().Mode, g.First().Policy));
         var refusedByCell = _refused.GroupBy(r => labels.GetValueOrDefault(r.Epoch) ?? string.Create(CultureInfo.InvariantCulture, $"epoch {r.Epoch}"))
             .ToDictionary(g => g.Key, g => g.LongCount(), StringComparer.Ordinal);
-        return new FaultCheck(_joinable.Count + _refused.Count, _read, rows, _refused.Count, refusedByCell, mismatches, Taxonomy());
+        var repeated = _byKey.Values.LongCount(indices => indices.Count > 1);
+        return new FaultCheck(_joinable.Count + _refused.Count, _read, rows, _refused.Count, refusedByCell, mismatches, Taxonomy(), repeated);
     }
 
     /// <summary>A cell as the report names it: <c>model · mode</c>, with <c> · policy</c> when it has one.</summary>

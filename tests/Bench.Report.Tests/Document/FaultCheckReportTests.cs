@@ -101,4 +101,17 @@ public sealed class FaultCheckReportTests
         Assert.Contains("- 429: 60 of 10,000 (0.60 %), declared 0.18 %, 95 % interval 0.46–0.77 %: **more than declared, beyond sampling error**", md, StringComparison.Ordinal);
         Assert.Contains("**The run does not reproduce the declared taxonomy within sampling error**: outside its interval at a family-wise 95 % for the 2 comparisons (Bonferroni: each at 97.5 %): 429 in seed-relay · streaming.", md, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Joined_RequestSentTwice_SaysWhyItMetItsFaultTwice_AndListsItOnce()
+    {
+        var resent = new InjectionRecord { RequestId = "7", Model = "m", Kind = FaultKind.ConnectionReset };
+        var builder = FaultCheckBuilder.Start(new RunInfo(), [resent, resent]);
+        builder.Add(new RequestRecord { Id = 7, Model = "m", Mode = Mode.NonStreaming, Outcome = Outcome.Timeout, ConnectionRetried = true });
+
+        var md = MarkdownExporter.Render(Report(builder.Build()));
+
+        Assert.Contains("1 request(s) met their fault twice or more under the same attempt number: the client sent them again after their connection failed before any response byte (the keep-alive retry, `connection_retried`), and the simulator, drawing with the same seed, injected the same fault; each injection is joined to the one record.", md, StringComparison.Ordinal);
+        Assert.Single(md.Split('\n'), l => l.StartsWith("- request 7, attempt 1: `connection_reset` (non-streaming) must be `connection_error`, recorded as `timeout`", StringComparison.Ordinal));
+    }
 }

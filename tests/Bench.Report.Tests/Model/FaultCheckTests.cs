@@ -65,6 +65,7 @@ public sealed class FaultCheckTests
             Injected("2", 3, FaultKind.ServerError, stream: false, epoch: 2),
             Injected("99", 1, FaultKind.ServerError, stream: true),
             Injected("4", 2, FaultKind.HangBeforeHeaders, stream: false, epoch: 2),
+            Injected("3", 1, FaultKind.Disconnect, stream: true), // the same request sent again (keep-alive retry)
         ];
         RequestRecord[] records =
         [
@@ -79,16 +80,16 @@ public sealed class FaultCheckTests
 
         var check = Check(run, injections, records);
 
-        Assert.Equal(7, check.Injections);
+        Assert.Equal(8, check.Injections);
         Assert.Equal(
         [
             (FaultKind.RateLimited, Mode.Streaming, Outcome.RateLimited, 1L, 1L, 0L, 0L),
             (FaultKind.ServerError, Mode.NonStreaming, Outcome.ServerError, 2L, 1L, 0L, 1L),
             (FaultKind.ServerError, Mode.Streaming, Outcome.ServerError, 1L, 0L, 0L, 1L),
             (FaultKind.HangBeforeHeaders, Mode.NonStreaming, Outcome.Timeout, 1L, 1L, 0L, 0L),
-            (FaultKind.Disconnect, Mode.Streaming, Outcome.StreamInterrupted, 1L, 0L, 1L, 0L),
+            (FaultKind.Disconnect, Mode.Streaming, Outcome.StreamInterrupted, 2L, 0L, 2L, 0L),
         ], check.Joined.Select(r => (r.Kind, r.Mode, r.Expected, r.Injected, r.AsExpected, r.Otherwise, r.NotFound)));
-        Assert.Equal(new Dictionary<Outcome, long> { [Outcome.Timeout] = 1 }, check.Joined.Single(r => r.Kind == FaultKind.Disconnect).OtherOutcomes);
+        Assert.Equal(new Dictionary<Outcome, long> { [Outcome.Timeout] = 2 }, check.Joined.Single(r => r.Kind == FaultKind.Disconnect).OtherOutcomes);
         Assert.Equal(
         [
             new FaultMismatch("3", 1, FaultKind.Disconnect, Mode.Streaming, Outcome.StreamInterrupted, Outcome.Timeout),
@@ -96,7 +97,8 @@ public sealed class FaultCheckTests
             new FaultMismatch("99", 1, FaultKind.ServerError, Mode.Streaming, Outcome.ServerError, null),
         ], check.Mismatches);
         Assert.Equal(3, check.AsExpected);
-        Assert.Equal(3, check.Unexplained);
+        Assert.Equal(4, check.Unexplained);
+        Assert.Equal(1, check.RepeatedSends); // listed once above
         Assert.Equal(1, check.RefusedConnections);
         Assert.Equal(new Dictionary<string, long> { ["m · non-streaming · retries"] = 1 }, check.RefusedByCell);
     }
