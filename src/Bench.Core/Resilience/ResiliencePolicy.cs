@@ -99,7 +99,7 @@ public sealed record RetrySpec
 public sealed record CircuitBreakerSpec
 {
     /// <summary>Failure ratio that opens the circuit, (0, 1]. JSON <c>failure_ratio</c>; default 0.5.</summary>
-    [Range(0.0, 1.0, MinimumIsExclusive = true, ErrorMessage = "must be in (0, 1]")]
+    [Range(0d, 1d, MinimumIsExclusive = true, ErrorMessage = "must be in (0, 1]")]
     public double FailureRatio { get; init; } = 0.5;
 
     /// <summary>Attempts in the window before the ratio counts (≥ 2). JSON <c>minimum_throughput</c>; default 20.</summary>
