@@ -107,7 +107,7 @@ internal static class DeclaredFaultsOf
     }
 
     /// <summary>A profile's faults as rules, in the simulator's order, and its rate limits. The profile format of this
-    /// branch's simulator still holds three rates (<see cref="FaultRates"/>): 429 (<c>Retry-After: 1</c>), 500, and a
+    /// branch's simulator still holds three rates (<c>FaultRates</c>): 429 (<c>Retry-After: 1</c>), 500, and a
     /// streaming reset half-way through the answer; they read as the equivalent rules. (Where profiles declare
     /// <c>faults</c> as a list of <see cref="FaultRule"/> and their own <c>rate_limits</c>, this returns those.)</summary>
     internal static (IReadOnlyList<FaultRule> Rules, RateLimitSpec? RateLimits) Profile(ModelProfile profile)
