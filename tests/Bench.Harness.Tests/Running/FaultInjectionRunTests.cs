@@ -83,9 +83,12 @@ public sealed class FaultInjectionRunTests : IDisposable
 
         var run = RunAsync(scenario, o => seen = o, cts.Token);
         await RecordsFile.WaitForLinesAsync(_dir, 2);
-        // What the simulator's engine would report: a 500 on request 0 (which the fixed profile answered well) and a
-        // refused connection, through the very callback the run gave the simulator.
-        seen!.OnInjected!(new InjectionRecord { Epoch = 1, AtMs = 3, RequestId = "0", Attempt = 1, Model = "fixed-100ms", Stream = true, Kind = FaultKind.ServerError, Status = 500, Cause = "rule 0" });
+        // What the simulator's engine would report: a 500 on a request the fixed profile answered well (the first one
+        // recorded) and a refused connection, through the very callback the run gave the simulator.
+        var answered = RecordsReader.ReadAll(Path.Combine(_dir, ResultsDirectory.RecordsFile))[0];
+        Assert.Equal((Outcome.Success, Mode.Streaming), (answered.Outcome, answered.Mode));
+        var id = answered.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        seen!.OnInjected!(new InjectionRecord { Epoch = 1, AtMs = 3, RequestId = id, Attempt = 1, Model = "fixed-100ms", Stream = true, Kind = FaultKind.ServerError, Status = 500, Cause = "rule 0" });
         seen.OnInjected!(new InjectionRecord { Epoch = 1, AtMs = 4, Kind = FaultKind.ConnectionRefused, Cause = "rule 1" });
 
         // On disk before the run ends: a run killed now would keep both lines.
@@ -99,12 +102,12 @@ public sealed class FaultInjectionRunTests : IDisposable
         var kept = InjectionsReader.ReadAll(Path.Combine(_dir, ResultsDirectory.InjectionsFile));
         Assert.Equal([FaultKind.ServerError, FaultKind.ConnectionRefused], kept.Select(i => i.Kind));
         var lines = await File.ReadAllLinesAsync(Path.Combine(_dir, ResultsDirectory.InjectionsFile));
-        Assert.Equal("""{"epoch":1,"at_ms":3,"request_id":"0","attempt":1,"model":"fixed-100ms","stream":true,"kind":"server_error","status":500,"cause":"rule 0"}""", lines[0]);
+        Assert.Equal($$"""{"epoch":1,"at_ms":3,"request_id":"{{id}}","attempt":1,"model":"fixed-100ms","stream":true,"kind":"server_error","status":500,"cause":"rule 0"}""", lines[0]);
         Assert.Equal(1, ResultsDirectory.ReadRunInfo(_dir)!.FaultEpochs![0].Epoch);
 
         var report = await File.ReadAllTextAsync(Path.Combine(_dir, "report.md"));
         Assert.Contains("The simulator injected 2 fault(s) (`injections.jsonl`). Each one with a request id is joined to Bench's record of that request and attempt: 0 of 1 were recorded as the outcome the fault must produce; 1 were not (listed below).", report, StringComparison.Ordinal);
-        Assert.Contains("- request 0, attempt 1: `server_error` (streaming) must be `server_error`, recorded as `success`", report, StringComparison.Ordinal);
+        Assert.Contains($"- request {id}, attempt 1: `server_error` (streaming) must be `server_error`, recorded as `success`", report, StringComparison.Ordinal);
         Assert.Contains("1 connection(s) were refused before a request was read (connection_refused): they carry no request id, so they are counted apart (by the cell whose fault epoch they fell in: fixed-100ms · streaming 1).", report, StringComparison.Ordinal);
     }
 
