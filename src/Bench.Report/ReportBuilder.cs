@@ -19,7 +19,8 @@ namespace Bench.Report;
 public static class ReportBuilder
 {
     /// <summary>Aggregates the folder's records and writes <c>summary.csv</c>, <c>summary.json</c>,
-    /// <c>records.csv</c>, <c>histograms/*.hlog</c>, <c>report.md</c>, the charts (<c>charts/*.png</c> and
+    /// <c>records.csv</c>, <c>histograms/*.hlog</c>, <c>report.md</c> (with the fault check when the folder holds
+    /// <c>injections.jsonl</c> or run.json declares faults), the charts (<c>charts/*.png</c> and
     /// <c>*.svg</c>) and the self-contained <c>report.html</c>; returns the report model.</summary>
     /// <exception cref="FileNotFoundException"><c>records.jsonl</c> is missing.</exception>
     /// <exception cref="PricingException">A projection setting (FX rate, mix) is invalid; every problem is listed.</exception>
@@ -30,6 +31,7 @@ public static class ReportBuilder
         var slos = scenario?.Slos ?? [];
         var aggregator = new RunAggregator(slos);
         var sweeps = new SweepAggregator(slos);
+        var faults = FaultCheckBuilder.Start(directory, run);
         RecordsReadResult read;
         using (var recordsCsv = new RecordsCsvExporter(directory))
         {
@@ -38,12 +40,13 @@ public static class ReportBuilder
                 aggregator.Add(r);
                 sweeps.Add(r);
                 recordsCsv.Add(r);
+                faults?.Add(r);
             });
         }
 
         var sweepSlo = scenario?.Workload.FirstOrDefault(w => w.Kind == StepKind.Sweep)?.Slo;
         var samples = Charts.RunSamples.Read(Path.Combine(directory, ResultsDirectory.RecordsFile), aggregator.Summarize());
-        var report = RunReport.Build(run, aggregator, read, prices, slos, sweeps.Curves(sweepSlo), ModeDifferenceTest.Results(samples));
+        var report = RunReport.Build(run, aggregator, read, prices, slos, sweeps.Curves(sweepSlo), ModeDifferenceTest.Results(samples), faults?.Build());
         var document = Document.ReportDocumentBuilder.Build(report);
         HistogramLogExporter.Write(aggregator, run.StartedUtc, directory);
         SummaryCsvExporter.Write(report, directory);

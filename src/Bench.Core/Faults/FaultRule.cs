@@ -102,7 +102,7 @@ public sealed record FaultRule : IConfigValidatable
 
     /// <summary>Probability per request (per new connection for <see cref="FaultKind.ConnectionRefused"/>), 0–1.
     /// JSON <c>rate</c>; default 1 (every request, usually inside a window).</summary>
-    [Range(0, 1, ErrorMessage = "must be a probability between 0 and 1")]
+    [Range(0.0, 1.0, ErrorMessage = "must be a probability between 0 and 1")]
     public double Rate { get; init; } = 1;
 
     /// <summary>Start of the window, seconds on the fault clock (≥ 0); unset: from the start. JSON <c>from_s</c>.</summary>
@@ -143,7 +143,7 @@ public sealed record FaultRule : IConfigValidatable
 
     /// <summary>Mid-answer faults (stall, disconnect, malformed chunk, error mid-stream): where, as a fraction of the
     /// answer's tokens, 0–1 (default 0.5). JSON <c>at</c>.</summary>
-    [Range(0, 1, ErrorMessage = "must be a fraction of the answer between 0 and 1")]
+    [Range(0.0, 1.0, ErrorMessage = "must be a fraction of the answer between 0 and 1")]
     public double At { get; init; } = 0.5;
 
     /// <summary><see cref="FaultKind.Trickle"/>: tokens per second (default 2). JSON <c>tokens_per_s</c>.</summary>

@@ -11,6 +11,10 @@ public static class ResultsDirectory
     /// <summary>One JSON line per request.</summary>
     public const string RecordsFile = "records.jsonl";
 
+    /// <summary>What the embedded simulator injected, one <see cref="Faults.InjectionRecord"/> per line (a run on the
+    /// simulator only; see <see cref="InjectionsWriter"/>).</summary>
+    public const string InjectionsFile = "injections.jsonl";
+
     /// <summary>The client machine's own load during the run, one row per sample (<see cref="ClientSaturation"/>).</summary>
     public const string ClientFile = "client.csv";
 

@@ -67,6 +67,16 @@ public sealed class RunInfo
     /// not measured (a run that never started its load, or a folder written before Bench measured it).</summary>
     public ClientSaturation? Client { get; set; }
 
+    /// <summary>The faults in force on the embedded simulator, one entry per model (its profile's rules, then the
+    /// scenario's that apply to it, and the RPM/TPM limits), so the report can set what was observed against what was
+    /// declared; null for a real endpoint, a run without faults, and folders written before Bench injected faults.</summary>
+    public List<DeclaredFaults>? Faults { get; set; }
+
+    /// <summary>The fault-clock epoch each cell ran in (the embedded simulator starts one at each cell, so every cell
+    /// meets the same windows and fresh rate-limit buckets): joins an injection without a request id (a refused
+    /// connection) to its cell. Null when the run had no simulator.</summary>
+    public List<CellEpoch>? FaultEpochs { get; set; }
+
     /// <summary>Describes this machine and process.</summary>
     public static (Dictionary<string, string> Versions, Dictionary<string, string> Machine) Describe()
     {
@@ -106,4 +116,34 @@ public static class InterruptReasons
     /// <summary>The endpoint answered the first requests with HTTP 401 or 403: the key was refused, so the run stopped
     /// instead of spending the whole plan on refusals.</summary>
     public const string ApiKeyRefused = "api_key_refused";
+}
+
+/// <summary>The faults declared for one model of a run on the embedded simulator (<see cref="RunInfo.Faults"/>).</summary>
+public sealed class DeclaredFaults
+{
+    /// <summary>The model.</summary>
+    public string Model { get; set; } = "";
+
+    /// <summary>Its rules in the simulator's order (the profile's first, then the scenario's that apply to the model),
+    /// so the index of a rule is the <c>rule N</c> of an injection's <see cref="Faults.InjectionRecord.Cause"/>.</summary>
+    public List<Faults.FaultRule> Rules { get; set; } = [];
+
+    /// <summary>The RPM/TPM limits its buckets enforce (the scenario's, else the profile's); null for none.</summary>
+    public Faults.RateLimitSpec? RateLimits { get; set; }
+}
+
+/// <summary>The fault-clock epoch a cell ran in (<see cref="RunInfo.FaultEpochs"/>).</summary>
+public sealed class CellEpoch
+{
+    /// <summary>The cell's model.</summary>
+    public string Model { get; set; } = "";
+
+    /// <summary>The cell's mode.</summary>
+    public Records.Mode Mode { get; set; }
+
+    /// <summary>The cell's resilience policy; null for none.</summary>
+    public string? Policy { get; set; }
+
+    /// <summary>The epoch (<see cref="Faults.InjectionRecord.Epoch"/>).</summary>
+    public int Epoch { get; set; }
 }

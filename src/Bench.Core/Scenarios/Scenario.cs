@@ -476,7 +476,7 @@ public sealed record SloSet : IConfigValidatable
     public double Percentile { get; init; } = 95;
 
     /// <summary>Lowest acceptable success rate, 0..1, or null.</summary>
-    [Range(0, 1, ErrorMessage = "must be between 0 and 1 (e.g. 0.995)")]
+    [Range(0.0, 1.0, ErrorMessage = "must be between 0 and 1 (e.g. 0.995)")]
     public double? MinSuccessRate { get; init; }
 
     /// <summary>At least one threshold; each names a metric an SLO may bound (<see cref="ScenarioLoader.SloMetrics"/>)

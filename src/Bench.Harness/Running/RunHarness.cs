@@ -78,13 +78,27 @@ public static partial class RunHarness
         string apiKey;
         Uri baseUrl;
         SimulatorHost? simulator = null;
+        List<DeclaredFaults>? declaredFaults = null;
+        using var injections = new InjectionLog();
         try
         {
             if (scenario.Target.IsSimulator)
             {
                 var profiles = LoadProfiles(scenario, scenarioFile);
                 apiKey = "sk-sim-" + Guid.NewGuid().ToString("N");
-                simulator = await SimulatorHost.StartAsync(new SimulatorOptions { Profiles = profiles, ApiKey = apiKey, Seed = scenario.Seed, TimeProvider = time }, cancellationToken).ConfigureAwait(false);
+                declaredFaults = DeclaredFaultsOf.Run(scenario, profiles);
+                var options = new SimulatorOptions
+                {
+                    Profiles = profiles,
+                    ApiKey = apiKey,
+                    Seed = scenario.Seed,
+                    TimeProvider = time,
+                    Faults = scenario.Faults,
+                    RateLimits = scenario.RateLimits,
+                    OnInjected = injections.Write,
+                };
+                request.SimulatorStarting?.Invoke(options);
+                simulator = await SimulatorHost.StartAsync(options, cancellationToken).ConfigureAwait(false);
                 baseUrl = simulator.BaseUrl;
             }
             else
@@ -142,8 +156,13 @@ public static partial class RunHarness
             ClockOriginUtc = started,
             Report = request.Report,
             Resilience = [.. scenario.Resilience],
+            Faults = declaredFaults,
         };
         ResultsDirectory.WriteRunInfo(directory, run);
+        if (simulator is not null)
+        {
+            injections.Open(directory);
+        }
 
         output.WriteLine($"Bench: {plan.Description}; target {(simulator is null ? BaseUrls.Redact(baseUrl) : "embedded simulator")}");
 
@@ -165,12 +184,13 @@ public static partial class RunHarness
             });
             var executor = new ChatExecutor(client, scenario.Request, scenario.Seed, scenario.Resilience);
             var progress = new LiveProgress(output, _ => plan.ExpectedRequestsPerCell, time);
+            var epochs = simulator is null ? null : new FaultEpochObserver(progress, simulator.BeginFaultEpoch);
             await using var records = new RecordsWriter(Path.Combine(directory, ResultsDirectory.RecordsFile));
             var runner = new LoadRunner(executor, clock, record =>
             {
                 records.Append(record);
                 guard.Observe(record);
-            }, progress, scenario.Seed, scenario.Slos);
+            }, (ILoadObserver?)epochs ?? progress, scenario.Seed, scenario.Slos);
             using var saturation = ClientSaturationLog.Start(directory, clock, runner); // client.csv; its summary goes into run.json
             try
             {
@@ -182,8 +202,11 @@ public static partial class RunHarness
             }
 
             run.Client = saturation.Stop();
+            run.FaultEpochs = epochs?.Epochs;
             interrupted |= stop.IsCancellationRequested;
         }
+
+        injections.Dispose(); // every line is on disk already; what the simulator injects from now on is not this run's
 
         var reason = !interrupted ? null
             : guard.Refusal is not null ? InterruptReasons.ApiKeyRefused

@@ -42,6 +42,10 @@ public sealed record RunRequest
     /// code (130 for SIGINT, 143 for SIGTERM). <see langword="null"/> in process: a cancellation is then
     /// <see cref="InterruptReasons.Cancelled"/>, exit 130.</summary>
     public Interrupts? Interrupts { get; init; }
+
+    /// <summary>Tests only: sees the embedded simulator's options just before it starts (the faults, rate limits and
+    /// <c>OnInjected</c> the run gives it), so a test can drive the injection log through the run's own callback.</summary>
+    internal Action<Simulator.Hosting.SimulatorOptions>? SimulatorStarting { get; init; }
 }
 
 /// <summary>How a verb ended.</summary>

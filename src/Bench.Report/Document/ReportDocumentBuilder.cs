@@ -105,6 +105,7 @@ public static partial class ReportDocumentBuilder
         sections.AddIfNotNull(CostSection(report));
         sections.AddIfNotNull(ProjectionSection(report));
         sections.AddIfNotNull(FailureSection(report));
+        sections.AddIfNotNull(FaultCheckText.Section(report));
         sections.AddIfNotNull(UsageSection(report));
         sections.AddIfNotNull(TokenCountSection(report));
         sections.Add(DefinitionSection());

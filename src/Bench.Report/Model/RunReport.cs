@@ -54,6 +54,10 @@ public sealed class RunReport
     /// <summary>Per cell run under a resilience policy, in run order: what the policy did (success without → with,
     /// attempts, latency and cost of retries); empty when no cell had a policy.</summary>
     public IReadOnlyList<ResilienceVerdict> Resilience { get; init; } = [];
+    /// <summary>What the embedded simulator injected against what Bench recorded, and the observed failure taxonomy
+    /// against the declared one; null when the run had neither injections nor declared faults (a real endpoint, or a
+    /// folder written before Bench injected faults).</summary>
+    public FaultCheck? Faults { get; init; }
 
     /// <summary>One recommendation per SLO set.</summary>
     public IReadOnlyList<Recommendation> Recommendations { get; init; } = [];
@@ -70,10 +74,11 @@ public sealed class RunReport
     /// <param name="sweeps">Sweep curves.</param>
     /// <param name="modeDifferences">Per model, the streaming-against-non-streaming test (<see cref="ModeDifferenceTest"/>
     /// on the chart samples); none when omitted.</param>
+    /// <param name="faults">The fault check (<see cref="FaultCheckBuilder"/>); none when omitted.</param>
     /// <exception cref="PricingException">An FX rate or mix in <see cref="RunInfo.Report"/> is invalid (all listed).</exception>
     public static RunReport Build(RunInfo run, RunAggregator aggregator, RecordsReadResult read, PriceCatalog prices,
         IReadOnlyList<SloSet>? slos = null, IReadOnlyList<SweepCurve>? sweeps = null,
-        IReadOnlyDictionary<string, ModeDifference>? modeDifferences = null)
+        IReadOnlyDictionary<string, ModeDifference>? modeDifferences = null, FaultCheck? faults = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(aggregator);
@@ -97,6 +102,7 @@ public sealed class RunReport
             Schedule = ScheduleVerdict.For(cells),
             Client = ClientVerdict.For(run, cells),
             Resilience = ResilienceVerdict.For(cells, run.Resilience),
+            Faults = faults,
         };
     }
 
