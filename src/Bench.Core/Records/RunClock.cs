@@ -40,12 +40,19 @@ public sealed class RunClock
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         TimeProvider = timeProvider;
+        Timers = timeProvider == System.TimeProvider.System ? new NeverEarlyTimeProvider(timeProvider) : timeProvider;
         _origin = originTimestamp;
         _frequency = timeProvider.TimestampFrequency;
     }
 
     /// <summary>The provider every timestamp, delay and timeout of the run comes from.</summary>
     public TimeProvider TimeProvider { get; }
+
+    /// <summary>The same clock for waits that must never end early (Polly's retry delays and timeouts, the client-side
+    /// limiter): on the system clock its timers re-arm when the coarse timer tick fires them before their due time
+    /// (<see cref="NeverEarlyTimeProvider"/>); any other provider (a test's fake clock, whose timers are exact) is used
+    /// as it is.</summary>
+    public TimeProvider Timers { get; }
 
     /// <summary>The origin in the provider's timestamps (<see cref="Stopwatch"/> ticks on the system clock).</summary>
     public long OriginTimestamp => _origin;

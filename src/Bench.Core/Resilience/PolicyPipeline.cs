@@ -49,7 +49,7 @@ internal static class PolicyPipeline
     /// <summary>Builds the pipeline.</summary>
     public static ResiliencePipeline<RequestRecord> Build(ResiliencePolicy policy, Mode mode, RunClock clock, ClientRateLimiter? limiter)
     {
-        var builder = new ResiliencePipelineBuilder<RequestRecord> { TimeProvider = clock.TimeProvider, Name = policy.Name };
+        var builder = new ResiliencePipelineBuilder<RequestRecord> { TimeProvider = clock.Timers, Name = policy.Name };
         if (policy.TotalTimeoutS is { } totalS)
         {
             builder.AddTimeout(Clamp(TimeSpan.FromSeconds(totalS), MinTimeout, MaxPollyTime));

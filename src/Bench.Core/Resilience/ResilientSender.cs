@@ -49,7 +49,7 @@ public sealed class ResilientSender : IDisposable
     /// <summary>Builds the cell's pipeline.</summary>
     /// <param name="policy">The cell's policy.</param>
     /// <param name="mode">The cell's mode: hedging applies to non-streaming cells only.</param>
-    /// <param name="clock">The run clock: record times, and the <see cref="TimeProvider"/> of every Polly strategy
+    /// <param name="clock">The run clock: record times, and (<see cref="RunClock.Timers"/>, never early) the timers of every Polly strategy
     /// and of the limiter's buckets.</param>
     /// <param name="send">Sends one attempt (<see cref="ChatClient.SendAsync"/>).</param>
     /// <param name="tokensPerAttempt">Tokens each attempt takes from the limiter's TPM bucket: prompt tokens plus
@@ -68,7 +68,7 @@ public sealed class ResilientSender : IDisposable
             return;
         }
 
-        _limiter = policy.RateLimiter is { } limits ? new ClientRateLimiter(limits, tokensPerAttempt, clock.TimeProvider) : null;
+        _limiter = policy.RateLimiter is { } limits ? new ClientRateLimiter(limits, tokensPerAttempt, clock.Timers) : null;
         _pipeline = PolicyPipeline.Build(policy, mode, clock, _limiter);
     }
 
