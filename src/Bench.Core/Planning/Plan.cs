@@ -25,7 +25,8 @@ public sealed class Plan
             ? Steps.Sum(w => w.Iterations ?? 0)
             : null;
         Workload = Describe(Steps);
-        Description = $"{scenario.Name} — {Cells.Count} cells ({string.Join(", ", scenario.Models)} × {ModeNames(scenario.Modes)}); "
+        var policyNames = scenario.Resilience.Count == 0 ? "" : $" × policies {string.Join(", ", scenario.Resilience.Select(p => p.Name))}";
+        Description = $"{scenario.Name} — {Cells.Count} cells ({string.Join(", ", scenario.Models)} × {ModeNames(scenario.Modes)}{policyNames}); "
             + $"{Workload}; prompt {scenario.Request.PromptTokens} tokens, max_tokens {scenario.Request.MaxTokens}";
     }
 

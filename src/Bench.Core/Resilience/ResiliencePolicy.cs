@@ -52,57 +52,6 @@ public sealed record ResiliencePolicy : IConfigValidatable
     public bool IsNone => Retry is null && AttemptTimeoutS is null && TotalTimeoutS is null && CircuitBreaker is null
         && RateLimiter is null && Hedging is null;
 
-    /// <summary>The policy in plain words for a report, e.g. <c>3 retries (exponential back-off from 1 s with jitter, up
-    /// to 60 s; honouring Retry-After); attempt timeout 10 s; breaker at 50 % failures over 10 s (≥ 20 attempts), open
-    /// 5 s</c>; <c>no retries, no limits (the raw endpoint)</c> when it does nothing.</summary>
-    public string Describe()
-    {
-        static string Ms(double ms) => ms >= 1000
-            ? (ms / 1000).ToString("0.###", CultureInfo.InvariantCulture) + " s"
-            : ms.ToString("0.###", CultureInfo.InvariantCulture) + " ms";
-        static string S(double s) => Ms(s * 1000);
-
-        var parts = new List<string>();
-        if (Retry is { } retry)
-        {
-            parts.Add(retry.MaxRetries == 0 ? "no retries" : string.Create(CultureInfo.InvariantCulture,
-                $"{retry.MaxRetries} {(retry.MaxRetries == 1 ? "retry" : "retries")} (exponential back-off from {Ms(retry.BaseDelayMs)}"
-                + $"{(retry.Jitter ? " with jitter" : "")}, up to {Ms(retry.MaxDelayMs)}"
-                + $"{(retry.HonourRetryAfter ? "; honouring Retry-After and the rate-limit reset headers" : "")}"
-                + $"{(retry.RetryOn.SequenceEqual(RetrySpec.DefaultRetryOn) ? "" : "; on " + string.Join(", ", retry.RetryOn.Select(Names.Of)))})"));
-        }
-
-        if (AttemptTimeoutS is { } attempt)
-        {
-            parts.Add($"attempt timeout {S(attempt)}");
-        }
-
-        if (TotalTimeoutS is { } total)
-        {
-            parts.Add($"total timeout {S(total)}");
-        }
-
-        if (CircuitBreaker is { } breaker)
-        {
-            parts.Add(string.Create(CultureInfo.InvariantCulture,
-                $"breaker at {breaker.FailureRatio:0.#%} failures over {S(breaker.SamplingS)} (≥ {breaker.MinimumThroughput} attempts), open {S(breaker.BreakS)}"));
-        }
-
-        if (RateLimiter is { } limiter)
-        {
-            var limits = new[] { limiter.Rpm is { } rpm ? $"{rpm.ToString("N0", CultureInfo.InvariantCulture)} RPM" : null, limiter.Tpm is { } tpm ? $"{tpm.ToString("N0", CultureInfo.InvariantCulture)} TPM" : null };
-            parts.Add($"client limiter {string.Join(" and ", limits.Where(l => l is not null))} (queue {limiter.Queue.ToString(CultureInfo.InvariantCulture)})");
-        }
-
-        if (Hedging is { } hedging)
-        {
-            parts.Add(string.Create(CultureInfo.InvariantCulture,
-                $"hedging after {Ms(hedging.DelayMs)} (up to {hedging.MaxHedgedAttempts} more; non-streaming only)"));
-        }
-
-        return parts.Count == 0 ? "no retries, no limits (the raw endpoint)" : string.Join("; ", parts);
-    }
-
     /// <summary>No cross-field rules beyond the parts' own.</summary>
     public void Validate(ConfigValidation validation) => ArgumentNullException.ThrowIfNull(validation);
 }

@@ -78,6 +78,13 @@ public static partial class ReportDocumentBuilder
     {
         ArgumentNullException.ThrowIfNull(verdict);
         var s = verdict.Cell.Summary;
+        if (verdict.Policy is { IsNone: true })
+        {
+            // The raw endpoint under a name: the baseline the other policies are compared with, not a policy to judge.
+            var p95 = verdict.E2eP95Ms is { } e2e ? string.Create(Inv, $", E2E p95 {e2e:N0} ms") : "";
+            return $"`{verdict.PolicyName}` is the raw endpoint (no policy): {s.Model} · {Names.Of(s.Mode)} at {Pct(verdict.WithSuccessRate)} success{p95} — the baseline.";
+        }
+
         var how = verdict.Policy is { } policy ? ShortPolicy(policy) : $"policy {verdict.PolicyName}";
         var from = verdict.Baseline == ResilienceBaseline.NoPolicyCell
             ? $"{Pct(verdict.WithoutSuccessRate)} (its no-policy cell)"

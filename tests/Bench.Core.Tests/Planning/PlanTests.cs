@@ -40,6 +40,22 @@ public sealed class PlanTests
     }
 
     [Fact]
+    public void Create_Policies_CellsModelModePolicyAndTheDescriptionNamesThem()
+    {
+        var scenario = TwoModels() with
+        {
+            Models = ["gpt-4.1"],
+            Modes = [Mode.Streaming],
+            Resilience = [new ResiliencePolicy { Name = "none" }, new ResiliencePolicy { Name = "retries", Retry = new RetrySpec() }],
+        };
+
+        var plan = Plan.Create(scenario, PlanOverrides.None, File);
+
+        Assert.Equal([new PlanCell("gpt-4.1", Mode.Streaming, "none"), new PlanCell("gpt-4.1", Mode.Streaming, "retries")], plan.Cells);
+        Assert.StartsWith("two — 2 cells (gpt-4.1 × streaming × policies none, retries); ", plan.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Create_Quick_OneWarmupThenEightAtEightAndMaxTokens64()
     {
         var plan = Plan.Create(TwoModels(), new PlanOverrides { Quick = true }, File);

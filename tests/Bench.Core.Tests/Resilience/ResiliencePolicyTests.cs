@@ -50,29 +50,4 @@ public class ResiliencePolicyTests
              "$.resilience[0].circuit_breaker.break_s: must be between 0.5 and 86,400 seconds"],
             e.Errors.Select(x => $"{x.Path}: {x.Reason}"));
     }
-
-    [Fact]
-    public void Describe_EveryPart_PlainWords()
-    {
-        var policy = new Bench.Core.Resilience.ResiliencePolicy
-        {
-            Name = "all",
-            Retry = new Bench.Core.Resilience.RetrySpec(),
-            AttemptTimeoutS = 10,
-            TotalTimeoutS = 30,
-            CircuitBreaker = new Bench.Core.Resilience.CircuitBreakerSpec(),
-            RateLimiter = new Bench.Core.Resilience.ClientRateLimitSpec { Rpm = 3000, Tpm = 1_000_000 },
-            Hedging = new Bench.Core.Resilience.HedgingSpec { DelayMs = 500 },
-        };
-
-        Assert.Equal(
-            "3 retries (exponential back-off from 1 s with jitter, up to 60 s; honouring Retry-After and the rate-limit reset headers); "
-            + "attempt timeout 10 s; total timeout 30 s; breaker at 50% failures over 10 s (≥ 20 attempts), open 5 s; "
-            + "client limiter 3,000 RPM and 1,000,000 TPM (queue 10000); hedging after 500 ms (up to 1 more; non-streaming only)",
-            policy.Describe());
-    }
-
-    [Fact]
-    public void Describe_Nothing_TheRawEndpoint() =>
-        Assert.Equal("no retries, no limits (the raw endpoint)", new Bench.Core.Resilience.ResiliencePolicy { Name = "none" }.Describe());
 }

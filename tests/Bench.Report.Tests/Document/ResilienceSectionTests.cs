@@ -127,6 +127,22 @@ public class ResilienceSectionTests
     }
 
     [Fact]
+    public void Verdict_NamedPolicyThatDoesNothing_IsTheBaseline_NotJudged()
+    {
+        using var run = TestRun.Standard(perCell: 6);
+        run.Run.Resilience = [new ResiliencePolicy { Name = "none" }];
+        for (var i = 0; i < 6; i++)
+        {
+            run.Add(TestRun.Alpha, Mode.NonStreaming, 60_000 + (i * 180), Phases.Measure, i).Policy = "none";
+        }
+
+        var words = ReportDocumentBuilder.ResilienceVerdictText(Assert.Single(run.Report().Resilience));
+
+        Assert.StartsWith($"`none` is the raw endpoint (no policy): {TestRun.Alpha} · non-streaming at 100 % success, E2E p95 ", words, StringComparison.Ordinal);
+        Assert.EndsWith(" ms — the baseline.", words, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Tables_WithPolicies_NameThePolicyBesideTheMode_AndShowTheNoPolicyCell()
     {
         using var run = TestRun.Standard(policies: true);
