@@ -185,7 +185,9 @@ public class TimeoutTests
         await using var server = HostileServer.Start(async exchange =>
         {
             await exchange.WriteAsync($"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {Completion.Length}\r\n\r\n");
-            await Task.Delay(TimeSpan.FromMilliseconds(50), exchange.Stopping);
+            // Never early: .NET's timers run on a coarse tick and a plain 50 ms delay can end after 49.98 ms (seen once
+            // in five suite runs), which would fail the bound below for the server's timer, not the client's clock.
+            await Task.Delay(TimeSpan.FromMilliseconds(50), new NeverEarlyTimeProvider(TimeProvider.System), exchange.Stopping);
             await exchange.WriteAsync(Completion);
             return true;
         });
