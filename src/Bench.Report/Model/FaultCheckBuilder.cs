@@ -21,6 +21,13 @@ public sealed class FaultCheckBuilder
     /// <summary>Most mismatches listed: 20.</summary>
     public const int MaxMismatches = 20;
 
+    /// <summary>The reason a declared rate is not tested when its cell had too few attempts to expect even one failure of
+    /// the class: observing none then says nothing (a 64-request cell and a 0.18 % rate expect 0.12).</summary>
+    public const string TooFewAttempts = "too few attempts to test it";
+
+    /// <summary>The fewest failures a cell must expect (attempts × declared rate) for its rate to be tested.</summary>
+    public const double MinExpectedFailures = 1;
+
     private readonly RunInfo _run;
     private readonly RecordsReadResult? _read;
     private readonly List<InjectionRecord> _joinable = [];
@@ -236,6 +243,8 @@ public sealed class FaultCheckBuilder
                     : windowed.Contains(@class) ? "a rule with a time window also produces it"
                     : @class == Outcome.RateLimited && declared.RateLimits is not null ? "the RPM/TPM buckets also answer 429"
                     : kinds.Contains(FaultKind.ConnectionRefused) ? "connection_refused is drawn per connection, not per request"
+                    : tally.Attempts * rate < MinExpectedFailures ? string.Create(CultureInfo.InvariantCulture,
+                        $"{TooFewAttempts}: {tally.Attempts:N0} attempts × {rate * 100:0.###} % = {tally.Attempts * rate:0.##} expected")
                     : null;
                 pending.Add((cell.Model, cell.Mode, cell.Policy, @class, kinds, tally.Outcomes.GetValueOrDefault(@class), tally.Attempts, rate, why));
             }

@@ -212,6 +212,22 @@ public sealed class FaultCheckTests
     }
 
     [Fact]
+    public void Taxonomy_TooFewAttemptsToExpectOneFailure_NotTested_AndNoVerdict()
+    {
+        // The default run's cells: 64 attempts against 0.04–0.31 % rates expect 0.03–0.2 failures, so seeing none says
+        // nothing; no rate is tested and the run gets no verdict either way.
+        var records = Enumerable.Range(0, 64).Select(i => Record(i, Mode.NonStreaming, Outcome.Success));
+
+        var check = Check(Seed(), [], records);
+
+        Assert.All(check.Taxonomy, r => Assert.StartsWith(FaultCheckBuilder.TooFewAttempts, r.NotComparedBecause, StringComparison.Ordinal));
+        Assert.Equal("too few attempts to test it: 64 attempts × 0.31 % = 0.2 expected",
+            check.Taxonomy.Single(r => r.Class == Outcome.Timeout).NotComparedBecause);
+        Assert.Empty(check.Compared);
+        Assert.Null(check.Reproduces);
+    }
+
+    [Fact]
     public void Taxonomy_RetriedRequests_CountEveryAttempt_NotTheLogicalRequest()
     {
         var records = Enumerable.Range(0, 100).Select(i => Record(i, Mode.Streaming, Outcome.Success, "retries",
