@@ -139,6 +139,7 @@ public sealed class LoadRunner : ILoadGauge
         Id = ticket.Id,
         Model = ticket.Cell.Model,
         Mode = ticket.Cell.Mode,
+        Policy = ticket.Cell.Policy, // else a policy cell's drops and cancellations would form a phantom no-policy cell
         Phase = ticket.Phase,
         IntendedMs = ticket.IntendedMs,
         SentMs = sentMs,

@@ -158,6 +158,26 @@ public class LoadRunnerTests
     }
 
     [Fact]
+    public async Task PolicyCell_DroppedAndCancelledRecords_CarryThePolicy()
+    {
+        // Seen on a real run interrupted in a policy cell: its cancelled records had no policy and the summary showed a
+        // phantom no-policy cell with 0 of 0 requests.
+        var time = new SteppingClock();
+        var clock = new RunClock(time);
+        var records = new ConcurrentQueue<RequestRecord>();
+        var runner = new LoadRunner(new DelayExecutor(clock, TimeSpan.FromMilliseconds(90)), clock, records.Enqueue);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(220), time);
+        var cell = new Cell("m", Mode.Streaming, "retries-3");
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => time.RunAsync(() => runner.RunAsync(
+            [cell], [new WorkloadStep { Kind = StepKind.Inject, Rate = 20, Duration = TimeSpan.FromSeconds(1), MaxConcurrency = 1 }], cts.Token)));
+
+        Assert.Contains(records, r => r.Outcome == Outcome.Dropped);
+        Assert.Contains(records, r => r.Outcome == Outcome.Cancelled);
+        Assert.All(records.Where(r => r.Outcome is Outcome.Dropped or Outcome.Cancelled), r => Assert.Equal("retries-3", r.Policy));
+    }
+
+    [Fact]
     public async Task Cancel_StopsRun_KeepsCompletedRecords_AndRecordsInFlightAsCancelled()
     {
         var time = new SteppingClock();
