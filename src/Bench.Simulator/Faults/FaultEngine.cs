@@ -134,18 +134,7 @@ internal sealed class FaultEngine
 
             if (draw < rule.Rate)
             {
-                Record(new InjectionRecord
-                {
-                    Epoch = epoch,
-                    AtMs = elapsedMs,
-                    RequestId = requestId,
-                    Attempt = attempt,
-                    Model = model,
-                    Stream = stream,
-                    Kind = rule.Kind,
-                    Status = StatusOf(rule),
-                    Cause = CauseOf(rule, number),
-                });
+                Record(epoch, elapsedMs, requestId, attempt, model, stream, rule.Kind, StatusOf(rule), CauseOf(rule, number));
                 return rule;
             }
 
@@ -159,18 +148,7 @@ internal sealed class FaultEngine
     public void RecordRateLimited(string model, bool stream, string cause, int attempt, string? requestId)
     {
         var (epoch, elapsedMs) = _clock.Now();
-        Record(new InjectionRecord
-        {
-            Epoch = epoch,
-            AtMs = elapsedMs,
-            RequestId = requestId,
-            Attempt = attempt,
-            Model = model,
-            Stream = stream,
-            Kind = FaultKind.RateLimited,
-            Status = 429,
-            Cause = cause,
-        });
+        Record(epoch, elapsedMs, requestId, attempt, model, stream, FaultKind.RateLimited, 429, cause);
     }
 
     /// <summary>Draws for a new connection whether it is refused (closed before anything is read), recording it when
@@ -232,6 +210,20 @@ internal sealed class FaultEngine
         : string.Create(CultureInfo.InvariantCulture, $" ({rule.FromS ?? 0}–{(rule.ToS is { } to ? to.ToString(CultureInfo.InvariantCulture) : "∞")} s)");
 
     private void Record(InjectionRecord record) => _onInjected?.Invoke(record);
+
+    private void Record(int epoch, double atMs, string? requestId, int attempt, string model, bool stream, FaultKind kind, int? status, string cause) =>
+        Record(new InjectionRecord
+        {
+            Epoch = epoch,
+            AtMs = atMs,
+            RequestId = requestId,
+            Attempt = attempt,
+            Model = model,
+            Stream = stream,
+            Kind = kind,
+            Status = status,
+            Cause = cause,
+        });
 
     private sealed record ModelFaults((FaultRule Rule, int Number)[] Rules, RateLimitBuckets? Buckets);
 }
