@@ -17,17 +17,22 @@ public sealed class Plan
     {
         Scenario = scenario;
         ScenarioFile = file;
-        // Model × mode, and × policy when the scenario compares resilience policies (each policy its own cells).
+        // Model × mode, and × policy when the scenario compares resilience policies (each policy its own cells). A
+        // batch-api cell has no policy: its lines are retried by nobody but the provider (one batch, never resubmitted).
         IReadOnlyList<string?> policies = scenario.Resilience.Count == 0 ? [null] : [.. scenario.Resilience.Select(p => p.Name)];
-        Cells = [.. scenario.Models.SelectMany(m => scenario.Modes.SelectMany(mode => policies.Select(policy => new PlanCell(m, mode, policy))))];
+        Cells = [.. scenario.Models.SelectMany(m => scenario.Modes.SelectMany(mode => mode == Mode.BatchApi
+            ? [new PlanCell(m, mode)]
+            : policies.Select(policy => new PlanCell(m, mode, policy))))];
+        BatchLines = scenario.Modes.Contains(Mode.BatchApi) ? scenario.BatchLines : null;
         Steps = scenario.Workload;
         ExpectedRequestsPerCell = Steps.All(w => w.Kind is StepKind.IterationsForConstant or StepKind.IterationsForInject)
             ? Steps.Sum(w => w.Iterations ?? 0)
             : null;
         Workload = Describe(Steps);
         var policyNames = scenario.Resilience.Count == 0 ? "" : $" × policies {string.Join(", ", scenario.Resilience.Select(p => p.Name))}";
+        var batches = BatchLines is { } lines ? $"; batch-api: one batch of {lines} lines per model" : "";
         Description = $"{scenario.Name} — {Cells.Count} cells ({string.Join(", ", scenario.Models)} × {ModeNames(scenario.Modes)}{policyNames}); "
-            + $"{Workload}; prompt {scenario.Request.PromptTokens} tokens, max_tokens {scenario.Request.MaxTokens}";
+            + $"{Workload}{batches}; prompt {scenario.Request.PromptTokens} tokens, max_tokens {scenario.Request.MaxTokens}";
     }
 
     /// <summary>The scenario with the overrides applied, validated. Immutable (<see cref="Scenarios.Scenario"/>): the
@@ -40,7 +45,18 @@ public sealed class Plan
     /// <summary>Every model in every mode, models outermost, in the order they run (one after another).</summary>
     public IReadOnlyList<PlanCell> Cells { get; }
 
-    /// <summary>The workload steps every cell runs, in order (warm-up steps included, flagged).</summary>
+    /// <summary>Lines of each batch-api cell's one batch (<see cref="Scenarios.Scenario.BatchLines"/>); null when the
+    /// plan has no batch-api cell.</summary>
+    public int? BatchLines { get; }
+
+    /// <summary>The cells the load engine runs request by request: every cell but the batch-api ones, in plan order.</summary>
+    public IReadOnlyList<PlanCell> SynchronousCells => [.. Cells.Where(c => c.Mode != Mode.BatchApi)];
+
+    /// <summary>The batch-api cells, in plan order: each is one batch job of <see cref="BatchLines"/> lines.</summary>
+    public IReadOnlyList<PlanCell> BatchCells => [.. Cells.Where(c => c.Mode == Mode.BatchApi)];
+
+    /// <summary>The workload steps every synchronous cell runs, in order (warm-up steps included, flagged); a batch-api
+    /// cell sends its measured requests as one batch instead.</summary>
     public IReadOnlyList<WorkloadStep> Steps { get; }
 
     /// <summary>Requests per cell when every step fixes a count (<c>iterations_for_*</c>), warm-up included; else

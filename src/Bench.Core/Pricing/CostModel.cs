@@ -130,5 +130,5 @@ public static class CostModel
     /// non-attempts (<see cref="Outcome.Dropped"/>, <see cref="Outcome.Cancelled"/>), which are outside every statistic.
     /// </summary>
     public static bool IsRejectedUnbilled(Outcome outcome) =>
-        outcome is Outcome.RateLimited or Outcome.ClientError or Outcome.ConnectionError or Outcome.LocalError or Outcome.ClientRejected || !outcome.IsAttempt();
+        outcome is Outcome.RateLimited or Outcome.ClientError or Outcome.ConnectionError or Outcome.LocalError or Outcome.ClientRejected or Outcome.Expired || !outcome.IsAttempt();
 }

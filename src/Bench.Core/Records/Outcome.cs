@@ -55,6 +55,10 @@ public enum Outcome
     /// the logical request (the user saw it), but not an attempt on the endpoint in the per-attempt view.</summary>
     [JsonStringEnumMemberName("client_rejected")]
     ClientRejected,
+    /// <summary>A Batch API line the provider did not run before the batch's completion window passed (OpenAI's
+    /// <c>batch_expired</c>). A failure of the line; never billed.</summary>
+    [JsonStringEnumMemberName("expired")]
+    Expired,
 
     /// <summary>Not an attempt: an open schedule's arrival the client did not send, because the cap on requests in
     /// flight was reached. Counted apart, outside every statistic.</summary>

@@ -91,6 +91,16 @@ public sealed class RequestRecord
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public RateLimitInfo? RateLimit { get; set; }
 
+    /// <summary>Batch API lines only: the batch job the line ran in (<see cref="Batches.BatchRecord.BatchId"/>);
+    /// <see langword="null"/> (omitted) for synchronous requests, and for lines whose batch was never created.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? BatchId { get; set; }
+
+    /// <summary>Batch API lines only: the line's <c>custom_id</c> (<c>bench-{Id}</c>), by which its output line was
+    /// joined; <see langword="null"/> (omitted) for synchronous requests.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? CustomId { get; set; }
+
     /// <summary>HTTP status code, or <see langword="null"/> when no response arrived.</summary>
     public int? HttpStatus { get; set; }
 

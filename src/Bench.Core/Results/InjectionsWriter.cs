@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Bench.Core.Faults;
 
 namespace Bench.Core.Results;
@@ -6,9 +5,9 @@ namespace Bench.Core.Results;
 /// <summary>
 /// Appends the simulator's <see cref="InjectionRecord"/>s to <c>injections.jsonl</c>
 /// (<see cref="ResultsDirectory.InjectionsFile"/>), one JSON object per line in the snake_case of
-/// <c>records.jsonl</c> (<see cref="ResultsJson"/>). Each line is written and flushed to the OS before
-/// <see cref="Append"/> returns, so a run that dies or is cancelled keeps every injection decided before it stopped.
-/// Thread-safe: requests call <see cref="Append"/> from their own threads (through
+/// <c>records.jsonl</c> (<see cref="ResultsJson"/>), through a <see cref="JsonLinesWriter{T}"/>: each line is written and
+/// flushed to the OS before <see cref="Append"/> returns, so a run that dies or is cancelled keeps every injection
+/// decided before it stopped. Thread-safe: requests call <see cref="Append"/> from their own threads (through
 /// <c>SimulatorOptions.OnInjected</c>); lines never interleave.
 /// </summary>
 /// <remarks>Synchronous on purpose: the simulator decides a fault at the moment it injects it and calls back on the
@@ -16,56 +15,18 @@ namespace Bench.Core.Results;
 /// flush each costs less than handing the record to a queue that a killed process would lose.</remarks>
 public sealed class InjectionsWriter : IDisposable
 {
-    private readonly Lock _gate = new();
-    private readonly FileStream _file;
-    private readonly Utf8JsonWriter _json;
-    private bool _closed;
-    private long _written;
+    private readonly JsonLinesWriter<InjectionRecord> _lines;
 
     /// <summary>Opens (creating or appending to) <paramref name="path"/>.</summary>
-    public InjectionsWriter(string path)
-    {
-        _file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 16 * 1024);
-        _json = new Utf8JsonWriter(_file, new JsonWriterOptions { SkipValidation = true });
-    }
+    public InjectionsWriter(string path) => _lines = new JsonLinesWriter<InjectionRecord>(path, ResultsJson.Default.InjectionRecord);
 
     /// <summary>Lines written so far.</summary>
-    public long Written => Interlocked.Read(ref _written);
+    public long Written => _lines.Written;
 
     /// <summary>Writes <paramref name="injection"/> as one line and flushes it. After <see cref="Dispose"/> it does
     /// nothing (a request the simulator was still serving when the run closed its files).</summary>
-    public void Append(InjectionRecord injection)
-    {
-        ArgumentNullException.ThrowIfNull(injection);
-        lock (_gate)
-        {
-            if (_closed)
-            {
-                return;
-            }
-
-            JsonSerializer.Serialize(_json, injection, ResultsJson.Default.InjectionRecord);
-            _json.Flush();
-            _json.Reset();
-            _file.WriteByte((byte)'\n');
-            _file.Flush();
-            Interlocked.Increment(ref _written);
-        }
-    }
+    public void Append(InjectionRecord injection) => _lines.Append(injection);
 
     /// <summary>Closes the file; later <see cref="Append"/> calls are ignored.</summary>
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            if (_closed)
-            {
-                return;
-            }
-
-            _closed = true;
-            _json.Dispose();
-            _file.Dispose();
-        }
-    }
+    public void Dispose() => _lines.Dispose();
 }

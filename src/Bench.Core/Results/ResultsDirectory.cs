@@ -15,6 +15,10 @@ public static class ResultsDirectory
     /// simulator only; see <see cref="InjectionsWriter"/>).</summary>
     public const string InjectionsFile = "injections.jsonl";
 
+    /// <summary>One line per batch job of the run's batch-api cells (<see cref="Batches.BatchRecord"/>), written when
+    /// the batch ends or is given up.</summary>
+    public const string BatchesFile = "batches.jsonl";
+
     /// <summary>The client machine's own load during the run, one row per sample (<see cref="ClientSaturation"/>).</summary>
     public const string ClientFile = "client.csv";
 

@@ -15,11 +15,12 @@ namespace Bench.Core.Results;
     ReadCommentHandling = JsonCommentHandling.Skip,
     AllowTrailingCommas = true,
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    Converters = [typeof(SnakeCaseEnumConverter<FaultKind>), typeof(SnakeCaseEnumConverter<FaultBody>), typeof(SnakeCaseEnumConverter<RetryAfterFormat>)])]
+    Converters = [typeof(SnakeCaseEnumConverter<FaultKind>), typeof(SnakeCaseEnumConverter<FaultBody>), typeof(SnakeCaseEnumConverter<RetryAfterFormat>), typeof(SnakeCaseEnumConverter<Scenarios.BatchTimeoutAction>)])]
 [JsonSerializable(typeof(RequestRecord))]
 [JsonSerializable(typeof(RunInfo))]
 [JsonSerializable(typeof(ReportSettings))]
 [JsonSerializable(typeof(InjectionRecord))]
+[JsonSerializable(typeof(Batches.BatchRecord))]
 public sealed partial class ResultsJson : JsonSerializerContext
 {
     /// <summary>Options for human-readable files (<c>run.json</c>, <c>summary.json</c>): indented.</summary>

@@ -77,6 +77,11 @@ public sealed class RunInfo
     /// connection) to its cell. Null when the run had no simulator.</summary>
     public List<CellEpoch>? FaultEpochs { get; set; }
 
+    /// <summary>Every batch job of the run's <c>batch-api</c> cells, written to run.json as soon as its input file or its
+    /// batch exists (so a killed run can be resumed without submitting a line twice: <c>bench run --resume DIR</c>);
+    /// null when the run has no batch-api cell.</summary>
+    public List<BatchSubmission>? Batches { get; set; }
+
     /// <summary>Describes this machine and process.</summary>
     public static (Dictionary<string, string> Versions, Dictionary<string, string> Machine) Describe()
     {
@@ -146,4 +151,27 @@ public sealed class CellEpoch
 
     /// <summary>The epoch (<see cref="Faults.InjectionRecord.Epoch"/>).</summary>
     public int Epoch { get; set; }
+}
+
+/// <summary>A batch-api cell's submission as run.json keeps it: enough to find the job again after a crash.</summary>
+public sealed class BatchSubmission
+{
+    /// <summary>The cell's model.</summary>
+    public string Model { get; set; } = "";
+
+    /// <summary>Lines in the input file.</summary>
+    public int Lines { get; set; }
+
+    /// <summary>The uploaded input file, once the upload returned.</summary>
+    public string? InputFileId { get; set; }
+
+    /// <summary>The batch, once its creation returned.</summary>
+    public string? BatchId { get; set; }
+
+    /// <summary>The last status Bench saw (<see cref="Batches.BatchStatuses"/>), or null before creation.</summary>
+    public string? Status { get; set; }
+
+    /// <summary>True once the batch's lines are in records.jsonl and its record in batches.jsonl: a resumed run leaves
+    /// it alone.</summary>
+    public bool Collected { get; set; }
 }

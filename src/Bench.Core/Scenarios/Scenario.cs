@@ -68,7 +68,19 @@ public sealed record Scenario : IConfigValidatable
     /// (the default): no policy, the raw endpoint, one attempt per request.</summary>
     public IReadOnlyList<ResiliencePolicy> Resilience { get; init => field = ReadOnly.CopyOf(value); } = [];
 
-    /// <summary>Rules across fields: model ids are not blank; something is measured; a sweep's SLO set exists.</summary>
+    /// <summary>How <c>batch-api</c> cells run: poll interval, timeout, lines per batch, the simulator's batch time
+    /// scale (<see cref="BatchSpec"/>). Defaults when absent.</summary>
+    public BatchSpec Batch { get; init; } = new();
+
+    /// <summary>The lines of each <c>batch-api</c> cell's batch: <see cref="BatchSpec.Lines"/>, else the workload's
+    /// measured (non-warm-up) iterations; null when neither fixes it (a duration-bound workload without
+    /// <c>batch.lines</c>, which <see cref="Validate"/> refuses when a batch-api mode is asked).</summary>
+    public int? BatchLines => Batch.Lines ?? (Workload.Any(w => !w.Warmup && w.Kind != StepKind.Pause && w.Iterations is null)
+        ? null
+        : (int)Math.Min(int.MaxValue, Workload.Where(w => !w.Warmup).Sum(w => (long)(w.Iterations ?? 0))));
+
+    /// <summary>Rules across fields: model ids are not blank; something is measured; a sweep's SLO set exists; a
+    /// batch-api cell knows its lines (and at most 50,000); the batch time scale is the simulator's.</summary>
     public void Validate(ConfigValidation validation)
     {
         ArgumentNullException.ThrowIfNull(validation);
@@ -88,6 +100,19 @@ public sealed record Scenario : IConfigValidatable
                 {
                     validation.Error(injected, $"the embedded simulator injects these; a scenario with a {validation.Child(nameof(Target)).NameOf(nameof(TargetSpec.BaseUrl))} cannot: remove it or target the simulator");
                 }
+            }
+        }
+
+        if (Modes.Contains(Mode.BatchApi))
+        {
+            if (BatchLines is not { } lines)
+            {
+                validation.Child(nameof(Batch)).Error(nameof(BatchSpec.Lines), "the batch-api mode needs the lines of each batch: the workload is bound by duration, so give batch.lines");
+            }
+            else if (lines > BatchSpec.MaxLines)
+            {
+                validation.Error(nameof(Workload), string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"a batch-api cell sends its {lines:N0} measured requests as one batch; at most {BatchSpec.MaxLines:N0} lines (OpenAI's limit): set batch.lines"));
             }
         }
 

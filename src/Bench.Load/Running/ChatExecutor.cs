@@ -50,14 +50,24 @@ public sealed class ChatExecutor : IRequestExecutor
         _bodies = [.. Enumerable.Range(0, PromptVariants).Select(i => SyntheticText.Prompt(bodyTokens, seed + i))];
     }
 
-    /// <inheritdoc />
-    public Task<RequestRecord> ExecuteAsync(RequestTicket ticket, CancellationToken cancellationToken)
+    /// <summary>The request a ticket sends: the same prompt, <c>max_tokens</c> and seed in every mode, so a batch-api
+    /// line (built from the same id) asks exactly what the streaming and non-streaming requests of that id ask.</summary>
+    /// <param name="id">The request id (<see cref="RequestTicket.Id"/>).</param>
+    /// <param name="model">The model.</param>
+    /// <param name="mode">The mode.</param>
+    public ChatRequest BuildRequest(long id, string model, Mode mode)
     {
-        var prompt = $"request {ticket.Id} {_bodies[ticket.Id % PromptVariants]}";
+        var prompt = $"request {id} {_bodies[id % PromptVariants]}";
         var messages = _shape.SystemPrompt is { } system
             ? new[] { new ChatMessage("system", system), new ChatMessage("user", prompt) }
             : [new ChatMessage("user", prompt)];
-        var request = new ChatRequest(ticket.Cell.Model, ticket.Cell.Mode, messages, _shape.MaxTokens, unchecked(_seed + (int)ticket.Id));
+        return new ChatRequest(model, mode, messages, _shape.MaxTokens, unchecked(_seed + (int)id));
+    }
+
+    /// <inheritdoc />
+    public Task<RequestRecord> ExecuteAsync(RequestTicket ticket, CancellationToken cancellationToken)
+    {
+        var request = BuildRequest(ticket.Id, ticket.Cell.Model, ticket.Cell.Mode);
         var context = new RequestContext(ticket.Id, ticket.Phase, ticket.IntendedMs);
         return ticket.Cell.Policy is { } policy
             ? SenderFor(ticket.Cell, policy).SendAsync(request, context, cancellationToken)

@@ -40,6 +40,11 @@ public sealed class SimulatorOptions
     /// <c>injections.jsonl</c>.</summary>
     public Action<Bench.Core.Faults.InjectionRecord>? OnInjected { get; set; }
 
+    /// <summary>Simulated seconds per real second of the Batch API's clock (queueing, processing, the completion
+    /// window, every batch and file timestamp): 1 (the default) is real time, 600 makes a simulated 24 h window last
+    /// 144 s. The embedded run passes the scenario's <c>batch.time_scale</c>.</summary>
+    public double BatchTimeScale { get; set; } = 1;
+
     /// <summary>The clock that paces every response (TTFT and per-token deadlines, which also count a capacity wait)
     /// and stamps every <see cref="ServerTiming"/>, and gives the <c>created</c> times. Default
     /// <see cref="System.TimeProvider.System"/>, whose timestamps are <see cref="System.Diagnostics.Stopwatch"/> ticks

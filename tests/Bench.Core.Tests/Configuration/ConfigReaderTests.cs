@@ -120,7 +120,7 @@ public class ConfigReaderTests
             "$.wait: expected a duration like \"30s\", \"2m\", \"500ms\" or a number of seconds, found the string \"soon\"",
             "$.url: 'ftp://example.com' is not an http(s) URL",
             "$.colour: unknown colour 'red'; use one of dark_red, sky-blue",
-            "$.modes[1]: unknown mode 'batch'; use one of non-streaming, streaming",
+            "$.modes[1]: unknown mode 'batch'; use one of non-streaming, streaming, batch-api",
             "$.limits.ttft_ms: expected a number, found null",
             "$.inner: expected an object, found an array",
             "$.name: expected a string, found null",

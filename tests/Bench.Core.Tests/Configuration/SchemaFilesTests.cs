@@ -49,7 +49,7 @@ public class SchemaFilesTests
         Assert.Contains("$.description: read from Description but missing from the schema", problems);
         Assert.Contains("$.colour: in the schema but not a field of the model", problems);
         Assert.Contains("$.seed: the reader takes Integer, the schema Number", problems);
-        Assert.Contains("$.modes[]: the reader takes non-streaming|streaming, the schema streaming", problems);
+        Assert.Contains("$.modes[]: the reader takes non-streaming|streaming|batch-api, the schema streaming", problems);
         Assert.Contains("$.target: the schema must say additionalProperties: false (the reader rejects unknown fields)", problems);
         Assert.Contains("$.request.prompt_tokens: read from PromptTokens but missing from the schema", problems);
         Assert.Contains("$.slos: the schema does not say what the items are", problems);

@@ -1,0 +1,40 @@
+using Bench.Core.Batches;
+
+namespace Bench.Core.Results;
+
+/// <summary>
+/// <c>batches.jsonl</c> (<see cref="ResultsDirectory.BatchesFile"/>): one <see cref="BatchRecord"/> per batch job,
+/// appended when the batch ends or is given up. Read like <c>records.jsonl</c>: never throws on content; a line that is
+/// not a batch record (cut off, corrupt, negative counts, times that are not finite) is skipped with its number and
+/// reason.
+/// </summary>
+public static class BatchesFile
+{
+    /// <summary>A line longer than this (1 Mi characters: a batch's validation errors are kept) is not a batch record.</summary>
+    public const int MaxLineChars = 1024 * 1024;
+
+    /// <summary>Opens the folder's <c>batches.jsonl</c> for appending.</summary>
+    public static JsonLinesWriter<BatchRecord> OpenWriter(string directory) =>
+        new(Path.Combine(directory, ResultsDirectory.BatchesFile), ResultsJson.Default.BatchRecord);
+
+    /// <summary>Every batch record of the folder, in file order, and the lines skipped; none when the folder has no
+    /// <c>batches.jsonl</c> (a run without batch-api cells).</summary>
+    public static (List<BatchRecord> Batches, RecordsReadResult Read) ReadAll(string directory)
+    {
+        var list = new List<BatchRecord>();
+        var path = Path.Combine(directory, ResultsDirectory.BatchesFile);
+        if (!File.Exists(path))
+        {
+            return (list, new RecordsReadResult());
+        }
+
+        var read = JsonLinesReader.Read(path, ResultsJson.Default.BatchRecord, "a batch record", Check, list.Add, MaxLineChars);
+        return (list, read);
+    }
+
+    private static (BatchRecord? Item, string? Reason) Check(BatchRecord batch) =>
+        batch.Lines < 0 || batch.Polls < 0 || batch.PollErrors < 0 || !double.IsFinite(batch.UploadStartMs) || !double.IsFinite(batch.TimeScale) || batch.TimeScale <= 0
+            || batch.RequestCounts is { Total: < 0 } or { Completed: < 0 } or { Failed: < 0 }
+            ? (null, "negative counts, a time that is not finite or a time scale that is not positive")
+            : (batch, null);
+}
