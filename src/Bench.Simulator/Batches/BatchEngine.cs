@@ -59,8 +59,9 @@ internal sealed class BatchEngine
     public BatchObject Create(StoredFile input, string endpoint, Dictionary<string, string>? metadata)
     {
         var errors = BatchInput.Validate(
-            input.Content, endpoint, _samplers, _options.MaxBatchLines, _options.MaxBatchFileBytes, out var lines, out var model);
-        var batchProfile = model is not null ? _samplers[model].Profile.Batch ?? BatchProfile.Default : BatchProfile.Default;
+            input.Content, endpoint, _samplers, _options.MaxBatchLines, _options.MaxBatchFileBytes, out var lines, out var model, out var servedModel);
+        // A file that fails validation fails when its (first served) model's queue delay ends.
+        var batchProfile = servedModel is not null ? _samplers[servedModel].Profile.Batch ?? BatchProfile.Default : BatchProfile.Default;
         lock (_gate)
         {
             var now = Clock.NowS;
