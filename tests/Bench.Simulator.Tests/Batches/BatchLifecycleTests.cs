@@ -227,6 +227,44 @@ public class BatchLifecycleTests
     }
 
     [Fact]
+    public async Task Batch_OnTheSystemClock_CompletesInScaledRealTimeWithOrderedTimestamps()
+    {
+        // The embedded run's setting: the system clock, time scale 600 (a 10 s queue, 3 lines and 5 s of finalizing
+        // take 18 simulated seconds, 30 ms of real time). Polls until the batch ends; statuses never go backwards.
+        await using var host = await Bench.Simulator.Hosting.SimulatorHost.StartAsync(
+            new Bench.Simulator.Hosting.SimulatorOptions { Profiles = [BatchApi.Profile()], BatchTimeScale = 600 });
+        using var client = TestSimulator.CreateClient(host);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("batch"), "purpose" },
+            { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(BatchApi.Lines(3))), "file", "in.jsonl" },
+        };
+        var file = await BatchApi.OkAsync(await client.PostAsync("files", form));
+        var batch = await BatchApi.OkAsync(await client.PostAsJsonAsync("batches", new { input_file_id = file.GetProperty("id").GetString(), endpoint = "/v1/chat/completions", completion_window = "24h" }));
+        var id = batch.GetProperty("id").GetString()!;
+        string[] order = [BatchStatuses.Validating, BatchStatuses.InProgress, BatchStatuses.Finalizing, BatchStatuses.Completed];
+        var last = 0;
+        JsonElement now = batch;
+        await Eventually.UntilAsync(
+            () =>
+            {
+                now = BatchApi.OkAsync(client.GetAsync($"batches/{id}").GetAwaiter().GetResult()).GetAwaiter().GetResult();
+                var index = Array.IndexOf(order, now.Status());
+                Assert.True(index >= last, $"{now.Status()} after {order[last]}");
+                last = index;
+                return now.Status() == BatchStatuses.Completed;
+            },
+            "the batch to complete");
+
+        var created = now.Time("created_at")!.Value;
+        Assert.Equal(created + 10, now.Time("in_progress_at"));
+        Assert.Equal(created + 86_400, now.Time("expires_at"));
+        Assert.InRange(now.Time("finalizing_at")!.Value, created + 12, created + 13);
+        Assert.InRange(now.Time("completed_at")!.Value, now.Time("finalizing_at")!.Value + 4, now.Time("finalizing_at")!.Value + 5);
+        Assert.Equal((3, 3, 0), now.Counts());
+    }
+
+    [Fact]
     public async Task Batch_SameSeed_SameTurnaroundFailuresAndAnswers()
     {
         var first = await RunAsync(seed: 7);

@@ -60,6 +60,11 @@ public class BatchSdkTests
             .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("custom_id").GetString());
         Assert.Equal(["line-0", "line-1", "line-2", "line-3"], customIds.Order());
 
+        OpenAIFileCollection outputs = await files.GetFilesAsync(FilePurpose.BatchOutput);
+        Assert.Equal([outputId], outputs.Select(f => f.Id));
+        OpenAIFileCollection all = await files.GetFilesAsync();
+        Assert.Equal(2, all.Count);
+
         FileDeletionResult deleted = await files.DeleteFileAsync(input.Id);
         Assert.True(deleted.Deleted);
     }

@@ -63,6 +63,18 @@ public class FilesAndCreateTests
     }
 
     [Fact]
+    public async Task UploadFile_LargerThanKestrelsDefaultBodyLimit_IsAccepted()
+    {
+        // Kestrel refuses bodies over 30 MB by default; OpenAI takes batch files up to 200 MB (uploads up to 512 MB).
+        await using var api = await BatchApi.StartAsync();
+        var content = new string('x', 32 * 1024 * 1024);
+
+        var file = await api.UploadAsync(content);
+
+        Assert.Equal(content.Length, file.GetProperty("bytes").GetInt64());
+    }
+
+    [Fact]
     public async Task UploadFile_NotMultipartOrMissingFields_Is400()
     {
         await using var api = await BatchApi.StartAsync();
