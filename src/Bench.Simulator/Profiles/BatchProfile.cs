@@ -11,7 +11,8 @@ namespace Bench.Simulator.Profiles;
 /// </summary>
 /// <remarks>
 /// A batch's timeline in simulated seconds from its <c>created_at</c>: <c>validating</c> for a queue delay drawn from
-/// <see cref="QueueDelayS"/> (validation and queueing; a file that fails validation is <c>failed</c> at that moment),
+/// <see cref="QueueDelayS"/> (validation and queueing; a file that fails validation is <c>failed</c> at that moment,
+/// timed by the profile of the first served model its lines name, else by <see cref="Default"/>),
 /// then <c>in_progress</c> with its lines finishing one every <c>60 / lines_per_minute</c> seconds in a seeded
 /// shuffled order, then <c>finalizing</c> for <see cref="FinalizeS"/>, then <c>completed</c>. Each line fails with
 /// probability <see cref="LineFailureRate"/> (an HTTP 500 line in the error file). OpenAI states only that a batch
