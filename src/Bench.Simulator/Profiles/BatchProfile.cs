@@ -41,8 +41,11 @@ public sealed record BatchProfile : IConfigValidatable
     [Range(0, double.MaxValue, MinimumIsExclusive = true, ErrorMessage = "must be a finite number of lines per minute > 0")]
     public required double LinesPerMinute { get; init; }
 
-    /// <summary>Probability in [0, 1] that a line fails with HTTP 500 (in the error file). JSON
-    /// <c>line_failure_rate</c>; default 0.</summary>
+    /// <summary>Probability in [0, 1] that a line fails with HTTP 500 <c>server_error</c> (a <c>response</c> with that
+    /// status and an error body, in the error file). A 500 rather than a 429: a batch line is not admitted against the
+    /// per-minute RPM/TPM limits that answer 429 synchronously (OpenAI limits batches by enqueued tokens when they are
+    /// created, <see cref="MaxEnqueuedTokens"/>), so its failure is the server's. JSON <c>line_failure_rate</c>;
+    /// default 0.</summary>
     [Range(0.0, 1.0, ErrorMessage = "must be a probability in [0, 1]")]
     public double LineFailureRate { get; init; }
 
