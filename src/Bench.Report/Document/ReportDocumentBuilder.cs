@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bench.Core.Metrics;
+using Bench.Core.Pricing;
 using Bench.Core.Records;
 using Bench.Report.Charts;
 using Bench.Report.Model;
@@ -29,6 +30,12 @@ public static partial class ReportDocumentBuilder
 
         /// <summary>Streaming against non-streaming.</summary>
         public const string Comparison = "streaming-against-non-streaming";
+
+        /// <summary>Three ways to call (streaming, non-streaming, batch-api), per model.</summary>
+        public const string CallModes = "three-ways-to-call";
+
+        /// <summary>Routing plans: synchronous and batch shares as one budget.</summary>
+        public const string Routing = "routing";
 
         /// <summary>Latency distribution charts (HTML only).</summary>
         public const string Distributions = "latency-distributions";
@@ -91,9 +98,10 @@ public static partial class ReportDocumentBuilder
         sections.AddIfNotNull(ScheduleSection(report));
         sections.AddIfNotNull(ClientSaturationText.Section(report));
         sections.AddIfNotNull(ComparisonSection(report));
+        sections.AddIfNotNull(CallModesSection(report));
 
         // Latency charts follow the verdict and the streaming comparison: summary → verdict → evidence.
-        var anchor = new[] { Ids.Comparison, Ids.Recommendation, Ids.Summary }.Select(id => sections.FindIndex(s => s.Id == id)).First(i => i >= 0);
+        var anchor = new[] { Ids.CallModes, Ids.Comparison, Ids.Recommendation, Ids.Summary }.Select(id => sections.FindIndex(s => s.Id == id)).First(i => i >= 0);
         sections.InsertRange(anchor + 1,
         [
             new Section(Ids.Distributions, "Latency distributions", [new ChartSlot(ChartSection.Distributions)]),
@@ -104,6 +112,7 @@ public static partial class ReportDocumentBuilder
         sections.AddIfNotNull(ResilienceSection(report));
         sections.AddIfNotNull(CostSection(report));
         sections.AddIfNotNull(ProjectionSection(report));
+        sections.AddIfNotNull(RoutingSection(report));
         sections.AddIfNotNull(FailureSection(report));
         sections.AddIfNotNull(FaultCheckText.Section(report));
         sections.AddIfNotNull(UsageSection(report));
@@ -163,7 +172,9 @@ public static partial class ReportDocumentBuilder
         ]));
         List<Block> blocks =
         [
-            Para("Latencies in milliseconds over successful requests; TTFT and TPOT exist only for streaming."),
+            Para(report.Cells.Any(c => c.Summary.Mode == Mode.BatchApi)
+                ? "Latencies in milliseconds over successful requests; TTFT and TPOT exist only for streaming. A batch-api line has no latency of its own: its batch's turnaround is under “Three ways to call”."
+                : "Latencies in milliseconds over successful requests; TTFT and TPOT exist only for streaming."),
             Table(headers, "LLRRRRRRRRRRRRR", rows),
         ];
         if (ZeroSuccessNote(report) is { } note)
@@ -421,18 +432,27 @@ public static partial class ReportDocumentBuilder
         var rows = report.Cells.Select(c =>
         {
             var s = c.Summary;
+            var batch = c.Cost.Tier == PriceTier.Batch;
             return c.Price is { } price
-                ? Row([s.Model, ModeLabel(s), price.UsdPerMillionInputTokens.ToString("0.00##", Inv), price.UsdPerMillionOutputTokens.ToString("0.00##", Inv),
+                ? Row([s.Model, ModeLabel(s), InputPrice(price, batch), OutputPrice(price, batch),
                     $"{Tok(s.PromptTokensMean)} / {Tok(s.CompletionTokensMean)}", Usd(c.CostUsdPer1kRequests), Usd(c.CostUsdPerSuccess, "0.000000"), price.Source])
                 : Row([s.Model, ModeLabel(s), "–", "–", $"{Tok(s.PromptTokensMean)} / {Tok(s.CompletionTokensMean)}", "not priced", "not priced", c.Unpriced ?? ""]);
         });
         return new Section(Ids.Cost, "Cost per 1,000 requests",
         [
-            Para($"Each request is priced from the tokens it was billed for (usage as reported): uncached prompt × input price + cached prompt × cached-input price + completion (reasoning included) × output price. Failed requests count what they were billed. Prices in USD per 1M tokens, from: {report.PriceCatalog}."),
+            Para($"Each request is priced from the tokens it was billed for (usage as reported): uncached prompt × input price + cached prompt × cached-input price + completion (reasoning included) × output price. Failed requests count what they were billed. Prices in USD per 1M tokens, from: {report.PriceCatalog}.{(report.Cells.Any(c => c.Cost.Tier == PriceTier.Batch) ? " Batch-api cells are priced at the Batch API's prices (marked “batch”); a model without them is not priced in batch, never at its standard prices." : "")}"),
             Table(["model", ModeHeader(report), "input $/1M", "output $/1M", "mean tokens in / out", MetricCatalog.CostUsdPer1kRequests.DisplayName, MetricCatalog.CostUsdPerSuccess.DisplayName, MetricCatalog.PriceSource.DisplayName], "LLRRRRRL", rows),
             new ChartSlot(ChartSection.Cost),
         ]);
     }
+
+    private static string InputPrice(ModelPrice price, bool batch) => batch
+        ? price.UsdPerMillionBatchInputTokens!.Value.ToString("0.00##", Inv) + " batch"
+        : price.UsdPerMillionInputTokens.ToString("0.00##", Inv);
+
+    private static string OutputPrice(ModelPrice price, bool batch) => batch
+        ? price.UsdPerMillionBatchOutputTokens!.Value.ToString("0.00##", Inv) + " batch"
+        : price.UsdPerMillionOutputTokens.ToString("0.00##", Inv);
 
     private static Section? ProjectionSection(RunReport report)
     {
