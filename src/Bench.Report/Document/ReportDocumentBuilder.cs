@@ -117,7 +117,7 @@ public static partial class ReportDocumentBuilder
         sections.AddIfNotNull(FaultCheckText.Section(report));
         sections.AddIfNotNull(UsageSection(report));
         sections.AddIfNotNull(TokenCountSection(report));
-        sections.Add(DefinitionSection());
+        sections.Add(DefinitionSection(report));
         return new ReportDocument(["Bench run ", Code(run.RunId)], Interruption(run) is { } stop ? [stop, header] : [header], sections);
     }
 
@@ -621,10 +621,16 @@ public static partial class ReportDocumentBuilder
         ]);
     }
 
-    private static Section DefinitionSection()
+    private static Section DefinitionSection(RunReport report)
     {
+        // The batch figures are defined only where a batch-api cell ran: a run without one reads as before.
+        var batch = report.Cells.Any(c => c.Summary.Mode == Mode.BatchApi)
+            ? new[] { MetricCatalog.TurnaroundSP50, MetricCatalog.BatchQueueS, MetricCatalog.BatchLinesPerS, MetricCatalog.ObservedTurnaroundS }
+                .Select(m => (IReadOnlyList<Span>)[Code(m.Id), $" ({m.DisplayName}): {m.Definition}."])
+            : [];
         var items = Metric.Latencies.Append(Metric.DecodeTps)
             .Select(m => (IReadOnlyList<Span>)[Code(m.Id), $" ({m.DisplayName}): {m.Definition}."])
+            .Concat(batch)
             .Append(["Times are taken from a monotonic clock as bytes come off the socket, before JSON parsing. Percentiles from HdrHistogram (3 significant digits, µs resolution); means are exact."]);
         return new Section(Ids.Definitions, "Definitions", [new BulletList([.. items])]);
     }

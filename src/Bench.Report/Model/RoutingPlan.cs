@@ -14,7 +14,8 @@ namespace Bench.Report.Model;
 /// <param name="Cell">The measured cell it is priced on, or null when this run did not measure it.</param>
 /// <param name="Cost">Its monthly budget, or null when it could not be priced (<paramref name="Unpriced"/> says why).</param>
 /// <param name="Synchronous">The cell that stands for it all-synchronous: itself for a synchronous share; for a
-/// batch-api share the model's synchronous cell with the lower cost per 1,000 requests; null when none was measured and
+/// batch-api share the model's synchronous cell with the lower cost per 1,000 requests (non-streaming on a tie, as
+/// <see cref="CallModes.CheaperSynchronous"/>); null when none was measured and
 /// priced.</param>
 /// <param name="SynchronousCost">Its monthly budget all-synchronous, or null.</param>
 /// <param name="Unpriced">Why the share has no price (not measured; no Batch API price), or null.</param>
@@ -75,7 +76,7 @@ public sealed record RoutingPlan(ModelMix Mix, decimal MonthlyRequests, IReadOnl
             ? own.FirstOrDefault(c => c.Cost.Tier == PriceTier.Standard)
             : own.FirstOrDefault(c => Names.Of(c.Summary.Mode) == share.Mode);
         var synchronous = share.Tier == PriceTier.Batch
-            ? own.Where(c => c.Cost.Tier == PriceTier.Standard && c.CostUsdPer1kRequests is not null).OrderBy(c => c.CostUsdPer1kRequests).FirstOrDefault()
+            ? own.Where(c => c.Cost.Tier == PriceTier.Standard && c.CostUsdPer1kRequests is not null).OrderBy(c => c.CostUsdPer1kRequests).ThenBy(c => c.Summary.Mode == Mode.NonStreaming ? 0 : 1).FirstOrDefault()
             : cell;
         var cost = cell is null ? null : Price(cell, requests);
         var unpriced = cell is null
