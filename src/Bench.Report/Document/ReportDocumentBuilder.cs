@@ -84,6 +84,9 @@ public static partial class ReportDocumentBuilder
             scenario.AddRange([" (", Code(run.ScenarioFile), ")"]);
         }
 
+        List<IReadOnlyList<Span>> batchLine = report.BatchesRead is { } batches
+            ? [[string.Create(Inv, $"Batch jobs: {batches.Records:N0} (batches.jsonl){(batches.Skipped > 0 ? string.Create(Inv, $"; {batches.Skipped} unreadable line(s) skipped (lines {string.Join(", ", batches.SkippedLines.Take(5))}{(batches.Skipped > 5 ? ", …" : "")}): those batches' turnaround is unknown") : "")}")]]
+            : [];
         var header = new BulletList(
         [
             scenario,
@@ -91,6 +94,7 @@ public static partial class ReportDocumentBuilder
             [string.Create(Inv, $"Started {run.StartedUtc:yyyy-MM-dd HH:mm:ss} UTC{(run.EndedUtc is { } end ? string.Create(Inv, $", ended {end:HH:mm:ss} UTC ({(end - run.StartedUtc).TotalSeconds:0} s)") : ", did not finish (records up to the stop are reported)")}")],
             [string.Create(Inv, $"Machine: {Describe(run.Machine)}; {string.Join(", ", run.Versions.Select(v => $"{v.Key} {v.Value}"))}")],
             [string.Create(Inv, $"Records: {report.Records.Records:N0} ({report.WarmupRecords:N0} warm-up, excluded from statistics){(report.Records.Skipped > 0 ? string.Create(Inv, $"; {report.Records.Skipped} unreadable line(s) skipped (lines {string.Join(", ", report.Records.SkippedLines.Take(5))}{(report.Records.Skipped > 5 ? ", …" : "")})") : "")}")],
+            .. batchLine,
         ]);
 
         var sections = new List<Section> { SummarySection(report) };

@@ -26,6 +26,10 @@ public sealed class RunReport
     /// <summary>Records read; lines skipped as truncated or corrupt (a killed run's last line).</summary>
     public required RecordsReadResult Records { get; init; }
 
+    /// <summary>What reading <c>batches.jsonl</c> found (records = batch jobs read; lines skipped as cut off or corrupt);
+    /// null when the folder has no batch jobs.</summary>
+    public RecordsReadResult? BatchesRead { get; init; }
+
     /// <summary>Warm-up records (recorded, excluded from statistics).</summary>
     public long WarmupRecords { get; init; }
 
@@ -85,10 +89,11 @@ public sealed class RunReport
     /// <param name="faults">The fault check (<see cref="FaultCheckBuilder"/>); none when omitted.</param>
     /// <param name="batches">The run's batch jobs (<c>batches.jsonl</c>), joined to the batch-api cells by model; none
     /// when omitted (a folder without batch-api cells).</param>
+    /// <param name="batchesRead">What reading <c>batches.jsonl</c> found (skipped lines), or null.</param>
     /// <exception cref="PricingException">An FX rate or mix in <see cref="RunInfo.Report"/> is invalid (all listed).</exception>
     public static RunReport Build(RunInfo run, RunAggregator aggregator, RecordsReadResult read, PriceCatalog prices,
         IReadOnlyList<SloSet>? slos = null, IReadOnlyList<SweepCurve>? sweeps = null,
-        IReadOnlyDictionary<string, ModeDifference>? modeDifferences = null, FaultCheck? faults = null, IReadOnlyList<BatchRecord>? batches = null)
+        IReadOnlyDictionary<string, ModeDifference>? modeDifferences = null, FaultCheck? faults = null, IReadOnlyList<BatchRecord>? batches = null, RecordsReadResult? batchesRead = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(aggregator);
@@ -116,6 +121,7 @@ public sealed class RunReport
             Client = ClientVerdict.For(run, cells),
             Resilience = ResilienceVerdict.For(cells, run.Resilience),
             Faults = faults,
+            BatchesRead = batchesRead is { Records: > 0 } or { Skipped: > 0 } ? batchesRead : null,
         };
     }
 

@@ -49,6 +49,25 @@ public sealed class BatchExportTests
     }
 
     [Fact]
+    public void Write_BatchesJsonlWithACutOffLine_Skipped_SaidInTheHeader_TurnaroundUnknown()
+    {
+        using var run = TestRun.Standard();
+        run.AddBatch(TestRun.Alpha, lines: 4, turnaroundS: 1080);
+        run.Save();
+        var path = Path.Combine(run.Directory, Bench.Core.Results.ResultsDirectory.BatchesFile);
+        var line = File.ReadAllText(path).Trim();
+        File.WriteAllText(path, line[..(line.Length / 2)] + "\n");
+
+        var report = ReportBuilder.Write(run.Directory, run.Run, ChartBuilderTests.BatchPrices());
+
+        var markdown = File.ReadAllText(Path.Combine(run.Directory, "report.md"));
+        Assert.Contains("Batch jobs: 0 (batches.jsonl); 1 unreadable line(s) skipped (lines 1): those batches' turnaround is unknown", markdown, StringComparison.Ordinal);
+        Assert.Null(report.Cells.Single(c => c.Summary.Mode == Bench.Core.Records.Mode.BatchApi).Batch);
+        Assert.Contains("no batch record (`batches.jsonl`) was found for this cell", markdown, StringComparison.Ordinal);
+        Assert.Contains("| batch-api | turnaround (no batch record) | – | – |", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SummaryTable_BatchCell_TurnaroundUnderE2e_Marked_NoLatencyFigures()
     {
         using var run = TestRun.Standard();
