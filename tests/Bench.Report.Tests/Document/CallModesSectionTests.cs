@@ -94,6 +94,26 @@ public sealed class CallModesSectionTests
     }
 
     [Fact]
+    public void BatchOnlyModel_AndABatchLeftRunning_FiguresWithoutComparison_NoTurnaroundInvented()
+    {
+        using var run = TestRun.Standard();
+        var left = run.AddBatch("gamma-model", lines: 6, turnaroundS: 3600, timeScale: 1, expired: 6);
+        left.ExpiredAt = null;
+        left.Status = Bench.Core.Batches.BatchStatuses.InProgress;
+        left.Ending = Bench.Core.Batches.BatchEndings.TimedOutLeft;
+        left.Message = "--batch-timeout passed; the batch was left running";
+
+        var report = run.Report(Prices);
+        var text = Section(MarkdownExporter.Render(report), "Three ways to call, per model");
+
+        Assert.Empty(report.CallModes);
+        Assert.Null(report.Cells.Single(c => c.Summary.Model == "gamma-model").Batch!.TurnaroundSP50);
+        Assert.Contains("**gamma-model**: only batch-api was measured; 0 % of 6 lines succeeded, not priced per 1,000 requests.", text, StringComparison.Ordinal);
+        Assert.Contains("| in_progress (timed out left) | 6 | 0 / 0 | – |", text, StringComparison.Ordinal);
+        Assert.Contains("--batch-timeout passed; the batch was left running", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SummaryAndCost_BatchCell_NoLatencyColumns_BatchPricesMarked()
     {
         using var run = TestRun.Standard();
