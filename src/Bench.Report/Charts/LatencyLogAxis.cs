@@ -32,7 +32,8 @@ internal sealed class LatencyLogAxis
         var min = positive.Count > 0 ? positive.Min() : 0.1;
         var max = positive.Count > 0 ? positive.Max() : 1;
         _low = Math.Log10(min / 1.6);
-        _high = Math.Log10(max * 1.6);
+        // Headroom above the slowest point for its name and the chart's note (top left), a fifth of the span at least.
+        _high = Math.Log10(max) + Math.Max(Math.Log10(1.6), 0.2 * (Math.Log10(max) - Math.Log10(min)));
         if (_high - _low < 1)
         {
             // At least a decade, so that some durations fall in range and are labelled.

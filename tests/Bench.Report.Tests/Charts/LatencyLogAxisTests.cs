@@ -13,9 +13,9 @@ public class LatencyLogAxisTests
 
         axis.Apply(plot);
 
-        Assert.Equal(["1 s", "10 s", "1 min", "10 min", "1 h"], Labels(plot));
+        Assert.Equal(["1 s", "10 s", "1 min", "10 min", "1 h", "6 h"], Labels(plot));
         Assert.Equal(Math.Log10(0.18 / 1.6), plot.Axes.Left.Min, 9);
-        Assert.Equal(Math.Log10(7200 * 1.6), plot.Axes.Left.Max, 9);
+        Assert.Equal(Math.Log10(7200) + (0.2 * Math.Log10(7200 / 0.18)), plot.Axes.Left.Max, 9); // headroom: a fifth of the span
         Assert.Equal(LatencyLogAxis.Y(60), Math.Log10(60), 12);
     }
 
