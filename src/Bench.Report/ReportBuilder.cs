@@ -18,7 +18,8 @@ namespace Bench.Report;
 /// </summary>
 public static class ReportBuilder
 {
-    /// <summary>Aggregates the folder's records and writes <c>summary.csv</c>, <c>summary.json</c>,
+    /// <summary>Aggregates the folder's records (and its batch jobs, <c>batches.jsonl</c>, when it has batch-api
+    /// cells) and writes <c>summary.csv</c>, <c>summary.json</c>,
     /// <c>records.csv</c>, <c>histograms/*.hlog</c>, <c>report.md</c> (with the fault check when the folder holds
     /// <c>injections.jsonl</c> or run.json declares faults), the charts (<c>charts/*.png</c> and
     /// <c>*.svg</c>) and the self-contained <c>report.html</c>; returns the report model.</summary>
@@ -46,7 +47,9 @@ public static class ReportBuilder
 
         var sweepSlo = scenario?.Workload.FirstOrDefault(w => w.Kind == StepKind.Sweep)?.Slo;
         var samples = Charts.RunSamples.Read(Path.Combine(directory, ResultsDirectory.RecordsFile), aggregator.Summarize());
-        var report = RunReport.Build(run, aggregator, read, prices, slos, sweeps.Curves(sweepSlo), ModeDifferenceTest.Results(samples), faults?.Build());
+        var (batches, batchesRead) = BatchesFile.ReadAll(directory);
+        batchesRead.Records = batches.Count;
+        var report = RunReport.Build(run, aggregator, read, prices, slos, sweeps.Curves(sweepSlo), ModeDifferenceTest.Results(samples), faults?.Build(), batches, batchesRead);
         var document = Document.ReportDocumentBuilder.Build(report);
         HistogramLogExporter.Write(aggregator, run.StartedUtc, directory);
         SummaryCsvExporter.Write(report, directory);

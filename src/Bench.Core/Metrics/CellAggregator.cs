@@ -150,7 +150,9 @@ public sealed class CellAggregator
         Record(Metric.Ttfo, r);
         Record(Metric.Tpot, r);
         Record(Metric.E2e, r);
-        foreach (var gap in RequestMetrics.ItlMs(r))
+        // ITL has no per-request formula of one value, so the batch rule (Metric.HasRequestLatency) is applied here;
+        // every other distribution applies it in its descriptor.
+        foreach (var gap in Metric.HasRequestLatency(r.Mode) ? RequestMetrics.ItlMs(r) : [])
         {
             Record(Metric.Itl, gap);
         }
@@ -288,6 +290,10 @@ public sealed class CellAggregator
         if (_requests == 0)
         {
             reasons.Add("no requests");
+        }
+        else if (slo.MaxMs.Count > 0 && !Metric.HasRequestLatency(Mode))
+        {
+            reasons.Add("a batch-api line has no latency of its own (its batch's turnaround is its latency), so no line meets a latency limit");
         }
         else if (slo.MaxMs.Count > 0 && fraction * 100 < slo.Percentile)
         {

@@ -23,6 +23,10 @@ public sealed class CellResult
     /// <summary>The cell's cost.</summary>
     public CellCost Cost { get; }
 
+    /// <summary>A <c>batch-api</c> cell's batch figures (turnaround, queue, polls), or null for the other modes and
+    /// when no batch record was found.</summary>
+    public BatchSummary? Batch { get; init; }
+
     /// <summary>The price used, or null when the model is not in the catalogue.</summary>
     public ModelPrice? Price => Cost.Price;
 
@@ -38,6 +42,11 @@ public sealed class CellResult
     /// <summary><c>cost_usd_per_success</c> (see <see cref="CellCost.CostUsdPerSuccess"/>).</summary>
     public decimal? CostUsdPerSuccess => Cost.CostUsdPerSuccess;
 
-    /// <summary>Prices <paramref name="summary"/> with <paramref name="prices"/>.</summary>
-    public static CellResult Create(CellSummary summary, PriceCatalog prices) => new(summary, CellCost.Of(summary, prices));
+    /// <summary>Prices <paramref name="summary"/> with <paramref name="prices"/> (a <c>batch-api</c> cell at batch
+    /// prices) and joins a batch-api cell to its batch jobs among <paramref name="batches"/> by model.</summary>
+    public static CellResult Create(CellSummary summary, PriceCatalog prices, IEnumerable<Batches.BatchRecord>? batches = null)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        return new(summary, CellCost.Of(summary, prices)) { Batch = BatchSummary.For(summary.Model, summary.Mode, batches) };
+    }
 }

@@ -378,6 +378,64 @@ public static class MetricCatalog
     /// <summary>The SLO columns of <c>summary.csv</c> per set, in order.</summary>
     private static readonly MetricTemplate[] SloCsvTemplates = [SloMet, SloGoodFraction, SloGoodputRps];
 
+    // ----- batch-api cells: their batch jobs (batches.jsonl); empty for the other modes -----
+
+    private const string BatchSource = "OpenAI Batch API object timestamps (created_at, in_progress_at, finalizing_at, completed_at/failed_at/expired_at/cancelled_at) via batches.jsonl";
+
+    /// <summary><c>batches</c>: batch jobs of a batch-api cell.</summary>
+    public static readonly MetricDefinition Batches = BatchFigure("batches", "batches", "batches", NumberFormat.Integer, MetricDirection.None,
+        "batch jobs of the batch-api cell (Bench submits one per cell); empty for the other modes", b => MetricValue.Count(b.Count), MetricReduce.Sum);
+
+    /// <summary><c>turnaround_s_p50</c>.</summary>
+    public static readonly MetricDefinition TurnaroundSP50 = BatchFigure("turnaround_s_p50", "turnaround p50", "s", NumberFormat.Milliseconds, MetricDirection.LowerIsBetter,
+        "median batch turnaround: created_at → the terminal time (completed, failed, expired or cancelled at), provider seconds (simulated seconds on the embedded simulator: see turnaround_simulated), over the cell's batches that ended; a batch line's only latency",
+        b => MetricValue.Number(b.TurnaroundSP50), MetricReduce.Recompute);
+
+    /// <summary><c>turnaround_s_p95</c>.</summary>
+    public static readonly MetricDefinition TurnaroundSP95 = BatchFigure("turnaround_s_p95", "turnaround p95", "s", NumberFormat.Milliseconds, MetricDirection.LowerIsBetter,
+        "nearest-rank 95th percentile of the batch turnarounds (created_at → terminal time), provider seconds; with one batch, its turnaround",
+        b => MetricValue.Number(b.TurnaroundSP95), MetricReduce.Recompute);
+
+    /// <summary><c>turnaround_s_max</c>.</summary>
+    public static readonly MetricDefinition TurnaroundSMax = BatchFigure("turnaround_s_max", "turnaround max", "s", NumberFormat.Milliseconds, MetricDirection.LowerIsBetter,
+        "longest batch turnaround (created_at → terminal time), provider seconds", b => MetricValue.Number(b.TurnaroundSMax), MetricReduce.Max);
+
+    /// <summary><c>batch_queue_s</c>.</summary>
+    public static readonly MetricDefinition BatchQueueS = BatchFigure("batch_queue_s", "batch queue", "s", NumberFormat.Milliseconds, MetricDirection.LowerIsBetter,
+        "median over the cell's batches of created_at → in_progress_at (validation and queueing), provider seconds", b => MetricValue.Number(b.QueueS), MetricReduce.Recompute);
+
+    /// <summary><c>batch_lines_per_s</c>.</summary>
+    public static readonly MetricDefinition BatchLinesPerS = BatchFigure("batch_lines_per_s", "batch lines/s", "lines/s", NumberFormat.Rate, MetricDirection.HigherIsBetter,
+        "median over the cell's batches of lines run (request_counts completed + failed) / (finalizing_at − in_progress_at), per provider second", b => MetricValue.Number(b.LinesPerS), MetricReduce.Recompute);
+
+    /// <summary><c>observed_turnaround_s</c>.</summary>
+    public static readonly MetricDefinition ObservedTurnaroundS = BatchFigure("observed_turnaround_s", "observed turnaround", "s", NumberFormat.Milliseconds, MetricDirection.LowerIsBetter,
+        "median on Bench's run clock of batch creation sent → terminal status first seen, real seconds (includes up to one poll interval)", b => MetricValue.Number(b.ObservedTurnaroundS), MetricReduce.Recompute, "Bench (run clock)");
+
+    /// <summary><c>batch_polls</c>.</summary>
+    public static readonly MetricDefinition BatchPolls = BatchFigure("batch_polls", "batch polls", "polls", NumberFormat.Integer, MetricDirection.LowerIsBetter,
+        "status polls (GET /v1/batches/{id}) Bench made, summed over the cell's batches", b => MetricValue.Count(b.Polls), MetricReduce.Sum, "Bench (batch client)");
+
+    /// <summary><c>turnaround_simulated</c>.</summary>
+    public static readonly MetricDefinition TurnaroundSimulated = BatchFigure("turnaround_simulated", "turnaround simulated", "", NumberFormat.Exact, MetricDirection.None,
+        "true when the batches' provider clock was the embedded simulator's (time scale ≠ 1): turnaround and queue figures are simulated seconds, not a provider's", b => MetricValue.Flag(b.Simulated), MetricReduce.None, "Bench (batches.jsonl time_scale)");
+
+    /// <summary><c>batch_time_scale</c>.</summary>
+    public static readonly MetricDefinition BatchTimeScale = BatchFigure("batch_time_scale", "batch time scale", "×", NumberFormat.Rate, MetricDirection.None,
+        "simulated provider seconds per real second of the batches' clock (the simulator's batch time scale; 1 for a real endpoint)", b => MetricValue.Number(b.TimeScale), MetricReduce.None, "Bench (batches.jsonl time_scale)");
+
+    /// <summary><c>price_tier</c>.</summary>
+    public static readonly MetricDefinition PriceTierUsed = new()
+    {
+        Id = "price_tier", DisplayName = "price tier", Definition = "which of the model's price lists applies: standard (streaming, non-streaming) or batch (batch-api: the Batch API's input/output prices; a model without them is unpriced in batch)",
+        Source = "ARCHITECTURE.md (\"Cost model\")", Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = ["/cost/price_tier"],
+        Cell = c => MetricValue.Text(c.Cost.Tier == Pricing.PriceTier.Batch ? "batch" : "standard"),
+    };
+
+    /// <summary>The batch figures of a cell, in file order (<c>summary.json</c>'s <c>batch</c> object).</summary>
+    public static IReadOnlyList<MetricDefinition> BatchFigures { get; } =
+        [Batches, TurnaroundSP50, TurnaroundSP95, TurnaroundSMax, BatchQueueS, BatchLinesPerS, ObservedTurnaroundS, BatchPolls, TurnaroundSimulated, BatchTimeScale];
+
     // ----- per request (records.csv) -----
 
     /// <summary>The columns of <c>records.csv</c>, in order: the record's identity, outcome and timestamps, each
@@ -403,6 +461,8 @@ public static class MetricCatalog
         RequestField("backoff_ms", "back-off", "time the logical request waited between attempts (back-off and server-asked delays), ms", NumberFormat.Milliseconds, r => MetricValue.Number(AttemptMetrics.BackoffMs(r)), "ms"),
         RequestField("limiter_wait_ms", "limiter wait", "time the request waited for the client-side rate limiter before its first send, ms; empty without a limiter", NumberFormat.Milliseconds, r => MetricValue.Number(r.LimiterWaitMs), "ms"),
         RequestField("retry_added_ms", "added by retries", "e2e_ms minus the E2E of the attempt that ended the request (its send → its end): what earlier attempts and waits added; 0 for one attempt", NumberFormat.Milliseconds, r => MetricValue.Number(AttemptMetrics.RetryAddedMs(r)), "ms"),
+        RequestField("custom_id", "custom id", "batch-api only: the line's custom_id in the batch's input, output and error files (bench-<id>)", NumberFormat.Exact, r => MetricValue.Text(r.CustomId)),
+        RequestField("batch_id", "batch id", "batch-api only: the provider's id of the batch the line ran in", NumberFormat.Exact, r => MetricValue.Text(r.BatchId)),
         RequestField("connection_retried", "connection retried", "true when the request's reused pooled connection failed before any response byte (the keep-alive race) and it was sent again, once, on a fresh connection", NumberFormat.Exact, r => MetricValue.Flag(r.ConnectionRetried)),
         PerRequest(Metric.Ttfb),
         PerRequest(Metric.Ttft),
@@ -495,8 +555,9 @@ public static class MetricCatalog
         all.AddRange(LatencyStatistics);
         all.AddRange([DecodeTpsMean, DecodeTpsP50, PromptTokensMean, CompletionTokensMean, ReasoningTokensMean, CachedTokensMean,
             TokenizerComparedRequests, CompletionTokenDiffMean, CompletionTokenDiffPercent, UsageFlagged, DurationS, Rps, IntendedRps, AchievedSendRps, OutputTps]);
+        all.AddRange(BatchFigures);
         all.AddRange(AttemptView);
-        all.AddRange([CostUsd, CostUsdPer1kRequests, CostUsdPerSuccess, RetryCostUsd, RetryCostUsdPer1kRequests, RetryCostPercent, PriceSource, GoodputRps, Unpriced]);
+        all.AddRange([CostUsd, CostUsdPer1kRequests, CostUsdPerSuccess, RetryCostUsd, RetryCostUsdPer1kRequests, RetryCostPercent, PriceSource, PriceTierUsed, GoodputRps, Unpriced]);
         all.AddRange(BilledTokens);
         all.AddRange(RecordsCsv.Where(r => !all.Contains(r)));
         return all;
@@ -567,6 +628,14 @@ public static class MetricCatalog
     {
         Id = id, DisplayName = display, Unit = "tokens", Format = NumberFormat.Tokens, Definition = definition,
         Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = [$"/{id}"], Cell = c => MetricValue.Number(read(c.Summary)),
+    };
+
+    private static MetricDefinition BatchFigure(string id, string display, string unit, NumberFormat format, MetricDirection direction, string definition,
+        Func<BatchSummary, MetricValue> read, MetricReduce reduce, string source = BatchSource) => new()
+    {
+        Id = id, DisplayName = display, Unit = unit, Format = format, Direction = direction, Definition = definition, Source = source, Reduce = reduce,
+        Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = [$"/batch/{id}"],
+        Cell = c => c.Batch is { } batch ? read(batch) : MetricValue.Number(null),
     };
 
     private static MetricDefinition Money(string id, string display, string definition, Func<CellResult, decimal?> read, MetricReduce reduce = MetricReduce.Recompute) => new()

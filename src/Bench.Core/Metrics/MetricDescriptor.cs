@@ -88,27 +88,27 @@ public static class Metric
     /// <summary>Request sent → first response byte of the body.</summary>
     public static readonly MetricDescriptor Ttfb = new("ttfb_ms", "TTFB", "ms",
         "request sent → first response byte of the body (any SSE event, including a role-only prelude)", true)
-    { PerRequest = RequestMetrics.TtfbMs, SloEligible = true };
+    { PerRequest = OwnLatency(RequestMetrics.TtfbMs), SloEligible = true };
 
     /// <summary>Request sent → first token-bearing event.</summary>
     public static readonly MetricDescriptor Ttft = new("ttft_ms", "TTFT", "ms",
         "request sent → first event carrying a non-empty content, reasoning or tool-call delta", true)
-    { PerRequest = RequestMetrics.TtftMs, SloEligible = true };
+    { PerRequest = OwnLatency(RequestMetrics.TtftMs), SloEligible = true };
 
     /// <summary>Request sent → first non-reasoning output token.</summary>
     public static readonly MetricDescriptor Ttfo = new("ttfo_ms", "TTFO", "ms",
         "request sent → first non-reasoning output token", true)
-    { PerRequest = RequestMetrics.TtfoMs, SloEligible = true };
+    { PerRequest = OwnLatency(RequestMetrics.TtfoMs), SloEligible = true };
 
     /// <summary>Request sent → end of response.</summary>
     public static readonly MetricDescriptor E2e = new("e2e_ms", "E2E", "ms",
         "request sent → end of response (final event / [DONE] / end of JSON body)", true)
-    { PerRequest = r => RequestMetrics.E2eMs(r), SloEligible = true };
+    { PerRequest = OwnLatency(r => RequestMetrics.E2eMs(r)), SloEligible = true };
 
     /// <summary>Time per output token after the first (vLLM).</summary>
     public static readonly MetricDescriptor Tpot = new("tpot_ms", "TPOT", "ms",
         "(t_last_token − t_first_token) / (completion_tokens − 1), per request (vLLM's TPOT)", true)
-    { PerRequest = RequestMetrics.TpotMs, SloEligible = true, Source = "vLLM benchmark_serving" };
+    { PerRequest = OwnLatency(RequestMetrics.TpotMs), SloEligible = true, Source = "vLLM benchmark_serving" };
 
     /// <summary>Gaps between token-bearing events, pooled.</summary>
     public static readonly MetricDescriptor Itl = new("itl_ms", "ITL", "ms",
@@ -118,17 +118,17 @@ public static class Metric
     /// <summary>Scheduler lag in open workloads.</summary>
     public static readonly MetricDescriptor Queue = new("queue_ms", "Queue", "ms",
         "open model only: intended send time → actual send time (scheduler lag)", true)
-    { PerRequest = RequestMetrics.QueueMs };
+    { PerRequest = OwnLatency(RequestMetrics.QueueMs) };
 
     /// <summary>Latency corrected for coordinated omission.</summary>
     public static readonly MetricDescriptor Response = new("response_ms", "Response", "ms",
         "open model only: intended send time → end (latency corrected for coordinated omission)", true)
-    { PerRequest = RequestMetrics.ResponseMs, SloEligible = true, Source = "ARCHITECTURE.md (coordinated omission: Gil Tene, HdrHistogram)" };
+    { PerRequest = OwnLatency(RequestMetrics.ResponseMs), SloEligible = true, Source = "ARCHITECTURE.md (coordinated omission: Gil Tene, HdrHistogram)" };
 
     /// <summary>Decode rate per request.</summary>
     public static readonly MetricDescriptor DecodeTps = new("decode_tps", "Decode", "tok/s",
         "completion_tokens / (t_last_token − t_first_token), per request", false)
-    { PerRequest = RequestMetrics.DecodeTps };
+    { PerRequest = OwnLatency(RequestMetrics.DecodeTps) };
 
     /// <summary>All histogrammed metrics, in report order.</summary>
     public static IReadOnlyList<MetricDescriptor> Latencies { get; } = [Ttfb, Ttft, Ttfo, Tpot, Itl, E2e, Queue, Response];
@@ -139,6 +139,20 @@ public static class Metric
     /// <summary>A distribution by id (<c>ttft_ms</c>, <c>decode_tps</c>), or null.</summary>
     public static MetricDescriptor? Find(string id) =>
         Latencies.FirstOrDefault(m => m.Id == id) ?? (id == DecodeTps.Id ? DecodeTps : null);
+
+    /// <summary>
+    /// The batch rule, the one place it is written: a <see cref="Mode.BatchApi"/> line has no latency of its own (it
+    /// waits in the provider's queue with the rest of its batch; its sent and end times are the batch's submission and
+    /// download), so it enters no per-request distribution (TTFB, TTFT, TTFO, TPOT, ITL, E2E, queue, response, decode
+    /// rate) and no latency limit of an SLO. A batch's latency is its turnaround
+    /// (<see cref="Batches.BatchRecord.TurnaroundS"/>, provider clock; <see cref="BatchSummary"/> per cell). Success
+    /// rates, failures, tokens and cost come from the lines as for the other modes. False for batch-api.
+    /// </summary>
+    public static bool HasRequestLatency(Mode mode) => mode != Mode.BatchApi;
+
+    /// <summary>A per-request formula under the batch rule (<see cref="HasRequestLatency"/>): null for a batch line.</summary>
+    private static Func<RequestRecord, double?> OwnLatency(Func<RequestRecord, double?> formula) =>
+        r => HasRequestLatency(r.Mode) ? formula(r) : null;
 
     /// <summary>
     /// The non-streaming first-token rule, the one place it is written: a non-streaming answer's first token reaches
@@ -159,7 +173,9 @@ public static class Metric
     /// <summary>
     /// A request's value of an SLO-eligible metric as SLOs judge it: the first-token rule applies
     /// (<see cref="JudgedAs"/>), and <c>response_ms</c> of a closed-load request (no intended send time) is its
-    /// E2E. Null when the metric is undefined for the request (TPOT of a one-token answer), which no limit violates.
+    /// E2E. Null when the metric is undefined for the request (TPOT of a one-token answer), which no limit violates,
+    /// and for a batch line (<see cref="HasRequestLatency"/>), which <see cref="SloEvaluator"/> never counts as good
+    /// under a latency limit.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="metric"/> is not SLO-eligible.</exception>
     public static double? SloValue(RequestRecord r, MetricDescriptor metric)
@@ -169,6 +185,11 @@ public static class Metric
         if (!metric.SloEligible)
         {
             throw new ArgumentException($"'{metric.Id}' is not an SLO metric; use one of {string.Join(", ", SloEligible.Select(m => m.Id))}.", nameof(metric));
+        }
+
+        if (!HasRequestLatency(r.Mode))
+        {
+            return null;
         }
 
         var judged = JudgedAs(metric, r.Mode);

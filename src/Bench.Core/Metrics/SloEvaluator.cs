@@ -7,7 +7,8 @@ namespace Bench.Core.Metrics;
 /// Judges requests against an <see cref="SloSet"/>. A request is <i>good</i> when it succeeded and every threshold
 /// holds for it (goodput as in DistServe: requests/s that succeeded and met every SLO; errors count against it).
 /// A request's value is read with <see cref="Metric.SloValue"/>, where the non-streaming first-token rule lives; a threshold on a metric that is undefined for a request
-/// (TPOT of a one-token or non-streaming answer) is not violated by it.
+/// (TPOT of a one-token or non-streaming answer) is not violated by it. A batch-api line has no latency at all, so it
+/// is never good under a set with a latency limit (<see cref="Metric.HasRequestLatency"/>).
 /// </summary>
 public static class SloEvaluator
 {
@@ -18,6 +19,13 @@ public static class SloEvaluator
         ArgumentNullException.ThrowIfNull(slo);
         if (r.Outcome != Outcome.Success)
         {
+            return false;
+        }
+
+        if (slo.MaxMs.Count > 0 && !Metric.HasRequestLatency(r.Mode))
+        {
+            // A batch line has no latency to hold a limit to (Metric.HasRequestLatency): it is not good, never
+            // vacuously good.
             return false;
         }
 

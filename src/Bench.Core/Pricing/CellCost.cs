@@ -6,15 +6,33 @@ namespace Bench.Core.Pricing;
 /// What one cell (model × mode × policy) cost: every attempted request's billed tokens, every attempt included, (<see cref="CellSummary.BilledTokens"/>)
 /// priced with <see cref="CostModel"/>, and the per-request figures derived from it. Exact <see cref="decimal"/>
 /// arithmetic; rounding happens only when a figure is written (<see cref="MetricCatalog"/>). A model missing from the
-/// catalogue is unpriced (every amount null, <see cref="Unpriced"/> says why), never free.
+/// catalogue is unpriced (every amount null, <see cref="Unpriced"/> says why), never free. A <c>batch-api</c> cell is
+/// priced at the model's Batch API prices (<see cref="PriceTier.Batch"/>); a model without them is unpriced in batch,
+/// never priced at its standard prices.
 /// </summary>
 public sealed class CellCost
 {
     /// <summary>The price used, or null when the model is not in the catalogue.</summary>
     public ModelPrice? Price { get; init; }
 
-    /// <summary>Why there is no price (unknown model), or null.</summary>
+    /// <summary>Why there is no price (unknown model, or no Batch API price for a <c>batch-api</c> cell), or null.</summary>
     public string? Unpriced { get; init; }
+
+    /// <summary>Which of the model's price lists applies: <see cref="PriceTier.Batch"/> for a <c>batch-api</c> cell,
+    /// else <see cref="PriceTier.Standard"/>.</summary>
+    public PriceTier Tier { get; init; }
+
+    /// <summary>The tier of a mode: batch prices for <see cref="Records.Mode.BatchApi"/>, standard for the synchronous
+    /// modes.</summary>
+    public static PriceTier TierOf(Records.Mode mode) => mode == Records.Mode.BatchApi ? PriceTier.Batch : PriceTier.Standard;
+
+    /// <summary>Why a model with <paramref name="price"/> is not priced in batch: the catalogue has no Batch API price
+    /// for it. Never priced at its standard prices instead.</summary>
+    public static string NoBatchPrice(ModelPrice price, string catalogue)
+    {
+        ArgumentNullException.ThrowIfNull(price);
+        return $"no Batch API price for {price.Model} in the catalogue ({catalogue}): not priced in batch, never guessed";
+    }
 
     /// <summary><c>cost_usd</c>: cost of everything billed in the cell (all attempted requests' tokens), USD.</summary>
     public decimal? CostUsd { get; init; }
@@ -52,10 +70,18 @@ public sealed class CellCost
             };
         }
 
-        var cost = CostModel.RequestCostUsd(summary.BilledTokens, price);
-        var retry = CostModel.RequestCostUsd(summary.RetryBilledTokens, price);
+        var tier = TierOf(summary.Mode);
+        if (tier == PriceTier.Batch && !price.HasBatchPrices)
+        {
+            return new CellCost { Tier = tier, Unpriced = NoBatchPrice(price, prices.Description) };
+        }
+
+        var batch = tier == PriceTier.Batch;
+        var cost = CostModel.RequestCostUsd(summary.BilledTokens, price, batch);
+        var retry = CostModel.RequestCostUsd(summary.RetryBilledTokens, price, batch);
         return new CellCost
         {
+            Tier = tier,
             Price = price,
             CostUsd = cost,
             RetryCostUsd = retry,

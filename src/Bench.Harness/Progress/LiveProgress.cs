@@ -168,7 +168,8 @@ internal sealed class LiveProgress : ILoadObserver
             var rate = elapsedS > 0 ? Done / elapsedS : 0;
             var stats = _latency.ToStats();
             var name = _metric.DisplayName;
-            var latency = stats is null ? $"{name} –" : string.Create(CultureInfo.InvariantCulture, $"{name} p50 {stats.P50:N0} ms p95 {stats.P95:N0} ms");
+            // A batch line has no latency of its own (Metric.HasRequestLatency): no "E2E –" that looks like a gap.
+            var latency = !Metric.HasRequestLatency(cell.Mode) ? "batch lines (turnaround in the report)" : stats is null ? $"{name} –" : string.Create(CultureInfo.InvariantCulture, $"{name} p50 {stats.P50:N0} ms p95 {stats.P95:N0} ms");
             return string.Create(CultureInfo.InvariantCulture,
                 $"{Markup.Escape(cell.ToString()),-36} {Done,5}{(Expected is { } e ? $"/{e}" : "")} done  {Errors} errors{(Dropped > 0 ? $"  {Dropped} dropped" : "")}{(Cancelled > 0 ? $"  {Cancelled} cancelled" : "")}  {rate,6:0.0} req/s  {latency}");
         }

@@ -7,7 +7,8 @@ namespace Bench.Report.Charts;
 
 /// <summary>
 /// Cost against latency, one point per priced cell: x = cost per 1,000 requests (USD), y = p95 of the latency to first
-/// output (TTFT streaming, E2E non-streaming). The Pareto front — cells no other cell beats on both — is a step line
+/// output (TTFT streaming, E2E non-streaming) or a batch-api cell's batch turnaround, on a logarithmic axis
+/// (<see cref="LatencyLogAxis"/>) so milliseconds and hours fit. The Pareto front — cells no other cell beats on both — is a step line
 /// with its points ringed and named; lower-left is better. Unpriced cells are left out and listed in a note.
 /// </summary>
 internal sealed class CostLatencyChart : IChart
@@ -17,27 +18,35 @@ internal sealed class CostLatencyChart : IChart
     /// <inheritdoc />
     public string Id => "cost-vs-latency";
 
+    /// <summary>What the latency axis shows for the modes on a chart.</summary>
+    public const string BatchNote = "turnaround batch-api";
+
     /// <inheritdoc />
     public ChartFile? Draw(ChartContext context)
     {
         var points = context.Report.Cells
-            .Where(c => c.CostUsdPer1kRequests is not null && HeadlineLatency.Of(c.Summary) is not null)
-            .Select(c => new CostPoint(c.Summary.Model, c.Summary.Mode, (double)c.CostUsdPer1kRequests!.Value, HeadlineLatency.Of(c.Summary)!.P95, c.Summary.Policy))
+            .Where(c => c.CostUsdPer1kRequests is not null && LatencyS(c) is not null)
+            .Select(c => new CostPoint(c.Summary.Model, c.Summary.Mode, (double)c.CostUsdPer1kRequests!.Value, LatencyS(c)!.Value, c.Summary.Policy, c.Batch?.Simulated == true))
             .ToList();
         if (points.Count == 0)
         {
             return null;
         }
 
-        var note = HeadlineLatency.NoteFor(points.Select(p => p.Mode));
-        using var frame = new ChartFrame("Cost against latency", "cost per 1,000 requests (USD)",
-            note == HeadlineLatency.AxisNote ? $"p95 latency (ms): {note}" : $"{note} p95 (ms)");
-        var front = ParetoFront.Of(points, p => p.CostUsd, p => p.P95Ms);
+        var synchronous = points.Where(p => p.Mode != Mode.BatchApi).Select(p => p.Mode).ToList();
+        var batch = points.Any(p => p.Mode == Mode.BatchApi);
+        var note = synchronous.Count == 0 ? BatchNote
+            : batch ? $"{HeadlineLatency.NoteFor(synchronous)}, {BatchNote}"
+            : HeadlineLatency.NoteFor(synchronous);
+        // The axis label stays short enough to fit the chart's height; the caption says it in full.
+        var axisNote = !batch ? note : synchronous.Count == 0 ? "batch turnaround" : "TTFT, E2E, batch turnaround";
+        var axis = new LatencyLogAxis(points.Select(p => p.P95S));
+        using var frame = new ChartFrame("Cost against latency", "cost per 1,000 requests (USD)", $"p95 latency (log): {axisNote}");
+        var front = ParetoFront.Of(points, p => p.CostUsd, p => p.P95S);
         var right = points.Max(p => p.CostUsd);
-        var top = points.Max(p => p.P95Ms);
         if (front.Count > 1)
         {
-            var line = frame.Plot.Add.ScatterLine(front.Select(p => p.CostUsd).ToArray(), front.Select(p => p.P95Ms).ToArray(), FrontColor);
+            var line = frame.Plot.Add.ScatterLine(front.Select(p => p.CostUsd).ToArray(), front.Select(p => LatencyLogAxis.Y(p.P95S)).ToArray(), FrontColor);
             line.ConnectStyle = ConnectStyle.StepHorizontal;
             line.LineWidth = 2;
             line.MarkerSize = 0;
@@ -45,21 +54,22 @@ internal sealed class CostLatencyChart : IChart
 
         foreach (var point in points)
         {
-            var marker = frame.Plot.Add.Marker(point.CostUsd, point.P95Ms, ModeStyle.Of(point.Mode).Marker, 13, context.Palette.Of(point.Model));
+            var marker = frame.Plot.Add.Marker(point.CostUsd, LatencyLogAxis.Y(point.P95S), ModeStyle.Of(point.Mode).Marker, 13, context.Palette.Of(point.Model));
             marker.MarkerLineWidth = 2.5f;
         }
 
         // Room on the right for the names of the front's points.
-        var (xMax, yMax) = (right * 1.3, top * 1.12);
+        var xMax = right * 1.3;
         var placed = new List<PixelBox>();
         foreach (var point in front)
         {
             // A ring marks membership, so a point that merely lies near the step line is not mistaken for one on it.
-            var ring = frame.Plot.Add.Marker(point.CostUsd, point.P95Ms, MarkerShape.OpenCircle, 26, FrontColor);
+            var y = LatencyLogAxis.Y(point.P95S);
+            var ring = frame.Plot.Add.Marker(point.CostUsd, y, MarkerShape.OpenCircle, 26, FrontColor);
             ring.MarkerLineWidth = 1.5f;
             var text = point.Policy is { } policy ? $"{point.Model} · {Names.Of(point.Mode)} · {policy}" : $"{point.Model} · {Names.Of(point.Mode)}";
-            var (alignment, offsetX, offsetY) = Place(text, point.CostUsd, point.P95Ms, xMax, yMax, placed);
-            var label = frame.Plot.Add.Text(text, point.CostUsd, point.P95Ms);
+            var (alignment, offsetX, offsetY) = Place(text, point.CostUsd, y - axis.Low, xMax, axis.High - axis.Low, placed);
+            var label = frame.Plot.Add.Text(text, point.CostUsd, y);
             label.LabelFontName = ChartFonts.Family;
             label.LabelFontSize = LabelSize;
             label.LabelFontColor = FrontColor;
@@ -68,7 +78,8 @@ internal sealed class CostLatencyChart : IChart
             label.LabelOffsetY = offsetY;
         }
 
-        frame.Plot.Axes.SetLimits(0, xMax, 0, yMax);
+        frame.Plot.Axes.SetLimitsX(0, xMax);
+        axis.Apply(frame.Plot);
         var unpriced = context.Report.Cells.Where(c => c.CostUsdPer1kRequests is null).Select(Describe).ToList();
         if (unpriced.Count > 0)
         {
@@ -80,9 +91,18 @@ internal sealed class CostLatencyChart : IChart
             .Concat(modes.Select(m => ChartLegend.Marker(m.Marker, m.Name)))
             .Append(ChartLegend.Line("Pareto front", FrontColor, LinePattern.Solid))
             .Append(ChartLegend.Ring("on the front", FrontColor)));
-        var caption = $"One point per priced cell: what 1,000 requests cost against how long the slowest 5 % waited for first output ({note}). The step line is the Pareto front: the ringed, named cells are those no other cell beats on both cost and latency; lower-left is better.{(unpriced.Count > 0 ? $" Not priced, so not shown: {string.Join(", ", unpriced)}." : "")}";
+        var simulated = points.FirstOrDefault(p => p.Simulated) is not null
+            ? $" Batch turnaround is simulated ({context.Report.Cells.First(c => c.Batch?.Simulated == true).Batch!.TimeScale:0.##}× time scale)."
+            : "";
+        var caption = $"One point per priced cell: what 1,000 requests cost against how long the slowest 5 % waited ({note}; a batch-api cell's batch turnaround, p95 over its batches), on a logarithmic latency axis so milliseconds and hours fit. The step line is the Pareto front: the ringed, named cells are those no other cell beats on both cost and latency; lower-left is better.{simulated}{(unpriced.Count > 0 ? $" Not priced, so not shown: {string.Join(", ", unpriced)}." : "")}";
         return frame.Save(context.Directory, Id, ChartSection.Cost, caption);
     }
+
+    /// <summary>A cell's latency on this chart, seconds: p95 of its headline latency (TTFT streaming, E2E
+    /// non-streaming), or a batch-api cell's p95 batch turnaround; null without samples.</summary>
+    internal static double? LatencyS(CellResult cell) => Metric.HasRequestLatency(cell.Summary.Mode)
+        ? HeadlineLatency.Of(cell.Summary)?.P95 / 1000.0
+        : cell.Batch?.TurnaroundSP95;
 
     private const float LabelSize = 12;
 
@@ -132,5 +152,5 @@ internal sealed class CostLatencyChart : IChart
     private static string Describe(CellResult cell) => $"{cell.Summary.Model} · {Names.Of(cell.Summary.Mode)}";
 
     /// <summary>A cell on the cost–latency plane.</summary>
-    private sealed record CostPoint(string Model, Mode Mode, double CostUsd, double P95Ms, string? Policy = null);
+    private sealed record CostPoint(string Model, Mode Mode, double CostUsd, double P95S, string? Policy = null, bool Simulated = false);
 }

@@ -76,8 +76,10 @@ internal sealed class RunSamples
     /// <summary>Adds one record (exposed for tests that build samples without a file).</summary>
     internal void Add(RequestRecord record)
     {
-        if (record.Phase == Phases.Warmup)
+        if (record.Phase == Phases.Warmup || !Metric.HasRequestLatency(record.Mode))
         {
+            // A batch line has no latency of its own and all its batch's lines end at the download: latency and
+            // timeline charts leave batch cells out (their turnaround is in the cost–latency chart).
             return;
         }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bench.Core.Metrics;
+using Bench.Core.Pricing;
 using Bench.Core.Records;
 using Bench.Report.Charts;
 using Bench.Report.Model;
@@ -29,6 +30,12 @@ public static partial class ReportDocumentBuilder
 
         /// <summary>Streaming against non-streaming.</summary>
         public const string Comparison = "streaming-against-non-streaming";
+
+        /// <summary>Three ways to call (streaming, non-streaming, batch-api), per model.</summary>
+        public const string CallModes = "three-ways-to-call";
+
+        /// <summary>Routing plans: synchronous and batch shares as one budget.</summary>
+        public const string Routing = "routing";
 
         /// <summary>Latency distribution charts (HTML only).</summary>
         public const string Distributions = "latency-distributions";
@@ -77,6 +84,9 @@ public static partial class ReportDocumentBuilder
             scenario.AddRange([" (", Code(run.ScenarioFile), ")"]);
         }
 
+        List<IReadOnlyList<Span>> batchLine = report.BatchesRead is { } batches
+            ? [[string.Create(Inv, $"Batch jobs: {batches.Records:N0} (batches.jsonl){(batches.Skipped > 0 ? string.Create(Inv, $"; {batches.Skipped} unreadable line(s) skipped (lines {string.Join(", ", batches.SkippedLines.Take(5))}{(batches.Skipped > 5 ? ", …" : "")}): those batches' turnaround is unknown") : "")}")]]
+            : [];
         var header = new BulletList(
         [
             scenario,
@@ -84,6 +94,7 @@ public static partial class ReportDocumentBuilder
             [string.Create(Inv, $"Started {run.StartedUtc:yyyy-MM-dd HH:mm:ss} UTC{(run.EndedUtc is { } end ? string.Create(Inv, $", ended {end:HH:mm:ss} UTC ({(end - run.StartedUtc).TotalSeconds:0} s)") : ", did not finish (records up to the stop are reported)")}")],
             [string.Create(Inv, $"Machine: {Describe(run.Machine)}; {string.Join(", ", run.Versions.Select(v => $"{v.Key} {v.Value}"))}")],
             [string.Create(Inv, $"Records: {report.Records.Records:N0} ({report.WarmupRecords:N0} warm-up, excluded from statistics){(report.Records.Skipped > 0 ? string.Create(Inv, $"; {report.Records.Skipped} unreadable line(s) skipped (lines {string.Join(", ", report.Records.SkippedLines.Take(5))}{(report.Records.Skipped > 5 ? ", …" : "")})") : "")}")],
+            .. batchLine,
         ]);
 
         var sections = new List<Section> { SummarySection(report) };
@@ -91,9 +102,10 @@ public static partial class ReportDocumentBuilder
         sections.AddIfNotNull(ScheduleSection(report));
         sections.AddIfNotNull(ClientSaturationText.Section(report));
         sections.AddIfNotNull(ComparisonSection(report));
+        sections.AddIfNotNull(CallModesSection(report));
 
         // Latency charts follow the verdict and the streaming comparison: summary → verdict → evidence.
-        var anchor = new[] { Ids.Comparison, Ids.Recommendation, Ids.Summary }.Select(id => sections.FindIndex(s => s.Id == id)).First(i => i >= 0);
+        var anchor = new[] { Ids.CallModes, Ids.Comparison, Ids.Recommendation, Ids.Summary }.Select(id => sections.FindIndex(s => s.Id == id)).First(i => i >= 0);
         sections.InsertRange(anchor + 1,
         [
             new Section(Ids.Distributions, "Latency distributions", [new ChartSlot(ChartSection.Distributions)]),
@@ -104,11 +116,12 @@ public static partial class ReportDocumentBuilder
         sections.AddIfNotNull(ResilienceSection(report));
         sections.AddIfNotNull(CostSection(report));
         sections.AddIfNotNull(ProjectionSection(report));
+        sections.AddIfNotNull(RoutingSection(report));
         sections.AddIfNotNull(FailureSection(report));
         sections.AddIfNotNull(FaultCheckText.Section(report));
         sections.AddIfNotNull(UsageSection(report));
         sections.AddIfNotNull(TokenCountSection(report));
-        sections.Add(DefinitionSection());
+        sections.Add(DefinitionSection(report));
         return new ReportDocument(["Bench run ", Code(run.RunId)], Interruption(run) is { } stop ? [stop, header] : [header], sections);
     }
 
@@ -163,7 +176,9 @@ public static partial class ReportDocumentBuilder
         ]));
         List<Block> blocks =
         [
-            Para("Latencies in milliseconds over successful requests; TTFT and TPOT exist only for streaming."),
+            Para(report.Cells.Any(c => c.Summary.Mode == Mode.BatchApi)
+                ? "Latencies in milliseconds over successful requests; TTFT and TPOT exist only for streaming. A batch-api line has no latency of its own: its batch's turnaround is under “Three ways to call”."
+                : "Latencies in milliseconds over successful requests; TTFT and TPOT exist only for streaming."),
             Table(headers, "LLRRRRRRRRRRRRR", rows),
         ];
         if (ZeroSuccessNote(report) is { } note)
@@ -421,18 +436,27 @@ public static partial class ReportDocumentBuilder
         var rows = report.Cells.Select(c =>
         {
             var s = c.Summary;
+            var batch = c.Cost.Tier == PriceTier.Batch;
             return c.Price is { } price
-                ? Row([s.Model, ModeLabel(s), price.UsdPerMillionInputTokens.ToString("0.00##", Inv), price.UsdPerMillionOutputTokens.ToString("0.00##", Inv),
+                ? Row([s.Model, ModeLabel(s), InputPrice(price, batch), OutputPrice(price, batch),
                     $"{Tok(s.PromptTokensMean)} / {Tok(s.CompletionTokensMean)}", Usd(c.CostUsdPer1kRequests), Usd(c.CostUsdPerSuccess, "0.000000"), price.Source])
                 : Row([s.Model, ModeLabel(s), "–", "–", $"{Tok(s.PromptTokensMean)} / {Tok(s.CompletionTokensMean)}", "not priced", "not priced", c.Unpriced ?? ""]);
         });
         return new Section(Ids.Cost, "Cost per 1,000 requests",
         [
-            Para($"Each request is priced from the tokens it was billed for (usage as reported): uncached prompt × input price + cached prompt × cached-input price + completion (reasoning included) × output price. Failed requests count what they were billed. Prices in USD per 1M tokens, from: {report.PriceCatalog}."),
+            Para($"Each request is priced from the tokens it was billed for (usage as reported): uncached prompt × input price + cached prompt × cached-input price + completion (reasoning included) × output price. Failed requests count what they were billed. Prices in USD per 1M tokens, from: {report.PriceCatalog}.{(report.Cells.Any(c => c.Cost.Tier == PriceTier.Batch) ? " Batch-api cells are priced at the Batch API's prices (marked “batch”); a model without them is not priced in batch, never at its standard prices." : "")}"),
             Table(["model", ModeHeader(report), "input $/1M", "output $/1M", "mean tokens in / out", MetricCatalog.CostUsdPer1kRequests.DisplayName, MetricCatalog.CostUsdPerSuccess.DisplayName, MetricCatalog.PriceSource.DisplayName], "LLRRRRRL", rows),
             new ChartSlot(ChartSection.Cost),
         ]);
     }
+
+    private static string InputPrice(ModelPrice price, bool batch) => batch
+        ? price.UsdPerMillionBatchInputTokens!.Value.ToString("0.00##", Inv) + " batch"
+        : price.UsdPerMillionInputTokens.ToString("0.00##", Inv);
+
+    private static string OutputPrice(ModelPrice price, bool batch) => batch
+        ? price.UsdPerMillionBatchOutputTokens!.Value.ToString("0.00##", Inv) + " batch"
+        : price.UsdPerMillionOutputTokens.ToString("0.00##", Inv);
 
     private static Section? ProjectionSection(RunReport report)
     {
@@ -601,10 +625,16 @@ public static partial class ReportDocumentBuilder
         ]);
     }
 
-    private static Section DefinitionSection()
+    private static Section DefinitionSection(RunReport report)
     {
+        // The batch figures are defined only where a batch-api cell ran: a run without one reads as before.
+        var batch = report.Cells.Any(c => c.Summary.Mode == Mode.BatchApi)
+            ? new[] { MetricCatalog.TurnaroundSP50, MetricCatalog.BatchQueueS, MetricCatalog.BatchLinesPerS, MetricCatalog.ObservedTurnaroundS }
+                .Select(m => (IReadOnlyList<Span>)[Code(m.Id), $" ({m.DisplayName}): {m.Definition}."])
+            : [];
         var items = Metric.Latencies.Append(Metric.DecodeTps)
             .Select(m => (IReadOnlyList<Span>)[Code(m.Id), $" ({m.DisplayName}): {m.Definition}."])
+            .Concat(batch)
             .Append(["Times are taken from a monotonic clock as bytes come off the socket, before JSON parsing. Percentiles from HdrHistogram (3 significant digits, µs resolution); means are exact."]);
         return new Section(Ids.Definitions, "Definitions", [new BulletList([.. items])]);
     }

@@ -106,14 +106,22 @@ public static class SummaryJsonExporter
         if (cell.CostUsd is not null)
         {
             Write(json, cell, MetricCatalog.CostUsd, MetricCatalog.CostUsdPer1kRequests, MetricCatalog.CostUsdPerSuccess, MetricCatalog.PriceSource,
-                MetricCatalog.RetryCostUsd, MetricCatalog.RetryCostUsdPer1kRequests, MetricCatalog.RetryCostPercent);
+                MetricCatalog.RetryCostUsd, MetricCatalog.RetryCostUsdPer1kRequests, MetricCatalog.RetryCostPercent, MetricCatalog.PriceTierUsed);
         }
         else
         {
-            Write(json, cell, MetricCatalog.Unpriced);
+            Write(json, cell, MetricCatalog.Unpriced, MetricCatalog.PriceTierUsed);
         }
 
         json.WriteEndObject();
+        if (cell.Batch is not null)
+        {
+            // Only a batch-api cell has batch jobs: its latency is their turnaround (Metric.HasRequestLatency).
+            json.WriteStartObject("batch");
+            Write(json, cell, [.. MetricCatalog.BatchFigures]);
+            json.WriteEndObject();
+        }
+
         json.WriteEndObject();
     }
 

@@ -6,8 +6,9 @@ namespace Bench.Report.Model;
 
 /// <summary>
 /// What the run's measured token mix would cost at a monthly request volume: per cell (each with its own mean billed
-/// tokens per attempted request, so failures' billed tokens count), per model mix (shares of the monthly requests,
-/// each on its own cell's mix) — in USD and in every FX rate given, with the saving between two rates of one currency.
+/// tokens per attempted request, so failures' billed tokens count; a batch-api cell at batch prices), per model mix
+/// (shares of the monthly requests, each on its own cell's mix; a mix with a batch-api share is a
+/// <see cref="RoutingPlan"/> instead) — in USD and in every FX rate given, with the saving between two rates of one currency.
 /// Exact decimal arithmetic throughout (<see cref="MonthlyProjection"/>); rounding happens only when printed.
 /// </summary>
 public sealed class Projection
@@ -40,26 +41,27 @@ public sealed class Projection
         {
             if (Volume(cell, monthlyRequests) is { } volume)
             {
-                budgets.Add((cell, MonthlyProjection.Price(volume, cell.Price!, requestedModel: cell.Summary.Model)));
+                budgets.Add((cell, MonthlyProjection.Price(volume, cell.Price!, cell.Cost.Tier, requestedModel: cell.Summary.Model)));
             }
         }
 
         var mixBudgets = new List<Budget>();
         var problems = new List<string>();
-        foreach (var mix in mixes)
+        // A mix with a batch-api share is a routing plan (RoutingPlan): priced there, against all-synchronous.
+        foreach (var mix in mixes.Where(m => !RoutingPlan.Routes(m)))
         {
             var lines = new List<BudgetLine>();
             foreach (var share in mix.Shares)
             {
                 var cell = cells.FirstOrDefault(c => c.Summary.Model == share.Model
-                    && (share.Mode is null || Names.Of(c.Summary.Mode) == share.Mode));
+                    && (share.Mode is null ? c.Cost.Tier == share.Tier : Names.Of(c.Summary.Mode) == share.Mode));
                 if (cell is null || Volume(cell, monthlyRequests * share.Fraction) is not { } volume)
                 {
                     problems.Add($"{mix}: {share.Model}{(share.Mode is null ? "" : " · " + share.Mode)} was not measured and priced in this run");
                     continue;
                 }
 
-                var line = MonthlyProjection.Price(volume, cell.Price!, requestedModel: share.Model).Lines[0];
+                var line = MonthlyProjection.Price(volume, cell.Price!, cell.Cost.Tier, requestedModel: share.Model).Lines[0];
                 lines.Add(line with { Mode = Names.Of(cell.Summary.Mode), SharePercent = share.Percent });
             }
 
@@ -72,8 +74,9 @@ public sealed class Projection
         return new Projection { MonthlyRequests = monthlyRequests, Fx = fx ?? [], Cells = budgets, Mixes = mixBudgets, Problems = problems };
     }
 
-    /// <summary>The cell's mean billed tokens per attempted request × <paramref name="requests"/>, or null when unpriced.</summary>
-    private static MonthlyTokens? Volume(CellResult cell, decimal requests)
+    /// <summary>The cell's mean billed tokens per attempted request × <paramref name="requests"/>, or null when unpriced
+    /// (priced at the cell's tier: <see cref="CellCost.Tier"/>).</summary>
+    internal static MonthlyTokens? Volume(CellResult cell, decimal requests)
     {
         var s = cell.Summary;
         if (cell.Price is null || s.Requests == 0)

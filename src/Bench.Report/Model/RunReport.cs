@@ -1,3 +1,4 @@
+using Bench.Core.Batches;
 using Bench.Core.Metrics;
 using Bench.Core.Pricing;
 using Bench.Core.Results;
@@ -24,6 +25,10 @@ public sealed class RunReport
 
     /// <summary>Records read; lines skipped as truncated or corrupt (a killed run's last line).</summary>
     public required RecordsReadResult Records { get; init; }
+
+    /// <summary>What reading <c>batches.jsonl</c> found (records = batch jobs read; lines skipped as cut off or corrupt);
+    /// null when the folder has no batch jobs.</summary>
+    public RecordsReadResult? BatchesRead { get; init; }
 
     /// <summary>Warm-up records (recorded, excluded from statistics).</summary>
     public long WarmupRecords { get; init; }
@@ -65,6 +70,13 @@ public sealed class RunReport
     /// <summary>The run's token mix projected to a monthly volume.</summary>
     public required Projection Projection { get; init; }
 
+    /// <summary>Per model measured in batch-api and a synchronous mode, in run order: its three ways to call side by
+    /// side with the saving of batch; empty for a run without batch-api cells.</summary>
+    public IReadOnlyList<CallModes> CallModes { get; init; } = [];
+
+    /// <summary>One routing plan per <c>--mix</c> with a batch-api share: one budget against all-synchronous.</summary>
+    public IReadOnlyList<RoutingPlan> Routing { get; init; } = [];
+
     /// <summary>Builds the report model from aggregated records and a price catalogue.</summary>
     /// <param name="run">The run's metadata.</param>
     /// <param name="aggregator">The measure phase's aggregates.</param>
@@ -75,22 +87,28 @@ public sealed class RunReport
     /// <param name="modeDifferences">Per model, the streaming-against-non-streaming test (<see cref="ModeDifferenceTest"/>
     /// on the chart samples); none when omitted.</param>
     /// <param name="faults">The fault check (<see cref="FaultCheckBuilder"/>); none when omitted.</param>
+    /// <param name="batches">The run's batch jobs (<c>batches.jsonl</c>), joined to the batch-api cells by model; none
+    /// when omitted (a folder without batch-api cells).</param>
+    /// <param name="batchesRead">What reading <c>batches.jsonl</c> found (skipped lines), or null.</param>
     /// <exception cref="PricingException">An FX rate or mix in <see cref="RunInfo.Report"/> is invalid (all listed).</exception>
     public static RunReport Build(RunInfo run, RunAggregator aggregator, RecordsReadResult read, PriceCatalog prices,
         IReadOnlyList<SloSet>? slos = null, IReadOnlyList<SweepCurve>? sweeps = null,
-        IReadOnlyDictionary<string, ModeDifference>? modeDifferences = null, FaultCheck? faults = null)
+        IReadOnlyDictionary<string, ModeDifference>? modeDifferences = null, FaultCheck? faults = null, IReadOnlyList<BatchRecord>? batches = null, RecordsReadResult? batchesRead = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(aggregator);
         ArgumentNullException.ThrowIfNull(prices);
-        var cells = aggregator.Summarize().Select(s => CellResult.Create(s, prices)).ToList();
+        var cells = aggregator.Summarize().Select(s => CellResult.Create(s, prices, batches)).ToList();
         var (fx, mixes) = ParseSettings(run.Report);
         modeDifferences ??= new Dictionary<string, ModeDifference>();
+        var projection = Projection.Build(cells, run.Report.MonthlyRequests, fx, mixes);
         return new RunReport
         {
             Slos = slos ?? [],
             Recommendations = Recommendation.For(cells, slos ?? []),
-            Projection = Projection.Build(cells, run.Report.MonthlyRequests, fx, mixes),
+            Projection = projection,
+            CallModes = Model.CallModes.For(cells, projection),
+            Routing = RoutingPlan.For(cells, run.Report.MonthlyRequests, mixes),
             Run = run,
             Cells = cells,
             PriceCatalog = prices.Description,
@@ -103,6 +121,7 @@ public sealed class RunReport
             Client = ClientVerdict.For(run, cells),
             Resilience = ResilienceVerdict.For(cells, run.Resilience),
             Faults = faults,
+            BatchesRead = batchesRead is { Records: > 0 } or { Skipped: > 0 } ? batchesRead : null,
         };
     }
 

@@ -25,6 +25,23 @@ public static class SummaryTable
             var s = c.Summary;
             var ttft = s.Get(Metric.Ttft);
             var e2e = s.Get(Metric.E2e);
+            if (!Metric.HasRequestLatency(s.Mode))
+            {
+                // A batch line has no latency: the E2E columns carry the batch's turnaround, marked and explained below.
+                table.AddRow(
+                    Markup.Escape(s.Model),
+                    Names.Of(s.Mode),
+                    $"{s.Successes}/{s.Requests}",
+                    "–",
+                    "–",
+                    Turnaround(c.Batch?.TurnaroundSP50),
+                    Turnaround(c.Batch?.TurnaroundSMax),
+                    "–",
+                    $"{Num(s.PromptTokensMean)}/{Num(s.CompletionTokensMean)}",
+                    c.CostUsdPer1kRequests is { } batchCost ? "$" + batchCost.ToString("0.0000", CultureInfo.InvariantCulture) : "unpriced");
+                continue;
+            }
+
             table.AddRow(
                 Markup.Escape(s.Model),
                 // The policy beside the mode when the cell has one: two cells of one model and mode are told apart.
@@ -56,6 +73,14 @@ public static class SummaryTable
             console.Write(table);
         }
 
+        if (report.Cells.Any(c => !Metric.HasRequestLatency(c.Summary.Mode)))
+        {
+            var simulated = report.Cells.Select(c => c.Batch).FirstOrDefault(b => b?.Simulated == true);
+            console.WriteLine(simulated is null
+                ? "* batch-api: batch turnaround (created → ended; p50 under E2E mean, max under E2E p95), not a per-request E2E."
+                : string.Create(CultureInfo.InvariantCulture, $"* batch-api: batch turnaround (created → ended; p50 under E2E mean, max under E2E p95), not a per-request E2E; simulated ({simulated.TimeScale:0.##}× time scale)."));
+        }
+
         foreach (var curve in report.Sweeps)
         {
             var verdict = curve.SustainableRatePerS is { } rate
@@ -67,6 +92,8 @@ public static class SummaryTable
 
     private static string Ms(double? value, string format = "N0") =>
         value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) + " ms" : "–";
+
+    private static string Turnaround(double? seconds) => seconds is null ? "–" : Document.ReportDocumentBuilder.HumanDuration(seconds) + " *";
 
     private static string Num(double? value) => value is { } v ? v.ToString("0", CultureInfo.InvariantCulture) : "–";
 }

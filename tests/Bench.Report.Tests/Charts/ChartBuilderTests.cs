@@ -183,8 +183,44 @@ public class ChartBuilderTests
         Assert.Contains($"{TestRun.Beta} · streaming", labels);
         Assert.DoesNotContain($"{TestRun.Alpha} · streaming", labels);
         Assert.Contains("on the front", labels);
-        Assert.Contains("p95 latency (ms): TTFT streaming, E2E non-streaming", labels);
+        // The latency axis is logarithmic (seconds to hours fit) and labelled in durations.
+        Assert.Contains("p95 latency (log): TTFT streaming, E2E non-streaming", labels);
+        Assert.Contains("200 ms", labels);
+        Assert.Contains("1 s", labels);
     }
+
+    [Fact]
+    public void Write_CostChart_WithBatch_TurnaroundOnTheLogAxis_ReadableDurations()
+    {
+        using var run = TestRun.Standard();
+        run.AddBatch(TestRun.Alpha, lines: 12, turnaroundS: 1080, timeScale: 600);
+        run.Save();
+        var prices = BatchPrices();
+
+        var cost = Assert.Single(ChartBuilder.Write(run.Report(prices), run.Directory), c => c.Id == "cost-vs-latency");
+
+        var labels = Labels(cost.SvgPath);
+        Assert.Contains("p95 latency (log): TTFT, E2E, batch turnaround", labels);
+        Assert.Contains("TTFT streaming, E2E non-streaming, turnaround batch-api", cost.Caption, StringComparison.Ordinal);
+        Assert.Contains("batch-api", labels);
+        // From the streaming TTFT (~0.2 s) to the 18 min turnaround: one label per decade, then minutes.
+        Assert.Contains("1 s", labels);
+        Assert.Contains("10 s", labels);
+        Assert.Contains("1 min", labels);
+        Assert.Contains("10 min", labels);
+        Assert.DoesNotContain(labels, l => l.Contains("NaN", StringComparison.Ordinal) || l == "0 ms");
+        Assert.Contains("simulated (600× time scale)", cost.Caption, StringComparison.Ordinal);
+        // Latency distribution charts leave the batch cell out.
+        var box = Labels(Path.Combine(run.Directory, "charts", "e2e-box.svg"));
+        Assert.DoesNotContain(box, l => l.Contains("batch", StringComparison.Ordinal));
+    }
+
+    /// <summary>The test prices, alpha with Batch API prices (half its standard ones).</summary>
+    internal static PriceCatalog BatchPrices() => PriceCatalog.Create("test prices with batch",
+    [
+        new ModelPrice(TestRun.Alpha, 2m, null, 8m, 1m, 4m, "test source"),
+        new ModelPrice(TestRun.Beta, 0.5m, null, 1m, null, null, "test source"),
+    ]);
 
     [Fact]
     public void Write_SweepWithTtftLimit_DrawsTheLimit_AndNamesTheMetricOfItsOnlyMode()

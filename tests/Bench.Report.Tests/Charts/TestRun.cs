@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Bench.Core.Batches;
 using Bench.Core.Metrics;
 using Bench.Core.Pricing;
 using Bench.Core.Records;
@@ -163,12 +164,62 @@ internal sealed class TestRun : IDisposable
         return record;
     }
 
-    /// <summary>Writes <c>records.jsonl</c> and <c>run.json</c>.</summary>
+    /// <summary>The batch jobs written to <c>batches.jsonl</c> by <see cref="Save"/> (none: no file, as before batches).</summary>
+    public List<BatchRecord> Batches { get; } = [];
+
+    /// <summary>
+    /// Adds one batch of <paramref name="lines"/> lines of <paramref name="model"/> in batch-api, each a record as the
+    /// client writes it (custom_id <c>bench-{id}</c>, the batch id, sent = submitted, end = downloaded, no token times),
+    /// the last <paramref name="expired"/> lines expired (unbilled, no usage); and its batch record: created at a fixed
+    /// provider time, in progress after <paramref name="queueS"/>, ended after <paramref name="turnaroundS"/> provider
+    /// seconds at <paramref name="timeScale"/> (1: a real endpoint).
+    /// </summary>
+    public BatchRecord AddBatch(string model, int lines, double turnaroundS, double timeScale = 600, int expired = 0, int promptTokens = 100, int completionTokens = 20,
+        double submittedMs = 500, long queueS = 60)
+    {
+        var batchId = $"batch_{model}_{Batches.Count}";
+        var observedS = turnaroundS / timeScale;
+        var downloadedMs = submittedMs + (observedS * 1000) + 300;
+        for (var i = 0; i < lines; i++)
+        {
+            var ok = i < lines - expired;
+            var id = _nextId++;
+            Records.Add(new RequestRecord
+            {
+                Id = id, Model = model, Mode = Mode.BatchApi, Phase = Phases.Measure, CustomId = $"bench-{id}", BatchId = batchId,
+                SentMs = submittedMs, EndMs = downloadedMs, HttpStatus = ok ? 200 : null, Outcome = ok ? Outcome.Success : Outcome.Expired,
+                Error = ok ? null : new ErrorInfo("batch_expired", "batch_expired", "This request could not be executed before the completion window expired."),
+                PromptTokens = ok ? promptTokens : null, CompletionTokens = ok ? completionTokens : null, TokensSource = ok ? TokenSources.Usage : TokenSources.None,
+                FinishReason = ok ? "stop" : null,
+            });
+        }
+
+        const long created = 1_767_225_600;
+        var ended = created + (long)turnaroundS;
+        var batch = new BatchRecord
+        {
+            Model = model, BatchId = batchId, InputFileId = $"file-in-{Batches.Count}", OutputFileId = $"file-out-{Batches.Count}", Status = expired > 0 ? BatchStatuses.Expired : BatchStatuses.Completed,
+            Lines = lines, InputBytes = lines * 300L, RequestCounts = new BatchRequestCounts { Total = lines, Completed = lines - expired, Failed = 0 },
+            UploadStartMs = submittedMs - 100, SubmittedMs = submittedMs, ObservedEndMs = submittedMs + (observedS * 1000), DownloadedMs = downloadedMs,
+            CreatedAt = created, InProgressAt = created + queueS, FinalizingAt = ended - 1, CompletedAt = expired > 0 ? null : ended, ExpiredAt = expired > 0 ? ended : null,
+            Polls = 7, TimeScale = timeScale,
+        };
+        Batches.Add(batch);
+        return batch;
+    }
+
+    /// <summary>Writes <c>records.jsonl</c>, <c>run.json</c> and, when there are batches, <c>batches.jsonl</c>.</summary>
     public TestRun Save()
     {
         File.WriteAllLines(Path.Combine(Directory, ResultsDirectory.RecordsFile),
             Records.Select(r => JsonSerializer.Serialize(r, ResultsJson.Default.RequestRecord)));
         ResultsDirectory.WriteRunInfo(Directory, Run);
+        if (Batches.Count > 0)
+        {
+            using var writer = BatchesFile.OpenWriter(Directory);
+            Batches.ForEach(writer.Append);
+        }
+
         return this;
     }
 
@@ -186,7 +237,7 @@ internal sealed class TestRun : IDisposable
             sweeps.Add(record);
         }
 
-        return RunReport.Build(Run, aggregator, new RecordsReadResult { Records = Records.Count }, prices ?? Prices, slos: slos, sweeps: sweeps.Curves(SweepSlo));
+        return RunReport.Build(Run, aggregator, new RecordsReadResult { Records = Records.Count }, prices ?? Prices, slos: slos, sweeps: sweeps.Curves(SweepSlo), batches: Batches);
     }
 
     public void Dispose()

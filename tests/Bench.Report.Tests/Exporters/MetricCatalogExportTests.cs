@@ -12,7 +12,7 @@ namespace Bench.Report.Tests.Exporters;
 /// The files and the catalogue agree: every column of <c>summary.csv</c> and <c>records.csv</c> and every key of a
 /// <c>summary.json</c> cell has a <see cref="MetricCatalog"/> entry that says it is written there, and every entry is
 /// written somewhere — by a run that exercises every figure (both modes, open load, SLOs, a priced and an unpriced
-/// model, tokenizer comparisons).
+/// model, tokenizer comparisons, a batch-api cell with its batch).
 /// </summary>
 public sealed class MetricCatalogExportTests : IDisposable
 {
@@ -40,6 +40,8 @@ public sealed class MetricCatalogExportTests : IDisposable
             });
         }
 
+        // A batch-api cell with its batch (batches.jsonl): the batch figures, custom_id and batch_id.
+        _run.AddBatch(TestRun.Alpha, lines: 4, turnaroundS: 1080, expired: 1);
         _run.Save();
         _report = _run.Report(slos: Slos);
     }

@@ -23,9 +23,13 @@ public class ReportBrowserTests(ITestOutputHelper output)
     public async Task ReportHtml_InChromium_RendersEveryChart_OneSummaryRowPerCell_NoErrorsNoNetwork()
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run eng/install-chromium.sh (the test project's build runs it).");
-        // Policies too, so the resilience section and its charts are on the page.
-        using var run = TestRun.Standard(sweep: true, policies: true).Save();
-        var report = ReportBuilder.Write(run.Directory, run.Run, TestRun.Prices);
+        // Policies too, so the resilience section and its charts are on the page; a batch-api cell with its simulated
+        // batch and a routing mix, so the three-modes section, the routing table and batch on the cost chart are too.
+        using var run = TestRun.Standard(sweep: true, policies: true);
+        run.AddBatch(TestRun.Alpha, lines: 12, turnaroundS: 1080, timeScale: 600);
+        run.Run.Report.Mixes = ["alpha-model:streaming=30%,alpha-model:batch-api=70%"];
+        run.Save();
+        var report = ReportBuilder.Write(run.Directory, run.Run, ChartBuilderTests.BatchPrices());
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
@@ -107,6 +111,12 @@ public class ReportBrowserTests(ITestOutputHelper output)
                 "id => { const h = document.querySelector('h2#resilience'); const f = document.getElementById('chart-' + id); let n = h.nextElementSibling; while (n && n.tagName !== 'H2') { if (n === f || n.contains(f)) return true; n = n.nextElementSibling; } return false; }",
                 chart), $"{chart} is not in the resilience section");
         }
+
+        // The Batch API on the page: three ways to call, the routing table, batch turnaround on the cost chart.
+        Assert.Equal(1, await page.Locator("h2#three-ways-to-call").CountAsync());
+        Assert.Equal(1, await page.Locator("h2#routing").CountAsync());
+        Assert.Contains("18 min (simulated, 600× time scale)", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(report.Cells.Count, report.Cells.Select(c => (c.Summary.Model, c.Summary.Mode, c.Summary.Policy)).Distinct().Count());
 
         // Kept after the test (the results folder is deleted) so a person can look at it.
         var screenshot = Path.Combine(Path.GetTempPath(), "bench-report-tests", "report-in-chromium.png");

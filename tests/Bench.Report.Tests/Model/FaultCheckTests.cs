@@ -181,6 +181,20 @@ public sealed class FaultCheckTests
     }
 
     [Fact]
+    public void Taxonomy_BatchApiCell_NotJudgedAgainstTheDeclaredRates()
+    {
+        // Fault rules shape HTTP answers; a batch line is not one, so its expired lines are no "rate" to meet.
+        var records = Cell(Mode.NonStreaming, 0, (Outcome.Timeout, 31), (Outcome.RateLimited, 17), (Outcome.ServerError, 4))
+            .Concat(Cell(Mode.BatchApi, 20_000, (Outcome.Expired, 500), (Outcome.RateLimited, 900)));
+
+        var check = Check(Seed(), [], records);
+
+        Assert.DoesNotContain(check.Taxonomy, r => r.Mode == Mode.BatchApi);
+        Assert.Equal(3, check.Taxonomy.Count);
+        Assert.True(check.Reproduces);
+    }
+
+    [Fact]
     public void Taxonomy_ShareFarAboveTheDeclaredRate_DoesNotReproduce()
     {
         var check = Check(Seed(), [], Cell(Mode.NonStreaming, 0, (Outcome.Timeout, 31), (Outcome.RateLimited, 60), (Outcome.ServerError, 4)));
