@@ -92,15 +92,15 @@ public static partial class ReportDocumentBuilder
         yield return turnaround;
         if (model.SavingPercent is { } percent && model.CheaperSynchronous is { } sync)
         {
-            var saving = model.SavingPer1kUsd!.Value;
+            var saving = model.SavingPerSuccessUsd!.Value;
             if (saving >= 0)
             {
-                yield return $", and it costs {CostText(batch.Cell)} per 1,000 requests against {CostText(sync.Cell)} {Names.Of(sync.Mode)} (the cheaper synchronous mode): ";
+                yield return $", and answers cost {PerSuccessText(batch.Cell)} in batch against {PerSuccessText(sync.Cell)} {Names.Of(sync.Mode)} (the cheaper synchronous mode): ";
                 yield return Strong(percent.ToString("0.#", Inv) + " % less");
             }
             else
             {
-                yield return $", but it costs {CostText(batch.Cell)} per 1,000 requests against {CostText(sync.Cell)} {Names.Of(sync.Mode)} ({(-percent).ToString("0.#", Inv)} % more)";
+                yield return $", but answers cost {PerSuccessText(batch.Cell)} in batch against {PerSuccessText(sync.Cell)} {Names.Of(sync.Mode)} ({(-percent).ToString("0.#", Inv)} % more)";
             }
 
             yield return model.SavingMonthlyUsd is { } monthly
@@ -204,6 +204,9 @@ public static partial class ReportDocumentBuilder
     }
 
     private static string CostText(CellResult c) => c.CostUsdPer1kRequests is { } cost ? "$" + cost.ToString("0.0000", Inv) : "not priced";
+
+    /// <summary>Cost per 1,000 successful answers: "$0.3560 per 1,000 answers".</summary>
+    private static string PerSuccessText(CellResult c) => c.CostUsdPerSuccess is { } cost ? "$" + (cost * 1000m).ToString("0.0000", Inv) + " per 1,000 answers" : "not priced";
 
     /// <summary>A batch figure in provider seconds, labelled when simulated: "18 min (simulated, 600× time scale)".</summary>
     private static string Turnaround(BatchRecord b, double? seconds) =>

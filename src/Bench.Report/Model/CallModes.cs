@@ -30,17 +30,20 @@ public sealed record CallModes(string Model, IReadOnlyList<CallMode> Modes)
     /// <summary>The batch-api cell.</summary>
     public CallMode Batch => Modes.Single(m => m.Mode == Mode.BatchApi);
 
-    /// <summary>The priced synchronous mode with the lower cost per 1,000 requests (non-streaming on a tie), or null.</summary>
+    /// <summary>The priced synchronous mode with the lower cost per successful answer (non-streaming on a tie), or null.</summary>
     public CallMode? CheaperSynchronous => Modes
-        .Where(m => m.Mode != Mode.BatchApi && m.Cell.CostUsdPer1kRequests is not null)
-        .OrderBy(m => m.Cell.CostUsdPer1kRequests).ThenBy(m => m.Mode == Mode.NonStreaming ? 0 : 1)
+        .Where(m => m.Mode != Mode.BatchApi && m.Cell.CostUsdPerSuccess is not null)
+        .OrderBy(m => m.Cell.CostUsdPerSuccess).ThenBy(m => m.Mode == Mode.NonStreaming ? 0 : 1)
         .FirstOrDefault();
 
-    /// <summary>Cheaper synchronous − batch cost per 1,000 requests, USD; null when either is unpriced.</summary>
-    public decimal? SavingPer1kUsd => Batch.Cell.CostUsdPer1kRequests is { } batch && CheaperSynchronous?.Cell.CostUsdPer1kRequests is { } sync ? sync - batch : null;
+    /// <summary>Cheaper synchronous − batch cost per successful answer, USD; null when either is unpriced or had no
+    /// success. Per successful answer, not per request: failed lines a provider does not bill (expired, rejected) would
+    /// otherwise make a batch with failures look cheaper than its prices are.</summary>
+    public decimal? SavingPerSuccessUsd => Batch.Cell.CostUsdPerSuccess is { } batch && CheaperSynchronous?.Cell.CostUsdPerSuccess is { } sync ? sync - batch : null;
 
-    /// <summary><see cref="SavingPer1kUsd"/> / the synchronous cost × 100; null when unknown or the synchronous mode cost nothing.</summary>
-    public decimal? SavingPercent => SavingPer1kUsd is { } saving && CheaperSynchronous!.Cell.CostUsdPer1kRequests is { } sync && sync > 0 ? saving / sync * 100m : null;
+    /// <summary><see cref="SavingPerSuccessUsd"/> / the synchronous cost per successful answer × 100; null when unknown
+    /// or the synchronous mode cost nothing.</summary>
+    public decimal? SavingPercent => SavingPerSuccessUsd is { } saving && CheaperSynchronous!.Cell.CostUsdPerSuccess is { } sync && sync > 0 ? saving / sync * 100m : null;
 
     /// <summary>The saving at the monthly volume, USD per month; null when either budget is unknown.</summary>
     public decimal? SavingMonthlyUsd => Batch.Monthly is { } batch && CheaperSynchronous?.Monthly is { } sync ? sync.TotalCostUsd - batch.TotalCostUsd : null;

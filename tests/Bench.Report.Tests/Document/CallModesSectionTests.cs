@@ -37,7 +37,7 @@ public sealed class CallModesSectionTests
         Assert.Equal(0.36m, model.CheaperSynchronous!.Cell.CostUsdPer1kRequests);
         Assert.Equal(Mode.NonStreaming, model.CheaperSynchronous.Mode);
         Assert.Equal(0.18m, model.Batch.Cell.CostUsdPer1kRequests);
-        Assert.Equal(0.18m, model.SavingPer1kUsd);
+        Assert.Equal(0.00018m, model.SavingPerSuccessUsd);
         Assert.Equal(50m, model.SavingPercent);
         Assert.Equal(180m, model.SavingMonthlyUsd);
 
@@ -69,6 +69,9 @@ public sealed class CallModesSectionTests
 
         var batch = report.CallModes.Single().Batch.Cell.Batch!;
         Assert.Equal(3, batch.Count);
+        // 11 of 12 lines succeeded; the expired one is not billed. Per request the batch would look 54 % cheaper
+        // (11 × 0.18 / 12 = 0.165 against 0.36 per 1k); per successful answer it is the price list's 50 %.
+        Assert.Equal(50m, report.CallModes.Single().SavingPercent);
         Assert.Equal(5400, batch.TurnaroundSP50);
         Assert.Equal(9000, batch.TurnaroundSP95);
         Assert.Contains("| batch-api | turnaround (3 batches, max 2.5 h) | 1.5 h | 2.5 h |", text, StringComparison.Ordinal);
