@@ -137,6 +137,15 @@ public sealed class BatchCellRunner
             [BatchMetadata.Cell] = job.Cell,
         };
         var created = await _api.CreateAsync(record.InputFileId!, LineUrl, _options.CompletionWindow, metadata, cancellationToken).ConfigureAwait(false);
+        if (created.Error is { Kind: BatchFailureKind.Network } lost
+            && await _api.FindByMetadataAsync(_options.RunId, job.Cell, cancellationToken).ConfigureAwait(false) is { Value: { } createdAnyway })
+        {
+            // The creation's answer was lost but the batch exists: adopt it rather than create another.
+            Adopt(job, createdAnyway);
+            job.Record.Message = $"adopted: the creation's answer was lost ({lost.Message}); found by its metadata";
+            return;
+        }
+
         if (created.Error is { } createError)
         {
             job.SubmitFailure = createError;
