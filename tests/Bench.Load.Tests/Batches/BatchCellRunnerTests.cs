@@ -51,13 +51,13 @@ public sealed class BatchCellRunnerTests : IDisposable
         public void Changed(BatchJob job) => changes.Add(job);
     }
 
-    private Harness Create(Uri baseUrl, int lines = 4, TimeProvider? time = null, Func<BatchRunOptions, BatchRunOptions>? tune = null, long firstId = 100)
+    private Harness Create(Uri baseUrl, int lines = 4, TimeProvider? time = null, Func<BatchRunOptions, BatchRunOptions>? tune = null, long firstId = 100, TimeSpan? callTimeout = null)
     {
         var clock = new RunClock(time ?? TimeProvider.System);
         var endpoint = new Endpoint(baseUrl, Key);
         var chat = new ChatClient(_http, endpoint, clock);
         var executor = new ChatExecutor(chat, new RequestShape { PromptTokens = 20, MaxTokens = 16 }, seed: 7);
-        var api = new BatchApiClient(_http, endpoint, clock.Timers, new BatchApiClientOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(5) });
+        var api = new BatchApiClient(_http, endpoint, clock.Timers, new BatchApiClientOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(5), CallTimeout = callTimeout ?? TimeSpan.FromSeconds(300) });
         var options = new BatchRunOptions
         {
             RunId = "run-1",
@@ -325,5 +325,51 @@ public sealed class BatchCellRunnerTests : IDisposable
         Assert.Equal(2, run.Job.Record.PollErrors);
         Assert.Equal(api.Polls, run.Job.Record.Polls);
         Assert.Equal(4, run.Records.Count);
+    }
+
+    [Fact]
+    public async Task Wait_OnARunClock_PollGapsGrowByHalfUpToTheMaximumAndHonourRetryAfter()
+    {
+        await using var api = FakeBatchApi.Start();
+        api.PollsUntilDone = 7;
+        api.PollOverride = n => n == 5 ? (429, """{"error":{"message":"slow","type":"requests"}}""", ["Retry-After: 50"]) : null;
+        var clock = new SteppingClock();
+        // The calls' own deadline is a day, so a pending timer under an hour is a wait between polls.
+        var run = Create(api.BaseUrl, time: clock, callTimeout: TimeSpan.FromDays(1), tune: o => o with
+        {
+            PollInterval = TimeSpan.FromSeconds(10),
+            MaxPollInterval = TimeSpan.FromSeconds(30),
+            Timeout = TimeSpan.FromHours(5),
+        });
+        await run.Runner.SubmitAsync(run.Job, CancellationToken.None);
+
+        var waiting = run.Runner.WaitAsync(run.Job, CancellationToken.None);
+        var gaps = new List<double>();
+        for (var poll = 1; poll <= 7; poll++)
+        {
+            var next = poll;
+            var until = DateTime.UtcNow.AddMinutes(1);
+            TimeSpan gap = default;
+            while (!waiting.IsCompleted && !(api.Polls == next && clock.PendingTimers == 1 && clock.NextDue is { } due && (gap = due - clock.GetUtcNow()) < TimeSpan.FromHours(1)))
+            {
+                Assert.True(DateTime.UtcNow < until, $"poll {next} never came");
+                await Task.Delay(2);
+            }
+
+            if (waiting.IsCompleted)
+            {
+                break;
+            }
+
+            gaps.Add(gap.TotalSeconds);
+            clock.Advance(gap);
+        }
+
+        Assert.True(await waiting);
+        // 1: validating → in_progress (a change: the first interval); 2, 3: unchanged (×1.5, ×1.5); 4: capped at 30;
+        // 5: refused with Retry-After 50 (the client's retry waits what was asked); then unchanged again, 30.
+        Assert.Equal([10, 15, 22.5, 30, 50, 30], gaps);
+        Assert.Equal(1, run.Job.Record.PollErrors);
+        Assert.Equal(BatchStatuses.Completed, run.Job.Record.Status);
     }
 }
