@@ -154,7 +154,14 @@ public sealed class BatchRunTests : IDisposable
     {
         var profiles = ProfileLoader.LoadDirectory(Path.Combine(RepoRoot(), "scenarios", "profiles"));
         await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { Profiles = profiles, ApiKey = Key, BatchTimeScale = 1 }, CancellationToken.None);
-        var scenario = Scenario([Mode.Streaming, Mode.BatchApi]) with { Target = new TargetSpec { BaseUrl = simulator.BaseUrl, ApiKeyEnv = KeyVariable } };
+        // A long synchronous cell (200 requests one at a time, about 40 s) keeps the first process busy after the batch
+        // is created, so the interrupt lands before it could collect the batch however late this thread sees run.json.
+        var scenario = Scenario([Mode.Streaming, Mode.BatchApi], iterations: 200) with
+        {
+            Target = new TargetSpec { BaseUrl = simulator.BaseUrl, ApiKeyEnv = KeyVariable },
+            Workload = [new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 1, Iterations = 200 }],
+            Batch = new BatchSpec { PollIntervalS = 0.05, MaxPollIntervalS = 0.2, Lines = 8 },
+        };
         using var stop = new CancellationTokenSource();
         var first = TestRuns.RunAsync(scenario, null, _dir, TextWriter.Null, stop.Token);
         // Stop as soon as run.json names the batch.
@@ -191,6 +198,9 @@ public sealed class BatchRunTests : IDisposable
         var run = ResultsDirectory.ReadRunInfo(_dir)!;
         Assert.True(run.Batches![0].Collected);
         Assert.Null(run.Interrupted);
+        // A synchronous cell the interrupt cut short is not rerun and stays partial; one it never started runs whole.
+        var streamed = records.Count(r => r.Mode == Mode.Streaming);
+        Assert.Equal(streamed < 200 ? ["fixed-100ms streaming"] : null, run.PartialCells);
         var batches = BatchesFile.ReadAll(_dir).Batches;
         Assert.Equal([BatchEndings.Interrupted, BatchEndings.Ended], batches.Select(b => b.Ending));
         Assert.True(File.Exists(Path.Combine(_dir, "report.md")));
@@ -204,7 +214,11 @@ public sealed class BatchRunTests : IDisposable
     public async Task Resume_EmbeddedSimulatorBatchLost_SaidClearlyNothingResubmittedNoCrash()
     {
         using var stop = new CancellationTokenSource();
-        var scenario = Scenario([Mode.BatchApi]) with { Batch = new BatchSpec { PollIntervalS = 0.05, MaxPollIntervalS = 0.2, TimeScale = 1 } };
+        var scenario = Scenario([Mode.Streaming, Mode.BatchApi]) with
+        {
+            Workload = [new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 1, Iterations = 200 }],
+            Batch = new BatchSpec { PollIntervalS = 0.05, MaxPollIntervalS = 0.2, TimeScale = 1, Lines = 8 },
+        };
         var first = TestRuns.RunAsync(scenario, null, _dir, TextWriter.Null, stop.Token);
         await WaitUntilAsync(() => ReadBatchId() is not null, first);
         await stop.CancelAsync();
