@@ -46,6 +46,8 @@ public static partial class RunHarness
         {
             ReportPrices.Validate(request.Report);
             var scenario = ScenarioLoader.Parse(scenarioJson.GetRawText(), runFile + " (scenario_json)");
+            // scenario_json does not carry the resilience policies; run.json keeps them beside it.
+            scenario = run.Resilience is { Count: > 0 } policies ? scenario with { Resilience = [.. policies] } : scenario;
             var overrides = new PlanOverrides
             {
                 BatchPollIntervalS = request.Overrides.BatchPollIntervalS,
@@ -70,7 +72,8 @@ public static partial class RunHarness
             RecordsReader.Read(recordsPath, r =>
             {
                 maxId = Math.Max(maxId, r.Id);
-                if (r.Mode != Mode.BatchApi)
+                // A cell whose only records are cancelled or dropped never had a request answered: it runs again.
+                if (r.Mode != Mode.BatchApi && r.Outcome.IsAttempt())
                 {
                     started.Add(r.Policy is null ? $"{r.Model} {Names.Of(r.Mode)}" : $"{r.Model} {Names.Of(r.Mode)} {r.Policy}");
                 }

@@ -51,4 +51,23 @@ public sealed class BatchScenarioTests
         Assert.Equal([Mode.Streaming], plan.SynchronousCells.Select(c => c.Mode));
         Assert.Equal(8, plan.BatchLines);
     }
+
+    [Fact]
+    public void ToJson_ScenarioWithBatchApi_BatchSectionRoundTripsForAResumedRun()
+    {
+        var scenario = ScenarioLoader.Parse(Json("""{ "simulator": true }""",
+            """{ "poll_interval_s": 2, "max_poll_interval_s": 20, "timeout_s": 300, "on_timeout": "leave", "lines": 5, "time_scale": 60 }"""), "b.json");
+
+        var again = ScenarioLoader.Parse(ScenarioWriter.ToJson(scenario).GetRawText(), "run.json");
+
+        Assert.Equal(scenario.Batch, again.Batch);
+    }
+
+    [Fact]
+    public void ToJson_ScenarioWithoutBatchApi_NoBatchSection()
+    {
+        var scenario = ScenarioLoader.Parse(Json("""{ "simulator": true }""", "{}"), "b.json") with { Modes = [Mode.Streaming] };
+
+        Assert.False(ScenarioWriter.ToJson(scenario).TryGetProperty("batch", out _));
+    }
 }
