@@ -5,6 +5,7 @@ using System.Text.Json;
 using Bench.Core.Batches;
 using Bench.Core.Client;
 using Bench.Core.Records;
+using Bench.Core.Results;
 using Bench.Core.Scenarios;
 using Bench.Core.Wire;
 using Bench.Load.Running;
@@ -386,40 +387,31 @@ public sealed class BatchCellRunner
         return record;
     }
 
-    /// <summary>Reads one output or error file's lines into <paramref name="lines"/> by request id; counts duplicates
-    /// (the first is kept) and lines that are not valid or name no input line.</summary>
+    /// <summary>The longest output or error line read (17 Mi characters: a 16 MiB answer body and its envelope); a
+    /// longer one is skipped unread past the cap and counted as unknown, never buffered whole.</summary>
+    public const int MaxLineChars = 17 * 1024 * 1024;
+
+    /// <summary>Reads one output or error file's lines into <paramref name="lines"/> by request id (through
+    /// <see cref="JsonLinesReader"/>: bounded lines, never a throw on content); counts duplicates (the first is kept)
+    /// and lines that are not valid, are too long or name no input line.</summary>
     private static void Join(BatchJob job, string path, Dictionary<long, BatchOutputLine> lines)
     {
         var record = job.Record;
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, new FileStreamOptions { BufferSize = 64 * 1024 });
-        while (reader.ReadLine() is { } text)
+        var read = JsonLinesReader.Read(path, BatchWireJson.Default.BatchOutputLine, "a batch output line", line =>
         {
-            if (string.IsNullOrWhiteSpace(text))
-            {
-                continue;
-            }
-
-            BatchOutputLine? line;
-            try
-            {
-                line = JsonSerializer.Deserialize(text, BatchWireJson.Default.BatchOutputLine);
-            }
-            catch (JsonException)
-            {
-                line = null;
-            }
-
-            if (line?.CustomId is not { } customId || !customId.StartsWith("bench-", StringComparison.Ordinal)
-                || !long.TryParse(customId.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-                || id < job.FirstId || id >= job.FirstId + job.Lines || (line.Response is null && line.Error is null))
-            {
-                record.UnknownLines++;
-            }
-            else if (!lines.TryAdd(id, line))
+            var known = line.CustomId is { } customId && customId.StartsWith("bench-", StringComparison.Ordinal)
+                && long.TryParse(customId.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+                && id >= job.FirstId && id < job.FirstId + job.Lines && (line.Response is not null || line.Error is not null);
+            return known ? (line, null) : (null, "no input line has its custom_id, or it has neither response nor error");
+        }, line =>
+        {
+            var id = long.Parse(line.CustomId.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture);
+            if (!lines.TryAdd(id, line))
             {
                 record.DuplicateLines++;
             }
-        }
+        }, MaxLineChars);
+        record.UnknownLines += (int)Math.Min(int.MaxValue, read.Skipped);
     }
 
     /// <summary>Writes the job's JSONL input file; returns its size in bytes.</summary>
