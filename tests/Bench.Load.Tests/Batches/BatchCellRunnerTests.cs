@@ -157,11 +157,27 @@ public sealed class BatchCellRunnerTests : IDisposable
         Assert.Equal("invalid_value", byId[103].Error!.Code);
         Assert.DoesNotContain("canary", byId[103].Error!.Message, StringComparison.Ordinal);
         Assert.Equal(Outcome.Expired, byId[104].Outcome);
+        // Absent from both files (the common rule, whatever the batch's status): malformed, counted missing.
         Assert.Equal(Outcome.Malformed, byId[105].Outcome);
-        Assert.Equal("missing from the batch's output and error files", byId[105].Error!.Message);
         var batch = run.Job.Record;
         Assert.Equal(BatchStatuses.Expired, batch.Status);
         Assert.Equal((1, 1, 2), (batch.MissingLines, batch.DuplicateLines, batch.UnknownLines));
+    }
+
+    [Fact]
+    public async Task Run_CompletedBatchWithALineInNeitherFile_MalformedAndCountedMissing()
+    {
+        await using var api = FakeBatchApi.Start();
+        api.Answer = line => line["custom_id"]!.GetValue<string>() == "bench-101" ? null : (FakeBatchApi.Completion(line["custom_id"]!.GetValue<string>(), "ok", 5, 1), false);
+        var run = Create(api.BaseUrl, lines: 3);
+
+        Assert.True(await run.RunAsync());
+
+        var missing = run.Records.Single(r => r.Id == 101);
+        Assert.Equal(Outcome.Malformed, missing.Outcome);
+        Assert.Equal("missing from the batch's output and error files", missing.Error!.Message);
+        Assert.Equal(1, run.Job.Record.MissingLines);
+        Assert.Equal(2, run.Records.Count(r => r.Outcome == Outcome.Success));
     }
 
     [Fact]
