@@ -76,7 +76,27 @@ public static class ScenarioWriter
             [Name<Scenario>(nameof(Scenario.Slos))] = new JsonArray([.. scenario.Slos.Select(Slo)]),
             [Name<Scenario>(nameof(Scenario.Seed))] = scenario.Seed,
         };
+        if (scenario.Modes.Contains(Mode.BatchApi))
+        {
+            // Only with batch-api cells, so that run.json of a run without them reads as before; a resumed run
+            // (bench run --resume) needs the batch settings it was planned with.
+            root[Name<Scenario>(nameof(Scenario.Batch))] = Batch(scenario.Batch);
+        }
+
         return JsonSerializer.SerializeToElement(root, JsonContext.Default.JsonObject);
+    }
+
+    private static JsonObject Batch(BatchSpec b)
+    {
+        var o = new JsonObject();
+        Add(o, Name<BatchSpec>(nameof(BatchSpec.PollIntervalS)), b.PollIntervalS);
+        o[Name<BatchSpec>(nameof(BatchSpec.MaxPollIntervalS))] = b.MaxPollIntervalS;
+        o[Name<BatchSpec>(nameof(BatchSpec.TimeoutS))] = b.TimeoutS;
+        o[Name<BatchSpec>(nameof(BatchSpec.OnTimeout))] = b.OnTimeout == BatchTimeoutAction.Leave ? "leave" : "cancel";
+        o[Name<BatchSpec>(nameof(BatchSpec.CompletionWindow))] = b.CompletionWindow;
+        Add(o, Name<BatchSpec>(nameof(BatchSpec.Lines)), b.Lines);
+        Add(o, Name<BatchSpec>(nameof(BatchSpec.TimeScale)), b.TimeScale);
+        return o;
     }
 
     private static JsonObject Step(WorkloadStep w)

@@ -37,6 +37,43 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_BatchApiModeFromTheCommandLine_OneBatchJoinedAndResumeLeavesItAlone()
+    {
+        var results = Path.Combine(_dir, "out");
+
+        var (exit, output, error) = BenchCli.Run("run", DefaultScenario(), "--models", "fixed-100ms", "--modes", "batch-api",
+            "--requests", "3", "--max-tokens", "8", "--batch-poll-interval", "0.05", "--batch-timeout", "120", "--batch-on-timeout", "leave", "--out", results);
+
+        Assert.True(exit == ExitCodes.Success, error);
+        Assert.Contains("batch-api: one batch of 3 lines per model", output, StringComparison.Ordinal);
+        Assert.Contains("fixed-100ms · batch-api: batch batch_", output, StringComparison.Ordinal);
+        using (var run = JsonDocument.Parse(File.ReadAllText(Path.Combine(results, "run.json"))))
+        {
+            var batch = run.RootElement.GetProperty("batches")[0];
+            Assert.True(batch.GetProperty("collected").GetBoolean());
+            Assert.Equal("leave", run.RootElement.GetProperty("scenario_json").GetProperty("batch").GetProperty("on_timeout").GetString());
+            Assert.Equal(0.05, run.RootElement.GetProperty("scenario_json").GetProperty("batch").GetProperty("poll_interval_s").GetDouble());
+        }
+
+        // Everything collected: a resume submits nothing and reruns nothing.
+        var (again, resumed, resumeError) = BenchCli.Run("run", "--resume", results);
+
+        Assert.True(again == ExitCodes.Success, resumeError);
+        Assert.Contains("0 batch(es) to collect", resumed, StringComparison.Ordinal);
+        Assert.DoesNotContain("submitted", resumed, StringComparison.Ordinal);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(results, "records.jsonl")).Length); // the batch lines, once (no warm-up for a batch)
+    }
+
+    [Fact]
+    public void Run_ResumeAFolderThatIsNotARun_ExitsTwo()
+    {
+        var (exit, _, error) = BenchCli.Run("run", "--resume", _dir);
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains("--resume: not a Bench results folder", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_MissingScenarioFile_ExitsTwoNamingIt()
     {
         var missing = Path.Combine(_dir, "none.json");
@@ -76,7 +113,7 @@ public sealed class RunCommandTests : IDisposable
     [InlineData("--requests", "0", "--requests must be at least 1 (got 0).")]
     [InlineData("--concurrency", "-2", "--concurrency must be at least 1 (got -2).")]
     [InlineData("--max-tokens", "many", "--max-tokens: 'many' is not a whole number.")]
-    [InlineData("--modes", "batch", "--modes: unknown mode 'batch'; use streaming, non-streaming.")]
+    [InlineData("--modes", "batch", "--modes: unknown mode 'batch'; use streaming, non-streaming, batch-api.")]
     [InlineData("--base-url", "ftp://example.com", "--base-url: 'ftp://example.com' is not an http(s) URL.")]
     [InlineData("--load", "burst", "--load: unknown workload 'burst'")]
     [InlineData("--duration", "soon", "--duration: 'soon' is not a positive duration")]
