@@ -122,7 +122,8 @@ class Store:
             self.order.append(bid)
             self.cancel[bid] = ev
             snapshot = json.loads(json.dumps(obj))
-        self.log.write({"kind": "status", "batch_id": bid, "status": "validating", "t": time.time()})
+        self.log.write({"kind": "status", "batch_id": bid, "status": "validating", "t": time.time(),
+                        "input_file_id": req["input_file_id"], "metadata": meta})
         threading.Thread(target=Runner(self, bid, f["data"], ev).run, daemon=True).start()
         return snapshot
 
@@ -550,8 +551,15 @@ def make_handler(store, key, models):
                 raise ApiError(400, "File is too large.", param="file", code="file_too_large")
             obj = store.add_file(data, filename, purpose)
             if purpose == "batch":
+                ids = []
+                for l in data.splitlines():
+                    try:
+                        ids.append(json.loads(l).get("custom_id") if l.strip() else None)
+                    except (ValueError, AttributeError):
+                        ids.append(None)
                 store.log.write({"kind": "upload", "file_id": obj["id"], "bytes": len(data),
-                                 "lines": sum(1 for l in data.splitlines() if l.strip()), "t": time.time()})
+                                 "lines": sum(1 for l in data.splitlines() if l.strip()),
+                                 "custom_ids": [i for i in ids if i is not None], "t": time.time()})
             return self.send(200, obj)
 
         def chat(self, raw):

@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Checks a Bench run against the check server's log: one verdict line per check, exit 1 when any check fails.
+
+Usage: analyse.py SERVER_LOG.jsonl RESULTS_DIR [--poll-interval S] [--key-env BATCH_CHECK_KEY] [--tolerance-ms 5]
+
+SERVER_LOG is server.py's --log (it may span several Bench processes, e.g. a run and its resume); RESULTS_DIR is Bench's
+results folder (records.jsonl, batches.jsonl, run.json, summary.json). The poll interval is --poll-interval, else the
+scenario's batch.poll_interval_s in run.json, else 5 s (Bench's default against a real endpoint).
+
+Checks: (1) one upload and one batch creation per batch-api cell, never resubmitted (no custom_id in two uploads that
+became batches), (2) every line the server answered joined by custom_id to exactly one record (and no batch record
+without a server line) though the output order differed from the input order, (3) each line's outcome and HTTP status
+as the server answered it, (4) polls of a batch never closer than the interval and none after the poll that saw its
+end, (5) cost at gpt-4.1 batch prices (1.00/4.00 USD per 1M) from the tokens the server billed, equal to the cent to
+summary.json's cost of the cell, (6) the API key in no results file. Figures: polls per batch, gaps, turnaround."""
+import argparse, collections, decimal, json, os, statistics, sys
+
+D = decimal.Decimal
+BATCH_PRICES = {"gpt-4.1": (D("1.00"), D("4.00"))}  # USD per 1M input / output tokens, OpenAI's Batch API prices
+EXPECTED_OUTCOME = {200: "success", 429: "rate_limited", "batch_expired": "expired", "batch_cancelled": "timeout"}
+results = []
+
+
+def verdict(name, ok, detail):
+    results.append(ok)
+    print(f"[{'PASS' if ok else 'FAIL'}] {name}: {detail}")
+
+
+def expected_outcome(line):
+    if "error_code" in line:
+        return EXPECTED_OUTCOME.get(line["error_code"], "?")
+    st = line["status_code"]
+    return EXPECTED_OUTCOME.get(st) or ("server_error" if st >= 500 else "client_error" if st >= 400 else "?")
+
+
+def jsonl(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [json.loads(l) for l in f if l.strip()]
+
+
+def main():
+    a = argparse.ArgumentParser()
+    a.add_argument("log")
+    a.add_argument("results")
+    a.add_argument("--poll-interval", type=float)
+    a.add_argument("--key-env", default="BATCH_CHECK_KEY")
+    a.add_argument("--tolerance-ms", type=float, default=5.0,
+                   help="a gap this much under the interval still passes (the server stamps arrivals, not sends)")
+    o = a.parse_args()
+
+    log = jsonl(o.log)
+    reqs = [e for e in log if e["kind"] == "request"]
+    uploads = {e["file_id"]: e for e in log if e["kind"] == "upload"}
+    created = {e["batch_id"]: e for e in log if e["kind"] == "status" and e["status"] == "validating"}
+    statuses = collections.defaultdict(list)
+    for e in log:
+        if e["kind"] == "status":
+            statuses[e["batch_id"]].append(e)
+    served = collections.defaultdict(list)  # batch id -> line entries in output order
+    for e in log:
+        if e["kind"] == "line":
+            served[e["batch_id"]].append(e)
+
+    run = json.load(open(os.path.join(o.results, "run.json")))
+    records = [r for r in jsonl(os.path.join(o.results, "records.jsonl")) if r.get("mode") == "batch-api"]
+    batch_records = jsonl(os.path.join(o.results, "batches.jsonl"))
+    summary_path = os.path.join(o.results, "summary.json")
+    summary = json.load(open(summary_path)) if os.path.exists(summary_path) else {"cells": []}
+    cells = sorted({r["model"] for r in records} | {b.get("model") for b in (run.get("batches") or [])} - {None})
+    print(f"results {o.results}: batch-api cells {cells}, batch records {len(records)}, "
+          f"batches.jsonl {len(batch_records)}, run.json batches {len(run.get('batches') or [])}")
+
+    # (1) one upload and one creation per cell, never resubmitted ----------------------------------------------------
+    posts_files = [r for r in reqs if r["method"] == "POST" and r["path"] == "/v1/files"]
+    posts_batches = [r for r in reqs if r["method"] == "POST" and r["path"] == "/v1/batches"]
+    seen, resubmitted = {}, []
+    for bid, c in created.items():
+        for cid in uploads.get(c["input_file_id"], {}).get("custom_ids", []):
+            if cid in seen and seen[cid] != bid:
+                resubmitted.append(cid)
+            seen[cid] = bid
+    inputs = [c["input_file_id"] for c in created.values()]
+    verdict("one upload + one batch per cell",
+            len(posts_files) == len(cells) and len(posts_batches) == len(cells) and len(created) == len(cells)
+            and len(set(inputs)) == len(inputs) and not resubmitted,
+            f"{len(cells)} cell(s); POST /v1/files {len(posts_files)} (status {[r['status'] for r in posts_files]}), "
+            f"POST /v1/batches {len(posts_batches)} (status {[r['status'] for r in posts_batches]}), batches created "
+            f"{len(created)}, custom_ids in two batches {len(resubmitted)}")
+    run_ids = {b.get("batch_id") for b in run.get("batches") or []}
+    verdict("run.json names the batches", run_ids == set(created),
+            f"run.json {sorted(i for i in run_ids if i)} vs server {sorted(created)}")
+
+    # (2) join by custom_id --------------------------------------------------------------------------------------------
+    by_key = collections.Counter((r.get("batch_id"), r.get("custom_id")) for r in records)
+    lines = [(bid, e) for bid, es in served.items() for e in es]
+    unjoined = [e["custom_id"] for bid, e in lines if by_key[(bid, e["custom_id"])] != 1]
+    extra = [k for k in by_key if k not in {(bid, e["custom_id"]) for bid, e in lines}]
+    reordered = []
+    for bid, es in served.items():
+        order_in = [c for c in uploads.get(created.get(bid, {}).get("input_file_id"), {}).get("custom_ids", [])
+                    if c in {e["custom_id"] for e in es}]
+        reordered.append([e["custom_id"] for e in es] != order_in)
+    verdict("every line joined by custom_id to exactly one record",
+            not unjoined and not extra and len(lines) == len(records),
+            f"server lines {len(lines)}, batch records {len(records)}, lines without exactly one record "
+            f"{len(unjoined)} {unjoined[:5]}, records without a server line {len(extra)} {extra[:5]}; output order "
+            f"differed from input order in {sum(reordered)} of {len(reordered)} batch(es)")
+
+    # (3) outcomes -----------------------------------------------------------------------------------------------------
+    rec = {(r.get("batch_id"), r.get("custom_id")): r for r in records}
+    wrong = []
+    tally = collections.Counter()
+    for bid, e in lines:
+        r = rec.get((bid, e["custom_id"]))
+        want = expected_outcome(e)
+        tally[want] += 1
+        status = e.get("status_code")
+        if r is None or r["outcome"] != want or (status is not None and r.get("http_status") != status):
+            wrong.append((e["custom_id"], e.get("status_code") or e.get("error_code"), want,
+                          r and r["outcome"], r and r.get("http_status")))
+    failed_server = sum(1 for _, e in lines if expected_outcome(e) != "success")
+    cells_json = [c for c in summary.get("cells", []) if c.get("mode") == "batch-api"]
+    failed_bench = sum(c["requests"] - c["successes"] for c in cells_json)
+    verdict("failed lines counted with the right outcome", not wrong and failed_bench == failed_server,
+            f"server: {dict(tally)}; summary.json failures {failed_bench} vs server {failed_server}; mismatches "
+            f"{len(wrong)} {wrong[:5]}")
+
+    # (4) polling ------------------------------------------------------------------------------------------------------
+    interval = o.poll_interval
+    if interval is None:
+        batch_spec = ((run.get("scenario_json") or {}).get("batch") or {})
+        interval = batch_spec.get("poll_interval_s") or 5.0
+    all_gaps, bad, after_end, restarts = [], [], 0, 0
+    for bid in sorted(created):
+        polls = [r for r in reqs if r["method"] == "GET" and r["path"] == f"/v1/batches/{bid}"]
+        end_t = next((s["t"] for s in statuses[bid] if s["status"] in ("completed", "failed", "expired",
+                                                                      "cancelled")), None)
+        gaps = []
+        for p, q in zip(polls, polls[1:]):
+            # A resumed process does not know when the killed one last polled: a gap that spans a new process's
+            # start (a GET /v1/models preflight or a GET /v1/batches list between the two polls) is reported apart.
+            between = [r for r in reqs if p["mono"] < r["mono"] < q["mono"]
+                       and (r["path"] == "/v1/models" or (r["path"] == "/v1/batches" and r["method"] == "GET"))]
+            if between:
+                restarts += 1
+                continue
+            gap = q["mono"] - p["mono"]
+            gaps.append(gap)
+            if gap * 1000 < interval * 1000 - o.tolerance_ms:
+                bad.append((bid, round(gap, 3)))
+        late = [p for p in polls if end_t is not None and p["t"] > end_t]
+        after_end += max(0, len(late) - 1)
+        br = next((b for b in batch_records if b.get("batch_id") == bid), {})
+        turn = (end_t - statuses[bid][0]["t"]) if end_t else None
+        g = sorted(gaps)
+        print(f"  batch {bid}: polls {len(polls)} (Bench counted {br.get('polls')}, poll errors "
+              f"{br.get('poll_errors')}), gaps s min {g[0] if g else float('nan'):.3f} median "
+              f"{statistics.median(g) if g else float('nan'):.3f} max {g[-1] if g else float('nan'):.3f}; "
+              f"server turnaround {turn if turn is None else round(turn, 2)} s real; Bench turnaround_s from "
+              f"created_at..end {br.get('completed_at') and br.get('created_at') and br['completed_at'] - br['created_at']}"
+              f" (whole seconds), status {br.get('status')}, ending {br.get('ending')}, request_counts "
+              f"{br.get('request_counts')} vs server {statuses[bid][-1]['status']}")
+        all_gaps += gaps
+    g = sorted(all_gaps)
+    verdict(f"polling at or above the {interval:g} s interval, no burst",
+            not bad and after_end == 0,
+            f"{len(g)} gaps, min {g[0] if g else float('nan'):.3f} s, median "
+            f"{statistics.median(g) if g else float('nan'):.3f} s; under the interval {len(bad)} {bad[:5]}; polls "
+            f"after the one that saw the end {after_end}; gaps spanning a process restart (not judged) {restarts}")
+    retry_after = []
+    for bid in created:
+        polls = [r for r in reqs if r["method"] == "GET" and r["path"] == f"/v1/batches/{bid}"]
+        retry_after += [(p, q) for p, q in zip(polls, polls[1:]) if p["status"] == 429]
+    if retry_after:
+        short = [round(q["mono"] - p["mono"], 3) for p, q in retry_after if q["mono"] - p["mono"] < 2.0 - 0.005]
+        verdict("Retry-After on a 429 poll honoured (server's Retry-After 2 s assumed)", not short,
+                f"{len(retry_after)} 429 polls; next poll sooner than 2 s: {short}")
+
+    # (5) cost at batch prices -----------------------------------------------------------------------------------------
+    for model in cells:
+        ok_lines = [e for bid, es in served.items() for e in es
+                    if created.get(bid) and e.get("status_code") == 200 and e.get("model", model) == model]
+        pin, pout = sum(e["prompt_tokens"] for e in ok_lines), sum(e["completion_tokens"] for e in ok_lines)
+        cell = next((c for c in cells_json if c["model"] == model), None)
+        prices = BATCH_PRICES.get(model)
+        if prices is None:
+            cost = (cell or {}).get("cost") or {}
+            verdict(f"{model}: no batch price, so unpriced", cost.get("cost_usd") is None, f"summary cost {cost}")
+            continue
+        want = (D(pin) * prices[0] + D(pout) * prices[1]) / D(1_000_000)
+        got = None if cell is None else (cell.get("cost") or {}).get("cost_usd")
+        billed = (cell or {}).get("billed_tokens") or {}
+        verdict(f"{model}: cost at batch prices to the cent",
+                got is not None and round(D(str(got)), 2) == round(want, 2)
+                and billed.get("prompt_tokens") == pin and billed.get("completion_tokens") == pout,
+                f"server billed {pin} in / {pout} out over {len(ok_lines)} lines -> {want} USD at "
+                f"{prices[0]}/{prices[1]} per 1M; summary.json cost_usd {got} (diff "
+                f"{None if got is None else D(str(got)) - want}), billed_tokens {billed}")
+
+    # (6) the key in no results file -----------------------------------------------------------------------------------
+    key = os.environ.get(o.key_env)
+    if not key:
+        verdict("key in no results file", False, f"{o.key_env} is not set: cannot look for it")
+    else:
+        hits, n = [], 0
+        for root, _, files in os.walk(o.results):
+            for f in files:
+                n += 1
+                with open(os.path.join(root, f), "rb") as fh:
+                    if key.encode() in fh.read():
+                        hits.append(os.path.join(root, f))
+        verdict("key in no results file", not hits, f"{n} files read, key found in {hits}")
+    print(f"{sum(results)} of {len(results)} checks passed")
+    sys.exit(0 if all(results) else 1)
+
+
+if __name__ == "__main__":
+    main()
