@@ -51,7 +51,7 @@ def main():
     o = a.parse_args()
 
     log = jsonl(o.log)
-    reqs = [e for e in log if e["kind"] == "request"]
+    reqs = sorted((e for e in log if e["kind"] == "request"), key=lambda e: e["mono"])
     uploads = {e["file_id"]: e for e in log if e["kind"] == "upload"}
     created = {e["batch_id"]: e for e in log if e["kind"] == "status" and e["status"] == "validating"}
     statuses = collections.defaultdict(list)
@@ -63,11 +63,15 @@ def main():
         if e["kind"] == "line":
             served[e["batch_id"]].append(e)
 
-    run = json.load(open(os.path.join(o.results, "run.json")))
+    with open(os.path.join(o.results, "run.json")) as f:
+        run = json.load(f)
     records = [r for r in jsonl(os.path.join(o.results, "records.jsonl")) if r.get("mode") == "batch-api"]
     batch_records = jsonl(os.path.join(o.results, "batches.jsonl"))
     summary_path = os.path.join(o.results, "summary.json")
-    summary = json.load(open(summary_path)) if os.path.exists(summary_path) else {"cells": []}
+    summary = {"cells": []}
+    if os.path.exists(summary_path):
+        with open(summary_path) as f:
+            summary = json.load(f)
     cells = sorted({r["model"] for r in records} | {b.get("model") for b in (run.get("batches") or [])} - {None})
     print(f"results {o.results}: batch-api cells {cells}, batch records {len(records)}, "
           f"batches.jsonl {len(batch_records)}, run.json batches {len(run.get('batches') or [])}")
