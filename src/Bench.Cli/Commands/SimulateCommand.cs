@@ -12,9 +12,15 @@ internal static class SimulateCommand
         var profiles = new Option<string>("--profiles") { Description = "Folder of model profiles.", DefaultValueFactory = _ => "scenarios/profiles" };
         var apiKey = new Option<string?>("--api-key") { Description = "Accept only this key (default: any non-empty Bearer key)." };
         var seed = new Option<int>("--seed") { Description = "Seed for the simulator's draws.", DefaultValueFactory = _ => 42 };
-        var command = new Command("simulate", "Serve the OpenAI-compatible simulator on 127.0.0.1 until Ctrl+C.") { port, profiles, apiKey, seed };
+        var batchTimeScale = new Option<double>("--batch-time-scale")
+        {
+            Description = "Simulated seconds per real second of the Batch API's clock (600: a 24 h window lasts 144 s).",
+            DefaultValueFactory = _ => 1,
+        };
+        var command = new Command("simulate", "Serve the OpenAI-compatible simulator on 127.0.0.1 until Ctrl+C.") { port, profiles, apiKey, seed, batchTimeScale };
         command.SetAction((parse, cancellationToken) => SimulatorHarness.ServeAsync(parse.GetValue(port), parse.GetValue(profiles)!,
-            parse.GetValue(apiKey), parse.GetValue(seed), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+            parse.GetValue(apiKey), parse.GetValue(seed), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken,
+            parse.GetValue(batchTimeScale)));
         return command;
     }
 }

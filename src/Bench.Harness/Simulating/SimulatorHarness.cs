@@ -17,11 +17,21 @@ public static class SimulatorHarness
     /// <param name="output">The address and models served.</param>
     /// <param name="error">Why the profiles could not be loaded.</param>
     /// <param name="cancellationToken">Stops the server.</param>
-    /// <returns><see cref="ExitCodes.Success"/> once stopped, or <see cref="ExitCodes.BadInput"/> for a missing folder or invalid
-    /// profiles.</returns>
+    /// <param name="batchTimeScale">Simulated seconds per real second of the Batch API's clock
+    /// (<see cref="SimulatorOptions.BatchTimeScale"/>; <c>--batch-time-scale</c>), a finite number &gt; 0; 1 is real
+    /// time.</param>
+    /// <returns><see cref="ExitCodes.Success"/> once stopped, or <see cref="ExitCodes.BadInput"/> for a missing folder, invalid
+    /// profiles or a batch time scale that is not a number &gt; 0.</returns>
     public static async Task<int> ServeAsync(int port, string profilesFolder, string? apiKey, int seed, TextWriter output, TextWriter error,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, double batchTimeScale = 1)
     {
+        if (!(batchTimeScale > 0) || !double.IsFinite(batchTimeScale))
+        {
+            await error.WriteLineAsync($"--batch-time-scale: {batchTimeScale} is not a finite number > 0 (simulated seconds per real second).")
+                .ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+
         ArgumentNullException.ThrowIfNull(profilesFolder);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
@@ -43,9 +53,15 @@ public static class SimulatorHarness
             ApiKey = apiKey,
             Profiles = loaded,
             Seed = seed,
+            BatchTimeScale = batchTimeScale,
         }, cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync($"Simulator listening on {host.BaseUrl} with models: {string.Join(", ", loaded.Select(p => p.Model))}. Ctrl+C to stop.")
             .ConfigureAwait(false);
+        if (batchTimeScale != 1)
+        {
+            await output.WriteLineAsync(FormattableString.Invariant(
+                $"Batch API clock: {batchTimeScale:0.###} simulated seconds per real second (batch times are simulated).")).ConfigureAwait(false);
+        }
         await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {

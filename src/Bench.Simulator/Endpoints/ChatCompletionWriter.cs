@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Text.Json;
 
 namespace Bench.Simulator.Endpoints;
@@ -28,7 +27,7 @@ internal sealed class ChatCompletionWriter : IDisposable
     /// <param name="includeUsage">Streaming: <c>stream_options.include_usage</c>; every chunk but the usage chunk
     /// then carries <c>"usage": null</c>, as OpenAI's do.</param>
     public ChatCompletionWriter(
-        PipeWriter pipe, string id, string model, long created, int promptTokens, bool includeUsage)
+        IBufferWriter<byte> pipe, string id, string model, long created, int promptTokens, bool includeUsage)
     {
         _pipe = pipe;
         _json = new Utf8JsonWriter(pipe);

@@ -71,9 +71,7 @@ internal sealed class ChatCompletionsEndpoint
 
         var number = Interlocked.Increment(ref _requestCount);
         var requestSeed = RequestSeed.Derive(_seed, request.Model, request.Seed, number);
-        var random = new Random(requestSeed);
-        var plan = sampler.Draw(random, request.MaxTokens);
-        var recording = sampler.ChooseRecording(random, request.Seed);
+        var (random, plan, recording) = DrawAnswer(sampler, request, requestSeed);
         var progress = new ResponseProgress(_time) { StartedTimestamp = received };
         var requestId = context.Request.Headers.TryGetValue(RequestIdHeader, out var idHeader) ? idHeader.ToString() : null;
         var attempt = int.TryParse(context.Request.Headers[AttemptHeader], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n : 1;
@@ -135,6 +133,53 @@ internal sealed class ChatCompletionsEndpoint
             progress.CompletionTokens,
             response.StatusCode,
             progress.FinishReason));
+    }
+
+    /// <summary>A request's draws, in the one order every answer uses: its random source seeded with
+    /// <paramref name="requestSeed"/>, the plan (<see cref="ProfileSampler.Draw"/>), then a replay profile's recording;
+    /// the source is left where the answer's text starts.</summary>
+    private static (Random Random, CompletionPlan Plan, RecordedStream? Recording) DrawAnswer(
+        ProfileSampler sampler, ChatCompletionRequest request, int requestSeed)
+    {
+        var random = new Random(requestSeed);
+        var plan = sampler.Draw(random, request.MaxTokens);
+        return (random, plan, sampler.ChooseRecording(random, request.Seed));
+    }
+
+    /// <summary>
+    /// The non-streaming answer to <paramref name="request"/> as this endpoint sends it when no fault is drawn — the
+    /// same draws (<see cref="DrawAnswer"/>), the same text and the same <see cref="ChatCompletionWriter"/> object, or a
+    /// replay profile's recorded answer — written into <paramref name="output"/> at once (no pacing). A Batch API line
+    /// is answered with it, so a line with a <c>seed</c> gets the same answer as the same request sent synchronously.
+    /// </summary>
+    /// <param name="output">Where the JSON body goes.</param>
+    /// <param name="sampler">The model's sampler.</param>
+    /// <param name="request">The request (its <c>stream</c> is ignored: the answer is one object).</param>
+    /// <param name="requestSeed">The request's seed (<see cref="RequestSeed.Derive(int, string, long?, long)"/>).</param>
+    /// <param name="completionId">The <c>id</c> of the completion.</param>
+    /// <param name="created">The <c>created</c> Unix seconds.</param>
+    /// <returns>The HTTP status of the answer (200, or a recording's) and its completion tokens.</returns>
+    internal static (int StatusCode, int CompletionTokens) WriteNonStreamingAnswer(
+        System.Buffers.IBufferWriter<byte> output,
+        ProfileSampler sampler,
+        ChatCompletionRequest request,
+        int requestSeed,
+        string completionId,
+        long created)
+    {
+        var (random, plan, recording) = DrawAnswer(sampler, request, requestSeed);
+        if (recording is not null)
+        {
+            var answer = recording.Completion;
+            output.Write(answer.Body);
+            return (answer.StatusCode, answer.TokenEventsBefore > 0 ? recording.CumulativeTokens[answer.TokenEventsBefore - 1] : 0);
+        }
+
+        using var writer = new ChatCompletionWriter(output, completionId, request.Model, created, request.PromptTokens, includeUsage: false);
+        using var text = new AnswerText(random, plan.CompletionTokens);
+        text.Append(plan.CompletionTokens);
+        writer.WriteCompletion(text.Text, plan.CompletionTokens, plan.FinishReason);
+        return (StatusCodes.Status200OK, plan.CompletionTokens);
     }
 
     private static async Task<(ChatCompletionRequest? Request, ApiError Error)> ReadRequestAsync(

@@ -23,7 +23,9 @@ namespace Bench.Simulator.Hosting;
 /// <remarks>
 /// <para>Endpoints, all behind <c>Authorization: Bearer &lt;key&gt;</c> (401 <c>invalid_api_key</c> otherwise):
 /// <c>POST /v1/chat/completions</c> (JSON or Server-Sent Events; 400 for a malformed body, 404
-/// <c>model_not_found</c> for a model without a profile) and <c>GET /v1/models</c>.</para>
+/// <c>model_not_found</c> for a model without a profile) and <c>GET /v1/models</c>; OpenAI's Files and Batch APIs
+/// (<c>/v1/files</c>, <c>/v1/batches</c>: <see cref="Batches.BatchEngine"/>), whose clock runs
+/// <see cref="SimulatorOptions.BatchTimeScale"/> simulated seconds per real second.</para>
 /// <para>Each request's random draws (fault, TTFT, answer length, decode jitter, text) come from a generator seeded by
 /// <see cref="SimulatorOptions.Seed"/>, the model and the request's <c>seed</c> field, or the simulator's request
 /// counter when it has none: requests with the same seed get the same answer and timing in any arrival order.</para>
@@ -107,6 +109,18 @@ public sealed class SimulatorHost : IAsyncDisposable
         app.Use(apiKeyCheck.InvokeAsync);
         app.MapPost("/v1/chat/completions", chatCompletions.HandleAsync);
         app.MapGet("/v1/models", models.HandleAsync);
+        var files = new Batches.FileStore(options.Seed);
+        var batches = new Batches.BatchesEndpoints(
+            new Batches.BatchEngine(samplers, options, files, new Batches.BatchClock(options.TimeProvider, options.BatchTimeScale)),
+            options.MaxUploadBytes);
+        app.MapPost("/v1/files", batches.UploadFileAsync);
+        app.MapGet("/v1/files/{id}", batches.GetFileAsync);
+        app.MapGet("/v1/files/{id}/content", batches.GetFileContentAsync);
+        app.MapDelete("/v1/files/{id}", batches.DeleteFileAsync);
+        app.MapPost("/v1/batches", batches.CreateBatchAsync);
+        app.MapGet("/v1/batches", batches.ListBatchesAsync);
+        app.MapGet("/v1/batches/{id}", batches.GetBatchAsync);
+        app.MapPost("/v1/batches/{id}/cancel", batches.CancelBatchAsync);
 
         try
         {

@@ -45,6 +45,19 @@ public sealed class SimulatorOptions
     /// 144 s. The embedded run passes the scenario's <c>batch.time_scale</c>.</summary>
     public double BatchTimeScale { get; set; } = 1;
 
+    /// <summary>Most lines a batch input file may hold; more fail the batch's validation with
+    /// <c>too_many_requests</c>. Default 50,000 (OpenAI's limit, platform.openai.com/docs/guides/batch); tests lower
+    /// it.</summary>
+    public int MaxBatchLines { get; set; } = 50_000;
+
+    /// <summary>Largest batch input file in bytes; a larger one fails the batch's validation with
+    /// <c>file_too_large</c>. Default 200 MB, 209,715,200 bytes (OpenAI's limit); tests lower it.</summary>
+    public long MaxBatchFileBytes { get; set; } = 200L * 1024 * 1024;
+
+    /// <summary>Largest upload <c>POST /v1/files</c> accepts, in bytes; a larger one is a 413. Default 512 MB (OpenAI's
+    /// per-file limit, platform.openai.com/docs/api-reference/files/create).</summary>
+    public long MaxUploadBytes { get; set; } = 512L * 1024 * 1024;
+
     /// <summary>The clock that paces every response (TTFT and per-token deadlines, which also count a capacity wait)
     /// and stamps every <see cref="ServerTiming"/>, and gives the <c>created</c> times. Default
     /// <see cref="System.TimeProvider.System"/>, whose timestamps are <see cref="System.Diagnostics.Stopwatch"/> ticks

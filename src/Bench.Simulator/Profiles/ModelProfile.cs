@@ -78,6 +78,10 @@ public sealed record ModelProfile : IConfigValidatable
     /// (the folder relative to the profile file).</summary>
     public ReplaySet? Replay { get; init; }
 
+    /// <summary>How the Batch API turns this model's batches around (<see cref="BatchProfile"/>);
+    /// <see langword="null"/> (the default) for <see cref="BatchProfile.Default"/>. JSON <c>batch</c>.</summary>
+    public BatchProfile? Batch { get; init; }
+
     /// <summary>Where the numbers come from (free text). JSON <c>source</c>.</summary>
     public string? Source { get; init; }
 

@@ -33,6 +33,23 @@ public sealed class SimulatorHarnessTests : IDisposable
         Assert.Contains("no profile files (*.json) in the directory", error.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-600)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public async Task ServeAsync_BadBatchTimeScale_ExitsTwoNamingTheFlag(double scale)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var exit = await SimulatorHarness.ServeAsync(0, _dir, null, 42, output, error, CancellationToken.None, scale);
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Equal("", output.ToString());
+        Assert.StartsWith("--batch-time-scale: ", error.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ServeAsync_Profiles_SaysWhereItListensUntilCancelled()
     {

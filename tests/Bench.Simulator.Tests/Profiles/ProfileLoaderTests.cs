@@ -56,6 +56,70 @@ public sealed class ProfileLoaderTests : IDisposable
     }
 
     [Fact]
+    public void LoadDirectory_ShippedProfiles_EachHasAValidBatchSection()
+    {
+        // Every shipped model states its batch turnaround (BatchProfile.Default is for profiles written elsewhere).
+        foreach (var profile in ProfileLoader.LoadDirectory(TestPaths.Profiles))
+        {
+            var batch = profile.Batch;
+            Assert.NotNull(batch);
+            Assert.True(batch.QueueDelayS.P95 >= batch.QueueDelayS.Median, profile.Model);
+            Assert.True(batch.LinesPerMinute > 0, profile.Model);
+        }
+    }
+
+    [Fact]
+    public void Load_BatchSection_ReadsEveryField()
+    {
+        var file = Write("batch.json", """
+            {
+              "model": "m", "ttft_ms": { "fixed": 1 }, "decode_tokens_per_s": 1, "output_tokens": { "mean": 1, "sd": 0 },
+              "batch": { "queue_delay_s": { "median": 120, "p95": 900 }, "lines_per_minute": 500, "line_failure_rate": 0.01,
+                         "finalize_s": 12, "max_enqueued_tokens": 90000 }
+            }
+            """);
+
+        var batch = ProfileLoader.Load(file).Batch;
+
+        Assert.Equal(
+            new BatchProfile { QueueDelayS = new BatchQueueDelay(120, 900), LinesPerMinute = 500, LineFailureRate = 0.01, FinalizeS = 12, MaxEnqueuedTokens = 90_000 },
+            batch);
+    }
+
+    [Fact]
+    public void Load_BadBatchSection_ListsEachError()
+    {
+        var file = Write("bad-batch.json", """
+            {
+              "model": "m", "ttft_ms": { "fixed": 1 }, "decode_tokens_per_s": 1, "output_tokens": { "mean": 1, "sd": 0 },
+              "batch": { "queue_delay_s": { "median": 120, "p95": 60 }, "lines_per_minute": 0, "line_failure_rate": 2 }
+            }
+            """);
+
+        var exception = Assert.Throws<ConfigException>(() => ProfileLoader.Load(file));
+
+        Assert.Equal(
+            [
+                $"{file}: $.batch.lines_per_minute: must be a finite number of lines per minute > 0",
+                $"{file}: $.batch.line_failure_rate: must be a probability in [0, 1]",
+                $"{file}: $.batch.queue_delay_s.p95: must be a finite number of seconds ≥ the median",
+            ],
+            exception.Errors.Select(e => e.ToString()));
+    }
+
+    [Fact]
+    public void Load_ProfileWithoutBatchSection_HasNoneAndTheEngineUsesTheDefault()
+    {
+        var file = Write("plain.json", """
+            { "model": "m", "ttft_ms": { "fixed": 1 }, "decode_tokens_per_s": 1, "output_tokens": { "mean": 1, "sd": 0 } }
+            """);
+
+        Assert.Null(ProfileLoader.Load(file).Batch);
+        Assert.Equal(new BatchQueueDelay(60, 600), BatchProfile.Default.QueueDelayS);
+        Assert.Equal(600, BatchProfile.Default.LinesPerMinute);
+    }
+
+    [Fact]
     public void Load_ShippedReplayProfile_ReplaysTheRecordingsWithGpt41Timing()
     {
         var profile = ProfileLoader.Load(Path.Combine(TestPaths.Profiles, "replay-openai-chat.json"));
@@ -255,7 +319,7 @@ public sealed class ProfileLoaderTests : IDisposable
                 $"{file}: $.output_tokens.sd: is required",
                 $"{file}: $.faults[0].kind: unknown fault kind 'timeout'; use one of rate_limited, server_error, overloaded, connection_refused, connection_reset, hang_before_headers, hang_before_first_token, stall, trickle, disconnect, malformed_chunk, missing_done, empty_answer, error_mid_stream, absurd_usage",
                 $"{file}: $.tokens_per_chunk: expected a whole number, found the number 1.5",
-                $"{file}: $.colour: unknown field; known fields here: model, owned_by, ttft_ms, decode_tokens_per_s, output_tokens, tokens_per_chunk, decode_jitter_cv, faults, rate_limits, capacity, replay, source",
+                $"{file}: $.colour: unknown field; known fields here: model, owned_by, ttft_ms, decode_tokens_per_s, output_tokens, tokens_per_chunk, decode_jitter_cv, faults, rate_limits, capacity, replay, batch, source",
                 $"{file}: $.decode_tokens_per_s: is required",
             ],
             exception.Errors.Select(e => e.ToString()));
