@@ -29,6 +29,7 @@ def main():
     a.add_argument("base_url")
     a.add_argument("--key-env", default="BATCH_CHECK_KEY")
     a.add_argument("--model", default="gpt-4.1")
+    a.add_argument("--other-model", default="gpt-4.1-mini", help="a second served model, for the two-models file")
     a.add_argument("--lines", type=int, default=6)
     a.add_argument("--timeout-s", type=float, default=120)
     o = a.parse_args()
@@ -122,7 +123,7 @@ def main():
         print(f"    error lines {len(rows)}, first: {json.dumps(rows[0])[:300] if rows else None}")
 
     # A file with two models (OpenAI: one model per file).
-    st, f3 = api.upload(lines(2, model=lambda i: o.model if i == 0 else o.model + "-other", prefix="m-"))
+    st, f3 = api.upload(lines(2, model=lambda i: o.model if i == 0 else o.other_model, prefix="m-"))
     st, b3, _ = api.call("POST", "/batches", {"input_file_id": f3["id"], "endpoint": "/v1/chat/completions",
                                               "completion_window": "24h"})
     print(f"POST /batches two models: {st} status={b3.get('status') if st == 200 else err(b3)}")
