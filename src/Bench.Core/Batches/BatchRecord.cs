@@ -159,6 +159,10 @@ public static class BatchEndings
     /// <summary>The run was interrupted while waiting; the batch was left running (resume it).</summary>
     public const string Interrupted = "interrupted";
 
+    /// <summary>Bench could no longer read the batch (its status polls were refused: 401/403/404, or failed until the
+    /// batch timeout); the batch may still be running at the provider (its id is in run.json).</summary>
+    public const string PollFailed = "poll_failed";
+
     /// <summary>The endpoint has no Batch API (404 on <c>/files</c> or <c>/batches</c>) or refused the upload or the
     /// creation; nothing ran.</summary>
     public const string NotSubmitted = "not_submitted";

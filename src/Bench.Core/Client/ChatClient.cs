@@ -203,6 +203,65 @@ public sealed class ChatClient
         return record;
     }
 
+    /// <summary>The request as this client puts it on the wire (<see cref="ChatClientOptions.UseMaxCompletionTokens"/>
+    /// applied): what a batch input line's <c>body</c> must carry to ask what <see cref="SendAsync"/> would.</summary>
+    public ChatRequest ForWire(ChatRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return _useMaxCompletionTokens && !request.UseMaxCompletionTokens ? request with { UseMaxCompletionTokens = true } : request;
+    }
+
+    /// <summary>
+    /// Judges one line of a Batch API output or error file that carried an HTTP answer (<c>response.status_code</c> and
+    /// <c>body</c>) by the rules of a non-streaming answer (see the remarks of <see cref="ChatClient"/>): 2xx → the body
+    /// read as a <c>chat.completion</c> (success, empty_response, provider_error or malformed; tokens from its
+    /// <c>usage</c> through <see cref="UsageCheck"/>, the local tokenizer's counts beside them), 429 → rate_limited,
+    /// 5xx → server_error, other → client_error with the body's error type, code and message. Sets
+    /// <see cref="RequestRecord.HttpStatus"/>, the outcome, error, finish reason, token counts and character counts; no
+    /// time (a batch line has none of its own).
+    /// </summary>
+    /// <param name="record">The line's record (id, model, mode, times set by the caller).</param>
+    /// <param name="request">The request the line asked (<c>BuildRequest(id, model, NonStreaming)</c>), for the local
+    /// prompt count and <c>max_tokens</c>.</param>
+    /// <param name="statusCode">The line's <c>response.status_code</c>.</param>
+    /// <param name="body">The line's <c>response.body</c> as raw JSON (empty when absent).</param>
+    public void JudgeBatchLine(RequestRecord record, ChatRequest request, int statusCode, ReadOnlySpan<byte> body)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(request);
+        record.HttpStatus = statusCode;
+        var accumulator = new StreamAccumulator();
+        if (statusCode is < 200 or > 299)
+        {
+            record.Outcome = ClassifyStatus((HttpStatusCode)statusCode);
+            record.Error = Redact(new ErrorInfo(null, null, $"HTTP {statusCode}"));
+            var head = body.Length > _maxErrorBodyBytes ? body[.._maxErrorBodyBytes] : body;
+            if (ChunkParser.TryReadError(head, complete: head.Length == body.Length, out _) is { } error)
+            {
+                record.Error = Redact(error);
+            }
+            else if (BodyDescription.Significant(head).Length > 0)
+            {
+                record.Error = Redact(new ErrorInfo(null, null, BodyDescription.ReadableText(head, head.Length < body.Length, MaxMaskedChars)));
+            }
+        }
+        else if (body.Length > _maxResponseBytes)
+        {
+            accumulator.NoteBodyHead(body);
+            SetMalformed(record, $"the body exceeded the {ResponseCaps.Format(_maxResponseBytes)} cap (max_response_bytes)");
+        }
+        else
+        {
+            accumulator.NoteBodyHead(body);
+            accumulator.OnCompletion(body);
+            ClassifyCompletion(record, accumulator);
+        }
+
+        CopyAnswer(record, accumulator);
+        CountTokens(record, request, accumulator);
+        UsageCheck.Apply(record, request.MaxTokens, accumulator.UsageIssue);
+    }
+
     /// <summary>A send or a read ended in an exception: a timeout of <see cref="RequestDeadlines"/> (named by
     /// <paramref name="fired"/>) is <see cref="Outcome.Timeout"/>; the handler's connect timeout and every other failure
     /// before a response are <see cref="Outcome.ConnectionError"/> (the endpoint could not be reached or broke the
@@ -515,6 +574,12 @@ public sealed class ChatClient
             }
         }
 
+        CopyAnswer(record, accumulator);
+    }
+
+    /// <summary>What the answer said, without times: finish reason, usage, character counts.</summary>
+    private static void CopyAnswer(RequestRecord record, StreamAccumulator accumulator)
+    {
         record.FinishReason = accumulator.FinishReason;
         record.PromptTokens = accumulator.PromptTokens;
         record.CompletionTokens = accumulator.CompletionTokens;

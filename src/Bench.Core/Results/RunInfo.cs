@@ -162,6 +162,11 @@ public sealed class BatchSubmission
     /// <summary>Lines in the input file.</summary>
     public int Lines { get; set; }
 
+    /// <summary>The request id of the input file's first line (its lines are <c>first_id</c> … <c>first_id + lines −
+    /// 1</c>, custom_id <c>bench-{id}</c>): a resumed run joins the output to them. Null in a run.json written before
+    /// it existed.</summary>
+    public long? FirstId { get; set; }
+
     /// <summary>The uploaded input file, once the upload returned.</summary>
     public string? InputFileId { get; set; }
 

@@ -59,8 +59,9 @@ internal sealed class BatchEngine
     public BatchObject Create(StoredFile input, string endpoint, Dictionary<string, string>? metadata)
     {
         var errors = BatchInput.Validate(
-            input.Content, endpoint, _samplers, _options.MaxBatchLines, _options.MaxBatchFileBytes, out var lines, out var model);
-        var batchProfile = model is not null ? _samplers[model].Profile.Batch ?? BatchProfile.Default : BatchProfile.Default;
+            input.Content, endpoint, _samplers, _options.MaxBatchLines, _options.MaxBatchFileBytes, out var lines, out var model, out var servedModel);
+        // A file that fails validation fails when its (first served) model's queue delay ends.
+        var batchProfile = servedModel is not null ? _samplers[servedModel].Profile.Batch ?? BatchProfile.Default : BatchProfile.Default;
         lock (_gate)
         {
             var now = Clock.NowS;
@@ -114,7 +115,7 @@ internal sealed class BatchEngine
             };
             _jobs.Add(job);
             _byId.Add(job.Id, job);
-            return Read(job, now);
+            return Read(job);
         }
     }
 
@@ -127,7 +128,7 @@ internal sealed class BatchEngine
             _byId.TryGetValue(id, out job);
         }
 
-        return job is null ? null : Read(job, Clock.NowS);
+        return job is null ? null : Read(job);
     }
 
     /// <summary>A page of batches, newest first, after the batch <paramref name="after"/> (null: from the newest);
@@ -153,8 +154,7 @@ internal sealed class BatchEngine
             start = index + 1;
         }
 
-        var now = Clock.NowS;
-        var page = newestFirst.Skip(start).Take(limit).Select(j => Read(j, now)).ToList();
+        var page = newestFirst.Skip(start).Take(limit).Select(Read).ToList();
         return new BatchList
         {
             Data = page,
@@ -196,7 +196,7 @@ internal sealed class BatchEngine
                 return null;
             }
 
-            return Read(job, now);
+            return Read(job);
         }
     }
 
@@ -212,12 +212,14 @@ internal sealed class BatchEngine
         }
     }
 
-    /// <summary>The batch at <paramref name="nowS"/>, writing its files first when it has reached that point.</summary>
-    private BatchObject Read(BatchJob job, double nowS)
+    /// <summary>The batch now, writing its files first when it has reached that point. The time is read under the
+    /// batch's lock, so answers given in turn never go back in time (a cancellation and a read racing cannot show
+    /// fewer finished lines after more).</summary>
+    private BatchObject Read(BatchJob job)
     {
         lock (job.Gate)
         {
-            var state = job.Evaluate(nowS);
+            var state = job.Evaluate(Clock.NowS);
             if (state.FilesAtS is { } filesAt && !job.FilesWritten)
             {
                 WriteFiles(job, state, filesAt);

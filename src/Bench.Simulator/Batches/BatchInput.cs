@@ -37,6 +37,8 @@ internal static class BatchInput
     /// <param name="maxBytes">Largest file allowed.</param>
     /// <param name="lines">The valid lines when there is no error.</param>
     /// <param name="model">The one model the lines name, when there is no error.</param>
+    /// <param name="servedModel">The first served model a line's <c>body.model</c> names, valid file or not (whose
+    /// profile times the validation), or null.</param>
     /// <returns>The errors; empty when the file is valid.</returns>
     public static List<BatchError> Validate(
         byte[] content,
@@ -45,11 +47,14 @@ internal static class BatchInput
         int maxLines,
         long maxBytes,
         out List<BatchLine> lines,
-        out string? model)
+        out string? model,
+        out string? servedModel)
     {
         lines = [];
         model = null;
         var errors = new List<BatchError>();
+        var rawLines = SplitLines(content);
+        servedModel = rawLines.Select(l => PeekModel(l.Bytes, samplers)).FirstOrDefault(m => m is not null);
         if (content.LongLength > maxBytes)
         {
             errors.Add(new BatchError
@@ -60,7 +65,6 @@ internal static class BatchInput
             return errors;
         }
 
-        var rawLines = SplitLines(content);
         if (rawLines.Count == 0)
         {
             errors.Add(new BatchError
@@ -199,6 +203,25 @@ internal static class BatchInput
             }
 
             line = new BatchLine(0, customId, request);
+            return null;
+        }
+    }
+
+    /// <summary>The line's <c>body.model</c> when it parses and names a served model, else null.</summary>
+    private static string? PeekModel(ReadOnlyMemory<byte> bytes, FrozenDictionary<string, ProfileSampler> samplers)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("body", out var body) && body.ValueKind == JsonValueKind.Object
+                && body.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String
+                && samplers.ContainsKey(model.GetString()!)
+                    ? model.GetString()
+                    : null;
+        }
+        catch (JsonException)
+        {
             return null;
         }
     }

@@ -175,7 +175,7 @@ internal sealed class BatchJob
             Id = Id,
             Endpoint = Endpoint,
             Model = Model,
-            Errors = Errors is null ? null : new BatchErrors { Data = Errors },
+            Errors = Errors is not null && state.Status == BatchStatuses.Failed ? new BatchErrors { Data = Errors } : null, // known when validation ends
             InputFileId = InputFileId,
             CompletionWindow = CompletionWindow,
             Status = state.Status,

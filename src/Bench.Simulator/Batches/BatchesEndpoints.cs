@@ -113,6 +113,34 @@ internal sealed class BatchesEndpoints
         await WriteAsync(context, file.ToWire(), BatchWireJson.Default.FileObject);
     }
 
+    /// <summary><c>GET /v1/files[?purpose=]</c>: every stored file (newest first), or those of one purpose, as
+    /// OpenAI's <c>ListFilesResponse</c> (<c>object</c>, <c>data</c>, <c>first_id</c>, <c>last_id</c>,
+    /// <c>has_more</c> false: one page).</summary>
+    public async Task ListFilesAsync(HttpContext context)
+    {
+        var purpose = context.Request.Query["purpose"].ToString();
+        var files = _engine.Files.All().Where(f => purpose.Length == 0 || f.Purpose == purpose).ToList();
+        context.Response.ContentType = "application/json";
+        await using (var json = new Utf8JsonWriter(context.Response.BodyWriter))
+        {
+            json.WriteStartObject();
+            json.WriteString("object"u8, "list"u8);
+            json.WriteStartArray("data"u8);
+            foreach (var file in files)
+            {
+                JsonSerializer.Serialize(json, file.ToWire(), BatchWireJson.Default.FileObject);
+            }
+
+            json.WriteEndArray();
+            json.WriteString("first_id"u8, files.FirstOrDefault()?.Id);
+            json.WriteString("last_id"u8, files.LastOrDefault()?.Id);
+            json.WriteBoolean("has_more"u8, false);
+            json.WriteEndObject();
+        }
+
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+    }
+
     /// <summary><c>GET /v1/files/{id}</c>.</summary>
     public Task GetFileAsync(HttpContext context) =>
         FindFile(context) is { } file

@@ -114,6 +114,7 @@ public sealed class SimulatorHost : IAsyncDisposable
             new Batches.BatchEngine(samplers, options, files, new Batches.BatchClock(options.TimeProvider, options.BatchTimeScale)),
             options.MaxUploadBytes);
         app.MapPost("/v1/files", batches.UploadFileAsync);
+        app.MapGet("/v1/files", batches.ListFilesAsync);
         app.MapGet("/v1/files/{id}", batches.GetFileAsync);
         app.MapGet("/v1/files/{id}/content", batches.GetFileContentAsync);
         app.MapDelete("/v1/files/{id}", batches.DeleteFileAsync);

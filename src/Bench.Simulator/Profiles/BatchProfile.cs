@@ -11,7 +11,8 @@ namespace Bench.Simulator.Profiles;
 /// </summary>
 /// <remarks>
 /// A batch's timeline in simulated seconds from its <c>created_at</c>: <c>validating</c> for a queue delay drawn from
-/// <see cref="QueueDelayS"/> (validation and queueing; a file that fails validation is <c>failed</c> at that moment),
+/// <see cref="QueueDelayS"/> (validation and queueing; a file that fails validation is <c>failed</c> at that moment,
+/// timed by the profile of the first served model its lines name, else by <see cref="Default"/>),
 /// then <c>in_progress</c> with its lines finishing one every <c>60 / lines_per_minute</c> seconds in a seeded
 /// shuffled order, then <c>finalizing</c> for <see cref="FinalizeS"/>, then <c>completed</c>. Each line fails with
 /// probability <see cref="LineFailureRate"/> (an HTTP 500 line in the error file). OpenAI states only that a batch
@@ -40,8 +41,11 @@ public sealed record BatchProfile : IConfigValidatable
     [Range(0, double.MaxValue, MinimumIsExclusive = true, ErrorMessage = "must be a finite number of lines per minute > 0")]
     public required double LinesPerMinute { get; init; }
 
-    /// <summary>Probability in [0, 1] that a line fails with HTTP 500 (in the error file). JSON
-    /// <c>line_failure_rate</c>; default 0.</summary>
+    /// <summary>Probability in [0, 1] that a line fails with HTTP 500 <c>server_error</c> (a <c>response</c> with that
+    /// status and an error body, in the error file). A 500 rather than a 429: a batch line is not admitted against the
+    /// per-minute RPM/TPM limits that answer 429 synchronously (OpenAI limits batches by enqueued tokens when they are
+    /// created, <see cref="MaxEnqueuedTokens"/>), so its failure is the server's. JSON <c>line_failure_rate</c>;
+    /// default 0.</summary>
     [Range(0.0, 1.0, ErrorMessage = "must be a probability in [0, 1]")]
     public double LineFailureRate { get; init; }
 
