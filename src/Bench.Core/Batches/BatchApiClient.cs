@@ -95,7 +95,7 @@ public sealed class BatchApiClient
             var file = new StreamContent(content); // a seekable stream gives the part, and the request, a Content-Length
             file.Headers.ContentType = new MediaTypeHeaderValue("application/jsonl");
             form.Add(file, "file", fileName);
-            return new HttpRequestMessage(HttpMethod.Post, _endpoint.Resolve("files")) { Content = form };
+            return NeverResend(new HttpRequestMessage(HttpMethod.Post, _endpoint.Resolve("files")) { Content = form });
         }, BatchWireJson.Default.FileObject, f => f.Id.Length > 0, cancellationToken);
     }
 
@@ -122,7 +122,7 @@ public sealed class BatchApiClient
         {
             var content = new ByteArrayContent(json);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            return new HttpRequestMessage(HttpMethod.Post, _endpoint.Resolve("batches")) { Content = content };
+            return NeverResend(new HttpRequestMessage(HttpMethod.Post, _endpoint.Resolve("batches")) { Content = content });
         }, BatchWireJson.Default.BatchObject, b => b.Id.Length > 0, cancellationToken);
     }
 
@@ -140,7 +140,7 @@ public sealed class BatchApiClient
     {
         ArgumentException.ThrowIfNullOrEmpty(batchId);
         var path = "batches/" + Uri.EscapeDataString(batchId) + "/cancel";
-        return SendOnceAsync(path, () => new HttpRequestMessage(HttpMethod.Post, _endpoint.Resolve(path)),
+        return SendOnceAsync(path, () => NeverResend(new HttpRequestMessage(HttpMethod.Post, _endpoint.Resolve(path))),
             BatchWireJson.Default.BatchObject, b => b.Id.Length > 0, cancellationToken);
     }
 
@@ -288,6 +288,14 @@ public sealed class BatchApiClient
         {
             return BatchCall<T>.Failed(Network(ex, relative, timeout), 1);
         }
+    }
+
+    /// <summary>Keeps <see cref="BenchHttpClient"/>'s keep-alive retry from sending this request again: the server
+    /// may have acted on it.</summary>
+    private static HttpRequestMessage NeverResend(HttpRequestMessage message)
+    {
+        message.Options.Set(KeepAliveRetryHandler.NeverResendKey, true);
+        return message;
     }
 
     private static bool IsFailure(Exception ex, CancellationToken cancellationToken) =>

@@ -28,6 +28,10 @@ internal sealed class KeepAliveRetryHandler : DelegatingHandler
     /// <summary>The request's last <see cref="ConnectionAttempt"/>.</summary>
     public static readonly HttpRequestOptionsKey<ConnectionAttempt> AttemptKey = new("Bench.ConnectionAttempt");
 
+    /// <summary>Set to true on a request that must never be sent twice (a batch creation, a file upload): its failure
+    /// is returned as it is, since the server may have acted on it before the connection broke.</summary>
+    public static readonly HttpRequestOptionsKey<bool> NeverResendKey = new("Bench.NeverResend");
+
     private readonly HttpMessageInvoker _fresh;
 
     /// <summary>Sends through <paramref name="pooled"/>, retrying through <paramref name="fresh"/>; disposes both.</summary>
@@ -44,7 +48,8 @@ internal sealed class KeepAliveRetryHandler : DelegatingHandler
         {
             return await SendAsync(request, first, pooled: true, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException && first.MayRetry && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or IOException && first.MayRetry && !cancellationToken.IsCancellationRequested
+            && !(request.Options.TryGetValue(NeverResendKey, out var never) && never))
         {
             return await SendAsync(request, new ConnectionAttempt(isRetry: true), pooled: false, cancellationToken).ConfigureAwait(false);
         }

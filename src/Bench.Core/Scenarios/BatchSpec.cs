@@ -41,9 +41,12 @@ public sealed record BatchSpec : IConfigValidatable
     public int? Lines { get; init; }
 
     /// <summary>Embedded simulator only: simulated seconds per real second of its batch clock, so a batch of simulated
-    /// hours ends in seconds (reports say its times are simulated). Default 600 (a simulated 24 h window lasts 144 s).</summary>
+    /// hours ends in seconds (reports say its times are simulated); refused with a real target. Unset: 600 (a simulated 24 h window lasts 144 s).</summary>
     [Range(1.0, 1_000_000.0, ErrorMessage = "must be from 1 (real time) to 1,000,000")]
-    public double TimeScale { get; init; } = DefaultTimeScale;
+    public double? TimeScale { get; init; }
+
+    /// <summary>The simulator's batch time scale in effect: <see cref="TimeScale"/>, else <see cref="DefaultTimeScale"/>.</summary>
+    public double EffectiveTimeScale => TimeScale ?? DefaultTimeScale;
 
     /// <summary>OpenAI's most lines per batch input file.</summary>
     public const int MaxLines = 50_000;

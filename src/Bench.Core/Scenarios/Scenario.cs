@@ -101,6 +101,12 @@ public sealed record Scenario : IConfigValidatable
                     validation.Error(injected, $"the embedded simulator injects these; a scenario with a {validation.Child(nameof(Target)).NameOf(nameof(TargetSpec.BaseUrl))} cannot: remove it or target the simulator");
                 }
             }
+
+            if (Batch.TimeScale is not null)
+            {
+                validation.Child(nameof(Batch)).Error(nameof(BatchSpec.TimeScale),
+                    $"only the embedded simulator's batch clock can run faster; a scenario with a {validation.Child(nameof(Target)).NameOf(nameof(TargetSpec.BaseUrl))} runs in real time: remove it or target the simulator");
+            }
         }
 
         if (Modes.Contains(Mode.BatchApi))

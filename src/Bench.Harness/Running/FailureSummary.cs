@@ -1,4 +1,5 @@
 using System.Globalization;
+using Bench.Core.Batches;
 using Bench.Core.Metrics;
 using Bench.Core.Planning;
 using Bench.Core.Records;
@@ -30,8 +31,26 @@ public sealed class FailureSummary
     /// <summary>One entry per plan cell, in plan order; then any cell found in the records but not in the plan.</summary>
     public IReadOnlyList<CellFailures> Cells { get; }
 
-    /// <summary>The cells with no successful measured request, in plan order.</summary>
-    public IEnumerable<CellFailures> Failing => Cells.Where(c => c.Successes == 0);
+    /// <summary>The cells with no successful measured request, in plan order; a batch-api cell whose batch was
+    /// deliberately left running (<see cref="CellFailures.LeftRunning"/>) is not one.</summary>
+    public IEnumerable<CellFailures> Failing => Cells.Where(c => c.Successes == 0 && !c.LeftRunning);
+
+    /// <summary>The batch-api cells whose batch was left running (timeout with <c>leave</c>, or an interrupt).</summary>
+    public IEnumerable<CellFailures> LeftRunning => Cells.Where(c => c.LeftRunning);
+
+    /// <summary>Gives each batch-api cell its batch (the last record of its model in <c>batches.jsonl</c>), whose
+    /// failure (not submitted, failed validation, polls refused) names the cause of the cell's line.</summary>
+    public void AddBatches(IEnumerable<BatchRecord> batches)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        foreach (var batch in batches)
+        {
+            if (Cells.FirstOrDefault(c => c.Mode == Mode.BatchApi && c.Model == batch.Model) is { } cell)
+            {
+                cell.Batch = batch;
+            }
+        }
+    }
 
     /// <summary>Reads <paramref name="recordsPath"/> once (a missing file reads as no records; unreadable lines are
     /// skipped, as <see cref="RecordsReader"/> does).</summary>
@@ -133,6 +152,16 @@ public sealed class CellFailures
     /// (<c>gpt-4.1 streaming retries-3</c>).</summary>
     public string Name => Policy is null ? $"{Model} {Names.Of(Mode)}" : $"{Model} {Names.Of(Mode)} {Policy}";
 
+    /// <summary>A batch-api cell's batch (its last record in batches.jsonl), or null.</summary>
+    public BatchRecord? Batch { get; internal set; }
+
+    /// <summary>True for a batch-api cell whose batch was left running, uncollected: not a failure (resume it).</summary>
+    public bool LeftRunning => Batch is { Ending: BatchEndings.TimedOutLeft or BatchEndings.Interrupted } && Records == 0;
+
+    /// <summary>The line printed for a batch left running: where it is and how to pick it up.</summary>
+    public string LeftRunningLine(string directory) =>
+        $"{Name}: batch {Batch?.BatchId} left running ({Batch?.Ending}, last seen {Batch?.Status}) — not a failure; collect it with: bench run --resume {directory}";
+
     /// <summary>Records of the cell, of any phase and outcome.</summary>
     public long Records { get; private set; }
 
@@ -155,6 +184,12 @@ public sealed class CellFailures
     public string Line()
     {
         var line = $"{Name}: {Successes.ToString(CultureInfo.InvariantCulture)}/{Attempts.ToString(CultureInfo.InvariantCulture)} succeeded";
+        if (Batch is { } batch && (batch.Ending is BatchEndings.NotSubmitted or BatchEndings.PollFailed || batch.Status == BatchStatuses.Failed))
+        {
+            // The batch's own failure says more than its lines' (which, when there are any, all share it).
+            return $"{Name}: {Successes.ToString(CultureInfo.InvariantCulture)}/{Math.Max(Attempts, batch.Lines).ToString(CultureInfo.InvariantCulture)} succeeded — {batch.Message ?? batch.Status}";
+        }
+
         if (_failures.Groups() is [var dominant, ..])
         {
             line += $" — {dominant.Count.ToString(CultureInfo.InvariantCulture)} {Names.Of(dominant.Outcome)}";

@@ -20,9 +20,12 @@ public static partial class RunHarness
     private static async Task<RunOutcome> FinishAsync(Plan plan, RunInfo run, string directory, string? interrupted, AuthGuard guard,
         TextWriter output, TextWriter error, TimeProvider time)
     {
-        var failures = FailureSummary.Read(Path.Combine(directory, ResultsDirectory.RecordsFile), plan.Cells);
+        // Synchronous cells first (they run in that order; a stopped run's partial cells are among them), then the
+        // batch-api cells, each with its batch.
+        var failures = FailureSummary.Read(Path.Combine(directory, ResultsDirectory.RecordsFile), [.. plan.SynchronousCells, .. plan.BatchCells]);
+        failures.AddBatches(BatchesFile.ReadAll(directory).Batches);
         run.Interrupted = interrupted;
-        run.PartialCells = interrupted is null ? null : failures.PartialCells(plan.ExpectedRequestsPerCell, plan.Cells.Count);
+        run.PartialCells = interrupted is null ? null : failures.PartialCells(plan.ExpectedRequestsPerCell, plan.SynchronousCells.Count);
         run.EndedUtc = interrupted is null ? time.GetUtcNow() : null;
         if (interrupted is not null)
         {
@@ -40,6 +43,11 @@ public static partial class RunHarness
         if (guard.Refusal is { } refusal)
         {
             await error.WriteLineAsync(AuthGuard.Describe(refusal)).ConfigureAwait(false);
+        }
+
+        foreach (var left in failures.LeftRunning)
+        {
+            await error.WriteLineAsync(left.LeftRunningLine(Display(directory))).ConfigureAwait(false);
         }
 
         var failing = failures.Failing.Where(c => interrupted is null || c.Attempts > 0).ToList();

@@ -1,5 +1,6 @@
 using System.Net;
 using Bench.Core.Client;
+using Bench.Core.Batches;
 using Bench.Core.Configuration;
 using Bench.Core.Planning;
 using Bench.Core.Pricing;
@@ -96,6 +97,7 @@ public static partial class RunHarness
                     Faults = scenario.Faults,
                     RateLimits = scenario.RateLimits,
                     OnInjected = injections.Write,
+                    BatchTimeScale = scenario.Batch.EffectiveTimeScale,
                 };
                 request.SimulatorStarting?.Invoke(options);
                 simulator = await SimulatorHost.StartAsync(options, cancellationToken).ConfigureAwait(false);
@@ -158,6 +160,13 @@ public static partial class RunHarness
             Resilience = [.. scenario.Resilience],
             Faults = declaredFaults,
         };
+        // Batch lines take the first ids (one block per batch-api cell), the synchronous requests the ids after them.
+        var batchLines = plan.BatchLines ?? 0;
+        if (plan.BatchCells.Count > 0)
+        {
+            run.Batches = [.. plan.BatchCells.Select((c, k) => new BatchSubmission { Model = c.Model, Lines = batchLines, FirstId = (long)k * batchLines })];
+        }
+
         ResultsDirectory.WriteRunInfo(directory, run);
         if (simulator is not null)
         {
@@ -183,6 +192,9 @@ public static partial class RunHarness
                 MaxEventBytes = scenario.Request.MaxEventBytes,
             });
             var executor = new ChatExecutor(client, scenario.Request, scenario.Seed, scenario.Resilience);
+            using var batches = run.Batches is { Count: > 0 } submissions
+                ? BatchPhase.Create(directory, run, output, submissions, http, new Endpoint(baseUrl, apiKey), client, executor, clock, scenario.Batch, simulator is not null, resuming: false)
+                : null;
             var progress = new LiveProgress(output, _ => plan.ExpectedRequestsPerCell, time);
             var epochs = simulator is null ? null : new FaultEpochObserver(progress, simulator.BeginFaultEpoch);
             await using var records = new RecordsWriter(Path.Combine(directory, ResultsDirectory.RecordsFile));
@@ -190,16 +202,30 @@ public static partial class RunHarness
             {
                 records.Append(record);
                 guard.Observe(record);
-            }, (ILoadObserver?)epochs ?? progress, scenario.Seed, scenario.Slos);
+            }, (ILoadObserver?)epochs ?? progress, scenario.Seed, scenario.Slos)
+            {
+                FirstId = (long)plan.BatchCells.Count * batchLines,
+            };
             using var saturation = ClientSaturationLog.Start(directory, clock, runner); // client.csv; its summary goes into run.json
             try
             {
+                if (batches is not null)
+                {
+                    await batches.SubmitAsync(stop.Token).ConfigureAwait(false);
+                }
+
                 await progress.RunAsync(() => runner.RunAsync(plan, stop.Token)).ConfigureAwait(false);
+                if (batches is not null)
+                {
+                    await batches.WaitAndCollectAsync(records.Append, stop.Token).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 interrupted = true;
             }
+
+            batches?.Finish();
 
             run.Client = saturation.Stop();
             run.FaultEpochs = epochs?.Epochs;

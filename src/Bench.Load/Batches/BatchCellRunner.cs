@@ -137,6 +137,15 @@ public sealed class BatchCellRunner
             [BatchMetadata.Cell] = job.Cell,
         };
         var created = await _api.CreateAsync(record.InputFileId!, LineUrl, _options.CompletionWindow, metadata, cancellationToken).ConfigureAwait(false);
+        if (created.Error is { Kind: BatchFailureKind.Network } lost
+            && await _api.FindByMetadataAsync(_options.RunId, job.Cell, cancellationToken).ConfigureAwait(false) is { Value: { } createdAnyway })
+        {
+            // The creation's answer was lost but the batch exists: adopt it rather than create another.
+            Adopt(job, createdAnyway);
+            job.Record.Message = $"adopted: the creation's answer was lost ({lost.Message}); found by its metadata";
+            return;
+        }
+
         if (created.Error is { } createError)
         {
             job.SubmitFailure = createError;
@@ -474,7 +483,7 @@ public sealed class BatchCellRunner
     }
 
     /// <summary>Copies what a batch object says into the job's record and submission.</summary>
-    private static void Observe(BatchJob job, BatchObject batch)
+    private void Observe(BatchJob job, BatchObject batch)
     {
         job.Last = batch;
         var record = job.Record;
@@ -482,7 +491,10 @@ public sealed class BatchCellRunner
         record.OutputFileId = batch.OutputFileId ?? record.OutputFileId;
         record.ErrorFileId = batch.ErrorFileId ?? record.ErrorFileId;
         record.RequestCounts = batch.RequestCounts ?? record.RequestCounts;
-        record.Errors = batch.Errors?.Data is { Count: > 0 } errors ? errors : record.Errors;
+        // Server texts are kept masked: a validation error may echo what it was sent.
+        record.Errors = batch.Errors?.Data is { Count: > 0 } errors
+            ? [.. errors.Take(100).Select(e => new BatchError { Code = _api.Mask(e.Code), Message = _api.Mask(e.Message), Param = _api.Mask(e.Param), Line = e.Line })]
+            : record.Errors;
         record.CreatedAt = batch.CreatedAt > 0 ? batch.CreatedAt : record.CreatedAt;
         record.InProgressAt = batch.InProgressAt ?? record.InProgressAt;
         record.FinalizingAt = batch.FinalizingAt ?? record.FinalizingAt;
@@ -492,7 +504,7 @@ public sealed class BatchCellRunner
         record.CancellingAt = batch.CancellingAt ?? record.CancellingAt;
         record.CancelledAt = batch.CancelledAt ?? record.CancelledAt;
         record.ExpiresAt = batch.ExpiresAt ?? record.ExpiresAt;
-        if (batch.Status == BatchStatuses.Failed && batch.Errors?.Data is { Count: > 0 } validation)
+        if (batch.Status == BatchStatuses.Failed && record.Errors is { Count: > 0 } validation)
         {
             record.Message = "batch failed validation: " + string.Join("; ", validation.Take(3).Select(e =>
                 string.Join(" ", new[] { e.Code, e.Line is { } n ? $"(line {n})" : null, e.Message }.Where(s => !string.IsNullOrEmpty(s)))));

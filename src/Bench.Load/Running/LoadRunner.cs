@@ -50,13 +50,21 @@ public sealed class LoadRunner : ILoadGauge
         _seed = seed;
     }
 
-    /// <summary>Runs a plan: its <see cref="Plan.Steps"/> for each of its <see cref="Plan.Cells"/>, one cell after
-    /// another, in the plan's order.</summary>
+    /// <summary>The id of the first request sent (then +1 each): 0 unless set, e.g. past the ids a run reserved for
+    /// its batch lines, or past the highest id of a resumed run's records.</summary>
+    public long FirstId
+    {
+        get => Interlocked.Read(ref _nextId);
+        init => _nextId = value;
+    }
+
+    /// <summary>Runs a plan: its <see cref="Plan.Steps"/> for each of its <see cref="Plan.SynchronousCells"/>, one cell
+    /// after another, in the plan's order (batch-api cells are one batch each, run by <c>BatchCellRunner</c>).</summary>
     /// <exception cref="OperationCanceledException">The run was cancelled; records completed so far were sunk.</exception>
     public Task RunAsync(Plan plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        return RunAsync([.. plan.Cells.Select(c => new Cell(c.Model, c.Mode, c.Policy))], plan.Steps, cancellationToken);
+        return RunAsync([.. plan.SynchronousCells.Select(c => new Cell(c.Model, c.Mode, c.Policy))], plan.Steps, cancellationToken);
     }
 
     /// <summary>Runs <paramref name="steps"/> for every cell, in order (raising the thread-pool floor first, see

@@ -5,7 +5,8 @@ namespace Bench.Report.Charts;
 
 /// <summary>
 /// How a mode is drawn, in every chart: streaming is strong (dense fill, solid line, filled circle), non-streaming is
-/// light (pale fill with an outline, dashed line, open square). Colour always belongs to the model
+/// light (pale fill with an outline, dashed line, open square), batch-api in between (middle fill, dotted line, filled
+/// diamond). Colour always belongs to the model
 /// (<see cref="ModelPalette"/>), so the two never compete.
 /// </summary>
 /// <param name="Mode">The mode.</param>
@@ -20,6 +21,9 @@ public sealed record ModeStyle(Mode Mode, double FillAlpha, LinePattern Line, Ma
     /// <summary>Non-streaming: pale fill, dashed line, open square.</summary>
     public static ModeStyle NonStreaming { get; } = new(Mode.NonStreaming, 0.2, new LinePattern([7, 4], 0, "mode-dash"), MarkerShape.OpenSquare);
 
+    /// <summary>Batch API: a middle fill, dotted line, filled diamond — distinct from both synchronous modes.</summary>
+    public static ModeStyle BatchApi { get; } = new(Mode.BatchApi, 0.45, new LinePattern([2, 3], 0, "mode-dot"), MarkerShape.FilledDiamond);
+
     /// <summary>The file/CLI name of the mode (<c>streaming</c>, <c>non-streaming</c>).</summary>
     public string Name => Names.Of(Mode);
 
@@ -28,12 +32,13 @@ public sealed record ModeStyle(Mode Mode, double FillAlpha, LinePattern Line, Ma
     {
         Mode.Streaming => Streaming,
         Mode.NonStreaming => NonStreaming,
+        Mode.BatchApi => BatchApi,
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, null),
     };
 
-    /// <summary>The styles of <paramref name="modes"/>, distinct, streaming first (legend order).</summary>
+    /// <summary>The styles of <paramref name="modes"/>, distinct, streaming first, batch last (legend order).</summary>
     public static IReadOnlyList<ModeStyle> Ordered(IEnumerable<Mode> modes) =>
-        [.. modes.Distinct().OrderBy(m => m == Mode.Streaming ? 0 : 1).Select(Of)];
+        [.. modes.Distinct().OrderBy(m => m switch { Mode.Streaming => 0, Mode.NonStreaming => 1, _ => 2 }).Select(Of)];
 
     /// <summary>The fill of an area in this mode for a model colour.</summary>
     public Color Fill(Color model) => model.WithAlpha(FillAlpha);

@@ -1,0 +1,157 @@
+using System.Runtime.CompilerServices;
+using Bench.Core.Batches;
+using Bench.Core.Records;
+using Bench.Core.Results;
+using Bench.Core.Scenarios;
+using Bench.Harness.Tests.TestSupport;
+using Bench.Tests.Shared;
+
+namespace Bench.Harness.Tests.Running;
+
+[Collection(WholeRuns.Name)]
+public sealed class BatchRunTests : IDisposable
+{
+    private const string KeyVariable = "BENCH_TEST_BATCH_KEY";
+    private const string Key = "sk-canary-batchrun-9f8e7d6c5b4a";
+    private readonly string _dir = Directory.CreateTempSubdirectory("bench-batch-run-").FullName;
+
+    public BatchRunTests() => Environment.SetEnvironmentVariable(KeyVariable, Key);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static string RepoRoot([CallerFilePath] string here = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
+
+    private static Scenario Scenario(IReadOnlyList<Mode> modes, int iterations = 8) => new()
+    {
+        Name = "batch-test",
+        Target = new TargetSpec { Profiles = Path.Combine(RepoRoot(), "scenarios", "profiles") },
+        Models = ["fixed-100ms"],
+        Modes = [.. modes],
+        Request = new RequestShape { PromptTokens = 20, MaxTokens = 32, TimeoutS = 30 },
+        Workload = [new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 2, Iterations = iterations }],
+        Batch = new BatchSpec { PollIntervalS = 0.05, MaxPollIntervalS = 0.2 },
+    };
+
+    [Fact]
+    public async Task Run_SimulatorWithBatchApi_BatchFirstIdsThenSynchronousEveryLineJoined()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var result = await TestRuns.RunAsync(Scenario([Mode.Streaming, Mode.BatchApi]), null, _dir, output, CancellationToken.None, error: error);
+
+        Assert.True(result.ExitCode == 0, output + "\n" + error);
+        var records = RecordsReader.ReadAll(Path.Combine(_dir, ResultsDirectory.RecordsFile));
+        var lines = records.Where(r => r.Mode == Mode.BatchApi).OrderBy(r => r.Id).ToList();
+        var streaming = records.Where(r => r.Mode == Mode.Streaming).ToList();
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => (long)i), lines.Select(r => r.Id));
+        Assert.All(streaming, r => Assert.InRange(r.Id, 8, 15));
+        Assert.All(lines, r =>
+        {
+            Assert.Equal(Outcome.Success, r.Outcome);
+            Assert.Equal($"bench-{r.Id}", r.CustomId);
+            Assert.NotNull(r.BatchId);
+            Assert.Equal(20, r.CompletionTokens);
+        });
+
+        var batch = Assert.Single(BatchesFile.ReadAll(_dir).Batches);
+        Assert.Equal(BatchStatuses.Completed, batch.Status);
+        Assert.Equal(BatchEndings.Ended, batch.Ending);
+        Assert.Equal(8, batch.Lines);
+        Assert.Equal(BatchSpec.DefaultTimeScale, batch.TimeScale);
+        Assert.Equal(lines[0].BatchId, batch.BatchId);
+        Assert.True(batch.Polls >= 1);
+        Assert.Equal(8, batch.RequestCounts!.Completed);
+
+        var run = ResultsDirectory.ReadRunInfo(_dir)!;
+        var submission = Assert.Single(run.Batches!);
+        Assert.Equal((batch.BatchId, batch.InputFileId, true, 0L), (submission.BatchId, submission.InputFileId, submission.Collected, submission.FirstId!.Value));
+        Assert.Contains($"fixed-100ms · batch-api: batch {batch.BatchId} submitted (8 lines)", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_EndpointWithoutBatchApi_FailedCellNamesTheCauseNoCrash()
+    {
+        await using var api = FakeBatchApi.Start();
+        api.NoBatchApi = true;
+        var scenario = Scenario([Mode.BatchApi]) with { Target = new TargetSpec { BaseUrl = api.BaseUrl, ApiKeyEnv = KeyVariable } };
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var result = await TestRuns.RunAsync(scenario, null, _dir, output, CancellationToken.None, error: error);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"fixed-100ms batch-api: 0/8 succeeded — upload refused: this endpoint has no Batch API (404 on POST {api.BaseUrl}files)",
+            error.ToString(), StringComparison.Ordinal);
+        var batch = Assert.Single(BatchesFile.ReadAll(_dir).Batches);
+        Assert.Equal(BatchEndings.NotSubmitted, batch.Ending);
+        foreach (var file in Directory.GetFiles(_dir, "*", SearchOption.AllDirectories))
+        {
+            Assert.DoesNotContain("canary", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("canary", error.ToString() + output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_RealEndpointBatchFailsValidation_ExitOneWithTheValidationErrorKeyNowhere()
+    {
+        await using var api = FakeBatchApi.Start();
+        api.FinalStatus = BatchStatuses.Failed;
+        api.FailedErrors = """[{"code":"mismatched_model","message":"echo sk-canary-batchrun-9f8e7d6c5b4a","line":1}]""";
+        var scenario = Scenario([Mode.BatchApi], iterations: 2) with { Target = new TargetSpec { BaseUrl = api.BaseUrl, ApiKeyEnv = KeyVariable } };
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var result = await TestRuns.RunAsync(scenario, null, _dir, output, CancellationToken.None, error: error);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.True(error.ToString().Contains("fixed-100ms batch-api: 0/2 succeeded — batch failed validation: mismatched_model (line 1)", StringComparison.Ordinal), error.ToString());
+        var batch = Assert.Single(BatchesFile.ReadAll(_dir).Batches);
+        Assert.Equal(1, batch.TimeScale);
+        Assert.Equal(1, api.Count("POST /v1/batches"));
+        foreach (var file in Directory.GetFiles(_dir, "*", SearchOption.AllDirectories))
+        {
+            Assert.DoesNotContain("canary", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("canary", error.ToString() + output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_InterruptedWhileWaiting_BatchLeftRunningExit130RunJsonHasItsId()
+    {
+        await using var api = FakeBatchApi.Start();
+        api.FinalStatus = null; // never ends
+        var scenario = Scenario([Mode.BatchApi], iterations: 2) with { Target = new TargetSpec { BaseUrl = api.BaseUrl, ApiKeyEnv = KeyVariable } };
+        var output = new StringWriter();
+        var error = new StringWriter();
+        using var stop = new CancellationTokenSource();
+
+        var running = TestRuns.RunAsync(scenario, null, _dir, output, stop.Token, error: error);
+        await WaitUntilAsync(() => api.Polls >= 2, running);
+        await stop.CancelAsync();
+        var result = await running;
+
+        Assert.Equal(130, result.ExitCode);
+        var batch = Assert.Single(BatchesFile.ReadAll(_dir).Batches);
+        Assert.Equal(BatchEndings.Interrupted, batch.Ending);
+        var run = ResultsDirectory.ReadRunInfo(_dir)!;
+        Assert.Equal(batch.BatchId, Assert.Single(run.Batches!).BatchId);
+        Assert.False(run.Batches![0].Collected);
+        Assert.Contains($"left running (interrupted, last seen in_progress) — not a failure; collect it with: bench run --resume", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, api.Count("POST /v1/batches/"));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, Task running)
+    {
+        var until = DateTime.UtcNow.AddMinutes(2);
+        while (!condition())
+        {
+            Assert.False(running.IsCompleted, "the run ended before the condition held");
+            Assert.True(DateTime.UtcNow < until, "the condition never held");
+            await Task.Delay(10);
+        }
+    }
+}
