@@ -22,6 +22,7 @@ results = []
 
 
 def verdict(name, ok, detail):
+    ok = bool(ok)
     results.append(ok)
     print(f"[{'PASS' if ok else 'FAIL'}] {name}: {detail}")
 
@@ -107,7 +108,7 @@ def main():
                     if c in {e["custom_id"] for e in es}]
         reordered.append([e["custom_id"] for e in es] != order_in)
     verdict("every line joined by custom_id to exactly one record",
-            not unjoined and not extra and len(lines) == len(records),
+            lines and not unjoined and not extra and len(lines) == len(records),
             f"server lines {len(lines)}, batch records {len(records)}, lines without exactly one record "
             f"{len(unjoined)} {unjoined[:5]}, records without a server line {len(extra)} {extra[:5]}; output order "
             f"differed from input order in {sum(reordered)} of {len(reordered)} batch(es)")

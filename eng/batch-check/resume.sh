@@ -21,6 +21,7 @@ trap 'kill "$server" 2>/dev/null || true; rm -f "$portfile"' EXIT
 for _ in $(seq 100); do grep -q '^PORT ' "$portfile" && break; sleep 0.1; done
 port=$(awk '/^PORT /{print $2}' "$portfile")
 echo "check server pid $server on port $port, log $log"
+set -m  # job control: a background job's SIGINT is otherwise ignored (bash), and Bench would never see the Ctrl+C
 $bench run "$here/scenario.json" --base-url "http://127.0.0.1:$port/v1" --api-key-env BATCH_CHECK_KEY --out "$out" \
   --force ${BENCH_ARGS:-} > "$out.first.txt" 2>&1 &
 first=$!
@@ -31,7 +32,7 @@ for _ in $(seq 600); do
 done
 echo "run.json batches before the interrupt: $(python3 -c "import json,sys;print(json.load(open(sys.argv[1])).get('batches'))" "$out/run.json" 2>&1)"
 kill -INT "$first" 2>/dev/null || echo "first run had already ended"
-set +e; wait "$first"; rc=$?; set -e
+set +e; wait "$first"; rc=$?; set -e; set +m
 echo "first run exit $rc; its last lines:"; tail -5 "$out.first.txt"
 echo "run.json batches after the interrupt: $(python3 -c "import json,sys;print(json.load(open(sys.argv[1])).get('batches'))" "$out/run.json" 2>&1)"
 set +e; $bench ${RESUME_ARGS:-run --resume "$out"} 2>&1 | tee "$out.resume.txt" | tail -15; set -e

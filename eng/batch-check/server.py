@@ -56,13 +56,14 @@ class Store:
         self.order = []      # batch ids, creation order
         self.cancel = {}     # batch id -> threading.Event
         self.seq = 0
+        self.started = time.time_ns()  # ids differ between two server processes (the seed alone would repeat them)
         self.polls = {}      # batch id -> GETs of it (for --poll-429-every)
         self.rng = random.Random(opts.seed)
 
     def new_id(self, prefix):
         with self.lock:
             self.seq += 1
-            h = hashlib.sha1(f"{self.opts.seed}-{self.seq}-{self.rng.random()}".encode()).hexdigest()[:24]
+            h = hashlib.sha1(f"{self.started}-{self.opts.seed}-{self.seq}-{self.rng.random()}".encode()).hexdigest()[:24]
             return f"{prefix}{h}"
 
     # ---- files -------------------------------------------------------------------------------------------------
