@@ -11,8 +11,8 @@ Checks: (1) one upload and one batch creation per batch-api cell, never resubmit
 became batches), (2) every line the server answered joined by custom_id to exactly one record (and no batch record
 without a server line) though the output order differed from the input order, (3) each line's outcome and HTTP status
 as the server answered it, (4) polls of a batch never closer than the interval and none after the poll that saw its
-end, (5) cost at gpt-4.1 batch prices (1.00/4.00 USD per 1M) from the tokens the server billed, equal to the cent to
-summary.json's cost of the cell, (6) the API key in no results file. Figures: polls per batch, gaps, turnaround."""
+end, (5) cost at gpt-4.1 batch prices (1.00/4.00 USD per 1M) from the tokens the server billed, equal to summary.json's
+cost of the cell within a micro-dollar (rounding to the cent would pass a doubled price on a small run), (6) the API key in no results file. Figures: polls per batch, gaps, turnaround."""
 import argparse, collections, decimal, json, os, statistics, sys
 
 D = decimal.Decimal
@@ -144,12 +144,13 @@ def main():
     if interval is None:
         interval, source = 5.0, "Bench's default against a real endpoint"
     print(f"poll interval {interval:g} s (from {source})")
-    all_gaps, bad, after_end, restarts = [], [], 0, 0
+    all_gaps, bad, after_end, restarts, at_cancel = [], [], 0, 0, []
     for bid in sorted(created):
         polls = [r for r in reqs if r["method"] == "GET" and r["path"] == f"/v1/batches/{bid}"]
         end_t = next((s["t"] for s in statuses[bid] if s["status"] in ("completed", "failed", "expired",
                                                                       "cancelled")), None)
         gaps = []
+        cancels = [r for r in reqs if r["method"] == "POST" and r["path"] == f"/v1/batches/{bid}/cancel"]
         for p, q in zip(polls, polls[1:]):
             # A resumed process does not know when the killed one last polled: a gap that spans a new process's
             # start (a GET /v1/models preflight or a GET /v1/batches list between the two polls) is reported apart.
@@ -157,6 +158,10 @@ def main():
                        and (r["path"] == "/v1/models" or (r["path"] == "/v1/batches" and r["method"] == "GET"))]
             if between:
                 restarts += 1
+                continue
+            # Bench's timeout: a last look at the deadline, the cancel, a look after it. Reported, not judged.
+            if any(abs(q["mono"] - c["mono"]) < interval for c in cancels):
+                at_cancel.append(round(q["mono"] - p["mono"], 3))
                 continue
             gap = q["mono"] - p["mono"]
             gaps.append(gap)
@@ -166,12 +171,13 @@ def main():
         after_end += max(0, len(late) - 1)
         br = next((b for b in batch_records if b.get("batch_id") == bid), {})
         turn = (end_t - statuses[bid][0]["t"]) if end_t else None
+        end_at = next((br[k] for k in ("completed_at", "failed_at", "expired_at", "cancelled_at") if br.get(k)), None)
         g = sorted(gaps)
         print(f"  batch {bid}: polls {len(polls)} (Bench counted {br.get('polls')}, poll errors "
               f"{br.get('poll_errors')}), gaps s min {g[0] if g else float('nan'):.3f} median "
               f"{statistics.median(g) if g else float('nan'):.3f} max {g[-1] if g else float('nan'):.3f}; "
               f"server turnaround {turn if turn is None else round(turn, 2)} s real; Bench turnaround_s from "
-              f"created_at..end {br.get('completed_at') and br.get('created_at') and br['completed_at'] - br['created_at']}"
+              f"created_at..end {end_at - br['created_at'] if end_at and br.get('created_at') else None}"
               f" (whole seconds), status {br.get('status')}, ending {br.get('ending')}, request_counts "
               f"{br.get('request_counts')} vs server {statuses[bid][-1]['status']}")
         all_gaps += gaps
@@ -180,7 +186,8 @@ def main():
             bool(created) and len(g) + restarts >= len(created) and not bad and after_end == 0,
             f"{len(g)} gaps, min {g[0] if g else float('nan'):.3f} s, median "
             f"{statistics.median(g) if g else float('nan'):.3f} s; under the interval {len(bad)} {bad[:5]}; polls "
-            f"after the one that saw the end {after_end}; gaps spanning a process restart (not judged) {restarts}")
+            f"after the one that saw the end {after_end}; gaps spanning a process restart (not judged) {restarts}; gaps "
+            f"within an interval of a cancel (not judged) {at_cancel}")
     retry_after = []
     for bid in created:
         polls = [r for r in reqs if r["method"] == "GET" and r["path"] == f"/v1/batches/{bid}"]
@@ -205,7 +212,7 @@ def main():
         got = None if cell is None else (cell.get("cost") or {}).get("cost_usd")
         billed = (cell or {}).get("billed_tokens") or {}
         verdict(f"{model}: cost at batch prices to the cent",
-                got is not None and round(D(str(got)), 2) == round(want, 2)
+                got is not None and abs(D(str(got)) - want) <= D("0.000001")
                 and billed.get("prompt_tokens") == pin and billed.get("completion_tokens") == pout,
                 f"server billed {pin} in / {pout} out over {len(ok_lines)} lines -> {want} USD at "
                 f"{prices[0]}/{prices[1]} per 1M; summary.json cost_usd {got} (diff "

@@ -3,7 +3,8 @@
 # the server, and prints analyse.py's verdicts. Exit status: analyse.py's (0 = every check passed).
 #   eng/batch-check/run.sh OUT_DIR [server.py flags, e.g. --fail-rate 0.1 --queue-s 3]
 # BENCH overrides how Bench is started (default: dotnet run -c Release --project src/Bench.Cli --); BENCH_ARGS adds
-# arguments to `bench run` (e.g. "--batch-poll-interval 2"). The server log is OUT_DIR.server-log.jsonl.
+# arguments to `bench run` (e.g. "--batch-poll-interval 2"); SCENARIO replaces scenario.json. The server log is
+# OUT_DIR.server-log.jsonl.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/../.."
@@ -19,7 +20,7 @@ trap 'kill "$server" 2>/dev/null || true; rm -f "$portfile"' EXIT
 for _ in $(seq 100); do grep -q '^PORT ' "$portfile" && break; sleep 0.1; done
 port=$(awk '/^PORT /{print $2}' "$portfile")
 echo "check server pid $server on port $port, log $log"
-${BENCH:-dotnet run -c Release --project src/Bench.Cli --} run "$here/scenario.json" \
+${BENCH:-dotnet run -c Release --project src/Bench.Cli --} run "${SCENARIO:-$here/scenario.json}" \
   --base-url "http://127.0.0.1:$port/v1" --api-key-env BATCH_CHECK_KEY --out "$out" --force ${BENCH_ARGS:-} || echo "bench exited $?"
 kill "$server"
 python3 "$here/analyse.py" "$log" "$out"
