@@ -137,8 +137,11 @@ def main():
     if interval is None:
         interval, source = ((run.get("scenario_json") or {}).get("batch") or {}).get("poll_interval_s"), \
             "run.json scenario_json.batch"
-    if interval is None and run.get("scenario_file") and os.path.exists(run["scenario_file"]):
-        with open(run["scenario_file"]) as f:  # JSON with // comments (Bench's scenario files)
+    scenario_file = run.get("scenario_file") or ""
+    if scenario_file and not os.path.exists(scenario_file):  # relative to where Bench ran: the repository, usually
+        scenario_file = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", scenario_file)
+    if interval is None and scenario_file and os.path.exists(scenario_file):
+        with open(scenario_file) as f:  # JSON with // comments (Bench's scenario files)
             text = "\n".join(l for l in f.read().splitlines() if not l.lstrip().startswith("//"))
         interval, source = (json.loads(text).get("batch") or {}).get("poll_interval_s"), run["scenario_file"]
     if interval is None:
