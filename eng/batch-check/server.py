@@ -439,12 +439,14 @@ def make_handler(store, key, models):
             self.send_header("x-request-id", "req_" + os.urandom(8).hex())
             for k, v in extra:
                 self.send_header(k, v)
+                if k == "Retry-After":
+                    self.retry_after = v
             self.end_headers()
             self.wfile.write(data)
             self.status = status
 
         def handle_any(self, method):
-            self.status = 0
+            self.status, self.retry_after = 0, None
             u = urllib.parse.urlsplit(self.path)
             path, query = u.path.rstrip("/"), urllib.parse.parse_qs(u.query)
             try:
@@ -459,9 +461,12 @@ def make_handler(store, key, models):
             except Exception as e:  # a bug here is a 500 the client must classify, logged with its reason
                 self.send(500, oai_error(f"check server error: {type(e).__name__}: {e}", "server_error"))
             finally:
-                store.log.write({"kind": "request", "method": method, "path": path, "query": u.query,
-                                 "status": self.status, "t": self.arrived_t, "mono": self.arrived_mono,
-                                 "ms": round((time.monotonic() - self.arrived_mono) * 1000, 3)})
+                entry = {"kind": "request", "method": method, "path": path, "query": u.query, "status": self.status,
+                         "t": self.arrived_t, "mono": self.arrived_mono,
+                         "ms": round((time.monotonic() - self.arrived_mono) * 1000, 3)}
+                if self.retry_after is not None:
+                    entry["retry_after"] = self.retry_after
+                store.log.write(entry)
 
         def route(self, method, path, query, raw):
             parts = path.split("/")[1:]  # "", v1, ...

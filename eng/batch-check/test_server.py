@@ -275,6 +275,8 @@ class ServerTest(unittest.TestCase):
         got = [api.call("GET", f"/batches/{b['id']}") for _ in range(6)]
         self.assertEqual([g[0] for g in got], [200, 200, 429, 200, 200, 429])
         self.assertEqual(got[2][2].get("Retry-After"), "2")
+        logged = [(r["status"], r.get("retry_after")) for r in self.log_entries("request") if r["method"] == "GET"]
+        self.assertEqual(logged, [(200, None), (200, None), (429, "2")] * 2)
 
     def test_log_everyRequestLoggedKeyNever(self):
         api = self.start()
