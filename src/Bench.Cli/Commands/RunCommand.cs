@@ -29,10 +29,10 @@ internal static class RunCommand
         var models = SharedOptions.Models("Models to run instead of the scenario's.");
         var modes = new Option<Mode[]?>("--modes")
         {
-            Description = "Comma-separated modes: streaming,non-streaming.",
+            Description = "Comma-separated modes: streaming,non-streaming,batch-api.",
             HelpName = "MODE[,MODE]",
             CustomParser = r => [.. r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                .Select(text => Names.TryParseMode(text, out var mode) ? mode : Error<Mode>(r, $"--modes: unknown mode '{text}'; use streaming, non-streaming."))],
+                .Select(text => Names.TryParseMode(text, out var mode) ? mode : Error<Mode>(r, $"--modes: unknown mode '{text}'; use streaming, non-streaming, batch-api."))],
         };
         var requests = SharedOptions.Positive("--requests", "Requests per model × mode (closed load).");
         var concurrency = SharedOptions.Positive("--concurrency", "Requests in flight at once (closed load).");
@@ -100,6 +100,38 @@ internal static class RunCommand
             HelpName = "N",
         };
         command.Options.Add(retries);
+        var batchPollInterval = new Option<double?>("--batch-poll-interval")
+        {
+            Description = "Seconds between a batch's first status polls (then 1.5× per unchanged poll, up to batch.max_poll_interval_s; "
+                + "at least what a 429 or Retry-After asks). Default 5 against a real endpoint, 0.25 against the embedded simulator.",
+            HelpName = "SECONDS",
+        };
+        var batchTimeout = new Option<double?>("--batch-timeout")
+        {
+            Description = "Seconds to wait for a batch from its creation (default 93600, 26 h); then --batch-on-timeout decides.",
+            HelpName = "SECONDS",
+        };
+        var batchOnTimeout = new Option<BatchTimeoutAction?>("--batch-on-timeout")
+        {
+            Description = "At --batch-timeout: cancel the batch and read what ran (default), or leave it running (collect it later with --resume).",
+            HelpName = "cancel|leave",
+            CustomParser = r => r.Tokens[^1].Value.Trim().ToLowerInvariant() switch
+            {
+                "cancel" => BatchTimeoutAction.Cancel,
+                "leave" => BatchTimeoutAction.Leave,
+                var other => Error<BatchTimeoutAction?>(r, $"--batch-on-timeout: unknown action '{other}'; use cancel or leave."),
+            },
+        };
+        var resume = new Option<string?>("--resume")
+        {
+            Description = "Resume the run in results folder DIR: collect its batches without submitting a line twice (adopting a batch "
+                + "created but not recorded), run the synchronous cells it never started; records are appended and the report rebuilt.",
+            HelpName = "DIR",
+        };
+        command.Options.Add(batchPollInterval);
+        command.Options.Add(batchTimeout);
+        command.Options.Add(batchOnTimeout);
+        command.Options.Add(resume);
         var report = new ReportFlags();
         report.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -129,7 +161,11 @@ internal static class RunCommand
                     MaxConcurrency = parse.GetValue(maxConcurrency),
                     TimeoutS = parse.GetValue(timeout),
                     Retries = parse.GetValue(retries),
+                    BatchPollIntervalS = parse.GetValue(batchPollInterval),
+                    BatchTimeoutS = parse.GetValue(batchTimeout),
+                    BatchOnTimeout = parse.GetValue(batchOnTimeout),
                 },
+                ResumeDirectory = parse.GetValue(resume),
                 Report = report.Read(parse).ApplyTo(new ReportSettings()),
                 Interrupts = interrupts,
             };

@@ -165,6 +165,23 @@ public sealed class Plan
             target = target with { ApiKeyFile = keyFile };
         }
 
+        var batch = scenario.Batch;
+        if (options.BatchPollIntervalS is { } pollS)
+        {
+            // A first interval past the scenario's longest one raises the longest with it: the flag says what it wants.
+            batch = batch with { PollIntervalS = pollS, MaxPollIntervalS = Math.Max(batch.MaxPollIntervalS, pollS) };
+        }
+
+        if (options.BatchTimeoutS is { } batchTimeoutS)
+        {
+            batch = batch with { TimeoutS = batchTimeoutS };
+        }
+
+        if (options.BatchOnTimeout is { } onTimeout)
+        {
+            batch = batch with { OnTimeout = onTimeout };
+        }
+
         var resilience = options.Retries switch
         {
             null => scenario.Resilience,
@@ -181,6 +198,7 @@ public sealed class Plan
             Request = request,
             Workload = workload,
             Seed = options.Seed ?? scenario.Seed,
+            Batch = batch,
         };
     }
 

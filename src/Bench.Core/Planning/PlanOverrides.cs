@@ -71,6 +71,17 @@ public sealed record PlanOverrides
     /// endpoint).</summary>
     public int? Retries { get; init; }
 
+    /// <summary>First seconds between a batch's status polls (<c>--batch-poll-interval</c>): the scenario's
+    /// <c>batch.poll_interval_s</c> (raising <c>batch.max_poll_interval_s</c> to it when smaller).</summary>
+    public double? BatchPollIntervalS { get; init; }
+
+    /// <summary>Seconds to wait for a batch from its creation (<c>--batch-timeout</c>): <c>batch.timeout_s</c>.</summary>
+    public double? BatchTimeoutS { get; init; }
+
+    /// <summary>What to do with a batch still running at the batch timeout (<c>--batch-on-timeout cancel|leave</c>):
+    /// <c>batch.on_timeout</c>.</summary>
+    public BatchTimeoutAction? BatchOnTimeout { get; init; }
+
     /// <summary>The most <see cref="Retries"/> accepted (the bound of <c>retry.max_retries</c>).</summary>
     public const int MaxRetries = 100;
 
@@ -127,6 +138,16 @@ public sealed record PlanOverrides
             Add("--timeout", ScenarioLimits.CheckTimeoutSeconds(timeout) is { } problem
                 ? string.Create(CultureInfo.InvariantCulture, $"{problem} (got {timeout})")
                 : null);
+        }
+
+        foreach (var (flag, value) in new[] { ("--batch-poll-interval", BatchPollIntervalS), ("--batch-timeout", BatchTimeoutS) })
+        {
+            if (value is { } seconds)
+            {
+                Add(flag, ScenarioLimits.CheckTimeoutSeconds(seconds) is { } problem
+                    ? string.Create(CultureInfo.InvariantCulture, $"{problem} (got {seconds})")
+                    : null);
+            }
         }
 
         if (Retries is { } retries)

@@ -57,11 +57,25 @@ internal sealed class BatchPhase : IBatchObserver, IDisposable
             observer));
     }
 
+    /// <summary>A resumed run against a new embedded simulator: a batch the first process submitted lived in that
+    /// process's simulator and cannot be found again. Each such job ends <see cref="BatchEndings.PollFailed"/> with a
+    /// message saying so (its lines are lost, never resubmitted); a job that had submitted nothing is run afresh.</summary>
+    public void MarkLostWithTheSimulator()
+    {
+        foreach (var job in Jobs.Where(j => !j.Collected && (j.Submitted || j.Submission.InputFileId is not null)))
+        {
+            job.Record.Ending = BatchEndings.PollFailed;
+            job.Record.Message = $"batch {job.Record.BatchId ?? "(created or not)"} of input file {job.Record.InputFileId} lived in the embedded simulator of the "
+                + "process that started this run, which has ended: its lines cannot be collected (bench run --resume recovers batches only from a real endpoint)";
+            Say($"{job.Cell}: {job.Record.Message}");
+        }
+    }
+
     /// <summary>Uploads and creates every job's batch (or adopts an existing one), in order.</summary>
     /// <exception cref="OperationCanceledException">Interrupted.</exception>
     public async Task SubmitAsync(CancellationToken cancellationToken)
     {
-        foreach (var job in Jobs.Where(j => !j.Collected))
+        foreach (var job in Jobs.Where(j => !j.Collected && j.Record.Ending == BatchEndings.Ended))
         {
             await _runner.SubmitAsync(job, cancellationToken).ConfigureAwait(false);
             if (job.SubmitFailure is not null || job.Record.Ending == BatchEndings.NotSubmitted)

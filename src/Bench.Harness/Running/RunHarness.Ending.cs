@@ -18,7 +18,7 @@ public static partial class RunHarness
     /// (<see cref="CellFailures.Line"/>; when interrupted, only cells that had attempts). Returns the exit code.
     /// </summary>
     private static async Task<RunOutcome> FinishAsync(Plan plan, RunInfo run, string directory, string? interrupted, AuthGuard guard,
-        TextWriter output, TextWriter error, TimeProvider time)
+        TextWriter output, TextWriter error, TimeProvider time, IReadOnlyList<string>? partialBefore = null)
     {
         // Synchronous cells first (they run in that order; a stopped run's partial cells are among them), then the
         // batch-api cells, each with its batch.
@@ -26,6 +26,12 @@ public static partial class RunHarness
         failures.AddBatches(BatchesFile.ReadAll(directory).Batches);
         run.Interrupted = interrupted;
         run.PartialCells = interrupted is null ? null : failures.PartialCells(plan.ExpectedRequestsPerCell, plan.SynchronousCells.Count);
+        if (partialBefore is [_, ..])
+        {
+            // A resumed run does not rerun a cell an earlier process cut short: it stays partial.
+            run.PartialCells = [.. partialBefore.Union(run.PartialCells ?? [])];
+        }
+
         run.EndedUtc = interrupted is null ? time.GetUtcNow() : null;
         if (interrupted is not null)
         {

@@ -1,6 +1,5 @@
 using System.Net;
 using Bench.Core.Client;
-using Bench.Core.Batches;
 using Bench.Core.Configuration;
 using Bench.Core.Planning;
 using Bench.Core.Pricing;
@@ -42,6 +41,11 @@ public static partial class RunHarness
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(error);
+        if (request.ResumeDirectory is not null)
+        {
+            return await ResumeAsync(request, output, error, cancellationToken).ConfigureAwait(false);
+        }
+
         Plan plan;
         string scenarioFile;
         try
@@ -62,7 +66,7 @@ public static partial class RunHarness
     /// <summary>Runs a plan read from <paramref name="scenarioFile"/> (simulator profiles are found beside it; the
     /// working directory when <see langword="null"/>); writes the results folder; returns where and how it ended.</summary>
     internal static async Task<RunOutcome> RunAsync(Plan plan, string? scenarioFile, RunRequest request, TextWriter output, TextWriter error,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, ResumeState? resume = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(request);
@@ -70,7 +74,7 @@ public static partial class RunHarness
         ArgumentNullException.ThrowIfNull(error);
         var scenario = plan.Scenario;
         var time = request.TimeProvider;
-        if (ResultsFolder.Check(request.OutputDirectory, request.Force) is { } refusal)
+        if (resume is null && ResultsFolder.Check(request.OutputDirectory, request.Force) is { } refusal)
         {
             await error.WriteLineAsync(refusal).ConfigureAwait(false);
             return new RunOutcome(ExitCodes.BadInput, null);
@@ -134,17 +138,19 @@ public static partial class RunHarness
             warnings.AddRange(checkedEndpoint.Warnings);
         }
 
-        if (request.Force && request.OutputDirectory is { } forced && ResultsFolder.StartAfresh(forced) is { Count: > 0 } kept)
+        if (resume is null && request.Force && request.OutputDirectory is { } forced && ResultsFolder.StartAfresh(forced) is { Count: > 0 } kept)
         {
             await error.WriteLineAsync($"--force: started {forced} afresh; kept what Bench did not write: {string.Join(", ", kept)}").ConfigureAwait(false);
         }
 
-        var clock = new RunClock(time);
         var started = time.GetUtcNow();
-        var runId = $"{started:yyyyMMdd-HHmmss}-{scenario.Name}";
-        var directory = ResultsDirectory.Create(request.OutputDirectory, runId);
+        // A resumed run keeps its clock's origin, so the records it appends continue the first process's times.
+        var clock = resume is null ? new RunClock(time)
+            : new RunClock(time, time.GetTimestamp() - (long)((started - resume.Run.ClockOriginUtc).TotalSeconds * time.TimestampFrequency));
+        var runId = resume?.Run.RunId ?? $"{started:yyyyMMdd-HHmmss}-{scenario.Name}";
+        var directory = resume?.Directory ?? ResultsDirectory.Create(request.OutputDirectory, runId);
         var (versions, machine) = RunInfo.Describe();
-        var run = new RunInfo
+        var run = resume?.Run ?? new RunInfo
         {
             RunId = runId,
             Scenario = scenario.Name,
@@ -160,11 +166,21 @@ public static partial class RunHarness
             Resilience = [.. scenario.Resilience],
             Faults = declaredFaults,
         };
-        // Batch lines take the first ids (one block per batch-api cell), the synchronous requests the ids after them.
+        // Batch lines take the first ids (one block per batch-api cell), the synchronous requests the ids after them; a
+        // resumed run continues after the highest id it has.
         var batchLines = plan.BatchLines ?? 0;
-        if (plan.BatchCells.Count > 0)
+        var firstId = resume?.NextId ?? 0;
+        if (plan.BatchCells.Count > 0 && (resume is null || run.Batches is null))
         {
-            run.Batches = [.. plan.BatchCells.Select((c, k) => new BatchSubmission { Model = c.Model, Lines = batchLines, FirstId = (long)k * batchLines })];
+            run.Batches = [.. plan.BatchCells.Select((c, k) => new BatchSubmission { Model = c.Model, Lines = batchLines, FirstId = firstId + (long)k * batchLines })];
+        }
+
+        var nextId = Math.Max(firstId, run.Batches is { Count: > 0 } all ? all.Max(b => (b.FirstId ?? 0) + b.Lines) : 0);
+        if (resume is not null)
+        {
+            run.Interrupted = null;
+            run.EndedUtc = null;
+            run.Warnings = [.. run.Warnings ?? [], $"resumed at {started:yyyy-MM-dd HH:mm:ss} UTC"];
         }
 
         ResultsDirectory.WriteRunInfo(directory, run);
@@ -193,8 +209,12 @@ public static partial class RunHarness
             });
             var executor = new ChatExecutor(client, scenario.Request, scenario.Seed, scenario.Resilience);
             using var batches = run.Batches is { Count: > 0 } submissions
-                ? BatchPhase.Create(directory, run, output, submissions, http, new Endpoint(baseUrl, apiKey), client, executor, clock, scenario.Batch, simulator is not null, resuming: false)
+                ? BatchPhase.Create(directory, run, output, submissions, http, new Endpoint(baseUrl, apiKey), client, executor, clock, scenario.Batch, simulator is not null, resuming: resume is not null)
                 : null;
+            if (resume is not null && simulator is not null)
+            {
+                batches?.MarkLostWithTheSimulator();
+            }
             var progress = new LiveProgress(output, _ => plan.ExpectedRequestsPerCell, time);
             var epochs = simulator is null ? null : new FaultEpochObserver(progress, simulator.BeginFaultEpoch);
             await using var records = new RecordsWriter(Path.Combine(directory, ResultsDirectory.RecordsFile));
@@ -204,7 +224,7 @@ public static partial class RunHarness
                 guard.Observe(record);
             }, (ILoadObserver?)epochs ?? progress, scenario.Seed, scenario.Slos)
             {
-                FirstId = (long)plan.BatchCells.Count * batchLines,
+                FirstId = nextId,
             };
             using var saturation = ClientSaturationLog.Start(directory, clock, runner); // client.csv; its summary goes into run.json
             try
@@ -214,7 +234,9 @@ public static partial class RunHarness
                     await batches.SubmitAsync(stop.Token).ConfigureAwait(false);
                 }
 
-                await progress.RunAsync(() => runner.RunAsync(plan, stop.Token)).ConfigureAwait(false);
+                var cells = plan.SynchronousCells.Where(c => resume?.Started.Contains($"{c.Model} {Names.Of(c.Mode)}{(c.Policy is null ? "" : " " + c.Policy)}") != true)
+                    .Select(c => new Cell(c.Model, c.Mode, c.Policy)).ToList();
+                await progress.RunAsync(() => runner.RunAsync(cells, plan.Steps, stop.Token)).ConfigureAwait(false);
                 if (batches is not null)
                 {
                     await batches.WaitAndCollectAsync(records.Append, stop.Token).ConfigureAwait(false);
@@ -237,7 +259,7 @@ public static partial class RunHarness
         var reason = !interrupted ? null
             : guard.Refusal is not null ? InterruptReasons.ApiKeyRefused
             : request.Interrupts?.Reason ?? InterruptReasons.Cancelled;
-        return await FinishAsync(plan, run, directory, reason, guard, output, error, time).ConfigureAwait(false);
+        return await FinishAsync(plan, run, directory, reason, guard, output, error, time, resume?.PartialBefore).ConfigureAwait(false);
     }
 
     /// <summary>A path relative to the working directory when it lies below it, else absolute.</summary>

@@ -14,6 +14,11 @@ public sealed record RunRequest
     /// <summary>Results folder; <see langword="null"/> for <c>results/&lt;yyyyMMdd-HHmmss&gt;-&lt;scenario&gt;</c>.</summary>
     public string? OutputDirectory { get; init; }
 
+    /// <summary>A results folder to resume (<c>--resume DIR</c>): its run.json's scenario is run again where it stopped
+    /// (see <see cref="RunHarness"/>'s resume); <see cref="ScenarioPath"/> and <see cref="OutputDirectory"/> are then
+    /// not used.</summary>
+    public string? ResumeDirectory { get; init; }
+
     /// <summary>The command line's changes to the scenario.</summary>
     public PlanOverrides Overrides { get; init; } = PlanOverrides.None;
 

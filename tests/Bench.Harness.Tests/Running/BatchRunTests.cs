@@ -1,5 +1,10 @@
 using System.Runtime.CompilerServices;
 using Bench.Core.Batches;
+using Bench.Core.Client;
+using Bench.Core.Planning;
+using Bench.Harness.Running;
+using Bench.Simulator.Hosting;
+using Bench.Simulator.Profiles;
 using Bench.Core.Records;
 using Bench.Core.Results;
 using Bench.Core.Scenarios;
@@ -142,6 +147,100 @@ public sealed class BatchRunTests : IDisposable
         Assert.False(run.Batches![0].Collected);
         Assert.Contains($"left running (interrupted, last seen in_progress) — not a failure; collect it with: bench run --resume", error.ToString(), StringComparison.Ordinal);
         Assert.Equal(0, api.Count("POST /v1/batches/"));
+    }
+
+    [Fact]
+    public async Task Resume_InterruptedAfterTheBatchWasCreated_CollectedWithOneUploadAndOneCreate()
+    {
+        var profiles = ProfileLoader.LoadDirectory(Path.Combine(RepoRoot(), "scenarios", "profiles"));
+        await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { Profiles = profiles, ApiKey = Key, BatchTimeScale = 1 }, CancellationToken.None);
+        var scenario = Scenario([Mode.Streaming, Mode.BatchApi]) with { Target = new TargetSpec { BaseUrl = simulator.BaseUrl, ApiKeyEnv = KeyVariable } };
+        using var stop = new CancellationTokenSource();
+        var first = TestRuns.RunAsync(scenario, null, _dir, TextWriter.Null, stop.Token);
+        // Stop as soon as run.json names the batch.
+        await WaitUntilAsync(() => ReadBatchId() is not null, first);
+        await stop.CancelAsync();
+        Assert.Equal(130, (await first).ExitCode);
+        var batchId = ReadBatchId();
+
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var resumed = await RunHarness.RunAsync(new RunRequest
+        {
+            ResumeDirectory = _dir,
+            Preflight = false,
+            Overrides = new PlanOverrides { ApiKeyEnv = KeyVariable },
+        }, output, error, CancellationToken.None);
+
+        Assert.True(resumed.ExitCode == 0, output + "\n" + error);
+        using var http = BenchHttpClient.Create();
+        var api = new BatchApiClient(http, new Endpoint(simulator.BaseUrl, Key), TimeProvider.System);
+        var listed = await api.ListAsync(null, 100, CancellationToken.None);
+        Assert.Equal(batchId, Assert.Single(listed.Value!.Data).Id);
+        using var files = new HttpRequestMessage(HttpMethod.Get, new Uri(simulator.BaseUrl, "files?purpose=batch"));
+        files.Headers.Authorization = new("Bearer", Key);
+        using var filesAnswer = await http.SendAsync(files);
+        using var filesJson = System.Text.Json.JsonDocument.Parse(await filesAnswer.Content.ReadAsStringAsync());
+        Assert.Equal(1, filesJson.RootElement.GetProperty("data").GetArrayLength());
+
+        var records = RecordsReader.ReadAll(Path.Combine(_dir, ResultsDirectory.RecordsFile));
+        Assert.Equal(records.Count, records.Select(r => r.Id).Distinct().Count());
+        var lines = records.Where(r => r.Mode == Mode.BatchApi).ToList();
+        Assert.Equal(8, lines.Count);
+        Assert.All(lines, r => Assert.Equal((Outcome.Success, batchId), (r.Outcome, r.BatchId)));
+        var run = ResultsDirectory.ReadRunInfo(_dir)!;
+        Assert.True(run.Batches![0].Collected);
+        Assert.Null(run.Interrupted);
+        var batches = BatchesFile.ReadAll(_dir).Batches;
+        Assert.Equal([BatchEndings.Interrupted, BatchEndings.Ended], batches.Select(b => b.Ending));
+        Assert.True(File.Exists(Path.Combine(_dir, "report.md")));
+        foreach (var file in Directory.GetFiles(_dir, "*", SearchOption.AllDirectories))
+        {
+            Assert.DoesNotContain("canary", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Resume_EmbeddedSimulatorBatchLost_SaidClearlyNothingResubmittedNoCrash()
+    {
+        using var stop = new CancellationTokenSource();
+        var scenario = Scenario([Mode.BatchApi]) with { Batch = new BatchSpec { PollIntervalS = 0.05, MaxPollIntervalS = 0.2, TimeScale = 1 } };
+        var first = TestRuns.RunAsync(scenario, null, _dir, TextWriter.Null, stop.Token);
+        await WaitUntilAsync(() => ReadBatchId() is not null, first);
+        await stop.CancelAsync();
+        Assert.Equal(130, (await first).ExitCode);
+
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var resumed = await RunHarness.RunAsync(new RunRequest { ResumeDirectory = _dir, Preflight = false }, output, error, CancellationToken.None);
+
+        Assert.Equal(1, resumed.ExitCode);
+        Assert.Contains("lived in the embedded simulator of the process that started this run", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(BatchEndings.PollFailed, BatchesFile.ReadAll(_dir).Batches[^1].Ending);
+        Assert.DoesNotContain(RecordsReader.ReadAll(Path.Combine(_dir, ResultsDirectory.RecordsFile)), r => r.Mode == Mode.BatchApi);
+    }
+
+    [Fact]
+    public async Task Resume_NotAResultsFolder_BadInput()
+    {
+        var error = new StringWriter();
+
+        var result = await RunHarness.RunAsync(new RunRequest { ResumeDirectory = _dir }, TextWriter.Null, error, CancellationToken.None);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--resume: not a Bench results folder", error.ToString(), StringComparison.Ordinal);
+    }
+
+    private string? ReadBatchId()
+    {
+        try
+        {
+            return File.Exists(Path.Combine(_dir, ResultsDirectory.RunFile)) ? ResultsDirectory.ReadRunInfo(_dir)?.Batches?.FirstOrDefault()?.BatchId : null;
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+        {
+            return null; // being rewritten
+        }
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, Task running)

@@ -1,0 +1,96 @@
+using Bench.Core.Configuration;
+using Bench.Core.Planning;
+using Bench.Core.Pricing;
+using Bench.Core.Records;
+using Bench.Core.Results;
+using Bench.Core.Scenarios;
+using Bench.Harness.Reporting;
+
+namespace Bench.Harness.Running;
+
+/// <summary><c>bench run --resume DIR</c>: the run of a results folder picked up where it stopped.</summary>
+public static partial class RunHarness
+{
+    /// <summary>
+    /// Resumes the run in <see cref="RunRequest.ResumeDirectory"/>: its scenario is run.json's <c>scenario_json</c> (only
+    /// the batch flags and the key flags of the command line apply); every batch-api cell is collected without a line
+    /// submitted twice (collected → left alone; batch id known → polled and collected; only the input file id → a batch
+    /// listed with the cell's metadata is adopted, else one is created from that file; nothing → listed by metadata,
+    /// else uploaded and created); synchronous cells with records are not rerun (one cut short stays listed in
+    /// <c>partial_cells</c>), cells never started run now. Request ids continue after the highest in records.jsonl;
+    /// records are appended and the report is rebuilt from all of them. Against the embedded simulator a batch of the
+    /// first process cannot be found again: its cell says so and nothing is resubmitted.
+    /// </summary>
+    private static async Task<RunOutcome> ResumeAsync(RunRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var directory = request.ResumeDirectory!;
+        var runFile = Path.Combine(directory, ResultsDirectory.RunFile);
+        RunInfo? run;
+        try
+        {
+            run = File.Exists(runFile) ? ResultsDirectory.ReadRunInfo(directory) : null;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or IOException)
+        {
+            run = null;
+        }
+
+        if (run?.ScenarioJson is not { ValueKind: System.Text.Json.JsonValueKind.Object } scenarioJson)
+        {
+            await error.WriteLineAsync($"{runFile}: --resume: not a Bench results folder with its scenario (run.json's scenario_json)").ConfigureAwait(false);
+            return new RunOutcome(ExitCodes.BadInput, null);
+        }
+
+        Plan plan;
+        try
+        {
+            ReportPrices.Validate(request.Report);
+            var scenario = ScenarioLoader.Parse(scenarioJson.GetRawText(), runFile + " (scenario_json)");
+            var overrides = new PlanOverrides
+            {
+                BatchPollIntervalS = request.Overrides.BatchPollIntervalS,
+                BatchTimeoutS = request.Overrides.BatchTimeoutS,
+                BatchOnTimeout = request.Overrides.BatchOnTimeout,
+                ApiKeyEnv = request.Overrides.ApiKeyEnv,
+                ApiKeyFile = request.Overrides.ApiKeyFile,
+            };
+            plan = Plan.Create(scenario, overrides, runFile);
+        }
+        catch (Exception e) when (e is ConfigException or PricingException)
+        {
+            await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return new RunOutcome(ExitCodes.BadInput, null);
+        }
+
+        long maxId = -1;
+        var started = new HashSet<string>(StringComparer.Ordinal);
+        var recordsPath = Path.Combine(directory, ResultsDirectory.RecordsFile);
+        if (File.Exists(recordsPath))
+        {
+            RecordsReader.Read(recordsPath, r =>
+            {
+                maxId = Math.Max(maxId, r.Id);
+                if (r.Mode != Mode.BatchApi)
+                {
+                    started.Add(r.Policy is null ? $"{r.Model} {Names.Of(r.Mode)}" : $"{r.Model} {Names.Of(r.Mode)} {r.Policy}");
+                }
+            });
+        }
+
+        // A cell cut short stays as it was; a cell listed partial because it never started runs now.
+        var partialBefore = (run.PartialCells ?? []).Where(started.Contains).ToList();
+        output.WriteLine($"Resuming {Display(directory)}: {started.Count} synchronous cell(s) already measured, "
+            + $"{run.Batches?.Count(b => !b.Collected) ?? 0} batch(es) to collect; request ids continue from {maxId + 1}.");
+        var resume = new ResumeState(directory, run, maxId + 1, started, partialBefore);
+        var scenarioFile = run.ScenarioFile is { } relative && File.Exists(relative) ? relative : null;
+        return await RunAsync(plan, scenarioFile, request with { Force = false }, output, error, cancellationToken, resume).ConfigureAwait(false);
+    }
+}
+
+/// <summary>What a resumed run carries over from its folder.</summary>
+/// <param name="Directory">The results folder.</param>
+/// <param name="Run">Its run.json (updated in place and rewritten).</param>
+/// <param name="NextId">The first free request id (after the highest in records.jsonl).</param>
+/// <param name="Started">Synchronous cells with records (<c>model mode [policy]</c>): not rerun.</param>
+/// <param name="PartialBefore">Cells an earlier process cut short: they stay partial.</param>
+internal sealed record ResumeState(string Directory, RunInfo Run, long NextId, IReadOnlySet<string> Started, IReadOnlyList<string> PartialBefore);
