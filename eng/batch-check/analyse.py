@@ -105,6 +105,11 @@ def main():
     verdict("run.json names the batches", bool(created) and run_ids == set(created),
             f"run.json {sorted(i for i in run_ids if i)} vs server {sorted(created)}")
 
+    per_batch = collections.Counter(b.get("batch_id") for b in batch_records)
+    verdict("batches.jsonl: one record per batch job", bool(created) and all(per_batch[b] == 1 for b in created)
+            and set(per_batch) <= set(created) | {None},
+            f"records per batch id {dict(per_batch)} (the report counts its batch jobs from these lines)")
+
     # (2) join by custom_id --------------------------------------------------------------------------------------------
     by_key = collections.Counter((r.get("batch_id"), r.get("custom_id")) for r in records)
     lines = [(bid, e) for bid, es in served.items() for e in es]
@@ -182,7 +187,7 @@ def main():
         late = [p for p in polls if end_t is not None and p["t"] > end_t]
         saw = next((i for i, p in enumerate(late) if p["status"] == 200), None)
         after_end += 0 if saw is None else len(late) - saw - 1
-        br = next((b for b in batch_records if b.get("batch_id") == bid), {})
+        br = next((b for b in reversed(batch_records) if b.get("batch_id") == bid), {})  # the last: after a resume
         turn = (end_t - statuses[bid][0]["t"]) if end_t else None
         end_at = next((br[k] for k in ("completed_at", "failed_at", "expired_at", "cancelled_at") if br.get(k)), None)
         g = sorted(gaps)
@@ -237,8 +242,9 @@ def main():
 
     # (6) the key in no results file -----------------------------------------------------------------------------------
     key = os.environ.get(o.key_env)
-    if not key:
-        verdict("key in no results file", False, f"{o.key_env} is not set: cannot look for it")
+    if not key or len(key) < 12:
+        verdict("key in no results file", False, f"{o.key_env} is not set or shorter than 12 characters: a search for "
+                "it would prove nothing")
     else:
         hits, n = [], 0
         for root, _, files in os.walk(o.results):
