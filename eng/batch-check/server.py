@@ -482,6 +482,8 @@ def make_handler(store, key, models):
                 return self.send(200, {"id": p[1], "object": "model", "created": 1700000000, "owned_by": "batch-check"})
             if p == ["chat", "completions"] and method == "POST":
                 return self.chat(raw)
+            if store.opts.no_batch_api and p[:1] in (["files"], ["batches"]):
+                raise ApiError(404, f"Unknown request URL: {method} {path}.", code="unknown_url")
             if p == ["files"] and method == "POST":
                 return self.upload(raw)
             if p == ["files"] and method == "GET":
@@ -623,6 +625,8 @@ def parse_args(argv=None):
     a.add_argument("--poll-429-every", type=int, default=0,
                    help="answer every Nth GET /v1/batches/{id} of a batch with 429 and Retry-After (0 = never)")
     a.add_argument("--retry-after-s", type=float, default=2.0, help="the Retry-After of those 429s, s")
+    a.add_argument("--no-batch-api", action="store_true",
+                   help="answer /v1/files and /v1/batches with 404, as a provider without a Batch API")
     o = a.parse_args(argv)
     o.fail_statuses = [int(x) for x in o.fail_statuses.split(",") if x]
     unknown = [x for x in o.fail_statuses if x not in FAILURES]

@@ -278,6 +278,16 @@ class ServerTest(unittest.TestCase):
         logged = [(r["status"], r.get("retry_after")) for r in self.log_entries("request") if r["method"] == "GET"]
         self.assertEqual(logged, [(200, None), (200, None), (429, "2")] * 2)
 
+    def test_noBatchApi_filesAndBatches404ChatStillAnswers(self):
+        api = self.start("--no-batch-api")
+        st, body = api.upload(lines(1))
+        self.assertEqual((st, body["error"]["code"]), (404, "unknown_url"))
+        st, body, _ = api.call("GET", "/batches")
+        self.assertEqual(st, 404)
+        st, body, _ = api.call("POST", "/chat/completions", {"model": "gpt-4.1", "messages": [
+            {"role": "user", "content": "two words"}]})
+        self.assertEqual((st, body["usage"]["prompt_tokens"]), (200, 2))
+
     def test_log_everyRequestLoggedKeyNever(self):
         api = self.start()
         self.create(api, lines(2))
