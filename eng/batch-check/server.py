@@ -567,7 +567,9 @@ def make_handler(store, key, models):
                         ids.append(None)
                 store.log.write({"kind": "upload", "file_id": obj["id"], "bytes": len(data),
                                  "lines": sum(1 for l in data.splitlines() if l.strip()),
-                                 "custom_ids": [i for i in ids if i is not None], "t": time.time()})
+                                 "custom_ids": [i for i in ids if i is not None],
+                                 "first_line": data.splitlines()[0].decode("utf-8", "replace")[:2000] if data else "",
+                                 "t": time.time()})
             return self.send(200, obj)
 
         def chat(self, raw):

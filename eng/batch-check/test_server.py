@@ -132,6 +132,15 @@ class ServerTest(unittest.TestCase):
         with open(self.log) as f:
             return [e for e in map(json.loads, f) if e["kind"] == kind]
 
+    def logged_requests(self, n, timeout_s=10):
+        """The log's request entries once there are n: the server writes an entry after its answer has gone."""
+        end = time.monotonic() + timeout_s
+        while True:
+            reqs = self.log_entries("request")
+            if len(reqs) >= n or time.monotonic() > end:
+                return reqs
+            time.sleep(0.01)
+
     def assertSchema(self, value, name):
         if DEFS is None:
             self.skipTest(f"no schemas at {SCHEMAS}")
@@ -275,7 +284,7 @@ class ServerTest(unittest.TestCase):
         got = [api.call("GET", f"/batches/{b['id']}") for _ in range(6)]
         self.assertEqual([g[0] for g in got], [200, 200, 429, 200, 200, 429])
         self.assertEqual(got[2][2].get("Retry-After"), "2")
-        logged = [(r["status"], r.get("retry_after")) for r in self.log_entries("request") if r["method"] == "GET"]
+        logged = [(r["status"], r.get("retry_after")) for r in self.logged_requests(8) if r["method"] == "GET"]
         self.assertEqual(logged, [(200, None), (200, None), (429, "2")] * 2)
 
     def test_noBatchApi_filesAndBatches404ChatStillAnswers(self):
@@ -292,7 +301,7 @@ class ServerTest(unittest.TestCase):
         api = self.start()
         self.create(api, lines(2))
         api.call("GET", "/batches")
-        reqs = self.log_entries("request")
+        reqs = self.logged_requests(3)
         self.assertEqual([(r["method"], r["path"], r["status"]) for r in reqs],
                          [("POST", "/v1/files", 200), ("POST", "/v1/batches", 200), ("GET", "/v1/batches", 200)])
         with open(self.log) as f:
