@@ -47,9 +47,17 @@ public static class ResultsDirectory
         return path;
     }
 
-    /// <summary>Writes <c>run.json</c> (indented).</summary>
-    public static void WriteRunInfo(string directory, RunInfo run) =>
-        File.WriteAllText(Path.Combine(directory, RunFile), JsonSerializer.Serialize(run, ResultsJson.Indented.GetTypeInfo(typeof(RunInfo))));
+    /// <summary>The temporary file <see cref="WriteRunInfo"/> writes before it replaces <c>run.json</c>.</summary>
+    public const string RunFileTemporary = RunFile + ".tmp";
+
+    /// <summary>Writes <c>run.json</c> (indented), replacing the old one in one rename: a process killed while writing
+    /// it (run.json is rewritten as each batch id becomes known) leaves the previous complete file, never half of one.</summary>
+    public static void WriteRunInfo(string directory, RunInfo run)
+    {
+        var temporary = Path.Combine(directory, RunFileTemporary);
+        File.WriteAllText(temporary, JsonSerializer.Serialize(run, ResultsJson.Indented.GetTypeInfo(typeof(RunInfo))));
+        File.Move(temporary, Path.Combine(directory, RunFile), overwrite: true);
+    }
 
     /// <summary>Reads <c>run.json</c>, or null when it is missing or unreadable.</summary>
     public static RunInfo? ReadRunInfo(string directory)

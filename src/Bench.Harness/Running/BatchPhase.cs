@@ -150,7 +150,8 @@ internal sealed class BatchPhase : IBatchObserver, IDisposable
         lock (_gate)
         {
             var status = job.Record.Status;
-            if (job.Submitted && _shown.TryGetValue(job, out var shown) && shown != status)
+            // The first status is said by SubmitAsync's line; later changes here.
+            if (job.Submitted && _shown.TryGetValue(job, out var shown) && shown is not null && shown != status)
             {
                 var counts = job.Record.RequestCounts is { } c
                     ? $" ({c.Completed.ToString(CultureInfo.InvariantCulture)}/{job.Lines.ToString(CultureInfo.InvariantCulture)} done, {c.Failed.ToString(CultureInfo.InvariantCulture)} failed)"

@@ -76,7 +76,7 @@ public sealed class RunCommandTests : IDisposable
     [InlineData("--requests", "0", "--requests must be at least 1 (got 0).")]
     [InlineData("--concurrency", "-2", "--concurrency must be at least 1 (got -2).")]
     [InlineData("--max-tokens", "many", "--max-tokens: 'many' is not a whole number.")]
-    [InlineData("--modes", "batch", "--modes: unknown mode 'batch'; use streaming, non-streaming.")]
+    [InlineData("--modes", "batch", "--modes: unknown mode 'batch'; use streaming, non-streaming, batch-api.")]
     [InlineData("--base-url", "ftp://example.com", "--base-url: 'ftp://example.com' is not an http(s) URL.")]
     [InlineData("--load", "burst", "--load: unknown workload 'burst'")]
     [InlineData("--duration", "soon", "--duration: 'soon' is not a positive duration")]

@@ -62,4 +62,23 @@ public sealed class LoadRunnerPlanTests
             (records.Count(r => r.Model == c.Model && r.Mode == c.Mode && r.Phase == "warmup"),
              records.Count(r => r.Model == c.Model && r.Mode == c.Mode && r.Phase != "warmup"))));
     }
+
+    [Fact]
+    public async Task RunAsync_PlanWithBatchApiAndAFirstId_RunsOnlyTheSynchronousCellsFromThatId()
+    {
+        var plan = Plan.Create(new Scenario
+        {
+            Models = ["a"],
+            Modes = [Mode.Streaming, Mode.BatchApi],
+            Workload = [new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 1, Iterations = 3 }],
+        }, PlanOverrides.None, "plan.json");
+        var records = new ConcurrentQueue<RequestRecord>();
+        var log = new CellLog();
+
+        // The batch-api cell's 3 lines took ids 0..2; the synchronous cells start after them.
+        await new LoadRunner(new InstantExecutor(), new RunClock(), records.Enqueue, log) { FirstId = 3 }.RunAsync(plan, CancellationToken.None);
+
+        Assert.Equal(["start a · streaming", "end a · streaming"], log.Events);
+        Assert.Equal([3L, 4, 5], records.Select(r => r.Id).Order());
+    }
 }
