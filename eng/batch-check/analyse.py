@@ -114,14 +114,16 @@ def main():
     by_key = collections.Counter((r.get("batch_id"), r.get("custom_id")) for r in records)
     lines = [(bid, e) for bid, es in served.items() for e in es]
     unjoined = [e["custom_id"] for bid, e in lines if by_key[(bid, e["custom_id"])] != 1]
-    extra = [k for k in by_key if k not in {(bid, e["custom_id"]) for bid, e in lines}]
+    failed_batches = {b for b, ss in statuses.items() if any(x["status"] == "failed" for x in ss)}
+    extra = [k for k in by_key if k not in {(bid, e["custom_id"]) for bid, e in lines} and k[0] not in failed_batches]
     reordered = []
     for bid, es in served.items():
         order_in = [c for c in uploads.get(created.get(bid, {}).get("input_file_id"), {}).get("custom_ids", [])
                     if c in {e["custom_id"] for e in es}]
         reordered.append([e["custom_id"] for e in es] != order_in)
     verdict("every line joined by custom_id to exactly one record",
-            lines and not unjoined and not extra and len(lines) == len(records),
+            (lines or failed_batches) and not unjoined and not extra
+            and len(lines) == sum(1 for r in records if r.get("batch_id") not in failed_batches),
             f"server lines {len(lines)}, batch records {len(records)}, lines without exactly one record "
             f"{len(unjoined)} {unjoined[:5]}, records without a server line {len(extra)} {extra[:5]}; output order "
             f"differed from input order in {sum(reordered)} of {len(reordered)} batch(es)")
@@ -141,9 +143,29 @@ def main():
     failed_server = sum(1 for _, e in lines if expected_outcome(e) != "success")
     cells_json = [c for c in summary.get("cells", []) if c.get("mode") == "batch-api"]
     failed_bench = sum(c["requests"] - c["successes"] for c in cells_json)
-    verdict("failed lines counted with the right outcome", lines and not wrong and failed_bench == failed_server,
+    failed_server += sum(1 for r in records if r.get("batch_id") in failed_batches)
+    verdict("failed lines counted with the right outcome",
+            (lines or failed_batches) and not wrong and failed_bench == failed_server,
             f"server: {dict(tally)}; summary.json failures {failed_bench} vs server {failed_server}; mismatches "
             f"{len(wrong)} {wrong[:5]}")
+
+    # (3b) lines of a batch that failed validation: never run, so in neither file; each must still be one record, a
+    # failure that names the batch's error (not "missing from the output and error files", which blames the provider).
+    for bid, c in created.items():
+        failed = next((s for s in statuses[bid] if s["status"] == "failed"), None)
+        if failed is None:
+            continue
+        ids = uploads.get(c["input_file_id"], {}).get("custom_ids", [])
+        codes = failed.get("error_codes") or []
+        recs = [rec.get((bid, cid)) for cid in ids]
+        named = [r for r in recs if r and r["outcome"] != "success"
+                 and any(code in ((r.get("error") or {}).get("message") or "") + json.dumps(r.get("error") or {})
+                         for code in codes)]
+        seen_outcomes = collections.Counter((r["outcome"], (r.get("error") or {}).get("message")) for r in recs if r)
+        verdict(f"lines of failed batch {bid} recorded as failures naming {codes}",
+                all(recs) and len(named) == len(ids),
+                f"{len(ids)} lines, records {sum(1 for r in recs if r)}, naming the error {len(named)}; outcomes "
+                f"{dict(seen_outcomes)}")
 
     # (4) polling ------------------------------------------------------------------------------------------------------
     interval, source = o.poll_interval, "--poll-interval"

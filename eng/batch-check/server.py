@@ -154,7 +154,10 @@ class Store:
             b.update(fields)
             new = b["status"]
         if new != old:
-            self.log.write({"kind": "status", "batch_id": bid, "status": new, "t": time.time()})
+            entry = {"kind": "status", "batch_id": bid, "status": new, "t": time.time()}
+            if new == "failed":
+                entry["error_codes"] = [e["code"] for e in (fields.get("errors") or {}).get("data", [])]
+            self.log.write(entry)
 
     def cancel_batch(self, bid):
         with self.lock:
@@ -286,6 +289,16 @@ class Runner:
             else:
                 models.add(model)
             lines.append(line)
+        limit = self.s.opts.enqueued_token_limit
+        if not errors and limit and lines:
+            # OpenAI's per-model queue limit: prompt words + max_tokens of every line, counted at validation.
+            enqueued = sum(words_of(l["body"]) + int(l["body"].get("max_tokens") or l["body"].get(
+                "max_completion_tokens") or 0) for l in lines)
+            if enqueued > limit:
+                errors.append({"code": "token_limit_exceeded", "message": f"Enqueued token limit reached for "
+                               f"{lines[0]['body'].get('model')} in organization org-batch-check. Limit: {limit:,} "
+                               "enqueued tokens. Please try again once some in_progress batches have been completed.",
+                               "param": None, "line": None})
         if not errors and b["endpoint"] not in SUPPORTED_ENDPOINTS:
             errors.append({"code": "unsupported_endpoint", "message": f"This server runs only "
                            f"{sorted(SUPPORTED_ENDPOINTS)}.", "param": "endpoint", "line": None})
@@ -627,6 +640,8 @@ def parse_args(argv=None):
     a.add_argument("--poll-429-every", type=int, default=0,
                    help="answer every Nth GET /v1/batches/{id} of a batch with 429 and Retry-After (0 = never)")
     a.add_argument("--retry-after-s", type=float, default=2.0, help="the Retry-After of those 429s, s")
+    a.add_argument("--enqueued-token-limit", type=int, default=0,
+                   help="fail a batch whose prompt words + max_tokens exceed this (token_limit_exceeded); 0 = none")
     a.add_argument("--no-batch-api", action="store_true",
                    help="answer /v1/files and /v1/batches with 404, as a provider without a Batch API")
     o = a.parse_args(argv)

@@ -268,6 +268,13 @@ class ServerTest(unittest.TestCase):
         b = self.wait_for(api, self.create(api, dup)["id"], server.TERMINAL)
         self.assertEqual([(e["code"], e["line"]) for e in b["errors"]["data"]], [("duplicate_custom_id", 3)])
 
+    def test_enqueuedTokenLimit_failedWithTokenLimitExceeded(self):
+        api = self.start("--enqueued-token-limit", "100")
+        b = self.wait_for(api, self.create(api, lines(3))["id"], server.TERMINAL)  # 3 × 64 max_tokens > 100
+        self.assertSchema(b, "Batch")
+        self.assertEqual((b["status"], [e["code"] for e in b["errors"]["data"]]), ("failed", ["token_limit_exceeded"]))
+        self.assertIsNone(b["output_file_id"])
+
     def test_list_limitAndAfter_pagesNewestFirst(self):
         api = self.start()
         ids = [self.create(api, lines(1))["id"] for _ in range(3)]
