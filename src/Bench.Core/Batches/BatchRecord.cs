@@ -131,11 +131,16 @@ public sealed class BatchRecord
     public double? QueueS => CreatedAt is { } created && InProgressAt is { } started ? started - created : null;
 
     /// <summary><c>batch_lines_per_s</c>: lines that ran (completed + failed) / (finalizing_at − in_progress_at), per
-    /// provider second; null when the span is unknown or zero.</summary>
+    /// provider second; null when the span is unknown or shorter than <see cref="MinLinesPerSSpanS"/> (the provider's
+    /// timestamps are whole seconds, so a 1.5 s run could read as 1 s: 50 % too fast).</summary>
     [JsonIgnore]
-    public double? LinesPerS => RequestCounts is { } counts && InProgressAt is { } started && FinalizingAt is { } finalizing && finalizing > started
+    public double? LinesPerS => RequestCounts is { } counts && InProgressAt is { } started && FinalizingAt is { } finalizing && finalizing - started >= MinLinesPerSSpanS
         ? (counts.Completed + counts.Failed) / (double)(finalizing - started)
         : null;
+
+    /// <summary>The shortest processing span (provider seconds) <see cref="LinesPerS"/> is given for: 10 s, where the
+    /// timestamps' one-second resolution errs by at most 10 %.</summary>
+    public const int MinLinesPerSSpanS = 10;
 
     /// <summary><c>observed_turnaround_s</c>: Bench's clock, creation request sent → terminal status seen, real seconds
     /// (includes up to one poll interval).</summary>

@@ -17,8 +17,9 @@ public static class BatchesFile
     public static JsonLinesWriter<BatchRecord> OpenWriter(string directory) =>
         new(Path.Combine(directory, ResultsDirectory.BatchesFile), ResultsJson.Default.BatchRecord);
 
-    /// <summary>Every batch record of the folder, in file order, and the lines skipped; none when the folder has no
-    /// <c>batches.jsonl</c> (a run without batch-api cells).</summary>
+    /// <summary>Every batch job of the folder, in file order, and the lines skipped; none when the folder has no
+    /// <c>batches.jsonl</c> (a run without batch-api cells). A job written twice (interrupted while waiting, then
+    /// collected by <c>bench run --resume</c>) is one job: its last record, in the place of its last record.</summary>
     public static (List<BatchRecord> Batches, RecordsReadResult Read) ReadAll(string directory)
     {
         var list = new List<BatchRecord>();
@@ -29,7 +30,16 @@ public static class BatchesFile
         }
 
         var read = JsonLinesReader.Read(path, ResultsJson.Default.BatchRecord, "a batch record", Check, list.Add, MaxLineChars);
-        return (list, read);
+        var last = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i].BatchId is { } id)
+            {
+                last[id] = i;
+            }
+        }
+
+        return ([.. list.Where((b, i) => b.BatchId is not { } id || last[id] == i)], read);
     }
 
     private static (BatchRecord? Item, string? Reason) Check(BatchRecord batch) =>

@@ -11,8 +11,8 @@ namespace Bench.Harness.Running;
 
 /// <summary>
 /// The batch-api cells of one <c>bench run</c> (or <c>--resume</c>): one <see cref="BatchJob"/> per cell, submitted
-/// before the synchronous cells run and waited for after them, so the batches' turnaround overlaps the synchronous
-/// load. Keeps run.json's <see cref="RunInfo.Batches"/> current (rewritten as soon as an input file id, then a batch id,
+/// before the synchronous cells run, polled while they run and collected after them, so the batches' turnaround
+/// overlaps the synchronous load and each batch's end is seen when it happens. Keeps run.json's <see cref="RunInfo.Batches"/> current (rewritten as soon as an input file id, then a batch id,
 /// exists, and at each status change), says on the output what it waits for (one line per status change, not per
 /// poll), and appends one <see cref="BatchRecord"/> per job to batches.jsonl at the end.
 /// </summary>
@@ -26,6 +26,8 @@ internal sealed class BatchPhase : IBatchObserver, IDisposable
     private readonly string _work;
     private readonly Dictionary<BatchJob, string?> _shown = [];
     private readonly HashSet<BatchJob> _collectedBefore;
+    private List<BatchJob>? _pending;
+    private Task<bool[]>? _waiting;
 
     private BatchPhase(string directory, RunInfo run, TextWriter output, IReadOnlyList<BatchJob> jobs, Func<IBatchObserver, string, BatchCellRunner> runner)
     {
@@ -89,19 +91,39 @@ internal sealed class BatchPhase : IBatchObserver, IDisposable
         }
     }
 
-    /// <summary>Waits for every submitted job at once, then collects the lines of those that ended into
-    /// <paramref name="sink"/>. On an interrupt the batches are left running (their records say so).</summary>
+    /// <summary>Starts polling every submitted job at once, in the background, so each batch's end is seen when it
+    /// happens (its <see cref="BatchRecord.ObservedEndMs"/> then measures the batch, not the synchronous cells that run
+    /// meanwhile). Polls are a few small GETs, spaced by the back-off, beside the synchronous load.</summary>
+    public void BeginWaiting(CancellationToken cancellationToken)
+    {
+        _pending = Jobs.Where(j => j.Submitted && !j.Collected && j.Record.Ending == BatchEndings.Ended).ToList();
+        _waiting = _pending.Count == 0 ? Task.FromResult(Array.Empty<bool>()) : Task.WhenAll(_pending.Select(j => _runner.WaitAsync(j, cancellationToken)));
+    }
+
+    /// <summary>Waits for every submitted job (polling since <see cref="BeginWaiting"/>, or from now), then collects the
+    /// lines of those that ended into <paramref name="sink"/>. On an interrupt the batches are left running (their
+    /// records say so).</summary>
     public async Task WaitAndCollectAsync(Action<RequestRecord> sink, CancellationToken cancellationToken)
     {
-        var pending = Jobs.Where(j => j.Submitted && !j.Collected && j.Record.Ending == BatchEndings.Ended).ToList();
+        if (_waiting is null)
+        {
+            BeginWaiting(cancellationToken);
+        }
+
+        var pending = _pending!;
         if (pending.Count == 0)
         {
             return;
         }
 
-        Say($"Waiting for {pending.Count.ToString(CultureInfo.InvariantCulture)} batch{(pending.Count == 1 ? "" : "es")}: "
-            + string.Join(", ", pending.Select(j => $"{j.Model} ({j.Record.Status})")));
-        var collect = await Task.WhenAll(pending.Select(j => _runner.WaitAsync(j, cancellationToken))).ConfigureAwait(false);
+        var running = pending.Where(j => !BatchStatuses.IsTerminal(j.Record.Status)).ToList();
+        if (running.Count > 0)
+        {
+            Say($"Waiting for {running.Count.ToString(CultureInfo.InvariantCulture)} batch{(running.Count == 1 ? "" : "es")}: "
+                + string.Join(", ", running.Select(j => $"{j.Model} ({j.Record.Status})")));
+        }
+
+        var collect = await _waiting!.ConfigureAwait(false);
         for (var i = 0; i < pending.Count; i++)
         {
             if (collect[i] && !cancellationToken.IsCancellationRequested)
@@ -121,9 +143,16 @@ internal sealed class BatchPhase : IBatchObserver, IDisposable
 
     /// <summary>Marks every job that was submitted but neither ended nor given up as interrupted (the run stopped
     /// before it waited), then appends each job's record to batches.jsonl (a collected job of an earlier process is
-    /// not written again) and rewrites run.json. Returns the lines to print about batches left running.</summary>
-    public void Finish()
+    /// not written again) and rewrites run.json.</summary>
+    public async Task FinishAsync()
     {
+        // An interrupt ended the synchronous cells before the wait was awaited: the polls end on the same token, each
+        // marking its job interrupted (WaitAsync never throws it); let them finish so their records say so.
+        if (_waiting is { } waiting)
+        {
+            await waiting.ConfigureAwait(false);
+        }
+
         foreach (var job in Jobs.Where(j => j.Submitted && !j.Collected && j.Record.Ending == BatchEndings.Ended))
         {
             job.Record.Ending = BatchEndings.Interrupted;

@@ -232,6 +232,7 @@ public static partial class RunHarness
                 if (batches is not null)
                 {
                     await batches.SubmitAsync(stop.Token).ConfigureAwait(false);
+                    batches.BeginWaiting(stop.Token);
                 }
 
                 var cells = plan.SynchronousCells.Where(c => resume?.Started.Contains($"{c.Model} {Names.Of(c.Mode)}{(c.Policy is null ? "" : " " + c.Policy)}") != true)
@@ -247,7 +248,10 @@ public static partial class RunHarness
                 interrupted = true;
             }
 
-            batches?.Finish();
+            if (batches is not null)
+            {
+                await batches.FinishAsync().ConfigureAwait(false);
+            }
 
             run.Client = saturation.Stop();
             run.FaultEpochs = epochs?.Epochs;

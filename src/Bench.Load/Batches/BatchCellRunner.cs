@@ -375,6 +375,12 @@ public sealed class BatchCellRunner
             record.Outcome = Outcome.Timeout;
             record.Error = new ErrorInfo(Names.Of(Outcome.Timeout), null, "not run before the batch timeout; batch cancelled");
         }
+        else if (NotRun(batch) is { } notRun)
+        {
+            // The provider ran none of this batch's remaining lines, for a reason of the batch's own: the line is that
+            // failure, not a line the provider lost.
+            (record.Outcome, record.Error) = notRun;
+        }
         else
         {
             record.Outcome = Outcome.Malformed;
@@ -386,6 +392,23 @@ public sealed class BatchCellRunner
 
         return record;
     }
+
+    /// <summary>What an input line absent from both files is when the batch itself says why it never ran: failed
+    /// validation → the validation error (<c>token_limit_exceeded</c>, the provider's enqueued-token quota, is
+    /// <see cref="Outcome.RateLimited"/>; any other code <see cref="Outcome.ClientError"/>: the provider refused the input);
+    /// cancelled at the provider by someone else → <see cref="Outcome.Cancelled"/> (not run, not an attempt, outside every
+    /// statistic; OpenAI does not list a cancelled batch's unrun lines). Null otherwise: a completed or expired batch
+    /// accounts for every line in its files (OpenAI writes unrun lines of an expired batch to the error file as
+    /// <c>batch_expired</c>), so an absent line is the provider's loss (<see cref="Outcome.Malformed"/>).</summary>
+    private (Outcome, ErrorInfo)? NotRun(BatchRecord batch) => batch.Status switch
+    {
+        BatchStatuses.Failed when batch.Errors is { Count: > 0 } errors => (
+            errors[0].Code == "token_limit_exceeded" ? Outcome.RateLimited : Outcome.ClientError,
+            new ErrorInfo("batch_failed", _api.Mask(errors[0].Code), _api.Mask("the batch failed validation: " + errors[0].Message))),
+        BatchStatuses.Failed => (Outcome.ClientError, new ErrorInfo("batch_failed", null, "the batch failed validation (no error given)")),
+        BatchStatuses.Cancelled => (Outcome.Cancelled, new ErrorInfo(Names.Of(Outcome.Cancelled), "batch_cancelled", "not run: the batch was cancelled at the provider, not by Bench")),
+        _ => null,
+    };
 
     /// <summary>The longest output or error line read (17 Mi characters: a 16 MiB answer body and its envelope); a
     /// longer one is skipped unread past the cap and counted as unknown, never buffered whole.</summary>

@@ -157,7 +157,8 @@ public sealed class BatchCellRunnerTests : IDisposable
         Assert.Equal("invalid_value", byId[103].Error!.Code);
         Assert.DoesNotContain("canary", byId[103].Error!.Message, StringComparison.Ordinal);
         Assert.Equal(Outcome.Expired, byId[104].Outcome);
-        // Absent from both files (the common rule, whatever the batch's status): malformed, counted missing.
+        // Absent from both files of an expired batch (which lists its unrun lines as batch_expired): the provider's loss,
+        // malformed, counted missing.
         Assert.Equal(Outcome.Malformed, byId[105].Outcome);
         var batch = run.Job.Record;
         Assert.Equal(BatchStatuses.Expired, batch.Status);
@@ -192,8 +193,24 @@ public sealed class BatchCellRunnerTests : IDisposable
         Assert.Equal(BatchStatuses.Failed, run.Job.Record.Status);
         Assert.StartsWith("batch failed validation: mismatched_model (line 2)", run.Job.Record.Message, StringComparison.Ordinal);
         Assert.Equal("mismatched_model", Assert.Single(run.Job.Record.Errors!).Code);
-        // No output or error file: every input line is missing from both.
-        Assert.All(run.Records, r => Assert.Equal(Outcome.Malformed, r.Outcome));
+        // No output or error file, and none was due: every line is the batch's validation failure (the provider refused
+        // the input), not a line the provider lost.
+        Assert.All(run.Records, r => Assert.Equal((Outcome.ClientError, "mismatched_model"), (r.Outcome, r.Error!.Code)));
+        Assert.All(run.Records, r => Assert.StartsWith("the batch failed validation: every line must use the same model", r.Error!.Message, StringComparison.Ordinal));
+        Assert.Equal(0, run.Job.Record.MissingLines);
+    }
+
+    [Fact]
+    public async Task Run_BatchRefusedForTheEnqueuedTokenLimit_LinesRateLimited()
+    {
+        await using var api = FakeBatchApi.Start();
+        api.FinalStatus = BatchStatuses.Failed;
+        api.FailedErrors = """[{"code":"token_limit_exceeded","message":"Enqueued token limit reached for gpt-4.1"}]""";
+        var run = Create(api.BaseUrl, lines: 2);
+
+        Assert.True(await run.RunAsync());
+
+        Assert.All(run.Records, r => Assert.Equal((Outcome.RateLimited, "token_limit_exceeded"), (r.Outcome, r.Error!.Code)));
     }
 
     [Fact]
