@@ -17,6 +17,42 @@ public static class BatchesFile
     public static JsonLinesWriter<BatchRecord> OpenWriter(string directory) =>
         new(Path.Combine(directory, ResultsDirectory.BatchesFile), ResultsJson.Default.BatchRecord);
 
+    /// <summary>Writes <paramref name="records"/> as the jobs of <paramref name="models"/>: a job's earlier line (a run
+    /// interrupted while waiting, now resumed; or a batch not submitted then) is replaced, every other line is kept as
+    /// it was, and the file is replaced at once (written beside it, then renamed), so a killed process leaves either the
+    /// old file or the new one. One line per batch job, as a reader expects.</summary>
+    /// <param name="directory">The results folder.</param>
+    /// <param name="models">The models whose jobs <paramref name="records"/> are (one batch per batch-api cell).</param>
+    /// <param name="records">The jobs' records, appended in order.</param>
+    public static void Replace(string directory, IReadOnlySet<string> models, IEnumerable<BatchRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(records);
+        var path = Path.Combine(directory, ResultsDirectory.BatchesFile);
+        var temporary = Path.Combine(directory, ResultsDirectory.BatchesFileTemporary);
+        File.Delete(temporary);
+        using (var writer = new JsonLinesWriter<BatchRecord>(temporary, ResultsJson.Default.BatchRecord))
+        {
+            if (File.Exists(path))
+            {
+                JsonLinesReader.Read(path, ResultsJson.Default.BatchRecord, "a batch record", Check, b =>
+                {
+                    if (!models.Contains(b.Model))
+                    {
+                        writer.Append(b);
+                    }
+                }, MaxLineChars);
+            }
+
+            foreach (var record in records)
+            {
+                writer.Append(record);
+            }
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
     /// <summary>Every batch job of the folder, in file order, and the lines skipped; none when the folder has no
     /// <c>batches.jsonl</c> (a run without batch-api cells). A job written twice (interrupted while waiting, then
     /// collected by <c>bench run --resume</c>) is one job: its last record, in the place of its last record.</summary>

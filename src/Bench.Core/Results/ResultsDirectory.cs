@@ -19,6 +19,10 @@ public static class ResultsDirectory
     /// the batch ends or is given up.</summary>
     public const string BatchesFile = "batches.jsonl";
 
+    /// <summary>Where <see cref="BatchesFile"/> is written before it replaces the old one
+    /// (<see cref="Results.BatchesFile.Replace"/>).</summary>
+    public const string BatchesFileTemporary = BatchesFile + ".tmp";
+
     /// <summary>The client machine's own load during the run, one row per sample (<see cref="ClientSaturation"/>).</summary>
     public const string ClientFile = "client.csv";
 

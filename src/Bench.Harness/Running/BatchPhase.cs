@@ -159,14 +159,10 @@ internal sealed class BatchPhase : IBatchObserver, IDisposable
             job.Record.Message ??= $"the run was interrupted before the batch ended ({job.Record.Status}); left running — resume with bench run --resume";
         }
 
-        using (var writer = BatchesFile.OpenWriter(_directory))
-        {
-            // A job collected by an earlier process has its record in the file already.
-            foreach (var job in Jobs.Where(j => !_collectedBefore.Contains(j)))
-            {
-                writer.Append(job.Record);
-            }
-        }
+        // A job collected by an earlier process has its record in the file already; this process's jobs replace any
+        // earlier line of theirs (interrupted while waiting, or not submitted then), so the file holds one line per job.
+        var mine = Jobs.Where(j => !_collectedBefore.Contains(j)).ToList();
+        BatchesFile.Replace(_directory, mine.Select(j => j.Model).ToHashSet(StringComparer.Ordinal), mine.Select(j => j.Record));
 
         WriteRunInfo();
     }

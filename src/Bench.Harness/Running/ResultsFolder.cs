@@ -25,7 +25,7 @@ internal static class ResultsFolder
     /// folders).</summary>
     public static IReadOnlyList<string> BenchEntries { get; } =
     [
-        ResultsDirectory.RunFile, ResultsDirectory.RunFileTemporary, ResultsDirectory.RecordsFile, ResultsDirectory.InjectionsFile, ResultsDirectory.BatchesFile, ResultsDirectory.ClientFile, RecordsCsvExporter.FileName, SummaryCsvExporter.FileName,
+        ResultsDirectory.RunFile, ResultsDirectory.RunFileTemporary, ResultsDirectory.RecordsFile, ResultsDirectory.InjectionsFile, ResultsDirectory.BatchesFile, ResultsDirectory.BatchesFileTemporary, ResultsDirectory.ClientFile, RecordsCsvExporter.FileName, SummaryCsvExporter.FileName,
         SummaryJsonExporter.FileName, MarkdownExporter.FileName, HtmlExporter.FileName, "histograms", "charts",
     ];
 

@@ -33,6 +33,26 @@ public sealed class BatchesFileTests : IDisposable
     }
 
     [Fact]
+    public void Replace_TheModelsJobsReplaced_OthersKept_OneLinePerJob()
+    {
+        using (var writer = BatchesFile.OpenWriter(_dir))
+        {
+            writer.Append(new BatchRecord { Model = "a", BatchId = "batch_1", Status = BatchStatuses.InProgress, Ending = BatchEndings.Interrupted });
+            writer.Append(new BatchRecord { Model = "b", BatchId = "batch_2", Status = BatchStatuses.Completed });
+            writer.Append(new BatchRecord { Model = "c", Ending = BatchEndings.NotSubmitted });
+        }
+
+        BatchesFile.Replace(_dir, new HashSet<string> { "a", "c" }, [
+            new BatchRecord { Model = "a", BatchId = "batch_1", Status = BatchStatuses.Completed },
+            new BatchRecord { Model = "c", BatchId = "batch_3", Status = BatchStatuses.Completed },
+        ]);
+
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(_dir, ResultsDirectory.BatchesFile)).Length);
+        Assert.Equal(["batch_2", "batch_1", "batch_3"], BatchesFile.ReadAll(_dir).Batches.Select(b => b.BatchId));
+        Assert.False(File.Exists(Path.Combine(_dir, ResultsDirectory.BatchesFileTemporary)));
+    }
+
+    [Fact]
     public void ReadAll_NoFile_NoJobs()
     {
         var (batches, read) = BatchesFile.ReadAll(_dir);
