@@ -39,7 +39,8 @@ internal sealed class CostLatencyChart : IChart
             : batch ? $"{HeadlineLatency.NoteFor(synchronous)}, {BatchNote}"
             : HeadlineLatency.NoteFor(synchronous);
         // The axis label stays short enough to fit the chart's height; the caption says it in full.
-        var axisNote = !batch ? note : synchronous.Count == 0 ? "batch turnaround" : "TTFT, E2E, batch turnaround";
+        var turnaround = points.Any(p => p.Simulated) ? "batch turnaround (sim.)" : "batch turnaround";
+        var axisNote = !batch ? note : synchronous.Count == 0 ? turnaround : $"TTFT, E2E, {turnaround}";
         var axis = new LatencyLogAxis(points.Select(p => p.P95S));
         using var frame = new ChartFrame("Cost against latency", "cost per 1,000 requests (USD)", $"p95 latency (log): {axisNote}");
         var front = ParetoFront.Of(points, p => p.CostUsd, p => p.P95S);
@@ -83,7 +84,7 @@ internal sealed class CostLatencyChart : IChart
         var unpriced = context.Report.Cells.Where(c => c.CostUsdPer1kRequests is null).Select(Describe).ToList();
         if (unpriced.Count > 0)
         {
-            frame.Note($"Not priced, not shown: {string.Join(", ", unpriced)}");
+            frame.Note(Wrap("Not priced, not shown: ", unpriced));
         }
 
         var modes = ModeStyle.Ordered(points.Select(p => p.Mode));
@@ -105,6 +106,33 @@ internal sealed class CostLatencyChart : IChart
         : cell.Batch?.TurnaroundSP95;
 
     private const float LabelSize = 12;
+
+    /// <summary>The longest line of the chart's note, in characters (about the plot's width at the note's size).</summary>
+    private const int NoteLineChars = 100;
+
+    /// <summary><paramref name="head"/> then the items joined by commas, broken into lines of at most
+    /// <see cref="NoteLineChars"/> characters (an item is never split), so a long list stays inside the plot.</summary>
+    internal static string Wrap(string head, IReadOnlyList<string> items)
+    {
+        var lines = new List<string>();
+        var line = new System.Text.StringBuilder(head);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i] + (i < items.Count - 1 ? "," : "");
+            if (line.Length > head.Length && line.Length + 1 + item.Length > NoteLineChars)
+            {
+                lines.Add(line.ToString());
+                line.Clear().Append(item);
+            }
+            else
+            {
+                line.Append(line.Length == head.Length ? "" : " ").Append(item);
+            }
+        }
+
+        lines.Add(line.ToString());
+        return string.Join("\n", lines);
+    }
 
     /// <summary>Approximate size of the data area in pixels (the frame less its axes and the legend), enough to keep
     /// the names of neighbouring front points apart.</summary>

@@ -200,7 +200,7 @@ public class ChartBuilderTests
         var cost = Assert.Single(ChartBuilder.Write(run.Report(prices), run.Directory), c => c.Id == "cost-vs-latency");
 
         var labels = Labels(cost.SvgPath);
-        Assert.Contains("p95 latency (log): TTFT, E2E, batch turnaround", labels);
+        Assert.Contains("p95 latency (log): TTFT, E2E, batch turnaround (sim.)", labels); // simulated at 600×
         Assert.Contains("TTFT streaming, E2E non-streaming, turnaround batch-api", cost.Caption, StringComparison.Ordinal);
         Assert.Contains("batch-api", labels);
         // From the streaming TTFT (~0.2 s) to the 18 min turnaround: one label per decade, then minutes.

@@ -5,6 +5,19 @@ namespace Bench.Report.Tests.Charts;
 public class CostLatencyChartTests
 {
     [Fact]
+    public void Wrap_LongListOfUnpricedCells_LinesWithinTheWidthItemsWhole()
+    {
+        string[] cells = ["claude-sonnet-4.5 · batch-api", "gemini-2.5-flash · batch-api", "deepseek-v3.2 · batch-api", "mistral-large · streaming"];
+
+        var lines = CostLatencyChart.Wrap("Not priced, not shown: ", cells).Split('\n');
+
+        Assert.True(lines.Length > 1);
+        Assert.All(lines, l => Assert.True(l.Length <= 100, l));
+        Assert.Equal("Not priced, not shown: " + string.Join(", ", cells), string.Join(" ", lines));
+        Assert.Equal("Not priced, not shown: a", CostLatencyChart.Wrap("Not priced, not shown: ", ["a"]));
+    }
+
+    [Fact]
     public void Place_Alone_AboveRight()
     {
         var placed = new List<CostLatencyChart.PixelBox>();
