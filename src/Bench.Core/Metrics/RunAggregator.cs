@@ -5,8 +5,9 @@ using Bench.Core.Scenarios;
 namespace Bench.Core.Metrics;
 
 /// <summary>
-/// Routes records to one <see cref="CellAggregator"/> per model × mode × resilience policy, in order of first appearance. The one path by
-/// which summaries are made, whether from a live run or from <c>records.jsonl</c> alone.
+/// Routes records to one <see cref="CellAggregator"/> per model × mode × resilience policy, in order of first appearance
+/// (a batch-api cell beside its model's other cells). The one path by which summaries are made, whether from a live run
+/// or from <c>records.jsonl</c> alone.
 /// </summary>
 public sealed class RunAggregator
 {
@@ -20,7 +21,7 @@ public sealed class RunAggregator
     /// <summary>Warm-up records seen (recorded, excluded from statistics).</summary>
     public long WarmupRecords { get; private set; }
 
-    /// <summary>Cells in order of first appearance.</summary>
+    /// <summary>Cells in order of first appearance, a batch-api cell right after its model's last other cell.</summary>
     public IReadOnlyList<CellAggregator> Cells => _order;
 
     /// <summary>Adds one record.</summary>
@@ -39,13 +40,16 @@ public sealed class RunAggregator
         {
             cell = new CellAggregator(record.Model, record.Mode, _slos, policy: record.Policy);
             _cells.Add(key, cell);
-            _order.Add(cell);
+            // A batch-api cell's lines are written after every synchronous cell, yet the cell belongs beside its model's
+            // synchronous cells: after that model's last cell. Every other cell keeps its order of first appearance.
+            var last = record.Mode == Mode.BatchApi ? _order.FindLastIndex(c => c.Model == record.Model) : -1;
+            _order.Insert(last < 0 ? _order.Count : last + 1, cell);
         }
 
         cell.Add(record);
     }
 
-    /// <summary>Summaries of every cell, in order of first appearance.</summary>
+    /// <summary>Summaries of every cell, in the order of <see cref="Cells"/>.</summary>
     public IReadOnlyList<CellSummary> Summarize() => _order.ConvertAll(c => c.Summarize());
 
     /// <summary>Aggregates a <c>records.jsonl</c> file, streaming it.</summary>

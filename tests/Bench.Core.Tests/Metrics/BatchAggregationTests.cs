@@ -174,6 +174,21 @@ public class BatchAggregationTests
         Assert.Equal([Mode.BatchApi, Mode.Streaming], run.Summarize().Select(s => s.Mode));
     }
 
+    [Fact]
+    public void RunAggregator_BatchLinesWrittenLast_CellBesideItsModelsOtherCells_OthersInOrderOfAppearance()
+    {
+        var run = new RunAggregator();
+        foreach (var (model, mode) in new[] { ("b", Mode.Streaming), ("a", Mode.Streaming), ("a", Mode.NonStreaming), ("b", Mode.NonStreaming), ("b", Mode.BatchApi), ("a", Mode.BatchApi), ("c", Mode.BatchApi) })
+        {
+            var record = Line(1);
+            (record.Model, record.Mode) = (model, mode);
+            run.Add(record);
+        }
+
+        Assert.Equal(["b streaming", "a streaming", "a non-streaming", "a batch-api", "b non-streaming", "b batch-api", "c batch-api"],
+            run.Summarize().Select(s => $"{s.Model} {Names.Of(s.Mode)}"));
+    }
+
     internal static BatchRecord Batch(string model, double turnaroundS, double timeScale = 600)
     {
         const long created = 1_767_225_600;
