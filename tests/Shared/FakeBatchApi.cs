@@ -48,6 +48,10 @@ public sealed class FakeBatchApi : IAsyncDisposable
     /// <summary>Polls answered <c>in_progress</c> before the batch turns <see cref="FinalStatus"/>.</summary>
     public int PollsUntilDone { get; set; } = 2;
 
+    /// <summary>While in progress, each poll's answer counts one more completed line (progress without a status
+    /// change, as a real batch reports it).</summary>
+    public bool ProgressCounts { get; set; }
+
     /// <summary>The terminal status reached after <see cref="PollsUntilDone"/> polls; null: never (stays in progress).</summary>
     public string? FinalStatus { get; set; } = "completed";
 
@@ -279,6 +283,10 @@ public sealed class FakeBatchApi : IAsyncDisposable
             {
                 batch["status"] = "in_progress";
                 batch["in_progress_at"] = 1700000010;
+            }
+            else if (ProgressCounts)
+            {
+                batch["request_counts"] = new JsonObject { ["total"] = 0, ["completed"] = poll, ["failed"] = 0 };
             }
 
             return;

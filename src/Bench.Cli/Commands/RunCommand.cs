@@ -102,7 +102,7 @@ internal static class RunCommand
         command.Options.Add(retries);
         var batchPollInterval = new Option<double?>("--batch-poll-interval")
         {
-            Description = "Seconds between a batch's first status polls (then 1.5× per unchanged poll, up to batch.max_poll_interval_s; "
+            Description = "Seconds between a batch's first status polls (then 1.5× per poll without a new status, up to batch.max_poll_interval_s; "
                 + "at least what a 429 or Retry-After asks). Default 5 against a real endpoint, 0.25 against the embedded simulator.",
             HelpName = "SECONDS",
         };

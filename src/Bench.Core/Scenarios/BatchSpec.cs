@@ -9,7 +9,7 @@ namespace Bench.Core.Scenarios;
 /// </summary>
 public sealed record BatchSpec : IConfigValidatable
 {
-    /// <summary>Seconds between the first status polls (<c>--batch-poll-interval</c>); each poll that sees no change
+    /// <summary>Seconds between the first status polls (<c>--batch-poll-interval</c>); each poll that sees no new status
     /// waits 1.5× longer, up to <see cref="MaxPollIntervalS"/>, and a 429 or <c>Retry-After</c> waits at least as long as
     /// the server asks. Unset: 5 against a real endpoint, 0.25 against the embedded simulator (whose batch clock runs
     /// <see cref="TimeScale"/> times faster).</summary>

@@ -22,9 +22,9 @@ namespace Bench.Load.Batches;
 /// output and error files, joins their lines by custom_id and writes one <see cref="RequestRecord"/> per input line.
 /// </summary>
 /// <remarks>
-/// <para>Polling: the first wait is <see cref="BatchRunOptions.PollInterval"/>; each poll that sees the same status and
-/// counts waits 1.5× longer, up to <see cref="BatchRunOptions.MaxPollInterval"/>; a change brings the interval back
-/// to the first; a poll refused with a wait asked (429, <c>Retry-After</c>) waits at least that long. All waits are on
+/// <para>Polling: the first wait is <see cref="BatchRunOptions.PollInterval"/>; each poll that sees the same status
+/// waits 1.5× longer, up to <see cref="BatchRunOptions.MaxPollInterval"/> (lines completing in between are progress, not
+/// a change); a new status brings the interval back to the first; a poll refused with a wait asked (429, <c>Retry-After</c>) waits at least that long. All waits are on
 /// the run clock. A poll that fails (after the client's own retries) is counted in <see cref="BatchRecord.PollErrors"/>
 /// and polling goes on; a refusal that will not pass (401, 403, 404) ends the wait (<see cref="BatchEndings.PollFailed"/>).</para>
 /// <para>A line's record (issue 12): Id = its request id, phase measure, mode batch-api, custom_id, batch id,
@@ -218,6 +218,7 @@ public sealed class BatchCellRunner
         var record = job.Record;
         var interval = _options.PollInterval;
         string? lastSeen = null;
+        string? lastStatus = null;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -235,23 +236,27 @@ public sealed class BatchCellRunner
                     return true;
                 }
 
-                var seen = $"{batch.Status} {batch.RequestCounts?.Completed} {batch.RequestCounts?.Failed}";
-                if (seen == lastSeen)
+                // The back-off restarts only when the status changes: lines completing while in progress are progress,
+                // and a large batch completes some between almost every two polls (resetting on them would poll at the
+                // first interval for the whole day a batch may take).
+                if (batch.Status == lastStatus)
                 {
                     interval = TimeSpan.FromTicks(Math.Min(_options.MaxPollInterval.Ticks, (long)(interval.Ticks * 1.5)));
-                    wait = interval;
                 }
                 else
                 {
                     interval = _options.PollInterval;
-                    wait = interval;
-                    if (lastSeen is not null)
-                    {
-                        _observer?.Changed(job);
-                    }
+                }
+
+                wait = interval;
+                var seen = $"{batch.Status} {batch.RequestCounts?.Completed} {batch.RequestCounts?.Failed}";
+                if (lastSeen is not null && seen != lastSeen)
+                {
+                    _observer?.Changed(job);
                 }
 
                 lastSeen = seen;
+                lastStatus = batch.Status;
             }
             else if (poll.Error is { } error)
             {

@@ -365,6 +365,7 @@ public sealed class BatchCellRunnerTests : IDisposable
     {
         await using var api = FakeBatchApi.Start();
         api.PollsUntilDone = 7;
+        api.ProgressCounts = true; // lines complete between polls: progress, not a change of status, so the gaps still grow
         api.PollOverride = n => n == 5 ? (429, """{"error":{"message":"slow","type":"requests"}}""", ["Retry-After: 50"]) : null;
         var clock = new SteppingClock();
         // The calls' own deadline is a day, so a pending timer under an hour is a wait between polls.
@@ -399,8 +400,9 @@ public sealed class BatchCellRunnerTests : IDisposable
         }
 
         Assert.True(await waiting);
-        // 1: validating → in_progress (a change: the first interval); 2, 3: unchanged (×1.5, ×1.5); 4: capped at 30;
-        // 5: refused with Retry-After 50 (the client's retry waits what was asked); then unchanged again, 30.
+        // 1: validating → in_progress (a change: the first interval); 2, 3: still in progress (×1.5, ×1.5) though more
+        // lines completed each time; 4: capped at 30; 5: refused with Retry-After 50 (the client's retry waits what was
+        // asked); then still in progress, 30.
         Assert.Equal([10, 15, 22.5, 30, 50, 30], gaps);
         Assert.Equal(1, run.Job.Record.PollErrors);
         Assert.Equal(BatchStatuses.Completed, run.Job.Record.Status);
