@@ -236,14 +236,7 @@ public sealed class ChatClient
             record.Outcome = ClassifyStatus((HttpStatusCode)statusCode);
             record.Error = Redact(new ErrorInfo(null, null, $"HTTP {statusCode}"));
             var head = body.Length > _maxErrorBodyBytes ? body[.._maxErrorBodyBytes] : body;
-            if (ChunkParser.TryReadError(head, complete: head.Length == body.Length, out _) is { } error)
-            {
-                record.Error = Redact(error);
-            }
-            else if (BodyDescription.Significant(head).Length > 0)
-            {
-                record.Error = Redact(new ErrorInfo(null, null, BodyDescription.ReadableText(head, head.Length < body.Length, MaxMaskedChars)));
-            }
+            SayWhyFromErrorBody(record, head, ended: head.Length == body.Length);
         }
         else if (body.Length > _maxResponseBytes)
         {
@@ -395,13 +388,24 @@ public sealed class ChatClient
             // The status already says what failed; keep what of the body arrived.
         }
 
-        if (ChunkParser.TryReadError(body.WrittenSpan, complete: ended, out _) is { } error)
+        SayWhyFromErrorBody(record, body.WrittenSpan, ended);
+    }
+
+    /// <summary>What an error answer's body says, into <see cref="RequestRecord.Error"/>: OpenAI's <c>{"error":{…}}</c>,
+    /// else its readable text (an HTML page's title); nothing when the body is empty, keeping the status line already
+    /// there. Used for a synchronous error response and for a batch line's error answer alike.</summary>
+    /// <param name="record">The record whose error to fill.</param>
+    /// <param name="body">The body's first bytes (at most <see cref="ChatClientOptions.MaxErrorBodyBytes"/>).</param>
+    /// <param name="ended">True when <paramref name="body"/> is the whole body.</param>
+    private void SayWhyFromErrorBody(RequestRecord record, ReadOnlySpan<byte> body, bool ended)
+    {
+        if (ChunkParser.TryReadError(body, complete: ended, out _) is { } error)
         {
             record.Error = Redact(error);
         }
-        else if (BodyDescription.Significant(body.WrittenSpan).Length > 0)
+        else if (BodyDescription.Significant(body).Length > 0)
         {
-            record.Error = Redact(new ErrorInfo(null, null, BodyDescription.ReadableText(body.WrittenSpan, !ended, MaxMaskedChars)));
+            record.Error = Redact(new ErrorInfo(null, null, BodyDescription.ReadableText(body, !ended, MaxMaskedChars)));
         }
     }
 
