@@ -11,7 +11,7 @@ namespace Bench.Core.Metrics;
 /// <see cref="SummaryCsv"/> and <see cref="RecordsCsv"/>, or everything with <see cref="All"/> and
 /// <see cref="Templates"/>.
 /// </summary>
-public static class MetricCatalog
+public static partial class MetricCatalog
 {
     private const string Successful = "over successful requests";
 
@@ -446,6 +446,7 @@ public static class MetricCatalog
         Model,
         Mode,
         Policy,
+        RequestField("replicate", "replicate", "the replicate the request belongs to, 1..N, in a run with --repeat N (the plan run N times, interleaved by cell); empty without replicates", NumberFormat.Integer, r => MetricValue.Count(r.Replicate)),
         RequestField("phase", "phase", "warmup, measure or sweep (only measure counts in statistics)", NumberFormat.Exact, r => MetricValue.Text(r.Phase)),
         RequestField("outcome", "outcome", "success or the failure class: timeout, rate_limited, server_error, client_error, connection_error, stream_interrupted, malformed", NumberFormat.Exact, r => MetricValue.Text(Names.Of(r.Outcome))),
         RequestField("http_status", "HTTP status", "the response's HTTP status code, if any", NumberFormat.Integer, r => MetricValue.Count(r.HttpStatus)),

@@ -69,6 +69,12 @@ public sealed class RequestRecord
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Policy { get; set; }
 
+    /// <summary>The replicate this request belongs to, 1..N, when the run repeated its plan (<c>bench run --repeat N</c>:
+    /// the plan run N times into one results folder, interleaved by cell); <see langword="null"/> (omitted) for a run
+    /// without replicates.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Replicate { get; set; }
+
     /// <summary>Every attempt of this logical request, in the order sent, when more than one was made (retries,
     /// hedging) or the policy refused one; <see langword="null"/> (omitted) for a single attempt, which is then the record
     /// itself. The record's own fields are the logical request's, what the user saw: sent when the first attempt was,

@@ -1,3 +1,4 @@
+using Bench.Core.Statistics;
 using Bench.Core.Faults;
 using Bench.Core.Records;
 using Bench.Core.Results;

@@ -1,3 +1,4 @@
+using Bench.Core.Statistics;
 using System.Globalization;
 using Bench.Core.Faults;
 using Bench.Core.Records;

@@ -1,6 +1,7 @@
 using Bench.Core.Faults;
 using Bench.Core.Records;
 using Bench.Core.Results;
+using Bench.Core.Statistics;
 using Bench.Report.Model;
 
 namespace Bench.Report.Tests.Model;

@@ -1,6 +1,6 @@
 using Perfolizer.Mathematics.Distributions.ContinuousDistributions;
 
-namespace Bench.Report.Model;
+namespace Bench.Core.Statistics;
 
 /// <summary>
 /// A confidence interval for a binomial proportion: the exact (Clopper–Pearson) interval, whose bounds are quantiles of

@@ -1,6 +1,6 @@
-using Bench.Report.Model;
+using Bench.Core.Statistics;
 
-namespace Bench.Report.Tests.Model;
+namespace Bench.Core.Tests.Statistics;
 
 /// <summary>The exact (Clopper–Pearson) interval against values published for R's <c>binom.test</c> and the closed
 /// forms at the edges.</summary>
