@@ -18,6 +18,10 @@ public enum MetricExports
 
     /// <summary>A column of <c>records.csv</c> (one row per request).</summary>
     RecordsCsv = 4,
+
+    /// <summary>A column of <c>replicates.csv</c> (one row per replicate × cell, <c>bench run --repeat N</c>) beyond the
+    /// <c>summary.csv</c> columns it repeats.</summary>
+    ReplicatesCsv = 8,
 }
 
 /// <summary>

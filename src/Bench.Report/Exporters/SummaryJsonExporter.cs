@@ -42,7 +42,7 @@ public static class SummaryJsonExporter
         json.WriteStartArray("cells");
         foreach (var cell in report.Cells)
         {
-            WriteCell(json, cell);
+            WriteCell(json, cell, report.Replicates?.Cells.FirstOrDefault(r => ReferenceEquals(r.Combined, cell)));
         }
 
         json.WriteEndArray();
@@ -50,7 +50,7 @@ public static class SummaryJsonExporter
         return path;
     }
 
-    private static void WriteCell(Utf8JsonWriter json, CellResult cell)
+    private static void WriteCell(Utf8JsonWriter json, CellResult cell, ReplicateCell? replicates)
     {
         var s = cell.Summary;
         json.WriteStartObject();
@@ -122,6 +122,46 @@ public static class SummaryJsonExporter
             json.WriteEndObject();
         }
 
+        if (replicates is not null)
+        {
+            WriteReplicates(json, replicates);
+        }
+
+        json.WriteEndObject();
+    }
+
+    /// <summary>The cell's <c>replicates</c> block (a run with replicates only): the replicate count, then each
+    /// threshold-eligible figure's replicate-level statistics, keys as <see cref="MetricCatalog.ReplicateFigures"/>
+    /// declares them; each value rounded as its figure (at least 4 decimals, so a mean of counts keeps its fraction).</summary>
+    private static void WriteReplicates(Utf8JsonWriter json, ReplicateCell cell)
+    {
+        json.WriteStartObject("replicates");
+        json.WriteNumber("count", cell.Replicates.Count);
+        json.WriteStartArray("figures");
+        foreach (var (metric, s) in cell.Figures)
+        {
+            var format = metric.Format.Decimals is { } d ? new NumberFormat(Math.Max(d, 4)) : NumberFormat.Exact;
+            json.WriteStartObject();
+            json.WriteString("id", metric.Id);
+            json.WriteNumber("n", s.N);
+            foreach (var (name, value) in new (string, double?)[]
+                { ("mean", s.Mean), ("sd", s.Sd), ("min", s.Min), ("median", s.Median), ("max", s.Max), ("mean_ci_low", s.MeanCiLow), ("mean_ci_high", s.MeanCiHigh) })
+            {
+                if (value is not null)
+                {
+                    MetricValue.Number(value).WriteJson(json, name, format);
+                }
+            }
+
+            if (s.Cv is { } cv)
+            {
+                MetricValue.Number(cv).WriteJson(json, "cv", NumberFormat.Ratio);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
         json.WriteEndObject();
     }
 

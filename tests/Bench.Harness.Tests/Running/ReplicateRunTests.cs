@@ -14,7 +14,7 @@ namespace Bench.Harness.Tests.Running;
 [Collection(WholeRuns.Name)]
 public sealed class ReplicateRunTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("bench-replicates-").FullName;
+    private readonly string _dir = Directory.CreateTempSubdirectory("bench-rep-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
@@ -34,7 +34,7 @@ public sealed class ReplicateRunTests : IDisposable
 
     private Scenario Tiny(int requests = 4, int copies = 4, bool warmup = true) => new()
     {
-        Name = "replicates-test",
+        Name = "repeat-test",
         Target = new TargetSpec { Profiles = Profiles() },
         Models = ["fixed-100ms", "fixed-100ms-b"],
         Modes = [Mode.Streaming, Mode.NonStreaming],
@@ -82,6 +82,61 @@ public sealed class ReplicateRunTests : IDisposable
         Assert.Equal(plan.SynchronousOrder.Select(p => (p.Replicate, p.Cell.Model, p.Cell.Mode)),
             run.FaultEpochs!.Select(e => (e.Replicate, e.Model, e.Mode)));
         Assert.Equal(12, run.FaultEpochs!.Select(e => e.Epoch).Distinct().Count());
+        AssertReplicateFiles(results, records);
+    }
+
+    /// <summary>replicates.csv has one row per replicate × cell, each the summary of that replicate's records alone
+    /// (aggregated here apart, with a plain RunAggregator); summary.json's replicates block holds statistics computed
+    /// here from those rows (t(0.975; 2) = 4.302653 from Student's table).</summary>
+    private static void AssertReplicateFiles(string results, List<RequestRecord> records)
+    {
+        var lines = File.ReadAllLines(Path.Combine(results, "replicates.csv"));
+        var header = lines[0].Split(',');
+        Assert.Equal("replicate", header[0]);
+        Assert.Equal(File.ReadLines(Path.Combine(results, "summary.csv")).First(), string.Join(',', header[1..]));
+        var rows = lines[1..].Select(l => l.Split(',')).ToList();
+        Assert.Equal(3 * 4, rows.Count);
+        int Column(string id) => Array.IndexOf(header, id);
+        foreach (var replicate in new[] { 1, 2, 3 })
+        {
+            var alone = new Bench.Core.Metrics.RunAggregator();
+            records.Where(r => r.Replicate == replicate).ToList().ForEach(alone.Add);
+            foreach (var summary in alone.Summarize())
+            {
+                var row = rows.Single(r => r[0] == replicate.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                    && r[Column("model")] == summary.Model && r[Column("mode")] == Names.Of(summary.Mode));
+                Assert.Equal(summary.Requests.ToString(System.Globalization.CultureInfo.InvariantCulture), row[Column("requests")]);
+                Assert.Equal(Bench.Core.Metrics.MetricCatalog.Find("e2e_ms_p95").Format.Format(summary.Get(Bench.Core.Metrics.Metric.E2e)!.P95), row[Column("e2e_ms_p95")]);
+            }
+        }
+
+        using var summaryJson = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(results, "summary.json")));
+        foreach (var cell in summaryJson.RootElement.GetProperty("cells").EnumerateArray())
+        {
+            var (model, mode) = (cell.GetProperty("model").GetString(), cell.GetProperty("mode").GetString());
+            var block = cell.GetProperty("replicates");
+            Assert.Equal(3, block.GetProperty("count").GetInt32());
+            var e2e = block.GetProperty("figures").EnumerateArray().Single(f => f.GetProperty("id").GetString() == "e2e_ms_p95");
+            var values = rows.Where(r => r[Column("model")] == model && r[Column("mode")] == mode)
+                .Select(r => double.Parse(r[Column("e2e_ms_p95")], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            Assert.Equal(3, values.Count);
+            var mean = values.Sum() / 3;
+            var sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / 2);
+            var half = 4.302653 * sd / Math.Sqrt(3);
+            var sorted = values.Order().ToList();
+            Assert.Equal(3, e2e.GetProperty("n").GetInt32());
+            Assert.Equal(mean, e2e.GetProperty("mean").GetDouble(), tolerance: 1e-3);
+            Assert.Equal(sd, e2e.GetProperty("sd").GetDouble(), tolerance: 1e-3);
+            Assert.Equal(sorted[0], e2e.GetProperty("min").GetDouble(), tolerance: 1e-3);
+            Assert.Equal(sorted[1], e2e.GetProperty("median").GetDouble(), tolerance: 1e-3);
+            Assert.Equal(sorted[2], e2e.GetProperty("max").GetDouble(), tolerance: 1e-3);
+            Assert.Equal(mean - half, e2e.GetProperty("mean_ci_low").GetDouble(), tolerance: 1e-2);
+            Assert.Equal(mean + half, e2e.GetProperty("mean_ci_high").GetDouble(), tolerance: 1e-2);
+        }
+
+        var report = File.ReadAllText(Path.Combine(results, "report.md"));
+        Assert.Contains("## Replicates", report, StringComparison.Ordinal);
+        Assert.Contains("A change smaller than the replicates' spread cannot be told from noise", report, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -101,7 +156,8 @@ public sealed class ReplicateRunTests : IDisposable
         Assert.All(b, r => Assert.Null(r.Replicate));
         Assert.DoesNotContain("replicate", File.ReadAllText(Path.Combine(one, ResultsDirectory.RecordsFile)), StringComparison.Ordinal);
         Assert.DoesNotContain("\"repeat\"", File.ReadAllText(Path.Combine(one, ResultsDirectory.RunFile)), StringComparison.Ordinal);
-        Assert.DoesNotContain("replicate", File.ReadAllText(Path.Combine(one, ResultsDirectory.RunFile)), StringComparison.Ordinal);
+        var runJson = File.ReadAllText(Path.Combine(one, ResultsDirectory.RunFile));
+        Assert.True(!runJson.Contains("replicate", StringComparison.Ordinal), runJson);
         Assert.DoesNotContain("replicate", File.ReadAllText(Path.Combine(one, "summary.json")), StringComparison.Ordinal);
         Assert.DoesNotContain("Replicates", File.ReadAllText(Path.Combine(one, "report.md")), StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(one, "replicates.csv")));
