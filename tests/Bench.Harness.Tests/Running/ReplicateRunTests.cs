@@ -199,6 +199,34 @@ public sealed class ReplicateRunTests : IDisposable
     }
 
     [Fact]
+    public async Task Resume_InterruptedInReplicate2_RunsOnlyTheCellsOfEachReplicateNotStarted()
+    {
+        var results = Path.Combine(_dir, "resumed");
+        var scenario = Tiny(requests: 40, copies: 4, warmup: false) with { Models = ["fixed-100ms"] };
+        using var stop = new CancellationTokenSource();
+        var first = RunAsync(scenario, results, new PlanOverrides { Repeat = 3 }, stop.Token);
+        await RecordsFile.WaitForLinesAsync(results, (2 * 40) + 1);
+        await stop.CancelAsync();
+        Assert.Equal(ExitCodes.Interrupted, (await first).ExitCode);
+
+        var resumed = await RunHarness.RunAsync(new RunRequest { ResumeDirectory = results, Preflight = false }, new StringWriter(), TextWriter.Null, CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Success, resumed.ExitCode);
+        var records = RecordsReader.ReadAll(Path.Combine(results, ResultsDirectory.RecordsFile));
+        Assert.Equal(records.Count, records.Select(r => r.Id).Distinct().Count());
+        int Attempts(int replicate, Mode mode) => records.Count(r => r.Replicate == replicate && r.Mode == mode && r.Outcome.IsAttempt());
+        Assert.Equal((40, 40), (Attempts(1, Mode.Streaming), Attempts(1, Mode.NonStreaming)));
+        Assert.InRange(Attempts(2, Mode.Streaming), 1, 39); // cut short, not rerun
+        Assert.Equal(40, Attempts(2, Mode.NonStreaming));
+        Assert.Equal((40, 40), (Attempts(3, Mode.Streaming), Attempts(3, Mode.NonStreaming)));
+        var run = ResultsDirectory.ReadRunInfo(results)!;
+        Assert.Null(run.Interrupted);
+        Assert.Equal(3, run.Repeat);
+        Assert.Equal(["fixed-100ms streaming replicate 2"], run.PartialCells);
+        Assert.Equal(6, File.ReadAllLines(Path.Combine(results, "replicates.csv")).Length - 1);
+    }
+
+    [Fact]
     public async Task Run_RepeatZero_IsBadInput_NothingSent()
     {
         var results = Path.Combine(_dir, "zero");
