@@ -186,6 +186,7 @@ public sealed class ReplicateRunTests : IDisposable
         Assert.All(first, r => Assert.Equal(Outcome.Success, r.Outcome));
         Assert.Contains(records, r => r.Replicate == 2);
         Assert.DoesNotContain(records, r => r.Replicate == 3);
+        Assert.All(records, r => Assert.NotNull(r.Replicate)); // the cancelled ones too
         var info = ResultsDirectory.ReadRunInfo(results)!;
         Assert.Equal("SIGINT", info.Interrupted);
         Assert.Equal([1], info.CompleteReplicates);
