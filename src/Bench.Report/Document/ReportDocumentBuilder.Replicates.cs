@@ -38,7 +38,7 @@ public static partial class ReportDocumentBuilder
                 " An incomplete replicate's figures cover the requests it completed; compare complete replicates only."));
         }
 
-        blocks.Add(Table(["model", ModeHeader(report), "replicates", .. figures.Select(f => f.DisplayName)], "LLR" + new string('R', figures.Count),
+        blocks.Add(Table(["model", ModeHeader(report), "replicates", .. figures.Select(f => f.Unit == "ms" ? $"{f.DisplayName} (ms)" : f.DisplayName)], "LLR" + new string('R', figures.Count),
             replicates.Cells.Select(cell => Row([cell.Combined.Summary.Model, ModeLabel(cell.Combined.Summary),
                 cell.Replicates.Count.ToString(Inv), .. figures.Select(f => (object)Spread(cell.Figure(f.Id)))]))));
         blocks.Add(Para("A change smaller than the replicates' spread cannot be told from noise: ",
