@@ -32,6 +32,12 @@ public static partial class ReportDocumentBuilder
                 "Per-replicate rows are in ", Code("replicates.csv"), "; every figure's n, mean, sd, min, median, max and 95 % t interval of the mean are in ",
                 Code("summary.json"), " (", Code("replicates"), ")."),
         };
+        if (replicates.Cells.Any(c => c.Combined.Summary.Mode == Core.Records.Mode.BatchApi))
+        {
+            blocks.Add(Para("Batch-api cells ran once, in replicate 1 (one batch per cell): ", Code("--repeat"),
+                " repeats the synchronous cells only, so a batch-api cell has one replicate and no spread."));
+        }
+
         if (replicates.CompleteReplicates is { } complete)
         {
             blocks.Add(Para(Strong("Interrupted: "), ReplicatesCompleteText(complete, replicates.Repeat),

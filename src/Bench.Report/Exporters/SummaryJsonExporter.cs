@@ -131,31 +131,24 @@ public static class SummaryJsonExporter
     }
 
     /// <summary>The cell's <c>replicates</c> block (a run with replicates only): the replicate count, then each
-    /// threshold-eligible figure's replicate-level statistics, keys as <see cref="MetricCatalog.ReplicateFigures"/>
-    /// declares them; each value rounded as its figure (at least 4 decimals, so a mean of counts keeps its fraction).</summary>
+    /// threshold-eligible figure's replicate-level statistics, every key and value as
+    /// <see cref="MetricCatalog.ReplicateFigures"/> declares and reads it (a statistic without a value is left out).</summary>
     private static void WriteReplicates(Utf8JsonWriter json, ReplicateCell cell)
     {
+        var (count, keys) = (MetricCatalog.ReplicateFigures[0], MetricCatalog.ReplicateFigures.Skip(1).ToList());
         json.WriteStartObject("replicates");
-        json.WriteNumber("count", cell.Replicates.Count);
+        MetricValue.Count(cell.Replicates.Count).WriteJson(json, count.JsonName, count.Format);
         json.WriteStartArray("figures");
-        foreach (var (metric, s) in cell.Figures)
+        foreach (var (metric, statistics) in cell.Figures)
         {
-            var format = metric.Format.Decimals is { } d ? new NumberFormat(Math.Max(d, 4)) : NumberFormat.Exact;
+            var values = new ReplicateFigureStatistics(cell.Replicates.Count, metric, statistics);
             json.WriteStartObject();
-            json.WriteString("id", metric.Id);
-            json.WriteNumber("n", s.N);
-            foreach (var (name, value) in new (string, double?)[]
-                { ("mean", s.Mean), ("sd", s.Sd), ("min", s.Min), ("median", s.Median), ("max", s.Max), ("mean_ci_low", s.MeanCiLow), ("mean_ci_high", s.MeanCiHigh) })
+            foreach (var key in keys)
             {
-                if (value is not null)
+                if (key.FromReplicates!(values) is { IsMissing: false } value)
                 {
-                    MetricValue.Number(value).WriteJson(json, name, format);
+                    value.WriteJson(json, key.JsonName, key.Format);
                 }
-            }
-
-            if (s.Cv is { } cv)
-            {
-                MetricValue.Number(cv).WriteJson(json, "cv", NumberFormat.Ratio);
             }
 
             json.WriteEndObject();
