@@ -83,6 +83,12 @@ public sealed class ReplicateRunTests : IDisposable
             run.FaultEpochs!.Select(e => (e.Replicate, e.Model, e.Mode)));
         Assert.Equal(12, run.FaultEpochs!.Select(e => e.Epoch).Distinct().Count());
         AssertReplicateFiles(results, records);
+
+        // bench report DIR rebuilds the same replicate files from records.jsonl: the one path.
+        var csv = File.ReadAllText(Path.Combine(results, "replicates.csv"));
+        File.Delete(Path.Combine(results, "replicates.csv"));
+        Assert.Equal(ExitCodes.Success, Bench.Harness.Reporting.ReportHarness.Rebuild(results, new Bench.Harness.Reporting.ReportOverrides(), new StringWriter(), TextWriter.Null));
+        Assert.Equal(csv, File.ReadAllText(Path.Combine(results, "replicates.csv")));
     }
 
     /// <summary>replicates.csv has one row per replicate × cell, each the summary of that replicate's records alone
