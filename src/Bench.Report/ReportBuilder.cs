@@ -19,7 +19,7 @@ namespace Bench.Report;
 public static class ReportBuilder
 {
     /// <summary>Aggregates the folder's records (and its batch jobs, <c>batches.jsonl</c>, when it has batch-api
-    /// cells) and writes <c>summary.csv</c>, <c>summary.json</c>,
+    /// cells) and writes <c>summary.csv</c>, <c>summary.json</c>, <c>replicates.csv</c> (a run with replicates),
     /// <c>records.csv</c>, <c>histograms/*.hlog</c>, <c>report.md</c> (with the fault check when the folder holds
     /// <c>injections.jsonl</c> or run.json declares faults), the charts (<c>charts/*.png</c> and
     /// <c>*.svg</c>) and the self-contained <c>report.html</c>; returns the report model.</summary>
@@ -30,7 +30,8 @@ public static class ReportBuilder
         ArgumentNullException.ThrowIfNull(run);
         var scenario = ScenarioOf(run);
         var slos = scenario?.Slos ?? [];
-        var aggregator = new RunAggregator(slos);
+        var replicates = new ReplicateAggregator(slos);
+        var aggregator = replicates.Combined;
         var sweeps = new SweepAggregator(slos);
         var faults = FaultCheckBuilder.Start(directory, run);
         RecordsReadResult read;
@@ -38,7 +39,7 @@ public static class ReportBuilder
         {
             read = RecordsReader.Read(Path.Combine(directory, ResultsDirectory.RecordsFile), r =>
             {
-                aggregator.Add(r);
+                replicates.Add(r);
                 sweeps.Add(r);
                 recordsCsv.Add(r);
                 faults?.Add(r);
@@ -49,11 +50,12 @@ public static class ReportBuilder
         var samples = Charts.RunSamples.Read(Path.Combine(directory, ResultsDirectory.RecordsFile), aggregator.Summarize());
         var (batches, batchesRead) = BatchesFile.ReadAll(directory);
         batchesRead.Records = batches.Count;
-        var report = RunReport.Build(run, aggregator, read, prices, slos, sweeps.Curves(sweepSlo), ModeDifferenceTest.Results(samples), faults?.Build(), batches, batchesRead);
+        var report = RunReport.Build(run, aggregator, read, prices, slos, sweeps.Curves(sweepSlo), ModeDifferenceTest.Results(samples), faults?.Build(), batches, batchesRead, replicates);
         var document = Document.ReportDocumentBuilder.Build(report);
         HistogramLogExporter.Write(aggregator, run.StartedUtc, directory);
         SummaryCsvExporter.Write(report, directory);
         SummaryJsonExporter.Write(report, directory);
+        ReplicatesCsvExporter.Write(report, directory);
         MarkdownExporter.Write(document, directory);
         var charts = Charts.ChartBuilder.Write(report, directory, samples);
         Html.HtmlExporter.Write(document, report, directory, charts);

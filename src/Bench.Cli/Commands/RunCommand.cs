@@ -100,6 +100,13 @@ internal static class RunCommand
             HelpName = "N",
         };
         command.Options.Add(retries);
+        var repeat = new Option<int?>("--repeat")
+        {
+            Description = "Run the plan N times (1-1000) into one results folder, replicate r of every cell before replicate r+1 of any; "
+                + "replicates.csv and summary.json's replicates block give per-replicate figures and their spread (bench compare uses them).",
+            HelpName = "N",
+        };
+        command.Options.Add(repeat);
         var batchPollInterval = new Option<double?>("--batch-poll-interval")
         {
             Description = "Seconds between a batch's first status polls (then 1.5× per poll without a new status, up to batch.max_poll_interval_s; "
@@ -161,6 +168,7 @@ internal static class RunCommand
                     MaxConcurrency = parse.GetValue(maxConcurrency),
                     TimeoutS = parse.GetValue(timeout),
                     Retries = parse.GetValue(retries),
+                    Repeat = parse.GetValue(repeat),
                     BatchPollIntervalS = parse.GetValue(batchPollInterval),
                     BatchTimeoutS = parse.GetValue(batchTimeout),
                     BatchOnTimeout = parse.GetValue(batchOnTimeout),

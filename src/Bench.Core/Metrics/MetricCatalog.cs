@@ -446,7 +446,7 @@ public static partial class MetricCatalog
         Model,
         Mode,
         Policy,
-        RequestField("replicate", "replicate", "the replicate the request belongs to, 1..N, in a run with --repeat N (the plan run N times, interleaved by cell); empty without replicates", NumberFormat.Integer, r => MetricValue.Count(r.Replicate)),
+        Replicate,
         RequestField("phase", "phase", "warmup, measure or sweep (only measure counts in statistics)", NumberFormat.Exact, r => MetricValue.Text(r.Phase)),
         RequestField("outcome", "outcome", "success or the failure class: timeout, rate_limited, server_error, client_error, connection_error, stream_interrupted, malformed", NumberFormat.Exact, r => MetricValue.Text(Names.Of(r.Outcome))),
         RequestField("http_status", "HTTP status", "the response's HTTP status code, if any", NumberFormat.Integer, r => MetricValue.Count(r.HttpStatus)),
@@ -560,6 +560,7 @@ public static partial class MetricCatalog
         all.AddRange(AttemptView);
         all.AddRange([CostUsd, CostUsdPer1kRequests, CostUsdPerSuccess, RetryCostUsd, RetryCostUsdPer1kRequests, RetryCostPercent, PriceSource, PriceTierUsed, GoodputRps, Unpriced]);
         all.AddRange(BilledTokens);
+        all.AddRange(ReplicateFigures);
         all.AddRange(RecordsCsv.Where(r => !all.Contains(r)));
         return all;
     }

@@ -18,6 +18,10 @@ public enum MetricExports
 
     /// <summary>A column of <c>records.csv</c> (one row per request).</summary>
     RecordsCsv = 4,
+
+    /// <summary>A column of <c>replicates.csv</c> (one row per replicate × cell, <c>bench run --repeat N</c>) beyond the
+    /// <c>summary.csv</c> columns it repeats.</summary>
+    ReplicatesCsv = 8,
 }
 
 /// <summary>
@@ -124,6 +128,10 @@ public sealed class MetricDefinition
     /// <summary>Reads the figure from a cell, or null for a request-level figure.</summary>
     public Func<CellResult, MetricValue>? Cell { get; init; }
 
+    /// <summary>Reads the figure from one catalogue figure's replicate-level statistics (a key of <c>summary.json</c>'s
+    /// <c>replicates</c> block, <see cref="MetricCatalog.ReplicateFigures"/>), or null for every other figure.</summary>
+    public Func<ReplicateFigureStatistics, MetricValue>? FromReplicates { get; init; }
+
     /// <summary>Reads the figure from a request, or null for a cell-level figure.</summary>
     public Func<RequestRecord, MetricValue>? Request { get; init; }
 
@@ -199,3 +207,10 @@ public sealed class MetricTemplate
     /// <inheritdoc />
     public override string ToString() => Pattern;
 }
+
+/// <summary>What a key of <c>summary.json</c>'s <c>replicates</c> block is read from (<see cref="MetricDefinition.FromReplicates"/>):
+/// one cell's replicate count and one catalogue figure's statistics over those replicates.</summary>
+/// <param name="Replicates">Replicates with a record of the cell.</param>
+/// <param name="Figure">The figure described.</param>
+/// <param name="Statistics">Its per-replicate values described (<see cref="Statistics.SampleSummary"/>).</param>
+public sealed record ReplicateFigureStatistics(int Replicates, MetricDefinition Figure, Statistics.SampleSummary Statistics);

@@ -28,11 +28,16 @@ public sealed class Plan
         ExpectedRequestsPerCell = Steps.All(w => w.Kind is StepKind.IterationsForConstant or StepKind.IterationsForInject)
             ? Steps.Sum(w => w.Iterations ?? 0)
             : null;
+        Repeat = scenario.Repeat;
+        IReadOnlyList<int?> replicates = Repeat == 1 ? [null] : [.. Enumerable.Range(1, Repeat).Select(r => (int?)r)];
+        SynchronousOrder = [.. replicates.SelectMany(r => Cells.Where(c => c.Mode != Mode.BatchApi).Select(c => new PlannedCell(c, r)))];
         Workload = Describe(Steps);
         var policyNames = scenario.Resilience.Count == 0 ? "" : $" × policies {string.Join(", ", scenario.Resilience.Select(p => p.Name))}";
         var batches = BatchLines is { } lines ? $"; batch-api: one batch of {lines} lines per model" : "";
+        var repeat = Repeat == 1 ? ""
+            : $"; {Repeat} replicates, interleaved by cell" + (BatchLines is null ? "" : " (batch-api cells run once, in replicate 1)");
         Description = $"{scenario.Name} — {Cells.Count} cells ({string.Join(", ", scenario.Models)} × {ModeNames(scenario.Modes)}{policyNames}); "
-            + $"{Workload}{batches}; prompt {scenario.Request.PromptTokens} tokens, max_tokens {scenario.Request.MaxTokens}";
+            + $"{Workload}{batches}; prompt {scenario.Request.PromptTokens} tokens, max_tokens {scenario.Request.MaxTokens}{repeat}";
     }
 
     /// <summary>The scenario with the overrides applied, validated. Immutable (<see cref="Scenarios.Scenario"/>): the
@@ -54,6 +59,19 @@ public sealed class Plan
 
     /// <summary>The batch-api cells, in plan order: each is one batch job of <see cref="BatchLines"/> lines.</summary>
     public IReadOnlyList<PlanCell> BatchCells => [.. Cells.Where(c => c.Mode == Mode.BatchApi)];
+
+    /// <summary>Replicates: how many times the synchronous cells run (<see cref="Scenarios.Scenario.Repeat"/>,
+    /// <c>--repeat</c>); 1 for a run without replicates.</summary>
+    public int Repeat { get; }
+
+    /// <summary>
+    /// The order the load engine runs the synchronous cells in, each with its replicate: replicate r of every cell
+    /// before replicate r+1 of any (r1[c1 c2 …] r2[c1 c2 …] …), so drift over the run (a warming cache, a neighbour's
+    /// load, thermal throttling) hits every cell alike. Each entry runs <see cref="Steps"/> in full, warm-up included, as
+    /// a run without replicates would. Without replicates (<see cref="Repeat"/> 1): <see cref="SynchronousCells"/> with
+    /// replicate <see langword="null"/>. A batch-api cell is not repeated: its one batch belongs to replicate 1.
+    /// </summary>
+    public IReadOnlyList<PlannedCell> SynchronousOrder { get; }
 
     /// <summary>The workload steps every synchronous cell runs, in order (warm-up steps included, flagged); a batch-api
     /// cell sends its measured requests as one batch instead.</summary>
@@ -198,6 +216,7 @@ public sealed class Plan
             Request = request,
             Workload = workload,
             Seed = options.Seed ?? scenario.Seed,
+            Repeat = options.Repeat ?? scenario.Repeat,
             Batch = batch,
         };
     }

@@ -13,3 +13,13 @@ public sealed record PlanCell(string Model, Mode Mode, string? Policy = null)
     /// <inheritdoc />
     public override string ToString() => Policy is null ? $"{Model} · {Names.Of(Mode)}" : $"{Model} · {Names.Of(Mode)} · {Policy}";
 }
+
+/// <summary>One entry of a plan's execution order (<see cref="Plan.SynchronousOrder"/>): a cell and the replicate it
+/// runs in.</summary>
+/// <param name="Cell">The cell.</param>
+/// <param name="Replicate">1..N in a run with <c>--repeat N</c> (N &gt; 1); <see langword="null"/> without replicates.</param>
+public sealed record PlannedCell(PlanCell Cell, int? Replicate)
+{
+    /// <inheritdoc />
+    public override string ToString() => Replicate is { } r ? $"{Cell} (replicate {r})" : Cell.ToString();
+}

@@ -82,6 +82,9 @@ public sealed record PlanOverrides
     /// <c>batch.on_timeout</c>.</summary>
     public BatchTimeoutAction? BatchOnTimeout { get; init; }
 
+    /// <summary>Replicates (<c>--repeat N</c>): the scenario's <c>repeat</c>; 1..<see cref="ScenarioLimits.MaxRepeat"/>.</summary>
+    public int? Repeat { get; init; }
+
     /// <summary>The most <see cref="Retries"/> accepted (the bound of <c>retry.max_retries</c>).</summary>
     public const int MaxRetries = 100;
 
@@ -154,6 +157,13 @@ public sealed record PlanOverrides
         {
             Add("--retries", retries is < 0 or > MaxRetries
                 ? string.Create(CultureInfo.InvariantCulture, $"must be between 0 and {MaxRetries} (got {retries})")
+                : null);
+        }
+
+        if (Repeat is { } repeat)
+        {
+            Add("--repeat", repeat is < 1 or > ScenarioLimits.MaxRepeat
+                ? string.Create(CultureInfo.InvariantCulture, $"{ScenarioLimits.MaxRepeatRule} (got {repeat})")
                 : null);
         }
 

@@ -47,6 +47,17 @@ public sealed class RunInfo
     /// order, each as <c>model mode</c> (<c>gpt-4.1 streaming</c>); empty when every cell had finished.</summary>
     public List<string>? PartialCells { get; set; }
 
+    /// <summary>Replicates the plan ran (<c>bench run --repeat N</c>, N &gt; 1); null (absent) without replicates.</summary>
+    public int? Repeat { get; set; }
+
+    /// <summary>When <see cref="Interrupted"/> is set in a run with replicates: the replicates whose every synchronous
+    /// cell ran to its end, in order (empty when none did); null otherwise.</summary>
+    public List<int>? CompleteReplicates { get; set; }
+
+    /// <summary>When <see cref="Interrupted"/> is set in a run with replicates: the replicate and cell running at the
+    /// stop (or the next to start, when the stop fell between cells); null otherwise.</summary>
+    public ReplicatePosition? InterruptedAt { get; set; }
+
     /// <summary>Stopwatch frequency and the wall-clock time of the run clock's origin, so record times
     /// (ms since origin) can be placed on a calendar.</summary>
     public DateTimeOffset ClockOriginUtc { get; set; }
@@ -137,6 +148,22 @@ public sealed class DeclaredFaults
     public Faults.RateLimitSpec? RateLimits { get; set; }
 }
 
+/// <summary>A cell of one replicate (<see cref="RunInfo.InterruptedAt"/>).</summary>
+public sealed class ReplicatePosition
+{
+    /// <summary>The replicate, 1..N.</summary>
+    public int Replicate { get; set; }
+
+    /// <summary>The cell's model.</summary>
+    public string Model { get; set; } = "";
+
+    /// <summary>The cell's mode.</summary>
+    public Records.Mode Mode { get; set; }
+
+    /// <summary>The cell's resilience policy; null for none.</summary>
+    public string? Policy { get; set; }
+}
+
 /// <summary>The fault-clock epoch a cell ran in (<see cref="RunInfo.FaultEpochs"/>).</summary>
 public sealed class CellEpoch
 {
@@ -148,6 +175,10 @@ public sealed class CellEpoch
 
     /// <summary>The cell's resilience policy; null for none.</summary>
     public string? Policy { get; set; }
+
+    /// <summary>The replicate the cell ran in (1..N, <c>--repeat N</c>); null without replicates. Every cell of every
+    /// replicate starts its own epoch, so each replicate meets the same fault windows.</summary>
+    public int? Replicate { get; set; }
 
     /// <summary>The epoch (<see cref="Faults.InjectionRecord.Epoch"/>).</summary>
     public int Epoch { get; set; }

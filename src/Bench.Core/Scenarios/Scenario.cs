@@ -56,6 +56,12 @@ public sealed record Scenario : IConfigValidatable
     /// <summary>Seed for prompts, request seeds and the simulator: the same seed reproduces the same run.</summary>
     public int Seed { get; init; } = 42;
 
+    /// <summary>Replicates: how many times the plan runs into one results folder (<c>bench run --repeat N</c>), replicate r
+    /// of every cell before replicate r+1 of any, so drift over the run hits every cell alike. 1 (the default): one run,
+    /// no replicate numbers anywhere. Bounded by <see cref="ScenarioLimits.MaxRepeat"/>.</summary>
+    [Range(1, ScenarioLimits.MaxRepeat, ErrorMessage = ScenarioLimits.MaxRepeatRule)]
+    public int Repeat { get; init; } = 1;
+
     /// <summary>Faults the embedded simulator injects on top of its profiles' (<see cref="FaultRule"/>; a rule may name
     /// the <c>models</c> it applies to). Simulator targets only. Empty by default.</summary>
     public IReadOnlyList<FaultRule> Faults { get; init => field = ReadOnly.CopyOf(value); } = [];

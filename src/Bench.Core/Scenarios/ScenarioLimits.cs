@@ -34,6 +34,14 @@ public static class ScenarioLimits
     /// in memory before the run.</summary>
     public const int MaxPromptTokens = 10_000_000;
 
+    /// <summary>The most replicates (<c>repeat</c>, <c>--repeat</c>): 1,000. Every replicate reruns every cell, so the run
+    /// lasts N times as long; replicate-level statistics settle within tens of replicates (the t quantile of 30
+    /// replicates is within 4 % of the normal's), so more is a typo, not a plan.</summary>
+    public const int MaxRepeat = 1_000;
+
+    /// <summary>The rule of <see cref="MaxRepeat"/> in words, as an error says it.</summary>
+    public const string MaxRepeatRule = "must be between 1 and 1,000 replicates (each reruns every cell; replicate statistics settle within tens)";
+
     /// <summary>"at most 2147483.647s (24.8 days, the longest wait .NET timers accept)".</summary>
     public static string MaxDurationText { get; } =
         string.Create(CultureInfo.InvariantCulture, $"at most {MaxSeconds}s (24.8 days, the longest wait .NET timers accept)");

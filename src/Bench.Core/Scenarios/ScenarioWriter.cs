@@ -76,6 +76,12 @@ public static class ScenarioWriter
             [Name<Scenario>(nameof(Scenario.Slos))] = new JsonArray([.. scenario.Slos.Select(Slo)]),
             [Name<Scenario>(nameof(Scenario.Seed))] = scenario.Seed,
         };
+        if (scenario.Repeat != 1)
+        {
+            // Only with replicates, so that run.json of a run without them reads as before.
+            root[Name<Scenario>(nameof(Scenario.Repeat))] = scenario.Repeat;
+        }
+
         if (scenario.Modes.Contains(Mode.BatchApi))
         {
             // Only with batch-api cells, so that run.json of a run without them reads as before; a resumed run

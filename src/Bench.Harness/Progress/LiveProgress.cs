@@ -21,12 +21,15 @@ internal sealed class LiveProgress : ILoadObserver
     private readonly Func<Cell, int?> _expectedRequests;
     private readonly TimeProvider _time;
     private ProgressContext? _context;
+    private readonly int _repeat;
 
     /// <param name="output">Where progress goes (bars only when it is the process's terminal).</param>
     /// <param name="expectedRequests">Requests expected per cell, when the workload fixes it (for the bar's length).</param>
     /// <param name="time">The run's time provider (the current rate is requests over its elapsed time).</param>
-    public LiveProgress(TextWriter output, Func<Cell, int?> expectedRequests, TimeProvider time)
+    /// <param name="repeat">Replicates in the run (<c>--repeat</c>): a cell of one is shown as <c>replicate r/N</c>.</param>
+    public LiveProgress(TextWriter output, Func<Cell, int?> expectedRequests, TimeProvider time, int repeat = 1)
     {
+        _repeat = repeat;
         _output = output;
         _expectedRequests = expectedRequests;
         _time = time;
@@ -60,7 +63,7 @@ internal sealed class LiveProgress : ILoadObserver
     {
         lock (_lock)
         {
-            var state = new CellState(cell, _expectedRequests(cell), _time);
+            var state = new CellState(cell, _expectedRequests(cell), _time, _repeat);
             _cells[cell] = state;
             if (_context is { } ctx)
             {
@@ -111,7 +114,7 @@ internal sealed class LiveProgress : ILoadObserver
         }
     }
 
-    private sealed class CellState(Cell cell, int? expected, TimeProvider time)
+    private sealed class CellState(Cell cell, int? expected, TimeProvider time, int repeat)
     {
         // What a user waits for before the answer starts: TTFT, or E2E where the first token arrives with the end.
         private readonly MetricDescriptor _metric = Metric.JudgedAs(Metric.Ttft, cell.Mode);
@@ -171,7 +174,7 @@ internal sealed class LiveProgress : ILoadObserver
             // A batch line has no latency of its own (Metric.HasRequestLatency): no "E2E –" that looks like a gap.
             var latency = !Metric.HasRequestLatency(cell.Mode) ? "batch lines (turnaround in the report)" : stats is null ? $"{name} –" : string.Create(CultureInfo.InvariantCulture, $"{name} p50 {stats.P50:N0} ms p95 {stats.P95:N0} ms");
             return string.Create(CultureInfo.InvariantCulture,
-                $"{Markup.Escape(cell.ToString()),-36} {Done,5}{(Expected is { } e ? $"/{e}" : "")} done  {Errors} errors{(Dropped > 0 ? $"  {Dropped} dropped" : "")}{(Cancelled > 0 ? $"  {Cancelled} cancelled" : "")}  {rate,6:0.0} req/s  {latency}");
+                $"{(cell.Replicate is { } r ? $"replicate {r}/{repeat} " : "")}{Markup.Escape(cell.ToString()),-36} {Done,5}{(Expected is { } e ? $"/{e}" : "")} done  {Errors} errors{(Dropped > 0 ? $"  {Dropped} dropped" : "")}{(Cancelled > 0 ? $"  {Cancelled} cancelled" : "")}  {rate,6:0.0} req/s  {latency}");
         }
     }
 }

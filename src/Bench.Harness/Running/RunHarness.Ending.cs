@@ -18,7 +18,7 @@ public static partial class RunHarness
     /// (<see cref="CellFailures.Line"/>; when interrupted, only cells that had attempts). Returns the exit code.
     /// </summary>
     private static async Task<RunOutcome> FinishAsync(Plan plan, RunInfo run, string directory, string? interrupted, AuthGuard guard,
-        TextWriter output, TextWriter error, TimeProvider time, IReadOnlyList<string>? partialBefore = null)
+        TextWriter output, TextWriter error, TimeProvider time, IReadOnlyList<string>? partialBefore = null, ReplicateTracker? replicates = null)
     {
         // Synchronous cells first (they run in that order; a stopped run's partial cells are among them), then the
         // batch-api cells, each with its batch.
@@ -26,6 +26,14 @@ public static partial class RunHarness
         failures.AddBatches(BatchesFile.ReadAll(directory).Batches);
         run.Interrupted = interrupted;
         run.PartialCells = interrupted is null ? null : failures.PartialCells(plan.ExpectedRequestsPerCell, plan.SynchronousCells.Count);
+        run.CompleteReplicates = null;
+        run.InterruptedAt = null;
+        if (interrupted is not null && plan.Repeat > 1)
+        {
+            // Every cell ran once per replicate: the cells cut short are (cell, replicate) pairs, not cells.
+            replicates?.DescribeInterrupt(run);
+        }
+
         if (partialBefore is [_, ..])
         {
             // A resumed run does not rerun a cell an earlier process cut short: it stays partial.
@@ -38,6 +46,12 @@ public static partial class RunHarness
             output.WriteLine(run.PartialCells is [_, ..] partial
                 ? $"Interrupted ({interrupted}): reporting the records completed so far; partial cells: {string.Join(", ", partial)}."
                 : $"Interrupted ({interrupted}): reporting the records completed so far.");
+            if (run.CompleteReplicates is { } complete)
+            {
+                output.WriteLine(complete.Count == 0
+                    ? $"No replicate of {plan.Repeat} completed."
+                    : $"Complete replicates: {string.Join(", ", complete)} of {plan.Repeat}.");
+            }
         }
 
         ResultsDirectory.WriteRunInfo(directory, run);

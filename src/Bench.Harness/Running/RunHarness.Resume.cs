@@ -75,7 +75,7 @@ public static partial class RunHarness
                 // A cell whose only records are cancelled or dropped never had a request answered: it runs again.
                 if (r.Mode != Mode.BatchApi && r.Outcome.IsAttempt())
                 {
-                    started.Add(r.Policy is null ? $"{r.Model} {Names.Of(r.Mode)}" : $"{r.Model} {Names.Of(r.Mode)} {r.Policy}");
+                    started.Add(ReplicateTracker.Key(r.Model, r.Mode, r.Policy, r.Replicate));
                 }
             });
         }
@@ -94,6 +94,7 @@ public static partial class RunHarness
 /// <param name="Directory">The results folder.</param>
 /// <param name="Run">Its run.json (updated in place and rewritten).</param>
 /// <param name="NextId">The first free request id (after the highest in records.jsonl).</param>
-/// <param name="Started">Synchronous cells with records (<c>model mode [policy]</c>): not rerun.</param>
+/// <param name="Started">Synchronous cells with records (<see cref="ReplicateTracker.Key"/>: <c>model mode [policy]
+/// [replicate r]</c>): not rerun.</param>
 /// <param name="PartialBefore">Cells an earlier process cut short: they stay partial.</param>
 internal sealed record ResumeState(string Directory, RunInfo Run, long NextId, IReadOnlySet<string> Started, IReadOnlyList<string> PartialBefore);

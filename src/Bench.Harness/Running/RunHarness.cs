@@ -165,7 +165,13 @@ public static partial class RunHarness
             Report = request.Report,
             Resilience = [.. scenario.Resilience],
             Faults = declaredFaults,
+            Repeat = plan.Repeat > 1 ? plan.Repeat : null,
         };
+        if (resume is null && plan.Repeat > 1 && plan.BatchCells.Count > 0)
+        {
+            run.Warnings.Add("--repeat: batch-api cells ran once, in replicate 1 (one batch per cell); only the synchronous cells were repeated");
+        }
+
         // Batch lines take the first ids (one block per batch-api cell), the synchronous requests the ids after them; a
         // resumed run continues after the highest id it has.
         var batchLines = plan.BatchLines ?? 0;
@@ -192,6 +198,7 @@ public static partial class RunHarness
         output.WriteLine($"Bench: {plan.Description}; target {(simulator is null ? BaseUrls.Redact(baseUrl) : "embedded simulator")}");
 
         var interrupted = false;
+        ReplicateTracker? tracker = null;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var guard = new AuthGuard(stop);
         using (var http = BenchHttpClient.Create(new ConnectionOptions { ConnectTimeout = TimeSpan.FromSeconds(scenario.Request.ConnectTimeoutS), TimeProvider = time }))
@@ -215,14 +222,15 @@ public static partial class RunHarness
             {
                 batches?.MarkLostWithTheSimulator();
             }
-            var progress = new LiveProgress(output, _ => plan.ExpectedRequestsPerCell, time);
+            var progress = new LiveProgress(output, _ => plan.ExpectedRequestsPerCell, time, plan.Repeat);
             var epochs = simulator is null ? null : new FaultEpochObserver(progress, simulator.BeginFaultEpoch);
+            tracker = new ReplicateTracker((ILoadObserver?)epochs ?? progress, plan, resume?.Started);
             await using var records = new RecordsWriter(Path.Combine(directory, ResultsDirectory.RecordsFile));
             var runner = new LoadRunner(executor, clock, record =>
             {
                 records.Append(record);
                 guard.Observe(record);
-            }, (ILoadObserver?)epochs ?? progress, scenario.Seed, scenario.Slos)
+            }, tracker, scenario.Seed, scenario.Slos)
             {
                 FirstId = nextId,
             };
@@ -235,12 +243,18 @@ public static partial class RunHarness
                     batches.BeginWaiting(stop.Token);
                 }
 
-                var cells = plan.SynchronousCells.Where(c => resume?.Started.Contains($"{c.Model} {Names.Of(c.Mode)}{(c.Policy is null ? "" : " " + c.Policy)}") != true)
-                    .Select(c => new Cell(c.Model, c.Mode, c.Policy)).ToList();
+                // Replicate r of every cell before replicate r+1 of any; a resumed run skips the cells (of a replicate) it has.
+                var cells = plan.SynchronousOrder.Where(p => resume?.Started.Contains(ReplicateTracker.Key(p.Cell.Model, p.Cell.Mode, p.Cell.Policy, p.Replicate)) != true)
+                    .Select(p => new Cell(p.Cell.Model, p.Cell.Mode, p.Cell.Policy, p.Replicate)).ToList();
                 await progress.RunAsync(() => runner.RunAsync(cells, plan.Steps, stop.Token)).ConfigureAwait(false);
                 if (batches is not null)
                 {
-                    await batches.WaitAndCollectAsync(records.Append, stop.Token).ConfigureAwait(false);
+                    // With replicates, the one batch per cell belongs to replicate 1 (the plan repeats only synchronous cells).
+                    await batches.WaitAndCollectAsync(plan.Repeat == 1 ? records.Append : r =>
+                    {
+                        r.Replicate = 1;
+                        records.Append(r);
+                    }, stop.Token).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -263,7 +277,7 @@ public static partial class RunHarness
         var reason = !interrupted ? null
             : guard.Refusal is not null ? InterruptReasons.ApiKeyRefused
             : request.Interrupts?.Reason ?? InterruptReasons.Cancelled;
-        return await FinishAsync(plan, run, directory, reason, guard, output, error, time, resume?.PartialBefore).ConfigureAwait(false);
+        return await FinishAsync(plan, run, directory, reason, guard, output, error, time, resume?.PartialBefore, tracker).ConfigureAwait(false);
     }
 
     /// <summary>A path relative to the working directory when it lies below it, else absolute.</summary>

@@ -2,11 +2,14 @@ using Bench.Core.Records;
 
 namespace Bench.Load.Running;
 
-/// <summary>One cell of a run: a model measured in one mode, under one resilience policy or none.</summary>
+/// <summary>One cell of a run: a model measured in one mode, under one resilience policy or none, in one replicate or
+/// in a run without replicates.</summary>
 /// <param name="Model">Model id.</param>
 /// <param name="Mode">Mode.</param>
 /// <param name="Policy">The resilience policy's name, or <see langword="null"/> for none.</param>
-public sealed record Cell(string Model, Mode Mode, string? Policy = null)
+/// <param name="Replicate">1..N in a run with <c>--repeat N</c> (every record of the cell carries it); null without
+/// replicates. Each replicate of a cell is its own cell to the runner: its own seed, its own policy state.</param>
+public sealed record Cell(string Model, Mode Mode, string? Policy = null, int? Replicate = null)
 {
     /// <inheritdoc />
     public override string ToString() => Policy is null ? $"{Model} · {Names.Of(Mode)}" : $"{Model} · {Names.Of(Mode)} · {Policy}";

@@ -58,17 +58,18 @@ public sealed class LoadRunner : ILoadGauge
         init => _nextId = value;
     }
 
-    /// <summary>Runs a plan: its <see cref="Plan.Steps"/> for each of its <see cref="Plan.SynchronousCells"/>, one cell
-    /// after another, in the plan's order (batch-api cells are one batch each, run by <c>BatchCellRunner</c>).</summary>
+    /// <summary>Runs a plan: its <see cref="Plan.Steps"/> for each of its <see cref="Plan.SynchronousOrder"/> (every
+    /// synchronous cell of each replicate), one cell after another, in the plan's order (batch-api cells are one batch each, run by <c>BatchCellRunner</c>).</summary>
     /// <exception cref="OperationCanceledException">The run was cancelled; records completed so far were sunk.</exception>
     public Task RunAsync(Plan plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        return RunAsync([.. plan.SynchronousCells.Select(c => new Cell(c.Model, c.Mode, c.Policy))], plan.Steps, cancellationToken);
+        return RunAsync([.. plan.SynchronousOrder.Select(p => new Cell(p.Cell.Model, p.Cell.Mode, p.Cell.Policy, p.Replicate))], plan.Steps, cancellationToken);
     }
 
     /// <summary>Runs <paramref name="steps"/> for every cell, in order (raising the thread-pool floor first, see
-    /// <see cref="ThreadPoolFloor"/>).</summary>
+    /// <see cref="ThreadPoolFloor"/>). A cell with a <see cref="Cell.Replicate"/> stamps it on every record it sinks;
+    /// replicates are cells like any other here, listed in the plan's order (<see cref="Plan.SynchronousOrder"/>).</summary>
     /// <exception cref="OperationCanceledException">The run was cancelled; records completed so far were sunk, and every
     /// request in flight then was sunk as <see cref="Outcome.Cancelled"/> before this is thrown.</exception>
     public async Task RunAsync(IReadOnlyList<Cell> cells, IReadOnlyList<WorkloadStep> steps, CancellationToken cancellationToken)
@@ -148,6 +149,7 @@ public sealed class LoadRunner : ILoadGauge
         Model = ticket.Cell.Model,
         Mode = ticket.Cell.Mode,
         Policy = ticket.Cell.Policy, // else a policy cell's drops and cancellations would form a phantom no-policy cell
+        Replicate = ticket.Cell.Replicate,
         Phase = ticket.Phase,
         IntendedMs = ticket.IntendedMs,
         SentMs = sentMs,
@@ -158,6 +160,11 @@ public sealed class LoadRunner : ILoadGauge
 
     private void Complete(StepContext context, RequestRecord record)
     {
+        if (context.Cell.Replicate is { } replicate)
+        {
+            record.Replicate = replicate;
+        }
+
         if (context.Probe is { } probe)
         {
             record.ProbeRatePerS = probe.RatePerS;

@@ -69,6 +69,9 @@ public static partial class ReportDocumentBuilder
 
         /// <summary>Metric definitions.</summary>
         public const string Definitions = "definitions";
+
+        /// <summary>Replicates: each cell's key figures across replicates (a run with <c>--repeat N</c>).</summary>
+        public const string Replicates = "replicates";
     }
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -117,6 +120,7 @@ public static partial class ReportDocumentBuilder
         sections.AddIfNotNull(CostSection(report));
         sections.AddIfNotNull(ProjectionSection(report));
         sections.AddIfNotNull(RoutingSection(report));
+        sections.AddIfNotNull(ReplicatesSection(report));
         sections.AddIfNotNull(FailureSection(report));
         sections.AddIfNotNull(FaultCheckText.Section(report));
         sections.AddIfNotNull(UsageSection(report));
@@ -144,6 +148,11 @@ public static partial class ReportDocumentBuilder
         text.Add(run.PartialCells is [_, ..] partial
             ? $" Partial cells (cut short or not started): {string.Join(", ", partial)}."
             : " Every cell had run to its end.");
+        if (run.CompleteReplicates is { } complete)
+        {
+            text.Add(ReplicatesCompleteText(complete, run.Repeat ?? 0));
+        }
+
         return new Quote(text);
     }
 

@@ -42,7 +42,7 @@ public static class SummaryJsonExporter
         json.WriteStartArray("cells");
         foreach (var cell in report.Cells)
         {
-            WriteCell(json, cell);
+            WriteCell(json, cell, report.Replicates?.Cells.FirstOrDefault(r => ReferenceEquals(r.Combined, cell)));
         }
 
         json.WriteEndArray();
@@ -50,7 +50,7 @@ public static class SummaryJsonExporter
         return path;
     }
 
-    private static void WriteCell(Utf8JsonWriter json, CellResult cell)
+    private static void WriteCell(Utf8JsonWriter json, CellResult cell, ReplicateCell? replicates)
     {
         var s = cell.Summary;
         json.WriteStartObject();
@@ -122,6 +122,39 @@ public static class SummaryJsonExporter
             json.WriteEndObject();
         }
 
+        if (replicates is not null)
+        {
+            WriteReplicates(json, replicates);
+        }
+
+        json.WriteEndObject();
+    }
+
+    /// <summary>The cell's <c>replicates</c> block (a run with replicates only): the replicate count, then each
+    /// threshold-eligible figure's replicate-level statistics, every key and value as
+    /// <see cref="MetricCatalog.ReplicateFigures"/> declares and reads it (a statistic without a value is left out).</summary>
+    private static void WriteReplicates(Utf8JsonWriter json, ReplicateCell cell)
+    {
+        var (count, keys) = (MetricCatalog.ReplicateFigures[0], MetricCatalog.ReplicateFigures.Skip(1).ToList());
+        json.WriteStartObject("replicates");
+        MetricValue.Count(cell.Replicates.Count).WriteJson(json, count.JsonName, count.Format);
+        json.WriteStartArray("figures");
+        foreach (var (metric, statistics) in cell.Figures)
+        {
+            var values = new ReplicateFigureStatistics(cell.Replicates.Count, metric, statistics);
+            json.WriteStartObject();
+            foreach (var key in keys)
+            {
+                if (key.FromReplicates!(values) is { IsMissing: false } value)
+                {
+                    value.WriteJson(json, key.JsonName, key.Format);
+                }
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
         json.WriteEndObject();
     }
 

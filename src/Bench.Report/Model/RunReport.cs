@@ -33,6 +33,10 @@ public sealed class RunReport
     /// <summary>Warm-up records (recorded, excluded from statistics).</summary>
     public long WarmupRecords { get; init; }
 
+    /// <summary>The run replicate by replicate (<c>bench run --repeat N</c>): per-replicate cells and the replicate-level
+    /// statistics; null for a run without replicates.</summary>
+    public ReplicateReport? Replicates { get; init; }
+
     /// <summary>Sweep curves, one per cell that ran a sweep step (empty otherwise).</summary>
     public IReadOnlyList<SweepCurve> Sweeps { get; init; } = [];
 
@@ -90,10 +94,13 @@ public sealed class RunReport
     /// <param name="batches">The run's batch jobs (<c>batches.jsonl</c>), joined to the batch-api cells by model; none
     /// when omitted (a folder without batch-api cells).</param>
     /// <param name="batchesRead">What reading <c>batches.jsonl</c> found (skipped lines), or null.</param>
+    /// <param name="replicates">The records per replicate (<see cref="ReplicateAggregator"/>), or null: gives
+    /// <see cref="Replicates"/> when some record carries a replicate.</param>
     /// <exception cref="PricingException">An FX rate or mix in <see cref="RunInfo.Report"/> is invalid (all listed).</exception>
     public static RunReport Build(RunInfo run, RunAggregator aggregator, RecordsReadResult read, PriceCatalog prices,
         IReadOnlyList<SloSet>? slos = null, IReadOnlyList<SweepCurve>? sweeps = null,
-        IReadOnlyDictionary<string, ModeDifference>? modeDifferences = null, FaultCheck? faults = null, IReadOnlyList<BatchRecord>? batches = null, RecordsReadResult? batchesRead = null)
+        IReadOnlyDictionary<string, ModeDifference>? modeDifferences = null, FaultCheck? faults = null, IReadOnlyList<BatchRecord>? batches = null, RecordsReadResult? batchesRead = null,
+        ReplicateAggregator? replicates = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(aggregator);
@@ -122,6 +129,8 @@ public sealed class RunReport
             Resilience = ResilienceVerdict.For(cells, run.Resilience),
             Faults = faults,
             BatchesRead = batchesRead is { Records: > 0 } or { Skipped: > 0 } ? batchesRead : null,
+            Replicates = replicates is null ? null
+                : ReplicateReport.Build(replicates, cells, prices, batches, run, [.. cells.SelectMany(c => c.Summary.Slos.Select(s => s.Name)).Distinct()]),
         };
     }
 

@@ -90,6 +90,9 @@ public sealed class RunCommandInputTests : IDisposable
     [InlineData(new[] { "--retries", "101" }, "--retries: must be between 0 and 100 (got 101)")]
     [InlineData(new[] { "--retries", "-1" }, "--retries: must be between 0 and 100 (got -1)")]
     [InlineData(new[] { "--retries", "many" }, "--retries")]
+    [InlineData(new[] { "--repeat", "0" }, "--repeat: must be between 1 and 1,000 replicates (each reruns every cell; replicate statistics settle within tens) (got 0)")]
+    [InlineData(new[] { "--repeat", "1001" }, "--repeat: must be between 1 and 1,000 replicates")]
+    [InlineData(new[] { "--repeat", "twice" }, "--repeat")]
     [InlineData(new[] { "--monthly-requests", "79228162514264337593543950335" }, "--monthly-requests 79228162514264337593543950335: at most 1000000000000 (10^12) requests a month")]
     [InlineData(new[] { "--fx", "CNY=79228162514264337593543950335" }, "--fx CNY=79228162514264337593543950335: at most 1000000000 (10^9) units per USD")]
     public void Run_FlagOutOfBounds_ExitsTwoNamingTheFlag(string[] flags, string expected)

@@ -73,7 +73,7 @@ public class MetricCatalogTests
             Assert.False(string.IsNullOrWhiteSpace(m.Definition), m.Id);
             Assert.False(string.IsNullOrWhiteSpace(m.Source), m.Id);
             Assert.NotEqual(MetricExports.None, m.Exports);
-            Assert.True(m.Cell is not null || m.Request is not null, m.Id);
+            Assert.True(m.Cell is not null || m.Request is not null || m.FromReplicates is not null, m.Id);
             Assert.Equal(m.Exports.HasFlag(MetricExports.SummaryJson), m.JsonPaths.Count > 0);
             Assert.Equal(m.Exports.HasFlag(MetricExports.RecordsCsv), m.Request is not null);
         });

@@ -64,6 +64,39 @@ public sealed class LoadRunnerPlanTests
     }
 
     [Fact]
+    public async Task RunAsync_PlanWithReplicates_RunsReplicateRBeforeRPlus1_RecordsCarryIt_IdsUnique()
+    {
+        var plan = Plan.Create(new Scenario
+        {
+            Models = ["a", "b"],
+            Modes = [Mode.Streaming],
+            Workload =
+            [
+                new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 1, Iterations = 1, Warmup = true },
+                new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 2, Iterations = 3 },
+            ],
+        }, new PlanOverrides { Repeat = 2 }, "plan.json");
+        var records = new ConcurrentQueue<RequestRecord>();
+        var log = new CellLog();
+
+        await new LoadRunner(new InstantExecutor(), new RunClock(), records.Enqueue, log).RunAsync(plan, CancellationToken.None);
+
+        Assert.Equal(
+            ["start a · streaming", "end a · streaming", "start b · streaming", "end b · streaming",
+             "start a · streaming", "end a · streaming", "start b · streaming", "end b · streaming"],
+            log.Events);
+        Assert.Equal(2 * 2 * 4, records.Count);
+        Assert.Equal(records.Count, records.Select(r => r.Id).Distinct().Count());
+        // Each replicate runs a plain run's steps: one warm-up and three measured requests per cell.
+        Assert.All(from r in new[] { 1, 2 } from m in new[] { "a", "b" } select (r, m), x => Assert.Equal(
+            (1, 3),
+            (records.Count(q => q.Replicate == x.r && q.Model == x.m && q.Phase == "warmup"),
+             records.Count(q => q.Replicate == x.r && q.Model == x.m && q.Phase != "warmup"))));
+        // Replicate 1's ids all come before replicate 2's: the order is the plan's.
+        Assert.True(records.Where(r => r.Replicate == 1).Max(r => r.Id) < records.Where(r => r.Replicate == 2).Min(r => r.Id));
+    }
+
+    [Fact]
     public async Task RunAsync_PlanWithBatchApiAndAFirstId_RunsOnlyTheSynchronousCellsFromThatId()
     {
         var plan = Plan.Create(new Scenario

@@ -229,15 +229,16 @@ internal sealed class TestRun : IDisposable
     public RunReport Report(PriceCatalog? prices = null, IReadOnlyList<SloSet>? slos = null)
     {
         slos ??= Slos;
-        var aggregator = new RunAggregator(slos);
+        var replicates = new ReplicateAggregator(slos);
         var sweeps = new SweepAggregator(slos);
         foreach (var record in Records)
         {
-            aggregator.Add(record);
+            replicates.Add(record);
             sweeps.Add(record);
         }
 
-        return RunReport.Build(Run, aggregator, new RecordsReadResult { Records = Records.Count }, prices ?? Prices, slos: slos, sweeps: sweeps.Curves(SweepSlo), batches: Batches);
+        return RunReport.Build(Run, replicates.Combined, new RecordsReadResult { Records = Records.Count }, prices ?? Prices, slos: slos, sweeps: sweeps.Curves(SweepSlo), batches: Batches,
+            replicates: replicates);
     }
 
     public void Dispose()

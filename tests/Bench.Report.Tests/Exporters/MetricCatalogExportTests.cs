@@ -42,6 +42,13 @@ public sealed class MetricCatalogExportTests : IDisposable
 
         // A batch-api cell with its batch (batches.jsonl): the batch figures, custom_id and batch_id.
         _run.AddBatch(TestRun.Alpha, lines: 4, turnaroundS: 1080, expired: 1);
+
+        // Two replicates (bench run --repeat 2): summary.json's replicates block and replicates.csv's replicate column.
+        foreach (var record in _run.Records)
+        {
+            record.Replicate = 1 + (int)(record.Id % 2);
+        }
+
         _run.Save();
         _report = _run.Report(slos: Slos);
     }
