@@ -44,5 +44,6 @@ public sealed record ComparisonSettings
 
     /// <summary>The noise floor for a metric in <paramref name="unit"/>.</summary>
     public CompareThreshold NoiseFor(string unit) =>
-        (Noise ?? DefaultNoise) is { } n && n.AppliesTo(unit) ? n : CompareThreshold.Zero;
+        Noise is { } n ? (n.AppliesTo(unit) ? n : CompareThreshold.Zero)
+        : unit is "ms" or "s" ? DefaultNoise : CompareThreshold.Zero;
 }
