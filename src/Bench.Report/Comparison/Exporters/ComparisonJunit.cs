@@ -61,5 +61,10 @@ public static class ComparisonJunit
     }
 
     /// <summary>Writes <see cref="Build"/> to <paramref name="path"/>.</summary>
-    public static void Write(Comparison comparison, string path) => Build(comparison).Save(path);
+    public static void Write(Comparison comparison, string path)
+    {
+        // UTF-8 without a byte-order mark: some JUnit readers choke on one before the XML declaration.
+        using var writer = System.Xml.XmlWriter.Create(path, new System.Xml.XmlWriterSettings { Encoding = new System.Text.UTF8Encoding(false), Indent = true });
+        Build(comparison).Save(writer);
+    }
 }

@@ -12,9 +12,12 @@ internal static class ComparisonText
     {
         "ratio" => (value * 100).ToString("0.##", Invariant) + " %",
         "USD" => "$" + value.ToString("0.######", Invariant),
-        "" => value.ToString("G4", Invariant),
-        _ => value.ToString("G4", Invariant) + " " + unit,
+        "" => Number(value),
+        _ => Number(value) + " " + unit,
     };
+
+    /// <summary>4 significant digits, without an exponent for large figures (22,930 rather than 2.293E+04).</summary>
+    private static string Number(double value) => Math.Abs(value) >= 10_000 ? value.ToString("#,0", Invariant) : value.ToString("G4", Invariant);
 
     /// <summary>The change: relative (and absolute for ratios, in percentage points).</summary>
     public static string Change(ComparisonRow row) => row.Unit == "ratio"
@@ -36,6 +39,9 @@ internal static class ComparisonText
         var evidence = row.Method == ComparisonMethod.Proportions && row.IntervalLower is { } lo && row.IntervalUpper is { } hi
             ? string.Create(Invariant, $", diff [{lo * 100:+0.##;-0.##;0}, {hi * 100:+0.##;-0.##;0}] pp vs ±{row.Threshold}")
             : row.Threshold is { } t ? $", threshold {t}" + (row.Noise is { } n && n != "0" ? $", noise {n}" : "") : row.Noise is { } n2 ? $", noise {n2}" : "";
-        return name + evidence + (row.Note is { } note ? $" ({note})" : "");
+        var p = row.PValueGreater is { } greater && row.PValueLesser is { } lesser
+            ? string.Create(Invariant, $", p {Math.Min(greater, lesser):0.####}")
+            : "";
+        return name + evidence + p + (row.Note is { } note ? $" ({note})" : "");
     }
 }
