@@ -55,7 +55,9 @@ public static class Comparer
         var rows = new List<ComparisonRow>();
         var currentCells = current.Cells.ToDictionary(c => (c.Model, c.Mode, c.Policy));
         var sloNames = baseline.SloNames.Intersect(current.SloNames, StringComparer.Ordinal).ToList();
-        var metrics = MetricCatalog.All.Where(m => m.ThresholdEligible).Concat(sloNames.SelectMany(n => new[]
+        // Counts (successes, failed_<outcome>, dropped, retry tokens …) grow with the run's length: the rates that
+        // normalise them (success_rate, attempt_success_rate, attempts_per_request) are what is compared.
+        var metrics = MetricCatalog.All.Where(m => m.ThresholdEligible && m.Format != NumberFormat.Integer).Concat(sloNames.SelectMany(n => new[]
         {
             MetricCatalog.SloGoodFraction.For(n), MetricCatalog.SloGoodputRps.For(n),
         })).ToList();
@@ -116,7 +118,7 @@ public static class Comparer
         return row with
         {
             Verdict = Verdict.Unknown, Method = ComparisonMethod.None,
-            Note = metric.Distribution is null ? "needs replicates on both sides (--repeat N)" : "no per-request samples on a side",
+            Note = metric.Distribution?.PerRequest is null ? "needs replicates on both sides (--repeat N)" : "no per-request samples on a side",
         };
     }
 
@@ -150,7 +152,14 @@ public static class Comparer
         var verdict = interval.Upper < -margin ? (higherIsBetter ? Verdict.Slower : Verdict.Faster)
             : interval.Lower > margin ? (higherIsBetter ? Verdict.Faster : Verdict.Slower)
             : Verdict.Same;
-        return row with { Verdict = verdict, IntervalLower = interval.Lower, IntervalUpper = interval.Upper };
+        // Same is the verdict whenever the interval does not lie wholly past the margin (the brief's TOST reading);
+        // when it also reaches past the margin, the samples could not show equivalence either, and the row says so.
+        var inconclusive = verdict == Verdict.Same && (interval.Lower < -margin || interval.Upper > margin);
+        return row with
+        {
+            Verdict = verdict, IntervalLower = interval.Lower, IntervalUpper = interval.Upper,
+            Note = inconclusive ? "inconclusive: the interval reaches past the margin; more requests would narrow it" : null,
+        };
     }
 
     /// <summary>ResultsComparer's two steps over two samples, in the row's direction.</summary>

@@ -184,6 +184,27 @@ public sealed class CompareHarnessTests(CompareRunFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public void Compare_HalfTheRequestsFailed_SuccessRateSlowerByTheProportionTest()
+    {
+        var failing = fixture.Copy("half-failed", (i, r) =>
+        {
+            if (i % 2 == 0)
+            {
+                r["outcome"] = "server_error";
+                r["http_status"] = 500;
+            }
+        });
+
+        using var json = CompareJson(fixture.Run, failing, new CompareRequest { FailOn = ["success_rate"] });
+
+        var row = Rows(json).Single(r => r.GetProperty("metric").GetString() == "success_rate");
+        Assert.Equal("Slower", row.GetProperty("verdict").GetString());
+        Assert.Equal("proportions", row.GetProperty("method").GetString());
+        Assert.True(row.GetProperty("interval_upper").GetDouble() < -0.01);
+        Assert.Equal("fail", json.RootElement.GetProperty("result").GetString());
+    }
+
+    [Fact]
     public void Compare_FiveReplicatesASide_UsesReplicates_NoCaveat_AndFindsTheSlowdown()
     {
         var baseline = fixture.Copy("rep-base", (i, r) => r["replicate"] = (i % 5) + 1);
