@@ -40,7 +40,7 @@ internal static class ComparisonText
             ? string.Create(Invariant, $", diff [{lo * 100:+0.##;-0.##;0}, {hi * 100:+0.##;-0.##;0}] pp vs ±{row.Threshold}")
             : row.Threshold is { } t ? $", threshold {t}" + (row.Noise is { } n && n != "0" ? $", noise {n}" : "") : row.Noise is { } n2 ? $", noise {n2}" : "";
         var p = row.PValueGreater is { } greater && row.PValueLesser is { } lesser
-            ? string.Create(Invariant, $", p {Math.Min(greater, lesser):0.####}")
+            ? Math.Min(greater, lesser) < 0.0001 ? ", p < 0.0001" : string.Create(Invariant, $", p {Math.Min(greater, lesser):0.####}")
             : "";
         return name + evidence + p + (row.Note is { } note ? $" ({note})" : "");
     }
