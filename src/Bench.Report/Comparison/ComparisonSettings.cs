@@ -1,0 +1,49 @@
+using System.Text.RegularExpressions;
+
+namespace Bench.Report.Comparison;
+
+/// <summary>How <c>bench compare</c> judges (its flags, parsed).</summary>
+public sealed record ComparisonSettings
+{
+    /// <summary>Default practical threshold over replicates and BenchmarkDotNet iterations: 5 % (ResultsComparer's).</summary>
+    public static readonly CompareThreshold DefaultReplicateThreshold = CompareThreshold.Parse("5%");
+
+    /// <summary>Default over per-request samples: 10 %, more conservative because requests within one run are
+    /// correlated and the test over-states its confidence.</summary>
+    public static readonly CompareThreshold DefaultRequestThreshold = CompareThreshold.Parse("10%");
+
+    /// <summary>Default noise floor: 1 ms for time metrics (below a millisecond is timer and scheduler jitter on a
+    /// shared machine, not a change a user sees); 0 for the others (their threshold alone decides).</summary>
+    public static readonly CompareThreshold DefaultNoise = CompareThreshold.Parse("1ms");
+
+    /// <summary><c>--threshold</c>, or null for the defaults.</summary>
+    public CompareThreshold? Threshold { get; init; }
+
+    /// <summary><c>--noise</c>, or null for <see cref="DefaultNoise"/>.</summary>
+    public CompareThreshold? Noise { get; init; }
+
+    /// <summary><c>--rate-threshold</c>: the margin, as a difference of proportions (0.01 = 1 percentage point).</summary>
+    public double RateMargin { get; init; } = 0.01;
+
+    /// <summary><c>--alpha</c>: the significance level of each one-sided test (0.01).</summary>
+    public double Alpha { get; init; } = 0.01;
+
+    /// <summary><c>--fail-on</c>: metric id globs whose <see cref="Verdict.Slower"/> fails the build; empty = all.</summary>
+    public IReadOnlyList<string> FailOn { get; init; } = [];
+
+    /// <summary>Whether <paramref name="metricId"/> can fail the build.</summary>
+    public bool Fails(string metricId) => FailOn.Count == 0 || FailOn.Any(g => Glob(g).IsMatch(metricId));
+
+    /// <summary>A glob (<c>*</c> any run of characters) as an anchored regular expression.</summary>
+    public static Regex Glob(string pattern) =>
+        new("^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal) + "$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
+    /// <summary>The threshold for a metric in <paramref name="unit"/> judged by <paramref name="method"/>.</summary>
+    public CompareThreshold ThresholdFor(string unit, ComparisonMethod method) =>
+        Threshold is { } t && t.AppliesTo(unit) ? t : method == ComparisonMethod.Requests ? DefaultRequestThreshold : DefaultReplicateThreshold;
+
+    /// <summary>The noise floor for a metric in <paramref name="unit"/>.</summary>
+    public CompareThreshold NoiseFor(string unit) =>
+        Noise is { } n ? (n.AppliesTo(unit) ? n : CompareThreshold.Zero)
+        : unit is "ms" or "s" ? DefaultNoise : CompareThreshold.Zero;
+}
