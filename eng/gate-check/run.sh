@@ -26,6 +26,7 @@ mkdir -p "$out/same" "$out/slow" "$out/runs" "$out/compare"
 cp "$scenario" "$out/same/scenario.json"
 cp "$scenario" "$out/slow/scenario.json"
 cp -r "$root/scenarios/profiles" "$out/same/profiles"
+cp -r "$root/scenarios/replay" "$out/same/replay"   # the replay profile's recorded streams
 python3 "$here/slow_profiles.py" "$root/scenarios/profiles" "$out/slow/profiles" "$factor"
 
 run() { # kind seed
