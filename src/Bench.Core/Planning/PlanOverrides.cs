@@ -82,6 +82,11 @@ public sealed record PlanOverrides
     /// <c>batch.on_timeout</c>.</summary>
     public BatchTimeoutAction? BatchOnTimeout { get; init; }
 
+    /// <summary>Threshold expressions (<c>--threshold EXPR</c>, repeatable), added to the scenario's <c>thresholds</c>
+    /// (<see cref="Thresholds.ThresholdExpression"/>: <c>METRIC[{CELL,…}] OP NUMBER</c>); judged at the end of the run,
+    /// never aborting it.</summary>
+    public IReadOnlyList<string>? Thresholds { get; init; }
+
     /// <summary>The most <see cref="Retries"/> accepted (the bound of <c>retry.max_retries</c>).</summary>
     public const int MaxRetries = 100;
 
@@ -155,6 +160,11 @@ public sealed record PlanOverrides
             Add("--retries", retries is < 0 or > MaxRetries
                 ? string.Create(CultureInfo.InvariantCulture, $"must be between 0 and {MaxRetries} (got {retries})")
                 : null);
+        }
+
+        foreach (var expression in Thresholds ?? [])
+        {
+            Add("--threshold", Bench.Core.Thresholds.ThresholdExpression.TryParse(expression, out _, out var problem) ? null : problem);
         }
 
         return errors;
