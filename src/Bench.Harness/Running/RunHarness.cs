@@ -192,6 +192,7 @@ public static partial class RunHarness
         output.WriteLine($"Bench: {plan.Description}; target {(simulator is null ? BaseUrls.Redact(baseUrl) : "embedded simulator")}");
 
         var interrupted = false;
+        ThresholdAbortObserver? abort = null;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var guard = new AuthGuard(stop);
         using (var http = BenchHttpClient.Create(new ConnectionOptions { ConnectTimeout = TimeSpan.FromSeconds(scenario.Request.ConnectTimeoutS), TimeProvider = time }))
@@ -218,11 +219,13 @@ public static partial class RunHarness
             var progress = new LiveProgress(output, _ => plan.ExpectedRequestsPerCell, time);
             var epochs = simulator is null ? null : new FaultEpochObserver(progress, simulator.BeginFaultEpoch);
             await using var records = new RecordsWriter(Path.Combine(directory, ResultsDirectory.RecordsFile));
+            var observer = ThresholdAbortObserver.Wrap((ILoadObserver?)epochs ?? progress, [.. scenario.Thresholds.Select(t => t.ToThreshold())], scenario.Slos,
+                ReportPrices.Catalog(request.Report), stop, out abort);
             var runner = new LoadRunner(executor, clock, record =>
             {
                 records.Append(record);
                 guard.Observe(record);
-            }, (ILoadObserver?)epochs ?? progress, scenario.Seed, scenario.Slos)
+            }, observer, scenario.Seed, scenario.Slos)
             {
                 FirstId = nextId,
             };
@@ -262,6 +265,7 @@ public static partial class RunHarness
 
         var reason = !interrupted ? null
             : guard.Refusal is not null ? InterruptReasons.ApiKeyRefused
+            : abort?.Failure is not null ? InterruptReasons.ThresholdAbort
             : request.Interrupts?.Reason ?? InterruptReasons.Cancelled;
         return await FinishAsync(plan, run, directory, reason, guard, output, error, time, resume?.PartialBefore).ConfigureAwait(false);
     }

@@ -22,6 +22,9 @@ public static partial class ReportDocumentBuilder
         /// <summary>The summary table.</summary>
         public const string Summary = "summary";
 
+        /// <summary>Threshold results (the CI gate).</summary>
+        public const string Thresholds = "thresholds";
+
         /// <summary>The recommendation per SLO set.</summary>
         public const string Recommendation = "recommendation";
 
@@ -98,6 +101,7 @@ public static partial class ReportDocumentBuilder
         ]);
 
         var sections = new List<Section> { SummarySection(report) };
+        sections.AddIfNotNull(ThresholdSection(report));
         sections.AddIfNotNull(RecommendationSection(report));
         sections.AddIfNotNull(ScheduleSection(report));
         sections.AddIfNotNull(ClientSaturationText.Section(report));
