@@ -26,11 +26,6 @@ public static partial class ReportDocumentBuilder
                 "A cell the figure applies to but that has no value (no successful request, an unpriced model) fails as ", Strong("no data"),
                 ", and so does a threshold that applies to no cell."),
         ];
-        if (report.Run.Interrupted == Core.Results.InterruptReasons.ThresholdAbort)
-        {
-            blocks.Add(Para(Strong("The run stopped early"), ": a threshold with ", Code("abort_on_fail"), " failed, so no later cell started."));
-        }
-
         var rows = ThresholdVerdicts.Ordered(report.Thresholds).Select(t => Row(
         [
             t.Status switch { ThresholdStatus.Passed => "pass", ThresholdStatus.Failed => Strong("FAIL"), _ => Strong("no data") },
