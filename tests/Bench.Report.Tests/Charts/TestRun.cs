@@ -226,7 +226,7 @@ internal sealed class TestRun : IDisposable
     /// <summary>The report model of the records as written (aggregated the way <see cref="ReportBuilder"/> does,
     /// with the sweep judged by the SLO set named <see cref="SweepSlo"/> of <paramref name="slos"/>, by default
     /// <see cref="Slos"/>).</summary>
-    public RunReport Report(PriceCatalog? prices = null, IReadOnlyList<SloSet>? slos = null)
+    public RunReport Report(PriceCatalog? prices = null, IReadOnlyList<SloSet>? slos = null, IReadOnlyList<Bench.Core.Thresholds.Threshold>? thresholds = null)
     {
         slos ??= Slos;
         var aggregator = new RunAggregator(slos);
@@ -237,7 +237,7 @@ internal sealed class TestRun : IDisposable
             sweeps.Add(record);
         }
 
-        return RunReport.Build(Run, aggregator, new RecordsReadResult { Records = Records.Count }, prices ?? Prices, slos: slos, sweeps: sweeps.Curves(SweepSlo), batches: Batches);
+        return RunReport.Build(Run, aggregator, new RecordsReadResult { Records = Records.Count }, prices ?? Prices, slos: slos, sweeps: sweeps.Curves(SweepSlo), batches: Batches, thresholds: thresholds);
     }
 
     public void Dispose()
