@@ -152,6 +152,11 @@ public sealed record ThresholdExpression(string Text, MetricDefinition Metric, I
     /// <summary>"; nearest: a, b, c" over the threshold-eligible fixed ids and the SLO templates' patterns.</summary>
     private static string Nearest(string id)
     {
+        if (id.Length > 64)
+        {
+            return ""; // no catalogue id is this long; spare the edit distances over a pasted blob
+        }
+
         var candidates = MetricCatalog.All.Where(m => m.ThresholdEligible).Select(m => m.Id)
             .Concat(MetricCatalog.Templates.Where(t => t.For("x").ThresholdEligible).Select(t => t.Pattern));
         var nearest = candidates
