@@ -15,7 +15,10 @@ namespace Bench.Harness;
 /// <item><term>2</term><description><see cref="BadInput"/>: bad input, nothing sent — an invalid command line (parse
 /// errors included), scenario, profile, price file, results folder or input file, or something that cannot be
 /// priced.</description></item>
-/// <item><term>99</term><description><see cref="ThresholdsFailed"/>: reserved for threshold gates (issue 13).</description></item>
+/// <item><term>99</term><description><see cref="ThresholdsFailed"/>: a threshold failed — a scenario <c>thresholds</c>
+/// entry or a <c>--threshold</c> flag of <c>bench run</c> or <c>bench report</c> missed its limit on a cell, had no data
+/// (a cell without a value, or no cell the metric applies to), or an <c>abort_on_fail</c> threshold stopped the run
+/// early. The table on standard output and <c>summary.json</c>'s <c>thresholds</c> say which.</description></item>
 /// <item><term>130</term><description><see cref="Interrupted"/>: interrupted by Ctrl-C (SIGINT, 128 + 2); a run still
 /// reports the records completed so far, marked as interrupted. A second Ctrl-C ends the process at once, with the
 /// same status.</description></item>
@@ -36,7 +39,8 @@ public static class ExitCodes
     /// sent.</summary>
     public const int BadInput = 2;
 
-    /// <summary>99: reserved: thresholds failed (issue 13). Not returned yet.</summary>
+    /// <summary>99: a threshold failed or had no data (<c>bench run</c>, <c>bench report</c>). Precedence: an interrupt
+    /// (130/143) wins over it, and it wins over <see cref="MeasuredFailure"/>.</summary>
     public const int ThresholdsFailed = 99;
 
     /// <summary>130: interrupted by Ctrl-C (SIGINT); a run reports what it completed, marked as interrupted.</summary>

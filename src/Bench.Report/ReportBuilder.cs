@@ -3,6 +3,7 @@ using Bench.Core.Metrics;
 using Bench.Core.Pricing;
 using Bench.Core.Results;
 using Bench.Core.Scenarios;
+using Bench.Core.Thresholds;
 using Bench.Report.Exporters;
 using Bench.Report.Model;
 
@@ -24,8 +25,13 @@ public static class ReportBuilder
     /// <c>injections.jsonl</c> or run.json declares faults), the charts (<c>charts/*.png</c> and
     /// <c>*.svg</c>) and the self-contained <c>report.html</c>; returns the report model.</summary>
     /// <exception cref="FileNotFoundException"><c>records.jsonl</c> is missing.</exception>
+    /// <param name="directory">The results folder.</param>
+    /// <param name="run">Its run.json.</param>
+    /// <param name="prices">The price catalogue.</param>
+    /// <param name="extraThresholds">Thresholds judged besides the run's own (run.json's scenario <c>thresholds</c>,
+    /// which hold the run's <c>--threshold</c> flags): <c>bench report DIR --threshold</c>.</param>
     /// <exception cref="PricingException">A projection setting (FX rate, mix) is invalid; every problem is listed.</exception>
-    public static RunReport Write(string directory, RunInfo run, PriceCatalog prices)
+    public static RunReport Write(string directory, RunInfo run, PriceCatalog prices, IReadOnlyList<Threshold>? extraThresholds = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         var scenario = ScenarioOf(run);
@@ -50,7 +56,8 @@ public static class ReportBuilder
         var samples = Charts.RunSamples.Read(Path.Combine(directory, ResultsDirectory.RecordsFile), aggregator.Summarize());
         var (batches, batchesRead) = BatchesFile.ReadAll(directory);
         batchesRead.Records = batches.Count;
-        var report = RunReport.Build(run, aggregator, read, prices, slos, sweeps.Curves(sweepSlo), ModeDifferenceTest.Results(samples), faults?.Build(), batches, batchesRead, replicates);
+        var report = RunReport.Build(run, aggregator, read, prices, slos, sweeps.Curves(sweepSlo), ModeDifferenceTest.Results(samples), faults?.Build(), batches, batchesRead, replicates,
+            [.. ThresholdsOf(scenario), .. extraThresholds ?? []]);
         var document = Document.ReportDocumentBuilder.Build(report);
         HistogramLogExporter.Write(aggregator, run.StartedUtc, directory);
         SummaryCsvExporter.Write(report, directory);
@@ -62,9 +69,19 @@ public static class ReportBuilder
         return report;
     }
 
-    /// <summary>The scenario recorded in <c>run.json</c>, or null when it has none or it cannot be read.</summary>
-    private static Scenario? ScenarioOf(RunInfo run)
+    /// <summary>The thresholds of the scenario recorded in <c>run.json</c> (its <c>--threshold</c> flags included).</summary>
+    public static IReadOnlyList<Threshold> ThresholdsOf(RunInfo run)
     {
+        ArgumentNullException.ThrowIfNull(run);
+        return ThresholdsOf(ScenarioOf(run));
+    }
+
+    private static IReadOnlyList<Threshold> ThresholdsOf(Scenario? scenario) => [.. (scenario?.Thresholds ?? []).Select(t => t.ToThreshold())];
+
+    /// <summary>The scenario recorded in <c>run.json</c>, or null when it has none or it cannot be read.</summary>
+    public static Scenario? ScenarioOf(RunInfo run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
         if (run.ScenarioJson is not { } json)
         {
             return null;

@@ -13,8 +13,10 @@ internal static class ReportCommand
         var command = new Command("report", "Rebuild summary.csv, summary.json, records.csv, histograms, report.md, charts and report.html from records.jsonl.") { directory };
         var report = new ReportFlags();
         report.AddTo(command);
+        var threshold = SharedOptions.Threshold("A threshold judged on the folder's cells besides the run's own (run.json's scenario); any failing one exits 99.");
+        command.Options.Add(threshold);
         command.SetAction(parse => ReportHarness.Rebuild(parse.GetValue(directory)!, report.Read(parse),
-            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, parse.GetValue(threshold) ?? []));
         return command;
     }
 }

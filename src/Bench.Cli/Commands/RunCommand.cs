@@ -139,6 +139,8 @@ internal static class RunCommand
         command.Options.Add(batchTimeout);
         command.Options.Add(batchOnTimeout);
         command.Options.Add(resume);
+        var threshold = SharedOptions.Threshold("A threshold judged on every cell it names at the end of the run, added to the scenario's thresholds; any failing one exits 99.");
+        command.Options.Add(threshold);
         var report = new ReportFlags();
         report.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -172,6 +174,7 @@ internal static class RunCommand
                     BatchPollIntervalS = parse.GetValue(batchPollInterval),
                     BatchTimeoutS = parse.GetValue(batchTimeout),
                     BatchOnTimeout = parse.GetValue(batchOnTimeout),
+                    Thresholds = parse.GetValue(threshold) is { Length: > 0 } thresholds ? thresholds : null,
                 },
                 ResumeDirectory = parse.GetValue(resume),
                 Report = report.Read(parse).ApplyTo(new ReportSettings()),

@@ -49,6 +49,16 @@ internal static class SharedOptions
         HelpName = "FILE",
     };
 
+    /// <summary><c>--threshold EXPR</c>, repeatable: <c>METRIC[{CELL,...}] OP NUMBER</c> (checked by the verb's library
+    /// entry point, which names the flag in its error).</summary>
+    public static Option<string[]> Threshold(string description) => new("--threshold")
+    {
+        Description = description + " EXPR is METRIC[{MODEL[:MODE[:POLICY]],...}] OP NUMBER with OP <, <=, >, >=, ==, != and a catalogue id "
+            + "(ttft_ms_p95, success_rate, cost_usd_per_1k_requests, goodput_rps_<slo>); repeatable. Example: --threshold 'ttft_ms_p95{*:streaming}<500'",
+        HelpName = "EXPR",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     /// <summary>A count such as <c>10M</c>, <c>2.5k</c>, <c>1,000,000</c> (see <see cref="TokenQuantity"/>); with
     /// <paramref name="positive"/>, zero is refused.</summary>
     public static Option<decimal?> Quantity(string name, string description, bool positive = false) => new(name)

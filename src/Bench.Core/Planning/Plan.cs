@@ -2,6 +2,7 @@ using Bench.Core.Configuration;
 using Bench.Core.Records;
 using Bench.Core.Resilience;
 using Bench.Core.Scenarios;
+using Bench.Core.Thresholds;
 
 namespace Bench.Core.Planning;
 
@@ -112,8 +113,77 @@ public sealed class Plan
         }
 
         var planned = Apply(scenario, overrides);
+        if (FlagThresholdErrors(planned, scenario.Thresholds.Count) is { Count: > 0 } thresholdFlags)
+        {
+            throw new ConfigException(thresholdFlags);
+        }
+
         ScenarioLoader.Validate(planned, file);
-        return new Plan(planned, file);
+        var plan = new Plan(planned, file);
+        return UnmatchedSelectors(plan, scenario.Thresholds.Count, file) is { Count: > 0 } unmatched ? throw new ConfigException(unmatched) : plan;
+    }
+
+    /// <summary>A <c>--threshold</c> over an SLO-set figure must name a set of the scenario (the scenario's own
+    /// thresholds are checked by <see cref="Scenario.Validate"/> at their paths).</summary>
+    private static List<ConfigError> FlagThresholdErrors(Scenario planned, int fromScenario)
+    {
+        var errors = new List<ConfigError>();
+        foreach (var spec in planned.Thresholds.Skip(fromScenario))
+        {
+            if (!ThresholdExpression.TryParse(spec.Expression, out var expression, out _))
+            {
+                continue; // PlanOverrides.Validate reported it
+            }
+
+            var id = expression.Metric.Id;
+            if (id == Metrics.MetricCatalog.GoodputRps.Id && planned.Slos.Count == 0)
+            {
+                errors.Add(new ConfigError(PlanOverrides.CommandLine, "--threshold", $"'{spec.Expression}': {id} needs the scenario to declare SLOs"));
+            }
+
+            foreach (var template in Metrics.MetricCatalog.SloTemplates)
+            {
+                if (template.TryMatch(id, out var name) && planned.Slos.All(s => s.Name != name))
+                {
+                    errors.Add(new ConfigError(PlanOverrides.CommandLine, "--threshold",
+                        $"'{spec.Expression}': {id} names SLO set '{name}', which the scenario does not declare ({(planned.Slos.Count == 0 ? "it has none" : string.Join(", ", planned.Slos.Select(s => s.Name)))})"));
+                }
+            }
+        }
+
+        return errors;
+    }
+
+    /// <summary>Every cell selector of every threshold names at least one cell of the plan: a selector that matches
+    /// nothing is a typo that would leave a gate judging nothing.</summary>
+    private static List<ConfigError> UnmatchedSelectors(Plan plan, int fromScenario, string file)
+    {
+        var errors = new List<ConfigError>();
+        var thresholds = plan.Scenario.Thresholds;
+        var cells = string.Join(", ", plan.Cells);
+        for (var i = 0; i < thresholds.Count; i++)
+        {
+            var spec = thresholds[i];
+            if (!ThresholdExpression.TryParse(spec.Expression, out var expression, out _))
+            {
+                continue;
+            }
+
+            var fromFlag = i >= fromScenario;
+            var selectors = expression.Cells.Select(c => (Selector: (CellSelector?)c, Path: $"$.thresholds[{i}].expression"))
+                .Concat(spec.Cells.Select((c, j) => (Selector: CellSelector.TryParse(c, out var s, out _) ? s : null, Path: $"$.thresholds[{i}].cells[{j}]")));
+            foreach (var (selector, path) in selectors)
+            {
+                if (selector is not null && !plan.Cells.Any(selector.Matches))
+                {
+                    errors.Add(fromFlag
+                        ? new ConfigError(PlanOverrides.CommandLine, "--threshold", $"'{spec.Expression}': the cell selector '{selector}' matches no cell of the plan ({cells})")
+                        : new ConfigError(file, path, $"the cell selector '{selector}' matches no cell of the plan ({cells})"));
+                }
+            }
+        }
+
+        return errors;
     }
 
     /// <summary>The scenario with the overrides applied: a new scenario (<c>with</c>) sharing what they leave alone.</summary>
@@ -218,6 +288,7 @@ public sealed class Plan
             Seed = options.Seed ?? scenario.Seed,
             Repeat = options.Repeat ?? scenario.Repeat,
             Batch = batch,
+            Thresholds = options.Thresholds is { Count: > 0 } flags ? [.. scenario.Thresholds, .. flags.Select(e => new ThresholdSpec { Expression = e })] : scenario.Thresholds,
         };
     }
 

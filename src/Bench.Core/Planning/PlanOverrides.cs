@@ -85,6 +85,11 @@ public sealed record PlanOverrides
     /// <summary>Replicates (<c>--repeat N</c>): the scenario's <c>repeat</c>; 1..<see cref="ScenarioLimits.MaxRepeat"/>.</summary>
     public int? Repeat { get; init; }
 
+    /// <summary>Threshold expressions (<c>--threshold EXPR</c>, repeatable), added to the scenario's <c>thresholds</c>
+    /// (<see cref="Thresholds.ThresholdExpression"/>: <c>METRIC[{CELL,…}] OP NUMBER</c>); judged at the end of the run,
+    /// never aborting it.</summary>
+    public IReadOnlyList<string>? Thresholds { get; init; }
+
     /// <summary>The most <see cref="Retries"/> accepted (the bound of <c>retry.max_retries</c>).</summary>
     public const int MaxRetries = 100;
 
@@ -165,6 +170,11 @@ public sealed record PlanOverrides
             Add("--repeat", repeat is < 1 or > ScenarioLimits.MaxRepeat
                 ? string.Create(CultureInfo.InvariantCulture, $"{ScenarioLimits.MaxRepeatRule} (got {repeat})")
                 : null);
+        }
+
+        foreach (var expression in Thresholds ?? [])
+        {
+            Add("--threshold", Bench.Core.Thresholds.ThresholdExpression.TryParse(expression, out _, out var problem) ? null : problem);
         }
 
         return errors;

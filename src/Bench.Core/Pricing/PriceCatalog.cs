@@ -147,37 +147,13 @@ public sealed partial class PriceCatalog
     {
         var target = ModelNames.StripProviderPrefixes(model);
         return names
-            .Select(name => (name, distance: Levenshtein(target, ModelNames.Normalize(name))))
+            .Select(name => (name, distance: Text.EditDistance.Levenshtein(target, ModelNames.Normalize(name))))
             .Where(x => x.distance <= Math.Max(3, target.Length / 3))
             .OrderBy(x => x.distance)
             .ThenBy(x => x.name, StringComparer.Ordinal)
             .Take(count)
             .Select(x => x.name)
             .ToList();
-    }
-
-    private static int Levenshtein(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-                current[j] = Math.Min(Math.Min(previous[j] + 1, current[j - 1] + 1), substitution);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
     }
 
     /// <summary>One source of prices: entries and a name → entry index (normalized names and aliases).</summary>

@@ -39,8 +39,8 @@ public sealed class RunInfo
 
     /// <summary>Why the run stopped before its plan ended, or null when it ran to the end (and in run.json files
     /// written before it existed). <see cref="InterruptReasons"/> holds the values: <c>SIGINT</c>, <c>SIGTERM</c>,
-    /// <c>cancelled</c> (an in-process caller cancelled the run) and <c>api_key_refused</c> (the endpoint refused the
-    /// key on the first requests). Records completed before the stop are kept and reported.</summary>
+    /// <c>cancelled</c> (an in-process caller cancelled the run), <c>api_key_refused</c> (the endpoint refused the
+    /// key on the first requests) and <c>threshold_abort</c> (an <c>abort_on_fail</c> threshold failed). Records completed before the stop are kept and reported.</summary>
     public string? Interrupted { get; set; }
 
     /// <summary>When <see cref="Interrupted"/> is set: the cells the stop cut short or kept from starting, in plan
@@ -132,6 +132,10 @@ public static class InterruptReasons
     /// <summary>The endpoint answered the first requests with HTTP 401 or 403: the key was refused, so the run stopped
     /// instead of spending the whole plan on refusals.</summary>
     public const string ApiKeyRefused = "api_key_refused";
+
+    /// <summary>A threshold with <c>abort_on_fail</c> failed on a cell that had finished, so no later cell started
+    /// (k6's <c>abortOnFail</c>); the run exits 99.</summary>
+    public const string ThresholdAbort = "threshold_abort";
 }
 
 /// <summary>The faults declared for one model of a run on the embedded simulator (<see cref="RunInfo.Faults"/>).</summary>

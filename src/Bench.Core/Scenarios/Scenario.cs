@@ -6,6 +6,7 @@ using Bench.Core.Configuration;
 using Bench.Core.Faults;
 using Bench.Core.Records;
 using Bench.Core.Resilience;
+using Bench.Core.Thresholds;
 
 namespace Bench.Core.Scenarios;
 
@@ -52,6 +53,11 @@ public sealed record Scenario : IConfigValidatable
 
     /// <summary>Named SLO sets results are judged against (goodput, recommendation).</summary>
     public IReadOnlyList<SloSet> Slos { get; init => field = ReadOnly.CopyOf(value); } = [];
+
+    /// <summary>Thresholds judged on the cells at the end of the run (k6's thresholds over the metric catalogue:
+    /// <see cref="ThresholdSpec"/>); any failing one makes the run exit 99. <c>bench run --threshold</c> adds to them.
+    /// Empty by default.</summary>
+    public IReadOnlyList<ThresholdSpec> Thresholds { get; init => field = ReadOnly.CopyOf(value); } = [];
 
     /// <summary>Seed for prompts, request seeds and the simulator: the same seed reproduces the same run.</summary>
     public int Seed { get; init; } = 42;
@@ -148,6 +154,8 @@ public sealed record Scenario : IConfigValidatable
                 $"the steps' iterations add up to {total:N0} requests per cell; at most {int.MaxValue:N0}"));
         }
 
+        ValidateThresholds(validation);
+
         for (var i = 0; i < Workload.Count; i++)
         {
             if (Workload[i] is { Kind: StepKind.Sweep } sweep)
@@ -161,6 +169,34 @@ public sealed record Scenario : IConfigValidatable
                 else if (sweep.Slo is { } name && Slos.All(s => s.Name != name))
                 {
                     step.Error(nameof(WorkloadStep.Slo), $"no SLO set named '{name}' in {slos}");
+                }
+            }
+        }
+    }
+
+    /// <summary>A threshold over an SLO-set figure names a set of <see cref="Slos"/>; <c>goodput_rps</c> needs one.</summary>
+    private void ValidateThresholds(ConfigValidation validation)
+    {
+        for (var i = 0; i < Thresholds.Count; i++)
+        {
+            if (!ThresholdExpression.TryParse(Thresholds[i].Expression, out var expression, out _))
+            {
+                continue; // reported by ThresholdSpec.Validate at its path
+            }
+
+            var id = expression.Metric.Id;
+            var slos = validation.PathOf(nameof(Slos));
+            if (id == Metrics.MetricCatalog.GoodputRps.Id && Slos.Count == 0)
+            {
+                validation.Item(nameof(Thresholds), i).Error(nameof(ThresholdSpec.Expression), $"{id} needs the scenario to declare SLOs ({slos})");
+            }
+
+            foreach (var template in Metrics.MetricCatalog.SloTemplates)
+            {
+                if (template.TryMatch(id, out var name) && Slos.All(s => s.Name != name))
+                {
+                    var known = Slos.Count == 0 ? "it declares none" : $"it declares {string.Join(", ", Slos.Select(s => s.Name))}";
+                    validation.Item(nameof(Thresholds), i).Error(nameof(ThresholdSpec.Expression), $"{id} names SLO set '{name}', which is not in {slos} ({known})");
                 }
             }
         }

@@ -82,6 +82,13 @@ public static class ScenarioWriter
             root[Name<Scenario>(nameof(Scenario.Repeat))] = scenario.Repeat;
         }
 
+        if (scenario.Thresholds.Count > 0)
+        {
+            // Only with thresholds, so that run.json of a run without them reads as before; bench report judges them
+            // again (the run's --threshold flags are among them).
+            root[Name<Scenario>(nameof(Scenario.Thresholds))] = new JsonArray([.. scenario.Thresholds.Select(Threshold)]);
+        }
+
         if (scenario.Modes.Contains(Mode.BatchApi))
         {
             // Only with batch-api cells, so that run.json of a run without them reads as before; a resumed run
@@ -136,6 +143,22 @@ public static class ScenarioWriter
             {
                 o[Name<WorkloadStep>(nameof(WorkloadStep.Slo))] = slo;
             }
+        }
+
+        return o;
+    }
+
+    private static JsonObject Threshold(Thresholds.ThresholdSpec t)
+    {
+        var o = new JsonObject { [Name<Thresholds.ThresholdSpec>(nameof(Thresholds.ThresholdSpec.Expression))] = t.Expression };
+        if (t.Cells.Count > 0)
+        {
+            o[Name<Thresholds.ThresholdSpec>(nameof(Thresholds.ThresholdSpec.Cells))] = new JsonArray([.. t.Cells.Select(c => JsonValue.Create(c))]);
+        }
+
+        if (t.AbortOnFail)
+        {
+            o[Name<Thresholds.ThresholdSpec>(nameof(Thresholds.ThresholdSpec.AbortOnFail))] = true;
         }
 
         return o;

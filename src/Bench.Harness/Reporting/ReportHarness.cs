@@ -1,6 +1,8 @@
 using Bench.Core.Configuration;
+using Bench.Core.Planning;
 using Bench.Core.Pricing;
 using Bench.Core.Results;
+using Bench.Core.Thresholds;
 using Bench.Report;
 using Bench.Report.Terminal;
 
@@ -11,10 +13,14 @@ namespace Bench.Harness.Reporting;
 public static class ReportHarness
 {
     /// <summary>Rebuilds the report of <paramref name="directory"/>, with <c>run.json</c>'s settings (when present)
-    /// changed by <paramref name="overrides"/>, and prints the summary table.</summary>
-    /// <returns><see cref="ExitCodes.Success"/>, or <see cref="ExitCodes.BadInput"/> when the folder has no
-    /// <c>records.jsonl</c> or a setting or the price file is invalid (nothing is written then).</returns>
-    public static int Rebuild(string directory, ReportOverrides overrides, TextWriter output, TextWriter error)
+    /// changed by <paramref name="overrides"/>, prints the summary table and judges the thresholds: the run's own
+    /// (run.json's scenario) and <paramref name="thresholds"/> (<c>--threshold</c>), so a CI job can gate a folder it
+    /// already has.</summary>
+    /// <returns><see cref="ExitCodes.Success"/>; <see cref="ExitCodes.ThresholdsFailed"/> when a threshold failed or had
+    /// no data; or <see cref="ExitCodes.BadInput"/> when the folder has no <c>records.jsonl</c>, a setting or the price
+    /// file is invalid, or a <c>--threshold</c> does not parse or names a cell the run did not plan (nothing is written
+    /// then).</returns>
+    public static int Rebuild(string directory, ReportOverrides overrides, TextWriter output, TextWriter error, IReadOnlyList<string>? thresholds = null)
     {
         ArgumentNullException.ThrowIfNull(overrides);
         ArgumentNullException.ThrowIfNull(output);
@@ -45,8 +51,15 @@ public static class ReportHarness
             return ExitCodes.BadInput;
         }
 
-        var report = ReportBuilder.Write(dir, run, catalog);
+        if (FlagThresholds(thresholds ?? [], run, out var extra) is { Count: > 0 } thresholdErrors)
+        {
+            error.WriteLine(new ConfigException(thresholdErrors).Message);
+            return ExitCodes.BadInput;
+        }
+
+        var report = ReportBuilder.Write(dir, run, catalog, extra);
         SummaryTable.Print(report, output);
+        ThresholdTable.Print(report, output);
         if (report.Records.Skipped > 0)
         {
             var read = report.Records;
@@ -55,6 +68,46 @@ public static class ReportHarness
         }
 
         output.WriteLine($"Rebuilt the report from {report.Records.Records:N0} records: {dir}{Path.DirectorySeparatorChar}");
-        return ExitCodes.Success;
+        return report.ThresholdsFailed ? ExitCodes.ThresholdsFailed : ExitCodes.Success;
+    }
+
+    /// <summary>Parses the <c>--threshold</c> flags; each must parse, and each of its cell selectors must name a cell
+    /// the run planned (run.json's scenario; not checked for a folder without one, where a threshold that matches no
+    /// measured cell fails as no data).</summary>
+    private static List<ConfigError> FlagThresholds(IReadOnlyList<string> expressions, RunInfo run, out List<Threshold> thresholds)
+    {
+        thresholds = [];
+        var errors = new List<ConfigError>();
+        IReadOnlyList<PlanCell>? cells = null;
+        if (expressions.Count > 0 && ReportBuilder.ScenarioOf(run) is { } scenario)
+        {
+            try
+            {
+                cells = Plan.Create(scenario with { Thresholds = [] }, PlanOverrides.None, ResultsDirectory.RunFile).Cells;
+            }
+            catch (ConfigException)
+            {
+                cells = null; // a run.json this version cannot plan again: judge against the measured cells only
+            }
+        }
+
+        foreach (var text in expressions)
+        {
+            if (!ThresholdExpression.TryParse(text, out var expression, out var problem))
+            {
+                errors.Add(new ConfigError(PlanOverrides.CommandLine, "--threshold", problem));
+                continue;
+            }
+
+            foreach (var selector in expression.Cells.Where(s => cells is not null && !cells.Any(s.Matches)))
+            {
+                errors.Add(new ConfigError(PlanOverrides.CommandLine, "--threshold",
+                    $"'{text}': the cell selector '{selector}' matches no cell of the run ({string.Join(", ", cells!)})"));
+            }
+
+            thresholds.Add(new Threshold(expression, expression.Cells));
+        }
+
+        return errors;
     }
 }

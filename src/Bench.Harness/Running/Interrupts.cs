@@ -103,11 +103,12 @@ public sealed class Interrupts : IDisposable
 
     /// <summary>The exit code of a run stopped for <paramref name="reason"/> (a <see cref="InterruptReasons"/> value):
     /// <see cref="ExitCodes.Terminated"/> for SIGTERM, <see cref="ExitCodes.MeasuredFailure"/> for a refused key,
-    /// else <see cref="ExitCodes.Interrupted"/>.</summary>
+    /// <see cref="ExitCodes.ThresholdsFailed"/> for an <c>abort_on_fail</c> threshold, else <see cref="ExitCodes.Interrupted"/>.</summary>
     public static int ExitCodeOf(string? reason) => reason switch
     {
         InterruptReasons.Sigterm => ExitCodes.Terminated,
         InterruptReasons.ApiKeyRefused => ExitCodes.MeasuredFailure,
+        InterruptReasons.ThresholdAbort => ExitCodes.ThresholdsFailed,
         _ => ExitCodes.Interrupted,
     };
 

@@ -15,7 +15,10 @@ public static partial class RunHarness
     /// early, else <see cref="RunInfo.EndedUtc"/>) and every report file, prints the summary table and where the
     /// results went on <paramref name="output"/>, then on <paramref name="error"/> the refused key (when
     /// <paramref name="guard"/> stopped the run) and one line per cell without a successful request
-    /// (<see cref="CellFailures.Line"/>; when interrupted, only cells that had attempts). Returns the exit code.
+    /// (<see cref="CellFailures.Line"/>; when interrupted, only cells that had attempts). Prints the threshold table
+    /// after the summary. Returns the exit code: 130/143 when interrupted by a signal (or cancelled), else 99 when a
+    /// threshold failed or had no data (or an <c>abort_on_fail</c> threshold stopped the run), else 1 for a cell without
+    /// success or the refused key, else 0.
     /// </summary>
     private static async Task<RunOutcome> FinishAsync(Plan plan, RunInfo run, string directory, string? interrupted, AuthGuard guard,
         TextWriter output, TextWriter error, TimeProvider time, IReadOnlyList<string>? partialBefore = null, ReplicateTracker? replicates = null)
@@ -57,6 +60,7 @@ public static partial class RunHarness
         ResultsDirectory.WriteRunInfo(directory, run);
         var report = ReportBuilder.Write(directory, run, ReportPrices.Catalog(run.Report));
         SummaryTable.Print(report, output);
+        ThresholdTable.Print(report, output);
         output.WriteLine();
         output.WriteLine($"Results: {Display(directory)}{Path.DirectorySeparatorChar}");
 
@@ -76,8 +80,12 @@ public static partial class RunHarness
             await error.WriteLineAsync(cell.Line()).ConfigureAwait(false);
         }
 
-        var exitCode = interrupted is not null ? Interrupts.ExitCodeOf(interrupted)
-            : failing.Count > 0 ? ExitCodes.MeasuredFailure
+        // Precedence: an interrupt (130/143) > a failed threshold (99; an abort_on_fail stop included) > a measured
+        // failure (1: a cell without success, the refused key) > 0.
+        var exitCode = interrupted is not null && interrupted != InterruptReasons.ApiKeyRefused && interrupted != InterruptReasons.ThresholdAbort
+                ? Interrupts.ExitCodeOf(interrupted)
+            : report.ThresholdsFailed || interrupted == InterruptReasons.ThresholdAbort ? ExitCodes.ThresholdsFailed
+            : interrupted is not null || failing.Count > 0 ? ExitCodes.MeasuredFailure
             : ExitCodes.Success;
         return new RunOutcome(exitCode, directory);
     }

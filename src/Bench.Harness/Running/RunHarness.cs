@@ -199,6 +199,7 @@ public static partial class RunHarness
 
         var interrupted = false;
         ReplicateTracker? tracker = null;
+        ThresholdAbortObserver? abort = null;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var guard = new AuthGuard(stop);
         using (var http = BenchHttpClient.Create(new ConnectionOptions { ConnectTimeout = TimeSpan.FromSeconds(scenario.Request.ConnectTimeoutS), TimeProvider = time }))
@@ -226,11 +227,13 @@ public static partial class RunHarness
             var epochs = simulator is null ? null : new FaultEpochObserver(progress, simulator.BeginFaultEpoch);
             tracker = new ReplicateTracker((ILoadObserver?)epochs ?? progress, plan, resume?.Started);
             await using var records = new RecordsWriter(Path.Combine(directory, ResultsDirectory.RecordsFile));
+            var observer = ThresholdAbortObserver.Wrap(tracker, [.. scenario.Thresholds.Select(t => t.ToThreshold())], scenario.Slos,
+                ReportPrices.Catalog(request.Report), stop, out abort);
             var runner = new LoadRunner(executor, clock, record =>
             {
                 records.Append(record);
                 guard.Observe(record);
-            }, tracker, scenario.Seed, scenario.Slos)
+            }, observer, scenario.Seed, scenario.Slos)
             {
                 FirstId = nextId,
             };
@@ -276,6 +279,7 @@ public static partial class RunHarness
 
         var reason = !interrupted ? null
             : guard.Refusal is not null ? InterruptReasons.ApiKeyRefused
+            : abort?.Failure is not null ? InterruptReasons.ThresholdAbort
             : request.Interrupts?.Reason ?? InterruptReasons.Cancelled;
         return await FinishAsync(plan, run, directory, reason, guard, output, error, time, resume?.PartialBefore, tracker).ConfigureAwait(false);
     }

@@ -22,6 +22,9 @@ public static partial class ReportDocumentBuilder
         /// <summary>The summary table.</summary>
         public const string Summary = "summary";
 
+        /// <summary>Threshold results (the CI gate).</summary>
+        public const string Thresholds = "thresholds";
+
         /// <summary>The recommendation per SLO set.</summary>
         public const string Recommendation = "recommendation";
 
@@ -101,6 +104,7 @@ public static partial class ReportDocumentBuilder
         ]);
 
         var sections = new List<Section> { SummarySection(report) };
+        sections.AddIfNotNull(ThresholdSection(report));
         sections.AddIfNotNull(RecommendationSection(report));
         sections.AddIfNotNull(ScheduleSection(report));
         sections.AddIfNotNull(ClientSaturationText.Section(report));
@@ -144,6 +148,8 @@ public static partial class ReportDocumentBuilder
 
         List<Span> text = run.Interrupted == Core.Results.InterruptReasons.ApiKeyRefused
             ? [Strong("Stopped early: the endpoint refused the API key"), " (HTTP 401 or 403 on the first requests), so the rest of the plan was not sent."]
+            : run.Interrupted == Core.Results.InterruptReasons.ThresholdAbort
+            ? [Strong("Stopped early: a threshold with abort_on_fail failed"), " on a cell that had finished, so no later cell started (see Thresholds)."]
             : [Strong($"Interrupted ({run.Interrupted})"), ": the run stopped before its plan ended; the figures cover the requests completed before the stop (requests in flight were cancelled and are counted apart)."];
         text.Add(run.PartialCells is [_, ..] partial
             ? $" Partial cells (cut short or not started): {string.Join(", ", partial)}."

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Bench.Core.Metrics;
 using Bench.Core.Records;
+using Bench.Core.Thresholds;
 using Bench.Report.Model;
 
 namespace Bench.Report.Exporters;
@@ -46,8 +47,48 @@ public static class SummaryJsonExporter
         }
 
         json.WriteEndArray();
+        if (report.Thresholds.Count > 0)
+        {
+            WriteThresholds(json, report);
+        }
+
         json.WriteEndObject();
         return path;
+    }
+
+    /// <summary>The top-level <c>thresholds</c> array: one object per threshold × cell, failing first (keys declared in
+    /// <see cref="MetricCatalog.ThresholdJsonFields"/>).</summary>
+    private static void WriteThresholds(Utf8JsonWriter json, RunReport report)
+    {
+        json.WriteStartArray(MetricCatalog.ThresholdsJsonKey);
+        foreach (var t in Model.ThresholdVerdicts.Ordered(report.Thresholds))
+        {
+            json.WriteStartObject();
+            json.WriteString("expression", t.Expression);
+            json.WriteString("model", t.Cell?.Model);
+            json.WriteString("mode", t.Cell is { } cell ? Names.Of(cell.Mode) : null);
+            json.WriteString("policy", t.Cell?.Policy);
+            json.WriteString("metric", t.MetricId);
+            json.WriteString("judged_as", t.JudgedAs);
+            if (t.Value is { } value)
+            {
+                json.WriteNumber("value", value);
+            }
+            else
+            {
+                json.WriteNull("value");
+            }
+
+            json.WriteString("op", t.Operator.Symbol());
+            json.WriteNumber("limit", t.Limit);
+            json.WriteString("status", Model.ThresholdVerdicts.StatusName(t.Status));
+            json.WriteBoolean("passed", t.Passed);
+            json.WriteString("reason", t.Reason);
+            json.WriteBoolean("abort_on_fail", t.AbortOnFail);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     private static void WriteCell(Utf8JsonWriter json, CellResult cell, ReplicateCell? replicates)

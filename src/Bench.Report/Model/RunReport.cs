@@ -3,6 +3,7 @@ using Bench.Core.Metrics;
 using Bench.Core.Pricing;
 using Bench.Core.Results;
 using Bench.Core.Scenarios;
+using Bench.Core.Thresholds;
 
 namespace Bench.Report.Model;
 
@@ -81,6 +82,13 @@ public sealed class RunReport
     /// <summary>One routing plan per <c>--mix</c> with a batch-api share: one budget against all-synchronous.</summary>
     public IReadOnlyList<RoutingPlan> Routing { get; init; } = [];
 
+    /// <summary>Every threshold judged on every cell it selects (<see cref="ThresholdEvaluator"/>), in threshold order;
+    /// empty when the run declared none.</summary>
+    public IReadOnlyList<ThresholdResult> Thresholds { get; init; } = [];
+
+    /// <summary>True when a threshold failed or had no data: <c>bench run</c> and <c>bench report</c> exit 99.</summary>
+    public bool ThresholdsFailed => Thresholds.Any(t => !t.Passed);
+
     /// <summary>Builds the report model from aggregated records and a price catalogue.</summary>
     /// <param name="run">The run's metadata.</param>
     /// <param name="aggregator">The measure phase's aggregates.</param>
@@ -96,11 +104,13 @@ public sealed class RunReport
     /// <param name="batchesRead">What reading <c>batches.jsonl</c> found (skipped lines), or null.</param>
     /// <param name="replicates">The records per replicate (<see cref="ReplicateAggregator"/>), or null: gives
     /// <see cref="Replicates"/> when some record carries a replicate.</param>
+    /// <param name="thresholds">The thresholds to judge on the cells (the scenario's and the command line's); none when
+    /// omitted.</param>
     /// <exception cref="PricingException">An FX rate or mix in <see cref="RunInfo.Report"/> is invalid (all listed).</exception>
     public static RunReport Build(RunInfo run, RunAggregator aggregator, RecordsReadResult read, PriceCatalog prices,
         IReadOnlyList<SloSet>? slos = null, IReadOnlyList<SweepCurve>? sweeps = null,
         IReadOnlyDictionary<string, ModeDifference>? modeDifferences = null, FaultCheck? faults = null, IReadOnlyList<BatchRecord>? batches = null, RecordsReadResult? batchesRead = null,
-        ReplicateAggregator? replicates = null)
+        ReplicateAggregator? replicates = null, IReadOnlyList<Threshold>? thresholds = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(aggregator);
@@ -131,6 +141,7 @@ public sealed class RunReport
             BatchesRead = batchesRead is { Records: > 0 } or { Skipped: > 0 } ? batchesRead : null,
             Replicates = replicates is null ? null
                 : ReplicateReport.Build(replicates, cells, prices, batches, run, [.. cells.SelectMany(c => c.Summary.Slos.Select(s => s.Name)).Distinct()]),
+            Thresholds = ThresholdEvaluator.Evaluate(thresholds ?? [], cells),
         };
     }
 

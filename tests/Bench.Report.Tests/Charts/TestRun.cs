@@ -226,7 +226,7 @@ internal sealed class TestRun : IDisposable
     /// <summary>The report model of the records as written (aggregated the way <see cref="ReportBuilder"/> does,
     /// with the sweep judged by the SLO set named <see cref="SweepSlo"/> of <paramref name="slos"/>, by default
     /// <see cref="Slos"/>).</summary>
-    public RunReport Report(PriceCatalog? prices = null, IReadOnlyList<SloSet>? slos = null)
+    public RunReport Report(PriceCatalog? prices = null, IReadOnlyList<SloSet>? slos = null, IReadOnlyList<Bench.Core.Thresholds.Threshold>? thresholds = null)
     {
         slos ??= Slos;
         var replicates = new ReplicateAggregator(slos);
@@ -238,7 +238,7 @@ internal sealed class TestRun : IDisposable
         }
 
         return RunReport.Build(Run, replicates.Combined, new RecordsReadResult { Records = Records.Count }, prices ?? Prices, slos: slos, sweeps: sweeps.Curves(SweepSlo), batches: Batches,
-            replicates: replicates);
+            replicates: replicates, thresholds: thresholds);
     }
 
     public void Dispose()

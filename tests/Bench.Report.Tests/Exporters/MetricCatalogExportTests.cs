@@ -179,6 +179,24 @@ public sealed class MetricCatalogExportTests : IDisposable
     }
 
     [Fact]
+    public void SummaryJson_Thresholds_EveryKeyIsDeclaredInTheCatalogue_InItsOrder()
+    {
+        var thresholds = new[] { "e2e_ms_p95<1", "success_rate>=0", "tpot_ms_p50{*:batch-api}<5" }
+            .Select(e => new Bench.Core.Thresholds.ThresholdSpec { Expression = e }.ToThreshold()).ToList();
+        var report = _run.Report(slos: Slos, thresholds: thresholds);
+
+        SummaryJsonExporter.Write(report, _run.Directory);
+        using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_run.Directory, SummaryJsonExporter.FileName)));
+
+        Assert.Equal(["run_id", "price_catalog", "cells", MetricCatalog.ThresholdsJsonKey], document.RootElement.EnumerateObject().Select(p => p.Name));
+        var rows = document.RootElement.GetProperty(MetricCatalog.ThresholdsJsonKey).EnumerateArray().ToList();
+        Assert.Equal(report.Thresholds.Count, rows.Count);
+        Assert.All(rows, row => Assert.Equal(MetricCatalog.ThresholdJsonFields.Select(f => f.Name), row.EnumerateObject().Select(p => p.Name)));
+        Assert.Equal("failed", rows[0].GetProperty("status").GetString()); // failing rows first
+        Assert.Equal("no_data", rows.Single(r => r.GetProperty("model").ValueKind == JsonValueKind.Null).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public void SummaryCsv_ColumnsAreTheCataloguesInItsOrder()
     {
         Assert.Equal(MetricCatalog.SummaryCsv(["fast", "snappy"]).Select(m => m.Id), SummaryCsvHeader());
