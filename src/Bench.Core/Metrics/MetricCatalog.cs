@@ -597,6 +597,7 @@ public static partial class MetricCatalog
             },
             Source = metric.Source,
             Distribution = metric,
+            Statistic = statistic,
             Exports = exports,
             JsonPaths = [$"/latency/{metric.Id}/{jsonName}"],
             Reduce = statistic switch

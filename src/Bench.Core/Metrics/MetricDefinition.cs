@@ -104,6 +104,23 @@ public sealed class MetricDefinition
     /// <summary>The distribution this figure is a statistic or a per-request value of, or null.</summary>
     public MetricDescriptor? Distribution { get; init; }
 
+    /// <summary>Which statistic of <see cref="Distribution"/> this figure is (<c>ttft_ms_p95</c>: <see cref="Metrics.Statistic.P95"/>),
+    /// or null when it is not one of the per-distribution statistic columns.</summary>
+    public Statistic? Statistic { get; init; }
+
+    /// <summary>The share of a sample on the far side of this statistic: 0.10 for p90, 0.05 for p95, 0.01 for p99,
+    /// 0.001 for p99.9, 0 for the minimum and the maximum (a single extreme value); null for the mean, the median and
+    /// figures that are not order statistics. A statistic of n samples rests on n × this share of them.</summary>
+    public double? TailShare => Statistic switch
+    {
+        Metrics.Statistic.P90 => 0.10,
+        Metrics.Statistic.P95 => 0.05,
+        Metrics.Statistic.P99 => 0.01,
+        Metrics.Statistic.P999 => 0.001,
+        Metrics.Statistic.Min or Metrics.Statistic.Max => 0,
+        _ => null,
+    };
+
     /// <summary>Files that write it.</summary>
     public required MetricExports Exports { get; init; }
 
