@@ -306,7 +306,12 @@ public sealed class CellAggregator
             reasons.Add(FormattableString.Invariant($"success rate {successRate * 100:0.##} % is below {min * 100:0.##} %"));
         }
 
-        return new SloResult(slo.Name, good, fraction, goodput, reasons.Count == 0, reasons.Count == 0 ? null : string.Join("; ", reasons));
+        return new SloResult(slo.Name, good, fraction, goodput, reasons.Count == 0, reasons.Count == 0 ? null : string.Join("; ", reasons))
+        {
+            Evidence = SloEvaluator.Evidence(slo, good, _successes, _requests, Metric.HasRequestLatency(Mode)),
+            Attempted = _requests,
+            GoodFractionLower = _requests == 0 ? 0 : Statistics.ProportionBound.Lower(good, _requests, SloEvaluator.Confidence),
+        };
     }
 
     /// <summary>An exact mean of the values that are present.</summary>
