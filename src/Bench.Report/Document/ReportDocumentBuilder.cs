@@ -198,7 +198,13 @@ public static partial class ReportDocumentBuilder
             return null;
         }
 
-        var blocks = new List<Block> { Para("For each SLO set of the scenario, the cheapest model × mode (by cost per successful request) that met it in this run.") };
+        var blocks = new List<Block>();
+        if (SmallRunNote(report) is { } smallRun)
+        {
+            blocks.Add(smallRun);
+        }
+
+        blocks.Add(Para("For each SLO set of the scenario, the cheapest model × mode (by cost per successful request) whose sample shows it meets the set: the one-sided 95 % lower bound of its good share and success rate reaches the target."));
         foreach (var r in report.Recommendations)
         {
             blocks.Add(Para(Strong(r.Slo), $" ({r.Criteria}):"));
@@ -208,14 +214,18 @@ public static partial class ReportDocumentBuilder
                 items.Add(["Choose ", Strong(Cell(best)), $": {Usd(best.CostUsdPerSuccess, "0.000000")} per successful request, {Evidence(best, r)}."]);
                 items.Add(r.RunnerUp is { } second
                     ? [$"Runner-up: {Cell(second)}: {Usd(second.CostUsdPerSuccess, "0.000000")} per successful request, {Evidence(second, r)}."]
-                    : ["Runner-up: none; no other priced model × mode met this SLO set."]);
+                    : ["Runner-up: none; no other priced model × mode is shown to meet this SLO set."]);
             }
             else
             {
-                items.Add([Strong("No model met this SLO"), " in this run."]);
+                items.Add(r.NotShown.Count > 0
+                    ? [Strong("No model is shown to meet this SLO"), " in this run."]
+                    : [Strong("No model met this SLO"), " in this run."]);
             }
 
-            items.AddRange(r.MetUnpriced.Select(cell => (IReadOnlyList<Span>)[$"{Cell(cell)} met it but has no price, so it cannot be ranked."]));
+            items.AddRange(NotShownItems(r));
+
+            items.AddRange(r.MetUnpriced.Select(cell => (IReadOnlyList<Span>)[$"{Cell(cell)} is shown to meet it but has no price, so it cannot be ranked."]));
             items.AddRange(r.Failed.Select(f => (IReadOnlyList<Span>)[$"{Cell(f.Cell)} did not: {f.Why}."]));
             blocks.Add(new BulletList(items));
         }

@@ -17,9 +17,10 @@ public class RecommendationTests
 
     private static readonly SloSet Interactive = new() { Name = "interactive", MaxMs = new Dictionary<string, double> { ["ttft_ms"] = 500 }, Percentile = 90 };
 
-    /// <summary>Ten streaming requests of a model, each with the given TTFT, 100 prompt + 100 completion tokens.</summary>
-    private static IEnumerable<RequestRecord> Requests(string model, double ttftMs, Mode mode = Mode.Streaming) =>
-        Enumerable.Range(0, 10).Select(i => new RequestRecord
+    /// <summary><paramref name="count"/> streaming requests of a model (30 by default: enough to show a 90 % SLO,
+    /// 0.9^29 &lt; 0.05), each with the given TTFT, 100 prompt + 100 completion tokens.</summary>
+    private static IEnumerable<RequestRecord> Requests(string model, double ttftMs, Mode mode = Mode.Streaming, int count = 30) =>
+        Enumerable.Range(0, count).Select(i => new RequestRecord
         {
             Model = model,
             Mode = mode,
@@ -32,15 +33,59 @@ public class RecommendationTests
             Outcome = Outcome.Success,
         });
 
-    private static RunReport Report(params IEnumerable<RequestRecord>[] cells)
+    private static RunReport Report(params IEnumerable<RequestRecord>[] cells) => Report([Interactive], cells);
+
+    private static RunReport Report(IReadOnlyList<SloSet> slos, params IEnumerable<RequestRecord>[] cells)
     {
-        var aggregator = new RunAggregator([Interactive]);
+        var aggregator = new RunAggregator(slos);
         foreach (var r in cells.SelectMany(c => c))
         {
             aggregator.Add(r);
         }
 
-        return RunReport.Build(new RunInfo(), aggregator, new RecordsReadResult(), Prices, [Interactive]);
+        return RunReport.Build(new RunInfo(), aggregator, new RecordsReadResult(), Prices, slos);
+    }
+
+    [Fact]
+    public void For_64Of64AgainstA995SuccessTarget_IsNotShown_AndSaysWhatWouldShowIt()
+    {
+        var strict = new SloSet { Name = "strict", MinSuccessRate = 0.995 };
+        var report = Report([strict], Requests("cheap", 100, count: 64));
+
+        var r = Assert.Single(report.Recommendations);
+        Assert.Null(r.Best);
+        var (cell, shortfalls) = Assert.Single(r.NotShown);
+        Assert.Equal("cheap", cell.Summary.Model);
+        var s = Assert.Single(shortfalls);
+        Assert.Equal(SampleCondition.SuccessRate, s.Condition);
+        Assert.Equal(598, s.TrialsNeeded);
+        Assert.Equal(0.9543, s.ShownAtLeast, 4);
+        var markdown = Bench.Report.Exporters.MarkdownExporter.Render(report);
+        Assert.Contains("no failures in 64 requests shows success ≥ 95.4 % at 95 % confidence; 598 are needed for 99.5 %", markdown, StringComparison.Ordinal);
+        Assert.Contains("**No model is shown to meet this SLO**", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("Choose ", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void For_64Of64AgainstA95SuccessTarget_IsShownAndChosen()
+    {
+        var loose = new SloSet { Name = "loose", MinSuccessRate = 0.95 };
+        var report = Report([loose], Requests("cheap", 100, count: 64));
+
+        Assert.Equal("cheap", report.Recommendations[0].Best!.Summary.Model);
+        Assert.Empty(report.Recommendations[0].NotShown);
+        Assert.Null(Recommendation.SmallRun(report.Cells, report.Recommendations));
+    }
+
+    [Fact]
+    public void For_SmallRun_SaysItIsASmokeTest()
+    {
+        var report = Report(Requests("cheap", 100, count: 8), Requests("mid", 100, count: 8));
+
+        Assert.Equal(8, Recommendation.SmallRun(report.Cells, report.Recommendations));
+        Assert.Null(report.Recommendations[0].Best);
+        Assert.Equal(2, report.Recommendations[0].NotShown.Count);
+        Assert.Contains("**8 requests per cell: a smoke test, not a recommendation.**", Bench.Report.Exporters.MarkdownExporter.Render(report), StringComparison.Ordinal);
     }
 
     [Fact]

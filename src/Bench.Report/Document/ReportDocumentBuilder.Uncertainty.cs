@@ -1,0 +1,54 @@
+using Bench.Core.Metrics;
+using Bench.Report.Model;
+
+namespace Bench.Report.Document;
+
+// The words for how sure a recommendation is: what a sample shows, what it would take to show more, and the note that
+// a small run is a smoke test. The figures come from Recommendation (one-sided exact bounds, SloEvaluator.Evidence).
+public static partial class ReportDocumentBuilder
+{
+    /// <summary>"8 requests per cell: a smoke test, not a recommendation." (or the nothing-shown variant), or null.</summary>
+    private static Block? SmallRunNote(RunReport report)
+    {
+        if (Recommendation.SmallRun(report.Cells, report.Recommendations) is not { } fewest)
+        {
+            return null;
+        }
+
+        return fewest < Recommendation.SmallRunRequests
+            ? Para(Strong(string.Create(Inv, $"{fewest:N0} requests per cell: a smoke test, not a recommendation.")),
+                string.Create(Inv, $" At least {Recommendation.SmallRunRequests:N0} requests per cell are needed to show even 95 % at 95 % confidence."))
+            : Para(Strong("No cell's sample shows any SLO set: the run is too small to recommend."),
+                " The cells below meet their SLOs on the point estimate only.");
+    }
+
+    /// <summary>"no failures in 64 requests shows success ≥ 95.4 % at 95 % confidence; 598 are needed for 99.5 %".</summary>
+    internal static string ShortfallWords(SampleShortfall s)
+    {
+        var shown = Percent(s.ShownAtLeast);
+        var target = Percent(s.Target);
+        return (s.Condition, s.Count == s.Trials) switch
+        {
+            (SampleCondition.SuccessRate, true) => string.Create(Inv,
+                $"no failures in {s.Trials:N0} requests shows success ≥ {shown} % at 95 % confidence; {s.TrialsNeeded:N0} are needed for {target} %"),
+            (SampleCondition.SuccessRate, false) => string.Create(Inv,
+                $"{s.Count:N0} successes in {s.Trials:N0} requests shows success ≥ {shown} % at 95 % confidence; even without a failure, {s.TrialsNeeded:N0} are needed for {target} %"),
+            (_, true) => string.Create(Inv,
+                $"all {s.Trials:N0} requests within the limits shows ≥ {shown} % good at 95 % confidence; {s.TrialsNeeded:N0} are needed for {target} %"),
+            _ => string.Create(Inv,
+                $"{s.Count:N0} of {s.Trials:N0} requests within the limits shows ≥ {shown} % good at 95 % confidence; even without a miss, {s.TrialsNeeded:N0} are needed for {target} %"),
+        };
+    }
+
+    /// <summary>A proportion as a percentage with up to one decimal, rounded down so "shows ≥" never overstates.</summary>
+    private static string Percent(double proportion)
+    {
+        var tenths = Math.Floor((proportion * 1000) + 1e-9) / 10;
+        return tenths.ToString("0.#", Inv);
+    }
+
+    private static IEnumerable<IReadOnlyList<Span>> NotShownItems(Recommendation r) =>
+        r.NotShown.Select(x => (IReadOnlyList<Span>)[
+            $"{Cell(x.Cell)} meets it on the point estimate, but its sample cannot show it: ",
+            string.Join("; and ", x.Shortfalls.Select(ShortfallWords)), "."]);
+}
