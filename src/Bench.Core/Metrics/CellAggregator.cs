@@ -35,6 +35,7 @@ public sealed class CellAggregator
     private long _billedPrompt;
     private long _billedCached;
     private long _billedCompletion;
+    private readonly Statistics.TokenMoments _tokenMoments = new();
     private long _withoutUsage;
     private readonly IReadOnlyList<SloSet> _slos;
     private readonly long[] _good;
@@ -116,6 +117,9 @@ public sealed class CellAggregator
             _billedCached += r.CachedTokens ?? 0;
             _billedCompletion += r.CompletionTokens ?? 0;
         }
+
+        // Per-request billed counts and success, for the cost intervals (cost is linear in the counts).
+        _tokenMoments.Add(billable ? r.PromptTokens ?? 0 : 0, billable ? r.CachedTokens ?? 0 : 0, billable ? r.CompletionTokens ?? 0 : 0, r.Outcome == Outcome.Success);
 
         // Queue and response time describe the schedule, so they count for every attempted request.
         Record(Metric.Queue, r);
@@ -255,6 +259,7 @@ public sealed class CellAggregator
             BilledTokens = new TokenCounts(_billedPrompt + _attempts.RetryTokens.PromptTokens, _billedCached + _attempts.RetryTokens.CachedTokens,
                 _billedCompletion + _attempts.RetryTokens.CompletionTokens),
             RetryBilledTokens = _attempts.RetryTokens,
+            BilledTokenMoments = _tokenMoments.Snapshot(),
             Attempts = _attempts.Sent,
             AttemptSuccesses = _attempts.SentSuccesses,
             AttemptOutcomes = _attempts.Outcomes,

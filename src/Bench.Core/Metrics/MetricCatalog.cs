@@ -567,6 +567,7 @@ public static partial class MetricCatalog
     private static List<MetricDefinition> BuildAll()
     {
         var all = new List<MetricDefinition> { Model, Mode, Policy, Requests, Successes, SuccessRate };
+        all.AddRange(SuccessRateIntervals);
         all.AddRange(Failures);
         all.Add(Dropped);
         all.Add(Cancelled);
@@ -575,7 +576,7 @@ public static partial class MetricCatalog
             TokenizerComparedRequests, CompletionTokenDiffMean, CompletionTokenDiffPercent, UsageFlagged, DurationS, Rps, IntendedRps, AchievedSendRps, OutputTps]);
         all.AddRange(BatchFigures);
         all.AddRange(AttemptView);
-        all.AddRange([CostUsd, CostUsdPer1kRequests, CostUsdPerSuccess, RetryCostUsd, RetryCostUsdPer1kRequests, RetryCostPercent, PriceSource, PriceTierUsed, GoodputRps, Unpriced]);
+        all.AddRange([CostUsd, CostUsdPer1kRequests, CostUsdPerSuccess, .. CostIntervals, RetryCostUsd, RetryCostUsdPer1kRequests, RetryCostPercent, PriceSource, PriceTierUsed, GoodputRps, Unpriced]);
         all.AddRange(BilledTokens);
         all.AddRange(RecordsCsv.Where(r => !all.Contains(r)));
         return all;

@@ -55,6 +55,7 @@ public static class SummaryJsonExporter
         var s = cell.Summary;
         json.WriteStartObject();
         Write(json, cell, MetricCatalog.Model, MetricCatalog.Mode, MetricCatalog.Policy, MetricCatalog.Requests, MetricCatalog.Successes, MetricCatalog.SuccessRate);
+        WriteSuccessRateInterval(json, cell);
         json.WriteStartObject("outcomes");
         foreach (var (outcome, count) in s.Outcomes)
         {
@@ -107,6 +108,7 @@ public static class SummaryJsonExporter
         {
             Write(json, cell, MetricCatalog.CostUsd, MetricCatalog.CostUsdPer1kRequests, MetricCatalog.CostUsdPerSuccess, MetricCatalog.PriceSource,
                 MetricCatalog.RetryCostUsd, MetricCatalog.RetryCostUsdPer1kRequests, MetricCatalog.RetryCostPercent, MetricCatalog.PriceTierUsed);
+            WriteCostIntervals(json, cell);
         }
         else
         {
@@ -124,6 +126,12 @@ public static class SummaryJsonExporter
 
         json.WriteEndObject();
     }
+
+    /// <summary>The success rate's Wilson interval beside it (issue 13: intervals where decisions are read).</summary>
+    private static void WriteSuccessRateInterval(Utf8JsonWriter json, CellResult cell) => Write(json, cell, [.. MetricCatalog.SuccessRateIntervals]);
+
+    /// <summary>The cost intervals inside <c>cost</c> (priced cells only).</summary>
+    private static void WriteCostIntervals(Utf8JsonWriter json, CellResult cell) => Write(json, cell, [.. MetricCatalog.CostIntervals]);
 
     private static void Write(Utf8JsonWriter json, CellResult cell, params MetricDefinition[] metrics)
     {
