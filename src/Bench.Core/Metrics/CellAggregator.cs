@@ -229,6 +229,15 @@ public sealed class CellAggregator
             }
         }
 
+        var latencyCi = new Dictionary<string, Statistics.QuantileIntervals>();
+        foreach (var metric in Metric.Latencies)
+        {
+            if (_latency.GetValueOrDefault(metric.Id)?.ToQuantileIntervals() is { } intervals)
+            {
+                latencyCi[metric.Id] = intervals;
+            }
+        }
+
         var successRate = _requests == 0 ? 0 : (double)_successes / _requests;
         var slos = new List<SloResult>(_slos.Count);
         for (var i = 0; i < _slos.Count; i++)
@@ -260,6 +269,7 @@ public sealed class CellAggregator
                 _billedCompletion + _attempts.RetryTokens.CompletionTokens),
             RetryBilledTokens = _attempts.RetryTokens,
             BilledTokenMoments = _tokenMoments.Snapshot(),
+            LatencyCi = latencyCi,
             Attempts = _attempts.Sent,
             AttemptSuccesses = _attempts.SentSuccesses,
             AttemptOutcomes = _attempts.Outcomes,

@@ -186,6 +186,10 @@ public sealed class CellSummary
     /// (<see cref="Statistics.TokenMoments"/>); null for a summary not built by <see cref="CellAggregator"/>.</summary>
     public Statistics.TokenMoments? BilledTokenMoments { get; init; }
 
+    /// <summary>The 95 % distribution-free intervals of p50/p95/p99 per latency metric id (ms), from the same
+    /// histograms as <see cref="Latency"/> (<see cref="Statistics.QuantileInterval"/>).</summary>
+    public IReadOnlyDictionary<string, Statistics.QuantileIntervals> LatencyCi { get; init; } = new Dictionary<string, Statistics.QuantileIntervals>();
+
     /// <summary><c>success_rate_ci_low/high</c>: the two-sided 95 % Wilson interval of the success rate
     /// (<see cref="Statistics.WilsonInterval"/>), null without requests.</summary>
     public Statistics.BinomialInterval? SuccessRateCi =>
