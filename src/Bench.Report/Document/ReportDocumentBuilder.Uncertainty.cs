@@ -47,6 +47,40 @@ public static partial class ReportDocumentBuilder
         return tenths.ToString("0.#", Inv);
     }
 
+    /// <summary>A tie on cost: "choose X: as cheap within noise and faster", or "X and Y are a tie" with the requests
+    /// per cell that would separate them; never a pick by a difference inside the noise.</summary>
+    private static IEnumerable<IReadOnlyList<Span>> TieItems(Recommendation r, CellResult best, Tie tie)
+    {
+        var costs = string.Create(Inv, $"cost per successful request {CostCi(best)} against {CostCi(tie.Other)} (95 % intervals overlap)");
+        if (tie.By == TieBreak.Latency)
+        {
+            yield return ["Choose ", Strong(Cell(best)), $": as cheap as {Cell(tie.Other)} within noise ({costs}) and faster: {LatencyCi(best, r)} against {LatencyCi(tie.Other, r)}."];
+            yield break;
+        }
+
+        var separate = tie.RequestsToSeparate is { } n
+            ? string.Create(Inv, $"about {n:N0} requests per cell would separate their costs (95 % confidence, 80 % power)")
+            : "their measured costs are equal";
+        yield return [Strong("Tie: "), Strong(Cell(best)), " and ", Strong(Cell(tie.Other)), $" cannot be told apart: {costs}, and their {LatencyCi(best, r)} against {LatencyCi(tie.Other, r)} overlap too; {separate}."];
+    }
+
+    /// <summary>"$0.000098 ($0.000095–0.000101)".</summary>
+    private static string CostCi(CellResult c) =>
+        c.Cost.CostUsdPerSuccessCi is { } ci
+            ? string.Create(Inv, $"{Usd(c.CostUsdPerSuccess, "0.000000")} ({Usd((decimal)ci.Lower, "0.000000")}–{((decimal)ci.Upper).ToString("0.000000", Inv)})")
+            : Usd(c.CostUsdPerSuccess, "0.000000");
+
+    /// <summary>"ttft_ms p95 812 ms (790–845)" for the set's key latency; "?" for a side the sample cannot bound.</summary>
+    private static string LatencyCi(CellResult c, Recommendation r)
+    {
+        var (_, judged) = Recommendation.KeyMetric(c, r.Set);
+        var point = Recommendation.KeyLatency(c, r.Set);
+        var ci = Recommendation.KeyLatencyCi(c, r.Set);
+        static string Bound(double v) => double.IsFinite(v) ? v.ToString("N0", Inv) : "?";
+        var range = ci is { } i ? $" ({Bound(i.Lower)}–{Bound(i.Upper)})" : "";
+        return double.IsFinite(point) ? string.Create(Inv, $"{judged.Id} p95 {point:N0} ms{range}") : $"{judged.Id} p95 unknown";
+    }
+
     private static IEnumerable<IReadOnlyList<Span>> NotShownItems(Recommendation r) =>
         r.NotShown.Select(x => (IReadOnlyList<Span>)[
             $"{Cell(x.Cell)} meets it on the point estimate, but its sample cannot show it: ",

@@ -209,7 +209,11 @@ public static partial class ReportDocumentBuilder
         {
             blocks.Add(Para(Strong(r.Slo), $" ({r.Criteria}):"));
             var items = new List<IReadOnlyList<Span>>();
-            if (r.Best is { } best)
+            if (r.Best is { } tied && r.Tie is { } tie)
+            {
+                items.AddRange(TieItems(r, tied, tie));
+            }
+            else if (r.Best is { } best)
             {
                 items.Add(["Choose ", Strong(Cell(best)), $": {Usd(best.CostUsdPerSuccess, "0.000000")} per successful request, {Evidence(best, r)}."]);
                 items.Add(r.RunnerUp is { } second

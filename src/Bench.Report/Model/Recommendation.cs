@@ -32,6 +32,60 @@ public sealed record Recommendation(
     SloSet Set,
     IReadOnlyList<(CellResult Cell, IReadOnlyList<SampleShortfall> Shortfalls)> NotShown)
 {
+    /// <summary>When the two cheapest shown cells' cost-per-success intervals overlap: the tie and what breaks it
+    /// (then <see cref="Best"/> is the faster cell when latency breaks it); null when costs separate them or there is no
+    /// runner-up.</summary>
+    public Tie? Tie { get; init; }
+
+    /// <summary>Requests per cell that would separate two costs (two-sample normal approximation, 95 % two-sided,
+    /// 80 % power: n = (z₀.₉₇₅ + z₀.₈)²·(σ₁² + σ₂²) / Δ², Chow, Shao &amp; Wang, <i>Sample Size Calculations in Clinical
+    /// Research</i>, 2008, §3.2.1), where σᵢ² = n·SEᵢ² is the per-request variance read back from a cell's interval
+    /// half-width; null when the points are equal or an interval is missing.</summary>
+    public static long? RequestsToSeparate(CellResult a, CellResult b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Cost.CostUsdPerSuccessCi is not { } ia || b.Cost.CostUsdPerSuccessCi is not { } ib || a.CostUsdPerSuccess is not { } ca || b.CostUsdPerSuccess is not { } cb)
+        {
+            return null;
+        }
+
+        var delta = Math.Abs((double)(ca - cb));
+        if (delta == 0)
+        {
+            return null;
+        }
+
+        const double z = 1.959964 + 0.841621; // z(0.975) + z(0.80)
+        double Variance(Interval i, long n) => Math.Pow((i.Upper - i.Lower) / 2 / 1.959964, 2) * n;
+        var n = z * z * (Variance(ia, a.Summary.Requests) + Variance(ib, b.Summary.Requests)) / (delta * delta);
+        return double.IsFinite(n) ? (long)Math.Ceiling(n) : null;
+    }
+
+    private static Tie? Untie(ref CellResult? best, CellResult? runnerUp, SloSet slo)
+    {
+        if (best is null || runnerUp is null || best.Cost.CostUsdPerSuccessCi is not { } a || runnerUp.Cost.CostUsdPerSuccessCi is not { } b || !a.Overlaps(b))
+        {
+            return null;
+        }
+
+        var la = KeyLatencyCi(best, slo);
+        var lb = KeyLatencyCi(runnerUp, slo);
+        if (la is { } x && lb is { } y && !x.Overlaps(y))
+        {
+            var faster = x.Upper < y.Lower ? best : runnerUp;
+            var other = faster == best ? runnerUp : best;
+            best = faster;
+            return new Tie(other, TieBreak.Latency, null);
+        }
+
+        return new Tie(runnerUp, TieBreak.None, RequestsToSeparate(best, runnerUp));
+    }
+
+    /// <summary>The 95 % interval of the p95 of the set's key latency (<see cref="KeyMetric"/>), or null.</summary>
+    public static Interval? KeyLatencyCi(CellResult cell, SloSet slo) =>
+        cell.Summary.LatencyCi.TryGetValue(KeyMetric(cell, slo).Judged.Id, out var ci) ? ci.P95 : null;
+
     /// <summary>The fewest requests per cell a run needs before its recommendation is more than a smoke test: the
     /// smallest failure-free sample that can show 95 % at 95 % confidence (⌈ln 0.05 / ln 0.95⌉ = 59,
     /// <see cref="ProportionBound.ZeroFailureTrials"/>).</summary>
@@ -106,15 +160,26 @@ public sealed record Recommendation(
                 .OrderBy(c => c.CostUsdPerSuccess)
                 .ThenBy(c => KeyLatency(c, slo))
                 .ToList();
+            var best = ranked.ElementAtOrDefault(0);
+            var runnerUp = ranked.ElementAtOrDefault(1);
+            var tie = Untie(ref best, runnerUp, slo);
+            if (tie is { By: TieBreak.Latency })
+            {
+                runnerUp = tie.Other;
+            }
+
             list.Add(new Recommendation(
                 slo.Name,
                 Describe(slo),
-                ranked.ElementAtOrDefault(0),
-                ranked.ElementAtOrDefault(1),
+                best,
+                runnerUp,
                 [.. met.Where(c => c.CostUsdPerSuccess is null)],
                 [.. judged.Where(x => !x.Result!.Met).Select(x => (x.Cell, x.Result!.Why ?? "not met"))],
                 slo,
-                [.. pointOnly.Select(c => (c, Shortfalls(c, slo)))]));
+                [.. pointOnly.Select(c => (c, Shortfalls(c, slo)))])
+            {
+                Tie = tie,
+            });
         }
 
         return list;
@@ -174,3 +239,20 @@ public enum SampleCondition
 /// <param name="TrialsNeeded">The smallest number of requests without a miss that shows <paramref name="Target"/>
 /// (⌈ln 0.05 / ln target⌉; 598 for 99.5 %).</param>
 public sealed record SampleShortfall(SampleCondition Condition, long Count, long Trials, double ShownAtLeast, double Target, long TrialsNeeded);
+
+/// <summary>What settles a tie on cost.</summary>
+public enum TieBreak
+{
+    /// <summary>Nothing in this sample: the cells cannot be told apart.</summary>
+    None,
+
+    /// <summary>The key latency's p95 intervals do not overlap: the faster cell is chosen.</summary>
+    Latency,
+}
+
+/// <summary>Two cells whose cost-per-success intervals overlap (<see cref="Interval.Overlaps"/>).</summary>
+/// <param name="Other">The cell tied with <see cref="Recommendation.Best"/>.</param>
+/// <param name="By">What breaks the tie.</param>
+/// <param name="RequestsToSeparate">When nothing does: requests per cell that would separate the costs
+/// (<see cref="Recommendation.RequestsToSeparate"/>), or null when the points are equal.</param>
+public sealed record Tie(CellResult Other, TieBreak By, long? RequestsToSeparate);

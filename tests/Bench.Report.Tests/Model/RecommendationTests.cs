@@ -13,13 +13,20 @@ public class RecommendationTests
         new ModelPrice("cheap", 1m, null, 1m, null, null, "t"),
         new ModelPrice("mid", 2m, null, 2m, null, null, "t"),
         new ModelPrice("dear", 10m, null, 10m, null, null, "t"),
+        new ModelPrice("twin-a", 1m, null, 1m, null, null, "t"),
+        new ModelPrice("twin-b", 1m, null, 1m, null, null, "t"),
     ]);
+
+    /// <summary>100 streaming requests (enough to bound a p95 from above: rank 100 of 100) whose completion tokens
+    /// alternate meanCompletion ± 40 (sampled token noise).</summary>
+    private static IEnumerable<RequestRecord> Noisy(string model, double ttftMs, int meanCompletion) =>
+        Requests(model, ttftMs, count: 100, completion: i => meanCompletion + (i % 2 == 0 ? 40 : -40));
 
     private static readonly SloSet Interactive = new() { Name = "interactive", MaxMs = new Dictionary<string, double> { ["ttft_ms"] = 500 }, Percentile = 90 };
 
     /// <summary><paramref name="count"/> streaming requests of a model (30 by default: enough to show a 90 % SLO,
     /// 0.9^29 &lt; 0.05), each with the given TTFT, 100 prompt + 100 completion tokens.</summary>
-    private static IEnumerable<RequestRecord> Requests(string model, double ttftMs, Mode mode = Mode.Streaming, int count = 30) =>
+    private static IEnumerable<RequestRecord> Requests(string model, double ttftMs, Mode mode = Mode.Streaming, int count = 30, Func<int, int>? completion = null) =>
         Enumerable.Range(0, count).Select(i => new RequestRecord
         {
             Model = model,
@@ -29,7 +36,7 @@ public class RecommendationTests
             FirstTokenMs = mode == Mode.Streaming ? i * 1000 + ttftMs : null,
             EndMs = i * 1000 + ttftMs + 100,
             PromptTokens = 100,
-            CompletionTokens = 100,
+            CompletionTokens = completion?.Invoke(i) ?? 100,
             Outcome = Outcome.Success,
         });
 
@@ -100,6 +107,43 @@ public class RecommendationTests
         Assert.Equal("cheap", cell.Summary.Model);
         Assert.Contains("0 % of requests succeeded with ttft_ms ≤ 500 (needs 90 %)", why, StringComparison.Ordinal);
         Assert.Equal("ttft_ms ≤ 500 ms for 90 % of requests", r.Criteria);
+    }
+
+    [Fact]
+    public void For_SeparatedCosts_IsAClearWinnerWithoutATie()
+    {
+        var report = Report(Requests("dear", 100), Requests("mid", 200));
+
+        Assert.Equal("mid", report.Recommendations[0].Best!.Summary.Model);
+        Assert.Null(report.Recommendations[0].Tie);
+    }
+
+    [Fact]
+    public void For_CostsWithinNoise_FasterCellBreaksTheTie()
+    {
+        // twin-a is $0.000001 cheaper per request on the point, but within noise; twin-b is clearly faster.
+        var report = Report(Noisy("twin-a", 400, 99), Noisy("twin-b", 100, 100));
+
+        var r = report.Recommendations[0];
+        Assert.Equal("twin-b", r.Best!.Summary.Model);
+        Assert.Equal("twin-a", r.RunnerUp!.Summary.Model);
+        Assert.Equal(TieBreak.Latency, r.Tie!.By);
+        Assert.Contains(": as cheap as twin-a · streaming within noise", Bench.Report.Exporters.MarkdownExporter.Render(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void For_CostsAndLatencyWithinNoise_IsATie_WithTheRequestsThatWouldSeparateThem()
+    {
+        var report = Report(Noisy("twin-a", 200, 99), Noisy("twin-b", 200, 100));
+
+        var r = report.Recommendations[0];
+        var tie = r.Tie!;
+        Assert.Equal(TieBreak.None, tie.By);
+        // Per-success SE from ±40 completion tokens ($1/M): σ = 40e-6 → n = 7.85·2·(40e-6)² / (1e-6)² ≈ 25,118.
+        Assert.InRange(tie.RequestsToSeparate!.Value, 20_000, 30_000);
+        var markdown = Bench.Report.Exporters.MarkdownExporter.Render(report);
+        Assert.Contains("**Tie: **", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("Choose ", markdown, StringComparison.Ordinal);
     }
 
     [Fact]
