@@ -42,6 +42,41 @@ public static partial class MetricCatalog
     /// <summary>The cost interval figures, in <c>summary.csv</c> order (after <c>cost_usd_per_success</c>).</summary>
     public static IReadOnlyList<MetricDefinition> CostIntervals => [CostUsdPer1kRequestsCiLow, CostUsdPer1kRequestsCiHigh, CostUsdPerSuccessCiLow, CostUsdPerSuccessCiHigh];
 
+    /// <summary><c>&lt;latency&gt;_p50|p95|p99_ci_low|high</c> for every latency distribution: the 95 % distribution-free
+    /// order-statistic interval (<see cref="Statistics.QuantileInterval"/>), in <c>summary.json</c> at
+    /// <c>/latency/&lt;id&gt;/ci95/&lt;stat&gt;/low|high</c>; only the p95 of TTFT and E2E in <c>summary.csv</c>. A side the
+    /// sample cannot bound (too few requests for the rank) is null. Values carry the histogram's 3 significant digits.</summary>
+    public static IReadOnlyList<MetricDefinition> LatencyIntervals => field ??= [.. Metric.Latencies.SelectMany(LatencyIntervalsOf)];
+
+    /// <summary>The interval figures of one latency distribution, in <c>summary.json</c> order.</summary>
+    public static IEnumerable<MetricDefinition> LatencyIntervalsOf(MetricDescriptor metric)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        var csv = metric == Metric.Ttft || metric == Metric.E2e;
+        // The statistics whose intervals are exported (a local: static initialisation order across parts is unspecified).
+        (string Name, Func<Statistics.QuantileIntervals, Statistics.Interval> Read)[] statistics =
+            [("p50", q => q.P50), ("p95", q => q.P95), ("p99", q => q.P99)];
+        foreach (var (name, read) in statistics)
+        {
+            foreach (var (side, low) in new[] { ("low", true), ("high", false) })
+            {
+                yield return new MetricDefinition
+                {
+                    Id = $"{metric.Id}_{name}_ci_{side}",
+                    DisplayName = $"{metric.DisplayName} {name} 95 % {side}",
+                    Unit = "ms",
+                    Format = NumberFormat.Milliseconds,
+                    Direction = metric.Direction,
+                    Definition = $"{(low ? "lower" : "upper")} bound of the 95 % distribution-free interval of {metric.Id}'s {name} (order statistics at exact binomial ranks, Hahn & Meeker 1991 §5.2), read from the histogram (3 significant digits); null when the sample cannot bound that side",
+                    Source = "Hahn & Meeker, Statistical Intervals (1991); Conover, Practical Nonparametric Statistics §3.2",
+                    Exports = csv && name == "p95" ? MetricExports.SummaryCsv | MetricExports.SummaryJson : MetricExports.SummaryJson,
+                    JsonPaths = [$"/latency/{metric.Id}/ci95/{name}/{side}"],
+                    Cell = c => MetricValue.Number(c.Summary.LatencyCi.TryGetValue(metric.Id, out var q) && (low ? read(q).Lower : read(q).Upper) is var v && double.IsFinite(v) ? v : null),
+                };
+            }
+        }
+    }
+
     /// <summary>The word for an <see cref="SloEvidence"/> in exports and the report.</summary>
     public static string EvidenceWord(SloEvidence evidence) => evidence switch
     {

@@ -572,6 +572,7 @@ public static partial class MetricCatalog
         all.Add(Dropped);
         all.Add(Cancelled);
         all.AddRange(LatencyStatistics);
+        all.AddRange(LatencyIntervals);
         all.AddRange([DecodeTpsMean, DecodeTpsP50, PromptTokensMean, CompletionTokensMean, ReasoningTokensMean, CachedTokensMean,
             TokenizerComparedRequests, CompletionTokenDiffMean, CompletionTokenDiffPercent, UsageFlagged, DurationS, Rps, IntendedRps, AchievedSendRps, OutputTps]);
         all.AddRange(BatchFigures);
