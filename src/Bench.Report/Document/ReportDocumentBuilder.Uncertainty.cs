@@ -81,6 +81,27 @@ public static partial class ReportDocumentBuilder
         return double.IsFinite(point) ? string.Create(Inv, $"{judged.Id} p95 {point:N0} ms{range}") : $"{judged.Id} p95 unknown";
     }
 
+    /// <summary>The one line under the summary table that explains its compact interval notation.</summary>
+    private static readonly Paragraph IntervalNote = Para(
+        "In parentheses: 95 % confidence intervals — Wilson for the success rate, distribution-free (order statistics) for p95; “?” where the sample is too small to bound that side.");
+
+    /// <summary>" (94.3–100)": the success rate's Wilson interval in percent, or empty.</summary>
+    private static string SuccessCi(CellResult c) =>
+        c.Summary.SuccessRateCi is { } ci ? string.Create(Inv, $" ({ci.Lower * 100:0.#}–{ci.Upper * 100:0.#})") : "";
+
+    /// <summary>" (790–845)" after a p95 column of the summary table, from <see cref="CellSummary.LatencyCi"/>; empty for
+    /// other columns.</summary>
+    private static string P95Ci(CellResult c, MetricDefinition column)
+    {
+        if (column.Distribution is not { } metric || column != metric.Column(Statistic.P95) || !c.Summary.LatencyCi.TryGetValue(metric.Id, out var q))
+        {
+            return "";
+        }
+
+        static string Bound(double v) => double.IsFinite(v) ? v.ToString("N0", Inv) : "?";
+        return $" ({Bound(q.P95.Lower)}–{Bound(q.P95.Upper)})";
+    }
+
     private static IEnumerable<IReadOnlyList<Span>> NotShownItems(Recommendation r) =>
         r.NotShown.Select(x => (IReadOnlyList<Span>)[
             $"{Cell(x.Cell)} meets it on the point estimate, but its sample cannot show it: ",

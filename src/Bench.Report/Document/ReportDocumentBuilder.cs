@@ -170,8 +170,8 @@ public static partial class ReportDocumentBuilder
         ];
         var rows = report.Cells.Select(c => Row(
         [
-            c.Summary.Model, ModeLabel(c.Summary), c.Summary.Requests.ToString("N0", Inv), Pct(c.Summary.SuccessRate),
-            .. latencies.Select((l, i) => c.Summary.Successes == 0 && c.Summary.Requests > 0 ? (i == 0 ? "no success" : "–") : Ms(l.Column.Value(c), l.Format)),
+            c.Summary.Model, ModeLabel(c.Summary), c.Summary.Requests.ToString("N0", Inv), Pct(c.Summary.SuccessRate) + SuccessCi(c),
+            .. latencies.Select((l, i) => c.Summary.Successes == 0 && c.Summary.Requests > 0 ? (i == 0 ? "no success" : "–") : Ms(l.Column.Value(c), l.Format) + P95Ci(c, l.Column)),
             $"{Tok(c.Summary.PromptTokensMean)} / {Tok(c.Summary.CompletionTokensMean)}", Usd(c.CostUsdPer1kRequests),
         ]));
         List<Block> blocks =
@@ -180,6 +180,7 @@ public static partial class ReportDocumentBuilder
                 ? "Latencies in milliseconds over successful requests; TTFT and TPOT exist only for streaming. A batch-api line has no latency of its own: its batch's turnaround is under “Three ways to call”."
                 : "Latencies in milliseconds over successful requests; TTFT and TPOT exist only for streaming."),
             Table(headers, "LLRRRRRRRRRRRRR", rows),
+            IntervalNote,
         ];
         if (ZeroSuccessNote(report) is { } note)
         {
