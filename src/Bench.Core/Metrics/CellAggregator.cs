@@ -35,6 +35,7 @@ public sealed class CellAggregator
     private long _billedPrompt;
     private long _billedCached;
     private long _billedCompletion;
+    private readonly Statistics.TokenMoments _tokenMoments = new();
     private long _withoutUsage;
     private readonly IReadOnlyList<SloSet> _slos;
     private readonly long[] _good;
@@ -116,6 +117,9 @@ public sealed class CellAggregator
             _billedCached += r.CachedTokens ?? 0;
             _billedCompletion += r.CompletionTokens ?? 0;
         }
+
+        // Per-request billed counts and success, for the cost intervals (cost is linear in the counts).
+        _tokenMoments.Add(billable ? r.PromptTokens ?? 0 : 0, billable ? r.CachedTokens ?? 0 : 0, billable ? r.CompletionTokens ?? 0 : 0, r.Outcome == Outcome.Success);
 
         // Queue and response time describe the schedule, so they count for every attempted request.
         Record(Metric.Queue, r);
@@ -225,6 +229,15 @@ public sealed class CellAggregator
             }
         }
 
+        var latencyCi = new Dictionary<string, Statistics.QuantileIntervals>();
+        foreach (var metric in Metric.Latencies)
+        {
+            if (_latency.GetValueOrDefault(metric.Id)?.ToQuantileIntervals() is { } intervals)
+            {
+                latencyCi[metric.Id] = intervals;
+            }
+        }
+
         var successRate = _requests == 0 ? 0 : (double)_successes / _requests;
         var slos = new List<SloResult>(_slos.Count);
         for (var i = 0; i < _slos.Count; i++)
@@ -255,6 +268,8 @@ public sealed class CellAggregator
             BilledTokens = new TokenCounts(_billedPrompt + _attempts.RetryTokens.PromptTokens, _billedCached + _attempts.RetryTokens.CachedTokens,
                 _billedCompletion + _attempts.RetryTokens.CompletionTokens),
             RetryBilledTokens = _attempts.RetryTokens,
+            BilledTokenMoments = _tokenMoments.Snapshot(),
+            LatencyCi = latencyCi,
             Attempts = _attempts.Sent,
             AttemptSuccesses = _attempts.SentSuccesses,
             AttemptOutcomes = _attempts.Outcomes,
@@ -306,7 +321,12 @@ public sealed class CellAggregator
             reasons.Add(FormattableString.Invariant($"success rate {successRate * 100:0.##} % is below {min * 100:0.##} %"));
         }
 
-        return new SloResult(slo.Name, good, fraction, goodput, reasons.Count == 0, reasons.Count == 0 ? null : string.Join("; ", reasons));
+        return new SloResult(slo.Name, good, fraction, goodput, reasons.Count == 0, reasons.Count == 0 ? null : string.Join("; ", reasons))
+        {
+            Evidence = SloEvaluator.Evidence(slo, good, _successes, _requests, Metric.HasRequestLatency(Mode)),
+            Attempted = _requests,
+            GoodFractionLower = _requests == 0 ? 0 : Statistics.ProportionBound.Lower(good, _requests, SloEvaluator.Confidence),
+        };
     }
 
     /// <summary>An exact mean of the values that are present.</summary>

@@ -182,6 +182,19 @@ public sealed class CellSummary
     /// <summary>How the cell did against each SLO set of the scenario, in declaration order.</summary>
     public IReadOnlyList<SloResult> Slos { get; init; } = [];
 
+    /// <summary>Moments of attempted requests' billed token counts and success, for the cost intervals
+    /// (<see cref="Statistics.TokenMoments"/>); null for a summary not built by <see cref="CellAggregator"/>.</summary>
+    public Statistics.TokenMoments? BilledTokenMoments { get; init; }
+
+    /// <summary>The 95 % distribution-free intervals of p50/p95/p99 per latency metric id (ms), from the same
+    /// histograms as <see cref="Latency"/> (<see cref="Statistics.QuantileInterval"/>).</summary>
+    public IReadOnlyDictionary<string, Statistics.QuantileIntervals> LatencyCi { get; init; } = new Dictionary<string, Statistics.QuantileIntervals>();
+
+    /// <summary><c>success_rate_ci_low/high</c>: the two-sided 95 % Wilson interval of the success rate
+    /// (<see cref="Statistics.WilsonInterval"/>), null without requests.</summary>
+    public Statistics.BinomialInterval? SuccessRateCi =>
+        Requests > 0 && Successes <= Requests ? Statistics.WilsonInterval.Compute(Successes, Requests) : null;
+
     /// <summary>Latency stats for a metric id, or null when the metric has no samples.</summary>
     public MetricStats? Get(MetricDescriptor metric) => Latency.GetValueOrDefault(metric.Id);
 }

@@ -38,6 +38,25 @@ public sealed class LatencyHistogram
         Histogram.RecordValue(Math.Max(1, (long)Math.Round(clamped * 1000)));
     }
 
+    /// <summary>The 95 % distribution-free intervals of p50, p95 and p99 in ms (<see cref="Statistics.QuantileInterval"/>),
+    /// or <see langword="null"/> when nothing was recorded.</summary>
+    public Statistics.QuantileIntervals? ToQuantileIntervals()
+    {
+        var n = Histogram.TotalCount;
+        if (n == 0)
+        {
+            return null;
+        }
+
+        // The r-th smallest value: HdrHistogram counts ⌊(q / 100)·n + 0.5⌋ values for percentile q, so q = 100·r/n
+        // reads rank r; values carry the histogram's 3 significant digits.
+        double At(long rank) => Histogram.GetValueAtPercentile(100.0 * rank / n) / 1000.0;
+        return new Statistics.QuantileIntervals(
+            Statistics.QuantileInterval.Compute(n, 0.50, At),
+            Statistics.QuantileInterval.Compute(n, 0.95, At),
+            Statistics.QuantileInterval.Compute(n, 0.99, At));
+    }
+
     /// <summary>The distribution, or <see langword="null"/> when nothing was recorded.</summary>
     public MetricStats? ToStats()
     {

@@ -372,11 +372,28 @@ public static partial class MetricCatalog
     public static readonly MetricTemplate SloWhy = Slo("slo_", "_why", "why not met", "which condition of the set failed, with the measured figure",
         MetricExports.SummaryJson, "why", MetricDirection.None, NumberFormat.Exact, (_, r) => MetricValue.Text(r?.Why));
 
+    /// <summary><c>slo_&lt;name&gt;_shown</c>: whether the sample shows the set is met (one-sided 95 % exact bounds).</summary>
+    public static readonly MetricTemplate SloShown = Slo("slo_", "_shown", "shown",
+        "true when the one-sided 95 % exact (Clopper–Pearson) lower bound of the good fraction reaches the set's percentile and that of the success rate its minimum",
+        MetricExports.SummaryCsv | MetricExports.SummaryJson, "shown", MetricDirection.HigherIsBetter, NumberFormat.Exact,
+        (_, r) => MetricValue.Flag(r is null ? null : r.Evidence == SloEvidence.Shown));
+
+    /// <summary><c>slo_&lt;name&gt;_evidence</c>: <c>shown</c>, <c>not met</c> or <c>inconclusive</c>
+    /// (<see cref="SloEvaluator.Evidence"/>).</summary>
+    public static readonly MetricTemplate SloEvidenceWord = Slo("slo_", "_evidence", "evidence",
+        "shown (every condition's one-sided 95 % lower bound reaches its target), not met (some condition's upper bound falls short) or inconclusive",
+        MetricExports.SummaryJson, "evidence", MetricDirection.None, NumberFormat.Exact, (_, r) => MetricValue.Text(r is null ? null : EvidenceWord(r.Evidence)));
+
+    /// <summary><c>slo_&lt;name&gt;_good_fraction_lower95</c>: the one-sided 95 % exact lower bound of the good fraction.</summary>
+    public static readonly MetricTemplate SloGoodFractionLower = Slo("slo_", "_good_fraction_lower95", "good ≥ (95 %)",
+        "one-sided 95 % exact (Clopper–Pearson) lower bound of good / attempted, 0..1",
+        MetricExports.SummaryJson, "good_fraction_lower95", MetricDirection.HigherIsBetter, NumberFormat.Ratio, (_, r) => MetricValue.Number(r?.GoodFractionLower));
+
     /// <summary>The SLO templates, in the order <c>summary.json</c> writes a set's keys.</summary>
-    public static IReadOnlyList<MetricTemplate> SloTemplates { get; } = [SloName, SloMet, SloGoodRequests, SloGoodFraction, SloGoodputRps, SloWhy];
+    public static IReadOnlyList<MetricTemplate> SloTemplates { get; } = [SloName, SloMet, SloShown, SloEvidenceWord, SloGoodRequests, SloGoodFraction, SloGoodFractionLower, SloGoodputRps, SloWhy];
 
     /// <summary>The SLO columns of <c>summary.csv</c> per set, in order.</summary>
-    private static readonly MetricTemplate[] SloCsvTemplates = [SloMet, SloGoodFraction, SloGoodputRps];
+    private static readonly MetricTemplate[] SloCsvTemplates = [SloMet, SloShown, SloGoodFraction, SloGoodputRps];
 
     // ----- batch-api cells: their batch jobs (batches.jsonl); empty for the other modes -----
 
@@ -550,15 +567,17 @@ public static partial class MetricCatalog
     private static List<MetricDefinition> BuildAll()
     {
         var all = new List<MetricDefinition> { Model, Mode, Policy, Requests, Successes, SuccessRate };
+        all.AddRange(SuccessRateIntervals);
         all.AddRange(Failures);
         all.Add(Dropped);
         all.Add(Cancelled);
         all.AddRange(LatencyStatistics);
+        all.AddRange(LatencyIntervals);
         all.AddRange([DecodeTpsMean, DecodeTpsP50, PromptTokensMean, CompletionTokensMean, ReasoningTokensMean, CachedTokensMean,
             TokenizerComparedRequests, CompletionTokenDiffMean, CompletionTokenDiffPercent, UsageFlagged, DurationS, Rps, IntendedRps, AchievedSendRps, OutputTps]);
         all.AddRange(BatchFigures);
         all.AddRange(AttemptView);
-        all.AddRange([CostUsd, CostUsdPer1kRequests, CostUsdPerSuccess, RetryCostUsd, RetryCostUsdPer1kRequests, RetryCostPercent, PriceSource, PriceTierUsed, GoodputRps, Unpriced]);
+        all.AddRange([CostUsd, CostUsdPer1kRequests, CostUsdPerSuccess, .. CostIntervals, RetryCostUsd, RetryCostUsdPer1kRequests, RetryCostPercent, PriceSource, PriceTierUsed, GoodputRps, Unpriced]);
         all.AddRange(BilledTokens);
         all.AddRange(ReplicateFigures);
         all.AddRange(RecordsCsv.Where(r => !all.Contains(r)));

@@ -57,6 +57,14 @@ public sealed class CellCost
     /// or the cell cost nothing.</summary>
     public decimal? RetryCostPercent { get; init; }
 
+    /// <summary><c>cost_usd_per_1k_requests_ci_low/high</c>: the 95 % Student t interval of the mean cost per attempted
+    /// request × 1,000 (<see cref="Statistics.TokenMoments.CostIntervals"/>); null when unpriced or under 2 requests.</summary>
+    public Statistics.Interval? CostUsdPer1kRequestsCi { get; init; }
+
+    /// <summary><c>cost_usd_per_success_ci_low/high</c>: the 95 % delta-method interval of cost per successful request
+    /// (<see cref="Statistics.MeanInterval.Ratio"/>); null when unpriced, under 2 requests or without successes.</summary>
+    public Statistics.Interval? CostUsdPerSuccessCi { get; init; }
+
     /// <summary>Prices a cell's billed tokens with <paramref name="prices"/>.</summary>
     public static CellCost Of(CellSummary summary, PriceCatalog prices)
     {
@@ -79,6 +87,11 @@ public sealed class CellCost
         var batch = tier == PriceTier.Batch;
         var cost = CostModel.RequestCostUsd(summary.BilledTokens, price, batch);
         var retry = CostModel.RequestCostUsd(summary.RetryBilledTokens, price, batch);
+        // Per-token rates from the (linear) cost model: a prompt token, what caching changes, a completion token.
+        var promptUsd = (double)CostModel.RequestCostUsd(new TokenCounts(1, 0, 0), price, batch);
+        var cachedUsd = (double)CostModel.RequestCostUsd(new TokenCounts(1, 1, 0), price, batch) - promptUsd;
+        var completionUsd = (double)CostModel.RequestCostUsd(new TokenCounts(0, 0, 1), price, batch);
+        var (perRequest, perSuccess) = summary.BilledTokenMoments?.CostIntervals(promptUsd, cachedUsd, completionUsd) ?? (null, null);
         return new CellCost
         {
             Tier = tier,
@@ -89,6 +102,8 @@ public sealed class CellCost
             RetryCostPercent = cost > 0 ? retry / cost * 100m : null,
             CostUsdPer1kRequests = summary.Requests > 0 ? cost / summary.Requests * 1000m : null,
             CostUsdPerSuccess = summary.Successes > 0 ? cost / summary.Successes : null,
+            CostUsdPer1kRequestsCi = perRequest?.Scale(1000),
+            CostUsdPerSuccessCi = perSuccess,
         };
     }
 }

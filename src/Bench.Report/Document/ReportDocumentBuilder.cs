@@ -185,8 +185,8 @@ public static partial class ReportDocumentBuilder
         ];
         var rows = report.Cells.Select(c => Row(
         [
-            c.Summary.Model, ModeLabel(c.Summary), c.Summary.Requests.ToString("N0", Inv), Pct(c.Summary.SuccessRate),
-            .. latencies.Select((l, i) => c.Summary.Successes == 0 && c.Summary.Requests > 0 ? (i == 0 ? "no success" : "–") : Ms(l.Column.Value(c), l.Format)),
+            c.Summary.Model, ModeLabel(c.Summary), c.Summary.Requests.ToString("N0", Inv), Pct(c.Summary.SuccessRate) + SuccessCi(c),
+            .. latencies.Select((l, i) => c.Summary.Successes == 0 && c.Summary.Requests > 0 ? (i == 0 ? "no success" : "–") : Ms(l.Column.Value(c), l.Format) + P95Ci(c, l.Column)),
             $"{Tok(c.Summary.PromptTokensMean)} / {Tok(c.Summary.CompletionTokensMean)}", Usd(c.CostUsdPer1kRequests),
         ]));
         List<Block> blocks =
@@ -195,6 +195,7 @@ public static partial class ReportDocumentBuilder
                 ? "Latencies in milliseconds over successful requests; TTFT and TPOT exist only for streaming. A batch-api line has no latency of its own: its batch's turnaround is under “Three ways to call”."
                 : "Latencies in milliseconds over successful requests; TTFT and TPOT exist only for streaming."),
             Table(headers, "LLRRRRRRRRRRRRR", rows),
+            IntervalNote,
         ];
         if (ZeroSuccessNote(report) is { } note)
         {
@@ -213,24 +214,38 @@ public static partial class ReportDocumentBuilder
             return null;
         }
 
-        var blocks = new List<Block> { Para("For each SLO set of the scenario, the cheapest model × mode (by cost per successful request) that met it in this run.") };
+        var blocks = new List<Block>();
+        if (SmallRunNote(report) is { } smallRun)
+        {
+            blocks.Add(smallRun);
+        }
+
+        blocks.Add(Para("For each SLO set of the scenario, the cheapest model × mode (by cost per successful request) whose sample shows it meets the set: the one-sided 95 % lower bound of its good share and success rate reaches the target."));
         foreach (var r in report.Recommendations)
         {
             blocks.Add(Para(Strong(r.Slo), $" ({r.Criteria}):"));
             var items = new List<IReadOnlyList<Span>>();
-            if (r.Best is { } best)
+            if (r.Best is { } tied && r.Tie is { } tie)
+            {
+                items.AddRange(TieItems(r, tied, tie));
+            }
+            else if (r.Best is { } best)
             {
                 items.Add(["Choose ", Strong(Cell(best)), $": {Usd(best.CostUsdPerSuccess, "0.000000")} per successful request, {Evidence(best, r)}."]);
                 items.Add(r.RunnerUp is { } second
                     ? [$"Runner-up: {Cell(second)}: {Usd(second.CostUsdPerSuccess, "0.000000")} per successful request, {Evidence(second, r)}."]
-                    : ["Runner-up: none; no other priced model × mode met this SLO set."]);
+                    : ["Runner-up: none; no other priced model × mode is shown to meet this SLO set."]);
             }
             else
             {
-                items.Add([Strong("No model met this SLO"), " in this run."]);
+                items.Add(r.NotShown.Count > 0
+                    ? [Strong("No model is shown to meet this SLO"), " in this run."]
+                    : [Strong("No model met this SLO"), " in this run."]);
             }
 
-            items.AddRange(r.MetUnpriced.Select(cell => (IReadOnlyList<Span>)[$"{Cell(cell)} met it but has no price, so it cannot be ranked."]));
+            items.AddRange(NotShownItems(r));
+
+            items.AddRange(r.MetUnpriced.Select(cell => (IReadOnlyList<Span>)[$"{Cell(cell)} is shown to meet it but has no price, so it cannot be ranked."]));
             items.AddRange(r.Failed.Select(f => (IReadOnlyList<Span>)[$"{Cell(f.Cell)} did not: {f.Why}."]));
             blocks.Add(new BulletList(items));
         }

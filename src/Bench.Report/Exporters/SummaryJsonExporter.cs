@@ -96,6 +96,7 @@ public static class SummaryJsonExporter
         var s = cell.Summary;
         json.WriteStartObject();
         Write(json, cell, MetricCatalog.Model, MetricCatalog.Mode, MetricCatalog.Policy, MetricCatalog.Requests, MetricCatalog.Successes, MetricCatalog.SuccessRate);
+        WriteSuccessRateInterval(json, cell);
         json.WriteStartObject("outcomes");
         foreach (var (outcome, count) in s.Outcomes)
         {
@@ -117,6 +118,8 @@ public static class SummaryJsonExporter
             {
                 metric.Column(statistic).WriteJson(json, cell);
             }
+
+            WriteLatencyIntervals(json, cell, metric);
 
             json.WriteEndObject();
         }
@@ -148,6 +151,7 @@ public static class SummaryJsonExporter
         {
             Write(json, cell, MetricCatalog.CostUsd, MetricCatalog.CostUsdPer1kRequests, MetricCatalog.CostUsdPerSuccess, MetricCatalog.PriceSource,
                 MetricCatalog.RetryCostUsd, MetricCatalog.RetryCostUsdPer1kRequests, MetricCatalog.RetryCostPercent, MetricCatalog.PriceTierUsed);
+            WriteCostIntervals(json, cell);
         }
         else
         {
@@ -198,6 +202,31 @@ public static class SummaryJsonExporter
         json.WriteEndArray();
         json.WriteEndObject();
     }
+
+    /// <summary>The success rate's Wilson interval beside it (issue 13: intervals where decisions are read).</summary>
+    private static void WriteSuccessRateInterval(Utf8JsonWriter json, CellResult cell) => Write(json, cell, [.. MetricCatalog.SuccessRateIntervals]);
+
+    /// <summary>A latency distribution's <c>ci95</c> object: <c>{"p50": {"low", "high"}, "p95": …, "p99": …}</c>.</summary>
+    private static void WriteLatencyIntervals(Utf8JsonWriter json, CellResult cell, MetricDescriptor metric)
+    {
+        if (!cell.Summary.LatencyCi.ContainsKey(metric.Id))
+        {
+            return;
+        }
+
+        json.WriteStartObject("ci95");
+        foreach (var pair in MetricCatalog.LatencyIntervalsOf(metric).Chunk(2))
+        {
+            json.WriteStartObject(pair[0].Id.Split('_')[^3]);
+            Write(json, cell, pair);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndObject();
+    }
+
+    /// <summary>The cost intervals inside <c>cost</c> (priced cells only).</summary>
+    private static void WriteCostIntervals(Utf8JsonWriter json, CellResult cell) => Write(json, cell, [.. MetricCatalog.CostIntervals]);
 
     private static void Write(Utf8JsonWriter json, CellResult cell, params MetricDefinition[] metrics)
     {

@@ -106,7 +106,7 @@ public sealed class FailureReportTests : IDisposable
     {
         var md = MarkdownExporter.Render(Report(Enumerable.Range(0, 4).Select(_ => Failed(Mode.Streaming, Outcome.ClientError, 401, "bad key"))));
 
-        Assert.Contains("| m | streaming | 4 | 0 % | no success | – |", md, StringComparison.Ordinal);
+        Assert.Contains("| m | streaming | 4 | 0 % (0–49) | no success | – |", md, StringComparison.Ordinal);
         Assert.Contains("> **No request succeeded** in m · streaming (4 attempted): there is no latency to report; see the failures below for why.", md, StringComparison.Ordinal);
         Assert.Contains("**m · streaming**: every one of 4 attempted requests failed.", md, StringComparison.Ordinal);
     }

@@ -6,7 +6,7 @@ namespace Bench.Report.Tests.Document;
 
 /// <summary>A results folder from before the Batch API (no batch-api cell, no <c>batches.jsonl</c>) gives the same
 /// report as before: <c>Golden/standard-report-before-batches.md</c> is the <c>report.md</c> that commit b1035bd (the
-/// branch's start) wrote for this folder.</summary>
+/// branch's start) wrote for this folder, plus the 95 % intervals issue 13 added to the summary table (the only change).</summary>
 public sealed class OldFolderReportTests
 {
     private static string Golden([CallerFilePath] string source = "") =>

@@ -200,7 +200,7 @@ public sealed class MetricCatalogExportTests : IDisposable
     public void SummaryCsv_ColumnsAreTheCataloguesInItsOrder()
     {
         Assert.Equal(MetricCatalog.SummaryCsv(["fast", "snappy"]).Select(m => m.Id), SummaryCsvHeader());
-        Assert.Equal(["goodput_rps", "slo_fast_met", "slo_fast_good_fraction", "goodput_rps_fast", "slo_snappy_met", "slo_snappy_good_fraction", "goodput_rps_snappy"],
+        Assert.Equal(["goodput_rps", "slo_fast_met", "slo_fast_shown", "slo_fast_good_fraction", "goodput_rps_fast", "slo_snappy_met", "slo_snappy_shown", "slo_snappy_good_fraction", "goodput_rps_snappy"],
             SummaryCsvHeader().SkipWhile(id => id != "goodput_rps"));
         Assert.DoesNotContain("goodput_rps", MetricCatalog.SummaryCsv([]).Select(m => m.Id));
     }

@@ -118,7 +118,7 @@ public class SummaryExportersTests
         Assert.Contains("2,500 ms (83 %) sooner than a non-streaming response arrives whole", md, StringComparison.Ordinal);
         Assert.DoesNotContain("× sooner", md, StringComparison.Ordinal);
         Assert.Contains("about as long either way", md, StringComparison.Ordinal);
-        Assert.Contains("| m | streaming | 1 | 100 % | 500 |", md, StringComparison.Ordinal);
+        Assert.Contains("| m | streaming | 1 | 100 % (20.7–100) | 500 |", md, StringComparison.Ordinal);
         Assert.Contains("test source", md, StringComparison.Ordinal);
     }
 }
