@@ -67,6 +67,7 @@ public static partial class MetricCatalog
                     Unit = "ms",
                     Format = NumberFormat.Milliseconds,
                     Direction = metric.Direction,
+                    IsIntervalBound = true,
                     Definition = $"{(low ? "lower" : "upper")} bound of the 95 % distribution-free interval of {metric.Id}'s {name} (order statistics at exact binomial ranks, Hahn & Meeker 1991 §5.2), read from the histogram (3 significant digits); null when the sample cannot bound that side",
                     Source = "Hahn & Meeker, Statistical Intervals (1991); Conover, Practical Nonparametric Statistics §3.2",
                     Exports = csv && name == "p95" ? MetricExports.SummaryCsv | MetricExports.SummaryJson : MetricExports.SummaryJson,
@@ -91,6 +92,6 @@ public static partial class MetricCatalog
         Func<CellResult, MetricValue> read, string unit = "ratio") => new()
     {
         Id = id, DisplayName = display, Unit = unit, Format = format, Direction = direction, Definition = definition, Source = CiSource,
-        Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = [jsonPath], Cell = read,
+        Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = [jsonPath], Cell = read, IsIntervalBound = true,
     };
 }

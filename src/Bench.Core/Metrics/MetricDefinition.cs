@@ -121,6 +121,11 @@ public sealed class MetricDefinition
         _ => null,
     };
 
+    /// <summary>True for a bound of a confidence interval of another figure (<c>success_rate_ci_low</c>): a property of
+    /// the sample, which thresholds may name (gate on what the sample shows) but which replicate statistics and
+    /// <c>bench compare</c> leave out — they judge the figure itself.</summary>
+    public bool IsIntervalBound { get; init; }
+
     /// <summary>Files that write it.</summary>
     public required MetricExports Exports { get; init; }
 

@@ -56,8 +56,9 @@ public static class Comparer
         var currentCells = current.Cells.ToDictionary(c => (c.Model, c.Mode, c.Policy));
         var sloNames = baseline.SloNames.Intersect(current.SloNames, StringComparer.Ordinal).ToList();
         // Counts (successes, failed_<outcome>, dropped, retry tokens …) grow with the run's length: the rates that
-        // normalise them (success_rate, attempt_success_rate, attempts_per_request) are what is compared.
-        var metrics = MetricCatalog.All.Where(m => m.ThresholdEligible && m.Format != NumberFormat.Integer).Concat(sloNames.SelectMany(n => new[]
+        // normalise them (success_rate, attempt_success_rate, attempts_per_request) are what is compared. Interval
+        // bounds (success_rate_ci_low …) describe a sample, not the system: the figure they bound is judged instead.
+        var metrics = MetricCatalog.All.Where(m => m.ThresholdEligible && !m.IsIntervalBound && m.Format != NumberFormat.Integer).Concat(sloNames.SelectMany(n => new[]
         {
             MetricCatalog.SloGoodFraction.For(n), MetricCatalog.SloGoodputRps.For(n),
         })).ToList();

@@ -42,7 +42,7 @@ public sealed class ReplicateReport
     public static IReadOnlyList<MetricDefinition> Figures(IReadOnlyList<string> sloNames)
     {
         ArgumentNullException.ThrowIfNull(sloNames);
-        return [.. MetricCatalog.All.Concat(sloNames.SelectMany(n => MetricCatalog.SloTemplates.Select(t => t.For(n)))).Where(m => m.ThresholdEligible)];
+        return [.. MetricCatalog.All.Concat(sloNames.SelectMany(n => MetricCatalog.SloTemplates.Select(t => t.For(n)))).Where(m => m.ThresholdEligible && !m.IsIntervalBound)];
     }
 
     /// <summary>The replicate view of a run, or null for a run without replicates (no record carries one).</summary>
