@@ -246,7 +246,10 @@ public static partial class ReportDocumentBuilder
             items.AddRange(NotShownItems(r));
 
             items.AddRange(r.MetUnpriced.Select(cell => (IReadOnlyList<Span>)[$"{Cell(cell)} is shown to meet it but has no price, so it cannot be ranked."]));
-            items.AddRange(r.Failed.Select(f => (IReadOnlyList<Span>)[$"{Cell(f.Cell)} did not: {f.Why}."]));
+            // A miss the sample cannot show (7 of 8 against 95 %) is said to be within noise, as the SLO table says it.
+            items.AddRange(r.Failed.Select(f => (IReadOnlyList<Span>)[f.Cell.Summary.Slos.FirstOrDefault(s => s.Name == r.Slo)?.Evidence == SloEvidence.Inconclusive
+                ? $"{Cell(f.Cell)} did not on the point estimate, within noise (its sample cannot show that it misses the set either): {f.Why}."
+                : $"{Cell(f.Cell)} did not: {f.Why}."]));
             blocks.Add(new BulletList(items));
         }
 
