@@ -3,9 +3,9 @@
 # figures on purpose (a profile recalibrated, the CI scenario changed), read `bench compare`'s verdict against the old
 # baseline it prints, and commit results/baselines/ with a message that says why.
 #   eng/gate-check/refresh-baseline.sh [sim|micro|all]   (default: sim)
-# sim:   scenarios/ci.json on the embedded simulator (seed 42, 5 replicates) → results/baselines/sim-ci: run.json,
-#        records.jsonl and summary.json (what `bench compare` reads, plus the summary for people); the other report
-#        files are rebuilt from them with `bench report` whenever wanted.
+# sim:   scenarios/ci.json on the embedded simulator (seed 42, 5 replicates) → results/baselines/sim-ci: run.json and
+#        records.jsonl (what `bench compare` reads), summary.json and report.md (for people); the other report files
+#        are rebuilt from them with `bench report` whenever wanted.
 # micro: every micro-benchmark (BenchmarkDotNet, --job short) → results/baselines/micro/*-report-full.json. Compare
 #        micro-benchmarks only on the machine that made the baseline: a baseline from another machine compares machines.
 set -euo pipefail
@@ -24,7 +24,7 @@ if [[ $what == sim || $what == all ]]; then
     "${bench[@]}" compare results/baselines/sim-ci "$tmp/sim" || echo "(the new baseline differs from the old one: exit $?)"
   fi
   rm -rf results/baselines/sim-ci && mkdir -p results/baselines/sim-ci
-  cp "$tmp/sim/run.json" "$tmp/sim/records.jsonl" "$tmp/sim/summary.json" results/baselines/sim-ci/
+  cp "$tmp/sim/run.json" "$tmp/sim/records.jsonl" "$tmp/sim/summary.json" "$tmp/sim/report.md" results/baselines/sim-ci/
   echo "baseline written: results/baselines/sim-ci"
 fi
 
