@@ -58,6 +58,44 @@ public static class ProportionBound
         return Math.Max(1, (long)Math.Ceiling(n - 1e-9));
     }
 
+    /// <summary>The smallest number of trials that, with <paramref name="failures"/> of them failing, shows a proportion ≥
+    /// <paramref name="target"/> at <paramref name="confidence"/> (one-sided exact lower bound); with no failures,
+    /// <see cref="ZeroFailureTrials"/>. The bound rises with the trials for a fixed failure count, so the smallest such n
+    /// is found by doubling then bisection (1 failure: 93 trials for 0.95 at 0.95). <see cref="long.MaxValue"/> when the
+    /// target is 1, or when no sample below 2^40 trials shows it.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="failures"/> is negative, <paramref name="target"/>
+    /// is outside 0–1, or the confidence is not between 0 and 1.</exception>
+    public static long TrialsToShow(long failures, double target, double confidence = 0.95)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(failures);
+        var zero = ZeroFailureTrials(target, confidence);
+        if (failures == 0 || zero == long.MaxValue)
+        {
+            return zero;
+        }
+
+        bool Shows(long n) => Lower(n - failures, n, confidence) >= target;
+        long low = zero + failures - 1, high = Math.Max(zero + failures, 2 * (zero + failures));
+        while (!Shows(high))
+        {
+            low = high;
+            high *= 2;
+            if (high > 1L << 40)
+            {
+                return long.MaxValue;
+            }
+        }
+
+        // Invariant: Shows(high), !Shows(low) (low < zero + failures cannot show: even its successes alone fall short).
+        while (high - low > 1)
+        {
+            var mid = low + ((high - low) / 2);
+            (low, high) = Shows(mid) ? (low, mid) : (mid, high);
+        }
+
+        return high;
+    }
+
     internal static void CheckConfidence(double confidence)
     {
         if (!(confidence is > 0 and < 1))

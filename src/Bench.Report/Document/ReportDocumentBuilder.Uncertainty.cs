@@ -32,13 +32,17 @@ public static partial class ReportDocumentBuilder
             (SampleCondition.SuccessRate, true) => string.Create(Inv,
                 $"no failures in {s.Trials:N0} requests shows success ≥ {shown} % at 95 % confidence; {s.TrialsNeeded:N0} are needed for {target} %"),
             (SampleCondition.SuccessRate, false) => string.Create(Inv,
-                $"{s.Count:N0} successes in {s.Trials:N0} requests shows success ≥ {shown} % at 95 % confidence; even without a failure, {s.TrialsNeeded:N0} are needed for {target} %"),
+                $"{s.Count:N0} successes in {s.Trials:N0} requests shows success ≥ {shown} % at 95 % confidence; with as many failures ({s.Trials - s.Count:N0}), {Needed(s)} requests would show {target} %"),
             (_, true) => string.Create(Inv,
                 $"all {s.Trials:N0} requests within the limits shows ≥ {shown} % good at 95 % confidence; {s.TrialsNeeded:N0} are needed for {target} %"),
             _ => string.Create(Inv,
-                $"{s.Count:N0} of {s.Trials:N0} requests within the limits shows ≥ {shown} % good at 95 % confidence; even without a miss, {s.TrialsNeeded:N0} are needed for {target} %"),
+                $"{s.Count:N0} of {s.Trials:N0} requests within the limits shows ≥ {shown} % good at 95 % confidence; with as many misses ({s.Trials - s.Count:N0}), {Needed(s)} requests would show {target} %"),
         };
     }
+
+    /// <summary>The sample size a shortfall needs, in words ("more than 10⁹" past any practical run).</summary>
+    private static string Needed(SampleShortfall s) =>
+        s.TrialsNeeded >= 1_000_000_000 ? "more than 10⁹" : string.Create(Inv, $"{s.TrialsNeeded:N0}");
 
     /// <summary>A proportion as a percentage with up to one decimal, rounded down so "shows ≥" never overstates.</summary>
     private static string Percent(double proportion)

@@ -108,7 +108,8 @@ public sealed record Recommendation(
     }
 
     /// <summary>What a cell's sample shows about each condition of <paramref name="slo"/> it cannot show: the
-    /// one-sided 95 % exact lower bound against the target, and the smallest failure-free sample that would show it.</summary>
+    /// one-sided 95 % exact lower bound against the target, and the smallest sample with as many failures (or misses) that
+    /// would show it.</summary>
     public static IReadOnlyList<SampleShortfall> Shortfalls(CellResult cell, SloSet slo)
     {
         ArgumentNullException.ThrowIfNull(cell);
@@ -125,7 +126,7 @@ public sealed record Recommendation(
             var lower = ProportionBound.Lower(count, s.Requests, SloEvaluator.Confidence);
             if (lower < target)
             {
-                list.Add(new SampleShortfall(condition, count, s.Requests, lower, target, ProportionBound.ZeroFailureTrials(target, SloEvaluator.Confidence)));
+                list.Add(new SampleShortfall(condition, count, s.Requests, lower, target, ProportionBound.TrialsToShow(s.Requests - count, target, SloEvaluator.Confidence)));
             }
         }
 
