@@ -128,11 +128,12 @@ public static class Comparer
         };
     }
 
-    /// <summary>Fewest samples that must lie beyond a tail statistic (p90 … p99.9, min, max) in each sample it is read
-    /// from — each replicate, or each side's requests — for the statistic to be compared: with fewer it is a handful
-    /// of extreme values (the p99 of 32 requests is their maximum), which differ between two runs of the same system
-    /// far more than a threshold allows. Measured: with five replicates of 32 requests a cell, the only false alarms of
-    /// same-against-same comparisons were TPOT's p99, p99.9 and max (eng/gate-check).</summary>
+    /// <summary>Fewest requests that must lie beyond a tail statistic (p90 … p99.9, min, max) in each sample it is read
+    /// from — each replicate's successful requests, or each side's per-request values — for the statistic to be
+    /// compared: with fewer it is a handful of extreme values (the p99 of 32 requests is their maximum), which differ
+    /// between two runs of the same system far more than a threshold allows. Measured (eng/gate-check, five replicates
+    /// of 32 requests a cell): the false alarms of same-against-same comparisons were all tails — TPOT's p99, p99.9 and
+    /// max, then ITL's p90–p99 while ITL's gaps, which share their request's decode speed, were counted as samples.</summary>
     public const int MinSamplesBeyondTail = 5;
 
     /// <summary>Why a tail statistic cannot be compared (too few samples beyond it on a side), or null when it can or is
@@ -144,10 +145,11 @@ public static class Comparer
             return null;
         }
 
+        // The independent units are requests: ITL's many gaps per request share that request's decode speed, so a
+        // tail of ITL rests on as few requests as TTFT's does. Count successful requests, never gaps.
         var replicated = b.Replicates.Count >= 2 && c.Replicates.Count >= 2;
-        var count = distribution.Column(Statistic.Count);
         var fewest = replicated
-            ? b.Replicates.Concat(c.Replicates).Select(r => count.Value(r) ?? 0).Min()
+            ? b.Replicates.Concat(c.Replicates).Select(r => (double)r.Summary.Successes).Min()
             : Math.Min(b.Samples.GetValueOrDefault(distribution.Id)?.Length ?? 0, c.Samples.GetValueOrDefault(distribution.Id)?.Length ?? 0);
         if (share == 0)
         {
