@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures the CI gate's false-alarm and detection rates with its default settings (README, "The CI gate").
-#   eng/gate-check/run.sh [OUT_DIR]            (default results/gate-check; PAIRS=8 FACTOR=1.10 SCENARIO=scenarios/ci.json)
+#   eng/gate-check/run.sh [OUT_DIR]   (default results/gate-check; PAIRS=8 FACTOR=1.10 SCENARIO=scenarios/ci.json PARALLEL=1)
 # Runs the CI scenario PAIRS + 1 times on the embedded simulator with different seeds, and PAIRS times against a copy of
 # the profiles slowed by FACTOR (every latency × FACTOR: slow_profiles.py). Then compares, with `bench compare`'s
 # defaults:
@@ -35,8 +35,16 @@ run() { # kind seed
   echo "== run $1 seed $2"
   "${bench[@]}" run "$out/$1/scenario.json" --seed "$2" --out "$dir" --force > "$dir.log" 2>&1 || echo "   (bench run exited $?: see $dir.log)"
 }
-for i in $(seq 0 "$pairs"); do run same $((100 + i)); done
-for i in $(seq 1 "$pairs"); do run slow $((200 + i)); done
+# PARALLEL runs at a time (default 1): two on a 2-core machine halve the wall time and make it the busy machine a CI
+# runner is.
+jobs=()
+for i in $(seq 0 "$pairs"); do jobs+=("same $((100 + i))"); done
+for i in $(seq 1 "$pairs"); do jobs+=("slow $((200 + i))"); done
+for job in "${jobs[@]}"; do
+  while (( $(jobs -rp | wc -l) >= ${PARALLEL:-1} )); do wait -n; done
+  run $job &
+done
+wait
 
 # Single-run folders: replicate 1 of each run, without its replicate number (what a plain `bench run` writes).
 single() { # run-dir

@@ -12,7 +12,7 @@ internal static class CompareCommand
         var baseline = new Argument<string>("baseline") { Description = "The baseline: a results folder (records.jsonl) or a folder of BenchmarkDotNet *-report-full.json." };
         var current = new Argument<string>("current") { Description = "The current side, of the same kind." };
         var threshold = new Option<string?>("--threshold") { Description = "Practical threshold: relative (5%) or absolute (20ms, 0.5s, a bare number in the metric's unit). Default 5% over replicates, 10% over per-request samples." };
-        var noise = new Option<string?>("--noise") { Description = "Noise floor: a change below it is Same (default 1ms on time metrics, 0 on others)." };
+        var noise = new Option<string?>("--noise") { Description = "Noise floor: a change below it is Same (default 5ms on time metrics, 0 on others)." };
         var rate = new Option<string?>("--rate-threshold") { Description = "Margin for success rates, in percentage points (default 1pp)." };
         var alpha = new Option<double?>("--alpha") { Description = "Significance level of each one-sided test (default 0.01)." };
         var failOn = new Option<string[]>("--fail-on") { Description = "Metric ids or globs whose Slower fails the build (ttft_ms_*,success_rate); default every metric.", AllowMultipleArgumentsPerToken = true };

@@ -7,7 +7,7 @@ public sealed record CompareRequest
     /// (5 % over replicates and iterations, 10 % over per-request samples).</summary>
     public string? Threshold { get; init; }
 
-    /// <summary><c>--noise</c>, or null for 1 ms on time metrics and 0 on the others.</summary>
+    /// <summary><c>--noise</c>, or null for 5 ms on time metrics and 0 on the others.</summary>
     public string? Noise { get; init; }
 
     /// <summary><c>--rate-threshold</c> (<c>1pp</c>, <c>0.5%</c>…), or null for 1 percentage point.</summary>

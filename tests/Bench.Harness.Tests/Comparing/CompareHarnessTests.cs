@@ -164,10 +164,13 @@ public sealed class CompareHarnessTests(CompareRunFixture fixture) : IClassFixtu
         Assert.Equal(ExitCodes.MeasuredFailure, exit);
         Assert.Contains("FAIL:", output, StringComparison.Ordinal);
         using var json = CompareJson(fixture.Run, slow);
-        foreach (var metric in new[] { "ttft_ms_p50", "ttft_ms_mean", "e2e_ms_mean", "e2e_ms_p50", "tpot_ms_p50" })
+        foreach (var metric in new[] { "ttft_ms_p50", "ttft_ms_mean", "e2e_ms_mean", "e2e_ms_p50" })
         {
             Assert.Equal("Slower", Verdict(json, metric));
         }
+
+        // TPOT 5 ms → 6.5 ms: 30 % slower, but 1.5 ms is under the 5 ms noise floor (the client's own jitter).
+        Assert.Equal("Same", Verdict(json, "tpot_ms_p50"));
 
         Assert.Equal("Slower", Verdict(json, "decode_tps_mean")); // tokens/s fell: worse in its own direction
         Assert.Equal("Same", Verdict(json, "success_rate"));

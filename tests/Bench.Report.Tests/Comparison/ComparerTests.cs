@@ -92,7 +92,7 @@ public sealed class ComparerTests
         Assert.Equal(0.02, settings.ThresholdFor("s", ComparisonMethod.Replicates).AbsoluteIn("s"));
         Assert.Equal("5%", settings.ThresholdFor("tok/s", ComparisonMethod.Replicates).Text);
         Assert.Equal("0", settings.NoiseFor("tok/s").Text);
-        Assert.Equal("1ms", settings.NoiseFor("ms").Text);
+        Assert.Equal("5ms", settings.NoiseFor("ms").Text);
         Assert.Equal("0", settings.NoiseFor("ns").Text);
     }
 
