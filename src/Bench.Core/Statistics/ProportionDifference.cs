@@ -1,5 +1,3 @@
-using Perfolizer.Mathematics.Distributions.ContinuousDistributions;
-
 namespace Bench.Core.Statistics;
 
 /// <summary>
@@ -28,31 +26,12 @@ public readonly record struct ProportionDifference(double Difference, double Low
             throw new ArgumentOutOfRangeException(nameof(confidence), confidence, "must be between 0 and 1");
         }
 
-        var z = new NormalDistribution().Quantile(1 - ((1 - confidence) / 2));
-        var (p1, l1, u1) = Wilson(successes1, trials1, z);
-        var (p2, l2, u2) = Wilson(successes2, trials2, z);
+        // Each proportion's Wilson score interval at the same confidence (WilsonInterval, Newcombe's method 3).
+        var (p1, w1) = ((double)successes1 / trials1, WilsonInterval.Compute(successes1, trials1, confidence));
+        var (p2, w2) = ((double)successes2 / trials2, WilsonInterval.Compute(successes2, trials2, confidence));
         var difference = p1 - p2;
-        var lower = difference - Math.Sqrt(((p1 - l1) * (p1 - l1)) + ((u2 - p2) * (u2 - p2)));
-        var upper = difference + Math.Sqrt(((u1 - p1) * (u1 - p1)) + ((p2 - l2) * (p2 - l2)));
+        var lower = difference - Math.Sqrt(((p1 - w1.Lower) * (p1 - w1.Lower)) + ((w2.Upper - p2) * (w2.Upper - p2)));
+        var upper = difference + Math.Sqrt(((w1.Upper - p1) * (w1.Upper - p1)) + ((p2 - w2.Lower) * (p2 - w2.Lower)));
         return new ProportionDifference(difference, Math.Max(-1, lower), Math.Min(1, upper));
-    }
-
-    /// <summary>The Wilson score interval without continuity correction (Newcombe 1998, method 3 for one
-    /// proportion): (p + z²/2n ± z√(p(1−p)/n + z²/4n²)) / (1 + z²/n).</summary>
-    private static (double P, double Lower, double Upper) Wilson(long successes, long trials, double z)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(trials, 1);
-        ArgumentOutOfRangeException.ThrowIfNegative(successes);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(successes, trials);
-        double n = trials;
-        var p = successes / n;
-        var z2 = z * z;
-        var centre = p + (z2 / (2 * n));
-        var half = z * Math.Sqrt((p * (1 - p) / n) + (z2 / (4 * n * n)));
-        var denominator = 1 + (z2 / n);
-        // At 0 and n successes the closed form is exact in theory; clamp the rounding so the bound is exactly 0 or 1.
-        var lower = successes == 0 ? 0 : (centre - half) / denominator;
-        var upper = successes == trials ? 1 : (centre + half) / denominator;
-        return (p, lower, upper);
     }
 }

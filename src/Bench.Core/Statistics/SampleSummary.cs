@@ -1,5 +1,3 @@
-using Perfolizer.Mathematics.Distributions.ContinuousDistributions;
-
 namespace Bench.Core.Statistics;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace Bench.Core.Statistics;
 /// (R's <c>median</c>: the middle value, or the mean of the two middle values), maximum, the coefficient of variation
 /// (sd ÷ |mean|) and a two-sided confidence interval of the mean from Student's t distribution:
 /// mean ± t(1 − α/2; n − 1) · sd / √n (Student, Biometrika 6, 1908; the interval R's <c>t.test(x)$conf.int</c>
-/// reports). The t quantile is Perfolizer's <see cref="StudentDistribution"/>. The interval assumes replicates are
+/// reports), computed by <see cref="MeanInterval.Mean"/> (Perfolizer's Student distribution). The interval assumes replicates are
 /// independent draws of a roughly normal run-level figure, which is why replicates, not requests, are its samples:
 /// requests within one run share the run's conditions and are correlated.
 /// </summary>
@@ -55,9 +53,9 @@ public sealed record SampleSummary(int N, double Mean, double? Sd, double Min, d
             return new SampleSummary(1, mean, null, sorted[0], median, sorted[0], null, null, null);
         }
 
-        var sd = Math.Sqrt(sorted.Sum(v => (v - mean) * (v - mean)) / (n - 1));
-        var t = new StudentDistribution(n - 1).Quantile(1 - ((1 - confidence) / 2));
-        var half = t * sd / Math.Sqrt(n);
-        return new SampleSummary(n, mean, sd, sorted[0], median, sorted[^1], mean - half, mean + half, mean == 0 ? null : sd / Math.Abs(mean));
+        var variance = sorted.Sum(v => (v - mean) * (v - mean)) / (n - 1);
+        var sd = Math.Sqrt(variance);
+        var interval = MeanInterval.Mean(n, mean, variance, confidence)!.Value;
+        return new SampleSummary(n, mean, sd, sorted[0], median, sorted[^1], interval.Lower, interval.Upper, mean == 0 ? null : sd / Math.Abs(mean));
     }
 }
