@@ -6,7 +6,7 @@
 # sim:   scenarios/ci.json on the embedded simulator (seed 42, 5 replicates) → results/baselines/sim-ci: run.json and
 #        records.jsonl (what `bench compare` reads), summary.json and report.md (for people); the other report files
 #        are rebuilt from them with `bench report` whenever wanted.
-# micro: every micro-benchmark (BenchmarkDotNet, --job short --inProcess) → results/baselines/micro/*-report-full.json. Compare
+# micro: every micro-benchmark (BenchmarkDotNet, --job short --iterationCount 15 --inProcess: at least 5 iterations a side are needed for bench compare to judge at alpha 0.01, and short has 3) → results/baselines/micro/*-report-full.json. Compare
 #        micro-benchmarks only on the machine that made the baseline: a baseline from another machine compares machines.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,7 +29,7 @@ if [[ $what == sim || $what == all ]]; then
 fi
 
 if [[ $what == micro || $what == all ]]; then
-  dotnet run -c Release --project src/Bench.Micro -- --filter '*' --job short --inProcess --artifacts "$tmp/micro"
+  dotnet run -c Release --project src/Bench.Micro -- --filter '*' --job short --iterationCount 15 --inProcess --artifacts "$tmp/micro"
   if [[ -d results/baselines/micro ]]; then
     "${bench[@]}" compare results/baselines/micro "$tmp/micro" || echo "(the new baseline differs from the old one: exit $?)"
   fi
