@@ -107,7 +107,14 @@ public sealed class ComparisonSide
         }
 
         var recordsPath = System.IO.Path.Combine(dir, ResultsDirectory.RecordsFile);
-        var (aggregator, read) = ReplicateAggregator.FromFile(recordsPath, slos);
+        // One pass over records.jsonl: the aggregation and the per-request samples read the same records.
+        var aggregator = new ReplicateAggregator(slos);
+        var samples = new Dictionary<(string, Mode, string?), Dictionary<string, List<double>>>();
+        var read = RecordsReader.Read(recordsPath, r =>
+        {
+            aggregator.Add(r);
+            AddSamples(samples, r);
+        });
         if (read.Records == 0)
         {
             errors.Add($"{recordsPath}: no readable record.");
@@ -115,7 +122,6 @@ public sealed class ComparisonSide
         }
 
         var (batches, _) = BatchesFile.ReadAll(dir);
-        var samples = ReadSamples(recordsPath);
         var replicates = aggregator.Replicates.Select(r => r.Aggregator.Summarize().ToDictionary(s => (s.Model, s.Mode, s.Policy))).ToList();
         var cells = aggregator.Combined.Summarize().Select(s =>
         {
@@ -132,38 +138,33 @@ public sealed class ComparisonSide
     public static IReadOnlyList<MetricDescriptor> SampledDistributions { get; } =
         [.. MetricCatalog.All.Where(m => m.ThresholdEligible && m.Distribution?.PerRequest is not null).Select(m => m.Distribution!).Distinct()];
 
-    private static Dictionary<(string, Mode, string?), Dictionary<string, List<double>>> ReadSamples(string recordsPath)
+    private static void AddSamples(Dictionary<(string, Mode, string?), Dictionary<string, List<double>>> samples, RequestRecord r)
     {
-        var samples = new Dictionary<(string, Mode, string?), Dictionary<string, List<double>>>();
-        RecordsReader.Read(recordsPath, r =>
+        if (r.Phase != Phases.Measure || !r.Outcome.IsAttempt())
         {
-            if (r.Phase != Phases.Measure || !r.Outcome.IsAttempt())
-            {
-                return;
-            }
+            return;
+        }
 
-            var key = (r.Model, r.Mode, r.Policy);
-            if (!samples.TryGetValue(key, out var cell))
-            {
-                samples[key] = cell = [];
-            }
+        var key = (r.Model, r.Mode, r.Policy);
+        if (!samples.TryGetValue(key, out var cell))
+        {
+            samples[key] = cell = [];
+        }
 
-            foreach (var metric in SampledDistributions)
+        foreach (var metric in SampledDistributions)
+        {
+            // As the catalogue's statistics: queue and response over every attempted request, the rest over successes.
+            var everyAttempt = metric == Metric.Queue || metric == Metric.Response;
+            if ((everyAttempt || r.Outcome == Outcome.Success) && metric.PerRequest!(r) is { } value && double.IsFinite(value))
             {
-                // As the catalogue's statistics: queue and response over every attempted request, the rest over successes.
-                var everyAttempt = metric == Metric.Queue || metric == Metric.Response;
-                if ((everyAttempt || r.Outcome == Outcome.Success) && metric.PerRequest!(r) is { } value && double.IsFinite(value))
+                if (!cell.TryGetValue(metric.Id, out var list))
                 {
-                    if (!cell.TryGetValue(metric.Id, out var list))
-                    {
-                        cell[metric.Id] = list = [];
-                    }
-
-                    list.Add(value);
+                    cell[metric.Id] = list = [];
                 }
+
+                list.Add(value);
             }
-        });
-        return samples;
+        }
     }
 
     private static ComparisonSide? LoadMicro(string dir, string[] reports, List<string> errors)
