@@ -35,6 +35,27 @@ public sealed class Endpoint
         ApiKey = string.IsNullOrEmpty(apiKey) ? null : apiKey;
     }
 
+    /// <summary>The API the endpoint speaks (<see cref="Wire.WireProtocol.OpenAiChat"/> by default): the request's path,
+    /// body and authentication header, and how its response is read.</summary>
+    public Wire.WireProtocol Protocol { get; init; } = Wire.WireProtocol.OpenAiChat;
+
+    /// <summary>Headers added to every request (scenario <c>targets[].headers</c>: a gateway's own authentication, an
+    /// organisation id, <c>anthropic-beta</c>…); values are secrets as far as display goes (never logged). Empty by
+    /// default.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+
+    /// <summary>Fields added at the top level of every request body (scenario <c>targets[].body</c>, e.g.
+    /// <c>"reasoning_effort": "low"</c>), written as given after Bench's own fields. Empty by default.</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.JsonElement> BodyFields { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, System.Text.Json.JsonElement>.Empty;
+
+    /// <summary>The name each catalogue model id is sent as on this endpoint (scenario <c>targets[].model_map</c>, e.g.
+    /// <c>gpt-4.1</c> → <c>openai/gpt-4.1</c> on a relay); a model not in it is sent as named. Records keep the
+    /// catalogue's name, so cells of two targets compare.</summary>
+    public IReadOnlyDictionary<string, string> ModelNames { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+
+    /// <summary>The name <paramref name="model"/> is sent as (<see cref="ModelNames"/>).</summary>
+    public string WireModel(string model) => ModelNames.TryGetValue(model, out var mapped) ? mapped : model;
+
     /// <summary>The base address, ending with <c>/</c>.</summary>
     public Uri BaseAddress { get; }
 

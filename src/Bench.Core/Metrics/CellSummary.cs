@@ -8,6 +8,9 @@ namespace Bench.Core.Metrics;
 /// </summary>
 public sealed class CellSummary
 {
+    /// <summary>The target's name (<see cref="RequestRecord.Target"/>), or null for records without one.</summary>
+    public string? Target { get; init; }
+
     /// <summary>Model id.</summary>
     public required string Model { get; init; }
 

@@ -17,7 +17,13 @@ public sealed class RequestRecord
     /// <summary>Sequence number of the request within the run, from 0.</summary>
     public long Id { get; set; }
 
-    /// <summary>Model id as sent in the request body.</summary>
+    /// <summary>The target the request went to (scenario <c>targets[].name</c>; the single target's name otherwise):
+    /// cells are target × model × mode (× policy). <see langword="null"/> only in records written before targets
+    /// existed, read as the run's one target.</summary>
+    public string? Target { get; set; }
+
+    /// <summary>Model id as the catalogue and the scenario name it (a target's <c>model_map</c> may send another name
+    /// in the request body).</summary>
     public string Model { get; set; } = "";
 
     /// <summary>How the request was made.</summary>
@@ -119,7 +125,10 @@ public sealed class RequestRecord
     /// <summary><c>finish_reason</c> of the (first) choice, when the server sent one.</summary>
     public string? FinishReason { get; set; }
 
-    /// <summary><c>usage.prompt_tokens</c>.</summary>
+    /// <summary>Prompt (input) tokens, every one: <c>usage.prompt_tokens</c> (Chat Completions), which includes the
+    /// cached ones. Other protocols are mapped to this meaning: Anthropic's <c>input_tokens</c> +
+    /// <c>cache_read_input_tokens</c> + <c>cache_creation_input_tokens</c>, the Responses API's <c>input_tokens</c>,
+    /// Gemini's <c>promptTokenCount</c>. So uncached = prompt − <see cref="CachedTokens"/> − <see cref="CacheWriteTokens"/>.</summary>
     public int? PromptTokens { get; set; }
 
     /// <summary><c>usage.completion_tokens</c> (reasoning tokens included: they are output tokens).</summary>
@@ -128,8 +137,16 @@ public sealed class RequestRecord
     /// <summary><c>usage.completion_tokens_details.reasoning_tokens</c>.</summary>
     public int? ReasoningTokens { get; set; }
 
-    /// <summary><c>usage.prompt_tokens_details.cached_tokens</c>.</summary>
+    /// <summary>Prompt tokens read from the provider's prompt cache (part of <see cref="PromptTokens"/>):
+    /// <c>usage.prompt_tokens_details.cached_tokens</c>; Anthropic <c>cache_read_input_tokens</c>, Responses
+    /// <c>input_tokens_details.cached_tokens</c>, Gemini <c>cachedContentTokenCount</c>.</summary>
     public int? CachedTokens { get; set; }
+
+    /// <summary>Prompt tokens written to the provider's prompt cache (part of <see cref="PromptTokens"/>, billed at the
+    /// cache-write price): Anthropic <c>cache_creation_input_tokens</c>; <see langword="null"/> (omitted) when the
+    /// protocol does not report it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? CacheWriteTokens { get; set; }
 
     /// <summary>Where the token counts came from: <c>usage</c> (the server), <c>tokenizer</c> (counted locally) or <c>none</c>.</summary>
     public string TokensSource { get; set; } = TokenSources.None;

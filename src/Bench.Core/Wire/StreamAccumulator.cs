@@ -47,6 +47,13 @@ public sealed class StreamAccumulator
     private long _textChars;
     private bool _sawChoiceEvent;
 
+    /// <summary>An accumulator for a response of <paramref name="protocol"/> (Chat Completions by default): the readers
+    /// parse each event or body with that protocol's rules.</summary>
+    public StreamAccumulator(WireProtocol protocol = WireProtocol.OpenAiChat) => Protocol = protocol;
+
+    /// <summary>The protocol the response is read as.</summary>
+    public WireProtocol Protocol { get; }
+
     [Flags]
     private enum TokenKinds
     {
@@ -106,6 +113,11 @@ public sealed class StreamAccumulator
 
     /// <summary><c>usage.completion_tokens_details.reasoning_tokens</c>.</summary>
     public int? ReasoningTokens { get; internal set; }
+
+    /// <summary>Prompt tokens written to the provider's prompt cache by this request, billed at the cache-write price
+    /// (Anthropic <c>usage.cache_creation_input_tokens</c>); <see langword="null"/> when the protocol or the response
+    /// does not say.</summary>
+    public int? CacheWriteTokens { get; internal set; }
 
     /// <summary>An error the server sent in the body: an <c>{"error":{...}}</c> payload, an <c>event: error</c>
     /// event, or a non-standard SSE <c>error:</c> field (its raw text when it is not JSON), as sent.</summary>
@@ -353,7 +365,7 @@ public sealed class StreamAccumulator
 
         HasUsage = true;
         UsageVendorKey = vendorKey;
-        PromptTokens = CompletionTokens = TotalTokens = CachedTokens = ReasoningTokens = null;
+        PromptTokens = CompletionTokens = TotalTokens = CachedTokens = ReasoningTokens = CacheWriteTokens = null;
         UsageIssue = null;
         Parts |= ChunkParts.Usage;
         _variants = vendorKey is null ? _variants & ~StreamVariants.UsageVendorKey : _variants | StreamVariants.UsageVendorKey;
