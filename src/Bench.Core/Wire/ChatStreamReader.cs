@@ -84,6 +84,10 @@ public static class ChatStreamReader
             // WHATWG: "If the file ends in the middle of an event, before the final empty line, the incomplete event is
             // not dispatched." The response ended with the body.
             accumulator.EndTimestamp = bounded.EndedAtCap ? timed.LastReadTimestamp : timed.EndOfStreamTimestamp;
+            if (!bounded.EndedAtCap)
+            {
+                accumulator.OnEndOfBody();
+            }
         }
         catch (InvalidDataException ex)
         {

@@ -46,6 +46,11 @@ public sealed class StreamAccumulator
     private StreamVariants _variants;
     private long _textChars;
     private bool _sawChoiceEvent;
+    private bool _geminiEnded;
+    private int? _anthropicInput;
+    private int? _anthropicCacheRead;
+    private int? _anthropicCacheWrite;
+    private int? _anthropicOutput;
 
     /// <summary>An accumulator for a response of <paramref name="protocol"/> (Chat Completions by default): the readers
     /// parse each event or body with that protocol's rules.</summary>
@@ -290,7 +295,23 @@ public sealed class StreamAccumulator
 
         _eventTokens = 0;
         Parts = ChunkParts.None;
-        ChunkParser.Parse(data, this);
+        var terminal = false;
+        switch (Protocol)
+        {
+            case WireProtocol.OpenAiResponses:
+                terminal = ResponsesEventParser.Parse(eventType, data, this);
+                break;
+            case WireProtocol.AnthropicMessages:
+                terminal = AnthropicEventParser.Parse(eventType, data, this);
+                break;
+            case WireProtocol.Gemini:
+                GeminiChunkParser.Parse(data, this);
+                break;
+            default:
+                ChunkParser.Parse(data, this);
+                break;
+        }
+
         if (_eventTokens != 0)
         {
             _tokenEventTimestamps.Add(arrivalTimestamp);
@@ -303,16 +324,132 @@ public sealed class StreamAccumulator
         }
 
         NotePlacement();
-        return false;
+        if (terminal)
+        {
+            // Responses: response.completed / incomplete / failed; Anthropic: message_stop.
+            Done = true;
+            EndTimestamp = arrivalTimestamp;
+        }
+
+        return terminal;
     }
 
-    /// <summary>Folds a whole non-streaming body in: it must be a JSON object with a <c>choices</c> array.</summary>
+    /// <summary>The body ended (streaming). A Gemini stream has no terminal event: it is complete when it ended after a
+    /// chunk that carried a <c>finishReason</c> or a blocked prompt's <c>promptFeedback.blockReason</c>.</summary>
+    internal void OnEndOfBody()
+    {
+        if (Protocol == WireProtocol.Gemini && Events > 0 && _geminiEnded)
+        {
+            Done = true;
+        }
+    }
+
+    /// <summary>Folds a whole non-streaming body in: a <c>chat.completion</c> object with a <c>choices</c> array, a
+    /// Responses <c>response</c> object, an Anthropic <c>message</c>, or a Gemini <c>GenerateContentResponse</c> (or a
+    /// JSON array of them), as <see cref="Protocol"/> says; an error object of the protocol sets
+    /// <see cref="Error"/>.</summary>
     internal void OnCompletion(ReadOnlySpan<byte> body)
     {
-        ChunkParser.Parse(body, this);
-        if (!SawChoices)
+        switch (Protocol)
         {
-            MarkMalformed("the body has no 'choices' array: not a chat.completion object");
+            case WireProtocol.OpenAiResponses:
+                ResponsesEventParser.ParseResponse(body, this);
+                if (!SawChoices && Error is null)
+                {
+                    MarkMalformed("the body has no 'output' array nor 'error': not a Responses 'response' object");
+                }
+
+                break;
+            case WireProtocol.AnthropicMessages:
+                AnthropicEventParser.ParseMessage(body, this);
+                if (!SawChoices && Error is null)
+                {
+                    MarkMalformed("the body has no 'content' array nor 'error': not an Anthropic 'message' object");
+                }
+
+                break;
+            case WireProtocol.Gemini:
+                GeminiChunkParser.ParseBody(body, this);
+                if (!SawChoices && Error is null)
+                {
+                    MarkMalformed("the body has no 'candidates', 'usageMetadata' nor 'error': not a Gemini GenerateContentResponse");
+                }
+
+                break;
+            default:
+                ChunkParser.Parse(body, this);
+                if (!SawChoices)
+                {
+                    MarkMalformed("the body has no 'choices' array: not a chat.completion object");
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Gemini: a chunk carried a <c>finishReason</c> or a <c>promptFeedback.blockReason</c>, so the end of
+    /// the body is the end of the response.</summary>
+    internal void NoteGeminiEnd() => _geminiEnded = true;
+
+    /// <summary>Anthropic usage: the counts present replace the ones kept (<c>message_start</c>'s
+    /// <c>message.usage</c>, then <c>message_delta</c>'s cumulative <c>usage</c>), then the shared fields are derived:
+    /// prompt = input + cache reads + cache writes, cached = cache reads, cache write = cache writes, completion =
+    /// output, total = prompt + completion.</summary>
+    internal void ApplyAnthropicUsage(int? input, int? cacheRead, int? cacheWrite, int? output)
+    {
+        _anthropicInput = input ?? _anthropicInput;
+        _anthropicCacheRead = cacheRead ?? _anthropicCacheRead;
+        _anthropicCacheWrite = cacheWrite ?? _anthropicCacheWrite;
+        _anthropicOutput = output ?? _anthropicOutput;
+        HasUsage = true;
+        UsageVendorKey = null;
+        Parts |= ChunkParts.Usage;
+        PromptTokens = _anthropicInput is null && _anthropicCacheRead is null && _anthropicCacheWrite is null
+            ? null
+            : (int)Math.Min(int.MaxValue, (long)(_anthropicInput ?? 0) + (_anthropicCacheRead ?? 0) + (_anthropicCacheWrite ?? 0));
+        CachedTokens = _anthropicCacheRead;
+        CacheWriteTokens = _anthropicCacheWrite;
+        CompletionTokens = _anthropicOutput;
+        TotalTokens = PromptTokens is null && CompletionTokens is null
+            ? null
+            : (int)Math.Min(int.MaxValue, (long)(PromptTokens ?? 0) + (CompletionTokens ?? 0));
+    }
+
+    /// <summary>Sets the tool call's id from the current JSON string (kept once, the first non-empty one).</summary>
+    internal static void SetToolId(ToolCall call, ref Utf8JsonReader reader)
+    {
+        if (call.Id is null && reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length > 0)
+        {
+            call.Id = reader.GetString();
+        }
+    }
+
+    /// <summary>Appends raw UTF-8 JSON text (a tool call's arguments sent as an object: Gemini <c>functionCall.args</c>,
+    /// Anthropic <c>tool_use.input</c>) to the call's arguments, under <see cref="MaxTextChars"/>.</summary>
+    internal void AppendToolArgumentsUtf8(ToolCall call, ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.IsEmpty)
+        {
+            return;
+        }
+
+        if (_textChars + utf8.Length > MaxTextChars)
+        {
+            MarkTextTooLong();
+            return;
+        }
+
+        var rented = System.Buffers.ArrayPool<char>.Shared.Rent(utf8.Length);
+        try
+        {
+            var length = Encoding.UTF8.GetChars(utf8, rented);
+            call.ArgumentsBuilder.Append(rented, 0, length);
+            _textChars += length;
+            _eventTokens |= TokenKinds.Output;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<char>.Shared.Return(rented);
         }
     }
 
@@ -444,6 +581,11 @@ public sealed class StreamAccumulator
     /// <summary>Notes the variants that depend on where a payload's parts sat (streaming only).</summary>
     private void NotePlacement()
     {
+        if (Protocol != WireProtocol.OpenAiChat)
+        {
+            return; // the placement variants describe the chunk format of Chat Completions only
+        }
+
         var parts = Parts;
         if ((parts & ChunkParts.Usage) != 0)
         {
