@@ -58,6 +58,7 @@ internal static class AnthropicEventParser
             switch (kind)
             {
                 case Kind.MessageStop:
+                    Validate(ref reader);
                     return true;
                 case Kind.Error:
                     accumulator.AddVariants(StreamVariants.ErrorEvent);
@@ -65,6 +66,7 @@ internal static class AnthropicEventParser
                     accumulator.ErrorCodeIsNumber = codeIsNumber;
                     return false;
                 case Kind.Unknown:
+                    Validate(ref reader); // ping, content_block_stop, kinds added later: skipped, but they must be JSON
                     return false;
             }
 
@@ -467,5 +469,13 @@ internal static class AnthropicEventParser
         {
             accumulator.AppendContent(ref reader);
         }
+    }
+
+    /// <summary>Skips the rest of a payload (positioned on its start), so that one that is not a single JSON object
+    /// throws and is marked malformed.</summary>
+    private static void Validate(ref Utf8JsonReader reader)
+    {
+        reader.Skip();
+        reader.Read();
     }
 }

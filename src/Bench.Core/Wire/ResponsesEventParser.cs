@@ -61,6 +61,7 @@ internal static class ResponsesEventParser
             switch (kind)
             {
                 case Kind.Unknown:
+                    Validate(ref reader); // *.done, content_part.*, kinds added later: skipped, but they must be JSON
                     return false;
                 case Kind.Error:
                     accumulator.AddVariants(StreamVariants.ErrorEvent);
@@ -461,5 +462,13 @@ internal static class ResponsesEventParser
     {
         ChunkParser.Unexpected(ref reader, accumulator, path, "a string");
         return null;
+    }
+
+    /// <summary>Skips the rest of a payload (positioned on its start), so that one that is not a single JSON object
+    /// throws and is marked malformed.</summary>
+    private static void Validate(ref Utf8JsonReader reader)
+    {
+        reader.Skip();
+        reader.Read();
     }
 }
