@@ -6,8 +6,10 @@ using Bench.Core.Records;
 namespace Bench.Core.Wire;
 
 /// <summary>
-/// What one Chat Completions response said, folded together from its SSE events (or from one non-streaming JSON
-/// body): the content and reasoning text, the tool calls, the finish reason, the <c>usage</c> counts, an error, and
+/// What one response said, folded together from its SSE events (or from one non-streaming JSON body), read with the
+/// rules of its <see cref="Protocol"/> — Chat Completions (<see cref="ChunkParser"/>), the Responses API
+/// (<see cref="ResponsesEventParser"/>), Anthropic Messages (<see cref="AnthropicEventParser"/>) or Gemini
+/// (<see cref="GeminiChunkParser"/>), each mapped to the same fields: the content and reasoning text, the tool calls, the finish reason, the <c>usage</c> counts, an error, and
 /// when each part arrived. Filled by <see cref="ChatStreamReader"/> or <see cref="ChatCompletionReader"/>; one instance
 /// per response. Not thread-safe.
 /// </summary>
@@ -93,7 +95,11 @@ public sealed class StreamAccumulator
     /// <summary>Tool calls in order of first appearance.</summary>
     public IReadOnlyList<ToolCall> ToolCalls => _toolCalls;
 
-    /// <summary>The latest non-null <c>choices[0].finish_reason</c> (<c>stop</c>, <c>length</c>, <c>tool_calls</c>...).</summary>
+    /// <summary>The latest finish reason, as the protocol sent it: Chat <c>choices[0].finish_reason</c> (<c>stop</c>,
+    /// <c>length</c>, <c>tool_calls</c>...); Responses <c>response.status</c> (<c>completed</c>, <c>failed</c>) or, when
+    /// <c>incomplete</c>, <c>incomplete_details.reason</c> (<c>max_output_tokens</c>, <c>content_filter</c>); Anthropic
+    /// <c>stop_reason</c> (<c>end_turn</c>, <c>max_tokens</c>, <c>tool_use</c>...); Gemini
+    /// <c>candidates[0].finishReason</c> (<c>STOP</c>, <c>MAX_TOKENS</c>, <c>SAFETY</c>...).</summary>
     public string? FinishReason { get; internal set; }
 
     /// <summary>Whether a non-null <c>usage</c> object arrived (or, failing that, a vendor's usage object, see
@@ -104,19 +110,28 @@ public sealed class StreamAccumulator
     /// for Groq's <c>{"x_groq":{"usage":{…}}}</c>; <see langword="null"/> for standard usage or none.</summary>
     public string? UsageVendorKey { get; private set; }
 
-    /// <summary><c>usage.prompt_tokens</c>.</summary>
+    /// <summary>Every prompt token: Chat <c>usage.prompt_tokens</c>; Responses <c>usage.input_tokens</c>; Anthropic
+    /// <c>input_tokens</c> + <c>cache_read_input_tokens</c> + <c>cache_creation_input_tokens</c>; Gemini
+    /// <c>usageMetadata.promptTokenCount</c>.</summary>
     public int? PromptTokens { get; internal set; }
 
-    /// <summary><c>usage.completion_tokens</c>.</summary>
+    /// <summary>Every generated token, reasoning included: Chat <c>usage.completion_tokens</c>; Responses
+    /// <c>usage.output_tokens</c>; Anthropic <c>usage.output_tokens</c>; Gemini <c>candidatesTokenCount</c> +
+    /// <c>thoughtsTokenCount</c>.</summary>
     public int? CompletionTokens { get; internal set; }
 
-    /// <summary><c>usage.total_tokens</c>.</summary>
+    /// <summary><c>usage.total_tokens</c> (Responses the same; Gemini <c>totalTokenCount</c>; Anthropic, which sends
+    /// none, prompt + completion).</summary>
     public int? TotalTokens { get; internal set; }
 
-    /// <summary><c>usage.prompt_tokens_details.cached_tokens</c>.</summary>
+    /// <summary>Prompt tokens read from the provider's cache: Chat <c>usage.prompt_tokens_details.cached_tokens</c>;
+    /// Responses <c>usage.input_tokens_details.cached_tokens</c>; Anthropic <c>cache_read_input_tokens</c>; Gemini
+    /// <c>cachedContentTokenCount</c>.</summary>
     public int? CachedTokens { get; internal set; }
 
-    /// <summary><c>usage.completion_tokens_details.reasoning_tokens</c>.</summary>
+    /// <summary>Reasoning tokens (part of <see cref="CompletionTokens"/>): Chat
+    /// <c>usage.completion_tokens_details.reasoning_tokens</c>; Responses <c>usage.output_tokens_details.reasoning_tokens</c>;
+    /// Gemini <c>thoughtsTokenCount</c>; Anthropic sends none.</summary>
     public int? ReasoningTokens { get; internal set; }
 
     /// <summary>Prompt tokens written to the provider's prompt cache by this request, billed at the cache-write price
@@ -136,7 +151,10 @@ public sealed class StreamAccumulator
     /// that <c>bench inspect --json</c> writes it back as sent.</summary>
     public bool ErrorCodeIsNumber { get; internal set; }
 
-    /// <summary>Whether <c>data: [DONE]</c> arrived.</summary>
+    /// <summary>Whether the protocol's end arrived: <c>data: [DONE]</c> (Chat Completions), <c>response.completed</c>,
+    /// <c>response.incomplete</c> or <c>response.failed</c> (Responses), <c>message_stop</c> (Anthropic), or for Gemini,
+    /// which has no terminal event, the end of a body whose chunks carried a <c>finishReason</c> or a
+    /// <c>promptFeedback.blockReason</c>.</summary>
     public bool Done { get; private set; }
 
     /// <summary>Whether some payload was not a chat completion (chunk): not JSON, truncated, a field of the wrong
@@ -182,11 +200,15 @@ public sealed class StreamAccumulator
     /// <summary>Arrival of every token-bearing event, in order (streaming).</summary>
     public IReadOnlyList<long> TokenEventTimestamps => _tokenEventTimestamps;
 
-    /// <summary>When the response ended: the arrival of <c>[DONE]</c>, else the end of the body;
+    /// <summary>When the response ended: the arrival of the protocol's terminal event (<see cref="Done"/>), else the end
+    /// of the body;
     /// <see langword="null"/> while reading or after a failure.</summary>
     public long? EndTimestamp { get; internal set; }
 
-    /// <summary>Whether a <c>choices</c> array was seen (a non-streaming body without one is not a completion).</summary>
+    /// <summary>Whether the protocol's answer was recognised: a <c>choices</c> array (Chat), a <c>response.*</c> event or
+    /// an <c>output</c> array (Responses), a <c>message_start</c> / <c>content_block_*</c> / <c>message_delta</c> event or
+    /// a <c>content</c> array (Anthropic), <c>candidates</c>, <c>usageMetadata</c> or <c>promptFeedback</c> (Gemini). A
+    /// non-streaming body without it is malformed.</summary>
     public bool SawChoices { get; internal set; }
 
     /// <summary>What the payload being parsed held; reset before each one.</summary>
@@ -265,7 +287,9 @@ public sealed class StreamAccumulator
         Error ??= data.IsEmpty ? new ErrorInfo(null, null, "an 'event: error' without data") : ChunkParser.RawError(data);
     }
 
-    /// <summary>Folds one SSE event in; returns <see langword="true"/> for <c>[DONE]</c>, the end of the stream.</summary>
+    /// <summary>Folds one SSE event in with the protocol's parser; returns <see langword="true"/> for the protocol's
+    /// terminal event (<c>[DONE]</c>, <c>response.completed</c> / <c>incomplete</c> / <c>failed</c>,
+    /// <c>message_stop</c>), the end of the stream.</summary>
     internal bool OnEvent(string eventType, ReadOnlySpan<byte> data, long arrivalTimestamp)
     {
         Events++;

@@ -65,6 +65,7 @@ public class ProtocolEventBenchmarks
                 accumulator.OnEvent(eventType, data, 0);
             }
 
+            accumulator.OnEndOfBody();
             chars += accumulator.ContentChars + accumulator.ReasoningChars;
         }
 
@@ -87,6 +88,7 @@ public class ProtocolEventBenchmarks
                 accumulator.OnEvent(eventType, data, 0);
             }
 
+            accumulator.OnEndOfBody(); // Gemini's end: the body ends after a finishReason
             if (accumulator.Malformed || !accumulator.Done)
             {
                 throw new InvalidOperationException($"A {WireProtocols.Name(protocol)} stream read badly: {accumulator.MalformedReason ?? "not done"}.");
