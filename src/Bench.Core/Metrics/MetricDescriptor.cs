@@ -92,12 +92,12 @@ public static class Metric
 
     /// <summary>Request sent → first token-bearing event.</summary>
     public static readonly MetricDescriptor Ttft = new("ttft_ms", "TTFT", "ms",
-        "request sent → first event carrying a non-empty content, reasoning or tool-call delta", true)
+        "request sent → first event carrying a generated token: content, reasoning or a tool call (name or arguments). Per protocol: Chat Completions a non-empty delta content, reasoning_content/reasoning or tool_calls; Responses response.output_text/refusal/reasoning_summary_text/reasoning_text/function_call_arguments .delta or a function_call item added; Anthropic text_delta, thinking_delta, input_json_delta or a tool_use block start; Gemini a part with text (thought or not) or a functionCall", true)
     { PerRequest = OwnLatency(RequestMetrics.TtftMs), SloEligible = true };
 
     /// <summary>Request sent → first non-reasoning output token.</summary>
     public static readonly MetricDescriptor Ttfo = new("ttfo_ms", "TTFO", "ms",
-        "request sent → first non-reasoning output token", true)
+        "request sent → first non-reasoning output token: the events TTFT counts, without reasoning (Chat reasoning_content/reasoning, Responses reasoning_summary_text/reasoning_text deltas, Anthropic thinking_delta, Gemini thought: true parts)", true)
     { PerRequest = OwnLatency(RequestMetrics.TtfoMs), SloEligible = true };
 
     /// <summary>Request sent → end of response.</summary>

@@ -14,10 +14,19 @@ public static class RequestMetrics
     public static double? TtfbMs(RequestRecord r) => r.FirstByteMs - r.SentMs;
 
     /// <summary><c>ttft_ms</c>: request sent → first event carrying a non-empty content, reasoning or tool-call delta.
-    /// Streaming only: a non-streaming response has no first token distinct from its end.</summary>
+    /// Streaming only: a non-streaming response has no first token distinct from its end. Per protocol (the readers in
+    /// <c>Core/Wire</c>): Chat Completions <c>delta.content</c> / <c>reasoning_content</c> / <c>reasoning</c> /
+    /// <c>tool_calls</c>; Responses <c>response.output_text.delta</c>, <c>response.refusal.delta</c>,
+    /// <c>response.reasoning_summary_text.delta</c>, <c>response.reasoning_text.delta</c>,
+    /// <c>response.function_call_arguments.delta</c> or a <c>function_call</c> item added; Anthropic
+    /// <c>text_delta</c>, <c>thinking_delta</c>, <c>input_json_delta</c> or a <c>tool_use</c> block start; Gemini a part
+    /// with <c>text</c> (a thought or not) or a <c>functionCall</c>.</summary>
     public static double? TtftMs(RequestRecord r) => r.Mode == Mode.Streaming ? r.FirstTokenMs - r.SentMs : null;
 
-    /// <summary><c>ttfo_ms</c>: request sent → first non-reasoning output token (content or tool call). Streaming only.</summary>
+    /// <summary><c>ttfo_ms</c>: request sent → first non-reasoning output token (content or tool call). Streaming only.
+    /// The events <see cref="TtftMs"/> counts without reasoning: Chat <c>reasoning_content</c> / <c>reasoning</c>,
+    /// Responses <c>reasoning_summary_text</c> / <c>reasoning_text</c> deltas, Anthropic <c>thinking_delta</c>, Gemini
+    /// <c>thought: true</c> parts.</summary>
     public static double? TtfoMs(RequestRecord r) => r.Mode == Mode.Streaming ? r.FirstOutputTokenMs - r.SentMs : null;
 
     /// <summary><c>e2e_ms</c>: request sent → end of response (final event / <c>[DONE]</c> / end of JSON body).</summary>

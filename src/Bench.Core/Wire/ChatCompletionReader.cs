@@ -1,7 +1,9 @@
 namespace Bench.Core.Wire;
 
 /// <summary>
-/// Reads a non-streaming Chat Completions body (one <c>chat.completion</c> JSON object) into a
+/// Reads a non-streaming body — a <c>chat.completion</c>, a Responses <c>response</c>, an Anthropic <c>message</c> or a
+/// Gemini <c>GenerateContentResponse</c> (or a JSON array of them), as the accumulator's
+/// <see cref="StreamAccumulator.Protocol"/> says — into a
 /// <see cref="StreamAccumulator"/>: the whole body is read through a timing stream into a pooled buffer (first byte,
 /// end of body), then parsed once with <see cref="System.Text.Json.Utf8JsonReader"/>. The body is capped
 /// (<see cref="ResponseCaps.DefaultMaxResponseBytes"/>, 16 MiB, unless told otherwise): past the cap it is malformed and

@@ -3,12 +3,15 @@ using System.Net.ServerSentEvents;
 namespace Bench.Core.Wire;
 
 /// <summary>
-/// Reads a streaming Chat Completions body (<c>text/event-stream</c>) with <see cref="SseParser"/> into a
-/// <see cref="StreamAccumulator"/>, timing every event as its bytes come off the stream.
+/// Reads a streaming body (<c>text/event-stream</c>) with <see cref="SseParser"/> into a
+/// <see cref="StreamAccumulator"/>, timing every event as its bytes come off the stream. The accumulator's
+/// <see cref="StreamAccumulator.Protocol"/> says how each event is read (Chat Completions chunks, Responses API events,
+/// Anthropic Messages events, Gemini <c>GenerateContentResponse</c> chunks).
 /// </summary>
 /// <remarks>
-/// <para>Reading stops at <c>data: [DONE]</c> or at the end of the body. Events other than <c>error</c> are parsed as
-/// <c>chat.completion.chunk</c> JSON; <c>event: error</c> (with or without data) and the non-standard <c>error:</c>
+/// <para>Reading stops at the protocol's terminal event (<c>data: [DONE]</c>; <c>response.completed</c>,
+/// <c>response.incomplete</c>, <c>response.failed</c>; <c>message_stop</c>) or at the end of the body (Gemini's end).
+/// Chat Completions events other than <c>error</c> are parsed as <c>chat.completion.chunk</c> JSON; <c>event: error</c> (with or without data) and the non-standard <c>error:</c>
 /// field set <see cref="StreamAccumulator.Error"/>. Bad payloads set <see cref="StreamAccumulator.Malformed"/> rather
 /// than throwing, and reading goes on.</para>
 /// <para>Memory per stream is bounded: an SSE event (and so a line) is cut at 8 MiB
@@ -84,6 +87,10 @@ public static class ChatStreamReader
             // WHATWG: "If the file ends in the middle of an event, before the final empty line, the incomplete event is
             // not dispatched." The response ended with the body.
             accumulator.EndTimestamp = bounded.EndedAtCap ? timed.LastReadTimestamp : timed.EndOfStreamTimestamp;
+            if (!bounded.EndedAtCap)
+            {
+                accumulator.OnEndOfBody();
+            }
         }
         catch (InvalidDataException ex)
         {

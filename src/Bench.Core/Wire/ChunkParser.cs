@@ -518,7 +518,7 @@ internal static class ChunkParser
     }
 
     /// <summary>Reads <c>{"…_details": {name: n, …}}</c>, positioned on the property name.</summary>
-    private static int? ReadDetail(ref Utf8JsonReader reader, StreamAccumulator accumulator, ReadOnlySpan<byte> name, string path, string countPath)
+    internal static int? ReadDetail(ref Utf8JsonReader reader, StreamAccumulator accumulator, ReadOnlySpan<byte> name, string path, string countPath)
     {
         reader.Read();
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -547,7 +547,7 @@ internal static class ChunkParser
     /// (<c>12.5</c>, <c>3000000000</c>, <c>1e30</c>, <c>"3"</c>) is not stored: it is noted in
     /// <see cref="StreamAccumulator.UsageIssue"/> with its raw text, and the response stays readable (a negative count
     /// is stored; <see cref="UsageCheck"/> judges it).</summary>
-    private static int? ReadCount(ref Utf8JsonReader reader, StreamAccumulator accumulator, string path)
+    internal static int? ReadCount(ref Utf8JsonReader reader, StreamAccumulator accumulator, string path)
     {
         reader.Read();
         if (reader.TokenType == JsonTokenType.Number)
@@ -579,7 +579,7 @@ internal static class ChunkParser
     /// <summary>A usage value of the wrong type: <c>null</c> means "absent" and is fine; anything else is noted as a
     /// usage issue (with the raw text of a string, number or boolean) and skipped. Never marks the response
     /// malformed.</summary>
-    private static void UsageUnexpected(ref Utf8JsonReader reader, StreamAccumulator accumulator, string path, string kind)
+    internal static void UsageUnexpected(ref Utf8JsonReader reader, StreamAccumulator accumulator, string path, string kind)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -605,7 +605,7 @@ internal static class ChunkParser
     /// outer fields, so both <c>{"error":{…}}</c> and a bare <c>{"message":…}</c> read the same. Skips with
     /// <c>TrySkip</c>, so that the start of a cut body yields the fields before the cut.
     /// <paramref name="codeIsNumber"/>: the kept <c>code</c> was a JSON number.</summary>
-    private static ErrorInfo ReadError(ref Utf8JsonReader reader, out bool codeIsNumber)
+    internal static ErrorInfo ReadError(ref Utf8JsonReader reader, out bool codeIsNumber)
     {
         codeIsNumber = false;
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -654,7 +654,7 @@ internal static class ChunkParser
     }
 
     /// <summary>A string, or the literal text of a number or boolean (llama.cpp sends <c>"code": 500</c>).</summary>
-    private static string? ReadText(ref Utf8JsonReader reader)
+    internal static string? ReadText(ref Utf8JsonReader reader)
     {
         switch (reader.TokenType)
         {
@@ -678,7 +678,7 @@ internal static class ChunkParser
         : reader.GetString()!;
 
     /// <summary>Moves a copy of a reader, positioned on an object's start, to the value of one of its properties.</summary>
-    private static bool TryFindProperty(ref Utf8JsonReader probe, ReadOnlySpan<byte> name)
+    internal static bool TryFindProperty(ref Utf8JsonReader probe, ReadOnlySpan<byte> name)
     {
         while (probe.Read() && probe.TokenType == JsonTokenType.PropertyName)
         {
@@ -696,7 +696,7 @@ internal static class ChunkParser
 
     /// <summary>A value of the wrong type: <c>null</c> means "absent" and is fine; anything else marks the payload
     /// malformed (saying where, and what was expected) and is skipped.</summary>
-    private static void Unexpected(ref Utf8JsonReader reader, StreamAccumulator accumulator, string path, string expected)
+    internal static void Unexpected(ref Utf8JsonReader reader, StreamAccumulator accumulator, string path, string expected)
     {
         if (reader.TokenType != JsonTokenType.Null)
         {
@@ -709,7 +709,7 @@ internal static class ChunkParser
         }
     }
 
-    private static string Describe(JsonTokenType type) => type switch
+    internal static string Describe(JsonTokenType type) => type switch
     {
         JsonTokenType.StartObject => "an object",
         JsonTokenType.StartArray => "an array",

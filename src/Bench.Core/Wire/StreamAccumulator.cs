@@ -6,8 +6,10 @@ using Bench.Core.Records;
 namespace Bench.Core.Wire;
 
 /// <summary>
-/// What one Chat Completions response said, folded together from its SSE events (or from one non-streaming JSON
-/// body): the content and reasoning text, the tool calls, the finish reason, the <c>usage</c> counts, an error, and
+/// What one response said, folded together from its SSE events (or from one non-streaming JSON body), read with the
+/// rules of its <see cref="Protocol"/> — Chat Completions (<see cref="ChunkParser"/>), the Responses API
+/// (<see cref="ResponsesEventParser"/>), Anthropic Messages (<see cref="AnthropicEventParser"/>) or Gemini
+/// (<see cref="GeminiChunkParser"/>), each mapped to the same fields: the content and reasoning text, the tool calls, the finish reason, the <c>usage</c> counts, an error, and
 /// when each part arrived. Filled by <see cref="ChatStreamReader"/> or <see cref="ChatCompletionReader"/>; one instance
 /// per response. Not thread-safe.
 /// </summary>
@@ -46,6 +48,11 @@ public sealed class StreamAccumulator
     private StreamVariants _variants;
     private long _textChars;
     private bool _sawChoiceEvent;
+    private bool _geminiEnded;
+    private int? _anthropicInput;
+    private int? _anthropicCacheRead;
+    private int? _anthropicCacheWrite;
+    private int? _anthropicOutput;
 
     /// <summary>An accumulator for a response of <paramref name="protocol"/> (Chat Completions by default): the readers
     /// parse each event or body with that protocol's rules.</summary>
@@ -88,7 +95,11 @@ public sealed class StreamAccumulator
     /// <summary>Tool calls in order of first appearance.</summary>
     public IReadOnlyList<ToolCall> ToolCalls => _toolCalls;
 
-    /// <summary>The latest non-null <c>choices[0].finish_reason</c> (<c>stop</c>, <c>length</c>, <c>tool_calls</c>...).</summary>
+    /// <summary>The latest finish reason, as the protocol sent it: Chat <c>choices[0].finish_reason</c> (<c>stop</c>,
+    /// <c>length</c>, <c>tool_calls</c>...); Responses <c>response.status</c> (<c>completed</c>, <c>failed</c>) or, when
+    /// <c>incomplete</c>, <c>incomplete_details.reason</c> (<c>max_output_tokens</c>, <c>content_filter</c>); Anthropic
+    /// <c>stop_reason</c> (<c>end_turn</c>, <c>max_tokens</c>, <c>tool_use</c>...); Gemini
+    /// <c>candidates[0].finishReason</c> (<c>STOP</c>, <c>MAX_TOKENS</c>, <c>SAFETY</c>...).</summary>
     public string? FinishReason { get; internal set; }
 
     /// <summary>Whether a non-null <c>usage</c> object arrived (or, failing that, a vendor's usage object, see
@@ -99,19 +110,28 @@ public sealed class StreamAccumulator
     /// for Groq's <c>{"x_groq":{"usage":{…}}}</c>; <see langword="null"/> for standard usage or none.</summary>
     public string? UsageVendorKey { get; private set; }
 
-    /// <summary><c>usage.prompt_tokens</c>.</summary>
+    /// <summary>Every prompt token: Chat <c>usage.prompt_tokens</c>; Responses <c>usage.input_tokens</c>; Anthropic
+    /// <c>input_tokens</c> + <c>cache_read_input_tokens</c> + <c>cache_creation_input_tokens</c>; Gemini
+    /// <c>usageMetadata.promptTokenCount</c>.</summary>
     public int? PromptTokens { get; internal set; }
 
-    /// <summary><c>usage.completion_tokens</c>.</summary>
+    /// <summary>Every generated token, reasoning included: Chat <c>usage.completion_tokens</c>; Responses
+    /// <c>usage.output_tokens</c>; Anthropic <c>usage.output_tokens</c>; Gemini <c>candidatesTokenCount</c> +
+    /// <c>thoughtsTokenCount</c>.</summary>
     public int? CompletionTokens { get; internal set; }
 
-    /// <summary><c>usage.total_tokens</c>.</summary>
+    /// <summary><c>usage.total_tokens</c> (Responses the same; Gemini <c>totalTokenCount</c>; Anthropic, which sends
+    /// none, prompt + completion).</summary>
     public int? TotalTokens { get; internal set; }
 
-    /// <summary><c>usage.prompt_tokens_details.cached_tokens</c>.</summary>
+    /// <summary>Prompt tokens read from the provider's cache: Chat <c>usage.prompt_tokens_details.cached_tokens</c>;
+    /// Responses <c>usage.input_tokens_details.cached_tokens</c>; Anthropic <c>cache_read_input_tokens</c>; Gemini
+    /// <c>cachedContentTokenCount</c>.</summary>
     public int? CachedTokens { get; internal set; }
 
-    /// <summary><c>usage.completion_tokens_details.reasoning_tokens</c>.</summary>
+    /// <summary>Reasoning tokens (part of <see cref="CompletionTokens"/>): Chat
+    /// <c>usage.completion_tokens_details.reasoning_tokens</c>; Responses <c>usage.output_tokens_details.reasoning_tokens</c>;
+    /// Gemini <c>thoughtsTokenCount</c>; Anthropic sends none.</summary>
     public int? ReasoningTokens { get; internal set; }
 
     /// <summary>Prompt tokens written to the provider's prompt cache by this request, billed at the cache-write price
@@ -131,7 +151,10 @@ public sealed class StreamAccumulator
     /// that <c>bench inspect --json</c> writes it back as sent.</summary>
     public bool ErrorCodeIsNumber { get; internal set; }
 
-    /// <summary>Whether <c>data: [DONE]</c> arrived.</summary>
+    /// <summary>Whether the protocol's end arrived: <c>data: [DONE]</c> (Chat Completions), <c>response.completed</c>,
+    /// <c>response.incomplete</c> or <c>response.failed</c> (Responses), <c>message_stop</c> (Anthropic), or for Gemini,
+    /// which has no terminal event, the end of a body whose chunks carried a <c>finishReason</c> or a
+    /// <c>promptFeedback.blockReason</c>.</summary>
     public bool Done { get; private set; }
 
     /// <summary>Whether some payload was not a chat completion (chunk): not JSON, truncated, a field of the wrong
@@ -177,11 +200,15 @@ public sealed class StreamAccumulator
     /// <summary>Arrival of every token-bearing event, in order (streaming).</summary>
     public IReadOnlyList<long> TokenEventTimestamps => _tokenEventTimestamps;
 
-    /// <summary>When the response ended: the arrival of <c>[DONE]</c>, else the end of the body;
+    /// <summary>When the response ended: the arrival of the protocol's terminal event (<see cref="Done"/>), else the end
+    /// of the body;
     /// <see langword="null"/> while reading or after a failure.</summary>
     public long? EndTimestamp { get; internal set; }
 
-    /// <summary>Whether a <c>choices</c> array was seen (a non-streaming body without one is not a completion).</summary>
+    /// <summary>Whether the protocol's answer was recognised: a <c>choices</c> array (Chat), a <c>response.*</c> event or
+    /// an <c>output</c> array (Responses), a <c>message_start</c> / <c>content_block_*</c> / <c>message_delta</c> event or
+    /// a <c>content</c> array (Anthropic), <c>candidates</c>, <c>usageMetadata</c> or <c>promptFeedback</c> (Gemini). A
+    /// non-streaming body without it is malformed.</summary>
     public bool SawChoices { get; internal set; }
 
     /// <summary>What the payload being parsed held; reset before each one.</summary>
@@ -260,7 +287,9 @@ public sealed class StreamAccumulator
         Error ??= data.IsEmpty ? new ErrorInfo(null, null, "an 'event: error' without data") : ChunkParser.RawError(data);
     }
 
-    /// <summary>Folds one SSE event in; returns <see langword="true"/> for <c>[DONE]</c>, the end of the stream.</summary>
+    /// <summary>Folds one SSE event in with the protocol's parser; returns <see langword="true"/> for the protocol's
+    /// terminal event (<c>[DONE]</c>, <c>response.completed</c> / <c>incomplete</c> / <c>failed</c>,
+    /// <c>message_stop</c>), the end of the stream.</summary>
     internal bool OnEvent(string eventType, ReadOnlySpan<byte> data, long arrivalTimestamp)
     {
         Events++;
@@ -290,7 +319,23 @@ public sealed class StreamAccumulator
 
         _eventTokens = 0;
         Parts = ChunkParts.None;
-        ChunkParser.Parse(data, this);
+        var terminal = false;
+        switch (Protocol)
+        {
+            case WireProtocol.OpenAiResponses:
+                terminal = ResponsesEventParser.Parse(eventType, data, this);
+                break;
+            case WireProtocol.AnthropicMessages:
+                terminal = AnthropicEventParser.Parse(eventType, data, this);
+                break;
+            case WireProtocol.Gemini:
+                GeminiChunkParser.Parse(data, this);
+                break;
+            default:
+                ChunkParser.Parse(data, this);
+                break;
+        }
+
         if (_eventTokens != 0)
         {
             _tokenEventTimestamps.Add(arrivalTimestamp);
@@ -303,16 +348,132 @@ public sealed class StreamAccumulator
         }
 
         NotePlacement();
-        return false;
+        if (terminal)
+        {
+            // Responses: response.completed / incomplete / failed; Anthropic: message_stop.
+            Done = true;
+            EndTimestamp = arrivalTimestamp;
+        }
+
+        return terminal;
     }
 
-    /// <summary>Folds a whole non-streaming body in: it must be a JSON object with a <c>choices</c> array.</summary>
+    /// <summary>The body ended (streaming). A Gemini stream has no terminal event: it is complete when it ended after a
+    /// chunk that carried a <c>finishReason</c> or a blocked prompt's <c>promptFeedback.blockReason</c>.</summary>
+    internal void OnEndOfBody()
+    {
+        if (Protocol == WireProtocol.Gemini && Events > 0 && _geminiEnded)
+        {
+            Done = true;
+        }
+    }
+
+    /// <summary>Folds a whole non-streaming body in: a <c>chat.completion</c> object with a <c>choices</c> array, a
+    /// Responses <c>response</c> object, an Anthropic <c>message</c>, or a Gemini <c>GenerateContentResponse</c> (or a
+    /// JSON array of them), as <see cref="Protocol"/> says; an error object of the protocol sets
+    /// <see cref="Error"/>.</summary>
     internal void OnCompletion(ReadOnlySpan<byte> body)
     {
-        ChunkParser.Parse(body, this);
-        if (!SawChoices)
+        switch (Protocol)
         {
-            MarkMalformed("the body has no 'choices' array: not a chat.completion object");
+            case WireProtocol.OpenAiResponses:
+                ResponsesEventParser.ParseResponse(body, this);
+                if (!SawChoices && Error is null)
+                {
+                    MarkMalformed("the body has no 'output' array nor 'error': not a Responses 'response' object");
+                }
+
+                break;
+            case WireProtocol.AnthropicMessages:
+                AnthropicEventParser.ParseMessage(body, this);
+                if (!SawChoices && Error is null)
+                {
+                    MarkMalformed("the body has no 'content' array nor 'error': not an Anthropic 'message' object");
+                }
+
+                break;
+            case WireProtocol.Gemini:
+                GeminiChunkParser.ParseBody(body, this);
+                if (!SawChoices && Error is null)
+                {
+                    MarkMalformed("the body has no 'candidates', 'usageMetadata' nor 'error': not a Gemini GenerateContentResponse");
+                }
+
+                break;
+            default:
+                ChunkParser.Parse(body, this);
+                if (!SawChoices)
+                {
+                    MarkMalformed("the body has no 'choices' array: not a chat.completion object");
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Gemini: a chunk carried a <c>finishReason</c> or a <c>promptFeedback.blockReason</c>, so the end of
+    /// the body is the end of the response.</summary>
+    internal void NoteGeminiEnd() => _geminiEnded = true;
+
+    /// <summary>Anthropic usage: the counts present replace the ones kept (<c>message_start</c>'s
+    /// <c>message.usage</c>, then <c>message_delta</c>'s cumulative <c>usage</c>), then the shared fields are derived:
+    /// prompt = input + cache reads + cache writes, cached = cache reads, cache write = cache writes, completion =
+    /// output, total = prompt + completion.</summary>
+    internal void ApplyAnthropicUsage(int? input, int? cacheRead, int? cacheWrite, int? output)
+    {
+        _anthropicInput = input ?? _anthropicInput;
+        _anthropicCacheRead = cacheRead ?? _anthropicCacheRead;
+        _anthropicCacheWrite = cacheWrite ?? _anthropicCacheWrite;
+        _anthropicOutput = output ?? _anthropicOutput;
+        HasUsage = true;
+        UsageVendorKey = null;
+        Parts |= ChunkParts.Usage;
+        PromptTokens = _anthropicInput is null && _anthropicCacheRead is null && _anthropicCacheWrite is null
+            ? null
+            : (int)Math.Min(int.MaxValue, (long)(_anthropicInput ?? 0) + (_anthropicCacheRead ?? 0) + (_anthropicCacheWrite ?? 0));
+        CachedTokens = _anthropicCacheRead;
+        CacheWriteTokens = _anthropicCacheWrite;
+        CompletionTokens = _anthropicOutput;
+        TotalTokens = PromptTokens is null && CompletionTokens is null
+            ? null
+            : (int)Math.Min(int.MaxValue, (long)(PromptTokens ?? 0) + (CompletionTokens ?? 0));
+    }
+
+    /// <summary>Sets the tool call's id from the current JSON string (kept once, the first non-empty one).</summary>
+    internal static void SetToolId(ToolCall call, ref Utf8JsonReader reader)
+    {
+        if (call.Id is null && reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length > 0)
+        {
+            call.Id = reader.GetString();
+        }
+    }
+
+    /// <summary>Appends raw UTF-8 JSON text (a tool call's arguments sent as an object: Gemini <c>functionCall.args</c>,
+    /// Anthropic <c>tool_use.input</c>) to the call's arguments, under <see cref="MaxTextChars"/>.</summary>
+    internal void AppendToolArgumentsUtf8(ToolCall call, ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.IsEmpty)
+        {
+            return;
+        }
+
+        if (_textChars + utf8.Length > MaxTextChars)
+        {
+            MarkTextTooLong();
+            return;
+        }
+
+        var rented = System.Buffers.ArrayPool<char>.Shared.Rent(utf8.Length);
+        try
+        {
+            var length = Encoding.UTF8.GetChars(utf8, rented);
+            call.ArgumentsBuilder.Append(rented, 0, length);
+            _textChars += length;
+            _eventTokens |= TokenKinds.Output;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<char>.Shared.Return(rented);
         }
     }
 
@@ -444,6 +605,11 @@ public sealed class StreamAccumulator
     /// <summary>Notes the variants that depend on where a payload's parts sat (streaming only).</summary>
     private void NotePlacement()
     {
+        if (Protocol != WireProtocol.OpenAiChat)
+        {
+            return; // the placement variants describe the chunk format of Chat Completions only
+        }
+
         var parts = Parts;
         if ((parts & ChunkParts.Usage) != 0)
         {

@@ -49,6 +49,42 @@ internal static class ChunkCorpus
         return [.. payloads];
     }
 
+    /// <summary>Loads the events of the recorded streams in <c>recorded-streams/<paramref name="folder"/></c>
+    /// (<c>anthropic</c>, <c>responses</c>, <c>gemini</c>): per stream, every event's type (<c>message</c> when it named
+    /// none) and its <c>data:</c> payload, in file name order.</summary>
+    /// <exception cref="DirectoryNotFoundException">No <c>shared/fixtures</c> above the binaries or the sources.</exception>
+    public static (string EventType, byte[] Data)[][] LoadEvents(string folder)
+    {
+        var files = Directory.GetFiles(Path.Combine(LocateFixtures(), "recorded-streams", folder), "*.sse");
+        Array.Sort(files, StringComparer.Ordinal);
+        return [.. files.Select(f => Events(File.ReadAllText(f)))];
+    }
+
+    /// <summary>The events of one body (one <c>data:</c> line per event in these files; LF or CRLF).</summary>
+    private static (string, byte[])[] Events(string body)
+    {
+        var events = new List<(string, byte[])>();
+        var eventType = "message";
+        foreach (var raw in body.Split('\n'))
+        {
+            var line = raw.TrimEnd('\r');
+            if (line.Length == 0)
+            {
+                eventType = "message";
+            }
+            else if (line.StartsWith("event:", StringComparison.Ordinal))
+            {
+                eventType = line[6..].Trim();
+            }
+            else if (line.StartsWith("data:", StringComparison.Ordinal))
+            {
+                events.Add((eventType, Encoding.UTF8.GetBytes(line[5..].TrimStart(' '))));
+            }
+        }
+
+        return [.. events];
+    }
+
     private static string LocateFixtures([CallerFilePath] string sourceFile = "")
     {
         foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory, Path.GetDirectoryName(sourceFile)! })

@@ -10,10 +10,12 @@ namespace Bench.Report.Inspect;
 public static class StreamInspectionJson
 {
     /// <summary>One JSON object (indented, UTF-8 text unescaped):
-    /// <c>{events, done, model, content, reasoning, tool_calls: [{index, id, name, arguments}], finish_reason,
-    /// usage: {prompt_tokens, completion_tokens, total_tokens, reasoning_tokens, cached_tokens}, usage_source, error:
+    /// <c>{protocol, events, done, model, content, reasoning, tool_calls: [{index, id, name, arguments}], finish_reason,
+    /// usage: {prompt_tokens, completion_tokens, total_tokens, reasoning_tokens, cached_tokens, cache_write_tokens}, usage_source, error:
     /// {type, code (a number when sent as one), message} | null, malformed, malformed_reason, token_events, tokenizer: {encoding,
-    /// completion_tokens, reasoning_tokens} | null, variants: [...]}</c>. Absent values are <c>null</c>; <c>usage</c>
+    /// completion_tokens, reasoning_tokens} | null, variants: [...]}</c>. <c>protocol</c> is the name the body was read as (<c>openai-chat</c>, <c>openai-responses</c>,
+    /// <c>anthropic-messages</c>, <c>gemini</c>); <c>done</c> says the protocol's end was seen (<c>[DONE]</c>, a terminal
+    /// Responses event, <c>message_stop</c>, a Gemini body ending after its finish reason). Absent values are <c>null</c>; <c>usage</c>
     /// is always an object; tool calls are ordered by index.</summary>
     public static string ToJson(StreamInspection inspection)
     {
@@ -23,6 +25,7 @@ public static class StreamInspectionJson
             ArgumentNullException.ThrowIfNull(inspection);
             var r = inspection.Response;
             json.WriteStartObject();
+            json.WriteString("protocol", WireProtocols.Name(inspection.Protocol));
             json.WriteNumber("events", r.Events);
             json.WriteBoolean("done", r.Done);
             WriteString(json, "model", r.Model);
@@ -47,6 +50,7 @@ public static class StreamInspectionJson
             WriteNumber(json, "total_tokens", r.TotalTokens);
             WriteNumber(json, "reasoning_tokens", r.ReasoningTokens);
             WriteNumber(json, "cached_tokens", r.CachedTokens);
+            WriteNumber(json, "cache_write_tokens", r.CacheWriteTokens);
             json.WriteEndObject();
             WriteString(json, "usage_source", inspection.UsageSource);
             if (r.Error is { } error)

@@ -13,12 +13,21 @@ public static class StreamInspectionText
         ArgumentNullException.ThrowIfNull(inspection);
         var r = inspection.Response;
         var text = new StringBuilder();
-        Line(text, "events", $"{r.Events} ({r.TokenEventTimestamps.Count} with tokens), {(r.Done ? "[DONE] seen" : "no [DONE]")}");
+        Line(text, "protocol", $"{WireProtocols.Name(inspection.Protocol)} ({inspection.ProtocolSource}){(inspection.IsJsonBody ? ", one JSON body" : "")}");
+        var end = inspection.Protocol switch
+        {
+            WireProtocol.OpenAiResponses => "terminal response event",
+            WireProtocol.AnthropicMessages => "message_stop",
+            WireProtocol.Gemini => "finishReason at the end",
+            _ => "[DONE]",
+        };
+        Line(text, "events", $"{r.Events} ({r.TokenEventTimestamps.Count} with tokens), {(r.Done ? $"{end} seen" : $"no {end}")}");
         Line(text, "model", r.Model ?? "-");
         Line(text, "finish_reason", r.FinishReason ?? "-");
         Line(text, "usage", r.HasUsage
             ? $"prompt {Show(r.PromptTokens)}, completion {Show(r.CompletionTokens)}, total {Show(r.TotalTokens)}, "
-                + $"reasoning {Show(r.ReasoningTokens)}, cached {Show(r.CachedTokens)} (from {inspection.UsageSource})"
+                + $"reasoning {Show(r.ReasoningTokens)}, cached {Show(r.CachedTokens)}"
+                + (r.CacheWriteTokens is { } written ? $", cache write {Show(written)}" : "") + $" (from {inspection.UsageSource})"
             : "none");
         Line(text, "tokenizer", inspection.TokenizerCount is { } count
             ? $"{inspection.TokenizerEncoding}: completion {count.CompletionTokens}, reasoning {count.ReasoningTokens}"

@@ -136,6 +136,152 @@ public sealed class InspectCommandTests
         Assert.Contains("warning", error, StringComparison.Ordinal);
     }
 
+    /// <summary>Every recorded body of every protocol, with what an independent reader (a Python script folding each
+    /// file's events with <c>json.loads</c>) found in it: UTF-16 length of the content, tool names, whether it ends in
+    /// an error, and the usage mapped to Bench's meaning (Anthropic prompt = input + cache reads + cache writes, Gemini
+    /// completion = candidates + thoughts).</summary>
+    [Theory]
+    [InlineData("openai-chat/openai-chat-01-gpt-4o-2024-08-06.sse", "openai-chat", 0, "get_country,get_product_name", false, 364, 40, 404, 0, null, 0)]
+    [InlineData("openai-chat/openai-chat-03-gpt-4o-2024-08-06.sse", "openai-chat", 0, "final_result", false, 448, 49, 497, 0, null, 0)]
+    [InlineData("openai-chat/openai-chat-05-gpt-4o-2024-08-06.sse", "openai-chat", 37, "", false, 14, 8, 22, 0, null, 0)]
+    [InlineData("openai-chat/openai-chat-25-Llama-3.3-70B-Instruct.sse", "openai-chat", 13, "", false, 46, 14, 60, 0, null, null)]
+    [InlineData("openai-chat/openai-chat-26-deepseek-reasoner.sse", "openai-chat", 41, "", false, 6, 212, 218, 0, null, 198)]
+    [InlineData("openai-chat/openai-chat-28-deepseek-r1-distill-llama-70b.sse", "openai-chat", 2954, "", false, 573, 1509, 2082, null, null, null)]
+    [InlineData("openai-chat/openai-chat-30-gpt-oss-120b.sse", "openai-chat", 0, "", true, null, null, null, null, null, null)]
+    [InlineData("openai-chat/openai-chat-37-gpt-5-2025-08-07.sse", "openai-chat", 6, "", false, 13, 11, 24, 0, null, 0)]
+    [InlineData("openai-chat/openai-chat-38-gpt-4o-mini-2024-07-18.sse", "openai-chat", 0, "get_capital", false, 53, 15, 68, 0, null, 0)]
+    [InlineData("openai-chat/openai-chat-39-gpt-4o-mini-2024-07-18.sse", "openai-chat", 32, "", false, 78, 9, 87, 0, null, 0)]
+    [InlineData("openai-chat/openai-chat-43-o3.sse", "openai-chat", 446, "", false, 9, 104, 113, 0, null, 0)]
+    [InlineData("openai-chat/openai-chat-44-claude-sonnet-4.5.sse", "openai-chat", 9, "", false, 43, 36, 79, 0, null, 13)]
+    [InlineData("responses/responses-06-gpt-5-2025-08-07.sse", "openai-responses", 3633, "", false, 33151, 3367, 36518, 4352, null, 2624)]
+    [InlineData("responses/responses-12-deepseek-v4-flash.sse", "openai-responses", 31, "", false, 90, 15, 105, 0, null, 7)]
+    [InlineData("responses/responses-29-gpt-5-2025-08-07.sse", "openai-responses", 6, "", false, 13, 59, 72, 0, null, 0)]
+    [InlineData("anthropic/anthropic-05-claude-sonnet-4-6.sse", "anthropic-messages", 9, "", false, 181, 8, 189, 0, 0, null)]
+    [InlineData("anthropic/anthropic-08-claude-sonnet-4-20250514.sse", "anthropic-messages", 1021, "", false, 43, 282, 325, 0, 0, null)]
+    [InlineData("anthropic/anthropic-15-claude-sonnet-4-20250514.sse", "anthropic-messages", 1792, "web_search,web_search", false, 31772, 644, 32416, 0, 0, null)]
+    [InlineData("anthropic/anthropic-18-claude-sonnet-4-5-20250929.sse", "anthropic-messages", 1, "", false, 20, 5, 25, 0, 0, null)]
+    [InlineData("gemini/gemini-10-gemini-2.0-flash-exp.sse", "gemini", 32, "", false, 13, 8, 21, null, null, null)]
+    [InlineData("gemini/gemini-11-gemini-2.5-pro.sse", "gemini", 1938, "", false, 34, 1256, 1290, null, null, 787)]
+    public void Inspect_EveryRecordedBody_ProtocolDetectedAndUsageAsInTheFile(string file, string protocol, int contentChars,
+        string toolNames, bool error, int? prompt, int? completion, int? total, int? cached, int? cacheWrite, int? reasoning)
+    {
+        var json = RunJson(RecordedAny(file));
+
+        Assert.Equal(protocol, json.GetProperty("protocol").GetString());
+        Assert.False(json.GetProperty("malformed").GetBoolean(), json.GetProperty("malformed_reason").GetString());
+        Assert.Equal(contentChars, json.GetProperty("content").GetString()!.Length);
+        Assert.Equal(toolNames, string.Join(',', json.GetProperty("tool_calls").EnumerateArray().Select(c => c.GetProperty("name").GetString())));
+        Assert.Equal(error, json.GetProperty("error").ValueKind == JsonValueKind.Object);
+        Assert.True(contentChars > 0 || toolNames.Length > 0 || error);
+        var usage = json.GetProperty("usage");
+        Assert.Equal(prompt, Count(usage, "prompt_tokens"));
+        Assert.Equal(completion, Count(usage, "completion_tokens"));
+        Assert.Equal(total, Count(usage, "total_tokens"));
+        Assert.Equal(cached, Count(usage, "cached_tokens"));
+        Assert.Equal(cacheWrite, Count(usage, "cache_write_tokens"));
+        Assert.Equal(reasoning, Count(usage, "reasoning_tokens"));
+    }
+
+    [Fact]
+    public void Inspect_EveryRecordedBody_CoveredAboveWithItsFolderProtocol()
+    {
+        var root = Path.GetDirectoryName(RecordedAny("anthropic/anthropic-18-claude-sonnet-4-5-20250929.sse"))!;
+        var files = Directory.GetFiles(Path.GetDirectoryName(root)!, "*.sse", SearchOption.AllDirectories);
+
+        Assert.Equal(21, files.Length);
+        foreach (var path in files)
+        {
+            var json = RunJson(path);
+            var expected = Path.GetFileName(Path.GetDirectoryName(path)) switch
+            {
+                "anthropic" => "anthropic-messages",
+                "responses" => "openai-responses",
+                var folder => folder,
+            };
+            Assert.Equal(expected, json.GetProperty("protocol").GetString());
+            Assert.True(json.GetProperty("content").GetString()!.Length > 0 || json.GetProperty("tool_calls").GetArrayLength() > 0
+                || json.GetProperty("error").ValueKind == JsonValueKind.Object, path);
+        }
+    }
+
+    [Fact]
+    public void Inspect_ProtocolGiven_ReadAsThatProtocol()
+    {
+        // A Gemini chunk read as Chat Completions has no choices (a warning); read as gemini it has its text.
+        var body = "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hi\"}]},\"finishReason\":\"STOP\"}]}\n\n"u8.ToArray();
+
+        var (asChat, chatOutput, chatError) = Run(body, "-", "--json", "--protocol", "openai-chat", "--tokenizer", "none");
+        var (asGemini, geminiOutput, _) = Run(body, "-", "--json", "--protocol", "gemini", "--tokenizer", "none");
+
+        Assert.Equal((0, 0), (asChat, asGemini));
+        using var chat = JsonDocument.Parse(chatOutput);
+        using var gemini = JsonDocument.Parse(geminiOutput);
+        Assert.Equal("", chat.RootElement.GetProperty("content").GetString());
+        Assert.Contains("'choices'", chatError, StringComparison.Ordinal);
+        Assert.Equal(("gemini", "Hi", true), (gemini.RootElement.GetProperty("protocol").GetString(),
+            gemini.RootElement.GetProperty("content").GetString(), gemini.RootElement.GetProperty("done").GetBoolean()));
+    }
+
+    [Fact]
+    public void Inspect_UnknownProtocol_Exit2NamingTheFour()
+    {
+        var (exitCode, _, error) = Run([], "-", "--protocol", "cohere");
+
+        Assert.Equal(ExitCodes.BadInput, exitCode);
+        Assert.Contains("cohere", error, StringComparison.Ordinal);
+        foreach (var name in new[] { "openai-chat", "openai-responses", "anthropic-messages", "gemini" })
+        {
+            Assert.Contains(name, error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Inspect_GeminiJsonArray_ReadAsOneBody()
+    {
+        var body = """
+            [{"candidates":[{"content":{"parts":[{"text":"Par"}],"role":"model"}}],"modelVersion":"gemini-2.5-flash"},
+             {"candidates":[{"content":{"parts":[{"text":"is"}],"role":"model"},"finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":4,"candidatesTokenCount":2,"totalTokenCount":6}}]
+            """u8.ToArray();
+
+        var (exitCode, output, error) = Run(body, "-", "--json", "--tokenizer", "none");
+
+        Assert.True(exitCode == 0, error);
+        using var document = JsonDocument.Parse(output);
+        var json = document.RootElement;
+        Assert.Equal(("gemini", "Paris", "STOP"), (json.GetProperty("protocol").GetString(), json.GetProperty("content").GetString(),
+            json.GetProperty("finish_reason").GetString()));
+        Assert.Equal(6, json.GetProperty("usage").GetProperty("total_tokens").GetInt32());
+    }
+
+    [Fact]
+    public void Inspect_AnthropicText_ShowsProtocolAndCacheWrites()
+    {
+        var (exitCode, output, error) = Run([], RecordedAny("anthropic/anthropic-05-claude-sonnet-4-6.sse"), "--tokenizer", "none");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal("", error);
+        Assert.Contains("protocol       anthropic-messages (detected)", output, StringComparison.Ordinal);
+        Assert.Contains("events         12 (3 with tokens), message_stop seen", output, StringComparison.Ordinal);
+        Assert.Contains("usage          prompt 181, completion 8, total 189, reasoning -, cached 0, cache write 0 (from usage)", output, StringComparison.Ordinal);
+    }
+
+    private static int? Count(JsonElement usage, string name) =>
+        usage.GetProperty(name) is { ValueKind: JsonValueKind.Number } value ? value.GetInt32() : null;
+
+    private static string RecordedAny(string relative, [CallerFilePath] string sourceFile = "")
+    {
+        for (var dir = new DirectoryInfo(Path.GetDirectoryName(sourceFile)!); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "fixtures", "recorded-streams", relative);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException($"No shared/fixtures/recorded-streams/{relative} above {sourceFile}.");
+    }
+
     private static JsonElement RunJson(string file)
     {
         var (exitCode, output, error) = Run([], file, "--json");

@@ -22,7 +22,8 @@ public sealed class StreamInspectionTextTests
         var text = StreamInspectionText.ToText(await InspectAsync());
 
         Assert.Equal(
-            "events         4 (1 with tokens), [DONE] seen\n"
+            "protocol       openai-chat (detected)\n"
+            + "events         4 (1 with tokens), [DONE] seen\n"
             + "model          gpt-4.1\n"
             + "finish_reason  stop\n"
             + "usage          prompt 5, completion 1, total 6, reasoning -, cached - (from usage)\n"
