@@ -95,7 +95,7 @@ public static class SummaryJsonExporter
     {
         var s = cell.Summary;
         json.WriteStartObject();
-        Write(json, cell, MetricCatalog.Model, MetricCatalog.Mode, MetricCatalog.Policy, MetricCatalog.Requests, MetricCatalog.Successes, MetricCatalog.SuccessRate);
+        Write(json, cell, MetricCatalog.Target, MetricCatalog.Model, MetricCatalog.Mode, MetricCatalog.Policy, MetricCatalog.Requests, MetricCatalog.Successes, MetricCatalog.SuccessRate);
         WriteSuccessRateInterval(json, cell);
         json.WriteStartObject("outcomes");
         foreach (var (outcome, count) in s.Outcomes)
