@@ -12,7 +12,7 @@ namespace Bench.Core.Metrics;
 /// <param name="Model">Model id as the catalogue names it.</param>
 /// <param name="Mode">Mode.</param>
 /// <param name="Policy">The resilience policy's name, or <see langword="null"/> for none.</param>
-public readonly record struct CellKey(string? Target, string Model, Mode Mode, string? Policy)
+public sealed record CellKey(string? Target, string Model, Mode Mode, string? Policy)
 {
     /// <summary>The cell a record belongs to.</summary>
     public static CellKey Of(RequestRecord record)

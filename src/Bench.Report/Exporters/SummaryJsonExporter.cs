@@ -65,6 +65,7 @@ public static class SummaryJsonExporter
         {
             json.WriteStartObject();
             json.WriteString("expression", t.Expression);
+            json.WriteString("target", t.Cell?.Target);
             json.WriteString("model", t.Cell?.Model);
             json.WriteString("mode", t.Cell is { } cell ? Names.Of(cell.Mode) : null);
             json.WriteString("policy", t.Cell?.Policy);
