@@ -97,6 +97,8 @@ public static partial class ReportDocumentBuilder
         [
             scenario,
             [$"Target: {run.Target}"],
+            // The targets the cells were measured at (one mention serves every chart of a one-target run).
+            .. Targets(report) is [_, ..] targets ? [[$"Cells' targets: {string.Join(", ", targets)}"]] : Array.Empty<IReadOnlyList<Span>>(),
             [string.Create(Inv, $"Started {run.StartedUtc:yyyy-MM-dd HH:mm:ss} UTC{(run.EndedUtc is { } end ? string.Create(Inv, $", ended {end:HH:mm:ss} UTC ({(end - run.StartedUtc).TotalSeconds:0} s)") : ", did not finish (records up to the stop are reported)")}")],
             [string.Create(Inv, $"Machine: {Describe(run.Machine)}; {string.Join(", ", run.Versions.Select(v => $"{v.Key} {v.Value}"))}")],
             [string.Create(Inv, $"Records: {report.Records.Records:N0} ({report.WarmupRecords:N0} warm-up, excluded from statistics){(report.Records.Skipped > 0 ? string.Create(Inv, $"; {report.Records.Skipped} unreadable line(s) skipped (lines {string.Join(", ", report.Records.SkippedLines.Take(5))}{(report.Records.Skipped > 5 ? ", …" : "")})") : "")}")],
@@ -220,7 +222,10 @@ public static partial class ReportDocumentBuilder
             blocks.Add(smallRun);
         }
 
-        blocks.Add(Para("For each SLO set of the scenario, the cheapest model × mode (by cost per successful request) whose sample shows it meets the set: the one-sided 95 % lower bound of its good share and success rate reaches the target."));
+        // With targets, a cell is target × model × mode: the choice may be a target (a relay against the direct API), and
+        // says which.
+        var cellKind = Targets(report).Count > 1 ? "target × model × mode" : "model × mode";
+        blocks.Add(Para($"For each SLO set of the scenario, the cheapest {cellKind} (by cost per successful request) whose sample shows it meets the set: the one-sided 95 % lower bound of its good share and success rate reaches the target."));
         foreach (var r in report.Recommendations)
         {
             blocks.Add(Para(Strong(r.Slo), $" ({r.Criteria}):"));
@@ -234,7 +239,7 @@ public static partial class ReportDocumentBuilder
                 items.Add(["Choose ", Strong(Cell(best)), $": {Usd(best.CostUsdPerSuccess, "0.000000")} per successful request, {Evidence(best, r)}."]);
                 items.Add(r.RunnerUp is { } second
                     ? [$"Runner-up: {Cell(second)}: {Usd(second.CostUsdPerSuccess, "0.000000")} per successful request, {Evidence(second, r)}."]
-                    : ["Runner-up: none; no other priced model × mode is shown to meet this SLO set."]);
+                    : [$"Runner-up: none; no other priced {cellKind} is shown to meet this SLO set."]);
             }
             else
             {
@@ -714,6 +719,9 @@ public static partial class ReportDocumentBuilder
     private static IEnumerable<object> Lead(RunReport report, CellSummary s) => HasTargets(report)
         ? [s.Target ?? "", s.Model, ModeLabel(s)]
         : [s.Model, ModeLabel(s)];
+
+    /// <summary>The distinct targets of the report's cells, in run order (none for results written before targets).</summary>
+    private static IReadOnlyList<string> Targets(RunReport report) => [.. report.Cells.Select(c => c.Summary.Target).OfType<string>().Distinct(StringComparer.Ordinal)];
 
     /// <summary>True when any cell has a target (every run since targets; false for older results).</summary>
     private static bool HasTargets(RunReport report) => report.Cells.Any(c => c.Summary.Target is not null);
