@@ -640,7 +640,8 @@ public static partial class ReportDocumentBuilder
     private static Section? TokenCountSection(RunReport report)
     {
         var models = report.Cells.Select(c => c.Summary).Where(s => s.TokenizerComparedRequests > 0)
-            .GroupBy(s => s.Model, StringComparer.Ordinal).ToList();
+            // Per model at its target: a relay may count tokens differently from the direct API.
+            .GroupBy(s => ModeComparison.Key(s.Target, s.Model), StringComparer.Ordinal).ToList();
         if (models.Count == 0)
         {
             return null;
@@ -659,7 +660,7 @@ public static partial class ReportDocumentBuilder
         [
             Para("Completion tokens the server reported (", Code("usage"), ") against the received text counted locally (tiktoken ", Code("o200k_base"), "/", Code("cl100k_base"),
                 "; an approximation for non-OpenAI models), over successful requests that have both. A large difference means the count you are billed for is not the text you received: hidden reasoning, tool-call framing, another tokenizer, or a relay that miscounts."),
-            Table(["model", "requests", "server mean", "tokenizer mean", "difference mean (server − tokenizer)", "difference %"], "LRRRRR", rows),
+            Table([HasTargets(report) ? "target · model" : "model", "requests", "server mean", "tokenizer mean", "difference mean (server − tokenizer)", "difference %"], "LRRRRR", rows),
         ]);
     }
 
