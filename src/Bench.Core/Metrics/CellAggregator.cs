@@ -53,8 +53,11 @@ public sealed class CellAggregator
     /// <param name="phase">The phase whose records count (default <c>measure</c>; <c>sweep</c> for one probe).</param>
     /// <param name="policy">The resilience policy's name (<see cref="RequestRecord.Policy"/>), or null for none: only
     /// records run under it count.</param>
-    public CellAggregator(string model, Mode mode, IReadOnlyList<SloSet>? slos = null, string phase = Phases.Measure, string? policy = null)
+    /// <param name="target">The target's name (<see cref="RequestRecord.Target"/>), or null for records without one:
+    /// only records sent to it count.</param>
+    public CellAggregator(string model, Mode mode, IReadOnlyList<SloSet>? slos = null, string phase = Phases.Measure, string? policy = null, string? target = null)
     {
+        Target = target;
         Model = model;
         Mode = mode;
         Policy = policy;
@@ -62,6 +65,9 @@ public sealed class CellAggregator
         _slos = slos ?? [];
         _good = new long[_slos.Count];
     }
+
+    /// <summary>The target's name, or null for records written before targets existed.</summary>
+    public string? Target { get; }
 
     /// <summary>Model id.</summary>
     public string Model { get; }
@@ -72,11 +78,11 @@ public sealed class CellAggregator
     /// <summary>The resilience policy's name, or null for none (the raw endpoint).</summary>
     public string? Policy { get; }
 
-    /// <summary>Adds one record; ignores records of other cells (model, mode, policy) or other phases.</summary>
+    /// <summary>Adds one record; ignores records of other cells (target, model, mode, policy) or other phases.</summary>
     public void Add(RequestRecord r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        if (r.Phase != _phase || r.Mode != Mode || r.Model != Model || r.Policy != Policy)
+        if (r.Phase != _phase || r.Mode != Mode || r.Model != Model || r.Policy != Policy || r.Target != Target)
         {
             return;
         }
@@ -248,6 +254,7 @@ public sealed class CellAggregator
         return new CellSummary
         {
             Slos = slos,
+            Target = Target,
             Model = Model,
             Mode = Mode,
             Policy = Policy,

@@ -3,7 +3,7 @@ using Bench.Core.Records;
 namespace Bench.Core.Metrics;
 
 /// <summary>
-/// The summary of one cell — one model in one mode under one resilience policy (or none) — over the records of the <c>measure</c> phase. Latency
+/// The summary of one cell — one model at one target in one mode under one resilience policy (or none) — over the records of the <c>measure</c> phase. Latency
 /// distributions and token means are over successful requests; counts and billed tokens over all attempted ones.
 /// </summary>
 public sealed class CellSummary
@@ -13,6 +13,12 @@ public sealed class CellSummary
 
     /// <summary>Model id.</summary>
     public required string Model { get; init; }
+
+    /// <summary>The cell's identity: target × model × mode × policy.</summary>
+    public CellKey Key => new(Target, Model, Mode, Policy);
+
+    /// <summary>The cell in text: <c>target · model · mode[ · policy]</c> (<see cref="CellKey.ToString"/>).</summary>
+    public string Label => Key.ToString();
 
     /// <summary>Mode.</summary>
     public required Mode Mode { get; init; }

@@ -17,6 +17,7 @@ public static partial class MetricCatalog
     public static IReadOnlyList<SummaryJsonField> ThresholdJsonFields { get; } =
     [
         new("expression", "the threshold as written: METRIC[{CELL,...}] OP NUMBER, with the cells field's selectors after it when given"),
+        new("target", "the cell's target; null when the threshold applied to no cell or for results written before targets existed"),
         new("model", "the cell's model; null when the threshold applied to no cell"),
         new("mode", "the cell's mode; null when the threshold applied to no cell"),
         new("policy", "the cell's resilience policy; null for none (and when the threshold applied to no cell)"),

@@ -17,6 +17,16 @@ public static partial class MetricCatalog
 
     // ----- labels and counts -----
 
+    /// <summary><c>target</c>: the target's name, of a cell or a request (<see cref="Records.RequestRecord.Target"/>);
+    /// empty (JSON null) for records written before targets existed.</summary>
+    public static readonly MetricDefinition Target = new()
+    {
+        Id = "target", DisplayName = "target",
+        Definition = "the target's name (scenario targets[].name; the single target's name, \"simulator\" for the embedded simulator, else its name or the base URL's host); empty for results written before targets existed",
+        Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson | MetricExports.RecordsCsv,
+        JsonPaths = ["/target"], Cell = c => MetricValue.Text(c.Summary.Target), Request = r => MetricValue.Text(r.Target),
+    };
+
     /// <summary><c>model</c>: the model id, of a cell or a request.</summary>
     public static readonly MetricDefinition Model = new()
     {
@@ -459,6 +469,7 @@ public static partial class MetricCatalog
     /// per-request distribution value (<see cref="RequestMetrics"/>), and token counts.</summary>
     public static IReadOnlyList<MetricDefinition> RecordsCsv { get; } =
     [
+        Target,
         RequestField("id", "request id", "the record's id, unique in the run", NumberFormat.Integer, r => MetricValue.Count(r.Id)),
         Model,
         Mode,
@@ -566,7 +577,7 @@ public static partial class MetricCatalog
 
     private static List<MetricDefinition> BuildAll()
     {
-        var all = new List<MetricDefinition> { Model, Mode, Policy, Requests, Successes, SuccessRate };
+        var all = new List<MetricDefinition> { Target, Model, Mode, Policy, Requests, Successes, SuccessRate };
         all.AddRange(SuccessRateIntervals);
         all.AddRange(Failures);
         all.Add(Dropped);

@@ -5,13 +5,14 @@ using Bench.Core.Scenarios;
 namespace Bench.Core.Metrics;
 
 /// <summary>
-/// Routes records to one <see cref="CellAggregator"/> per model × mode × resilience policy, in order of first appearance
+/// Routes records to one <see cref="CellAggregator"/> per target × model × mode × resilience policy (<see cref="CellKey"/>;
+/// records without a target group as one unnamed target), in order of first appearance
 /// (a batch-api cell beside its model's other cells). The one path by which summaries are made, whether from a live run
 /// or from <c>records.jsonl</c> alone.
 /// </summary>
 public sealed class RunAggregator
 {
-    private readonly Dictionary<(string Model, Mode Mode, string? Policy), CellAggregator> _cells = [];
+    private readonly Dictionary<CellKey, CellAggregator> _cells = [];
     private readonly List<CellAggregator> _order = [];
     private readonly IReadOnlyList<SloSet> _slos;
 
@@ -21,7 +22,8 @@ public sealed class RunAggregator
     /// <summary>Warm-up records seen (recorded, excluded from statistics).</summary>
     public long WarmupRecords { get; private set; }
 
-    /// <summary>Cells in order of first appearance, a batch-api cell right after its model's last other cell.</summary>
+    /// <summary>Cells in order of first appearance, a batch-api cell right after its model's last other cell
+    /// at the same target.</summary>
     public IReadOnlyList<CellAggregator> Cells => _order;
 
     /// <summary>Adds one record.</summary>
@@ -35,14 +37,15 @@ public sealed class RunAggregator
             return;
         }
 
-        var key = (record.Model, record.Mode, record.Policy);
+        var key = CellKey.Of(record);
         if (!_cells.TryGetValue(key, out var cell))
         {
-            cell = new CellAggregator(record.Model, record.Mode, _slos, policy: record.Policy);
+            cell = new CellAggregator(record.Model, record.Mode, _slos, policy: record.Policy, target: record.Target);
             _cells.Add(key, cell);
             // A batch-api cell's lines are written after every synchronous cell, yet the cell belongs beside its model's
-            // synchronous cells: after that model's last cell. Every other cell keeps its order of first appearance.
-            var last = record.Mode == Mode.BatchApi ? _order.FindLastIndex(c => c.Model == record.Model) : -1;
+            // synchronous cells: after that model's last cell at the same target. Every other cell keeps its order of first
+            // appearance.
+            var last = record.Mode == Mode.BatchApi ? _order.FindLastIndex(c => c.Model == record.Model && c.Target == record.Target) : -1;
             _order.Insert(last < 0 ? _order.Count : last + 1, cell);
         }
 

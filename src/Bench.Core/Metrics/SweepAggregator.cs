@@ -4,12 +4,12 @@ using Bench.Core.Scenarios;
 namespace Bench.Core.Metrics;
 
 /// <summary>
-/// Summarises sweep probes: one <see cref="CellAggregator"/> per model × mode × policy × offered rate, judged against the
+/// Summarises sweep probes: one <see cref="CellAggregator"/> per target × model × mode × policy × offered rate, judged against the
 /// sweep's SLO set, and the highest rate that met it — the same judgement the sweep made while running.
 /// </summary>
 public sealed class SweepAggregator
 {
-    private readonly Dictionary<(string Model, Mode Mode, string? Policy, double Rate), CellAggregator> _probes = [];
+    private readonly Dictionary<(CellKey Cell, double Rate), CellAggregator> _probes = [];
     private readonly IReadOnlyList<SloSet> _slos;
 
     /// <summary>Creates an aggregator judging probes against <paramref name="slos"/>.</summary>
@@ -24,10 +24,10 @@ public sealed class SweepAggregator
             return;
         }
 
-        var key = (record.Model, record.Mode, record.Policy, rate);
+        var key = (CellKey.Of(record), rate);
         if (!_probes.TryGetValue(key, out var probe))
         {
-            probe = new CellAggregator(record.Model, record.Mode, _slos, Phases.Sweep, record.Policy);
+            probe = new CellAggregator(record.Model, record.Mode, _slos, Phases.Sweep, record.Policy, record.Target);
             _probes.Add(key, probe);
         }
 
@@ -43,11 +43,11 @@ public sealed class SweepAggregator
     {
         var name = slo ?? _slos.FirstOrDefault()?.Name;
         return [.. _probes
-            .GroupBy(p => (p.Key.Model, p.Key.Mode, p.Key.Policy))
+            .GroupBy(p => p.Key.Cell)
             .Select(g =>
             {
                 var points = g.OrderBy(p => p.Key.Rate).Select(p => new SweepPoint(p.Key.Rate, p.Value.Summarize())).ToList();
-                return new SweepCurve(g.Key.Model, g.Key.Mode, name, points, SweepCurve.Sustainable(points, name), g.Key.Policy);
+                return new SweepCurve(g.Key.Model, g.Key.Mode, name, points, SweepCurve.Sustainable(points, name), g.Key.Policy) { Target = g.Key.Target };
             })];
     }
 }
@@ -70,6 +70,9 @@ public sealed record SweepPoint(double RatePerS, CellSummary Summary)
 /// <param name="Policy">The resilience policy's name, or null for none.</param>
 public sealed record SweepCurve(string Model, Mode Mode, string? Slo, IReadOnlyList<SweepPoint> Points, double? SustainableRatePerS, string? Policy = null)
 {
+    /// <summary>The target's name, or null for records without one.</summary>
+    public string? Target { get; init; }
+
     /// <summary>The highest met rate that lies below the lowest failed rate (so a lucky probe above a failure does not count).</summary>
     public static double? Sustainable(IReadOnlyList<SweepPoint> points, string? slo)
     {

@@ -15,6 +15,18 @@ public sealed record MixShare(string Model, string? Mode, decimal Percent)
     /// <summary>The mode names a share may carry (ARCHITECTURE.md, "Modes").</summary>
     public static IReadOnlyList<string> ModeNames { get; } = ["non-streaming", "streaming", "batch-api"];
 
+    /// <summary>The target whose cell prices the share (<c>@TARGET</c>, <c>*</c> globs allowed), or
+    /// <see langword="null"/> for the model's cell at any target (the first in run order).</summary>
+    public string? Target { get; init; }
+
+    /// <summary>Whether a cell at <paramref name="target"/> may price this share: any when the share names no target;
+    /// else a target matching the pattern (a cell without a target — results from before targets — matches none).</summary>
+    public bool MatchesTarget(string? target) => Target is null
+        || target is not null && (Target.Contains('*', StringComparison.Ordinal)
+            ? System.Text.RegularExpressions.Regex.IsMatch(target, "^" + string.Join(".*", Target.Split('*').Select(System.Text.RegularExpressions.Regex.Escape)) + "$",
+                System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1))
+            : string.Equals(Target, target, StringComparison.Ordinal));
+
     /// <summary>The price list this share is billed at: <see cref="PriceTier.Batch"/> for <c>batch-api</c>.</summary>
     public PriceTier Tier => string.Equals(Mode, "batch-api", StringComparison.Ordinal) ? PriceTier.Batch : PriceTier.Standard;
 
@@ -22,9 +34,10 @@ public sealed record MixShare(string Model, string? Mode, decimal Percent)
     public decimal Fraction => Percent / 100m;
 
     /// <summary>
-    /// Parses <c>MODEL[:MODE]=PERCENT[%]</c>: <c>gpt-4.1:streaming=30%</c>, <c>deepseek-v3.2=70</c>,
-    /// <c>gpt-4.1:batch-api=12.5%</c>. The mode is recognised only as one of <see cref="ModeNames"/> after the last
-    /// colon, so model ids containing colons (<c>llama3:8b=20%</c>) still work.
+    /// Parses <c>MODEL[:MODE][@TARGET]=PERCENT[%]</c>: <c>gpt-4.1:streaming=30%</c>, <c>deepseek-v3.2=70</c>,
+    /// <c>gpt-4.1:batch-api=12.5%</c>, <c>gpt-4.1@relay=40%</c>. The mode is recognised only as one of
+    /// <see cref="ModeNames"/> after the last colon, so model ids containing colons (<c>llama3:8b=20%</c>) still work;
+    /// the target is what follows the last <c>@</c> (a model id containing <c>@</c> is written with <c>@*</c>).
     /// </summary>
     public static bool TryParse(string? text, [NotNullWhen(true)] out MixShare? share, [NotNullWhen(false)] out string? error)
     {
@@ -40,6 +53,18 @@ public sealed record MixShare(string Model, string? Mode, decimal Percent)
 
         var left = source[..equals].Trim();
         var percentText = source[(equals + 1)..].Trim().TrimEnd('%').TrimEnd();
+        string? target = null;
+        if (left.LastIndexOf('@') is var at and >= 0)
+        {
+            target = left[(at + 1)..].Trim();
+            left = left[..at].Trim();
+            if (target.Length == 0)
+            {
+                error = $"'{text}': the target after '@' is empty (leave out the '@' for any target).";
+                return false;
+            }
+        }
+
         string? mode = null;
         var colon = left.LastIndexOf(':');
         if (colon >= 0)
@@ -65,14 +90,14 @@ public sealed record MixShare(string Model, string? Mode, decimal Percent)
             return false;
         }
 
-        share = new MixShare(left, mode, percent);
+        share = new MixShare(left, mode, percent) { Target = target == "*" ? null : target };
         error = null;
         return true;
     }
 
     /// <inheritdoc />
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{Model}{(Mode is null ? "" : ":" + Mode)}={Percent}%");
+        string.Create(CultureInfo.InvariantCulture, $"{Model}{(Mode is null ? "" : ":" + Mode)}{(Target is null ? "" : "@" + Target)}={Percent}%");
 }
 
 /// <summary>

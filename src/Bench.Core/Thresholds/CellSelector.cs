@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
+using Bench.Core.Metrics;
 using Bench.Core.Planning;
 using Bench.Core.Records;
 
@@ -11,7 +12,10 @@ namespace Bench.Core.Thresholds;
 /// that is a mode name — <c>streaming</c>, <c>non-streaming</c>, <c>batch-api</c> — or <c>*</c> splits the model
 /// (before it) from the policy (after it). <c>*</c> is a glob in any part (<c>gpt-*</c>, <c>*:streaming</c>,
 /// <c>*:*:retries-*</c>). A part left out matches anything: <c>gpt-4.1</c> names every mode and policy of that model;
-/// <c>gpt-4.1:streaming</c> every policy of it streaming (the cell without a policy included).
+/// <c>gpt-4.1:streaming</c> every policy of it streaming (the cell without a policy included). A suffix
+/// <c>@TARGET</c> (after the last <c>@</c>; globs allowed) names the target: <c>gpt-4.1:streaming@relay</c>,
+/// <c>*@direct-*</c>; without it the selector names the cells of every target. A model id that itself contains
+/// <c>@</c> (<c>claude-3-5-sonnet@20240620</c> on Vertex AI) is written with a target, <c>@*</c> for any.
 /// </summary>
 /// <param name="Text">The selector as written.</param>
 /// <param name="Model">The model pattern (globs allowed).</param>
@@ -19,13 +23,17 @@ namespace Bench.Core.Thresholds;
 /// <param name="Policy">The policy pattern, or <see langword="null"/> for any policy (left out).</param>
 public sealed record CellSelector(string Text, string Model, string? Mode, string? Policy)
 {
+    /// <summary>The target pattern (globs allowed), or <see langword="null"/> for every target (no <c>@TARGET</c>, or
+    /// <c>@*</c>).</summary>
+    public string? Target { get; init; }
+
     /// <summary>The mode names a selector may carry (ARCHITECTURE.md, "Modes"), as <c>--mix</c> takes them.</summary>
     public static IReadOnlyList<string> ModeNames { get; } = ["streaming", "non-streaming", "batch-api"];
 
     /// <summary>Every cell.</summary>
     public static CellSelector All { get; } = new("*", "*", null, null);
 
-    /// <summary>Parses <c>MODEL[:MODE[:POLICY]]</c> (see the type's remarks).</summary>
+    /// <summary>Parses <c>MODEL[:MODE[:POLICY]][@TARGET]</c> (see the type's remarks).</summary>
     /// <param name="text">The selector.</param>
     /// <param name="selector">The selector, when valid.</param>
     /// <param name="error">Why it is not one (a reason the caller turns into a <c>ConfigError</c>).</param>
@@ -35,14 +43,33 @@ public sealed record CellSelector(string Text, string Model, string? Mode, strin
         var source = text?.Trim() ?? "";
         if (source.Length == 0)
         {
-            error = "a cell selector is empty: expected MODEL[:MODE[:POLICY]], e.g. gpt-4.1:streaming or *:non-streaming";
+            error = "a cell selector is empty: expected MODEL[:MODE[:POLICY]][@TARGET], e.g. gpt-4.1:streaming or *:non-streaming";
             return false;
         }
 
         if (source.IndexOfAny([',', '{', '}']) is var bad and >= 0)
         {
-            error = $"'{source}' is not a cell selector: '{source[bad]}' is not allowed (expected MODEL[:MODE[:POLICY]]; separate several with commas)";
+            error = $"'{source}' is not a cell selector: '{source[bad]}' is not allowed (expected MODEL[:MODE[:POLICY]][@TARGET]; separate several with commas)";
             return false;
+        }
+
+        string? target = null;
+        var whole = source;
+        if (source.LastIndexOf('@') is var at and >= 0)
+        {
+            target = source[(at + 1)..].Trim();
+            source = source[..at].Trim();
+            if (target.Length == 0)
+            {
+                error = $"'{whole}': the target after '@' is empty (leave out the '@' for every target, or write @* )";
+                return false;
+            }
+
+            if (source.Length == 0)
+            {
+                error = $"'{whole}': the model is missing before '@' (use *@{target} for every model of the target)";
+                return false;
+            }
         }
 
         var segments = source.Split(':');
@@ -81,20 +108,41 @@ public sealed record CellSelector(string Text, string Model, string? Mode, strin
             return false;
         }
 
-        selector = new CellSelector(source, model, mode, policy == "*" ? null : policy);
+        selector = new CellSelector(whole, model, mode, policy == "*" ? null : policy) { Target = target == "*" ? null : target };
         error = null;
         return true;
     }
 
-    /// <summary>Whether <paramref name="cell"/> is one this selector names: its model matches the model pattern, its
-    /// mode the mode (when given) and its policy the policy pattern (when given; a cell without a policy matches only
-    /// <c>*</c> or a left-out policy).</summary>
+    /// <summary>Whether <paramref name="cell"/> is one this selector names, its target unknown (a plan cell): as
+    /// <see cref="Matches(CellKey)"/> with no target, so a selector naming a target matches none.</summary>
     public bool Matches(PlanCell cell)
     {
         ArgumentNullException.ThrowIfNull(cell);
-        return Glob(Model, cell.Model)
-            && (Mode is null || string.Equals(Mode, Names.Of(cell.Mode), StringComparison.Ordinal))
-            && (Policy is null || cell.Policy is { } policy && Glob(Policy, policy));
+        return Matches(new CellKey(null, cell.Model, cell.Mode, cell.Policy));
+    }
+
+    /// <summary>Whether <paramref name="cell"/> is one this selector names: its model matches the model pattern, its
+    /// mode the mode (when given), its policy the policy pattern (when given; a cell without a policy matches only
+    /// <c>*</c> or a left-out policy) and its target the target pattern (when given; a cell without a target — results
+    /// from before targets — matches only a left-out target or <c>@*</c>).</summary>
+    public bool Matches(CellKey cell) =>
+        Glob(Model, cell.Model)
+        && (Mode is null || string.Equals(Mode, Names.Of(cell.Mode), StringComparison.Ordinal))
+        && (Policy is null || cell.Policy is { } policy && Glob(Policy, policy))
+        && (Target is null || cell.Target is { } target && Glob(Target, target));
+
+    /// <summary>Why this selector matches none of <paramref name="cells"/>, for the "matches no cell" error: the
+    /// cells in text (<c>target · model · mode</c>), and, when the selector names a target none of them has, the
+    /// targets there are.</summary>
+    public string NoMatch(IEnumerable<CellKey> cells)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        var list = cells.ToList();
+        var text = $"the cell selector '{Text}' matches no cell of the plan ({string.Join(", ", list.Select(c => c.ToString()))})";
+        var targets = list.Select(c => c.Target).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        return Target is { } target && !targets.Any(t => Glob(target, t))
+            ? $"{text}: no target is named '{target}' (targets: {(targets.Count == 0 ? "none named" : string.Join(", ", targets))})"
+            : text;
     }
 
     /// <inheritdoc />

@@ -33,7 +33,7 @@ public enum ThresholdStatus
 /// <param name="Reason">The comparison in words (<c>412.5 &lt; 500</c>, <c>612.5 is not &lt; 500</c>) or why there is
 /// no data.</param>
 /// <param name="AbortOnFail">Whether the threshold stops a run when it fails.</param>
-public sealed record ThresholdResult(string Expression, PlanCell? Cell, string MetricId, string JudgedAs, double? Value, ThresholdOperator Operator, double Limit,
+public sealed record ThresholdResult(string Expression, CellKey? Cell, string MetricId, string JudgedAs, double? Value, ThresholdOperator Operator, double Limit,
     ThresholdStatus Status, string Reason, bool AbortOnFail = false)
 {
     /// <summary>True when <see cref="Status"/> is <see cref="ThresholdStatus.Passed"/>; no data is not a pass.</summary>
@@ -125,11 +125,11 @@ public static class ThresholdEvaluator
         return new ThresholdResult(threshold.ToString(), key, expression.Metric.Id, read.Id, value, op, limit, status, reason, threshold.AbortOnFail);
     }
 
-    /// <summary>The plan cell a result describes.</summary>
-    public static PlanCell KeyOf(CellResult cell)
+    /// <summary>The cell a result describes: target × model × mode × policy.</summary>
+    public static CellKey KeyOf(CellResult cell)
     {
         ArgumentNullException.ThrowIfNull(cell);
-        return new PlanCell(cell.Summary.Model, cell.Summary.Mode, cell.Summary.Policy);
+        return cell.Summary.Key;
     }
 
     /// <summary>Whether <paramref name="metric"/> applies to <paramref name="cell"/>, the figure to read when it does

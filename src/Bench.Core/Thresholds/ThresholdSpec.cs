@@ -64,6 +64,10 @@ public sealed record Threshold(ThresholdExpression Expression, IReadOnlyList<Cel
     /// <summary>Whether the threshold judges <paramref name="cell"/>.</summary>
     public bool Selects(Planning.PlanCell cell) => Cells.Count == 0 || Cells.Any(s => s.Matches(cell));
 
+    /// <summary>Whether the threshold selects <paramref name="cell"/> (target × model × mode × policy): every cell
+    /// without selectors, else the cells some selector matches.</summary>
+    public bool Selects(Metrics.CellKey cell) => Cells.Count == 0 || Cells.Any(s => s.Matches(cell));
+
     /// <summary>How it is shown: the expression, with the <c>cells</c> field's selectors when they add to it.</summary>
     public override string ToString() => Cells.Count == Expression.Cells.Count
         ? Expression.Text

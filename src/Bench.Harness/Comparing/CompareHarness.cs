@@ -42,10 +42,10 @@ public static class CompareHarness
             {
                 errors.Add($"{b.Path} is {Describe(b.Kind)} but {c.Path} is {Describe(c.Kind)}: compare like with like.");
             }
-            else if (b.Kind == SideKind.Run && !b.Cells.Any(x => c.Cells.Any(y => (y.Model, y.Mode, y.Policy) == (x.Model, x.Mode, x.Policy)))
+            else if (b.Kind == SideKind.Run && Comparer.MatchKey(b, c) is var key && !b.Cells.Any(x => c.Cells.Any(y => key(y) == key(x)))
                 || b.Kind == SideKind.Micro && !b.Cases.Any(x => c.Cases.Any(y => y.FullName == x.FullName)))
             {
-                errors.Add($"{b.Path} and {c.Path} have no {(b.Kind == SideKind.Run ? "cell (model · mode · policy)" : "benchmark")} in common: nothing to compare.");
+                errors.Add($"{b.Path} and {c.Path} have no {(b.Kind == SideKind.Run ? "cell (target · model · mode · policy)" : "benchmark")} in common: nothing to compare.");
             }
         }
 

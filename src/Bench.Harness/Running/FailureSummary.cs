@@ -55,18 +55,30 @@ public sealed class FailureSummary
     /// <summary>Reads <paramref name="recordsPath"/> once (a missing file reads as no records; unreadable lines are
     /// skipped, as <see cref="RecordsReader"/> does).</summary>
     /// <param name="recordsPath">A <c>records.jsonl</c>.</param>
-    /// <param name="cells">The plan's cells, in plan order.</param>
+    /// <param name="cells">The plan's cells, in plan order (without targets: a record of any target counts in its
+    /// model × mode × policy cell; use <see cref="Read(string, IReadOnlyList{CellKey})"/> to tell targets apart).</param>
     public static FailureSummary Read(string recordsPath, IReadOnlyList<PlanCell> cells)
     {
         ArgumentNullException.ThrowIfNull(cells);
-        var byCell = new Dictionary<(string Model, Mode Mode, string? Policy), CellFailures>();
+        return Read(recordsPath, [.. cells.Select(c => new CellKey(null, c.Model, c.Mode, c.Policy))]);
+    }
+
+    /// <summary>Reads <paramref name="recordsPath"/> once (a missing file reads as no records; unreadable lines are
+    /// skipped, as <see cref="RecordsReader"/> does).</summary>
+    /// <param name="recordsPath">A <c>records.jsonl</c>.</param>
+    /// <param name="cells">The plan's cells (target × model × mode × policy), in plan order. A record matches its own
+    /// cell, else the plan's target-less cell of its model × mode × policy (a plan or records from before targets).</param>
+    public static FailureSummary Read(string recordsPath, IReadOnlyList<CellKey> cells)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        var byCell = new Dictionary<CellKey, CellFailures>();
         var ordered = new List<CellFailures>();
         foreach (var cell in cells)
         {
-            if (!byCell.ContainsKey((cell.Model, cell.Mode, cell.Policy)))
+            if (!byCell.ContainsKey(cell))
             {
-                var entry = new CellFailures(cell.Model, cell.Mode, cell.Policy);
-                byCell.Add((cell.Model, cell.Mode, cell.Policy), entry);
+                var entry = new CellFailures(cell.Model, cell.Mode, cell.Policy, cell.Target);
+                byCell.Add(cell, entry);
                 ordered.Add(entry);
             }
         }
@@ -75,7 +87,8 @@ public sealed class FailureSummary
         {
             RecordsReader.Read(recordsPath, record =>
             {
-                if (!byCell.TryGetValue((record.Model, record.Mode, record.Policy), out var entry))
+                var key = CellKey.Of(record);
+                if (!byCell.TryGetValue(key, out var entry) && !byCell.TryGetValue(key.WithoutTarget, out entry))
                 {
                     // Bounded: a file naming endless cells that are not in the plan adds none past the groups' cap.
                     if (byCell.Count >= cells.Count + MaxExtraCells)
@@ -83,8 +96,8 @@ public sealed class FailureSummary
                         return;
                     }
 
-                    entry = new CellFailures(record.Model, record.Mode, record.Policy);
-                    byCell.Add((record.Model, record.Mode, record.Policy), entry);
+                    entry = new CellFailures(record.Model, record.Mode, record.Policy, record.Target);
+                    byCell.Add(key, entry);
                     ordered.Add(entry);
                 }
 
@@ -132,8 +145,9 @@ public sealed class CellFailures
 {
     private readonly FailureTally _failures = new();
 
-    internal CellFailures(string model, Mode mode, string? policy = null)
+    internal CellFailures(string model, Mode mode, string? policy = null, string? target = null)
     {
+        Target = target;
         Model = model;
         Mode = mode;
         Policy = policy;
@@ -149,8 +163,11 @@ public sealed class CellFailures
     public string? Policy { get; }
 
     /// <summary>The cell as the report names it: <c>gpt-4.1 streaming</c>, and its policy when it has one
-    /// (<c>gpt-4.1 streaming retries-3</c>).</summary>
-    public string Name => Policy is null ? $"{Model} {Names.Of(Mode)}" : $"{Model} {Names.Of(Mode)} {Policy}";
+    /// (<c>gpt-4.1 streaming retries-3</c>), after its target when it has one (<c>relay gpt-4.1 streaming</c>).</summary>
+    public string Name => (Target is { Length: > 0 } target ? target + " " : "") + (Policy is null ? $"{Model} {Names.Of(Mode)}" : $"{Model} {Names.Of(Mode)} {Policy}");
+
+    /// <summary>The target's name, or null for a plan or records without targets.</summary>
+    public string? Target { get; }
 
     /// <summary>A batch-api cell's batch (its last record in batches.jsonl), or null.</summary>
     public BatchRecord? Batch { get; internal set; }

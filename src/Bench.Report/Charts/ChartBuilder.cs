@@ -61,7 +61,8 @@ public static class ChartBuilder
 
         // Cells first, then sweep curves, then any model seen only in the samples (a sweep record without a probe
         // rate, from a hand-edited file): every model drawn has a colour.
-        var palette = new ModelPalette(ModelPalette.For(report).Models.Concat(samples.Cells.Select(c => c.Model)));
+        var run = ModelPalette.For(report);
+        var palette = new ModelPalette(run.Models.Concat(samples.Cells.Select(c => run.Name(c.Target, c.Model))), run.MultiTarget);
         var context = new ChartContext(report, samples, palette, folder);
         return [.. All.Select(chart => chart.Draw(context)).OfType<ChartFile>()];
     }

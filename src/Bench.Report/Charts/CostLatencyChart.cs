@@ -26,7 +26,7 @@ internal sealed class CostLatencyChart : IChart
     {
         var points = context.Report.Cells
             .Where(c => c.CostUsdPer1kRequests is not null && LatencyS(c) is not null)
-            .Select(c => new CostPoint(c.Summary.Model, c.Summary.Mode, (double)c.CostUsdPer1kRequests!.Value, LatencyS(c)!.Value, c.Summary.Policy, c.Batch?.Simulated == true))
+            .Select(c => new CostPoint(context.Palette.Name(c.Summary.Target, c.Summary.Model), c.Summary.Mode, (double)c.CostUsdPer1kRequests!.Value, LatencyS(c)!.Value, c.Summary.Policy, c.Batch?.Simulated == true))
             .ToList();
         if (points.Count == 0)
         {

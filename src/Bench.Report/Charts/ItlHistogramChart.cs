@@ -51,7 +51,7 @@ internal sealed class ItlHistogramChart : IChart
             total += gaps.Items.Count;
             var xs = Enumerable.Range(0, Bins + 1).Select(i => i * binWidth).ToArray();
             var ys = shares.Append(shares[^1]).ToArray();
-            var series = frame.Plot.Add.ScatterLine(xs, ys, context.Palette.Of(summary.Model));
+            var series = frame.Plot.Add.ScatterLine(xs, ys, context.Palette.Of(summary.Target, summary.Model));
             series.ConnectStyle = ConnectStyle.StepHorizontal;
             series.LineWidth = 2;
             series.MarkerSize = 0;
@@ -59,7 +59,7 @@ internal sealed class ItlHistogramChart : IChart
         }
 
         frame.Plot.Axes.SetLimits(0, upper, 0, top * 1.1);
-        frame.Legend(ChartLegend.Models(context.Palette, cells.Select(c => c.Summary.Model)));
+        frame.Legend(ChartLegend.Models(context.Palette, cells.Select(c => context.Palette.Name(c.Summary.Target, c.Summary.Model))));
         var sampled = cells.Any(c => c.Gaps.Sampled)
             ? string.Create(CultureInfo.InvariantCulture, $" (a uniform sample of up to {context.Samples.PointsPerCell:N0} gaps per cell)")
             : "";

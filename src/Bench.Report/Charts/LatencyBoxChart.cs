@@ -33,7 +33,8 @@ internal sealed class LatencyBoxChart(MetricDescriptor metric) : IChart
 
         // One category per model, or per model × policy when a cell ran under a resilience policy.
         var policies = cells.Any(c => c.Summary.Policy is not null);
-        var categories = cells.Select(c => (c.Summary.Model, c.Summary.Policy)).Distinct().OrderBy(k => context.Palette.IndexOf(k.Model)).ToList();
+        // The model is named at its target when the run has several (Palette.Name): one category per target × model.
+        var categories = cells.Select(c => (Model: context.Palette.Name(c.Summary.Target, c.Summary.Model), c.Summary.Policy)).Distinct().OrderBy(k => context.Palette.IndexOf(k.Model)).ToList();
         var labels = categories.Select(k => policies ? $"{k.Model} · {k.Policy ?? ResilienceChart.NoPolicy}" : k.Model).ToList();
         var modes = ModeStyle.Ordered(cells.Select(c => c.Summary.Mode));
         var title = metric == Metric.Ttft ? "TTFT per model (streaming)" : $"{metric.DisplayName} latency per model and mode";
@@ -43,9 +44,9 @@ internal sealed class LatencyBoxChart(MetricDescriptor metric) : IChart
         foreach (var (summary, stats, sample) in cells)
         {
             var style = ModeStyle.Of(summary.Mode);
-            var x = categories.IndexOf((summary.Model, summary.Policy)) + (modes.Count > 1 ? (summary.Mode == Mode.Streaming ? -0.2 : 0.2) : 0);
+            var x = categories.IndexOf((context.Palette.Name(summary.Target, summary.Model), summary.Policy)) + (modes.Count > 1 ? (summary.Mode == Mode.Streaming ? -0.2 : 0.2) : 0);
             var (q1, q3) = Quartiles(sample);
-            var color = context.Palette.Of(summary.Model);
+            var color = context.Palette.Of(summary.Target, summary.Model);
             // ScottPlot gives an added box the next palette colour: style it afterwards.
             var box = frame.Plot.Add.Box(new Box
             {

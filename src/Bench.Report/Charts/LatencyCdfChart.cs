@@ -51,7 +51,7 @@ internal sealed class LatencyCdfChart(MetricDescriptor metric) : IChart
         {
             var (xs, ys) = Steps(sample.Items);
             var style = ModeStyle.Of(samples.Mode);
-            var series = frame.Plot.Add.ScatterLine(xs, ys, context.Palette.Of(samples.Model));
+            var series = frame.Plot.Add.ScatterLine(xs, ys, context.Palette.Of(samples.Target, samples.Model));
             series.ConnectStyle = ConnectStyle.StepHorizontal;
             series.LineWidth = 2;
             series.LinePattern = style.Line;
@@ -62,7 +62,7 @@ internal sealed class LatencyCdfChart(MetricDescriptor metric) : IChart
         frame.Plot.Axes.SetLimits(0, right * 1.03, 0, 101);
         frame.Plot.Axes.SetLimitsY(0, 101, frame.Plot.Axes.Right);
         var modes = ModeStyle.Ordered(cells.Select(c => c.Samples.Mode));
-        frame.Legend(ChartLegend.Models(context.Palette, cells.Select(c => c.Samples.Model))
+        frame.Legend(ChartLegend.Models(context.Palette, cells.Select(c => context.Palette.Name(c.Samples.Target, c.Samples.Model)))
             .Concat(modes.Select(m => ChartLegend.Line(m))));
         var sampled = cells.Any(c => c.Sample.Sampled)
             ? string.Create(CultureInfo.InvariantCulture, $", from a uniform sample of up to {context.Samples.PointsPerCell:N0} requests per cell")

@@ -25,7 +25,7 @@ internal sealed class LatencyOverTimeChart : IChart
         var anyFailed = false;
         foreach (var cell in cells)
         {
-            var color = context.Palette.Of(cell.Model);
+            var color = context.Palette.Of(cell.Target, cell.Model);
             var style = ModeStyle.Of(cell.Mode);
             var ok = cell.Timeline.Items.Where(p => p.Success).ToList();
             var failed = cell.Timeline.Items.Where(p => !p.Success).ToList();
@@ -46,7 +46,7 @@ internal sealed class LatencyOverTimeChart : IChart
         var points = cells.SelectMany(c => c.Timeline.Items).ToList();
         frame.Plot.Axes.SetLimits(0, points.Max(p => p.EndS) * 1.02, 0, points.Max(p => p.E2eMs) * 1.08);
         var modes = ModeStyle.Ordered(cells.Select(c => c.Mode));
-        frame.Legend(ChartLegend.Models(context.Palette, cells.Select(c => c.Model))
+        frame.Legend(ChartLegend.Models(context.Palette, cells.Select(c => context.Palette.Name(c.Target, c.Model)))
             .Concat(modes.Select(m => ChartLegend.Marker(m.Marker, m.Name)))
             .Concat(anyFailed ? [ChartLegend.Marker(MarkerShape.Eks, "failed")] : []));
         var sampled = cells.Any(c => c.Timeline.Sampled)

@@ -29,9 +29,11 @@ internal sealed class ModeComparisonChart : IChart
     /// <inheritdoc />
     public ChartFile? Draw(ChartContext context)
     {
+        // A model's two modes within one target (its series name: target · model when the run has several targets).
         var cells = context.Report.Cells.Select(c => c.Summary).ToList();
-        var models = cells.Select(s => s.Model).Distinct()
-            .Where(m => cells.Any(s => s.Model == m && s.Mode == Mode.Streaming) && cells.Any(s => s.Model == m && s.Mode == Mode.NonStreaming))
+        string Series(CellSummary s) => context.Palette.Name(s.Target, s.Model);
+        var models = cells.Select(Series).Distinct()
+            .Where(m => cells.Any(s => Series(s) == m && s.Mode == Mode.Streaming) && cells.Any(s => Series(s) == m && s.Mode == Mode.NonStreaming))
             .OrderBy(context.Palette.IndexOf)
             .ToList();
         if (models.Count == 0)
@@ -49,7 +51,7 @@ internal sealed class ModeComparisonChart : IChart
             for (var slot = 0; slot < Slots.Length; slot++)
             {
                 var (mode, metric, alpha, _) = Slots[slot];
-                if (cells.FirstOrDefault(s => s.Model == models[i] && s.Mode == mode)?.Get(metric) is not { } stats)
+                if (cells.FirstOrDefault(s => Series(s) == models[i] && s.Mode == mode)?.Get(metric) is not { } stats)
                 {
                     continue;
                 }

@@ -29,23 +29,45 @@ public sealed class ModelPalette
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
 
     /// <summary>Assigns colours to <paramref name="models"/> in order; a repeated model keeps its first colour.</summary>
-    public ModelPalette(IEnumerable<string> models)
+    /// <param name="models">Series names in order (<see cref="Name"/>).</param>
+    /// <param name="multiTarget">True when the run has cells at more than one target: a series is then
+    /// <c>target · model</c> (<see cref="Name"/>), one colour each, and every label says the target.</param>
+    public ModelPalette(IEnumerable<string> models, bool multiTarget = false)
     {
         ArgumentNullException.ThrowIfNull(models);
+        MultiTarget = multiTarget;
         foreach (var model in models)
         {
             _index.TryAdd(model, _index.Count);
         }
     }
 
+    /// <summary>True when the run has cells at more than one target (see the constructor).</summary>
+    public bool MultiTarget { get; }
+
+    /// <summary>The series name of a model at a target: <c>target · model</c> when the run has several targets, else
+    /// the model alone (a one-target run names its target once, in the report's header).</summary>
+    public string Name(string? target, string model) => MultiTarget && !string.IsNullOrEmpty(target) ? $"{target} · {model}" : model;
+
+    /// <summary>The colour of a model at a target (<see cref="Name"/>).</summary>
+    /// <exception cref="KeyNotFoundException">The series is not part of the run.</exception>
+    public Color Of(string? target, string model) => Of(Name(target, model));
+
+    /// <summary>The position of a model at a target in the run's order (<see cref="Name"/>).</summary>
+    /// <exception cref="KeyNotFoundException">The series is not part of the run.</exception>
+    public int IndexOf(string? target, string model) => IndexOf(Name(target, model));
+
     /// <summary>Models in colour order (the order they first appeared).</summary>
     public IReadOnlyList<string> Models => [.. _index.OrderBy(kv => kv.Value).Select(kv => kv.Key)];
 
-    /// <summary>The palette of a run: models in the order of its cells, then of its sweep curves.</summary>
+    /// <summary>The palette of a run: models (at their targets, when the run has several) in the order of its cells,
+    /// then of its sweep curves.</summary>
     public static ModelPalette For(RunReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return new ModelPalette(report.Cells.Select(c => c.Summary.Model).Concat(report.Sweeps.Select(s => s.Model)));
+        var multi = report.Cells.Select(c => c.Summary.Target).Concat(report.Sweeps.Select(s => s.Target)).OfType<string>().Distinct(StringComparer.Ordinal).Count() > 1;
+        var names = new ModelPalette([], multi);
+        return new ModelPalette(report.Cells.Select(c => names.Name(c.Summary.Target, c.Summary.Model)).Concat(report.Sweeps.Select(s => names.Name(s.Target, s.Model))), multi);
     }
 
     /// <summary>The colour at a position in the run's model order (cycling after <see cref="Colors"/> runs out).</summary>

@@ -40,9 +40,11 @@ internal sealed class ResilienceChart(ResilienceChart.Figure figure) : IChart
         }
 
         // Groups: each model × mode with a policy cell, in run order; within a group, its cells in run order.
-        var groups = cells.Where(s => s.Policy is not null).Select(s => (s.Model, s.Mode)).Distinct().ToList();
-        var palette = new ModelPalette(cells.Where(s => groups.Contains((s.Model, s.Mode))).Select(Label));
-        var width = 0.8 / Math.Max(1, groups.Max(g => cells.Count(s => (s.Model, s.Mode) == g)));
+        // The model is named at its target when the run has several (one group per target × model × mode).
+        string Model(CellSummary s) => context.Palette.Name(s.Target, s.Model);
+        var groups = cells.Where(s => s.Policy is not null).Select(s => (Model: Model(s), s.Mode)).Distinct().ToList();
+        var palette = new ModelPalette(cells.Where(s => groups.Contains((Model(s), s.Mode))).Select(Label));
+        var width = 0.8 / Math.Max(1, groups.Max(g => cells.Count(s => (Model(s), s.Mode) == g)));
         using var frame = figure == Figure.Success
             ? new ChartFrame("Success rate per resilience policy", "model · mode", "success rate (%)")
             : new ChartFrame("E2E p95 per resilience policy", "model · mode", "E2E p95 (ms)");
@@ -52,7 +54,7 @@ internal sealed class ResilienceChart(ResilienceChart.Figure figure) : IChart
         var bottom = 100.0;
         for (var g = 0; g < groups.Count; g++)
         {
-            var members = cells.Where(s => (s.Model, s.Mode) == groups[g]).ToList();
+            var members = cells.Where(s => (Model(s), s.Mode) == groups[g]).ToList();
             for (var i = 0; i < members.Count; i++)
             {
                 var s = members[i];

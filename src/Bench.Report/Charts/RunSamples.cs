@@ -7,7 +7,7 @@ namespace Bench.Report.Charts;
 
 /// <summary>
 /// The per-request data the charts need, read in one streaming pass over <c>records.jsonl</c> and bounded whatever
-/// the run's length: per cell (model × mode × policy), seeded reservoir samples of TTFT, E2E and ITL gaps and of the timeline
+/// the run's length: per cell (target × model × mode × policy), seeded reservoir samples of TTFT, E2E and ITL gaps and of the timeline
 /// (end time, E2E), plus exact completion counts per second. Metrics come from <see cref="RequestMetrics"/>, and
 /// latency samples take the requests <see cref="CellSummary"/> takes (measure phase, successful), so a chart
 /// and its table describe the same requests.
@@ -23,7 +23,7 @@ internal sealed class RunSamples
     /// <summary>Seed of every reservoir (charts are reproducible).</summary>
     public const int Seed = 20_240_601;
 
-    private readonly Dictionary<(string Model, Mode Mode, string? Policy), CellSamples> _cells = [];
+    private readonly Dictionary<CellKey, CellSamples> _cells = [];
 
     /// <summary>Empty samples of <paramref name="perCell"/> points per cell (tests add records with <see cref="Add"/>).</summary>
     internal RunSamples(int perCell) => PointsPerCell = perCell;
@@ -38,13 +38,14 @@ internal sealed class RunSamples
     /// <param name="model">Model id.</param>
     /// <param name="mode">Mode.</param>
     /// <param name="policy">The resilience policy's name, or null for none.</param>
-    public CellSamples? For(string model, Mode mode, string? policy) => _cells.GetValueOrDefault((model, mode, policy));
+    /// <param name="target">The target's name, or null for records without one.</param>
+    public CellSamples? For(string model, Mode mode, string? policy, string? target = null) => _cells.GetValueOrDefault(new CellKey(target, model, mode, policy));
 
     /// <summary>The samples of a summarised cell, or null when it has no records.</summary>
     public CellSamples? For(CellSummary cell)
     {
         ArgumentNullException.ThrowIfNull(cell);
-        return For(cell.Model, cell.Mode, cell.Policy);
+        return For(cell.Model, cell.Mode, cell.Policy, cell.Target);
     }
 
     /// <summary>Streams <paramref name="recordsPath"/> once, splitting <paramref name="maxPointsPerChart"/> between
@@ -66,7 +67,7 @@ internal sealed class RunSamples
         var samples = new RunSamples(Math.Max(MinPointsPerCell, maxPointsPerChart / Math.Max(1, cells.Count)));
         foreach (var cell in cells)
         {
-            samples.Cell(cell.Model, cell.Mode, cell.Policy);
+            samples.Cell(cell.Key);
         }
 
         RecordsReader.Read(recordsPath, samples.Add);
@@ -83,7 +84,7 @@ internal sealed class RunSamples
             return;
         }
 
-        var cell = Cell(record.Model, record.Mode, record.Policy);
+        var cell = Cell(CellKey.Of(record));
 
         // The timeline shows every request after warm-up (sweep probes included: that is where load changes).
         cell.Timeline.Add(new TimelinePoint(record.EndMs / 1000.0, RequestMetrics.E2eMs(record), record.Outcome == Outcome.Success));
@@ -110,12 +111,12 @@ internal sealed class RunSamples
         }
     }
 
-    private CellSamples Cell(string model, Mode mode, string? policy)
+    private CellSamples Cell(CellKey key)
     {
-        if (!_cells.TryGetValue((model, mode, policy), out var cell))
+        if (!_cells.TryGetValue(key, out var cell))
         {
-            cell = new CellSamples(model, mode, PointsPerCell, policy);
-            _cells.Add((model, mode, policy), cell);
+            cell = new CellSamples(key.Model, key.Mode, PointsPerCell, key.Policy, key.Target);
+            _cells.Add(key, cell);
         }
 
         return cell;
@@ -129,9 +130,15 @@ internal sealed class RunSamples
 internal readonly record struct TimelinePoint(double EndS, double E2eMs, bool Success);
 
 /// <summary>The bounded samples of one cell.</summary>
-internal sealed class CellSamples(string model, Mode mode, int capacity, string? policy = null)
+internal sealed class CellSamples(string model, Mode mode, int capacity, string? policy = null, string? target = null)
 {
     private readonly List<int> _completionsPerSecond = [];
+
+    /// <summary>The target's name, or null for records without one.</summary>
+    public string? Target { get; } = target;
+
+    /// <summary>The cell's identity.</summary>
+    public CellKey Key => new(Target, Model, Mode, Policy);
 
     /// <summary>Model id.</summary>
     public string Model { get; } = model;

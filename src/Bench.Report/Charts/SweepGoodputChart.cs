@@ -37,7 +37,7 @@ internal sealed class SweepGoodputChart : IChart
         {
             var xs = curve.Points.Select(p => axis.X(p.RatePerS)).ToArray();
             var ys = curve.Points.Select(p => Goodput(p.Summary, curve.Slo)).ToArray();
-            var color = context.Palette.Of(curve.Model);
+            var color = context.Palette.Of(curve.Target, curve.Model);
             var style = ModeStyle.Of(curve.Mode);
             var series = frame.Plot.Add.Scatter(xs, ys, color);
             series.LineWidth = 2;
@@ -56,7 +56,7 @@ internal sealed class SweepGoodputChart : IChart
         axis.Apply(frame.Plot);
         frame.Plot.Axes.SetLimitsY(0, top * 1.1);
         var modes = ModeStyle.Ordered(curves.Select(c => c.Mode));
-        frame.Legend(ChartLegend.Models(context.Palette, curves.Select(c => c.Model))
+        frame.Legend(ChartLegend.Models(context.Palette, curves.Select(c => context.Palette.Name(c.Target, c.Model)))
             .Concat(modes.Select(m => ChartLegend.Line(m)))
             .Append(ChartLegend.Line("offered = good", ChartLegend.Neutral, LinePattern.Dotted, 1.5f))
             .Concat(anySustainable ? [ChartLegend.Marker(MarkerShape.OpenCircle, "highest rate meeting the SLOs")] : []));

@@ -38,7 +38,7 @@ internal sealed class SweepLatencyChart : IChart
             foreach (var (percentile, marker, width) in new[] { ("p50", MarkerShape.FilledCircle, 1.5f), ("p95", MarkerShape.FilledTriangleUp, 2.5f) })
             {
                 var ys = points.Select(p => HeadlineLatency.Of(p.Summary)!.Get(percentile)).ToArray();
-                var series = frame.Plot.Add.Scatter(xs, ys, context.Palette.Of(curve.Model));
+                var series = frame.Plot.Add.Scatter(xs, ys, context.Palette.Of(curve.Target, curve.Model));
                 series.LineWidth = width;
                 series.LinePattern = style.Line;
                 series.MarkerShape = marker;
@@ -57,7 +57,7 @@ internal sealed class SweepLatencyChart : IChart
         axis.Apply(frame.Plot);
         frame.Plot.Axes.SetLimitsY(0, top * 1.1);
         var modes = ModeStyle.Ordered(curves.Select(c => c.Mode));
-        frame.Legend(ChartLegend.Models(context.Palette, curves.Select(c => c.Model))
+        frame.Legend(ChartLegend.Models(context.Palette, curves.Select(c => context.Palette.Name(c.Target, c.Model)))
             .Concat(modes.Select(m => ChartLegend.Line(m)))
             .Append(ChartLegend.Marker(MarkerShape.FilledCircle, "p50"))
             .Append(ChartLegend.Marker(MarkerShape.FilledTriangleUp, "p95"))

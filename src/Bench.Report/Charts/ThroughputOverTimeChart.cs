@@ -30,7 +30,7 @@ internal sealed class ThroughputOverTimeChart : IChart
             var last = counts.ToList().FindLastIndex(n => n > 0);
             var xs = Enumerable.Range(first, last - first + 2).Select(s => (double)s).ToArray();
             var ys = Enumerable.Range(first, last - first + 1).Select(s => (double)counts[s]).Append(counts[last]).ToArray();
-            var series = frame.Plot.Add.ScatterLine(xs, ys, context.Palette.Of(cell.Model));
+            var series = frame.Plot.Add.ScatterLine(xs, ys, context.Palette.Of(cell.Target, cell.Model));
             series.ConnectStyle = ConnectStyle.StepHorizontal;
             series.LineWidth = 2;
             series.LinePattern = ModeStyle.Of(cell.Mode).Line;
@@ -41,7 +41,7 @@ internal sealed class ThroughputOverTimeChart : IChart
 
         frame.Plot.Axes.SetLimits(0, right * 1.02, 0, top * 1.12);
         var modes = ModeStyle.Ordered(cells.Select(c => c.Mode));
-        frame.Legend(ChartLegend.Models(context.Palette, cells.Select(c => c.Model))
+        frame.Legend(ChartLegend.Models(context.Palette, cells.Select(c => context.Palette.Name(c.Target, c.Model)))
             .Concat(modes.Select(m => ChartLegend.Line(m))));
         var caption = "Successful requests completed in each 1-second bucket of the run clock, per cell (exact counts), from its first to its last completion. Colour is the model; solid line streaming, dashed non-streaming.";
         return frame.Save(context.Directory, Id, ChartSection.OverTime, caption);

@@ -50,10 +50,24 @@ public static class Comparer
         return baseline.Kind == SideKind.Micro ? CompareMicro(baseline, current, settings) : CompareRuns(baseline, current, settings);
     }
 
+    /// <summary>
+    /// How the cells of two runs are paired: by target × model × mode × policy; but when each side has exactly one
+    /// target, by model × mode × policy alone, so a folder written before targets (no target) or a run against one
+    /// renamed target still compares with a one-target run. Two runs of several targets pair only same-named targets.
+    /// </summary>
+    /// <returns>The key of a cell on either side.</returns>
+    public static Func<SideCell, CellKey> MatchKey(ComparisonSide baseline, ComparisonSide current)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        ArgumentNullException.ThrowIfNull(current);
+        return baseline.Targets.Count <= 1 && current.Targets.Count <= 1 ? c => c.Key.WithoutTarget : c => c.Key;
+    }
+
     private static Comparison CompareRuns(ComparisonSide baseline, ComparisonSide current, ComparisonSettings settings)
     {
         var rows = new List<ComparisonRow>();
-        var currentCells = current.Cells.ToDictionary(c => (c.Model, c.Mode, c.Policy));
+        var key = MatchKey(baseline, current);
+        var currentCells = current.Cells.ToDictionary(key);
         var sloNames = baseline.SloNames.Intersect(current.SloNames, StringComparer.Ordinal).ToList();
         // Counts (successes, failed_<outcome>, dropped, retry tokens …) grow with the run's length: the rates that
         // normalise them (success_rate, attempt_success_rate, attempts_per_request) are what is compared. Interval
@@ -64,7 +78,7 @@ public static class Comparer
         })).ToList();
         foreach (var b in baseline.Cells)
         {
-            if (!currentCells.TryGetValue((b.Model, b.Mode, b.Policy), out var c))
+            if (!currentCells.TryGetValue(key(b), out var c))
             {
                 continue;
             }
@@ -78,19 +92,19 @@ public static class Comparer
 
                 var row = new ComparisonRow
                 {
-                    Cell = b.Name, Model = b.Model, Mode = Names.Of(b.Mode), Policy = b.Policy, MetricId = metric.Id, Unit = metric.Unit,
+                    Cell = c.Name, Target = c.Target, Model = b.Model, Mode = Names.Of(b.Mode), Policy = b.Policy, MetricId = metric.Id, Unit = metric.Unit,
                     Direction = metric.Direction, Baseline = bv, Current = cv, FailOn = settings.Fails(metric.Id),
                 };
                 rows.Add(Judge(row, metric, b, c, settings));
             }
         }
 
-        var baseKeys = baseline.Cells.Select(x => (x.Model, x.Mode, x.Policy)).ToHashSet();
+        var baseKeys = baseline.Cells.Select(key).ToHashSet();
         return new Comparison
         {
             Baseline = baseline.Path, Current = current.Path, Kind = SideKind.Run, Rows = rows, Settings = settings,
-            OnlyInBaseline = [.. baseline.Cells.Where(x => !currentCells.ContainsKey((x.Model, x.Mode, x.Policy))).Select(x => x.Name)],
-            OnlyInCurrent = [.. current.Cells.Where(x => !baseKeys.Contains((x.Model, x.Mode, x.Policy))).Select(x => x.Name)],
+            OnlyInBaseline = [.. baseline.Cells.Where(x => !currentCells.ContainsKey(key(x))).Select(x => x.Name)],
+            OnlyInCurrent = [.. current.Cells.Where(x => !baseKeys.Contains(key(x))).Select(x => x.Name)],
         };
     }
 

@@ -5,8 +5,12 @@ namespace Bench.Report.Comparison;
 /// <summary>One metric of one cell (or one benchmark case) compared.</summary>
 public sealed record ComparisonRow
 {
-    /// <summary>The cell (<c>model · mode[ · policy]</c>) or the benchmark's full name.</summary>
+    /// <summary>The cell (<c>target · model · mode[ · policy]</c>, the current run's target; no target part for a
+    /// folder written before targets) or the benchmark's full name.</summary>
     public required string Cell { get; init; }
+
+    /// <summary>The current run's target (runs; null for a folder written before targets), else null.</summary>
+    public string? Target { get; init; }
 
     /// <summary>Model id (runs), else null.</summary>
     public string? Model { get; init; }

@@ -29,8 +29,15 @@ public enum SideKind
 public sealed record SideCell(string Model, Mode Mode, string? Policy, CellResult Combined, IReadOnlyList<CellResult> Replicates,
     IReadOnlyDictionary<string, double[]> Samples)
 {
-    /// <summary>The cell as written in output: <c>model · mode[ · policy]</c>.</summary>
-    public string Name => new Core.Planning.PlanCell(Model, Mode, Policy).ToString();
+    /// <summary>The target's name, or null for records written before targets existed.</summary>
+    public string? Target { get; init; }
+
+    /// <summary>The cell's identity: target × model × mode × policy.</summary>
+    public CellKey Key => new(Target, Model, Mode, Policy);
+
+    /// <summary>The cell as written in output: <c>target · model · mode[ · policy]</c> (<c>model · mode[ · policy]</c>
+    /// without a target).</summary>
+    public string Name => Key.ToString();
 }
 
 /// <summary>One BenchmarkDotNet case.</summary>
@@ -52,6 +59,10 @@ public sealed class ComparisonSide
 
     /// <summary>The run's cells (kind <see cref="SideKind.Run"/>).</summary>
     public IReadOnlyList<SideCell> Cells { get; private init; } = [];
+
+    /// <summary>The distinct targets of the run's cells, in order of first appearance (null for records without a
+    /// target).</summary>
+    public IReadOnlyList<string?> Targets => [.. Cells.Select(c => c.Target).Distinct()];
 
     /// <summary>The SLO set names of the run's scenario.</summary>
     public IReadOnlyList<string> SloNames { get; private init; } = [];
@@ -109,7 +120,7 @@ public sealed class ComparisonSide
         var recordsPath = System.IO.Path.Combine(dir, ResultsDirectory.RecordsFile);
         // One pass over records.jsonl: the aggregation and the per-request samples read the same records.
         var aggregator = new ReplicateAggregator(slos);
-        var samples = new Dictionary<(string, Mode, string?), Dictionary<string, List<double>>>();
+        var samples = new Dictionary<CellKey, Dictionary<string, List<double>>>();
         var read = RecordsReader.Read(recordsPath, r =>
         {
             aggregator.Add(r);
@@ -122,13 +133,16 @@ public sealed class ComparisonSide
         }
 
         var (batches, _) = BatchesFile.ReadAll(dir);
-        var replicates = aggregator.Replicates.Select(r => r.Aggregator.Summarize().ToDictionary(s => (s.Model, s.Mode, s.Policy))).ToList();
+        var replicates = aggregator.Replicates.Select(r => r.Aggregator.Summarize().ToDictionary(s => s.Key)).ToList();
         var cells = aggregator.Combined.Summarize().Select(s =>
         {
-            var key = (s.Model, s.Mode, s.Policy);
+            var key = s.Key;
             var perReplicate = replicates.Where(r => r.ContainsKey(key)).Select(r => CellResult.Create(r[key], prices, batches)).ToList();
             return new SideCell(s.Model, s.Mode, s.Policy, CellResult.Create(s, prices, batches), perReplicate,
-                samples.TryGetValue(key, out var cellSamples) ? cellSamples.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray()) : []);
+                samples.TryGetValue(key, out var cellSamples) ? cellSamples.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray()) : [])
+            {
+                Target = s.Target,
+            };
         }).ToList();
         return new ComparisonSide(dir, SideKind.Run) { Cells = cells, SloNames = [.. slos.Select(s => s.Name)] };
     }
@@ -138,14 +152,14 @@ public sealed class ComparisonSide
     public static IReadOnlyList<MetricDescriptor> SampledDistributions { get; } =
         [.. MetricCatalog.All.Where(m => m.ThresholdEligible && m.Distribution?.PerRequest is not null).Select(m => m.Distribution!).Distinct()];
 
-    private static void AddSamples(Dictionary<(string, Mode, string?), Dictionary<string, List<double>>> samples, RequestRecord r)
+    private static void AddSamples(Dictionary<CellKey, Dictionary<string, List<double>>> samples, RequestRecord r)
     {
         if (r.Phase != Phases.Measure || !r.Outcome.IsAttempt())
         {
             return;
         }
 
-        var key = (r.Model, r.Mode, r.Policy);
+        var key = CellKey.Of(r);
         if (!samples.TryGetValue(key, out var cell))
         {
             samples[key] = cell = [];

@@ -108,7 +108,7 @@ public static class FaultCheckText
         yield return new Paragraph(["Failure taxonomy: per cell, the share of attempts recorded in each failure class against the constant rate declared for it (",
             Code(ResultsDirectory.RunFile), ", ", Code("faults"), "), with the exact (Clopper–Pearson) 95 % interval of the observed share. Every attempt counts, retries included, since the simulator draws a fault for each request it receives."]);
         static bool TooFew(TaxonomyRow row) => row.NotComparedBecause?.StartsWith(FaultCheckBuilder.TooFewAttempts, StringComparison.Ordinal) == true;
-        foreach (var cell in check.Taxonomy.Where(r => !TooFew(r)).GroupBy(r => FaultCheckBuilder.CellLabel(r.Model, r.Mode, r.Policy)))
+        foreach (var cell in check.Taxonomy.Where(r => !TooFew(r)).GroupBy(r => FaultCheckBuilder.CellLabel(r)))
         {
             yield return new Paragraph([Strong(cell.Key)]);
             yield return new BulletList([.. cell.Select(Line)]);
@@ -118,7 +118,7 @@ public static class FaultCheckText
         {
             var example = tooFew.MaxBy(r => r.Attempts * r.DeclaredRate)!;
             yield return new Paragraph([string.Create(Inv,
-                $"Not tested: {tooFew.Count} declared rate(s) in {tooFew.Select(r => FaultCheckBuilder.CellLabel(r.Model, r.Mode, r.Policy)).Distinct().Count()} cell(s) whose attempts are too few to expect even one failure of the class (at most {example.Attempts:N0} × {Pct(example.DeclaredRate)} = {example.Attempts * example.DeclaredRate:0.##}); a run of at least {Math.Ceiling(FaultCheckBuilder.MinExpectedFailures / tooFew.Min(r => r.DeclaredRate)):N0} attempts per cell tests them all.")]);
+                $"Not tested: {tooFew.Count} declared rate(s) in {tooFew.Select(r => FaultCheckBuilder.CellLabel(r)).Distinct().Count()} cell(s) whose attempts are too few to expect even one failure of the class (at most {example.Attempts:N0} × {Pct(example.DeclaredRate)} = {example.Attempts * example.DeclaredRate:0.##}); a run of at least {Math.Ceiling(FaultCheckBuilder.MinExpectedFailures / tooFew.Min(r => r.DeclaredRate)):N0} attempts per cell tests them all.")]);
         }
 
         if (check.Reproduces is not { } reproduces)
@@ -138,7 +138,7 @@ public static class FaultCheckText
         }
         else
         {
-            var off = compared.Where(r => !r.WithinFamily).Select(r => string.Create(Inv, $"{ClassName(r.Class)} in {FaultCheckBuilder.CellLabel(r.Model, r.Mode, r.Policy)}"));
+            var off = compared.Where(r => !r.WithinFamily).Select(r => string.Create(Inv, $"{ClassName(r.Class)} in {FaultCheckBuilder.CellLabel(r)}"));
             yield return new Paragraph([Strong("The run does not reproduce the declared taxonomy within sampling error"),
                 string.Create(Inv, $": outside {family}: {string.Join("; ", off)}.")]);
         }

@@ -29,7 +29,7 @@ public static partial class ReportDocumentBuilder
         };
         foreach (var model in report.CallModes)
         {
-            blocks.Add(Para(Strong(model.Model)));
+            blocks.Add(Para(Strong(Model.ModeComparison.Key(model.Batch.Cell.Summary.Target, model.Model))));
             blocks.Add(Table(["mode", "waits for", "p50", "p95", "success", MetricCatalog.CostUsdPer1kRequests.DisplayName, "USD / month", "prices"], "LLRRRRRL",
                 model.Modes.Select(ModeRow)));
             blocks.Add(Para([.. Advice(model, report)]));
@@ -37,9 +37,9 @@ public static partial class ReportDocumentBuilder
         }
 
         // A batch-api cell without a synchronous cell of its model: its figures, without a comparison.
-        foreach (var cell in batchCells.Where(c => report.CallModes.All(m => m.Model != c.Summary.Model)))
+        foreach (var cell in batchCells.Where(c => report.CallModes.All(m => m.Model != c.Summary.Model || m.Batch.Cell.Summary.Target != c.Summary.Target)))
         {
-            blocks.Add(Para(Strong(cell.Summary.Model), string.Create(Inv, $": only batch-api was measured; {Pct(cell.Summary.SuccessRate)} of {cell.Summary.Requests:N0} lines succeeded, {CostText(cell)} per 1,000 requests.")));
+            blocks.Add(Para(Strong(Model.ModeComparison.Key(cell.Summary.Target, cell.Summary.Model)), string.Create(Inv, $": only batch-api was measured; {Pct(cell.Summary.SuccessRate)} of {cell.Summary.Requests:N0} lines succeeded, {CostText(cell)} per 1,000 requests.")));
             blocks.AddRange(BatchDetails(cell));
         }
 

@@ -44,8 +44,8 @@ public static partial class ReportDocumentBuilder
                 " An incomplete replicate's figures cover the requests it completed; compare complete replicates only."));
         }
 
-        blocks.Add(Table(["model", ModeHeader(report), "replicates", .. figures.Select(f => f.Unit == "ms" ? $"{f.DisplayName} (ms)" : f.DisplayName)], "LLR" + new string('R', figures.Count),
-            replicates.Cells.Select(cell => Row([cell.Combined.Summary.Model, ModeLabel(cell.Combined.Summary),
+        blocks.Add(Table([.. LeadHeaders(report), "replicates", .. figures.Select(f => f.Unit == "ms" ? $"{f.DisplayName} (ms)" : f.DisplayName)], LeadAlign(report) + "R" + new string('R', figures.Count),
+            replicates.Cells.Select(cell => Row([.. Lead(report, cell.Combined.Summary),
                 cell.Replicates.Count.ToString(Inv), .. figures.Select(f => (object)Spread(cell.Figure(f.Id)))]))));
         blocks.Add(Para("A change smaller than the replicates' spread cannot be told from noise: ",
             "a comparison between runs (", Code("bench compare"), ") needs a difference larger than the replicate-to-replicate variation of the figure it compares. ",

@@ -41,6 +41,7 @@ public static partial class ReportDocumentBuilder
             var noPolicy = v.NoPolicy?.Summary;
             List<object> row =
             [
+                .. HasTargets(report) ? [s.Target ?? ""] : Array.Empty<object>(),
                 s.Model, Names.Of(s.Mode), Code(v.PolicyName), Pct(s.FirstAttemptSuccessRate),
             ];
             if (baselines)
@@ -63,10 +64,11 @@ public static partial class ReportDocumentBuilder
         });
         string[] headers =
         [
+            .. HasTargets(report) ? [MetricCatalog.Target.DisplayName] : Array.Empty<string>(),
             "model", "mode", "policy", "success without (first attempt)", .. baselines ? ["no-policy cell: success / E2E p95 (ms)"] : Array.Empty<string>(),
             "with policy: success / E2E p95 (ms)", "attempts per success", "added by retries p50 / p95 (ms)", "retry tokens in / out", "retries $ per 1k requests (% of cost)", "time rate-limited",
         ];
-        blocks.Add(Table(headers, "LLLR" + (baselines ? "R" : "") + "RRRRRR", rows));
+        blocks.Add(Table(headers, (HasTargets(report) ? "L" : "") + "LLLR" + (baselines ? "R" : "") + "RRRRRR", rows));
         blocks.Add(new BulletList([.. report.Resilience.Select(v => (IReadOnlyList<Span>)[ResilienceVerdictText(v)])]));
         blocks.Add(new ChartSlot(ChartSection.Resilience));
         return new Section(Ids.Resilience, "Resilience", blocks);
@@ -82,7 +84,7 @@ public static partial class ReportDocumentBuilder
         {
             // The raw endpoint under a name: the baseline the other policies are compared with, not a policy to judge.
             var p95 = verdict.E2eP95Ms is { } e2e ? string.Create(Inv, $", E2E p95 {e2e:N0} ms") : "";
-            return $"`{verdict.PolicyName}` is the raw endpoint (no policy): {s.Model} · {Names.Of(s.Mode)} at {Pct(verdict.WithSuccessRate)} success{p95} — the baseline.";
+            return $"`{verdict.PolicyName}` is the raw endpoint (no policy): {CellKey.Label(s.Target, s.Model, s.Mode, null)} at {Pct(verdict.WithSuccessRate)} success{p95} — the baseline.";
         }
 
         var how = verdict.Policy is { } policy ? ShortPolicy(policy) : $"policy {verdict.PolicyName}";
@@ -104,7 +106,7 @@ public static partial class ReportDocumentBuilder
             ? $"{(percent >= 0 ? "+" : "−")}{Math.Abs(percent).ToString(percent != 0 && Math.Abs(percent) < 0.1m ? "0.00" : "0.0", Inv)} % cost"
             : verdict.Cell.Price is null ? "cost not priced" : "no cost to compare";
         var attempts = s.AttemptsPerSuccess is { } aps ? string.Create(Inv, $" ({aps:0.00} attempts per success)") : "";
-        return $"With {how}, {s.Model} · {Names.Of(s.Mode)} {move} at {latency} and {cost}{attempts}.";
+        return $"With {how}, {CellKey.Label(s.Target, s.Model, s.Mode, null)} {move} at {latency} and {cost}{attempts}.";
     }
 
     /// <summary>A policy in words, every part: "3 retries, exponential back-off from 1 s (at most 60 s) with jitter,

@@ -97,6 +97,8 @@ public static partial class ReportDocumentBuilder
         [
             scenario,
             [$"Target: {run.Target}"],
+            // The targets the cells were measured at (one mention serves every chart of a one-target run).
+            .. Targets(report) is [_, ..] targets ? [[$"Cells' targets: {string.Join(", ", targets)}"]] : Array.Empty<IReadOnlyList<Span>>(),
             [string.Create(Inv, $"Started {run.StartedUtc:yyyy-MM-dd HH:mm:ss} UTC{(run.EndedUtc is { } end ? string.Create(Inv, $", ended {end:HH:mm:ss} UTC ({(end - run.StartedUtc).TotalSeconds:0} s)") : ", did not finish (records up to the stop are reported)")}")],
             [string.Create(Inv, $"Machine: {Describe(run.Machine)}; {string.Join(", ", run.Versions.Select(v => $"{v.Key} {v.Value}"))}")],
             [string.Create(Inv, $"Records: {report.Records.Records:N0} ({report.WarmupRecords:N0} warm-up, excluded from statistics){(report.Records.Skipped > 0 ? string.Create(Inv, $"; {report.Records.Skipped} unreadable line(s) skipped (lines {string.Join(", ", report.Records.SkippedLines.Take(5))}{(report.Records.Skipped > 5 ? ", …" : "")})") : "")}")],
@@ -180,12 +182,12 @@ public static partial class ReportDocumentBuilder
         ];
         string[] headers =
         [
-            MetricCatalog.Model.DisplayName, ModeHeader(report), MetricCatalog.Requests.DisplayName, MetricCatalog.SuccessRate.DisplayName,
+            .. LeadHeaders(report), MetricCatalog.Requests.DisplayName, MetricCatalog.SuccessRate.DisplayName,
             .. latencies.Select(l => l.Column.DisplayName), "tokens in / out", MetricCatalog.CostUsdPer1kRequests.DisplayName,
         ];
         var rows = report.Cells.Select(c => Row(
         [
-            c.Summary.Model, ModeLabel(c.Summary), c.Summary.Requests.ToString("N0", Inv), Pct(c.Summary.SuccessRate) + SuccessCi(c),
+            .. Lead(report, c.Summary), c.Summary.Requests.ToString("N0", Inv), Pct(c.Summary.SuccessRate) + SuccessCi(c),
             .. latencies.Select((l, i) => c.Summary.Successes == 0 && c.Summary.Requests > 0 ? (i == 0 ? "no success" : "–") : Ms(l.Column.Value(c), l.Format) + P95Ci(c, l.Column)),
             $"{Tok(c.Summary.PromptTokensMean)} / {Tok(c.Summary.CompletionTokensMean)}", Usd(c.CostUsdPer1kRequests),
         ]));
@@ -194,7 +196,7 @@ public static partial class ReportDocumentBuilder
             Para(report.Cells.Any(c => c.Summary.Mode == Mode.BatchApi)
                 ? "Latencies in milliseconds over successful requests; TTFT and TPOT exist only for streaming. A batch-api line has no latency of its own: its batch's turnaround is under “Three ways to call”."
                 : "Latencies in milliseconds over successful requests; TTFT and TPOT exist only for streaming."),
-            Table(headers, "LLRRRRRRRRRRRRR", rows),
+            Table(headers, LeadAlign(report) + "RRRRRRRRRRRRR", rows),
             IntervalNote,
         ];
         if (ZeroSuccessNote(report) is { } note)
@@ -220,7 +222,10 @@ public static partial class ReportDocumentBuilder
             blocks.Add(smallRun);
         }
 
-        blocks.Add(Para("For each SLO set of the scenario, the cheapest model × mode (by cost per successful request) whose sample shows it meets the set: the one-sided 95 % lower bound of its good share and success rate reaches the target."));
+        // With targets, a cell is target × model × mode: the choice may be a target (a relay against the direct API), and
+        // says which.
+        var cellKind = Targets(report).Count > 1 ? "target × model × mode" : "model × mode";
+        blocks.Add(Para($"For each SLO set of the scenario, the cheapest {cellKind} (by cost per successful request) whose sample shows it meets the set: the one-sided 95 % lower bound of its good share and success rate reaches the target."));
         foreach (var r in report.Recommendations)
         {
             blocks.Add(Para(Strong(r.Slo), $" ({r.Criteria}):"));
@@ -234,7 +239,7 @@ public static partial class ReportDocumentBuilder
                 items.Add(["Choose ", Strong(Cell(best)), $": {Usd(best.CostUsdPerSuccess, "0.000000")} per successful request, {Evidence(best, r)}."]);
                 items.Add(r.RunnerUp is { } second
                     ? [$"Runner-up: {Cell(second)}: {Usd(second.CostUsdPerSuccess, "0.000000")} per successful request, {Evidence(second, r)}."]
-                    : ["Runner-up: none; no other priced model × mode is shown to meet this SLO set."]);
+                    : [$"Runner-up: none; no other priced {cellKind} is shown to meet this SLO set."]);
             }
             else
             {
@@ -284,14 +289,14 @@ public static partial class ReportDocumentBuilder
                 ScheduleKeeping.LateSends => [Strong("late sends"), string.Create(Inv, $": rate kept, but 1 % of requests left ≥ {queue.P99:N0} ms late (worst {queue.Max:N0} ms)")],
                 _ => [string.Create(Inv, $"on schedule (99 % within {queue.P99:0.0} ms)")],
             };
-            return Row([s.Model, ModeLabel(s), string.Create(Inv, $"{s.IntendedRatePerS:0.##}"), string.Create(Inv, $"{s.AchievedSendRatePerS:0.##}"),
+            return Row([.. Lead(report, s), string.Create(Inv, $"{s.IntendedRatePerS:0.##}"), string.Create(Inv, $"{s.AchievedSendRatePerS:0.##}"),
                 queue.P50.ToString("N1", Inv), queue.P99.ToString("N1", Inv), queue.Max.ToString("N1", Inv), Ms(s.Get(Metric.E2e)?.P99), Ms(s.Get(Metric.Response)?.P99), verdict]);
         });
         var blocks = new List<Block>
         {
             Para("Each request had an intended send time. ", Code(Metric.Queue.Id), " is how late it was actually sent; ", Code(Metric.Response.Id),
                 " is latency measured from the intended time (corrected for coordinated omission), shown beside the service time ", Code(Metric.E2e.Id), "."),
-            Table(["model", ModeHeader(report), "intended req/s", "sent req/s", "queue p50", "queue p99", "queue max", "E2E p99", "response p99", "verdict"], "LLRRRRRRRL", rows),
+            Table([.. LeadHeaders(report), "intended req/s", "sent req/s", "queue p50", "queue p99", "queue max", "E2E p99", "response p99", "verdict"], LeadAlign(report) + "RRRRRRRL", rows),
         };
         var behind = report.Schedule.Where(v => v.Keeping == ScheduleKeeping.Behind).ToList();
         if (behind.Count > 0)
@@ -360,7 +365,7 @@ public static partial class ReportDocumentBuilder
         }
 
         text.Append(Inv, $"Success: {Pct(comparison.Streaming.SuccessRate)} streaming ({Failures(comparison.Streaming)}), {Pct(comparison.NonStreaming.SuccessRate)} non-streaming ({Failures(comparison.NonStreaming)}).");
-        var model = comparison.Streaming.Policy is { } policy ? $"{comparison.Model} (policy {policy})" : comparison.Model;
+        var model = comparison.Streaming.Policy is { } policy ? $"{comparison.Label} (policy {policy})" : comparison.Label;
         return caveat is null ? [Strong(model), ": " + text] : [Strong(model), ": ", Strong(caveat), " " + text];
     }
 
@@ -408,7 +413,7 @@ public static partial class ReportDocumentBuilder
 
         var rows = report.Cells.Select(c => Row(
         [
-            c.Summary.Model, ModeLabel(c.Summary),
+            .. Lead(report, c.Summary),
             .. names.SelectMany(n => c.Summary.Slos.FirstOrDefault(s => s.Name == n) is { } r
                 ? new object[] { r.Met ? "yes" : Strong("no"), string.Create(Inv, $"{r.GoodFraction * 100:0.#} %"), string.Create(Inv, $"{r.GoodputRps:0.##}") }
                 : ["–", "–", "–"]),
@@ -419,7 +424,7 @@ public static partial class ReportDocumentBuilder
         {
             Para("A request is good when it succeeded and met every threshold of the set (for non-streaming, the first token arrives with the whole response). ",
                 Code(MetricCatalog.GoodputRps.Id), " = good requests / measured duration."),
-            Table(["model", ModeHeader(report), .. names.SelectMany(n => new[] { $"{n}: met", "good", "goodput req/s" })], "LL" + string.Concat(names.Select(_ => "LRR")), rows),
+            Table([.. LeadHeaders(report), .. names.SelectMany(n => new[] { $"{n}: met", "good", "goodput req/s" })], LeadAlign(report) + "" + string.Concat(names.Select(_ => "LRR")), rows),
         };
         if (missed.Count > 0)
         {
@@ -442,7 +447,7 @@ public static partial class ReportDocumentBuilder
             IReadOnlyList<Span> sustainable = curve.SustainableRatePerS is { } rate
                 ? ["sustains ", Strong(string.Create(Inv, $"{rate:0.##} req/s")), $" within SLO set {curve.Slo}"]
                 : [$"met SLO set {curve.Slo} at no probed rate"];
-            blocks.Add(Para([Strong(curve.Policy is { } policy ? $"{curve.Model} · {Names.Of(curve.Mode)} · {policy}" : $"{curve.Model} · {Names.Of(curve.Mode)}"), " ", .. sustainable, "."]));
+            blocks.Add(Para([Strong(CellKey.Label(curve.Target, curve.Model, curve.Mode, curve.Policy)), " ", .. sustainable, "."]));
             var rows = curve.Points.Select(point =>
             {
                 var s = point.Summary;
@@ -471,14 +476,14 @@ public static partial class ReportDocumentBuilder
             var s = c.Summary;
             var batch = c.Cost.Tier == PriceTier.Batch;
             return c.Price is { } price
-                ? Row([s.Model, ModeLabel(s), InputPrice(price, batch), OutputPrice(price, batch),
+                ? Row([.. Lead(report, s), InputPrice(price, batch), OutputPrice(price, batch),
                     $"{Tok(s.PromptTokensMean)} / {Tok(s.CompletionTokensMean)}", Usd(c.CostUsdPer1kRequests), Usd(c.CostUsdPerSuccess, "0.000000"), price.Source])
-                : Row([s.Model, ModeLabel(s), "–", "–", $"{Tok(s.PromptTokensMean)} / {Tok(s.CompletionTokensMean)}", "not priced", "not priced", c.Unpriced ?? ""]);
+                : Row([.. Lead(report, s), "–", "–", $"{Tok(s.PromptTokensMean)} / {Tok(s.CompletionTokensMean)}", "not priced", "not priced", c.Unpriced ?? ""]);
         });
         return new Section(Ids.Cost, "Cost per 1,000 requests",
         [
             Para($"Each request is priced from the tokens it was billed for (usage as reported): uncached prompt × input price + cached prompt × cached-input price + completion (reasoning included) × output price. Failed requests count what they were billed. Prices in USD per 1M tokens, from: {report.PriceCatalog}.{(report.Cells.Any(c => c.Cost.Tier == PriceTier.Batch) ? " Batch-api cells are priced at the Batch API's prices (marked “batch”); a model without them is not priced in batch, never at its standard prices." : "")}"),
-            Table(["model", ModeHeader(report), "input $/1M", "output $/1M", "mean tokens in / out", MetricCatalog.CostUsdPer1kRequests.DisplayName, MetricCatalog.CostUsdPerSuccess.DisplayName, MetricCatalog.PriceSource.DisplayName], "LLRRRRRL", rows),
+            Table([.. LeadHeaders(report), "input $/1M", "output $/1M", "mean tokens in / out", MetricCatalog.CostUsdPer1kRequests.DisplayName, MetricCatalog.CostUsdPerSuccess.DisplayName, MetricCatalog.PriceSource.DisplayName], LeadAlign(report) + "RRRRRL", rows),
             new ChartSlot(ChartSection.Cost),
         ]);
     }
@@ -502,14 +507,14 @@ public static partial class ReportDocumentBuilder
         var rows = p.Cells.Select(x =>
         {
             var line = x.Budget.Lines[0];
-            return Row([x.Cell.Summary.Model, ModeLabel(x.Cell.Summary), line.Volume.InputTokens.ToString("N0", Inv), line.Volume.OutputTokens.ToString("N0", Inv),
+            return Row([.. Lead(report, x.Cell.Summary), line.Volume.InputTokens.ToString("N0", Inv), line.Volume.OutputTokens.ToString("N0", Inv),
                 Money(x.Budget.TotalCostUsd), .. p.Fx.Select(f => Money(f.FromUsd(x.Budget.TotalCostUsd)))]);
         });
         var blocks = new List<Block>
         {
             Para("Each cell's measured mean billed tokens per request, scaled to the monthly volume and priced exactly; amounts rounded only here."),
-            Table(["model", ModeHeader(report), "input tokens", "output tokens", "USD / month", .. p.Fx.Select(f => $"{f.Label} ({f.UnitsPerUsd.ToString(Inv)}/USD)")],
-                "LLRRR" + new string('R', p.Fx.Count), rows),
+            Table([.. LeadHeaders(report), "input tokens", "output tokens", "USD / month", .. p.Fx.Select(f => $"{f.Label} ({f.UnitsPerUsd.ToString(Inv)}/USD)")],
+                LeadAlign(report) + "RRR" + new string('R', p.Fx.Count), rows),
         };
         foreach (var mix in p.Mixes)
         {
@@ -548,8 +553,8 @@ public static partial class ReportDocumentBuilder
 
         var blocks = new List<Block>
         {
-            Table(["model", ModeHeader(report), "attempted", "failed", "by outcome"], "LLRRL", failing.Select(c => Row(
-                [c.Summary.Model, ModeLabel(c.Summary), c.Summary.Requests.ToString("N0", Inv), (c.Summary.Requests - c.Summary.Successes).ToString("N0", Inv), Failures(c.Summary)]))),
+            Table([.. LeadHeaders(report), "attempted", "failed", "by outcome"], LeadAlign(report) + "RRL", failing.Select(c => Row(
+                [.. Lead(report, c.Summary), c.Summary.Requests.ToString("N0", Inv), (c.Summary.Requests - c.Summary.Successes).ToString("N0", Inv), Failures(c.Summary)]))),
         };
         foreach (var cell in failing)
         {
@@ -617,7 +622,7 @@ public static partial class ReportDocumentBuilder
 
         var rows = flagged.Select(c => Row(
         [
-            c.Summary.Model, ModeLabel(c.Summary), c.Summary.UsageFlagged.ToString("N0", Inv), c.Summary.UsageFlaggedUnpriced.ToString("N0", Inv),
+            .. Lead(report, c.Summary), c.Summary.UsageFlagged.ToString("N0", Inv), c.Summary.UsageFlaggedUnpriced.ToString("N0", Inv),
             string.Join(", ", c.Summary.UsageIssueKinds.Select(k => string.Create(Inv, $"{k.Key} ×{k.Value:N0}"))),
             string.Join(", ", c.Summary.UsageFlaggedExampleIds.Select(id => id.ToString(Inv))),
         ]));
@@ -626,7 +631,7 @@ public static partial class ReportDocumentBuilder
             Para("These requests carried a ", Code("usage"), " that is impossible or inconsistent: negative, fractional, overflowing or non-numeric counts, cached above prompt tokens, reasoning above completion tokens, completion tokens far above ",
                 Code("max_tokens"), " or above what the received text can hold. They are never priced at the server's figures: their tokens are the local tokenizer's count, or, without one, they are left out of the cost (unpriced, so the cell's cost is a lower bound). Each record's ",
                 Code("usage_issue"), " gives the reason with the raw value."),
-            Table(["model", ModeHeader(report), "flagged", "unpriced", "reasons", "example ids"], "LLRRLL", rows),
+            Table([.. LeadHeaders(report), "flagged", "unpriced", "reasons", "example ids"], LeadAlign(report) + "RRLL", rows),
         ]);
     }
 
@@ -635,7 +640,8 @@ public static partial class ReportDocumentBuilder
     private static Section? TokenCountSection(RunReport report)
     {
         var models = report.Cells.Select(c => c.Summary).Where(s => s.TokenizerComparedRequests > 0)
-            .GroupBy(s => s.Model, StringComparer.Ordinal).ToList();
+            // Per model at its target: a relay may count tokens differently from the direct API.
+            .GroupBy(s => ModeComparison.Key(s.Target, s.Model), StringComparer.Ordinal).ToList();
         if (models.Count == 0)
         {
             return null;
@@ -654,7 +660,7 @@ public static partial class ReportDocumentBuilder
         [
             Para("Completion tokens the server reported (", Code("usage"), ") against the received text counted locally (tiktoken ", Code("o200k_base"), "/", Code("cl100k_base"),
                 "; an approximation for non-OpenAI models), over successful requests that have both. A large difference means the count you are billed for is not the text you received: hidden reasoning, tool-call framing, another tokenizer, or a relay that miscounts."),
-            Table(["model", "requests", "server mean", "tokenizer mean", "difference mean (server − tokenizer)", "difference %"], "LRRRRR", rows),
+            Table([HasTargets(report) ? "target · model" : "model", "requests", "server mean", "tokenizer mean", "difference mean (server − tokenizer)", "difference %"], "LRRRRR", rows),
         ]);
     }
 
@@ -699,7 +705,27 @@ public static partial class ReportDocumentBuilder
         }
     }
 
-    private static string Cell(CellResult c) => $"{c.Summary.Model} · {ModeLabel(c.Summary)}";
+    private static string Cell(CellResult c) => c.Summary.Target is { Length: > 0 } target ? $"{target} · {c.Summary.Model} · {ModeLabel(c.Summary)}" : $"{c.Summary.Model} · {ModeLabel(c.Summary)}";
+
+    /// <summary>The headers of the columns naming a cell: <c>target</c> (when any cell has a target; results written
+    /// before targets existed read as before), <c>model</c>, and the mode (<see cref="ModeHeader"/>).</summary>
+    private static IEnumerable<string> LeadHeaders(RunReport report) => HasTargets(report)
+        ? [MetricCatalog.Target.DisplayName, MetricCatalog.Model.DisplayName, ModeHeader(report)]
+        : [MetricCatalog.Model.DisplayName, ModeHeader(report)];
+
+    /// <summary>The alignments of <see cref="LeadHeaders"/>: left.</summary>
+    private static string LeadAlign(RunReport report) => HasTargets(report) ? "LLL" : "LL";
+
+    /// <summary>A cell's <see cref="LeadHeaders"/> columns: its target (when the report has targets), model and mode.</summary>
+    private static IEnumerable<object> Lead(RunReport report, CellSummary s) => HasTargets(report)
+        ? [s.Target ?? "", s.Model, ModeLabel(s)]
+        : [s.Model, ModeLabel(s)];
+
+    /// <summary>The distinct targets of the report's cells, in run order (none for results written before targets).</summary>
+    private static IReadOnlyList<string> Targets(RunReport report) => [.. report.Cells.Select(c => c.Summary.Target).OfType<string>().Distinct(StringComparer.Ordinal)];
+
+    /// <summary>True when any cell has a target (every run since targets; false for older results).</summary>
+    private static bool HasTargets(RunReport report) => report.Cells.Any(c => c.Summary.Target is not null);
 
     /// <summary>A cell's mode, and its resilience policy when it has one (<c>streaming · retries-3</c>): policies are
     /// part of a cell's identity, so two cells of one model and mode are told apart.</summary>

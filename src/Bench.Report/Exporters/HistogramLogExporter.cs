@@ -6,7 +6,8 @@ using HdrHistogram;
 namespace Bench.Report.Exporters;
 
 /// <summary>
-/// Writes <c>histograms/&lt;model&gt;__&lt;mode&gt;.hlog</c>: one HdrHistogram log (format 1.3, values in microseconds)
+/// Writes <c>histograms/&lt;target&gt;__&lt;model&gt;__&lt;mode&gt;[__&lt;policy&gt;].hlog</c> (results without a target
+/// keep the older <c>&lt;model&gt;__&lt;mode&gt;.hlog</c>, and <see cref="Read"/> reads either): one HdrHistogram log (format 1.3, values in microseconds)
 /// per cell, one tagged histogram per latency metric (tag = metric id, e.g. <c>ttft_ms</c>). Logs of several runs or
 /// shards can be merged by adding histograms with the same tag, and percentiles recomputed from the sum — never by
 /// averaging each shard's p99.
@@ -46,7 +47,9 @@ public static class HistogramLogExporter
             }
 
             // A cell under a resilience policy has its own file (model__mode__policy); without one the name is as before.
+            // With a target (every run since targets), its name comes first: one model at two targets has two files.
             var name = cell.Policy is { } policy ? $"{FileSafe(cell.Model)}__{Names.Of(cell.Mode)}__{FileSafe(policy)}" : $"{FileSafe(cell.Model)}__{Names.Of(cell.Mode)}";
+            name = cell.Target is { Length: > 0 } target ? $"{FileSafe(target)}__{name}" : name;
             var path = Path.Combine(folder, name + ".hlog");
             var buffer = new MemoryStream();
             using (var writer = new HistogramLogWriter(buffer))

@@ -6,8 +6,8 @@ using CsvHelper;
 namespace Bench.Report.Exporters;
 
 /// <summary>Writes <c>replicates.csv</c> for a run with replicates (<c>bench run --repeat N</c>): one row per replicate ×
-/// cell, in replicate order then the report's cell order; the columns are <see cref="MetricCatalog.Replicate"/> then
-/// those of <c>summary.csv</c> (<see cref="MetricCatalog.SummaryCsv"/>, ids, order and rounding from the catalogue), each
+/// cell, in replicate order then the report's cell order; the columns are <see cref="MetricCatalog.Target"/>,
+/// <see cref="MetricCatalog.Replicate"/>, then the rest of those of <c>summary.csv</c> (<see cref="MetricCatalog.SummaryCsv"/>, ids, order and rounding from the catalogue), each
 /// row the cell's figures over that replicate's records alone.</summary>
 public static class ReplicatesCsvExporter
 {
@@ -21,7 +21,8 @@ public static class ReplicatesCsvExporter
         ArgumentNullException.ThrowIfNull(report);
         var replicates = report.Replicates ?? throw new ArgumentException("The run has no replicates.", nameof(report));
         using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture, leaveOpen: true);
-        var columns = MetricCatalog.SummaryCsv(report.SloNames);
+        var columns = MetricCatalog.SummaryCsv(report.SloNames).Where(c => c != MetricCatalog.Target).ToList();
+        csv.WriteField(MetricCatalog.Target.Id);
         csv.WriteField(MetricCatalog.Replicate.Id);
         foreach (var column in columns)
         {
@@ -33,6 +34,7 @@ public static class ReplicatesCsvExporter
             .OrderBy(r => r.Replicate).ThenBy(r => r.order);
         foreach (var (replicate, _, result) in rows)
         {
+            csv.WriteField(MetricCatalog.Target.Text(result));
             csv.WriteField(MetricValue.Count(replicate).ToText(MetricCatalog.Replicate.Format));
             foreach (var column in columns)
             {

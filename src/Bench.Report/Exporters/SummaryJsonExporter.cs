@@ -65,6 +65,7 @@ public static class SummaryJsonExporter
         {
             json.WriteStartObject();
             json.WriteString("expression", t.Expression);
+            json.WriteString("target", t.Cell?.Target);
             json.WriteString("model", t.Cell?.Model);
             json.WriteString("mode", t.Cell is { } cell ? Names.Of(cell.Mode) : null);
             json.WriteString("policy", t.Cell?.Policy);
@@ -95,7 +96,7 @@ public static class SummaryJsonExporter
     {
         var s = cell.Summary;
         json.WriteStartObject();
-        Write(json, cell, MetricCatalog.Model, MetricCatalog.Mode, MetricCatalog.Policy, MetricCatalog.Requests, MetricCatalog.Successes, MetricCatalog.SuccessRate);
+        Write(json, cell, MetricCatalog.Target, MetricCatalog.Model, MetricCatalog.Mode, MetricCatalog.Policy, MetricCatalog.Requests, MetricCatalog.Successes, MetricCatalog.SuccessRate);
         WriteSuccessRateInterval(json, cell);
         json.WriteStartObject("outcomes");
         foreach (var (outcome, count) in s.Outcomes)

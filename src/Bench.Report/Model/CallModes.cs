@@ -55,13 +55,15 @@ public sealed record CallModes(string Model, IReadOnlyList<CallMode> Modes)
         ArgumentNullException.ThrowIfNull(cells);
         ArgumentNullException.ThrowIfNull(projection);
         var list = new List<CallModes>();
-        foreach (var model in cells.Where(c => c.Summary.Mode == Mode.BatchApi).Select(c => c.Summary.Model).Distinct())
+        // Within one target: a model's batch-api cell is compared with the same target's synchronous cells.
+        foreach (var (target, model) in cells.Where(c => c.Summary.Mode == Mode.BatchApi).Select(c => (c.Summary.Target, c.Summary.Model)).Distinct())
         {
-            var policy = ModeComparison.PolicyCompared(cells.Where(c => c.Summary.Model == model && c.Summary.Mode != Mode.BatchApi).Select(c => c.Summary.Policy));
+            var own = cells.Where(c => c.Summary.Target == target).ToList();
+            var policy = ModeComparison.PolicyCompared(own.Where(c => c.Summary.Model == model && c.Summary.Mode != Mode.BatchApi).Select(c => c.Summary.Policy));
             var modes = new List<CallMode>();
             foreach (var mode in new[] { Mode.Streaming, Mode.NonStreaming, Mode.BatchApi })
             {
-                var cell = cells.FirstOrDefault(c => c.Summary.Model == model && c.Summary.Mode == mode && (mode == Mode.BatchApi || c.Summary.Policy == policy));
+                var cell = own.FirstOrDefault(c => c.Summary.Model == model && c.Summary.Mode == mode && (mode == Mode.BatchApi || c.Summary.Policy == policy));
                 if (cell is not null)
                 {
                     modes.Add(new CallMode(cell, projection.Cells.FirstOrDefault(x => ReferenceEquals(x.Cell, cell)).Budget));

@@ -92,6 +92,9 @@ public sealed record FaultMismatch(string RequestId, int Attempt, FaultKind Kind
 public sealed record TaxonomyRow(string Model, Mode Mode, string? Policy, Outcome Class, IReadOnlyList<FaultKind> Kinds, long Observed, long Attempts,
     double DeclaredRate, BinomialInterval Interval, BinomialInterval FamilyInterval, string? NotComparedBecause)
 {
+    /// <summary>The cell's target, or null for records without one.</summary>
+    public string? Target { get; init; }
+
     /// <summary>True when a verdict is given.</summary>
     public bool Comparable => NotComparedBecause is null;
 

@@ -1,3 +1,4 @@
+using Bench.Core.Metrics;
 using Bench.Core.Statistics;
 using System.Globalization;
 using Bench.Core.Faults;
@@ -35,8 +36,8 @@ public sealed class FaultCheckBuilder
     private readonly List<InjectionRecord> _refused = [];
     private readonly Dictionary<(long Id, int Attempt), List<int>> _byKey = [];
     private readonly Outcome?[] _recorded;
-    private readonly Dictionary<(string Model, Mode Mode, string? Policy), CellTally> _cells = [];
-    private readonly List<(string Model, Mode Mode, string? Policy)> _cellOrder = [];
+    private readonly Dictionary<CellKey, CellTally> _cells = [];
+    private readonly List<CellKey> _cellOrder = [];
 
     private FaultCheckBuilder(RunInfo run, RecordsReadResult? read, List<InjectionRecord> injections)
     {
@@ -102,7 +103,7 @@ public sealed class FaultCheckBuilder
         CellTally? tally = null;
         if (measured)
         {
-            var cell = (record.Model, record.Mode, record.Policy);
+            var cell = CellKey.Of(record);
             if (!_cells.TryGetValue(cell, out tally))
             {
                 _cells[cell] = tally = new CellTally();
@@ -191,15 +192,22 @@ public sealed class FaultCheckBuilder
         return new FaultCheck(_joinable.Count + _refused.Count, _read, rows, _refused.Count, refusedByCell, mismatches, Taxonomy(), repeated);
     }
 
-    /// <summary>A cell as the report names it: <c>model · mode</c>, with <c> · policy</c> when it has one.</summary>
-    public static string CellLabel(string model, Mode mode, string? policy) =>
-        policy is null ? $"{model} · {Names.Of(mode)}" : $"{model} · {Names.Of(mode)} · {policy}";
+    /// <summary>A cell as the report names it: <c>model · mode</c>, with <c> · policy</c> when it has one, prefixed by
+    /// <c>target · </c> when it has a target (<see cref="CellKey.Label"/>).</summary>
+    public static string CellLabel(string model, Mode mode, string? policy, string? target = null) => CellKey.Label(target, model, mode, policy);
+
+    /// <summary>The label of a taxonomy row's cell.</summary>
+    public static string CellLabel(TaxonomyRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return CellLabel(row.Model, row.Mode, row.Policy, row.Target);
+    }
 
     private static Mode ModeOf(InjectionRecord injection) => injection.Stream ? Mode.Streaming : Mode.NonStreaming;
 
     private List<TaxonomyRow> Taxonomy()
     {
-        var pending = new List<(string Model, Mode Mode, string? Policy, Outcome Class, List<FaultKind> Kinds, long Observed, long Attempts, double Declared, string? Why)>();
+        var pending = new List<(CellKey Cell, Outcome Class, List<FaultKind> Kinds, long Observed, long Attempts, double Declared, string? Why)>();
         foreach (var cell in _cellOrder)
         {
             // Fault rules shape the HTTP answers to requests Bench sends; a batch line is not one (its failures are the
@@ -249,16 +257,16 @@ public sealed class FaultCheckBuilder
                     : tally.Attempts * rate < MinExpectedFailures ? string.Create(CultureInfo.InvariantCulture,
                         $"{TooFewAttempts}: {tally.Attempts:N0} attempts × {rate * 100:0.###} % = {tally.Attempts * rate:0.##} expected")
                     : null;
-                pending.Add((cell.Model, cell.Mode, cell.Policy, @class, kinds, tally.Outcomes.GetValueOrDefault(@class), tally.Attempts, rate, why));
+                pending.Add((cell, @class, kinds, tally.Outcomes.GetValueOrDefault(@class), tally.Attempts, rate, why));
             }
         }
 
         var compared = pending.Count(p => p.Why is null);
         var familyConfidence = compared == 0 ? FaultCheck.Confidence : 1 - ((1 - FaultCheck.Confidence) / compared);
-        return [.. pending.Select(p => new TaxonomyRow(p.Model, p.Mode, p.Policy, p.Class, p.Kinds, p.Observed, p.Attempts, p.Declared,
+        return [.. pending.Select(p => new TaxonomyRow(p.Cell.Model, p.Cell.Mode, p.Cell.Policy, p.Class, p.Kinds, p.Observed, p.Attempts, p.Declared,
             p.Attempts == 0 ? default : BinomialInterval.ClopperPearson(p.Observed, p.Attempts, FaultCheck.Confidence),
             p.Attempts == 0 ? default : BinomialInterval.ClopperPearson(p.Observed, p.Attempts, familyConfidence),
-            p.Why))];
+            p.Why) { Target = p.Cell.Target })];
     }
 
     /// <summary>One cell's measured attempts by outcome.</summary>

@@ -88,20 +88,34 @@ public sealed record ModeComparison(string Model, CellSummary Streaming, CellSum
         return list.Count == 0 || list.Contains(null) ? null : list[0];
     }
 
-    /// <summary>One comparison per model measured in both modes, in run order (under <see cref="PolicyCompared"/>).</summary>
+    /// <summary>The target whose two modes are compared (null for records without one): modes are compared within a
+    /// target, never across.</summary>
+    public string? Target => Streaming.Target;
+
+    /// <summary>The model at its target in text: <c>target · model</c>, or the model alone without a target (the key
+    /// of <see cref="ModeDifferenceTest.Results"/>).</summary>
+    public string Label => Key(Target, Model);
+
+    /// <summary><c>target · model</c>, or <paramref name="model"/> alone when <paramref name="target"/> is null or
+    /// empty.</summary>
+    public static string Key(string? target, string model) => string.IsNullOrEmpty(target) ? model : $"{target} · {model}";
+
+    /// <summary>One comparison per model and target measured in both modes, in run order (under
+    /// <see cref="PolicyCompared"/>): streaming at one target is never compared with non-streaming at another.</summary>
     public static IReadOnlyList<ModeComparison> For(IReadOnlyList<CellResult> cells, IReadOnlyDictionary<string, ModeDifference> tests)
     {
         ArgumentNullException.ThrowIfNull(cells);
         ArgumentNullException.ThrowIfNull(tests);
         var list = new List<ModeComparison>();
-        foreach (var model in cells.Select(c => c.Summary.Model).Distinct())
+        foreach (var (target, model) in cells.Select(c => (c.Summary.Target, c.Summary.Model)).Distinct())
         {
-            var policy = PolicyCompared(cells.Where(c => c.Summary.Model == model).Select(c => c.Summary.Policy));
-            var streaming = cells.FirstOrDefault(c => c.Summary.Model == model && c.Summary.Mode == Mode.Streaming && c.Summary.Policy == policy)?.Summary;
-            var whole = cells.FirstOrDefault(c => c.Summary.Model == model && c.Summary.Mode == Mode.NonStreaming && c.Summary.Policy == policy)?.Summary;
+            var own = cells.Where(c => c.Summary.Model == model && c.Summary.Target == target).ToList();
+            var policy = PolicyCompared(own.Select(c => c.Summary.Policy));
+            var streaming = own.FirstOrDefault(c => c.Summary.Mode == Mode.Streaming && c.Summary.Policy == policy)?.Summary;
+            var whole = own.FirstOrDefault(c => c.Summary.Mode == Mode.NonStreaming && c.Summary.Policy == policy)?.Summary;
             if (streaming is not null && whole is not null)
             {
-                list.Add(new ModeComparison(model, streaming, whole, tests.GetValueOrDefault(model)));
+                list.Add(new ModeComparison(model, streaming, whole, tests.GetValueOrDefault(Key(target, model))));
             }
         }
 

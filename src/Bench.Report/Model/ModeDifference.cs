@@ -37,19 +37,21 @@ internal static class ModeDifferenceTest
     /// <summary>Fewest requests per mode for a test (below, the report says nothing about significance).</summary>
     public const int MinCount = 5;
 
-    /// <summary>The test per model that has at least <see cref="MinCount"/> sampled requests in both modes.</summary>
+    /// <summary>The test per model and target (<see cref="ModeComparison.Key"/>) that has at least
+    /// <see cref="MinCount"/> sampled requests in both modes: the two modes are compared within one target.</summary>
     public static IReadOnlyDictionary<string, ModeDifference> Results(RunSamples samples)
     {
         ArgumentNullException.ThrowIfNull(samples);
         var pairs = new List<(string Model, Reservoir<double> Streaming, Reservoir<double> Whole)>();
-        foreach (var model in samples.Cells.Select(c => c.Model).Distinct())
+        foreach (var (target, model) in samples.Cells.Select(c => (c.Target, c.Model)).Distinct())
         {
-            // The same cells ModeComparison compares: the model's modes under one policy (none, when run without).
-            var policy = ModeComparison.PolicyCompared(samples.Cells.Where(c => c.Model == model).Select(c => c.Policy));
-            if (samples.For(model, Mode.Streaming, policy)?.E2eMs is { Items.Count: >= MinCount } streaming
-                && samples.For(model, Mode.NonStreaming, policy)?.E2eMs is { Items.Count: >= MinCount } whole)
+            // The same cells ModeComparison compares: the model's modes at one target under one policy (none, when
+            // run without).
+            var policy = ModeComparison.PolicyCompared(samples.Cells.Where(c => c.Model == model && c.Target == target).Select(c => c.Policy));
+            if (samples.For(model, Mode.Streaming, policy, target)?.E2eMs is { Items.Count: >= MinCount } streaming
+                && samples.For(model, Mode.NonStreaming, policy, target)?.E2eMs is { Items.Count: >= MinCount } whole)
             {
-                pairs.Add((model, streaming, whole));
+                pairs.Add((ModeComparison.Key(target, model), streaming, whole));
             }
         }
 

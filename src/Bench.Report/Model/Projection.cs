@@ -53,11 +53,11 @@ public sealed class Projection
             var lines = new List<BudgetLine>();
             foreach (var share in mix.Shares)
             {
-                var cell = cells.FirstOrDefault(c => c.Summary.Model == share.Model
+                var cell = cells.FirstOrDefault(c => c.Summary.Model == share.Model && share.MatchesTarget(c.Summary.Target)
                     && (share.Mode is null ? c.Cost.Tier == share.Tier : Names.Of(c.Summary.Mode) == share.Mode));
                 if (cell is null || Volume(cell, monthlyRequests * share.Fraction) is not { } volume)
                 {
-                    problems.Add($"{mix}: {share.Model}{(share.Mode is null ? "" : " · " + share.Mode)} was not measured and priced in this run");
+                    problems.Add($"{mix}: {share.Model}{(share.Mode is null ? "" : " · " + share.Mode)}{(share.Target is null ? "" : " at " + share.Target)} was not measured and priced in this run");
                     continue;
                 }
 

@@ -82,7 +82,7 @@ public sealed class ReplicateReport
             run.Interrupted is null ? null : run.CompleteReplicates ?? [], cells);
     }
 
-    private static (string, Mode, string?) Key(CellSummary s) => (s.Model, s.Mode, s.Policy);
+    private static CellKey Key(CellSummary s) => s.Key;
 }
 
 /// <summary>One cell across replicates.</summary>

@@ -78,7 +78,7 @@ public sealed record ResilienceVerdict(CellResult Cell, ResiliencePolicy? Policy
             var policy = policies.FirstOrDefault(p => p.Name == name);
             // A policy that does nothing (IsNone) is the raw endpoint under a name: it is the baseline, as a cell with
             // no policy is.
-            var noPolicy = cells.FirstOrDefault(c => c != cell && c.Summary.Model == s.Model && c.Summary.Mode == s.Mode && c.Summary.Requests > 0
+            var noPolicy = cells.FirstOrDefault(c => c != cell && c.Summary.Target == s.Target && c.Summary.Model == s.Model && c.Summary.Mode == s.Mode && c.Summary.Requests > 0
                 && (c.Summary.Policy is null || policies.FirstOrDefault(p => p.Name == c.Summary.Policy) is { IsNone: true }));
             if (policy is { IsNone: true })
             {

@@ -71,7 +71,7 @@ public sealed record RoutingPlan(ModelMix Mix, decimal MonthlyRequests, IReadOnl
 
     private static RoutingLine Line(IReadOnlyList<CellResult> cells, MixShare share, decimal requests)
     {
-        var own = cells.Where(c => c.Summary.Model == share.Model && c.Summary.Policy is null);
+        var own = cells.Where(c => c.Summary.Model == share.Model && c.Summary.Policy is null && share.MatchesTarget(c.Summary.Target));
         var cell = share.Mode is null
             ? own.FirstOrDefault(c => c.Cost.Tier == PriceTier.Standard)
             : own.FirstOrDefault(c => Names.Of(c.Summary.Mode) == share.Mode);
@@ -80,7 +80,7 @@ public sealed record RoutingPlan(ModelMix Mix, decimal MonthlyRequests, IReadOnl
             : cell;
         var cost = cell is null ? null : Price(cell, requests);
         var unpriced = cell is null
-            ? $"{share.Model} · {share.Mode ?? "synchronous"} was not measured in this run"
+            ? $"{share.Model} · {share.Mode ?? "synchronous"}{(share.Target is null ? "" : " at " + share.Target)} was not measured in this run"
             : cost is null ? cell.Unpriced ?? "not priced" : null;
         return new RoutingLine(share, requests, cell, cost, synchronous, synchronous is null ? null : Price(synchronous, requests), unpriced);
     }

@@ -9,16 +9,21 @@ namespace Bench.Report.Terminal;
 /// <summary>Prints the end-of-run summary table (Spectre.Console; plain text when output is redirected).</summary>
 public static class SummaryTable
 {
-    /// <summary>Writes one row per model × mode (successes, TTFT and E2E mean/p95 in ms, TPOT p50, mean tokens in/out,
+    /// <summary>Writes one row per target × model × mode (the target column first, left out only for results written
+    /// before targets existed; successes, TTFT and E2E mean/p95 in ms, TPOT p50, mean tokens in/out,
     /// USD per 1k requests) and one line per sweep to <paramref name="output"/>: styled when it is an interactive
     /// terminal, plain and 200 columns wide otherwise.</summary>
     public static void Print(RunReport report, TextWriter output)
     {
         var table = new Table().Border(TableBorder.Simple);
-        foreach (var header in new[] { "model", "mode", "ok", "TTFT mean", "TTFT p95", "E2E mean", "E2E p95", "TPOT p50", "tok in/out", "$/1k req" })
+        var targets = report.Cells.Any(c => c.Summary.Target is not null);
+        string[] headers = ["model", "mode", "ok", "TTFT mean", "TTFT p95", "E2E mean", "E2E p95", "TPOT p50", "tok in/out", "$/1k req"];
+        foreach (var header in targets ? ["target", .. headers] : headers)
         {
-            table.AddColumn(new TableColumn(header) { Alignment = header is "model" or "mode" ? Justify.Left : Justify.Right });
+            table.AddColumn(new TableColumn(header) { Alignment = header is "target" or "model" or "mode" ? Justify.Left : Justify.Right });
         }
+
+        void AddRow(CellSummary s, params string[] cells) => table.AddRow(targets ? [Markup.Escape(s.Target ?? ""), .. cells] : cells);
 
         foreach (var c in report.Cells)
         {
@@ -28,7 +33,8 @@ public static class SummaryTable
             if (!Metric.HasRequestLatency(s.Mode))
             {
                 // A batch line has no latency: the E2E columns carry the batch's turnaround, marked and explained below.
-                table.AddRow(
+                AddRow(
+                    s,
                     Markup.Escape(s.Model),
                     Names.Of(s.Mode),
                     $"{s.Successes}/{s.Requests}",
@@ -42,7 +48,8 @@ public static class SummaryTable
                 continue;
             }
 
-            table.AddRow(
+            AddRow(
+                s,
                 Markup.Escape(s.Model),
                 // The policy beside the mode when the cell has one: two cells of one model and mode are told apart.
                 s.Policy is { } policy ? Markup.Escape($"{Names.Of(s.Mode)} · {policy}") : Names.Of(s.Mode),
@@ -86,7 +93,7 @@ public static class SummaryTable
             var verdict = curve.SustainableRatePerS is { } rate
                 ? string.Create(CultureInfo.InvariantCulture, $"sustains {rate:0.##} req/s within SLO set {curve.Slo}")
                 : $"met SLO set {curve.Slo} at no probed rate";
-            console.WriteLine($"Sweep: {curve.Model} · {Names.Of(curve.Mode)} {verdict} ({curve.Points.Count} rates probed; curve in report.md).");
+            console.WriteLine($"Sweep: {CellKey.Label(curve.Target, curve.Model, curve.Mode, null)} {verdict} ({curve.Points.Count} rates probed; curve in report.md).");
         }
     }
 

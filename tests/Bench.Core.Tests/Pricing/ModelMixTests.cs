@@ -22,6 +22,29 @@ public sealed class ModelMixTests
     }
 
     [Theory]
+    [InlineData("gpt-4.1@relay=40%", "gpt-4.1", null, "relay")]
+    [InlineData("gpt-4.1:streaming@direct=60", "gpt-4.1", "streaming", "direct")]
+    [InlineData("llama3:8b@*=20%", "llama3:8b", null, null)]
+    [InlineData("claude-3-5-sonnet@20240620@vertex=20%", "claude-3-5-sonnet@20240620", null, "vertex")]
+    public void TryParse_TargetSuffix_ReadsTheTarget(string text, string model, string? mode, string? target)
+    {
+        Assert.True(MixShare.TryParse(text, out var share, out var error), error);
+
+        Assert.Equal((model, mode, target), (share.Model, share.Mode, share.Target));
+        Assert.True(share.MatchesTarget(target ?? "anything"));
+        Assert.Equal(target is null, share.MatchesTarget("other"));
+        Assert.Equal(target is null, share.MatchesTarget(null));
+    }
+
+    [Fact]
+    public void ToString_WithTarget_RoundTrips()
+    {
+        Assert.True(MixShare.TryParse("gpt-4.1:streaming@relay=40%", out var share, out _));
+
+        Assert.Equal("gpt-4.1:streaming@relay=40%", share.ToString());
+    }
+
+    [Theory]
     [InlineData("gpt-4.1", "'gpt-4.1' is not a mix share: expected MODEL[:MODE]=PERCENT, e.g. gpt-4.1:streaming=30% (MODE: non-streaming, streaming, batch-api).")]
     [InlineData("gpt-4.1=0%", "'gpt-4.1=0%': the share must be a percentage > 0 and ≤ 100 (e.g. 30%).")]
     [InlineData("gpt-4.1=101%", "'gpt-4.1=101%': the share must be a percentage > 0 and ≤ 100 (e.g. 30%).")]

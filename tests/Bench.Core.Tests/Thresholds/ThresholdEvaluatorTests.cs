@@ -47,7 +47,7 @@ public class ThresholdEvaluatorTests
         Assert.All(results, r => Assert.Equal(300, r.Value));
         Assert.Equal("300 is not < 300", results[0].Reason);
         Assert.Equal("300 <= 300", results[1].Reason);
-        Assert.Equal(new PlanCell("m", Mode.Streaming), results[0].Cell);
+        Assert.Equal(new CellKey(null, "m", Mode.Streaming, null), results[0].Cell);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public class ThresholdEvaluatorTests
         var results = ThresholdEvaluator.Evaluate([T("tpot_ms_p95<100"), T("ttft_ms_p95{m:batch-api}<100"), T("e2e_ms_p50<1", "other-model")], [whole, batch]);
 
         Assert.Equal(3, results.Count);
-        Assert.All(results, r => Assert.Equal((ThresholdStatus.NoData, (PlanCell?)null), (r.Status, r.Cell)));
+        Assert.All(results, r => Assert.Equal((ThresholdStatus.NoData, (CellKey?)null), (r.Status, r.Cell)));
         Assert.Equal("no cell has tpot_ms_p95 (tpot_ms exists only for streaming)", results[0].Reason);
         Assert.StartsWith("no cell has ttft_ms_p95 (a batch-api line has no ttft_ms", results[1].Reason, StringComparison.Ordinal);
         Assert.Equal("no cell of the run matches other-model", results[2].Reason);
@@ -161,5 +161,32 @@ public class ThresholdEvaluatorTests
         Assert.Null(ThresholdEvaluator.EvaluateCell(T("e2e_ms_p50<1", "x"), whole));
         Assert.Null(ThresholdEvaluator.EvaluateCell(T("tpot_ms_p50<1"), whole));
         Assert.False(ThresholdEvaluator.EvaluateCell(T("e2e_ms_p50<1"), whole)!.Passed);
+    }
+
+    [Fact]
+    public void Evaluate_TargetSelector_JudgesOnlyThatTargetsCell_AndAnUnknownTargetMatchesNothing()
+    {
+        var relay = CellAt("relay", Streamed(400, 900), Streamed(500, 1000));
+        var direct = CellAt("direct", Streamed(100, 600), Streamed(200, 700));
+
+        var results = ThresholdEvaluator.Evaluate([T("ttft_ms_max<300", "m:streaming@relay"), T("ttft_ms_max{m@dir*}<300"), T("ttft_ms_max<300", "m@nowhere")], [relay, direct]);
+
+        Assert.Equal(3, results.Count);
+        Assert.Equal((ThresholdStatus.Failed, "relay"), (results[0].Status, results[0].Cell?.Target));
+        Assert.Equal((ThresholdStatus.Passed, "direct"), (results[1].Status, results[1].Cell?.Target));
+        Assert.Equal(ThresholdStatus.NoData, results[2].Status);
+        Assert.Contains("no cell of the run matches m@nowhere", results[2].Reason, StringComparison.Ordinal);
+    }
+
+    private static CellResult CellAt(string target, params RequestRecord[] records)
+    {
+        var aggregator = new CellAggregator("m", Mode.Streaming, target: target);
+        foreach (var record in records)
+        {
+            record.Target = target;
+            aggregator.Add(record);
+        }
+
+        return CellResult.Create(aggregator.Summarize(), Prices);
     }
 }

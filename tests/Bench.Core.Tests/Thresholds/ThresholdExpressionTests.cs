@@ -1,3 +1,4 @@
+using Bench.Core.Metrics;
 using Bench.Core.Planning;
 using Bench.Core.Records;
 using Bench.Core.Thresholds;
@@ -129,5 +130,56 @@ public class CellSelectorTests
     {
         Assert.False(CellSelector.TryParse(text, out _, out var error));
         Assert.Contains(reason, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("gpt-4.1@relay", true, false, false)]
+    [InlineData("gpt-4.1:streaming@relay", true, false, false)]
+    [InlineData("gpt-4.1:non-streaming@relay", false, false, false)]
+    [InlineData("*@direct*", false, true, false)]
+    [InlineData("gpt-4.1", true, true, true)]
+    [InlineData("gpt-4.1@*", true, true, true)]
+    [InlineData("*:*:*@relay", true, false, false)]
+    [InlineData("gpt-4.1@nowhere", false, false, false)]
+    public void Matches_TargetSuffix_NamesOnlyThatTargetsCells(string text, bool relay, bool direct, bool old)
+    {
+        var cells = new[]
+        {
+            new CellKey("relay", "gpt-4.1", Mode.Streaming, null),
+            new CellKey("direct-api", "gpt-4.1", Mode.Streaming, null),
+            new CellKey(null, "gpt-4.1", Mode.Streaming, null),
+        };
+
+        Assert.True(CellSelector.TryParse(text, out var selector, out var error), error);
+
+        Assert.Equal([relay, direct, old], cells.Select(selector.Matches));
+    }
+
+    [Fact]
+    public void TryParse_ModelWithAt_IsWrittenWithATarget()
+    {
+        Assert.True(CellSelector.TryParse("claude-3-5-sonnet@20240620:streaming@*", out var selector, out _));
+
+        Assert.Equal(("claude-3-5-sonnet@20240620", "streaming", (string?)null), (selector.Model, selector.Mode, selector.Target));
+    }
+
+    [Theory]
+    [InlineData("gpt-4.1@", "the target after '@' is empty")]
+    [InlineData("@relay", "the model is missing before '@'")]
+    public void TryParse_InvalidTarget_GivesTheReason(string text, string reason)
+    {
+        Assert.False(CellSelector.TryParse(text, out _, out var error));
+        Assert.Contains(reason, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NoMatch_UnknownTarget_NamesTheTargets()
+    {
+        Assert.True(CellSelector.TryParse("gpt-4.1@relai", out var selector, out _));
+
+        var message = selector.NoMatch([new CellKey("relay", "gpt-4.1", Mode.Streaming, null), new CellKey("direct", "gpt-4.1", Mode.Streaming, null)]);
+
+        Assert.Contains("matches no cell of the plan (relay · gpt-4.1 · streaming, direct · gpt-4.1 · streaming)", message, StringComparison.Ordinal);
+        Assert.EndsWith("no target is named 'relai' (targets: relay, direct)", message, StringComparison.Ordinal);
     }
 }

@@ -18,6 +18,32 @@ public sealed class ReportHarnessTests : IDisposable
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
 
     [Fact]
+    public void Rebuild_BaselineFromBeforeTargets_RebuildsWithAnEmptyTargetColumn()
+    {
+        // results/baselines/sim-ci was written before targets: its records have no target.
+        var baseline = Path.Combine(RepoRoot(), "results", "baselines", "sim-ci");
+        foreach (var file in new[] { ResultsDirectory.RecordsFile, "run.json", "summary.json" })
+        {
+            File.Copy(Path.Combine(baseline, file), Path.Combine(_dir, file));
+        }
+
+        using var before = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(baseline, "summary.json")));
+        var cells = before.RootElement.GetProperty("cells").EnumerateArray().Select(c => (c.GetProperty("model").GetString(), c.GetProperty("mode").GetString())).ToList();
+
+        var output = new StringWriter();
+        var exit = ReportHarness.Rebuild(_dir, new ReportOverrides(), output, output);
+
+        Assert.Equal(ExitCodes.Success, exit);
+        var csv = File.ReadAllLines(Path.Combine(_dir, "summary.csv"));
+        Assert.StartsWith("target,model,mode,", csv[0], StringComparison.Ordinal);
+        Assert.Equal(cells, csv.Skip(1).Select(l => l.Split(',')).Select(f => ((string?)f[1], (string?)f[2])));
+        Assert.All(csv.Skip(1), l => Assert.StartsWith(",", l, StringComparison.Ordinal));
+        using var after = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "summary.json")));
+        Assert.All(after.RootElement.GetProperty("cells").EnumerateArray(), c => Assert.Equal(System.Text.Json.JsonValueKind.Null, c.GetProperty("target").ValueKind));
+        Assert.DoesNotContain("Cells' targets", File.ReadAllText(Path.Combine(_dir, "report.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Rebuild_TruncatedRecordsOfAKilledRun_RebuildsEverything()
     {
         var scenario = new Scenario

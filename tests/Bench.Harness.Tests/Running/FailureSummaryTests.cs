@@ -40,6 +40,34 @@ public sealed class FailureSummaryTests : IDisposable
     }
 
     [Fact]
+    public void Read_TargetIsPartOfTheCell_ItsLineNamesIt()
+    {
+        CellKey[] cells = [new("direct", "gpt-4.1", Mode.Streaming, null), new("relay", "gpt-4.1", Mode.Streaming, null)];
+        var relayFailure = new RequestRecord { Target = "relay", Model = "gpt-4.1", Mode = Mode.Streaming, Outcome = Outcome.ServerError, HttpStatus = 502 };
+        var path = Write(
+        [
+            new RequestRecord { Target = "direct", Model = "gpt-4.1", Mode = Mode.Streaming, Outcome = Outcome.Success, HttpStatus = 200 },
+            relayFailure,
+            relayFailure,
+        ]);
+
+        var summary = FailureSummary.Read(path, cells);
+
+        Assert.Equal([(1L, 1L), (2L, 0L)], summary.Cells.Select(c => (c.Attempts, c.Successes)));
+        Assert.Equal(["relay gpt-4.1 streaming: 0/2 succeeded — 2 server_error 502"], summary.Failing.Select(c => c.Line()));
+    }
+
+    [Fact]
+    public void Read_PlanWithoutTargets_CountsEveryTargetsRecordsInItsCell()
+    {
+        var path = Write([new RequestRecord { Target = "simulator", Model = "gpt-4.1", Mode = Mode.Streaming, Outcome = Outcome.Success, HttpStatus = 200 }]);
+
+        var summary = FailureSummary.Read(path, [new PlanCell("gpt-4.1", Mode.Streaming)]);
+
+        Assert.Equal((1L, 1L), (summary.Cells.Single().Attempts, summary.Cells.Single().Successes));
+    }
+
+    [Fact]
     public void Line_KeyRefused_NamesStatusCodeAndMessage()
     {
         var refusal = new ErrorInfo("invalid_request_error", "invalid_api_key", "Incorrect API key provided: sk-***");

@@ -96,6 +96,27 @@ public class RecommendationTests
     }
 
     [Fact]
+    public void For_OneModelAtTwoTargets_PicksATargetAndSaysWhich()
+    {
+        static IEnumerable<RequestRecord> At(string target, IEnumerable<RequestRecord> records) => records.Select(r =>
+        {
+            r.Target = target;
+            return r;
+        });
+
+        var report = Report(At("relay", Requests("cheap", 900)), At("direct", Requests("cheap", 100)), At("direct", Requests("mid", 200)));
+
+        var r = Assert.Single(report.Recommendations);
+        Assert.Equal(("direct", "cheap"), (r.Best!.Summary.Target, r.Best.Summary.Model));
+        Assert.Equal(("direct", "mid"), (r.RunnerUp!.Summary.Target, r.RunnerUp.Summary.Model));
+        Assert.Equal(("relay", "cheap"), (Assert.Single(r.Failed).Cell.Summary.Target, r.Failed[0].Cell.Summary.Model));
+        var markdown = Bench.Report.Exporters.MarkdownExporter.Render(report);
+        Assert.Contains("the cheapest target × model × mode", markdown, StringComparison.Ordinal);
+        Assert.Contains("Choose **direct · cheap · streaming**", markdown, StringComparison.Ordinal);
+        Assert.Contains("relay · cheap · streaming did not", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void For_SeveralMeet_PicksCheapestThenRunnerUp_AndExplainsFailures()
     {
         var report = Report(Requests("dear", 100), Requests("mid", 200), Requests("cheap", 900));

@@ -51,6 +51,7 @@ public static class ComparisonJson
             }
             else
             {
+                json.WriteString("target", r.Target);
                 json.WriteString("model", r.Model);
                 json.WriteString("mode", r.Mode);
                 json.WriteString("policy", r.Policy);
