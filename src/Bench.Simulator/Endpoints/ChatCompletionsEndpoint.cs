@@ -431,7 +431,7 @@ internal sealed class ChatCompletionsEndpoint
             return;
         }
 
-        writer.WritePrelude();
+        writer.WritePrelude(); // Gemini's is empty: the flush then sends the headers alone
         if (!await progress.FlushAsync(response))
         {
             return;
