@@ -1,12 +1,16 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Bench.Core.Wire;
 using Microsoft.AspNetCore.Http;
 
 namespace Bench.Simulator.Endpoints;
 
 /// <summary>
 /// An error response in OpenAI's shape (<c>ErrorResponse</c> in the OpenAI API schema):
-/// <c>{"error":{"message":…,"type":…,"param":…,"code":…}}</c>.
+/// <c>{"error":{"message":…,"type":…,"param":…,"code":…}}</c>, or in another protocol's
+/// (<see cref="Write(HttpResponse, WireProtocol)"/>): Anthropic's <c>{"type":"error","error":{"type":…,"message":…}}</c>
+/// (docs.anthropic.com/en/api/errors) and Gemini's <c>{"error":{"code":…,"message":…,"status":…}}</c>
+/// (ai.google.dev/gemini-api/docs/troubleshooting), the type or status following the HTTP status.
 /// </summary>
 /// <param name="Status">HTTP status code.</param>
 /// <param name="Message">Human-readable message (never contains the API key).</param>
@@ -109,10 +113,82 @@ internal readonly record struct ApiError(int Status, string Message, string Type
         json.WriteEndObject();
     }
 
-    /// <summary>Writes the error (<see cref="Write"/>) and flushes it.</summary>
+    /// <summary>Writes the error (<see cref="Write(HttpResponse)"/>) and flushes it.</summary>
     public async Task WriteAsync(HttpResponse response, CancellationToken cancellationToken)
     {
         Write(response);
         await response.BodyWriter.FlushAsync(cancellationToken);
     }
+
+    /// <summary>Writes the error in <paramref name="protocol"/>'s shape and flushes it.</summary>
+    public async Task WriteAsync(HttpResponse response, WireProtocol protocol, CancellationToken cancellationToken)
+    {
+        Write(response, protocol);
+        await response.BodyWriter.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Writes the status and the JSON body in <paramref name="protocol"/>'s shape, without flushing.</summary>
+    public void Write(HttpResponse response, WireProtocol protocol)
+    {
+        response.StatusCode = Status;
+        response.ContentType = "application/json";
+        WriteJson(response.BodyWriter, protocol);
+    }
+
+    /// <summary>Writes the error object in <paramref name="protocol"/>'s shape (OpenAI's for both OpenAI protocols).</summary>
+    public void WriteJson(System.Buffers.IBufferWriter<byte> output, WireProtocol protocol)
+    {
+        if (protocol is WireProtocol.OpenAiChat or WireProtocol.OpenAiResponses)
+        {
+            WriteJson(output);
+            return;
+        }
+
+        using var json = new Utf8JsonWriter(output, WriterOptions);
+        json.WriteStartObject();
+        if (protocol == WireProtocol.AnthropicMessages)
+        {
+            json.WriteString("type"u8, "error"u8);
+            json.WriteStartObject("error"u8);
+            json.WriteString("type"u8, AnthropicType);
+            json.WriteString("message"u8, Message);
+            json.WriteEndObject();
+        }
+        else
+        {
+            json.WriteStartObject("error"u8);
+            json.WriteNumber("code"u8, Status == StatusCodes.Status200OK ? StatusCodes.Status500InternalServerError : Status);
+            json.WriteString("message"u8, Message);
+            json.WriteString("status"u8, GoogleStatus);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndObject();
+    }
+
+    /// <summary>Anthropic's <c>error.type</c> for the status (docs.anthropic.com/en/api/errors).</summary>
+    public string AnthropicType => Status switch
+    {
+        400 => "invalid_request_error",
+        401 => "authentication_error",
+        403 => "permission_error",
+        404 => "not_found_error",
+        413 => "request_too_large",
+        429 => "rate_limit_error",
+        529 or 200 => "overloaded_error",
+        _ => "api_error",
+    };
+
+    /// <summary>Google's <c>error.status</c> for the status (google.rpc.Code; ai.google.dev/gemini-api/docs/troubleshooting).</summary>
+    public string GoogleStatus => Status switch
+    {
+        400 => "INVALID_ARGUMENT",
+        401 => "UNAUTHENTICATED",
+        403 => "PERMISSION_DENIED",
+        404 => "NOT_FOUND",
+        429 => "RESOURCE_EXHAUSTED",
+        503 or 529 => "UNAVAILABLE",
+        504 => "DEADLINE_EXCEEDED",
+        _ => "INTERNAL",
+    };
 }

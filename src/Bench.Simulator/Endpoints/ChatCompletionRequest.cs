@@ -135,7 +135,7 @@ internal sealed class ChatCompletionRequest
         return true;
     }
 
-    private static bool TryReadBoolean(JsonElement obj, string name, out bool value, out ApiError error)
+    internal static bool TryReadBoolean(JsonElement obj, string name, out bool value, out ApiError error)
     {
         value = false;
         error = default;
@@ -178,7 +178,7 @@ internal sealed class ChatCompletionRequest
         return false;
     }
 
-    private static bool TryReadMaxTokens(JsonElement body, string name, out int? value, out ApiError error)
+    internal static bool TryReadMaxTokens(JsonElement body, string name, out int? value, out ApiError error)
     {
         value = null;
         error = default;
@@ -197,7 +197,7 @@ internal sealed class ChatCompletionRequest
         return false;
     }
 
-    private static bool TryReadSeed(JsonElement body, out long? seed, out ApiError error)
+    internal static bool TryReadSeed(JsonElement body, out long? seed, out ApiError error)
     {
         seed = null;
         error = default;

@@ -9,7 +9,7 @@ namespace Bench.Simulator.Endpoints;
 /// chunks (<c>data: {chunk}\n\n</c>, then <c>data: [DONE]\n\n</c>) in OpenAI's order. Nothing is flushed here: the
 /// caller flushes after every event. Id and model are escaped once per response; a chunk allocates nothing.
 /// </summary>
-internal sealed class ChatCompletionWriter : IDisposable
+internal sealed class ChatCompletionWriter : AnswerWriter
 {
     private readonly IBufferWriter<byte> _pipe;
     private readonly Utf8JsonWriter _json;
@@ -53,7 +53,7 @@ internal sealed class ChatCompletionWriter : IDisposable
     }
 
     /// <summary>Non-streaming: the whole <c>chat.completion</c> object.</summary>
-    public void WriteCompletion(ReadOnlySpan<char> content, int completionTokens, string finishReason)
+    public override void WriteCompletion(ReadOnlySpan<char> content, int completionTokens, string finishReason)
     {
         WriteHeader("chat.completion"u8);
         _json.WriteStartArray("choices"u8);
@@ -74,7 +74,7 @@ internal sealed class ChatCompletionWriter : IDisposable
     }
 
     /// <summary>Non-streaming: a <c>chat.completion</c> with <c>"choices": []</c> (an empty answer).</summary>
-    public void WriteEmptyCompletion()
+    public override void WriteEmptyCompletion()
     {
         WriteHeader("chat.completion"u8);
         _json.WriteStartArray("choices"u8);
@@ -85,13 +85,36 @@ internal sealed class ChatCompletionWriter : IDisposable
     }
 
     /// <summary>Streaming: an event whose data is cut off mid-JSON (a malformed chunk).</summary>
-    public void WriteMalformedChunk()
+    public override void WriteMalformedChunk()
     {
         BeginChoiceChunk();
         _json.Flush();
         _pipe.Write("\"content\":\"\n\n"u8);
         _json.Reset();
     }
+
+    /// <inheritdoc/>
+    public override AnswerWriter Aside(IBufferWriter<byte> output) => new ChatCompletionWriter(output, this);
+
+    /// <summary>Non-streaming: a 200 whose body is OpenAI's error object.</summary>
+    public override void WriteErrorBody() => ApiError.MidAnswer.WriteJson(_pipe);
+
+    /// <summary>Streaming: <c>data: {"error":{…}}</c>.</summary>
+    public override void WriteMidStreamError()
+    {
+        _pipe.Write("data: "u8);
+        ApiError.MidAnswer.WriteJson(_pipe);
+        _pipe.Write("\n\n"u8);
+    }
+
+    /// <summary>Streaming: the role chunk (<see cref="WriteRoleChunk"/>).</summary>
+    public override void WritePrelude() => WriteRoleChunk();
+
+    /// <summary>Chat sends usage only with <c>stream_options.include_usage</c>.</summary>
+    public override bool SendsUsage(bool includeUsage) => includeUsage;
+
+    /// <summary>Streaming: <c>data: [DONE]</c> alone.</summary>
+    public override void WriteEmptyStream() => WriteDone();
 
     /// <summary>Streaming: the role prelude, <c>delta: {"role":"assistant","content":"","refusal":null}</c>.</summary>
     public void WriteRoleChunk()
@@ -104,7 +127,7 @@ internal sealed class ChatCompletionWriter : IDisposable
     }
 
     /// <summary>Streaming: a content delta.</summary>
-    public void WriteContentChunk(ReadOnlySpan<char> content)
+    public override void WriteContentChunk(ReadOnlySpan<char> content)
     {
         BeginChoiceChunk();
         _json.WriteString("content"u8, content);
@@ -112,14 +135,14 @@ internal sealed class ChatCompletionWriter : IDisposable
     }
 
     /// <summary>Streaming: the last choice chunk, an empty delta with the finish reason.</summary>
-    public void WriteFinishChunk(string finishReason)
+    public override void WriteFinishChunk(string finishReason)
     {
         BeginChoiceChunk();
         EndChoiceChunk(finishReason);
     }
 
     /// <summary>Streaming with <c>include_usage</c>: the chunk with <c>"choices": []</c> and the usage.</summary>
-    public void WriteUsageChunk(int completionTokens)
+    public override void WriteUsageChunk(int completionTokens)
     {
         BeginEvent();
         WriteHeader("chat.completion.chunk"u8);
@@ -130,10 +153,10 @@ internal sealed class ChatCompletionWriter : IDisposable
     }
 
     /// <summary>Streaming: the terminating <c>data: [DONE]</c> event.</summary>
-    public void WriteDone() => _pipe.Write("data: [DONE]\n\n"u8);
+    public override void WriteDone() => _pipe.Write("data: [DONE]\n\n"u8);
 
     /// <summary>Releases the JSON writer (the pipe belongs to the response).</summary>
-    public void Dispose() => _json.Dispose();
+    public override void Dispose() => _json.Dispose();
 
     private void BeginChoiceChunk()
     {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Buffers;
 using System.Globalization;
 using Bench.Core.Faults;
+using Bench.Core.Wire;
 using Bench.Simulator.Faults;
 using Bench.Simulator.Generation;
 using Bench.Simulator.Hosting;
@@ -12,10 +13,16 @@ using Microsoft.AspNetCore.Http;
 namespace Bench.Simulator.Endpoints;
 
 /// <summary>
-/// <c>POST /v1/chat/completions</c>: draws a <see cref="CompletionPlan"/> for the request, then answers with a fault,
+/// <c>POST /v1/chat/completions</c>, and the same answer in the other wire protocols — <c>POST /v1/responses</c>
+/// (OpenAI Responses), <c>POST /v1/messages</c> (Anthropic Messages), <c>POST /v1/models/{model}:generateContent</c>
+/// and <c>:streamGenerateContent?alt=sse</c> (Gemini) —: reads the request in its protocol
+/// (<see cref="WireRequests"/>), draws a <see cref="CompletionPlan"/> for the request, then answers with a fault,
 /// one JSON object (non-streaming) or Server-Sent Events (streaming), each event at its absolute deadline from the
 /// start of the request's clock: its arrival, or, for a model with a capacity limit whose slots are all taken, when it
 /// gets one. A replay profile answers with a recorded stream instead of generated text (<see cref="ReplayResponses"/>).
+/// Protocols differ only in framing (<see cref="AnswerWriter"/>) and error shapes (<see cref="ApiError"/>): the same
+/// request (model, seed, limits, prompt) gets the same plan — timing, tokens, fault — in every protocol. Recordings are
+/// chat streams: a replay profile answers the other protocols with generated text on the same plan.
 /// </summary>
 internal sealed class ChatCompletionsEndpoint
 {
@@ -50,28 +57,65 @@ internal sealed class ChatCompletionsEndpoint
 
     /// <summary>Handles one request (authentication has been checked). Reports <see cref="ServerTiming"/> exactly once
     /// for a request that names a served model, whatever happens to it; never for a 400 or 404.</summary>
-    public async Task HandleAsync(HttpContext context)
+    public Task HandleAsync(HttpContext context) => HandleAsync(context, WireProtocol.OpenAiChat, null, false);
+
+    /// <summary><c>POST /v1/responses</c> (see <see cref="HandleAsync(HttpContext)"/>).</summary>
+    public Task HandleResponsesAsync(HttpContext context) => HandleAsync(context, WireProtocol.OpenAiResponses, null, false);
+
+    /// <summary><c>POST /v1/messages</c> (see <see cref="HandleAsync(HttpContext)"/>).</summary>
+    public Task HandleMessagesAsync(HttpContext context) => HandleAsync(context, WireProtocol.AnthropicMessages, null, false);
+
+    /// <summary><c>POST /v1/models/{model}:generateContent</c> and <c>:streamGenerateContent?alt=sse</c> (the route value
+    /// <c>target</c> is <c>{model}:{method}</c>); another method, or streaming without <c>alt=sse</c>, is a 400 (the
+    /// simulator streams Server-Sent Events only).</summary>
+    public Task HandleGeminiAsync(HttpContext context)
+    {
+        var target = context.Request.RouteValues["target"] as string ?? "";
+        var colon = target.LastIndexOf(':');
+        var method = colon < 0 ? "" : target[(colon + 1)..];
+        var stream = method == "streamGenerateContent";
+        if (colon <= 0 || (!stream && method != "generateContent"))
+        {
+            return ApiError.InvalidValue("method", "models/{model}:generateContent or :streamGenerateContent")
+                .WriteAsync(context.Response, WireProtocol.Gemini, context.RequestAborted);
+        }
+
+        if (stream && context.Request.Query["alt"] != "sse")
+        {
+            return ApiError.InvalidValue("alt", "sse (the simulator streams Server-Sent Events only)")
+                .WriteAsync(context.Response, WireProtocol.Gemini, context.RequestAborted);
+        }
+
+        return HandleAsync(context, WireProtocol.Gemini, target[..colon], stream);
+    }
+
+    private async Task HandleAsync(HttpContext context, WireProtocol protocol, string? pathModel, bool pathStream)
     {
         var received = _time.GetTimestamp();
         var aborted = context.RequestAborted;
         var response = context.Response;
 
-        var (request, error) = await ReadRequestAsync(context.Request, aborted);
+        var (request, error) = await ReadRequestAsync(context.Request, protocol, pathModel, pathStream, aborted);
         if (request is null)
         {
-            await error.WriteAsync(response, aborted);
+            await error.WriteAsync(response, protocol, aborted);
             return;
         }
 
         if (!_samplers.TryGetValue(request.Model, out var sampler))
         {
-            await ApiError.ModelNotFound(request.Model).WriteAsync(response, aborted);
+            await ApiError.ModelNotFound(request.Model).WriteAsync(response, protocol, aborted);
             return;
         }
 
         var number = Interlocked.Increment(ref _requestCount);
         var requestSeed = RequestSeed.Derive(_seed, request.Model, request.Seed, number);
         var (random, plan, recording) = DrawAnswer(sampler, request, requestSeed);
+        if (protocol != WireProtocol.OpenAiChat)
+        {
+            recording = null;
+        }
+
         var progress = new ResponseProgress(_time) { StartedTimestamp = received };
         var requestId = context.Request.Headers.TryGetValue(RequestIdHeader, out var idHeader) ? idHeader.ToString() : null;
         var attempt = int.TryParse(context.Request.Headers[AttemptHeader], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n : 1;
@@ -86,7 +130,7 @@ internal sealed class ChatCompletionsEndpoint
                 {
                     refused = true;
                     _faults.RecordRateLimited(request.Model, request.Stream, limit, attempt, requestId);
-                    await FaultResponses.RateLimitedByBucketAsync(response, request.Model, limit, admission, progress);
+                    await FaultResponses.RateLimitedByBucketAsync(response, request.Model, limit, admission, progress, protocol);
                 }
             }
 
@@ -96,13 +140,13 @@ internal sealed class ChatCompletionsEndpoint
                 case null when refused:
                     break;
                 case { Kind: FaultKind.RateLimited }:
-                    await FaultResponses.RateLimitedAsync(response, fault, sampler.Profile.RateLimits, progress);
+                    await FaultResponses.RateLimitedAsync(response, fault, sampler.Profile.RateLimits, progress, protocol);
                     break;
                 case { Kind: FaultKind.ServerError }:
-                    await FaultResponses.ServerErrorAsync(response, fault, progress);
+                    await FaultResponses.ServerErrorAsync(response, fault, progress, protocol);
                     break;
                 case { Kind: FaultKind.Overloaded }:
-                    await FaultResponses.OverloadedAsync(response, progress);
+                    await FaultResponses.OverloadedAsync(response, progress, protocol);
                     break;
                 case { Kind: FaultKind.ConnectionReset }:
                     FaultResponses.Drop(context, reset: true, progress);
@@ -110,10 +154,10 @@ internal sealed class ChatCompletionsEndpoint
                 case { Kind: FaultKind.HangBeforeHeaders }:
                     await Deadline.DelayUntilAsync(_time, received + FaultShaping.Ticks(fault.DurationS, _time), aborted);
                     progress.StartedTimestamp = _time.GetTimestamp();
-                    await ServeAsync(context, request, sampler, plan, recording, random, number, progress);
+                    await ServeAsync(context, protocol, request, sampler, plan, recording, random, number, progress);
                     break;
                 default:
-                    await ServeAsync(context, request, sampler, FaultShaping.Shape(plan, fault, _time), recording, random, number, progress);
+                    await ServeAsync(context, protocol, request, sampler, FaultShaping.Shape(plan, fault, _time), recording, random, number, progress);
                     break;
             }
         }
@@ -183,12 +227,12 @@ internal sealed class ChatCompletionsEndpoint
     }
 
     private static async Task<(ChatCompletionRequest? Request, ApiError Error)> ReadRequestAsync(
-        HttpRequest httpRequest, CancellationToken cancellationToken)
+        HttpRequest httpRequest, WireProtocol protocol, string? pathModel, bool pathStream, CancellationToken cancellationToken)
     {
         try
         {
             using var body = await JsonDocument.ParseAsync(httpRequest.Body, default, cancellationToken);
-            return ChatCompletionRequest.TryRead(body.RootElement, out var request, out var error)
+            return WireRequests.TryRead(protocol, body.RootElement, pathModel, pathStream, out var request, out var error)
                 ? (request, default)
                 : (null, error);
         }
@@ -205,6 +249,7 @@ internal sealed class ChatCompletionsEndpoint
     /// </summary>
     private static async Task ServeAsync(
         HttpContext context,
+        WireProtocol protocol,
         ChatCompletionRequest request,
         ProfileSampler sampler,
         CompletionPlan plan,
@@ -224,7 +269,7 @@ internal sealed class ChatCompletionsEndpoint
         {
             if (recording is null)
             {
-                await AnswerAsync(context, request, sampler.Profile.TokensPerChunk, plan, random, number, started, progress);
+                await AnswerAsync(context, protocol, request, sampler.Profile.TokensPerChunk, plan, random, number, started, progress);
             }
             else if (request.Stream)
             {
@@ -244,6 +289,7 @@ internal sealed class ChatCompletionsEndpoint
 
     private static async Task AnswerAsync(
         HttpContext context,
+        WireProtocol protocol,
         ChatCompletionRequest request,
         int tokensPerChunk,
         CompletionPlan plan,
@@ -252,9 +298,10 @@ internal sealed class ChatCompletionsEndpoint
         long started,
         ResponseProgress progress)
     {
-        using var writer = new ChatCompletionWriter(
+        using var writer = AnswerWriter.Create(
+            protocol,
             context.Response.BodyWriter,
-            $"chatcmpl-sim{number:x8}",
+            number,
             request.Model,
             progress.TimeProvider.GetUtcNow().ToUnixTimeSeconds(),
             request.PromptTokens,
@@ -279,7 +326,7 @@ internal sealed class ChatCompletionsEndpoint
     /// whose body is an error object; absurd usage claims a billion completion tokens.</summary>
     private static async Task CompleteAsync(
         HttpResponse response,
-        ChatCompletionWriter writer,
+        AnswerWriter writer,
         AnswerText text,
         CompletionPlan plan,
         long started,
@@ -300,7 +347,7 @@ internal sealed class ChatCompletionsEndpoint
             // The body written aside; its first `at` of bytes go out when that part of the answer is done (a
             // disconnect: then the connection drops when the rest was due, as a stream's does at its next chunk).
             var whole = new ArrayBufferWriter<byte>();
-            using (var aside = new ChatCompletionWriter(whole, writer))
+            using (var aside = writer.Aside(whole))
             {
                 aside.WriteCompletion(text.Text, plan.CompletionTokens, plan.FinishReason);
             }
@@ -331,7 +378,7 @@ internal sealed class ChatCompletionsEndpoint
         await Deadline.DelayUntilAsync(progress.TimeProvider, due, aborted);
         if (plan.Is(FaultKind.ErrorMidStream))
         {
-            ApiError.MidAnswer.WriteJson(response.BodyWriter);
+            writer.WriteErrorBody();
             await progress.FlushAsync(response);
             return;
         }
@@ -366,7 +413,7 @@ internal sealed class ChatCompletionsEndpoint
     /// </summary>
     private static async Task StreamAsync(
         HttpContext context,
-        ChatCompletionWriter writer,
+        AnswerWriter writer,
         AnswerText text,
         CompletionPlan plan,
         long started,
@@ -379,12 +426,12 @@ internal sealed class ChatCompletionsEndpoint
         response.Headers.CacheControl = "no-cache";
         if (plan.Is(FaultKind.EmptyAnswer))
         {
-            writer.WriteDone();
+            writer.WriteEmptyStream();
             await progress.FlushAsync(response);
             return;
         }
 
-        writer.WriteRoleChunk();
+        writer.WritePrelude(); // Gemini's is empty: the flush then sends the headers alone
         if (!await progress.FlushAsync(response))
         {
             return;
@@ -432,7 +479,7 @@ internal sealed class ChatCompletionsEndpoint
             return;
         }
 
-        if (includeUsage || plan.Is(FaultKind.AbsurdUsage))
+        if (writer.SendsUsage(includeUsage) || plan.Is(FaultKind.AbsurdUsage))
         {
             writer.WriteUsageChunk(plan.Is(FaultKind.AbsurdUsage) ? AbsurdCompletionTokens : tokens);
             if (!await progress.FlushAsync(response))
@@ -450,7 +497,7 @@ internal sealed class ChatCompletionsEndpoint
 
     /// <summary>A mid-stream fault strikes; false when the stream must end (dropped, ended by an error, or the client
     /// has gone).</summary>
-    private static async ValueTask<bool> StrikeAsync(HttpContext context, ChatCompletionWriter writer, CompletionPlan plan, ResponseProgress progress)
+    private static async ValueTask<bool> StrikeAsync(HttpContext context, AnswerWriter writer, CompletionPlan plan, ResponseProgress progress)
     {
         switch (plan.Fault!.Kind)
         {
@@ -461,9 +508,7 @@ internal sealed class ChatCompletionsEndpoint
                 writer.WriteMalformedChunk();
                 return await progress.FlushAsync(context.Response);
             default:
-                context.Response.BodyWriter.Write("data: "u8);
-                ApiError.MidAnswer.WriteJson(context.Response.BodyWriter);
-                context.Response.BodyWriter.Write("\n\n"u8);
+                writer.WriteMidStreamError();
                 await progress.FlushAsync(context.Response);
                 return false;
         }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Net.Sockets;
 using Bench.Core.Faults;
+using Bench.Core.Wire;
 using Bench.Simulator.Endpoints;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
@@ -18,7 +19,8 @@ internal static class FaultResponses
     /// HTTP date (the simulator's clock plus the wait, rounded up to the second); OpenAI's <c>x-ratelimit-*-requests</c>
     /// headers saying none is left until then (with the model's RPM limit as the limit when its profile has one, unless
     /// the buckets already wrote theirs); OpenAI's <c>rate_limit_exceeded</c> body.</summary>
-    public static async Task RateLimitedAsync(HttpResponse response, FaultRule rule, RateLimitSpec? limits, ResponseProgress progress)
+    public static async Task RateLimitedAsync(
+        HttpResponse response, FaultRule rule, RateLimitSpec? limits, ResponseProgress progress, WireProtocol protocol = WireProtocol.OpenAiChat)
     {
         var waitS = rule.RetryAfterS ?? DefaultRetryAfterS;
         response.Headers.RetryAfter = RetryAfter(waitS, rule.RetryAfterFormat, progress.TimeProvider.GetUtcNow());
@@ -35,14 +37,15 @@ internal static class FaultResponses
 
         var seconds = Math.Ceiling(waitS).ToString(CultureInfo.InvariantCulture);
         new ApiError(429, $"Rate limit reached for requests (simulated). Please try again in {seconds}s.", "requests", null, "rate_limit_exceeded")
-            .Write(response);
+            .Write(response, protocol);
         await progress.FlushAsync(response);
     }
 
     /// <summary>A 429 from the buckets: <c>Retry-After</c> the seconds until the refusing bucket(s) hold the cost,
     /// rounded up; OpenAI's message naming the limit.</summary>
     public static async Task RateLimitedByBucketAsync(
-        HttpResponse response, string model, string limit, RateLimitBuckets.Admission admission, ResponseProgress progress)
+        HttpResponse response, string model, string limit, RateLimitBuckets.Admission admission, ResponseProgress progress,
+        WireProtocol protocol = WireProtocol.OpenAiChat)
     {
         var seconds = (long)Math.Ceiling(Math.Round(admission.RetryAfterS, 9));
         response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
@@ -52,7 +55,7 @@ internal static class FaultResponses
         var message = string.Create(
             CultureInfo.InvariantCulture,
             $"Rate limit reached for {model} (simulated) on {words}: Limit {state?.Limit}, Remaining {state?.Remaining}. Please try again in {OpenAiDuration.Format(admission.RetryAfterS)}.");
-        new ApiError(429, message, type, null, "rate_limit_exceeded").Write(response);
+        new ApiError(429, message, type, null, "rate_limit_exceeded").Write(response, protocol);
         await progress.FlushAsync(response);
     }
 
@@ -72,7 +75,8 @@ internal static class FaultResponses
 
     /// <summary>A 500, 502, 503 or 504 (<see cref="FaultRule.Status"/>) with OpenAI's error object or a gateway's
     /// HTML page (<see cref="FaultRule.Body"/>).</summary>
-    public static async Task ServerErrorAsync(HttpResponse response, FaultRule rule, ResponseProgress progress)
+    public static async Task ServerErrorAsync(
+        HttpResponse response, FaultRule rule, ResponseProgress progress, WireProtocol protocol = WireProtocol.OpenAiChat)
     {
         var status = rule.Status ?? 500;
         if (rule.Body == FaultBody.Html)
@@ -86,15 +90,24 @@ internal static class FaultResponses
         }
         else
         {
-            ApiError.ServerErrorOf(status).Write(response);
+            ApiError.ServerErrorOf(status).Write(response, protocol);
         }
 
         await progress.FlushAsync(response);
     }
 
-    /// <summary>Anthropic's overload: HTTP 529 with <c>{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}</c>.</summary>
-    public static async Task OverloadedAsync(HttpResponse response, ResponseProgress progress)
+    /// <summary>Anthropic's overload: HTTP 529 with <c>{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}</c>
+    /// (the body every protocol but Gemini gets, as OpenAI-compatible relays in front of Anthropic pass it on); Gemini's
+    /// is its own <c>{"error":{"code":529,…,"status":"UNAVAILABLE"}}</c>.</summary>
+    public static async Task OverloadedAsync(HttpResponse response, ResponseProgress progress, WireProtocol protocol = WireProtocol.OpenAiChat)
     {
+        if (protocol == WireProtocol.Gemini)
+        {
+            new ApiError(529, "Overloaded (simulated)", "server_error", null, null).Write(response, protocol);
+            await progress.FlushAsync(response);
+            return;
+        }
+
         response.StatusCode = 529;
         response.ContentType = "application/json";
         response.BodyWriter.Write("""{"type":"error","error":{"type":"overloaded_error","message":"Overloaded (simulated)"}}"""u8);

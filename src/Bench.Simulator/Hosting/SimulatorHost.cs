@@ -21,9 +21,14 @@ namespace Bench.Simulator.Hosting;
 /// by <c>bench run</c> and standalone under <c>bench simulate</c>.
 /// </summary>
 /// <remarks>
-/// <para>Endpoints, all behind <c>Authorization: Bearer &lt;key&gt;</c> (401 <c>invalid_api_key</c> otherwise):
+/// <para>Endpoints, all behind the API key (<c>Authorization: Bearer &lt;key&gt;</c>, <c>x-api-key</c> or
+/// <c>x-goog-api-key</c>: <see cref="Endpoints.ApiKeyCheck"/>; 401 in the request's protocol's shape otherwise):
 /// <c>POST /v1/chat/completions</c> (JSON or Server-Sent Events; 400 for a malformed body, 404
-/// <c>model_not_found</c> for a model without a profile) and <c>GET /v1/models</c>; OpenAI's Files and Batch APIs
+/// <c>model_not_found</c> for a model without a profile), the same answers in the other wire protocols —
+/// <c>POST /v1/responses</c> (OpenAI Responses), <c>POST /v1/messages</c> (Anthropic Messages),
+/// <c>POST /v1/models/{model}:generateContent</c> and <c>:streamGenerateContent?alt=sse</c> (Gemini) — drawn from the
+/// same profiles and plans, and <c>GET /v1/models</c> (OpenAI's list, or Anthropic's or Gemini's by the request's
+/// headers); OpenAI's Files and Batch APIs
 /// (<c>/v1/files</c>, <c>/v1/batches</c>: <see cref="Batches.BatchEngine"/>), whose clock runs
 /// <see cref="SimulatorOptions.BatchTimeScale"/> simulated seconds per real second.</para>
 /// <para>Each request's random draws (fault, TTFT, answer length, decode jitter, text) come from a generator seeded by
@@ -76,6 +81,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegative(options.Port);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Port, IPEndPoint.MaxPort);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.AddedLatency, TimeSpan.Zero);
         Bench.Core.Hosting.ThreadPoolFloor.Ensure(); // tokens written late would be the simulator's error, not the endpoint's
         ArgumentNullException.ThrowIfNull(options.TimeProvider);
         var samplers = CreateSamplers(options.Profiles, options.TimeProvider.TimestampFrequency);
@@ -106,8 +112,23 @@ public sealed class SimulatorHost : IAsyncDisposable
         var apiKeyCheck = new ApiKeyCheck(options.ApiKey);
         var chatCompletions = new ChatCompletionsEndpoint(samplers, options.Seed, options.OnCompleted, options.TimeProvider, faults);
         var models = new ModelsEndpoint(options.Profiles, options.TimeProvider.GetUtcNow().ToUnixTimeSeconds());
+        if (options.AddedLatency > TimeSpan.Zero)
+        {
+            // A relay in front of the provider: every response held before anything else happens to the request.
+            var added = options.AddedLatency;
+            var clock = options.TimeProvider;
+            app.Use(async (context, next) =>
+            {
+                await Deadline.DelayUntilAsync(clock, clock.GetTimestamp() + (long)(added.TotalSeconds * clock.TimestampFrequency), context.RequestAborted);
+                await next(context);
+            });
+        }
+
         app.Use(apiKeyCheck.InvokeAsync);
         app.MapPost("/v1/chat/completions", chatCompletions.HandleAsync);
+        app.MapPost("/v1/responses", chatCompletions.HandleResponsesAsync);
+        app.MapPost("/v1/messages", chatCompletions.HandleMessagesAsync);
+        app.MapPost("/v1/models/{target}", chatCompletions.HandleGeminiAsync);
         app.MapGet("/v1/models", models.HandleAsync);
         var files = new Batches.FileStore(options.Seed);
         var batches = new Batches.BatchesEndpoints(

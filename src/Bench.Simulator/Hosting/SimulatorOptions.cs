@@ -58,6 +58,13 @@ public sealed class SimulatorOptions
     /// per-file limit, platform.openai.com/docs/api-reference/files/create).</summary>
     public long MaxUploadBytes { get; set; } = 512L * 1024 * 1024;
 
+    /// <summary>Latency added in front of every response, as a relay in front of a provider adds it: each request
+    /// (every protocol, and <c>GET /v1/models</c>, the Files and Batch APIs and even a 401 alike — a relay forwards
+    /// them all) is held this long on <see cref="TimeProvider"/> before anything else is done with it, so its headers,
+    /// TTFT and E2E all come exactly this much later, and the request's own clock (its plan's deadlines and
+    /// <see cref="ServerTiming"/>) starts after the hold. Default zero (no hold); must not be negative.</summary>
+    public TimeSpan AddedLatency { get; set; }
+
     /// <summary>The clock that paces every response (TTFT and per-token deadlines, which also count a capacity wait)
     /// and stamps every <see cref="ServerTiming"/>, and gives the <c>created</c> times. Default
     /// <see cref="System.TimeProvider.System"/>, whose timestamps are <see cref="System.Diagnostics.Stopwatch"/> ticks
