@@ -48,7 +48,6 @@ public sealed class BatchApiClient
     private readonly Endpoint _endpoint;
     private readonly TimeProvider _time;
     private readonly BatchApiClientOptions _options;
-    private readonly AuthenticationHeaderValue? _authorization;
     private readonly KeyMask _mask;
 
     /// <summary>Creates a client.</summary>
@@ -67,7 +66,6 @@ public sealed class BatchApiClient
         _endpoint = endpoint;
         _time = time;
         _options = options ?? new BatchApiClientOptions();
-        _authorization = endpoint.ApiKey is { } key ? new AuthenticationHeaderValue("Bearer", key) : null;
         _mask = new KeyMask(endpoint.ApiKey);
     }
 
@@ -203,7 +201,7 @@ public sealed class BatchApiClient
         return RetriedAsync(async ct =>
         {
             using var message = new HttpRequestMessage(HttpMethod.Get, _endpoint.Resolve(relative));
-            message.Headers.Authorization = _authorization;
+            _endpoint.ApplyHeaders(message);
             using var timeout = CancelAfter(ct);
             try
             {
@@ -248,7 +246,7 @@ public sealed class BatchApiClient
         CancellationToken cancellationToken)
     {
         using var message = build();
-        message.Headers.Authorization = _authorization;
+        _endpoint.ApplyHeaders(message);
         message.Headers.TryAddWithoutValidation("Accept", "application/json");
         using var timeout = CancelAfter(cancellationToken);
         try
