@@ -177,8 +177,9 @@ public sealed class Endpoint
     }
 
     /// <summary>Puts the key (in the protocol's header), <c>anthropic-version</c> for Anthropic, and
-    /// <see cref="Headers"/> on <paramref name="message"/>. A keyless endpoint sends no key header.</summary>
-    internal void ApplyHeaders(HttpRequestMessage message)
+    /// <see cref="Headers"/> on <paramref name="message"/>. A keyless endpoint sends no key header. Every request to
+    /// the target goes through here (generation, batch, preflight).</summary>
+    public void ApplyHeaders(HttpRequestMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
         if (ApiKey is { } key)
