@@ -57,11 +57,18 @@ public sealed class BatchApiClient
     /// <param name="time">The clock of the retries' back-off and of the calls' timeout (the run clock's
     /// <see cref="RunClock.Timers"/>).</param>
     /// <param name="options">Retries, timeout; defaults when null.</param>
+    /// <exception cref="ArgumentException"><paramref name="endpoint"/> is not an openai-chat endpoint.</exception>
     public BatchApiClient(HttpClient httpClient, Endpoint endpoint, TimeProvider time, BatchApiClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(time);
+        if (endpoint.Protocol != Wire.WireProtocol.OpenAiChat)
+        {
+            // OpenAI's Batch API runs /v1/chat/completions lines; the other protocols' batch APIs are other shapes.
+            throw new ArgumentException($"The Batch API is for openai-chat targets only, not {Wire.WireProtocols.Name(endpoint.Protocol)}.", nameof(endpoint));
+        }
+
         _http = httpClient;
         _endpoint = endpoint;
         _time = time;

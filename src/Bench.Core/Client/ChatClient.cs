@@ -218,6 +218,20 @@ public sealed class ChatClient
         return _useMaxCompletionTokens && !request.UseMaxCompletionTokens ? request with { UseMaxCompletionTokens = true } : request;
     }
 
+    /// <summary>Writes <paramref name="request"/>'s body exactly as <see cref="SendAsync"/> sends it: <see
+    /// cref="ForWire"/> applied, the model by the target's name (<see cref="Endpoint.WireModel"/>), in the endpoint's
+    /// protocol, with the target's body fields. A batch input line's <c>body</c> is this (batch-api is openai-chat
+    /// only).</summary>
+    /// <param name="destination">Receives UTF-8 JSON.</param>
+    /// <param name="request">The request, by the catalogue's model name.</param>
+    public void WriteBody(System.Buffers.IBufferWriter<byte> destination, ChatRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        request = ForWire(request);
+        var wireModel = _endpoint.WireModel(request.Model);
+        RequestWriters.Write(_endpoint.Protocol, destination, wireModel == request.Model ? request : request with { Model = wireModel }, _endpoint.BodyFields);
+    }
+
     /// <summary>
     /// Judges one line of a Batch API output or error file that carried an HTTP answer (<c>response.status_code</c> and
     /// <c>body</c>) by the rules of a non-streaming answer (see the remarks of <see cref="ChatClient"/>): 2xx → the body

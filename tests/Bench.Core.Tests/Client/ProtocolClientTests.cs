@@ -219,4 +219,33 @@ public class ProtocolClientTests
         var endpoint = new Endpoint(new Uri("http://127.0.0.1:1/v1/"), Key) { Headers = new Dictionary<string, string> { ["Authorization"] = "Bearer other" } };
         Assert.Throws<ArgumentException>(() => new ChatClient(new HttpClient(), endpoint, new RunClock()));
     }
+
+    [Fact]
+    public void WriteBody_ModelMapAndBodyFields_AsSendAsyncSendsIt()
+    {
+        var endpoint = new Endpoint(new Uri("http://127.0.0.1:1/v1/"))
+        {
+            ModelNames = new Dictionary<string, string> { ["gpt-4.1"] = "openai/gpt-4.1" },
+            BodyFields = Fields("""{"user":"bench"}"""),
+        };
+        var client = new ChatClient(new HttpClient(), endpoint, new RunClock(), new ChatClientOptions { UseMaxCompletionTokens = true });
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+
+        client.WriteBody(buffer, new ChatRequest("gpt-4.1", Mode.NonStreaming, [new("user", "hi")], 8));
+
+        Assert.Equal(
+            """{"model":"openai/gpt-4.1","messages":[{"role":"user","content":"hi"}],"max_completion_tokens":8,"stream":false,"user":"bench"}""",
+            System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    [Theory]
+    [InlineData(WireProtocol.OpenAiResponses)]
+    [InlineData(WireProtocol.AnthropicMessages)]
+    [InlineData(WireProtocol.Gemini)]
+    public void BatchApiClient_NonChatEndpoint_Refused(WireProtocol protocol)
+    {
+        var endpoint = new Endpoint(new Uri("http://127.0.0.1:1/v1/"), Key) { Protocol = protocol };
+        var ex = Assert.Throws<ArgumentException>(() => new Bench.Core.Batches.BatchApiClient(new HttpClient(), endpoint, TimeProvider.System));
+        Assert.Contains(WireProtocols.Name(protocol), ex.Message, StringComparison.Ordinal);
+    }
 }
