@@ -48,7 +48,6 @@ public sealed class BatchApiClient
     private readonly Endpoint _endpoint;
     private readonly TimeProvider _time;
     private readonly BatchApiClientOptions _options;
-    private readonly AuthenticationHeaderValue? _authorization;
     private readonly KeyMask _mask;
 
     /// <summary>Creates a client.</summary>
@@ -58,16 +57,22 @@ public sealed class BatchApiClient
     /// <param name="time">The clock of the retries' back-off and of the calls' timeout (the run clock's
     /// <see cref="RunClock.Timers"/>).</param>
     /// <param name="options">Retries, timeout; defaults when null.</param>
+    /// <exception cref="ArgumentException"><paramref name="endpoint"/> is not an openai-chat endpoint.</exception>
     public BatchApiClient(HttpClient httpClient, Endpoint endpoint, TimeProvider time, BatchApiClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(time);
+        if (endpoint.Protocol != Wire.WireProtocol.OpenAiChat)
+        {
+            // OpenAI's Batch API runs /v1/chat/completions lines; the other protocols' batch APIs are other shapes.
+            throw new ArgumentException($"The Batch API is for openai-chat targets only, not {Wire.WireProtocols.Name(endpoint.Protocol)}.", nameof(endpoint));
+        }
+
         _http = httpClient;
         _endpoint = endpoint;
         _time = time;
         _options = options ?? new BatchApiClientOptions();
-        _authorization = endpoint.ApiKey is { } key ? new AuthenticationHeaderValue("Bearer", key) : null;
         _mask = new KeyMask(endpoint.ApiKey);
     }
 
@@ -203,7 +208,7 @@ public sealed class BatchApiClient
         return RetriedAsync(async ct =>
         {
             using var message = new HttpRequestMessage(HttpMethod.Get, _endpoint.Resolve(relative));
-            message.Headers.Authorization = _authorization;
+            _endpoint.ApplyHeaders(message);
             using var timeout = CancelAfter(ct);
             try
             {
@@ -248,7 +253,7 @@ public sealed class BatchApiClient
         CancellationToken cancellationToken)
     {
         using var message = build();
-        message.Headers.Authorization = _authorization;
+        _endpoint.ApplyHeaders(message);
         message.Headers.TryAddWithoutValidation("Accept", "application/json");
         using var timeout = CancelAfter(cancellationToken);
         try

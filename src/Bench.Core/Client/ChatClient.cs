@@ -9,8 +9,14 @@ using Bench.Core.Wire;
 namespace Bench.Core.Client;
 
 /// <summary>
-/// Sends one Chat Completions request, streaming or not, and returns a complete <see cref="RequestRecord"/>: every
-/// time on the run clock, the HTTP status, the outcome, the finish reason and the <c>usage</c> counts.
+/// Sends one generation request, streaming or not, in the endpoint's protocol (<see cref="Endpoint.Protocol"/>: its
+/// writer from <see cref="RequestWriters"/>, its URL from <see cref="Endpoint.RequestUri"/>, its key header and the
+/// target's extra headers, query parameters and body fields; the model sent as <see cref="Endpoint.WireModel"/>, the
+/// record keeping the catalogue's name) and returns a complete <see cref="RequestRecord"/>: every time on the run clock,
+/// the HTTP status, the outcome, the finish reason and the <c>usage</c> counts. The response is read by the same readers
+/// with a <see cref="StreamAccumulator"/> of that protocol; a non-2xx body's error in the protocol's shape
+/// (<see cref="ErrorBodies"/>: Anthropic's <c>{"type":"error","error":{"type":"overloaded_error",…}}</c>, Gemini's
+/// <c>{"error":{"code","message","status"}}</c>).
 /// </summary>
 /// <remarks>
 /// <para>Failures are classified, never thrown: a timeout on the run clock (the whole request, the first byte or the
@@ -74,7 +80,6 @@ public sealed class ChatClient
     private readonly bool _useMaxCompletionTokens;
     private readonly string? _tokenizer;
     private readonly Dictionary<string, string>? _modelTokenizers;
-    private readonly AuthenticationHeaderValue? _authorization;
     private readonly KeyMask _mask;
     private readonly int _maxResponseBytes;
     private readonly int _maxEventBytes;
@@ -100,6 +105,7 @@ public sealed class ChatClient
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(clock);
+        endpoint.Validate();
         options ??= new ChatClientOptions();
         CheckTimeout(options.Timeout, nameof(options.Timeout));
         CheckTimeout(options.FirstByteTimeout, nameof(options.FirstByteTimeout));
@@ -137,7 +143,6 @@ public sealed class ChatClient
         _useMaxCompletionTokens = options.UseMaxCompletionTokens;
         _tokenizer = options.Tokenizer;
         _modelTokenizers = options.ModelTokenizers is { Count: > 0 } byModel ? new Dictionary<string, string>(byModel, StringComparer.Ordinal) : null;
-        _authorization = endpoint.ApiKey is { } key ? new AuthenticationHeaderValue("Bearer", key) : null;
         _mask = new KeyMask(endpoint.ApiKey);
         _maxResponseBytes = options.MaxResponseBytes;
         _maxEventBytes = options.MaxEventBytes;
@@ -169,10 +174,12 @@ public sealed class ChatClient
             Phase = context.Phase ?? Phases.Measure,
             IntendedMs = context.IntendedMs,
         };
-        var accumulator = new StreamAccumulator();
+        var accumulator = new StreamAccumulator(_endpoint.Protocol);
         using var body = new PooledBufferWriter();
-        ChatRequestWriter.Write(body, request);
-        using var message = CreateMessage(request.Mode, context, body);
+        // The record keeps the catalogue's model name; the wire carries the target's (its model map).
+        var wireModel = _endpoint.WireModel(request.Model);
+        RequestWriters.Write(_endpoint.Protocol, body, wireModel == request.Model ? request : request with { Model = wireModel }, _endpoint.BodyFields);
+        using var message = CreateMessage(request.Mode, wireModel, context, body);
         // The timeouts run on the run clock's provider, so they are as exact as every other time in the record.
         using var timeout = new RequestDeadlines(_clock.TimeProvider, _timeout, _firstByteTimeout, _idleTimeout, cancellationToken);
 
@@ -209,6 +216,20 @@ public sealed class ChatClient
     {
         ArgumentNullException.ThrowIfNull(request);
         return _useMaxCompletionTokens && !request.UseMaxCompletionTokens ? request with { UseMaxCompletionTokens = true } : request;
+    }
+
+    /// <summary>Writes <paramref name="request"/>'s body exactly as <see cref="SendAsync"/> sends it: <see
+    /// cref="ForWire"/> applied, the model by the target's name (<see cref="Endpoint.WireModel"/>), in the endpoint's
+    /// protocol, with the target's body fields. A batch input line's <c>body</c> is this (batch-api is openai-chat
+    /// only).</summary>
+    /// <param name="destination">Receives UTF-8 JSON.</param>
+    /// <param name="request">The request, by the catalogue's model name.</param>
+    public void WriteBody(System.Buffers.IBufferWriter<byte> destination, ChatRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        request = ForWire(request);
+        var wireModel = _endpoint.WireModel(request.Model);
+        RequestWriters.Write(_endpoint.Protocol, destination, wireModel == request.Model ? request : request with { Model = wireModel }, _endpoint.BodyFields);
     }
 
     /// <summary>
@@ -308,12 +329,11 @@ public sealed class ChatClient
         }
     }
 
-    private HttpRequestMessage CreateMessage(Mode mode, RequestContext context, PooledBufferWriter body)
+    private HttpRequestMessage CreateMessage(Mode mode, string wireModel, RequestContext context, PooledBufferWriter body)
     {
         var content = new ReadOnlyMemoryContent(body.WrittenMemory);
         content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
-        var message = new HttpRequestMessage(HttpMethod.Post, _endpoint.ChatCompletionsUri) { Content = content };
-        message.Headers.Authorization = _authorization;
+        var message = new HttpRequestMessage(HttpMethod.Post, _endpoint.RequestUri(mode, wireModel)) { Content = content };
         message.Headers.TryAddWithoutValidation("Accept", mode == Mode.Streaming ? "text/event-stream" : "application/json");
         message.Headers.TryAddWithoutValidation("X-Bench-Request-Id", context.Id.ToString(CultureInfo.InvariantCulture));
         if (context.Attempt > 1)
@@ -322,6 +342,9 @@ public sealed class ChatClient
             message.Headers.TryAddWithoutValidation("X-Bench-Attempt", context.Attempt.ToString(CultureInfo.InvariantCulture));
         }
 
+        // The key in the protocol's header, then the target's extra headers (which replace Bench's Accept, should they
+        // name it).
+        _endpoint.ApplyHeaders(message);
         return message;
     }
 
@@ -399,7 +422,7 @@ public sealed class ChatClient
     /// <param name="ended">True when <paramref name="body"/> is the whole body.</param>
     private void SayWhyFromErrorBody(RequestRecord record, ReadOnlySpan<byte> body, bool ended)
     {
-        if (ChunkParser.TryReadError(body, complete: ended, out _) is { } error)
+        if (ErrorBodies.Read(_endpoint.Protocol, body, ended) is { } error)
         {
             record.Error = Redact(error);
         }
@@ -417,9 +440,10 @@ public sealed class ChatClient
         using var body = new PooledBufferWriter(4096);
         var ended = await ChatCompletionReader.ReadBodyAsync(stream, accumulator, body, _clock.TimeProvider, json ? _maxResponseBytes : _maxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
         accumulator.NoteBodyHead(body.WrittenSpan);
-        if (json && ended && ChunkParser.TryReadError(body.WrittenSpan, out var codeIsNumber) is { } error)
+        if (json && ended && ErrorBodies.Read(_endpoint.Protocol, body.WrittenSpan, complete: true) is { } error)
         {
             accumulator.Error = error;
+            _ = ChunkParser.TryReadError(body.WrittenSpan, out var codeIsNumber);
             accumulator.ErrorCodeIsNumber = codeIsNumber;
             SetProviderError(record, error);
             return;

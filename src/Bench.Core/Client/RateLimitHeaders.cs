@@ -9,7 +9,10 @@ namespace Bench.Core.Client;
 /// <c>x-ratelimit-limit-requests|tokens</c>, <c>x-ratelimit-remaining-requests|tokens</c> (integers) and
 /// <c>x-ratelimit-reset-requests|tokens</c> (Go durations: <c>1s</c>, <c>6m0s</c>, <c>20ms</c>, <c>1h2m3.5s</c>; OpenAI's
 /// rate-limits guide, "Rate limits in headers"), OpenAI's <c>retry-after-ms</c> (milliseconds, as its SDKs read it) and
-/// RFC 9110 §10.2.3 <c>Retry-After</c> (<c>delay-seconds</c> or an HTTP-date).
+/// RFC 9110 §10.2.3 <c>Retry-After</c> (<c>delay-seconds</c> or an HTTP-date). Anthropic's
+/// <c>anthropic-ratelimit-requests|tokens-limit|remaining|reset</c> (docs.anthropic.com "Rate limits", "Response
+/// headers": counts, and the reset as an RFC 3339 time, taken as its distance from the response's <c>Date</c> or the run
+/// clock) fill the same fields when OpenAI's are absent.
 /// </summary>
 /// <remarks>
 /// <para>Leniency, each for a server seen in the wild: a reset given as a bare number is seconds (Azure OpenAI sends
@@ -41,6 +44,24 @@ public static class RateLimitHeaders
 
     /// <summary><c>x-ratelimit-reset-tokens</c>.</summary>
     public const string ResetTokens = "x-ratelimit-reset-tokens";
+
+    /// <summary><c>anthropic-ratelimit-requests-limit</c>.</summary>
+    public const string AnthropicLimitRequests = "anthropic-ratelimit-requests-limit";
+
+    /// <summary><c>anthropic-ratelimit-requests-remaining</c>.</summary>
+    public const string AnthropicRemainingRequests = "anthropic-ratelimit-requests-remaining";
+
+    /// <summary><c>anthropic-ratelimit-requests-reset</c> (RFC 3339).</summary>
+    public const string AnthropicResetRequests = "anthropic-ratelimit-requests-reset";
+
+    /// <summary><c>anthropic-ratelimit-tokens-limit</c>.</summary>
+    public const string AnthropicLimitTokens = "anthropic-ratelimit-tokens-limit";
+
+    /// <summary><c>anthropic-ratelimit-tokens-remaining</c>.</summary>
+    public const string AnthropicRemainingTokens = "anthropic-ratelimit-tokens-remaining";
+
+    /// <summary><c>anthropic-ratelimit-tokens-reset</c> (RFC 3339).</summary>
+    public const string AnthropicResetTokens = "anthropic-ratelimit-tokens-reset";
 
     /// <summary><c>retry-after-ms</c> (OpenAI).</summary>
     public const string RetryAfterMs = "retry-after-ms";
@@ -118,13 +139,14 @@ public static class RateLimitHeaders
             return null;
         }
 
+        bool Rfc3339(string value, out double ms) => TryParseResetTimeMs(value, referenceUtc, out ms);
         var info = new RateLimitInfo(
-            LimitRequests: Parse<long>(LimitRequests, TryParseCount),
-            RemainingRequests: Parse<long>(RemainingRequests, TryParseCount),
-            ResetRequestsMs: Parse<double>(ResetRequests, TryParseDurationMs),
-            LimitTokens: Parse<long>(LimitTokens, TryParseCount),
-            RemainingTokens: Parse<long>(RemainingTokens, TryParseCount),
-            ResetTokensMs: Parse<double>(ResetTokens, TryParseDurationMs));
+            LimitRequests: Parse<long>(LimitRequests, TryParseCount) ?? Parse<long>(AnthropicLimitRequests, TryParseCount),
+            RemainingRequests: Parse<long>(RemainingRequests, TryParseCount) ?? Parse<long>(AnthropicRemainingRequests, TryParseCount),
+            ResetRequestsMs: Parse<double>(ResetRequests, TryParseDurationMs) ?? Parse<double>(AnthropicResetRequests, Rfc3339),
+            LimitTokens: Parse<long>(LimitTokens, TryParseCount) ?? Parse<long>(AnthropicLimitTokens, TryParseCount),
+            RemainingTokens: Parse<long>(RemainingTokens, TryParseCount) ?? Parse<long>(AnthropicRemainingTokens, TryParseCount),
+            ResetTokensMs: Parse<double>(ResetTokens, TryParseDurationMs) ?? Parse<double>(AnthropicResetTokens, Rfc3339));
 
         // OpenAI's SDKs read retry-after-ms first, then Retry-After.
         var retryAfterMs = Parse<double>(RetryAfterMs, TryParseMilliseconds);
@@ -231,6 +253,16 @@ public static class RateLimitHeaders
         }
 
         return TryParseHttpDate(value, out var date) && Bounded(Math.Max(0, (date - referenceUtc).TotalMilliseconds), out milliseconds);
+    }
+
+    /// <summary>Anthropic's reset: an RFC 3339 time (<c>2026-11-30T21:00:00Z</c>), as the wait from
+    /// <paramref name="referenceUtc"/> in milliseconds (a time already past is 0).</summary>
+    public static bool TryParseResetTimeMs(string value, DateTimeOffset referenceUtc, out double milliseconds)
+    {
+        milliseconds = 0;
+        return value.Contains('T', StringComparison.Ordinal)
+            && DateTimeOffset.TryParse(value.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
+            && Bounded(Math.Max(0, (at - referenceUtc).TotalMilliseconds), out milliseconds);
     }
 
     /// <summary>An HTTP-date (RFC 9110 §5.6.7: IMF-fixdate, or the obsolete RFC 850 and asctime forms), in UTC.</summary>

@@ -23,7 +23,9 @@ public static class ChatRequestWriter
     /// <summary>Appends the request body to <paramref name="destination"/>.</summary>
     /// <param name="destination">Receives UTF-8 JSON, e.g. an <see cref="ArrayBufferWriter{T}"/>.</param>
     /// <param name="request">The request to write.</param>
-    public static void Write(IBufferWriter<byte> destination, ChatRequest request)
+    /// <param name="bodyFields">The target's extra top-level fields (<see cref="Endpoint.BodyFields"/>), written after
+    /// Bench's own; checked beforehand by <see cref="BodyFields.Check"/>.</param>
+    public static void Write(IBufferWriter<byte> destination, ChatRequest request, IReadOnlyDictionary<string, JsonElement>? bodyFields = null)
     {
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(request);
@@ -59,6 +61,7 @@ public static class ChatRequestWriter
             writer.WriteNumber("seed"u8, seed);
         }
 
+        BodyFields.Write(writer, bodyFields);
         writer.WriteEndObject();
         writer.Flush();
     }

@@ -5,33 +5,82 @@ using Bench.Core.Scenarios;
 
 namespace Bench.Harness.Running;
 
-/// <summary>Reads an endpoint's API key from the environment variable or file a scenario names. The key itself is
-/// never printed, logged or written to results; errors name only where it was looked for.</summary>
+/// <summary>Reads an endpoint's API key from the environment variable or file a scenario names, or knows it has none
+/// (a keyless target). The key itself is never printed, logged or written to results; errors name only where it was
+/// looked for (the variable, the file and the scenario field or flag), never what was found there.</summary>
 internal static class ApiKeys
 {
     /// <param name="target">The planned target (flags already applied).</param>
     /// <param name="scenarioFile">The scenario file, named in errors about its fields.</param>
     /// <param name="overrides">The flags: an error about a value a flag gave names the flag, not the file.</param>
-    /// <exception cref="ConfigException">The variable is unset/empty or the file is missing/empty.</exception>
+    /// <exception cref="ConfigException">The variable is unset/empty, or the file is missing, unreadable or empty, or the
+    /// key has control characters.</exception>
     public static string Read(TargetSpec target, string? scenarioFile, PlanOverrides overrides)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(overrides);
-        if (target.ApiKeyFile is { } file)
+        var source = target.ApiKeyFile is { } file ? KeySource.FromFile(file, overrides.ApiKeyFile is not null) : KeySource.FromEnv(target.ApiKeyEnv, overrides.ApiKeyEnv is not null);
+        return Read(source, scenarioFile, "$.target")!;
+    }
+
+    /// <summary>Reads a key from <paramref name="source"/>: the environment variable's value, the file's first line
+    /// (both trimmed), or null for <see cref="KeySource.Keyless"/>.</summary>
+    /// <param name="source">Where the key is.</param>
+    /// <param name="scenarioFile">The scenario file, named in errors about its fields (<c>&lt;target&gt;</c> when
+    /// null).</param>
+    /// <param name="targetPath">The JSON path of the target in the scenario (<c>$.target</c>, <c>$.targets[1]</c>); the
+    /// error names <c>{targetPath}.api_key_env</c> or <c>{targetPath}.api_key_file</c>.</param>
+    /// <returns>The key; null for a keyless target.</returns>
+    /// <exception cref="ConfigException">The variable is unset or empty; the file is missing, a directory, unreadable or
+    /// has an empty first line; the key contains control characters. The message never shows the key.</exception>
+    public static string? Read(KeySource source, string? scenarioFile, string targetPath)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(targetPath);
+        if (source.File is { } file)
         {
-            var fromFile = File.Exists(file) ? File.ReadLines(file).FirstOrDefault()?.Trim() : null;
-            return string.IsNullOrEmpty(fromFile)
-                ? throw new ConfigException([Error(overrides.ApiKeyFile is not null, "--api-key-file", scenarioFile, "$.target.api_key_file",
-                    $"'{file}' is missing or empty; put the API key on its first line")])
-                : fromFile;
+            ConfigException Refuse(string reason) =>
+                new([Error(source.FromFlag, "--api-key-file", scenarioFile, targetPath + ".api_key_file", reason)]);
+
+            string? firstLine;
+            try
+            {
+                firstLine = File.Exists(file) ? File.ReadLines(file).FirstOrDefault()?.Trim() : null;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
+            {
+                throw Refuse($"'{file}' cannot be read ({e.GetType().Name}); make it readable and put the API key on its first line");
+            }
+
+            if (string.IsNullOrEmpty(firstLine))
+            {
+                throw Refuse($"'{file}' is missing or empty; put the API key on its first line");
+            }
+
+            return HasControlCharacters(firstLine)
+                ? throw Refuse($"the key on the first line of '{file}' contains control characters; it cannot be sent in a header")
+                : firstLine;
         }
 
-        var value = Environment.GetEnvironmentVariable(target.ApiKeyEnv)?.Trim();
-        return string.IsNullOrEmpty(value)
-            ? throw new ConfigException([Error(overrides.ApiKeyEnv is not null, "--api-key-env", scenarioFile, "$.target.api_key_env",
-                $"the environment variable {target.ApiKeyEnv} is not set; export it with the endpoint's API key (or pass --api-key-env NAME)")])
-            : value;
+        if (source.Env is { } name)
+        {
+            var value = Environment.GetEnvironmentVariable(name)?.Trim();
+            ConfigException Refuse(string reason) =>
+                new([Error(source.FromFlag, "--api-key-env", scenarioFile, targetPath + ".api_key_env", reason)]);
+            if (string.IsNullOrEmpty(value))
+            {
+                throw Refuse($"the environment variable {name} is not set; export it with the endpoint's API key (or pass --api-key-env NAME)");
+            }
+
+            return HasControlCharacters(value)
+                ? throw Refuse($"the environment variable {name} contains control characters (a pasted line break?); it cannot be sent in a header")
+                : value;
+        }
+
+        return null;
     }
+
+    private static bool HasControlCharacters(string key) => key.AsSpan().ContainsAnyInRange('\0', '\u001f') || key.Contains('\u007f', StringComparison.Ordinal);
 
     /// <summary>An error about a target field, placed where its value came from: the flag on the command line, else the
     /// scenario file's field (<c>&lt;target&gt;</c> for a scenario built in code).</summary>
@@ -69,4 +118,25 @@ internal static class ApiKeys
         scenario.Target.BaseUrl is { } url && BaseUrls.Redact(url) is var shown && shown != url.AbsoluteUri
             ? scenario with { Target = scenario.Target with { BaseUrl = new Uri(shown) } }
             : scenario;
+}
+
+/// <summary>Where a target's key comes from: an environment variable (<c>api_key_env</c>, <c>--api-key-env</c>), a file
+/// whose first line is the key (<c>api_key_file</c>, <c>--api-key-file</c>), or nowhere (<see cref="Keyless"/>: a local
+/// server that wants none; no key header is sent).</summary>
+/// <param name="Env">The environment variable's name, or null.</param>
+/// <param name="File">The file's path, or null (a file wins over a variable when both are given).</param>
+/// <param name="FromFlag">Whether a command-line flag gave it (errors then name the flag, not the scenario field).</param>
+internal sealed record KeySource(string? Env, string? File, bool FromFlag = false)
+{
+    /// <summary>No key.</summary>
+    public static KeySource Keyless { get; } = new(null, null);
+
+    /// <summary>Whether there is no key to read.</summary>
+    public bool IsKeyless => Env is null && File is null;
+
+    /// <summary>The key in environment variable <paramref name="name"/>.</summary>
+    public static KeySource FromEnv(string name, bool fromFlag = false) => new(name, null, fromFlag);
+
+    /// <summary>The key on the first line of <paramref name="path"/>.</summary>
+    public static KeySource FromFile(string path, bool fromFlag = false) => new(null, path, fromFlag);
 }

@@ -15,7 +15,7 @@ namespace Bench.Load.Batches;
 /// <summary>
 /// Runs a batch-api cell: one input file and one batch, never resubmitted. <see cref="SubmitAsync"/> builds the JSONL
 /// from the same requests the other modes send (<see cref="ChatExecutor.BuildRequest"/> in
-/// <see cref="Mode.NonStreaming"/>, written by <see cref="ChatRequestWriter"/>; custom_id <c>bench-{id}</c>, url
+/// <see cref="Mode.NonStreaming"/>, written by <see cref="ChatClient.WriteBody"/> (the target's model name and body fields); custom_id <c>bench-{id}</c>, url
 /// <c>/v1/chat/completions</c>), uploads it and creates the batch — or, for a resumed run, adopts the batch a previous
 /// run created (its id from run.json, else found by metadata <c>bench_run</c>/<c>bench_cell</c>).
 /// <see cref="WaitAsync"/> polls until a terminal status or the batch timeout; <see cref="CollectAsync"/> downloads the
@@ -454,7 +454,7 @@ public sealed class BatchCellRunner
             cancellationToken.ThrowIfCancellationRequested();
             var id = job.FirstId + i;
             body.ResetWrittenCount();
-            ChatRequestWriter.Write(body, _chat.ForWire(_executor.BuildRequest(id, job.Model, Mode.NonStreaming)));
+            _chat.WriteBody(body, _executor.BuildRequest(id, job.Model, Mode.NonStreaming));
             line.ResetWrittenCount();
             using (var json = new Utf8JsonWriter(line))
             {
