@@ -87,11 +87,12 @@ public sealed class CellCost
         var batch = tier == PriceTier.Batch;
         var cost = CostModel.RequestCostUsd(summary.BilledTokens, price, batch);
         var retry = CostModel.RequestCostUsd(summary.RetryBilledTokens, price, batch);
-        // Per-token rates from the (linear) cost model: a prompt token, what caching changes, a completion token.
+        // Per-token rates from the (linear) cost model: a prompt token, what a cache read or write changes, a completion token.
         var promptUsd = (double)CostModel.RequestCostUsd(new TokenCounts(1, 0, 0), price, batch);
         var cachedUsd = (double)CostModel.RequestCostUsd(new TokenCounts(1, 1, 0), price, batch) - promptUsd;
+        var cacheWriteUsd = (double)CostModel.RequestCostUsd(new TokenCounts(1, 0, 0, CacheWriteTokens: 1), price, batch) - promptUsd;
         var completionUsd = (double)CostModel.RequestCostUsd(new TokenCounts(0, 0, 1), price, batch);
-        var (perRequest, perSuccess) = summary.BilledTokenMoments?.CostIntervals(promptUsd, cachedUsd, completionUsd) ?? (null, null);
+        var (perRequest, perSuccess) = summary.BilledTokenMoments?.CostIntervals(promptUsd, cachedUsd, completionUsd, cacheWriteUsd: cacheWriteUsd) ?? (null, null);
         return new CellCost
         {
             Tier = tier,
