@@ -264,6 +264,7 @@ public static partial class MetricCatalog
         Billed("prompt_tokens", "prompt", c => c.Summary.BilledTokens.PromptTokens),
         Billed("cached_tokens", "cached prompt", c => c.Summary.BilledTokens.CachedTokens),
         Billed("completion_tokens", "completion", c => c.Summary.BilledTokens.CompletionTokens),
+        Billed("cache_write_tokens", "cache-write prompt", c => c.Summary.BilledTokens.CacheWriteTokens),
     ];
 
     // ----- the per-attempt view: what the endpoint did (AttemptMetrics); every figure above is per logical request -----
