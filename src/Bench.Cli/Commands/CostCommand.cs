@@ -23,10 +23,12 @@ internal static class CostCommand
         var inputTokens = SharedOptions.Quantity("--input-tokens", "Prompt tokens per month, cached ones included (as usage.prompt_tokens): 10M, 2.5k, 1B, 1,000,000.");
         var outputTokens = SharedOptions.Quantity("--output-tokens", "Completion tokens per month, reasoning included.");
         var cachedTokens = SharedOptions.Quantity("--cached-tokens", "The part of --input-tokens read from the prompt cache, per month.");
+        var cacheWriteTokens = SharedOptions.Quantity("--cache-write-tokens", "The part of --input-tokens written to the prompt cache, per month (Anthropic cache_creation_input_tokens; priced at the cache-write price, or the input price when the catalogue has none).");
         var requests = SharedOptions.Quantity("--requests", "Requests per month; with the --*-per-request means instead of monthly totals.");
         var inputPerRequest = SharedOptions.Quantity("--input-tokens-per-request", "Mean prompt tokens per request (cached included), with --requests.");
         var outputPerRequest = SharedOptions.Quantity("--output-tokens-per-request", "Mean completion tokens per request, with --requests.");
         var cachedPerRequest = SharedOptions.Quantity("--cached-tokens-per-request", "Mean cached prompt tokens per request, with --requests.");
+        var cacheWritePerRequest = SharedOptions.Quantity("--cache-write-tokens-per-request", "Mean prompt tokens written to the prompt cache per request, with --requests.");
         var batch = new Option<bool>("--batch") { Description = "Price the --models budgets at Batch API prices (mix shares use their own MODE)." };
         var batchFallback = new Option<string>("--batch-fallback")
         {
@@ -50,7 +52,8 @@ internal static class CostCommand
         var command = new Command("cost", "Price a monthly token volume on models or model mixes, in USD and other currencies. "
             + "Exit codes: 0 priced, 2 invalid command line or cannot price (unknown model, missing batch price, bad price file).")
         {
-            models, mix, inputTokens, outputTokens, cachedTokens, requests, inputPerRequest, outputPerRequest, cachedPerRequest,
+            models, mix, inputTokens, outputTokens, cachedTokens, cacheWriteTokens, requests, inputPerRequest, outputPerRequest, cachedPerRequest,
+            cacheWritePerRequest,
             batch, batchFallback, fx, prices, catalog, json,
         };
         command.SetAction(parse => CostHarness.Price(
@@ -59,10 +62,12 @@ internal static class CostCommand
                 InputTokens = parse.GetValue(inputTokens),
                 OutputTokens = parse.GetValue(outputTokens),
                 CachedTokens = parse.GetValue(cachedTokens),
+                CacheWriteTokens = parse.GetValue(cacheWriteTokens),
                 Requests = parse.GetValue(requests),
                 InputTokensPerRequest = parse.GetValue(inputPerRequest),
                 OutputTokensPerRequest = parse.GetValue(outputPerRequest),
                 CachedTokensPerRequest = parse.GetValue(cachedPerRequest),
+                CacheWriteTokensPerRequest = parse.GetValue(cacheWritePerRequest),
                 Models = parse.GetValue(models) ?? [],
                 Mixes = parse.GetValue(mix) ?? [],
                 Batch = parse.GetValue(batch),

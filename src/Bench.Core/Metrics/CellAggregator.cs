@@ -34,6 +34,7 @@ public sealed class CellAggregator
     private long _comparedTokenizerCompletion;
     private long _billedPrompt;
     private long _billedCached;
+    private long _billedCacheWrite;
     private long _billedCompletion;
     private readonly Statistics.TokenMoments _tokenMoments = new();
     private long _withoutUsage;
@@ -121,11 +122,13 @@ public sealed class CellAggregator
         {
             _billedPrompt += r.PromptTokens ?? 0;
             _billedCached += r.CachedTokens ?? 0;
+            _billedCacheWrite += r.CacheWriteTokens ?? 0;
             _billedCompletion += r.CompletionTokens ?? 0;
         }
 
         // Per-request billed counts and success, for the cost intervals (cost is linear in the counts).
-        _tokenMoments.Add(billable ? r.PromptTokens ?? 0 : 0, billable ? r.CachedTokens ?? 0 : 0, billable ? r.CompletionTokens ?? 0 : 0, r.Outcome == Outcome.Success);
+        _tokenMoments.Add(billable ? r.PromptTokens ?? 0 : 0, billable ? r.CachedTokens ?? 0 : 0, billable ? r.CompletionTokens ?? 0 : 0, r.Outcome == Outcome.Success,
+            billable ? r.CacheWriteTokens ?? 0 : 0);
 
         // Queue and response time describe the schedule, so they count for every attempted request.
         Record(Metric.Queue, r);
@@ -273,7 +276,7 @@ public sealed class CellAggregator
             ComparedTokenizerCompletionTokens = _comparedTokenizerCompletion,
             // A logical request is billed for every attempt: the ending attempt's tokens (the record's) plus the others'.
             BilledTokens = new TokenCounts(_billedPrompt + _attempts.RetryTokens.PromptTokens, _billedCached + _attempts.RetryTokens.CachedTokens,
-                _billedCompletion + _attempts.RetryTokens.CompletionTokens),
+                _billedCompletion + _attempts.RetryTokens.CompletionTokens, CacheWriteTokens: _billedCacheWrite),
             RetryBilledTokens = _attempts.RetryTokens,
             BilledTokenMoments = _tokenMoments.Snapshot(),
             LatencyCi = latencyCi,

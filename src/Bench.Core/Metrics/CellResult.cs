@@ -44,9 +44,15 @@ public sealed class CellResult
 
     /// <summary>Prices <paramref name="summary"/> with <paramref name="prices"/> (a <c>batch-api</c> cell at batch
     /// prices) and joins a batch-api cell to its batch jobs among <paramref name="batches"/> by model.</summary>
-    public static CellResult Create(CellSummary summary, PriceCatalog prices, IEnumerable<Batches.BatchRecord>? batches = null)
+    /// <param name="summary">The cell.</param>
+    /// <param name="prices">The run's catalogue.</param>
+    /// <param name="batches">The run's batch jobs, or null.</param>
+    /// <param name="targets">Each target's billing and price file by target name (<see cref="TargetPricing.ForTargets"/>),
+    /// or null: every cell at USD list price.</param>
+    public static CellResult Create(CellSummary summary, PriceCatalog prices, IEnumerable<Batches.BatchRecord>? batches = null,
+        IReadOnlyDictionary<string, TargetPricing>? targets = null)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        return new(summary, CellCost.Of(summary, prices)) { Batch = BatchSummary.For(summary.Model, summary.Mode, batches) };
+        return new(summary, CellCost.Of(summary, prices, targets)) { Batch = BatchSummary.For(summary.Model, summary.Mode, batches) };
     }
 }

@@ -217,6 +217,41 @@ public static partial class MetricCatalog
     /// <summary><c>cost_usd_per_success</c>.</summary>
     public static readonly MetricDefinition CostUsdPerSuccess = Money("cost_usd_per_success", "$ per successful request", "billed cost / successful requests (failures' cost is carried by successes)", c => c.Cost.CostUsdPerSuccess);
 
+    /// <summary><c>billing_currency</c>, <c>billing_units_per_list_usd</c>, <c>billing_market_units_per_usd</c>,
+    /// <c>cost_billed</c>, <c>cost_billed_per_1k_requests</c>, <c>cost_billed_per_success</c> (in the billing currency)
+    /// and <c>cost_billed_usd</c>, <c>cost_billed_usd_per_1k_requests</c>, <c>cost_billed_usd_per_success</c> (that
+    /// invoice in USD at the market rate): a cell's cost in its target's billing (<see cref="Pricing.BilledCost"/>;
+    /// <c>summary.json</c> <c>/cost/billing</c>).</summary>
+    public static IReadOnlyList<MetricDefinition> BilledCostFigures { get; } =
+    [
+        new()
+        {
+            Id = "billing_currency", DisplayName = "billing currency", Definition = "ISO 4217 code of the target's invoices (targets[].billing.currency; USD by default)",
+            Source = BillingSource, Exports = MetricExports.SummaryJson, JsonPaths = ["/cost/billing/billing_currency"],
+            Cell = c => MetricValue.Text(c.Cost.Billed.Currency),
+        },
+        new()
+        {
+            Id = "billing_units_per_list_usd", DisplayName = "units per list USD", Unit = "billing currency per USD", Format = NumberFormat.Usd,
+            Definition = "units of the billing currency the target charges per 1 USD of list price (1 for a ¥1 = $1 relay)",
+            Source = BillingSource, Exports = MetricExports.SummaryJson, JsonPaths = ["/cost/billing/billing_units_per_list_usd"],
+            Cell = c => MetricValue.Usd(c.Cost.Billed.UnitsPerListUsd),
+        },
+        new()
+        {
+            Id = "billing_market_units_per_usd", DisplayName = "market rate", Unit = "billing currency per USD", Format = NumberFormat.Usd,
+            Definition = "the market rate: units of the billing currency per 1 USD (1 for USD)",
+            Source = BillingSource, Exports = MetricExports.SummaryJson, JsonPaths = ["/cost/billing/billing_market_units_per_usd"],
+            Cell = c => MetricValue.Usd(c.Cost.Billed.MarketUnitsPerUsd),
+        },
+        BilledMoney("cost_billed", "billed cost", "billing currency", "cost_usd × units per list USD: the cell's cost as the target invoices it", c => c.Cost.Billed.Cost, MetricReduce.Sum),
+        BilledMoney("cost_billed_per_1k_requests", "billed per 1k requests", "billing currency", "cost_usd_per_1k_requests × units per list USD", c => c.Cost.Billed.CostPer1kRequests),
+        BilledMoney("cost_billed_per_success", "billed per success", "billing currency", "cost_usd_per_success × units per list USD", c => c.Cost.Billed.CostPerSuccess),
+        BilledMoney("cost_billed_usd", "billed cost in USD", "USD", "cost_billed / market units per USD: the invoice in USD at the market rate", c => c.Cost.Billed.CostUsd, MetricReduce.Sum),
+        BilledMoney("cost_billed_usd_per_1k_requests", "billed USD per 1k requests", "USD", "cost_billed_per_1k_requests / market units per USD", c => c.Cost.Billed.CostUsdPer1kRequests),
+        BilledMoney("cost_billed_usd_per_success", "billed USD per success", "USD", "cost_billed_per_success / market units per USD", c => c.Cost.Billed.CostUsdPerSuccess),
+    ];
+
     /// <summary><c>price_source</c>: where the price came from; in <c>summary.csv</c>, why a cell is unpriced.</summary>
     public static readonly MetricDefinition PriceSource = new()
     {
@@ -239,6 +274,7 @@ public static partial class MetricCatalog
         Billed("prompt_tokens", "prompt", c => c.Summary.BilledTokens.PromptTokens),
         Billed("cached_tokens", "cached prompt", c => c.Summary.BilledTokens.CachedTokens),
         Billed("completion_tokens", "completion", c => c.Summary.BilledTokens.CompletionTokens),
+        Billed("cache_write_tokens", "cache-write prompt", c => c.Summary.BilledTokens.CacheWriteTokens),
     ];
 
     // ----- the per-attempt view: what the endpoint did (AttemptMetrics); every figure above is per logical request -----
@@ -590,6 +626,7 @@ public static partial class MetricCatalog
         all.AddRange(AttemptView);
         all.AddRange([CostUsd, CostUsdPer1kRequests, CostUsdPerSuccess, .. CostIntervals, RetryCostUsd, RetryCostUsdPer1kRequests, RetryCostPercent, PriceSource, PriceTierUsed, GoodputRps, Unpriced]);
         all.AddRange(BilledTokens);
+        all.AddRange(BilledCostFigures);
         all.AddRange(ReplicateFigures);
         all.AddRange(RecordsCsv.Where(r => !all.Contains(r)));
         return all;
@@ -676,6 +713,16 @@ public static partial class MetricCatalog
         Reduce = reduce,
         Id = id, DisplayName = display, Unit = "USD", Format = NumberFormat.Usd, Direction = MetricDirection.LowerIsBetter, Definition = definition,
         Source = "ARCHITECTURE.md (\"Cost model\")", Exports = MetricExports.SummaryCsv | MetricExports.SummaryJson, JsonPaths = [$"/cost/{id}"],
+        Cell = c => MetricValue.Usd(read(c)),
+    };
+
+    private const string BillingSource = "issue 14 (targets[].billing); Bench.Core.Pricing.BilledCost";
+
+    private static MetricDefinition BilledMoney(string id, string display, string unit, string definition, Func<CellResult, decimal?> read, MetricReduce reduce = MetricReduce.Recompute) => new()
+    {
+        Reduce = reduce,
+        Id = id, DisplayName = display, Unit = unit, Format = NumberFormat.Usd, Direction = MetricDirection.LowerIsBetter, Definition = definition,
+        Source = BillingSource, Exports = MetricExports.SummaryJson, JsonPaths = [$"/cost/billing/{id}"],
         Cell = c => MetricValue.Usd(read(c)),
     };
 

@@ -65,15 +65,31 @@ public sealed class CellCost
     /// (<see cref="Statistics.MeanInterval.Ratio"/>); null when unpriced, under 2 requests or without successes.</summary>
     public Statistics.Interval? CostUsdPerSuccessCi { get; init; }
 
-    /// <summary>Prices a cell's billed tokens with <paramref name="prices"/>.</summary>
-    public static CellCost Of(CellSummary summary, PriceCatalog prices)
+    /// <summary>The cell's target's billing (USD at list price for a target without one).</summary>
+    public TargetBilling Billing { get; init; } = BilledCost.ListPriceUsd;
+
+    /// <summary>The cost in the cell's target's billing (<see cref="BilledCost"/>): the list price × the target's
+    /// units per list USD, in its currency, and that in USD at the market rate.</summary>
+    public BilledCost Billed => BilledCost.Of(this, Billing);
+
+    /// <summary>Prices a cell's billed tokens with <paramref name="prices"/> (or the target's own catalogue) and
+    /// applies the target's billing from <paramref name="targets"/> (by <see cref="CellSummary.Target"/>; USD at list
+    /// price when the target is absent or has no billing).</summary>
+    public static CellCost Of(CellSummary summary, PriceCatalog prices, IReadOnlyDictionary<string, TargetPricing>? targets = null)
     {
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(prices);
+        var target = summary.Target is { } name && targets is not null && targets.TryGetValue(name, out var t) ? t : null;
+        return ListPrice(summary, target?.Prices ?? prices, target?.Billing ?? BilledCost.ListPriceUsd);
+    }
+
+    private static CellCost ListPrice(CellSummary summary, PriceCatalog prices, TargetBilling billing)
+    {
         if (!prices.TryGet(summary.Model, out var price))
         {
             return new CellCost
             {
+                Billing = billing,
                 Unpriced = $"'{summary.Model}' is not in the price catalogue ({prices.Description}): not priced, never counted as free",
             };
         }
@@ -81,20 +97,22 @@ public sealed class CellCost
         var tier = TierOf(summary.Mode);
         if (tier == PriceTier.Batch && !price.HasBatchPrices)
         {
-            return new CellCost { Tier = tier, Unpriced = NoBatchPrice(price, prices.Description) };
+            return new CellCost { Tier = tier, Billing = billing, Unpriced = NoBatchPrice(price, prices.Description) };
         }
 
         var batch = tier == PriceTier.Batch;
         var cost = CostModel.RequestCostUsd(summary.BilledTokens, price, batch);
         var retry = CostModel.RequestCostUsd(summary.RetryBilledTokens, price, batch);
-        // Per-token rates from the (linear) cost model: a prompt token, what caching changes, a completion token.
+        // Per-token rates from the (linear) cost model: a prompt token, what a cache read or write changes, a completion token.
         var promptUsd = (double)CostModel.RequestCostUsd(new TokenCounts(1, 0, 0), price, batch);
         var cachedUsd = (double)CostModel.RequestCostUsd(new TokenCounts(1, 1, 0), price, batch) - promptUsd;
+        var cacheWriteUsd = (double)CostModel.RequestCostUsd(new TokenCounts(1, 0, 0, CacheWriteTokens: 1), price, batch) - promptUsd;
         var completionUsd = (double)CostModel.RequestCostUsd(new TokenCounts(0, 0, 1), price, batch);
-        var (perRequest, perSuccess) = summary.BilledTokenMoments?.CostIntervals(promptUsd, cachedUsd, completionUsd) ?? (null, null);
+        var (perRequest, perSuccess) = summary.BilledTokenMoments?.CostIntervals(promptUsd, cachedUsd, completionUsd, cacheWriteUsd: cacheWriteUsd) ?? (null, null);
         return new CellCost
         {
             Tier = tier,
+            Billing = billing,
             Price = price,
             CostUsd = cost,
             RetryCostUsd = retry,

@@ -12,11 +12,14 @@ public sealed record CostBreakdown
     /// <summary>The price list asked for.</summary>
     public required PriceTier Tier { get; init; }
 
-    /// <summary>Prompt tokens not served from the cache (prompt − cached).</summary>
+    /// <summary>Prompt tokens neither read from nor written to the cache (prompt − cached − cache write).</summary>
     public required decimal UncachedInputTokens { get; init; }
 
     /// <summary>Prompt tokens served from the cache.</summary>
     public required decimal CachedInputTokens { get; init; }
+
+    /// <summary>Prompt tokens written to the cache (Anthropic's <c>cache_creation_input_tokens</c>); 0 when none.</summary>
+    public decimal CacheWriteInputTokens { get; init; }
 
     /// <summary>Completion tokens, reasoning included.</summary>
     public required decimal OutputTokens { get; init; }
@@ -27,11 +30,17 @@ public sealed record CostBreakdown
     /// <summary>USD per 1M tokens applied to <see cref="CachedInputTokens"/>.</summary>
     public required decimal UsdPerMillionCachedInputTokens { get; init; }
 
+    /// <summary>USD per 1M tokens applied to <see cref="CacheWriteInputTokens"/>.</summary>
+    public decimal UsdPerMillionCacheWriteInputTokens { get; init; }
+
     /// <summary>USD per 1M tokens applied to <see cref="OutputTokens"/>.</summary>
     public required decimal UsdPerMillionOutputTokens { get; init; }
 
     /// <summary>True when cached tokens were charged at an input price because the catalogue has no cached price.</summary>
     public required bool CachedPricedAsInput { get; init; }
+
+    /// <summary>True when cache writes were charged at an input price because the catalogue has no cache-write price.</summary>
+    public bool CacheWritePricedAsInput { get; init; }
 
     /// <summary>True when <see cref="PriceTier.Batch"/> was asked but the model has no batch prices and the caller
     /// accepted standard prices (<see cref="BatchPriceFallback.UseStandardPrices"/>).</summary>
@@ -43,11 +52,15 @@ public sealed record CostBreakdown
     /// <summary>Cached prompt tokens × cached price / 1M, USD.</summary>
     public decimal CachedInputCostUsd => CostModel.CostUsd(CachedInputTokens, UsdPerMillionCachedInputTokens);
 
+    /// <summary>Cache-write prompt tokens × cache-write price / 1M, USD.</summary>
+    public decimal CacheWriteInputCostUsd => CostModel.CostUsd(CacheWriteInputTokens, UsdPerMillionCacheWriteInputTokens);
+
     /// <summary>Completion tokens × output price / 1M, USD.</summary>
     public decimal OutputCostUsd => CostModel.CostUsd(OutputTokens, UsdPerMillionOutputTokens);
 
-    /// <summary><see cref="InputCostUsd"/> + <see cref="CachedInputCostUsd"/> + <see cref="OutputCostUsd"/>, USD.</summary>
-    public decimal TotalCostUsd => InputCostUsd + CachedInputCostUsd + OutputCostUsd;
+    /// <summary><see cref="InputCostUsd"/> + <see cref="CachedInputCostUsd"/> + <see cref="CacheWriteInputCostUsd"/> +
+    /// <see cref="OutputCostUsd"/>, USD.</summary>
+    public decimal TotalCostUsd => InputCostUsd + CachedInputCostUsd + CacheWriteInputCostUsd + OutputCostUsd;
 
     /// <summary>Sentences a report must show next to the amount: every substitution made while pricing.</summary>
     public IReadOnlyList<string> Notes
@@ -65,6 +78,13 @@ public sealed record CostBreakdown
                 notes.Add(Tier == PriceTier.Batch && !StandardPricesUsedForBatch
                     ? $"{Price.Model}: no Batch API cached-input price: cached tokens charged at the batch input price."
                     : $"{Price.Model}: no cached-input price: cached tokens charged at the input price (an upper bound).");
+            }
+
+            if (CacheWritePricedAsInput && CacheWriteInputTokens > 0)
+            {
+                notes.Add(Tier == PriceTier.Batch && !StandardPricesUsedForBatch
+                    ? $"{Price.Model}: no Batch API cache-write price: cache writes charged at the batch input price."
+                    : $"{Price.Model}: no cache-write price: cache writes charged at the input price (a lower bound where writes cost more, e.g. Anthropic's 1.25 × input).");
             }
 
             return notes;

@@ -7,13 +7,23 @@ namespace Bench.Core.Pricing;
 /// <see cref="decimal"/> arithmetic, rounded only when displayed.
 /// </summary>
 /// <remarks>
-/// <para><b>Cost of a request</b> = (prompt − cached) × input + cached × cached input + completion × output, each
-/// divided by 1,000,000. Completion tokens include reasoning tokens (they are output tokens and billed as such);
-/// reasoning is never added a second time.</para>
+/// <para><b>Cost of a request</b> = (prompt − cached − cache write) × input + cached × cached input + cache write ×
+/// cache-write input + completion × output, each divided by 1,000,000, with the token meaning of
+/// <see cref="RequestRecord.PromptTokens"/> for every protocol: prompt counts every prompt token, cached (cache reads)
+/// and cache writes are disjoint parts of it (Anthropic: prompt = <c>input_tokens</c> + <c>cache_read_input_tokens</c> +
+/// <c>cache_creation_input_tokens</c>, priced at input, cache read and cache write — Anthropic's "prompt caching"
+/// pricing; Gemini: <c>cachedContentTokenCount</c> is the cached part of <c>promptTokenCount</c>; OpenAI: cached is
+/// <c>prompt_tokens_details.cached_tokens</c>, no cache writes). Completion tokens include reasoning tokens (they are
+/// output tokens and billed as such); reasoning is never added a second time.</para>
 /// <para><b>Cached tokens without a cached price</b> are charged at the input price, an upper bound, and the
-/// <see cref="CostBreakdown"/> says so (<see cref="CostBreakdown.CachedPricedAsInput"/>, a note).</para>
+/// <see cref="CostBreakdown"/> says so (<see cref="CostBreakdown.CachedPricedAsInput"/>, a note). <b>Cache writes
+/// without a cache-write price</b> are charged at the input price too — a lower bound where the provider charges more
+/// for writes (Anthropic: 1.25 × input) — and flagged (<see cref="CostBreakdown.CacheWritePricedAsInput"/>, a note).
+/// Gemini's context-cache storage (USD per 1M tokens per hour) and Anthropic's 1-hour cache writes are not
+/// modelled: every write is priced at the 5-minute price.</para>
 /// <para><b>Batch API</b> (<see cref="PriceTier.Batch"/>) uses the batch input and output prices. No catalogue gives a
-/// batch cached-input price, so cached tokens are charged at the batch input price (flagged likewise). A model without
+/// batch cached-input or cache-write price, so cached tokens and cache writes are charged at the batch input price
+/// (flagged likewise). A model without
 /// batch prices is refused (<see cref="MissingBatchPriceException"/>) unless the caller accepts standard prices
 /// (<see cref="BatchPriceFallback.UseStandardPrices"/>), which is flagged; it is never done silently.</para>
 /// <para><b>Failed and interrupted requests</b> cost what the provider billed: whatever tokens the record carries
@@ -38,7 +48,7 @@ public static class CostModel
     /// <exception cref="ArgumentOutOfRangeException">A count is negative, or cached exceeds prompt tokens.</exception>
     public static decimal RequestCostUsd(TokenCounts tokens, ModelPrice price, bool batch = false) =>
         Breakdown(tokens.PromptTokens, tokens.CachedTokens, tokens.CompletionTokens, price,
-            batch ? PriceTier.Batch : PriceTier.Standard).TotalCostUsd;
+            batch ? PriceTier.Batch : PriceTier.Standard, cacheWriteTokens: tokens.CacheWriteTokens).TotalCostUsd;
 
     /// <summary>
     /// The cost of a recorded request in USD, or <see langword="null"/> when the record has no token counts and the
@@ -55,7 +65,8 @@ public static class CostModel
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(price);
-        if (!UsageCheck.IsConsistent(record))
+        if (!UsageCheck.IsConsistent(record) || record.CacheWriteTokens < 0
+            || (long)(record.CachedTokens ?? 0) + (record.CacheWriteTokens ?? 0) > (record.PromptTokens ?? 0))
         {
             return null;
         }
@@ -72,31 +83,41 @@ public static class CostModel
     /// The cost of a quantity of tokens, split by kind, with the prices applied and every substitution flagged. Counts
     /// may be fractional (monthly projections scale means).
     /// </summary>
-    /// <param name="promptTokens">Prompt tokens, cached ones included.</param>
+    /// <param name="promptTokens">Prompt tokens, cached ones and cache writes included.</param>
     /// <param name="cachedTokens">The part of <paramref name="promptTokens"/> read from the prompt cache.</param>
     /// <param name="completionTokens">Completion tokens, reasoning included.</param>
     /// <param name="price">The model's prices.</param>
     /// <param name="tier">Standard or Batch API prices.</param>
     /// <param name="batchFallback">What to do when <paramref name="tier"/> is Batch and the model has no batch prices.</param>
+    /// <param name="cacheWriteTokens">The part of <paramref name="promptTokens"/> written to the prompt cache
+    /// (disjoint from <paramref name="cachedTokens"/>).</param>
     /// <exception cref="MissingBatchPriceException">Batch prices are missing and <paramref name="batchFallback"/> is
     /// <see cref="BatchPriceFallback.Fail"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A count is negative, or cached exceeds prompt tokens.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A count is negative, or cached + cache writes exceed prompt tokens.</exception>
     public static CostBreakdown Breakdown(
         decimal promptTokens,
         decimal cachedTokens,
         decimal completionTokens,
         ModelPrice price,
         PriceTier tier = PriceTier.Standard,
-        BatchPriceFallback batchFallback = BatchPriceFallback.Fail)
+        BatchPriceFallback batchFallback = BatchPriceFallback.Fail,
+        decimal cacheWriteTokens = 0m)
     {
         ArgumentNullException.ThrowIfNull(price);
         ArgumentOutOfRangeException.ThrowIfNegative(promptTokens);
         ArgumentOutOfRangeException.ThrowIfNegative(cachedTokens);
         ArgumentOutOfRangeException.ThrowIfNegative(completionTokens);
+        ArgumentOutOfRangeException.ThrowIfNegative(cacheWriteTokens);
         if (cachedTokens > promptTokens)
         {
             throw new ArgumentOutOfRangeException(nameof(cachedTokens), cachedTokens,
                 $"Cached tokens are part of the prompt tokens ({promptTokens}) and cannot exceed them.");
+        }
+
+        if (cachedTokens + cacheWriteTokens > promptTokens)
+        {
+            throw new ArgumentOutOfRangeException(nameof(cacheWriteTokens), cacheWriteTokens,
+                $"Cache reads ({cachedTokens}) and cache writes are parts of the prompt tokens ({promptTokens}) and cannot exceed them together.");
         }
 
         var useBatch = tier == PriceTier.Batch && price.HasBatchPrices;
@@ -108,12 +129,16 @@ public static class CostModel
         var input = useBatch ? price.UsdPerMillionBatchInputTokens!.Value : price.UsdPerMillionInputTokens;
         var output = useBatch ? price.UsdPerMillionBatchOutputTokens!.Value : price.UsdPerMillionOutputTokens;
         var cached = useBatch ? null : price.UsdPerMillionCachedInputTokens;
+        var cacheWrite = useBatch ? null : price.UsdPerMillionCacheWriteInputTokens;
         return new CostBreakdown
         {
             Price = price,
             Tier = tier,
-            UncachedInputTokens = promptTokens - cachedTokens,
+            UncachedInputTokens = promptTokens - cachedTokens - cacheWriteTokens,
             CachedInputTokens = cachedTokens,
+            CacheWriteInputTokens = cacheWriteTokens,
+            UsdPerMillionCacheWriteInputTokens = cacheWrite ?? input,
+            CacheWritePricedAsInput = cacheWrite is null,
             OutputTokens = completionTokens,
             UsdPerMillionInputTokens = input,
             UsdPerMillionCachedInputTokens = cached ?? input,

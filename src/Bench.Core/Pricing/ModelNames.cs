@@ -25,6 +25,12 @@ public static class ModelNames
     [
         ["deepseek-v3.2", "deepseek-chat"],
         ["claude-sonnet-4.5", "claude-sonnet-4-5", "claude-sonnet-4-5-20250929"],
+        ["claude-sonnet-4.6", "claude-sonnet-4-6"],
+        ["claude-opus-4", "claude-opus-4-20250514", "claude-4-opus-20250514"],
+        ["claude-opus-4.1", "claude-opus-4-1", "claude-opus-4-1-20250805"],
+        ["claude-opus-4.5", "claude-opus-4-5", "claude-opus-4-5-20251101"],
+        ["claude-opus-4.6", "claude-opus-4-6", "claude-opus-4-6-20260205"],
+        ["claude-haiku-4.5", "claude-haiku-4-5", "claude-haiku-4-5-20251001"],
     ];
 
     private static readonly Dictionary<string, IReadOnlyList<string>> GroupByName = WellKnownEquivalents

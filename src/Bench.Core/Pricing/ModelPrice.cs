@@ -24,6 +24,9 @@ public sealed class ModelPrice
     /// <see langword="null"/>; given together with <paramref name="usdPerMillionBatchInputTokens"/>.</param>
     /// <param name="source">Where each figure came from, in words a reader can check; not empty.</param>
     /// <param name="aliases">Other names the model is requested by (case-insensitive), e.g. <c>deepseek-chat</c>.</param>
+    /// <param name="usdPerMillionCacheWriteInputTokens">USD per 1M prompt tokens written to the provider's prompt cache
+    /// (Anthropic's <c>cache_creation_input_tokens</c>, at the 5-minute cache-write price), or <see langword="null"/>
+    /// when the source gives none (cache writes are then charged at the input price, see <see cref="CostModel"/>); ≥ 0.</param>
     public ModelPrice(
         string model,
         decimal usdPerMillionInputTokens,
@@ -32,7 +35,8 @@ public sealed class ModelPrice
         decimal? usdPerMillionBatchInputTokens,
         decimal? usdPerMillionBatchOutputTokens,
         string source,
-        IEnumerable<string>? aliases = null)
+        IEnumerable<string>? aliases = null,
+        decimal? usdPerMillionCacheWriteInputTokens = null)
     {
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(model))
@@ -48,6 +52,7 @@ public sealed class ModelPrice
         CheckPrice(errors, nameof(usdPerMillionInputTokens), usdPerMillionInputTokens);
         CheckPrice(errors, nameof(usdPerMillionCachedInputTokens), usdPerMillionCachedInputTokens);
         CheckPrice(errors, nameof(usdPerMillionOutputTokens), usdPerMillionOutputTokens);
+        CheckPrice(errors, nameof(usdPerMillionCacheWriteInputTokens), usdPerMillionCacheWriteInputTokens);
         CheckPrice(errors, nameof(usdPerMillionBatchInputTokens), usdPerMillionBatchInputTokens);
         CheckPrice(errors, nameof(usdPerMillionBatchOutputTokens), usdPerMillionBatchOutputTokens);
         if (usdPerMillionBatchInputTokens.HasValue != usdPerMillionBatchOutputTokens.HasValue)
@@ -70,6 +75,7 @@ public sealed class ModelPrice
         UsdPerMillionInputTokens = usdPerMillionInputTokens;
         UsdPerMillionCachedInputTokens = usdPerMillionCachedInputTokens;
         UsdPerMillionOutputTokens = usdPerMillionOutputTokens;
+        UsdPerMillionCacheWriteInputTokens = usdPerMillionCacheWriteInputTokens;
         UsdPerMillionBatchInputTokens = usdPerMillionBatchInputTokens;
         UsdPerMillionBatchOutputTokens = usdPerMillionBatchOutputTokens;
         Source = source;
@@ -85,6 +91,11 @@ public sealed class ModelPrice
     /// <summary>USD per 1M cached prompt tokens (prompt-cache reads), or <see langword="null"/> when the source gives
     /// none (cached tokens are then charged at <see cref="UsdPerMillionInputTokens"/>, see <see cref="CostModel"/>).</summary>
     public decimal? UsdPerMillionCachedInputTokens { get; }
+
+    /// <summary>USD per 1M prompt tokens written to the prompt cache (Anthropic's 5-minute cache write, 1.25 × input on
+    /// its price list), or <see langword="null"/> when the source gives none (cache writes are then charged at
+    /// <see cref="UsdPerMillionInputTokens"/>, see <see cref="CostModel"/>).</summary>
+    public decimal? UsdPerMillionCacheWriteInputTokens { get; }
 
     /// <summary>USD per 1M completion tokens, reasoning tokens included.</summary>
     public decimal UsdPerMillionOutputTokens { get; }
@@ -108,11 +119,13 @@ public sealed class ModelPrice
     /// <summary>The same prices under another canonical name, source or alias list.</summary>
     public ModelPrice With(string? model = null, string? source = null, IEnumerable<string>? aliases = null) =>
         new(model ?? Model, UsdPerMillionInputTokens, UsdPerMillionCachedInputTokens, UsdPerMillionOutputTokens,
-            UsdPerMillionBatchInputTokens, UsdPerMillionBatchOutputTokens, source ?? Source, aliases ?? Aliases);
+            UsdPerMillionBatchInputTokens, UsdPerMillionBatchOutputTokens, source ?? Source, aliases ?? Aliases,
+            UsdPerMillionCacheWriteInputTokens);
 
     /// <inheritdoc />
     public override string ToString() =>
         $"{Model}: USD per 1M tokens input {F(UsdPerMillionInputTokens)}, cached {F(UsdPerMillionCachedInputTokens)}, "
+        + $"cache write {F(UsdPerMillionCacheWriteInputTokens)}, "
         + $"output {F(UsdPerMillionOutputTokens)}, batch {F(UsdPerMillionBatchInputTokens)}/{F(UsdPerMillionBatchOutputTokens)} ({Source})";
 
     private static string F(decimal? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "-";

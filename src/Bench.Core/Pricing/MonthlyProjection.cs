@@ -22,6 +22,9 @@ public sealed record Budget(string Name, bool IsMix, IReadOnlyList<BudgetLine> L
     /// <summary>Sum of the lines' cached input cost, USD per month.</summary>
     public decimal CachedInputCostUsd => Lines.Sum(l => l.Cost.CachedInputCostUsd);
 
+    /// <summary>Sum of the lines' cache-write input cost, USD per month.</summary>
+    public decimal CacheWriteInputCostUsd => Lines.Sum(l => l.Cost.CacheWriteInputCostUsd);
+
     /// <summary>Sum of the lines' output cost, USD per month.</summary>
     public decimal OutputCostUsd => Lines.Sum(l => l.Cost.OutputCostUsd);
 
@@ -106,5 +109,5 @@ public static class MonthlyProjection
     }
 
     private static CostBreakdown Breakdown(MonthlyTokens volume, ModelPrice price, PriceTier tier, BatchPriceFallback fallback) =>
-        CostModel.Breakdown(volume.InputTokens, volume.CachedInputTokens, volume.OutputTokens, price, tier, fallback);
+        CostModel.Breakdown(volume.InputTokens, volume.CachedInputTokens, volume.OutputTokens, price, tier, fallback, volume.CacheWriteInputTokens);
 }

@@ -6,10 +6,11 @@ namespace Bench.Core.Pricing;
 /// </summary>
 public sealed record MonthlyTokens
 {
-    private MonthlyTokens(decimal inputTokens, decimal cachedInputTokens, decimal outputTokens, decimal? requestsPerMonth)
+    private MonthlyTokens(decimal inputTokens, decimal cachedInputTokens, decimal outputTokens, decimal? requestsPerMonth, decimal cacheWriteInputTokens)
     {
         InputTokens = inputTokens;
         CachedInputTokens = cachedInputTokens;
+        CacheWriteInputTokens = cacheWriteInputTokens;
         OutputTokens = outputTokens;
         RequestsPerMonth = requestsPerMonth;
     }
@@ -20,24 +21,30 @@ public sealed record MonthlyTokens
     /// <summary>The part of <see cref="InputTokens"/> read from the prompt cache, per month.</summary>
     public decimal CachedInputTokens { get; }
 
+    /// <summary>The part of <see cref="InputTokens"/> written to the prompt cache (Anthropic's
+    /// <c>cache_creation_input_tokens</c>), per month; disjoint from <see cref="CachedInputTokens"/>.</summary>
+    public decimal CacheWriteInputTokens { get; }
+
     /// <summary>Completion tokens per month, reasoning included.</summary>
     public decimal OutputTokens { get; }
 
     /// <summary>Requests per month when the volume was given per request (<see cref="FromRequests"/>), else null.</summary>
     public decimal? RequestsPerMonth { get; }
 
-    /// <summary><see cref="InputTokens"/> − <see cref="CachedInputTokens"/>.</summary>
-    public decimal UncachedInputTokens => InputTokens - CachedInputTokens;
+    /// <summary><see cref="InputTokens"/> − <see cref="CachedInputTokens"/> − <see cref="CacheWriteInputTokens"/>.</summary>
+    public decimal UncachedInputTokens => InputTokens - CachedInputTokens - CacheWriteInputTokens;
 
     /// <summary>A volume from monthly totals. Throws <see cref="ArgumentException"/> listing every problem (negative
     /// counts, cached &gt; input).</summary>
     /// <param name="inputTokens">Prompt tokens per month, cached included.</param>
     /// <param name="outputTokens">Completion tokens per month.</param>
     /// <param name="cachedInputTokens">Cached prompt tokens per month (part of <paramref name="inputTokens"/>).</param>
-    public static MonthlyTokens FromTotals(decimal inputTokens, decimal outputTokens, decimal cachedInputTokens = 0m)
+    /// <param name="cacheWriteInputTokens">Prompt tokens written to the cache per month (part of
+    /// <paramref name="inputTokens"/>, disjoint from the cached ones).</param>
+    public static MonthlyTokens FromTotals(decimal inputTokens, decimal outputTokens, decimal cachedInputTokens = 0m, decimal cacheWriteInputTokens = 0m)
     {
-        Validate(inputTokens, cachedInputTokens, outputTokens, null);
-        return new MonthlyTokens(inputTokens, cachedInputTokens, outputTokens, null);
+        Validate(inputTokens, cachedInputTokens, outputTokens, null, cacheWriteInputTokens);
+        return new MonthlyTokens(inputTokens, cachedInputTokens, outputTokens, null, cacheWriteInputTokens);
     }
 
     /// <summary>
@@ -48,18 +55,21 @@ public sealed record MonthlyTokens
     /// <param name="meanInputTokensPerRequest">Mean prompt tokens per request, cached included.</param>
     /// <param name="meanOutputTokensPerRequest">Mean completion tokens per request.</param>
     /// <param name="meanCachedInputTokensPerRequest">Mean cached prompt tokens per request.</param>
+    /// <param name="meanCacheWriteInputTokensPerRequest">Mean prompt tokens written to the cache per request.</param>
     public static MonthlyTokens FromRequests(
         decimal requestsPerMonth,
         decimal meanInputTokensPerRequest,
         decimal meanOutputTokensPerRequest,
-        decimal meanCachedInputTokensPerRequest = 0m)
+        decimal meanCachedInputTokensPerRequest = 0m,
+        decimal meanCacheWriteInputTokensPerRequest = 0m)
     {
-        Validate(meanInputTokensPerRequest, meanCachedInputTokensPerRequest, meanOutputTokensPerRequest, requestsPerMonth);
+        Validate(meanInputTokensPerRequest, meanCachedInputTokensPerRequest, meanOutputTokensPerRequest, requestsPerMonth, meanCacheWriteInputTokensPerRequest);
         return new MonthlyTokens(
             requestsPerMonth * meanInputTokensPerRequest,
             requestsPerMonth * meanCachedInputTokensPerRequest,
             requestsPerMonth * meanOutputTokensPerRequest,
-            requestsPerMonth);
+            requestsPerMonth,
+            requestsPerMonth * meanCacheWriteInputTokensPerRequest);
     }
 
     /// <summary>This volume × <paramref name="fraction"/> (a share of 30 % is 0.30), exactly.</summary>
@@ -67,10 +77,10 @@ public sealed record MonthlyTokens
     {
         ArgumentOutOfRangeException.ThrowIfNegative(fraction);
         return new MonthlyTokens(InputTokens * fraction, CachedInputTokens * fraction, OutputTokens * fraction,
-            RequestsPerMonth * fraction);
+            RequestsPerMonth * fraction, CacheWriteInputTokens * fraction);
     }
 
-    private static void Validate(decimal input, decimal cached, decimal output, decimal? requests)
+    private static void Validate(decimal input, decimal cached, decimal output, decimal? requests, decimal cacheWrite)
     {
         var errors = new List<string>();
         if (input < 0)
@@ -81,6 +91,17 @@ public sealed record MonthlyTokens
         if (cached < 0)
         {
             errors.Add("cached input tokens must not be negative");
+        }
+
+        if (cacheWrite < 0)
+        {
+            errors.Add("cache-write input tokens must not be negative");
+        }
+
+        if (cached >= 0 && cacheWrite >= 0 && cached <= input && cached + cacheWrite > input)
+        {
+            errors.Add($"cached ({TokenQuantity.Format(cached)}) and cache-write ({TokenQuantity.Format(cacheWrite)}) input tokens are "
+                + $"parts of the input tokens ({TokenQuantity.Format(input)}) and cannot exceed them together");
         }
 
         if (output < 0)

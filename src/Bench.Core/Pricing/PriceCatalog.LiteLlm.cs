@@ -35,7 +35,7 @@ public sealed partial class PriceCatalog
     /// <summary>
     /// Reads a catalogue in LiteLLM's format: a JSON object whose keys are model ids and whose values hold USD per
     /// token in <c>input_cost_per_token</c>, <c>output_cost_per_token</c>, <c>cache_read_input_token_cost</c>,
-    /// <c>input_cost_per_token_batches</c> and <c>output_cost_per_token_batches</c>.
+    /// <c>cache_creation_input_token_cost</c> (the 5-minute cache write), <c>input_cost_per_token_batches</c> and <c>output_cost_per_token_batches</c>.
     /// </summary>
     /// <remarks>
     /// Each number is parsed from its JSON text as a <see cref="decimal"/> and multiplied by 1,000,000, so
@@ -43,7 +43,7 @@ public sealed partial class PriceCatalog
     /// without both an input and an output price; entries whose input and output prices are both 0 (LiteLLM's
     /// placeholder for unknown prices: a model is never priced at zero by accident); entries with a negative or
     /// non-numeric price. A batch price is kept only when both batch prices are given. Tiered (<c>_above_200k_tokens</c>),
-    /// priority, flex, cache-write, audio and image prices are not read. Throws <see cref="JsonException"/> when the
+    /// priority, flex, 1-hour cache-write (<c>cache_creation_input_token_cost_above_1hr</c>), audio and image prices are not read. Throws <see cref="JsonException"/> when the
     /// document is not a JSON object.
     /// </remarks>
     /// <param name="utf8Json">The catalogue, UTF-8 JSON.</param>
@@ -103,6 +103,7 @@ public sealed partial class PriceCatalog
         }
 
         var cached = ReadPerMillion(fields, "cache_read_input_token_cost");
+        var cacheWrite = ReadPerMillion(fields, "cache_creation_input_token_cost");
         var batchInput = ReadPerMillion(fields, "input_cost_per_token_batches");
         var batchOutput = ReadPerMillion(fields, "output_cost_per_token_batches");
         if (batchInput is null || batchOutput is null)
@@ -110,13 +111,14 @@ public sealed partial class PriceCatalog
             batchInput = batchOutput = null;
         }
 
-        if (input < 0 || output < 0 || cached < 0 || batchInput < 0 || batchOutput < 0
+        if (input < 0 || output < 0 || cached < 0 || cacheWrite < 0 || batchInput < 0 || batchOutput < 0
             || string.IsNullOrWhiteSpace(entry.Name))
         {
             return false;
         }
 
-        price = new ModelPrice(entry.Name, input, cached, output, batchInput, batchOutput, $"{sourceName}: key '{entry.Name}'");
+        price = new ModelPrice(entry.Name, input, cached, output, batchInput, batchOutput, $"{sourceName}: key '{entry.Name}'",
+            usdPerMillionCacheWriteInputTokens: cacheWrite);
         return true;
     }
 

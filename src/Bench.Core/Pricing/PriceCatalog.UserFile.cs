@@ -9,12 +9,12 @@ public sealed partial class PriceCatalog
     /// Reads a user's price file (prices in USD per 1M tokens; <c>scenarios/prices.schema.json</c> describes it):
     /// <code>
     /// { "models": [ { "model": "deepseek-v3.2", "aliases": ["deepseek-chat"], "input": 0.27, "cached_input": null,
-    ///                 "output": 0.42, "batch_input": null, "batch_output": null, "source": "relay price page, 2025-11" } ] }
+    ///                 "cache_write_input": null, "output": 0.42, "batch_input": null, "batch_output": null, "source": "relay price page, 2025-11" } ] }
     /// </code>
     /// </summary>
     /// <remarks>
     /// <para>The fields are <see cref="PriceFileEntry"/>'s: <c>model</c>, <c>input</c> and <c>output</c> are required;
-    /// <c>aliases</c>, <c>cached_input</c>, <c>batch_input</c>/<c>batch_output</c> (both or neither) and <c>source</c>
+    /// <c>aliases</c>, <c>cached_input</c>, <c>cache_write_input</c>, <c>batch_input</c>/<c>batch_output</c> (both or neither) and <c>source</c>
     /// are optional (<c>source</c> defaults to "user price file &lt;path&gt;"). Prices are numbers ≥ 0, read exactly as
     /// decimals. Unknown fields are errors (a misspelt <c>ouput</c> must not silently leave a price out), and so are
     /// two entries sharing a name or alias.</para>
@@ -41,7 +41,7 @@ public sealed partial class PriceCatalog
     private static PriceCatalog FromFile(PriceFile file, string fileName) => Create(
         fileName,
         file.Models.Select(e => new ModelPrice(e.Model, e.Input, e.CachedInput, e.Output, e.BatchInput, e.BatchOutput,
-            e.Source?.Trim() ?? $"user price file {fileName}", e.Aliases)));
+            e.Source?.Trim() ?? $"user price file {fileName}", e.Aliases, e.CacheWriteInput)));
 }
 
 /// <summary>A user's price file: <c>{ "models": [ … ] }</c>.</summary>
@@ -94,6 +94,10 @@ internal sealed class PriceFileEntry : IConfigValidatable
     /// <summary><see cref="ModelPrice.UsdPerMillionCachedInputTokens"/>.</summary>
     [Range(typeof(decimal), "0", DecimalMax, ErrorMessage = Price)]
     public decimal? CachedInput { get; set; }
+
+    /// <summary><see cref="ModelPrice.UsdPerMillionCacheWriteInputTokens"/>.</summary>
+    [Range(typeof(decimal), "0", DecimalMax, ErrorMessage = Price)]
+    public decimal? CacheWriteInput { get; set; }
 
     /// <summary><see cref="ModelPrice.UsdPerMillionOutputTokens"/>.</summary>
     [Required]

@@ -10,7 +10,7 @@ namespace Bench.Core.Statistics;
 /// </summary>
 public sealed class TokenMoments
 {
-    private const int Vars = 4; // prompt, cached, completion, success (0/1)
+    private const int Vars = 5; // prompt, cached, completion, success (0/1), cache write
     private readonly double[] _sum = new double[Vars];
     private readonly double[,] _cross = new double[Vars, Vars];
 
@@ -26,10 +26,11 @@ public sealed class TokenMoments
     /// <summary>Requests added.</summary>
     public long Count { get; private set; }
 
-    /// <summary>Adds one attempted request's billed counts (0 when not billed) and whether it succeeded.</summary>
-    public void Add(long prompt, long cached, long completion, bool success)
+    /// <summary>Adds one attempted request's billed counts (0 when not billed) and whether it succeeded;
+    /// <paramref name="cacheWrite"/> is the part of <paramref name="prompt"/> written to the prompt cache.</summary>
+    public void Add(long prompt, long cached, long completion, bool success, long cacheWrite = 0)
     {
-        Span<double> x = [prompt, cached, completion, success ? 1 : 0];
+        Span<double> x = [prompt, cached, completion, success ? 1 : 0, cacheWrite];
         Count++;
         for (var i = 0; i < Vars; i++)
         {
@@ -44,16 +45,17 @@ public sealed class TokenMoments
     /// <summary>The 95 % (by default) intervals of the mean cost per attempted request and of cost per successful
     /// request (delta method, <see cref="MeanInterval.Ratio"/>), in USD, for per-token rates
     /// <paramref name="promptUsd"/>, <paramref name="cachedUsd"/> (the change a cached token makes to a prompt token's
-    /// price) and <paramref name="completionUsd"/>; nulls when fewer than 2 requests (or no success).</summary>
-    public (Interval? PerRequest, Interval? PerSuccess) CostIntervals(double promptUsd, double cachedUsd, double completionUsd, double confidence = 0.95)
+    /// price), <paramref name="completionUsd"/> and <paramref name="cacheWriteUsd"/> (the change a cache-write token makes
+    /// to a prompt token's price); nulls when fewer than 2 requests (or no success).</summary>
+    public (Interval? PerRequest, Interval? PerSuccess) CostIntervals(double promptUsd, double cachedUsd, double completionUsd, double confidence = 0.95, double cacheWriteUsd = 0)
     {
         if (Count < 2)
         {
             return (null, null);
         }
 
-        double[] w = [promptUsd, cachedUsd, completionUsd, 0];
-        double[] s = [0, 0, 0, 1];
+        double[] w = [promptUsd, cachedUsd, completionUsd, 0, cacheWriteUsd];
+        double[] s = [0, 0, 0, 1, 0];
         var meanY = Dot(w, Mean());
         var meanS = _sum[3] / Count;
         var varY = Cov(w, w);

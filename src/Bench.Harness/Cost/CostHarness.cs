@@ -93,15 +93,17 @@ public static class CostHarness
         CheckTokens("--input-tokens", r.InputTokens);
         CheckTokens("--output-tokens", r.OutputTokens);
         CheckTokens("--cached-tokens", r.CachedTokens);
+        CheckTokens("--cache-write-tokens", r.CacheWriteTokens);
         CheckTokens("--requests", r.Requests);
         CheckTokens("--input-tokens-per-request", r.InputTokensPerRequest);
         CheckTokens("--output-tokens-per-request", r.OutputTokensPerRequest);
         CheckTokens("--cached-tokens-per-request", r.CachedTokensPerRequest);
-        var anyTotal = r.InputTokens.HasValue || r.OutputTokens.HasValue || r.CachedTokens.HasValue;
-        var anyPerRequest = r.InputTokensPerRequest.HasValue || r.OutputTokensPerRequest.HasValue || r.CachedTokensPerRequest.HasValue;
+        CheckTokens("--cache-write-tokens-per-request", r.CacheWriteTokensPerRequest);
+        var anyTotal = r.InputTokens.HasValue || r.OutputTokens.HasValue || r.CachedTokens.HasValue || r.CacheWriteTokens.HasValue;
+        var anyPerRequest = r.InputTokensPerRequest.HasValue || r.OutputTokensPerRequest.HasValue || r.CachedTokensPerRequest.HasValue || r.CacheWriteTokensPerRequest.HasValue;
         if (anyTotal && (anyPerRequest || r.Requests.HasValue))
         {
-            throw new ArgumentException("Give monthly totals (--input-tokens, --output-tokens, --cached-tokens) or --requests with "
+            throw new ArgumentException("Give monthly totals (--input-tokens, --output-tokens, --cached-tokens, --cache-write-tokens) or --requests with "
                 + "per-request means (--input-tokens-per-request, ...), not both.");
         }
 
@@ -115,7 +117,7 @@ public static class CostHarness
             // Each factor is at most 10^18, so the product fits a double's range (not a decimal's): check before multiplying.
             CheckTokens("--requests × --input-tokens-per-request", TotalOrNull(count, r.InputTokensPerRequest));
             CheckTokens("--requests × --output-tokens-per-request", TotalOrNull(count, r.OutputTokensPerRequest));
-            return MonthlyTokens.FromRequests(count, r.InputTokensPerRequest ?? 0m, r.OutputTokensPerRequest ?? 0m, r.CachedTokensPerRequest ?? 0m);
+            return MonthlyTokens.FromRequests(count, r.InputTokensPerRequest ?? 0m, r.OutputTokensPerRequest ?? 0m, r.CachedTokensPerRequest ?? 0m, r.CacheWriteTokensPerRequest ?? 0m);
         }
 
         if (anyPerRequest)
@@ -129,7 +131,7 @@ public static class CostHarness
                 + "or --requests with per-request means.");
         }
 
-        return MonthlyTokens.FromTotals(r.InputTokens ?? 0m, r.OutputTokens ?? 0m, r.CachedTokens ?? 0m);
+        return MonthlyTokens.FromTotals(r.InputTokens ?? 0m, r.OutputTokens ?? 0m, r.CachedTokens ?? 0m, r.CacheWriteTokens ?? 0m);
     }
 
     /// <summary><paramref name="requests"/> × <paramref name="perRequest"/>, or a value past <see cref="MaxTokens"/>

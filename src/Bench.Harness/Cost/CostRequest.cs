@@ -15,6 +15,9 @@ public sealed record CostRequest
     /// <summary>The cached part of <see cref="InputTokens"/> (<c>--cached-tokens</c>).</summary>
     public decimal? CachedTokens { get; init; }
 
+    /// <summary>The part of <see cref="InputTokens"/> written to the prompt cache (<c>--cache-write-tokens</c>).</summary>
+    public decimal? CacheWriteTokens { get; init; }
+
     /// <summary>Requests per month (<c>--requests</c>), with the per-request means instead of totals.</summary>
     public decimal? Requests { get; init; }
 
@@ -26,6 +29,9 @@ public sealed record CostRequest
 
     /// <summary>Mean cached prompt tokens per request (<c>--cached-tokens-per-request</c>).</summary>
     public decimal? CachedTokensPerRequest { get; init; }
+
+    /// <summary>Mean prompt tokens written to the cache per request (<c>--cache-write-tokens-per-request</c>).</summary>
+    public decimal? CacheWriteTokensPerRequest { get; init; }
 
     /// <summary>Models, each priced for the whole volume (<c>--models</c>).</summary>
     public IReadOnlyList<string> Models { get; init; } = [];

@@ -12,17 +12,17 @@ namespace Bench.Report.Cost;
 /// Shape (snake_case):
 /// <code>
 /// { "catalog": "...",
-///   "volume": { "requests_per_month": null, "input_tokens": ..., "cached_input_tokens": ..., "uncached_input_tokens": ..., "output_tokens": ... },
+///   "volume": { "requests_per_month": null, "input_tokens": ..., "cached_input_tokens": ..., "cache_write_input_tokens": ..., "uncached_input_tokens": ..., "output_tokens": ... },
 ///   "fx_rates": [ { "label": "CNY-relay", "currency": "CNY", "units_per_usd": 1.0 } ],
 ///   "savings":  [ { "currency": "CNY", "dearer": "CNY", "cheaper": "CNY-relay", "fraction": 0.863..., "percent": 86.3... } ],
-///   "budgets":  [ { "name": "gpt-4.1", "kind": "model" | "mix", "input_cost_usd", "cached_input_cost_usd", "output_cost_usd", "total_usd",
+///   "budgets":  [ { "name": "gpt-4.1", "kind": "model" | "mix", "input_cost_usd", "cached_input_cost_usd", "cache_write_input_cost_usd", "output_cost_usd", "total_usd",
 ///                   "amounts": [ { "label", "currency", "units_per_usd", "amount" } ],
 ///                   "savings": [ { "currency", "dearer", "cheaper", "fraction", "percent", "saved" } ],
 ///                   "notes": [ ... ],
 ///                   "lines": [ { "model", "price_model", "mode", "price_tier", "share_percent", "input_tokens", "cached_input_tokens",
-///                                "uncached_input_tokens", "output_tokens", "usd_per_million_input_tokens", "usd_per_million_cached_input_tokens",
-///                                "usd_per_million_output_tokens", "input_cost_usd", "cached_input_cost_usd", "output_cost_usd", "total_cost_usd",
-///                                "cached_priced_as_input", "standard_prices_used_for_batch", "price_source", "notes" } ] } ] }
+///                                "cache_write_input_tokens", "uncached_input_tokens", "output_tokens", "usd_per_million_input_tokens", "usd_per_million_cached_input_tokens",
+///                                "usd_per_million_cache_write_input_tokens", "usd_per_million_output_tokens", "input_cost_usd", "cached_input_cost_usd",
+///                                "cache_write_input_cost_usd", "output_cost_usd", "total_cost_usd", "cached_priced_as_input", "cache_write_priced_as_input", "standard_prices_used_for_batch", "price_source", "notes" } ] } ] }
 /// </code>
 /// The applied prices in a line are those actually used (batch prices for <c>batch-api</c>; the input price for cached
 /// tokens when the model has no cached price, flagged by <c>cached_priced_as_input</c>).
@@ -84,6 +84,7 @@ public static class CostEstimateJson
         json.WriteString("kind", budget.IsMix ? "mix" : "model");
         Number(json, "input_cost_usd", budget.InputCostUsd);
         Number(json, "cached_input_cost_usd", budget.CachedInputCostUsd);
+        Number(json, "cache_write_input_cost_usd", budget.CacheWriteInputCostUsd);
         Number(json, "output_cost_usd", budget.OutputCostUsd);
         Number(json, "total_usd", budget.TotalCostUsd);
 
@@ -139,16 +140,20 @@ public static class CostEstimateJson
         Number(json, "share_percent", line.SharePercent);
         Number(json, "input_tokens", line.Volume.InputTokens);
         Number(json, "cached_input_tokens", cost.CachedInputTokens);
+        Number(json, "cache_write_input_tokens", cost.CacheWriteInputTokens);
         Number(json, "uncached_input_tokens", cost.UncachedInputTokens);
         Number(json, "output_tokens", cost.OutputTokens);
         Number(json, "usd_per_million_input_tokens", cost.UsdPerMillionInputTokens);
         Number(json, "usd_per_million_cached_input_tokens", cost.UsdPerMillionCachedInputTokens);
+        Number(json, "usd_per_million_cache_write_input_tokens", cost.UsdPerMillionCacheWriteInputTokens);
         Number(json, "usd_per_million_output_tokens", cost.UsdPerMillionOutputTokens);
         Number(json, "input_cost_usd", cost.InputCostUsd);
         Number(json, "cached_input_cost_usd", cost.CachedInputCostUsd);
+        Number(json, "cache_write_input_cost_usd", cost.CacheWriteInputCostUsd);
         Number(json, "output_cost_usd", cost.OutputCostUsd);
         Number(json, "total_cost_usd", cost.TotalCostUsd);
         json.WriteBoolean("cached_priced_as_input", cost.CachedPricedAsInput);
+        json.WriteBoolean("cache_write_priced_as_input", cost.CacheWritePricedAsInput);
         json.WriteBoolean("standard_prices_used_for_batch", cost.StandardPricesUsedForBatch);
         json.WriteString("price_source", cost.Price.Source);
         WriteStrings(json, "notes", cost.Notes);
@@ -169,6 +174,7 @@ public static class CostEstimateJson
 
         Number(json, "input_tokens", volume.InputTokens);
         Number(json, "cached_input_tokens", volume.CachedInputTokens);
+        Number(json, "cache_write_input_tokens", volume.CacheWriteInputTokens);
         Number(json, "uncached_input_tokens", volume.UncachedInputTokens);
         Number(json, "output_tokens", volume.OutputTokens);
         json.WriteEndObject();

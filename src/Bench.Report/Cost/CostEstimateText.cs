@@ -26,7 +26,8 @@ public static class CostEstimateText
             text.Append(Inv, $"{TokenQuantity.Format(requests)} requests, ");
         }
 
-        text.Append(Inv, $"{TokenQuantity.Format(volume.InputTokens)} input tokens ({TokenQuantity.Format(volume.CachedInputTokens)} cached), ");
+        text.Append(Inv, $"{TokenQuantity.Format(volume.InputTokens)} input tokens ({TokenQuantity.Format(volume.CachedInputTokens)} cached");
+        text.Append(volume.CacheWriteInputTokens > 0 ? string.Create(Inv, $", {TokenQuantity.Format(volume.CacheWriteInputTokens)} cache writes), ") : "), ");
         text.Append(Inv, $"{TokenQuantity.Format(volume.OutputTokens)} output tokens.\n");
         text.Append(Inv, $"Prices in USD per 1M tokens, from: {estimate.Catalog}.\n");
         text.Append("Amounts are per month, computed exactly and rounded for display.\n");
@@ -60,12 +61,14 @@ public static class CostEstimateText
     private static void AppendBudget(StringBuilder text, Budget budget, CostEstimate estimate)
     {
         text.Append(budget.IsMix ? $"Mix {budget.Name}\n" : $"{budget.Name}\n");
+        // Cache-write columns only when the volume has cache writes (Anthropic), so other tables keep their shape.
+        var writes = budget.Lines.Any(l => l.Cost.CacheWriteInputTokens > 0);
         var header = new[] { "model", "mode", "share", "uncached in tok", "cached in tok", "output tok", "uncached in $", "cached in $", "output $", "total $" };
-        var rows = new List<string[]> { header };
+        var rows = new List<string[]> { writes ? WithWrites(header, "cache write tok", "cache write $") : header };
         foreach (var line in budget.Lines)
         {
             var cost = line.Cost;
-            rows.Add(
+            string[] row =
             [
                 line.RequestedModel,
                 line.Mode ?? "standard",
@@ -77,13 +80,15 @@ public static class CostEstimateText
                 FormatMoney(cost.CachedInputCostUsd),
                 FormatMoney(cost.OutputCostUsd),
                 FormatMoney(cost.TotalCostUsd),
-            ]);
+            ];
+            rows.Add(writes ? WithWrites(row, TokenQuantity.Format(Math.Round(cost.CacheWriteInputTokens, 2)), FormatMoney(cost.CacheWriteInputCostUsd)) : row);
         }
 
         if (budget.Lines.Count > 1)
         {
-            rows.Add(["total", "", "100%", "", "", "", FormatMoney(budget.InputCostUsd), FormatMoney(budget.CachedInputCostUsd),
-                FormatMoney(budget.OutputCostUsd), FormatMoney(budget.TotalCostUsd)]);
+            string[] total = ["total", "", "100%", "", "", "", FormatMoney(budget.InputCostUsd), FormatMoney(budget.CachedInputCostUsd),
+                FormatMoney(budget.OutputCostUsd), FormatMoney(budget.TotalCostUsd)];
+            rows.Add(writes ? WithWrites(total, "", FormatMoney(budget.CacheWriteInputCostUsd)) : total);
         }
 
         AppendTable(text, rows, rightAlignedFrom: 2);
@@ -107,6 +112,12 @@ public static class CostEstimateText
             text.Append(Inv, $"  Prices {price.Price.Model} ({(price.Tier == PriceTier.Batch ? "batch" : "standard")}): ");
             text.Append(Inv, $"input {FormatPrice(price.UsdPerMillionInputTokens)}, cached {FormatPrice(price.UsdPerMillionCachedInputTokens)}");
             text.Append(price.CachedPricedAsInput ? " (no cached price: input price)" : "");
+            if (writes)
+            {
+                text.Append(Inv, $", cache write {FormatPrice(price.UsdPerMillionCacheWriteInputTokens)}");
+                text.Append(price.CacheWritePricedAsInput ? " (no cache-write price: input price)" : "");
+            }
+
             text.Append(Inv, $", output {FormatPrice(price.UsdPerMillionOutputTokens)}; source: {price.Price.Source}\n");
         }
 
@@ -115,6 +126,11 @@ public static class CostEstimateText
             text.Append(Inv, $"  Note: {note}\n");
         }
     }
+
+    /// <summary>A row with the cache-write token column after "cached in tok" (index 4) and its cost after "cached in $"
+    /// (index 7 of the original row).</summary>
+    private static string[] WithWrites(string[] row, string tokens, string cost) =>
+        [.. row[..5], tokens, .. row[5..8], cost, .. row[8..]];
 
     private static void AppendTable(StringBuilder text, List<string[]> rows, int rightAlignedFrom)
     {

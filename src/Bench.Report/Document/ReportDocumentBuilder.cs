@@ -110,6 +110,7 @@ public static partial class ReportDocumentBuilder
         sections.AddIfNotNull(RecommendationSection(report));
         sections.AddIfNotNull(ScheduleSection(report));
         sections.AddIfNotNull(ClientSaturationText.Section(report));
+        sections.AddIfNotNull(TargetsSection(report.TargetComparisons));
         sections.AddIfNotNull(ComparisonSection(report));
         sections.AddIfNotNull(CallModesSection(report));
 
@@ -482,7 +483,7 @@ public static partial class ReportDocumentBuilder
         });
         return new Section(Ids.Cost, "Cost per 1,000 requests",
         [
-            Para($"Each request is priced from the tokens it was billed for (usage as reported): uncached prompt × input price + cached prompt × cached-input price + completion (reasoning included) × output price. Failed requests count what they were billed. Prices in USD per 1M tokens, from: {report.PriceCatalog}.{(report.Cells.Any(c => c.Cost.Tier == PriceTier.Batch) ? " Batch-api cells are priced at the Batch API's prices (marked “batch”); a model without them is not priced in batch, never at its standard prices." : "")}"),
+            Para($"Each request is priced from the tokens it was billed for (usage as reported): uncached prompt × input price + cached prompt (cache reads) × cached-input price + cache writes (Anthropic) × cache-write price + completion (reasoning included) × output price; a missing cached or cache-write price is the input price. Failed requests count what they were billed. Prices in USD per 1M tokens, from: {report.PriceCatalog}.{(report.Cells.Any(c => c.Cost.Tier == PriceTier.Batch) ? " Batch-api cells are priced at the Batch API's prices (marked “batch”); a model without them is not priced in batch, never at its standard prices." : "")}"),
             Table([.. LeadHeaders(report), "input $/1M", "output $/1M", "mean tokens in / out", MetricCatalog.CostUsdPer1kRequests.DisplayName, MetricCatalog.CostUsdPerSuccess.DisplayName, MetricCatalog.PriceSource.DisplayName], LeadAlign(report) + "RRRRRL", rows),
             new ChartSlot(ChartSection.Cost),
         ]);

@@ -153,6 +153,9 @@ public static class SummaryJsonExporter
             Write(json, cell, MetricCatalog.CostUsd, MetricCatalog.CostUsdPer1kRequests, MetricCatalog.CostUsdPerSuccess, MetricCatalog.PriceSource,
                 MetricCatalog.RetryCostUsd, MetricCatalog.RetryCostUsdPer1kRequests, MetricCatalog.RetryCostPercent, MetricCatalog.PriceTierUsed);
             WriteCostIntervals(json, cell);
+            json.WriteStartObject("billing");
+            Write(json, cell, [.. MetricCatalog.BilledCostFigures]);
+            json.WriteEndObject();
         }
         else
         {

@@ -51,6 +51,10 @@ public sealed class RunReport
     /// <summary>Per model measured in both modes, in run order: streaming against non-streaming, with its verdict.</summary>
     public IReadOnlyList<ModeComparison> Comparisons { get; init; } = [];
 
+    /// <summary>Every pair of targets that served the same model × mode × policy (<see cref="TargetComparison.Compare"/>),
+    /// for the "Targets compared" section; empty for a single-target run.</summary>
+    public IReadOnlyList<TargetComparison> TargetComparisons { get; init; } = [];
+
     /// <summary>Per open-load cell (one with <c>queue_ms</c>), in run order: how well the client kept the schedule.</summary>
     public IReadOnlyList<ScheduleVerdict> Schedule { get; init; } = [];
 

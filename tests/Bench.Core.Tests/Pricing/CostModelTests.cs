@@ -7,8 +7,6 @@ public sealed class CostModelTests
 {
     private static ModelPrice Gpt41 => PriceCatalog.BuiltIn.Get("gpt-4.1");
 
-    private static ModelPrice Claude => PriceCatalog.BuiltIn.Get("claude-sonnet-4.5");
-
     private static ModelPrice DeepSeek => PriceCatalog.BuiltIn.Get("deepseek-v3.2");
 
     [Fact]
@@ -24,10 +22,11 @@ public sealed class CostModelTests
     [Fact]
     public void RequestCostUsd_NoCachedPrice_ChargesCachedAtInputPrice()
     {
-        // claude-sonnet-4.5 (no cached price): (1,234 × 3.00 + 567 × 15.00) / 1M = (3,702 + 8,505) / 1M = 0.012207,
-        // the same with 1,000 of the prompt cached.
-        Assert.Equal(0.012207m, CostModel.RequestCostUsd(new TokenCounts(1_234, 0, 567), Claude));
-        Assert.Equal(0.012207m, CostModel.RequestCostUsd(new TokenCounts(1_234, 1_000, 567), Claude));
+        // deepseek-v3.2 (no cached price): (1,234 × 0.27 + 567 × 0.42) / 1M = (333.18 + 238.14) / 1M = 0.00057132,
+        // the same with 1,000 of the prompt cached. (This used claude-sonnet-4.5, which has a cache-read price since
+        // issue 14.)
+        Assert.Equal(0.00057132m, CostModel.RequestCostUsd(new TokenCounts(1_234, 0, 567), DeepSeek));
+        Assert.Equal(0.00057132m, CostModel.RequestCostUsd(new TokenCounts(1_234, 1_000, 567), DeepSeek));
     }
 
     [Fact]

@@ -35,7 +35,6 @@ public sealed class PriceCatalogTests
     [Theory]
     [InlineData("deepseek-v3.2")]
     [InlineData("gemini-2.5-flash")]
-    [InlineData("claude-sonnet-4.5")]
     public void BuiltIn_NonOpenAiModel_HasNoCachedOrBatchPrice(string model)
     {
         var price = PriceCatalog.BuiltIn.Get(model);
@@ -43,6 +42,18 @@ public sealed class PriceCatalogTests
         Assert.Null(price.UsdPerMillionCachedInputTokens);
         Assert.False(price.HasBatchPrices);
         Assert.Contains("no cached or Batch API price", price.Source, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BuiltIn_ClaudeSonnet45_HasCacheReadAndWriteButNoBatchPrice()
+    {
+        // Since issue 14 the articles' 3.00/15.00 are completed with LiteLLM's (Anthropic's) cache prices, as gpt-4.1's are.
+        var price = PriceCatalog.BuiltIn.Get("claude-sonnet-4.5");
+
+        Assert.Equal(0.30m, price.UsdPerMillionCachedInputTokens);
+        Assert.Equal(3.75m, price.UsdPerMillionCacheWriteInputTokens);
+        Assert.False(price.HasBatchPrices);
+        Assert.Contains("no Batch API price", price.Source, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -92,7 +103,9 @@ public sealed class PriceCatalogTests
         Assert.Contains("never at zero", e.Message, StringComparison.Ordinal);
         Assert.Contains("Closest known models: gpt-4.1.", e.Message, StringComparison.Ordinal);
         Assert.Contains(
-            "Known models in built-in (SEED-FIGURES.md) (4): claude-sonnet-4.5, deepseek-v3.2, gemini-2.5-flash, gpt-4.1.",
+            "Known models in built-in (SEED-FIGURES.md) (12): claude-haiku-4.5, claude-opus-4, claude-opus-4.1, claude-opus-4.5, "
+            + "claude-opus-4.6, claude-sonnet-4.5, claude-sonnet-4.6, deepseek-v3.2, gemini-2.0-flash, gemini-2.5-flash, "
+            + "gemini-2.5-pro, gpt-4.1.",
             e.Message,
             StringComparison.Ordinal);
     }
@@ -236,7 +249,7 @@ public sealed class PriceCatalogTests
         Assert.Null(price.UsdPerMillionCachedInputTokens);
         Assert.False(price.HasBatchPrices);
         Assert.Single(catalog.Models, m => m.Model == "gpt-4.1");
-        Assert.Equal(4, catalog.Models.Count);
+        Assert.Equal(PriceCatalog.BuiltIn.Models.Count, catalog.Models.Count);
     }
 
     [Fact]

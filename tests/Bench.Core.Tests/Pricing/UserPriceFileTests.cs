@@ -51,7 +51,7 @@ public sealed class UserPriceFileTests
         Assert.Equal(
         [
             "prices.json: $.models[0].input: expected a number, found the string \"0.27\"",
-            "prices.json: $.models[0].ouput: unknown field; known fields here: model, aliases, input, cached_input, output, batch_input, batch_output, source",
+            "prices.json: $.models[0].ouput: unknown field; known fields here: model, aliases, input, cached_input, cache_write_input, output, batch_input, batch_output, source",
             "prices.json: $.models[0].output: is required",
             "prices.json: $.models[1].model: must be a non-empty string",
             "prices.json: $.models[1].input: must be ≥ 0 (USD per 1M tokens)",
