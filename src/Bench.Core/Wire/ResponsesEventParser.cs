@@ -12,11 +12,11 @@ namespace Bench.Core.Wire;
 /// <para>Source: OpenAI API reference, "Responses — Streaming events" (platform.openai.com/docs/api-reference/responses-streaming)
 /// and "The response object". Events read (by the data's <c>type</c>, else the SSE <c>event:</c> name):
 /// <c>response.created</c> / <c>response.in_progress</c> / <c>response.queued</c> (<c>response.model</c>);
-/// <c>response.output_item.added</c> (a <c>function_call</c> or <c>custom_tool_call</c> item: <c>call_id</c>,
+/// <c>response.output_item.added</c> (a <c>function_call</c>, <c>custom_tool_call</c> or <c>mcp_call</c> item: <c>call_id</c>,
 /// <c>name</c>, the tool call at <c>output_index</c>); <c>response.output_text.delta</c> and
 /// <c>response.refusal.delta</c> (<c>delta</c> → content); <c>response.reasoning_summary_text.delta</c> and
-/// <c>response.reasoning_text.delta</c> (<c>delta</c> → reasoning); <c>response.function_call_arguments.delta</c> and
-/// <c>response.custom_tool_call_input.delta</c> (<c>delta</c> → the arguments of the call at <c>output_index</c>);
+/// <c>response.reasoning_text.delta</c> (<c>delta</c> → reasoning); <c>response.function_call_arguments.delta</c>,
+/// <c>response.custom_tool_call_input.delta</c> and <c>response.mcp_call_arguments.delta</c> (<c>delta</c> → the arguments of the call at <c>output_index</c>);
 /// the terminal <c>response.completed</c>, <c>response.incomplete</c>, <c>response.failed</c> (<c>response.status</c>,
 /// <c>response.incomplete_details.reason</c>, <c>response.usage</c>, <c>response.error</c>); and <c>error</c>
 /// (<c>{"type":"error","code","message","param"}</c>). Other events (<c>*.done</c>, <c>content_part.*</c>,
@@ -165,7 +165,8 @@ internal static class ResponsesEventParser
     private static Kind KindOf(ref Utf8JsonReader type) =>
         type.ValueTextEquals("response.output_text.delta"u8) || type.ValueTextEquals("response.refusal.delta"u8) ? Kind.TextDelta
         : type.ValueTextEquals("response.reasoning_summary_text.delta"u8) || type.ValueTextEquals("response.reasoning_text.delta"u8) ? Kind.ReasoningDelta
-        : type.ValueTextEquals("response.function_call_arguments.delta"u8) || type.ValueTextEquals("response.custom_tool_call_input.delta"u8) ? Kind.ArgumentsDelta
+        : type.ValueTextEquals("response.function_call_arguments.delta"u8) || type.ValueTextEquals("response.custom_tool_call_input.delta"u8)
+            || type.ValueTextEquals("response.mcp_call_arguments.delta"u8) ? Kind.ArgumentsDelta
         : type.ValueTextEquals("response.output_item.added"u8) ? Kind.ItemAdded
         : type.ValueTextEquals("response.completed"u8) || type.ValueTextEquals("response.incomplete"u8) || type.ValueTextEquals("response.failed"u8) ? Kind.Terminal
         : type.ValueTextEquals("response.created"u8) || type.ValueTextEquals("response.in_progress"u8) || type.ValueTextEquals("response.queued"u8) ? Kind.Lifecycle
@@ -176,7 +177,7 @@ internal static class ResponsesEventParser
     {
         "response.output_text.delta" or "response.refusal.delta" => Kind.TextDelta,
         "response.reasoning_summary_text.delta" or "response.reasoning_text.delta" => Kind.ReasoningDelta,
-        "response.function_call_arguments.delta" or "response.custom_tool_call_input.delta" => Kind.ArgumentsDelta,
+        "response.function_call_arguments.delta" or "response.custom_tool_call_input.delta" or "response.mcp_call_arguments.delta" => Kind.ArgumentsDelta,
         "response.output_item.added" => Kind.ItemAdded,
         "response.completed" or "response.incomplete" or "response.failed" => Kind.Terminal,
         "response.created" or "response.in_progress" or "response.queued" => Kind.Lifecycle,
@@ -287,7 +288,7 @@ internal static class ResponsesEventParser
             return;
         }
 
-        var isTool = probe.ValueTextEquals("function_call"u8) || probe.ValueTextEquals("custom_tool_call"u8);
+        var isTool = probe.ValueTextEquals("function_call"u8) || probe.ValueTextEquals("custom_tool_call"u8) || probe.ValueTextEquals("mcp_call"u8);
         var isMessage = !streaming && probe.ValueTextEquals("message"u8);
         var isReasoning = !streaming && probe.ValueTextEquals("reasoning"u8);
         var call = isTool ? accumulator.GetToolCall(index) : null;

@@ -188,7 +188,7 @@ public sealed class InspectCommandTests
         var root = Path.GetDirectoryName(RecordedAny("anthropic/anthropic-18-claude-sonnet-4-5-20250929.sse"))!;
         var files = Directory.GetFiles(Path.GetDirectoryName(root)!, "*.sse", SearchOption.AllDirectories);
 
-        Assert.Equal(21, files.Length);
+        Assert.True(files.Length >= 21, $"{files.Length} recordings"); // recordings added later are checked here too
         foreach (var path in files)
         {
             var json = RunJson(path);

@@ -195,6 +195,17 @@ public class ProtocolReadersTests
     }
 
     [Fact]
+    public async Task ResponseStream_McpCall_NameAndArguments()
+    {
+        var r = await ReadStreamAsync(WireProtocol.OpenAiResponses, ResponsesCreated
+            + "event: response.output_item.added\ndata: {\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":{\"type\":\"mcp_call\",\"id\":\"mcp_1\",\"name\":\"roll\",\"server_label\":\"dice\",\"arguments\":\"\"}}\n\n"
+            + "event: response.mcp_call_arguments.delta\ndata: {\"type\":\"response.mcp_call_arguments.delta\",\"output_index\":0,\"item_id\":\"mcp_1\",\"delta\":\"{}\"}\n\n");
+
+        var call = Assert.Single(r.ToolCalls);
+        Assert.Equal(("roll", "{}"), (call.Name, call.Arguments));
+    }
+
+    [Fact]
     public async Task ResponseStream_NoTerminalEvent_NotDone()
     {
         var r = await ReadStreamAsync(WireProtocol.OpenAiResponses, ResponsesCreated
