@@ -6,8 +6,8 @@ namespace Bench.Simulator.Endpoints;
 /// <summary>
 /// Middleware requiring the API key on every request, in whichever header the protocol uses:
 /// <c>Authorization: Bearer &lt;key&gt;</c> (OpenAI), <c>x-api-key</c> (Anthropic,
-/// docs.anthropic.com/en/api/overview) or <c>x-goog-api-key</c> (Gemini, ai.google.dev/api); the first one present in
-/// that order is the one checked. A missing key (or a missing <c>Bearer </c> prefix, the failure the seed articles
+/// docs.anthropic.com/en/api/overview) or <c>x-goog-api-key</c> (Gemini, ai.google.dev/api; or its <c>?key=</c> query
+/// parameter on a Gemini path); the first one present in that order is the one checked. A missing key (or a missing <c>Bearer </c> prefix, the failure the seed articles
 /// report) or a wrong one is a 401 in the request's protocol's shape (<see cref="ProtocolOf"/>).
 /// </summary>
 internal sealed class ApiKeyCheck
@@ -62,6 +62,10 @@ internal sealed class ApiKeyCheck
         else if (headers.TryGetValue("x-api-key", out var apiKey) || headers.TryGetValue("x-goog-api-key", out apiKey))
         {
             key = apiKey.ToString().AsSpan().Trim();
+        }
+        else if (ProtocolOf(context.Request) == WireProtocol.Gemini && context.Request.Query.TryGetValue("key", out var queryKey))
+        {
+            key = queryKey.ToString().AsSpan().Trim(); // Gemini also takes the key as ?key= (ai.google.dev/api)
         }
         else
         {

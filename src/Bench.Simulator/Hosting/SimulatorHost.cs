@@ -128,7 +128,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         app.MapPost("/v1/chat/completions", chatCompletions.HandleAsync);
         app.MapPost("/v1/responses", chatCompletions.HandleResponsesAsync);
         app.MapPost("/v1/messages", chatCompletions.HandleMessagesAsync);
-        app.MapPost("/v1/models/{target}", chatCompletions.HandleGeminiAsync);
+        app.MapPost("/v1/models/{**target}", chatCompletions.HandleGeminiAsync); // a catch-all: model ids may hold a slash
         app.MapGet("/v1/models", models.HandleAsync);
         var files = new Batches.FileStore(options.Seed);
         var batches = new Batches.BatchesEndpoints(

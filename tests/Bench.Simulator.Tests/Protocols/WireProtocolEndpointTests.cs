@@ -228,6 +228,18 @@ public class WireProtocolEndpointTests
         AssertErrorShape(protocol, error, openAiCode: "invalid_api_key", anthropicType: "authentication_error", googleStatus: "UNAUTHENTICATED");
     }
 
+    [Fact]
+    public async Task Gemini_KeyAsQueryParameterAndModelWithASlash_IsServed()
+    {
+        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions { Profiles = [Fast("org/fast")], ApiKey = "right" });
+        using var client = new HttpClient { BaseAddress = host.BaseUrl };
+
+        var (status, response) = await JsonAsync(client, "models/org/fast:generateContent?key=right", Request("gemini", "org/fast", stream: false).Body);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("org/fast", response.GetProperty("modelVersion").GetString());
+    }
+
     public static TheoryData<string, FaultRule, int, string, string> StatusFaults() => new()
     {
         { "anthropic-messages", new FaultRule { Kind = FaultKind.RateLimited }, 429, "rate_limit_error", "" },
