@@ -316,7 +316,7 @@ public sealed class CompareHarnessTests(CompareRunFixture fixture) : IClassFixtu
         Assert.Equal(ExitCodes.BadInput, kinds);
         Assert.Contains("compare like with like", kindsError, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.BadInput, none);
-        Assert.Contains("no cell (model · mode · policy) in common", noneError, StringComparison.Ordinal);
+        Assert.Contains("no cell (target · model · mode · policy) in common", noneError, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.BadInput, neither);
         Assert.Contains("neither a results folder", neitherError, StringComparison.Ordinal);
     }

@@ -98,8 +98,9 @@ public sealed class ReplicateRunTests : IDisposable
     {
         var lines = File.ReadAllLines(Path.Combine(results, "replicates.csv"));
         var header = lines[0].Split(',');
-        Assert.Equal("replicate", header[0]);
-        Assert.Equal(File.ReadLines(Path.Combine(results, "summary.csv")).First(), string.Join(',', header[1..]));
+        // The target first, then the replicate, then the rest of summary.csv's columns.
+        Assert.Equal(("target", "replicate"), (header[0], header[1]));
+        Assert.Equal(File.ReadLines(Path.Combine(results, "summary.csv")).First(), string.Join(',', header.Take(1).Concat(header.Skip(2))));
         var rows = lines[1..].Select(l => l.Split(',')).ToList();
         Assert.Equal(3 * 4, rows.Count);
         int Column(string id) => Array.IndexOf(header, id);
@@ -109,7 +110,7 @@ public sealed class ReplicateRunTests : IDisposable
             records.Where(r => r.Replicate == replicate).ToList().ForEach(alone.Add);
             foreach (var summary in alone.Summarize())
             {
-                var row = rows.Single(r => r[0] == replicate.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                var row = rows.Single(r => r[1] == replicate.ToString(System.Globalization.CultureInfo.InvariantCulture)
                     && r[Column("model")] == summary.Model && r[Column("mode")] == Names.Of(summary.Mode));
                 Assert.Equal(summary.Requests.ToString(System.Globalization.CultureInfo.InvariantCulture), row[Column("requests")]);
                 Assert.Equal(Bench.Core.Metrics.MetricCatalog.Find("e2e_ms_p95").Format.Format(summary.Get(Bench.Core.Metrics.Metric.E2e)!.P95), row[Column("e2e_ms_p95")]);

@@ -69,7 +69,8 @@ public sealed class RunHarnessTests : IDisposable
         Assert.Contains("Results: ", output.ToString(), StringComparison.Ordinal);
         var summary = File.ReadAllLines(Path.Combine(_dir, "summary.csv"));
         Assert.Equal(3, summary.Length); // header + 2 cells
-        Assert.StartsWith("fixed-100ms,streaming,,16,16,1,", summary[1], StringComparison.Ordinal);
+        Assert.StartsWith("target,model,mode,", summary[0], StringComparison.Ordinal);
+        Assert.StartsWith("fixed-100ms,streaming,,16,16,1,", summary[1].Split(',', 2)[1], StringComparison.Ordinal); // after the target column
         Assert.Contains("not priced", summary[1], StringComparison.Ordinal);
     }
 

@@ -52,6 +52,9 @@ public sealed class ComparerTargetTests
         Assert.Empty(comparison.OnlyInCurrent);
         Assert.Equal(["simulator · alpha-model · streaming", "simulator · alpha-model · non-streaming"], comparison.Rows.Select(r => r.Cell).Distinct());
         Assert.All(comparison.Rows, r => Assert.Equal("simulator", r.Target));
+        var suites = Bench.Report.Comparison.Exporters.ComparisonJunit.Build(comparison).Root!.Elements("testsuite").ToList();
+        Assert.Equal(["simulator · alpha-model · streaming", "simulator · alpha-model · non-streaming"], suites.Select(s => (string)s.Attribute("name")!));
+        Assert.All(suites, s => Assert.Equal("simulator", (string)s.Element("properties")!.Element("property")!.Attribute("value")!));
     }
 
     [Fact]

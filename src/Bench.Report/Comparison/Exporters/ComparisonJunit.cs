@@ -33,6 +33,12 @@ public static class ComparisonJunit
                 new XAttribute("errors", 0),
                 new XAttribute("skipped", rows.Count(r => r.Verdict == Verdict.Unknown)),
                 new XAttribute("time", "0"));
+            if (rows[0].Target is { } target)
+            {
+                // The suite's name is the cell (target · model · mode); its target also as a property, for filtering.
+                suite.Add(new XElement("properties", new XElement("property", new XAttribute("name", "target"), new XAttribute("value", target))));
+            }
+
             foreach (var r in rows)
             {
                 var text = string.Create(CultureInfo.InvariantCulture,
