@@ -59,8 +59,8 @@ public sealed partial class PriceCatalog
             ModelNames.EquivalentsOf("gpt-4.1")),
         new ModelPrice(
             "claude-sonnet-4.5", 3.00m, 0.30m, 15.00m, null, null,
-            $"SEED-FIGURES.md (articles) input 3.00/output 15.00, which LiteLLM confirms; {Anthropic("claude-sonnet-4-5")} "
-            + "cache read 0.30 and 5-minute cache write 3.75; no Batch API price",
+            $"SEED-FIGURES.md (articles) input 3.00/output 15.00, which LiteLLM confirms; cache read 0.30 and 5-minute cache "
+            + $"write 3.75 from {Anthropic("claude-sonnet-4-5")}; no Batch API price",
             ModelNames.EquivalentsOf("claude-sonnet-4.5"), 3.75m),
         Claude("claude-sonnet-4.6", "claude-sonnet-4-6", 3.00m, 0.30m, 3.75m, 15.00m),
         Claude("claude-opus-4", "claude-opus-4-20250514", 15.00m, 1.50m, 18.75m, 75.00m),
@@ -83,11 +83,11 @@ public sealed partial class PriceCatalog
     private const string GooglePricingPage = "https://ai.google.dev/gemini-api/docs/pricing";
 
     private static string Anthropic(string key) =>
-        $"LiteLLM catalogue (vendored, commit {LiteLlmCommit}, 2026-07-24) key '{key}', the figures of {AnthropicPricingPage} "
-        + "(cache write = 5-minute write, 1.25 × input; cache read = 0.1 × input)";
+        $"LiteLLM catalogue (vendored, commit {LiteLlmCommit}, 2026-07-24) key '{key}', LiteLLM's copy of {AnthropicPricingPage} "
+        + "(not re-read here; its ratios hold: 5-minute cache write = 1.25 × input, cache read = 0.1 × input)";
 
     private static string Google(string key) =>
-        $"LiteLLM catalogue (vendored, commit {LiteLlmCommit}, 2026-07-24) key '{key}', the figures of {GooglePricingPage}";
+        $"LiteLLM catalogue (vendored, commit {LiteLlmCommit}, 2026-07-24) key '{key}', LiteLLM's copy of {GooglePricingPage} (not re-read here)";
 
     private static ModelPrice Claude(string model, string liteLlmKey, decimal input, decimal cacheRead, decimal cacheWrite, decimal output) =>
         new(model, input, cacheRead, output, null, null,

@@ -99,7 +99,7 @@ public sealed class CostCommandTests
         Assert.Equal(ExitCodes.BadInput, exitCode);
         Assert.Empty(output);
         Assert.Contains("Unknown model 'gpt-4.2'", error, StringComparison.Ordinal);
-        Assert.Contains("claude-sonnet-4.5, deepseek-v3.2, gemini-2.5-flash, gpt-4.1", error, StringComparison.Ordinal);
+        Assert.Contains("claude-sonnet-4.5, claude-sonnet-4.6, deepseek-v3.2, gemini-2.0-flash, gemini-2.5-flash, gemini-2.5-pro, gpt-4.1", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -90,4 +90,48 @@ public sealed class CostEstimateTextTests
     {
         Assert.Equal("0.28", CostEstimateJson.Normalize(2.8e-07m * 1_000_000m).ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    private static CostEstimate AnthropicWithCacheWrites() => CostEstimate.Compute(
+        new CostEstimateRequest
+        {
+            // 10M input: 2M uncached, 6M read from the cache, 2M written to it; 1M output.
+            Volume = MonthlyTokens.FromTotals(10_000_000m, 1_000_000m, cachedInputTokens: 6_000_000m, cacheWriteInputTokens: 2_000_000m),
+            Models = ["claude-sonnet-4.5"],
+        },
+        PriceCatalog.BuiltIn);
+
+    [Fact]
+    public void ToJson_CacheWrites_PricedAtCacheWritePrice()
+    {
+        // claude-sonnet-4.5: 2 × 3.00 + 6 × 0.30 + 2 × 3.75 + 1 × 15.00 = 6 + 1.8 + 7.5 + 15 = 30.3 USD.
+        using var json = JsonDocument.Parse(CostEstimateJson.ToJson(AnthropicWithCacheWrites()));
+        var budget = json.RootElement.GetProperty("budgets")[0];
+        var line = budget.GetProperty("lines")[0];
+
+        Assert.Equal(30.3m, budget.GetProperty("total_usd").GetDecimal());
+        Assert.Equal(7.5m, budget.GetProperty("cache_write_input_cost_usd").GetDecimal());
+        Assert.Equal(2_000_000m, line.GetProperty("cache_write_input_tokens").GetDecimal());
+        Assert.Equal(2_000_000m, line.GetProperty("uncached_input_tokens").GetDecimal());
+        Assert.Equal(3.75m, line.GetProperty("usd_per_million_cache_write_input_tokens").GetDecimal());
+        Assert.False(line.GetProperty("cache_write_priced_as_input").GetBoolean());
+        Assert.Equal(2_000_000m, json.RootElement.GetProperty("volume").GetProperty("cache_write_input_tokens").GetDecimal());
+    }
+
+    [Fact]
+    public void ToText_CacheWrites_ShowsCacheWriteColumnsAndPrice()
+    {
+        var text = CostEstimateText.Format(AnthropicWithCacheWrites());
+
+        Assert.Contains("(6,000,000 cached, 2,000,000 cache writes)", text, StringComparison.Ordinal);
+        Assert.Contains("cache write tok", text, StringComparison.Ordinal);
+        Assert.Contains("cache write $", text, StringComparison.Ordinal);
+        Assert.Contains("7.50", text, StringComparison.Ordinal);
+        Assert.Contains(", cache write 3.75", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToText_NoCacheWrites_KeepsTheTableShape()
+    {
+        Assert.DoesNotContain("cache write", CostEstimateText.Format(TenMillionOutputOnGpt41AndDeepSeek()), StringComparison.Ordinal);
+    }
 }
