@@ -73,7 +73,7 @@ public sealed class BatchApiClient
         _endpoint = endpoint;
         _time = time;
         _options = options ?? new BatchApiClientOptions();
-        _mask = new KeyMask(endpoint.ApiKey);
+        _mask = new KeyMask(endpoint.MaskedSecret);
     }
 
     /// <summary>Masks the API key in <paramref name="text"/> and cuts it to <see cref="MaxMessageChars"/>.</summary>

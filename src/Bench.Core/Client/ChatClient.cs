@@ -143,7 +143,7 @@ public sealed class ChatClient
         _useMaxCompletionTokens = options.UseMaxCompletionTokens;
         _tokenizer = options.Tokenizer;
         _modelTokenizers = options.ModelTokenizers is { Count: > 0 } byModel ? new Dictionary<string, string>(byModel, StringComparer.Ordinal) : null;
-        _mask = new KeyMask(endpoint.ApiKey);
+        _mask = new KeyMask(endpoint.MaskedSecret);
         _maxResponseBytes = options.MaxResponseBytes;
         _maxEventBytes = options.MaxEventBytes;
         _maxErrorBodyBytes = options.MaxErrorBodyBytes;

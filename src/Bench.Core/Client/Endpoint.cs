@@ -227,6 +227,36 @@ public sealed class Endpoint
     /// <summary>The key itself: internal so that no serializer, logger or report can reach it.</summary>
     internal string? ApiKey { get; }
 
+    /// <summary>Whether requests carry a secret: the key, or an extra header that authenticates (see
+    /// <see cref="MaskedSecret"/>) — what must not travel over plain HTTP to another host.</summary>
+    public bool CarriesSecret => MaskedSecret is not null;
+
+    /// <summary>The secret to mask in texts kept from the server (<see cref="KeyMask"/>): the key, else — a
+    /// header-authenticated target — the value of the first extra header whose name says it carries a credential
+    /// (<c>key</c>, <c>auth</c>, <c>token</c>, <c>secret</c>), without an auth scheme (<c>Bearer </c>, <c>Basic </c>).</summary>
+    internal string? MaskedSecret
+    {
+        get
+        {
+            if (ApiKey is not null)
+            {
+                return ApiKey;
+            }
+
+            foreach (var (name, value) in Headers)
+            {
+                if (name.Contains("key", StringComparison.OrdinalIgnoreCase) || name.Contains("auth", StringComparison.OrdinalIgnoreCase)
+                    || name.Contains("token", StringComparison.OrdinalIgnoreCase) || name.Contains("secret", StringComparison.OrdinalIgnoreCase))
+                {
+                    var space = value.IndexOf(' ', StringComparison.Ordinal);
+                    return space > 0 && space < value.Length - 1 ? value[(space + 1)..].Trim() : value;
+                }
+            }
+
+            return null;
+        }
+    }
+
     /// <summary>The base address as it may be shown (<see cref="BaseUrls.Redact"/>: user-info and query values
     /// masked); never the key.</summary>
     public override string ToString() => BaseUrls.Redact(BaseAddress);

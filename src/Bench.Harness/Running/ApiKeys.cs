@@ -92,21 +92,36 @@ internal static class ApiKeys
     /// host that is not loopback unless <paramref name="allowInsecureHttp"/> (<c>--allow-insecure-http</c>). Checked
     /// before anything is sent, the preflight included.</summary>
     /// <exception cref="ConfigException">One of the two (the URL shown redacted).</exception>
-    public static void CheckTransport(string? scenarioFile, PlanOverrides overrides, Uri baseUrl, bool allowInsecureHttp)
+    public static void CheckTransport(string? scenarioFile, PlanOverrides overrides, Uri baseUrl, bool allowInsecureHttp) =>
+        CheckTransport(scenarioFile, overrides, baseUrl, allowInsecureHttp, carriesSecret: true, "$.target");
+
+    /// <summary>As <see cref="CheckTransport(string?, PlanOverrides, Uri, bool)"/> for one target of several: plain
+    /// <c>http://</c> to a host that is not loopback is refused only when the target <paramref name="carriesSecret"/> (a
+    /// key, or an extra header that authenticates) — a keyless target without such a header sends nothing to steal.
+    /// Credentials in the URL's user-info are always refused.</summary>
+    /// <param name="scenarioFile">The scenario file, named in errors.</param>
+    /// <param name="overrides">The flags (<c>--base-url</c> names the flag in errors).</param>
+    /// <param name="baseUrl">The target's base URL.</param>
+    /// <param name="allowInsecureHttp"><c>--allow-insecure-http</c>.</param>
+    /// <param name="carriesSecret">Whether requests carry a key or a credential header.</param>
+    /// <param name="targetPath">The target's JSON path (<c>$.target</c>, <c>$.targets[1]</c>).</param>
+    /// <exception cref="ConfigException">Credentials in the URL, or a secret over plain HTTP to another host.</exception>
+    public static void CheckTransport(string? scenarioFile, PlanOverrides overrides, Uri baseUrl, bool allowInsecureHttp, bool carriesSecret, string targetPath)
     {
         ArgumentNullException.ThrowIfNull(overrides);
         ArgumentNullException.ThrowIfNull(baseUrl);
+        ArgumentNullException.ThrowIfNull(targetPath);
         var fromFlag = overrides.BaseUrl is not null;
         if (BaseUrls.HasUserInfo(baseUrl))
         {
-            throw new ConfigException([Error(fromFlag, "--base-url", scenarioFile, "$.target.base_url",
+            throw new ConfigException([Error(fromFlag, "--base-url", scenarioFile, targetPath + ".base_url",
                 $"{BaseUrls.Redact(baseUrl)} carries credentials before its host ('user:…@'); Bench does not send them. Remove them from the URL "
                 + "and give the key through the environment variable (api_key_env, --api-key-env) or api_key_file, which Bench sends as 'Authorization: Bearer'.")]);
         }
 
-        if (BaseUrls.IsInsecure(baseUrl) && !allowInsecureHttp)
+        if (carriesSecret && BaseUrls.IsInsecure(baseUrl) && !allowInsecureHttp)
         {
-            throw new ConfigException([Error(fromFlag, "--base-url", scenarioFile, "$.target.base_url",
+            throw new ConfigException([Error(fromFlag, "--base-url", scenarioFile, targetPath + ".base_url",
                 $"refusing to send the API key over plain HTTP to {baseUrl.Host}, which is not this machine: anyone on the network path can read it. "
                 + "Use https://, or pass --allow-insecure-http if the network is trusted.")]);
         }

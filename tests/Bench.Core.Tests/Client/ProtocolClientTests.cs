@@ -248,4 +248,24 @@ public class ProtocolClientTests
         var ex = Assert.Throws<ArgumentException>(() => new Bench.Core.Batches.BatchApiClient(new HttpClient(), endpoint, TimeProvider.System));
         Assert.Contains(WireProtocols.Name(protocol), ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task SendAsync_HeaderAuthenticatedTargetEchoedInError_HeaderValueMasked()
+    {
+        await using var server = HostileServer.Start(async e =>
+        {
+            await e.RespondAsync(401, "application/json", """{"error":{"message":"Access denied: key azure-header-SECRET-77 is invalid","type":"invalid_request_error"}}""");
+            return true;
+        });
+        var endpoint = new Endpoint(server.BaseUrl) { Headers = new Dictionary<string, string> { ["api-key"] = "azure-header-SECRET-77" } };
+        Assert.Equal("azure-header-SECRET-77", endpoint.MaskedSecret);
+        Assert.Equal("k ***", new KeyMask(endpoint.MaskedSecret).Apply("k azure-header-SECRET-77"));
+        var client = new ChatClient(BenchHttpClient.Create(), endpoint, new RunClock(), new ChatClientOptions { Tokenizer = "none" });
+
+        var record = await client.SendAsync(Request(Mode.NonStreaming), new RequestContext(1));
+
+        Assert.Equal(Outcome.ClientError, record.Outcome);
+        Assert.Contains(KeyMask.Redacted, record.Error!.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET", JsonSerializer.Serialize(record), StringComparison.Ordinal);
+    }
 }

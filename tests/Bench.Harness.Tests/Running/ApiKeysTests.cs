@@ -97,4 +97,22 @@ public sealed class ApiKeysTests : IDisposable
             Environment.SetEnvironmentVariable(name, null);
         }
     }
+
+    [Fact]
+    public void CheckTransport_KeylessTargetOverPlainHttpToAnotherHost_Accepted()
+    {
+        var endpoint = new Bench.Core.Client.Endpoint(new Uri("http://10.0.0.5:8000/v1"));
+        ApiKeys.CheckTransport("s.json", new Bench.Core.Planning.PlanOverrides(), endpoint.BaseAddress, allowInsecureHttp: false, endpoint.CarriesSecret, "$.targets[1]");
+    }
+
+    [Fact]
+    public void CheckTransport_CredentialHeaderOverPlainHttpToAnotherHost_RefusedNamingTheTarget()
+    {
+        var endpoint = new Bench.Core.Client.Endpoint(new Uri("http://10.0.0.5:8000/v1")) { Headers = new Dictionary<string, string> { ["api-key"] = Secret } };
+        var ex = Assert.Throws<ConfigException>(() =>
+            ApiKeys.CheckTransport("s.json", new Bench.Core.Planning.PlanOverrides(), endpoint.BaseAddress, allowInsecureHttp: false, endpoint.CarriesSecret, "$.targets[1]"));
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal("$.targets[1].base_url", error.Path);
+        Assert.DoesNotContain("SECRET", ex.ToString(), StringComparison.Ordinal);
+    }
 }
