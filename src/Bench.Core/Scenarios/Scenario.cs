@@ -251,6 +251,11 @@ public sealed record Scenario : IConfigValidatable
                 }
             }
 
+            if (Modes.Contains(Mode.BatchApi) && Targets.Count > 1 && i == 1)
+            {
+                validation.Error(nameof(Modes), $"the batch-api mode runs against one target: measure it in a scenario with one target, or pick one with --targets NAME");
+            }
+
             if (Modes.Contains(Mode.BatchApi) && target.Protocol != WireProtocol.OpenAiChat)
             {
                 at.Error(nameof(TargetSpec.Protocol), $"the batch-api mode exists only for openai-chat targets (OpenAI's Batch API); this target speaks {WireProtocols.Name(target.Protocol)}: remove batch-api from {validation.PathOf(nameof(Modes))} or measure it in a scenario of its own");

@@ -109,13 +109,17 @@ public class ScenarioTargetsTests
     public void Validate_BatchApiOnAnthropicTarget_Error()
     {
         var error = SingleError($$"""
-            { "targets": [ { "name": "a" }, { "name": "b", "protocol": "anthropic-messages" } ], "models": ["m"],
+            { "targets": [ { "name": "b", "protocol": "anthropic-messages" } ], "models": ["m"],
               "modes": ["batch-api"], {{Workload}} }
             """);
 
-        Assert.Equal("$.targets[1].protocol", error.Path);
+        Assert.Equal("$.targets[0].protocol", error.Path);
         Assert.Contains("openai-chat", error.Reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Validate_BatchApiWithTwoTargets_Error() =>
+        Assert.Equal("$.modes", SingleError($$"""{ "targets": [ { "name": "a" }, { "name": "b" } ], "models": ["m"], "modes": ["batch-api"], {{Workload}} }""").Path);
 
     [Fact]
     public void Validate_AddedLatencyOnRealTarget_Error() =>
