@@ -106,7 +106,22 @@ public sealed class SimulatorHost : IAsyncDisposable
         var apiKeyCheck = new ApiKeyCheck(options.ApiKey);
         var chatCompletions = new ChatCompletionsEndpoint(samplers, options.Seed, options.OnCompleted, options.TimeProvider, faults);
         var models = new ModelsEndpoint(options.Profiles, options.TimeProvider.GetUtcNow().ToUnixTimeSeconds());
-        app.Use(apiKeyCheck.InvokeAsync);
+        if (options.AddedLatency > TimeSpan.Zero)
+        {
+            // Before anything else, as a relay's hop delays the whole exchange: every response starts this much later.
+            var added = options.AddedLatency;
+            var time = options.TimeProvider;
+            app.Use(async (context, next) =>
+            {
+                await Task.Delay(added, time, context.RequestAborted);
+                await next(context);
+            });
+        }
+
+        if (!options.Keyless)
+        {
+            app.Use(apiKeyCheck.InvokeAsync);
+        }
         app.MapPost("/v1/chat/completions", chatCompletions.HandleAsync);
         app.MapGet("/v1/models", models.HandleAsync);
         var files = new Batches.FileStore(options.Seed);

@@ -63,4 +63,12 @@ public sealed class SimulatorOptions
     /// <see cref="System.TimeProvider.System"/>, whose timestamps are <see cref="System.Diagnostics.Stopwatch"/> ticks
     /// and so comparable with an in-process client's; a test passes a fake clock to check pacing exactly.</summary>
     public TimeProvider TimeProvider { get; set; } = System.TimeProvider.System;
+
+    /// <summary>A delay added before every request is handled, on <see cref="TimeProvider"/> — a relay's extra hop, so a
+    /// relay against direct comparison runs offline (scenario <c>targets[].added_latency_ms</c>). Zero by default.</summary>
+    public TimeSpan AddedLatency { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Accept requests without any key (a keyless target, <c>targets[].keyless</c>): no key check at all.
+    /// False by default (a key is required: <see cref="ApiKey"/>, or any when that is null).</summary>
+    public bool Keyless { get; set; }
 }
