@@ -40,10 +40,16 @@ internal static class RunCommand
         var seed = new Option<int?>("--seed") { Description = "Seed for prompts and the simulator." };
         var baseUrl = new Option<Uri?>("--base-url")
         {
-            Description = "Measure a real OpenAI-compatible endpoint, e.g. https://api.openai.com/v1.",
+            Description = "Measure a real OpenAI-compatible endpoint instead of the scenario's one target, e.g. https://api.openai.com/v1 (a scenario with a targets list: edit it, or pick with --targets).",
             CustomParser = r => Uri.TryCreate(r.Tokens[^1].Value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
                 ? uri
                 : Error<Uri?>(r, $"--base-url: '{r.Tokens[^1].Value}' is not an http(s) URL."),
+        };
+        var targetNames = new Option<string[]>("--targets")
+        {
+            Description = "Run only these targets of the scenario's targets list (their names). Comma-separated and/or repeated.",
+            HelpName = "NAME[,NAME...]",
+            CustomParser = result => [.. result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
         };
         var apiKeyEnv = new Option<string?>("--api-key-env") { Description = "Environment variable holding the API key (default OPENAI_API_KEY)." };
         var kinds = Enum.GetValues<StepKind>();
@@ -72,6 +78,7 @@ internal static class RunCommand
             scenario, quick, output, models, modes, requests, concurrency, maxTokens, seed, baseUrl, apiKeyEnv, load, rate, duration, maxConcurrency,
         };
         command.Options.Add(timeout);
+        command.Options.Add(targetNames);
         var force = new Option<bool>("--force")
         {
             Description = "Start a non-empty --out folder afresh: only a Bench results folder, and only the files Bench wrote are deleted.",
@@ -162,6 +169,7 @@ internal static class RunCommand
                     MaxTokens = parse.GetValue(maxTokens),
                     Seed = parse.GetValue(seed),
                     BaseUrl = parse.GetValue(baseUrl),
+                    Targets = parse.GetResult(targetNames) is null ? null : parse.GetValue(targetNames),
                     ApiKeyEnv = parse.GetValue(apiKeyEnv),
                     ApiKeyFile = parse.GetValue(apiKeyFile),
                     Load = parse.GetValue(load),

@@ -14,16 +14,21 @@ namespace Bench.Core.Planning;
 /// </summary>
 public sealed class Plan
 {
+    private static readonly IReadOnlyList<string?> NoPolicy = [null];
+
     private Plan(Scenario scenario, string file)
     {
         Scenario = scenario;
         ScenarioFile = file;
         // Model × mode, and × policy when the scenario compares resilience policies (each policy its own cells). A
         // batch-api cell has no policy: its lines are retried by nobody but the provider (one batch, never resubmitted).
+        // × target innermost: the same cell on every target (that serves its model) side by side, in the report and in the
+        // execution order, so a relay and the direct API are measured one after the other and drift hits both alike.
         IReadOnlyList<string?> policies = scenario.Resilience.Count == 0 ? [null] : [.. scenario.Resilience.Select(p => p.Name)];
-        Cells = [.. scenario.Models.SelectMany(m => scenario.Modes.SelectMany(mode => mode == Mode.BatchApi
-            ? [new PlanCell(m, mode)]
-            : policies.Select(policy => new PlanCell(m, mode, policy))))];
+        var targets = scenario.EffectiveTargets;
+        Targets = [.. targets.Select(t => t.Name!)];
+        Cells = [.. scenario.Models.SelectMany(m => scenario.Modes.SelectMany(mode => (mode == Mode.BatchApi ? NoPolicy : policies)
+            .SelectMany(policy => targets.Where(t => t.Serves(m)).Select(t => new PlanCell(m, mode, policy, t.Name)))))];
         BatchLines = scenario.Modes.Contains(Mode.BatchApi) ? scenario.BatchLines : null;
         Steps = scenario.Workload;
         ExpectedRequestsPerCell = Steps.All(w => w.Kind is StepKind.IterationsForConstant or StepKind.IterationsForInject)
@@ -37,7 +42,8 @@ public sealed class Plan
         var batches = BatchLines is { } lines ? $"; batch-api: one batch of {lines} lines per model" : "";
         var repeat = Repeat == 1 ? ""
             : $"; {Repeat} replicates, interleaved by cell" + (BatchLines is null ? "" : " (batch-api cells run once, in replicate 1)");
-        Description = $"{scenario.Name} — {Cells.Count} cells ({string.Join(", ", scenario.Models)} × {ModeNames(scenario.Modes)}{policyNames}); "
+        var targetNames = Targets.Count == 1 ? "" : $"targets {string.Join(", ", Targets)} × ";
+        Description = $"{scenario.Name} — {Cells.Count} cells ({targetNames}{string.Join(", ", scenario.Models)} × {ModeNames(scenario.Modes)}{policyNames}); "
             + $"{Workload}{batches}; prompt {scenario.Request.PromptTokens} tokens, max_tokens {scenario.Request.MaxTokens}{repeat}";
     }
 
@@ -50,6 +56,10 @@ public sealed class Plan
 
     /// <summary>Every model in every mode, models outermost, in the order they run (one after another).</summary>
     public IReadOnlyList<PlanCell> Cells { get; }
+
+    /// <summary>The targets' names, in the scenario's order (<see cref="Scenario.EffectiveTargets"/>): one name for a
+    /// single-target scenario.</summary>
+    public IReadOnlyList<string> Targets { get; }
 
     /// <summary>Lines of each batch-api cell's one batch (<see cref="Scenarios.Scenario.BatchLines"/>); null when the
     /// plan has no batch-api cell.</summary>
@@ -112,6 +122,11 @@ public sealed class Plan
             throw new ConfigException(flagErrors);
         }
 
+        if (TargetFlagErrors(scenario, overrides, file) is { Count: > 0 } targetFlags)
+        {
+            throw new ConfigException(targetFlags);
+        }
+
         var planned = Apply(scenario, overrides);
         if (FlagThresholdErrors(planned, scenario.Thresholds.Count) is { Count: > 0 } thresholdFlags)
         {
@@ -125,6 +140,40 @@ public sealed class Plan
 
     /// <summary>A <c>--threshold</c> over an SLO-set figure must name a set of the scenario (the scenario's own
     /// thresholds are checked by <see cref="Scenario.Validate"/> at their paths).</summary>
+    /// <summary>The flags that replace the single target (<c>--base-url</c>, <c>--api-key-env</c>, <c>--api-key-file</c>)
+    /// do not apply to a list of targets; <c>--targets</c> names only targets of the scenario.</summary>
+    private static List<ConfigError> TargetFlagErrors(Scenario scenario, PlanOverrides overrides, string file)
+    {
+        var errors = new List<ConfigError>();
+        if (scenario.Targets.Count > 0)
+        {
+            foreach (var (flag, given) in new[] { ("--base-url", overrides.BaseUrl is not null), ("--api-key-env", overrides.ApiKeyEnv is not null), ("--api-key-file", overrides.ApiKeyFile is not null) })
+            {
+                if (given)
+                {
+                    errors.Add(new ConfigError(PlanOverrides.CommandLine, flag,
+                        $"{file} names several targets ({string.Join(", ", scenario.Targets.Select(t => t.Name))}); {flag} replaces the one target of a single-target scenario: edit the targets in the file, or pick some with --targets NAME,…"));
+                }
+            }
+        }
+
+        if (overrides.Targets is { } picked)
+        {
+            var names = scenario.EffectiveTargets.Select(t => t.Name!).ToList();
+            if (picked.Count == 0)
+            {
+                errors.Add(new ConfigError(PlanOverrides.CommandLine, "--targets", $"names no target; the scenario's: {string.Join(", ", names)}"));
+            }
+
+            foreach (var name in picked.Where(n => !names.Contains(n, StringComparer.Ordinal)))
+            {
+                errors.Add(new ConfigError(PlanOverrides.CommandLine, "--targets", $"'{name}' is not a target of {file} (its targets: {string.Join(", ", names)})"));
+            }
+        }
+
+        return errors;
+    }
+
     private static List<ConfigError> FlagThresholdErrors(Scenario planned, int fromScenario)
     {
         var errors = new List<ConfigError>();
@@ -277,9 +326,13 @@ public sealed class Plan
             int retries => [new ResiliencePolicy { Name = $"retries-{retries}", Retry = new RetrySpec { MaxRetries = retries } }],
         };
 
+        var targets = options.Targets is { } picked && scenario.Targets.Count > 0
+            ? [.. scenario.Targets.Where(t => picked.Contains(t.Name!, StringComparer.Ordinal))]
+            : scenario.Targets;
         return scenario with
         {
             Target = target,
+            Targets = targets,
             Resilience = resilience,
             Models = options.Models ?? scenario.Models,
             Modes = options.Modes is { } modes ? [.. modes.Distinct()] : scenario.Modes,

@@ -40,6 +40,10 @@ public sealed record PlanOverrides
     /// <summary>A real endpoint's base URL instead of the embedded simulator (<c>--base-url</c>).</summary>
     public Uri? BaseUrl { get; init; }
 
+    /// <summary>Run only the named targets of the scenario (<c>--targets NAME,…</c>), in the scenario's order; null: all.
+    /// Each name must be a target of the scenario (<see cref="Scenario.EffectiveTargets"/>).</summary>
+    public IReadOnlyList<string>? Targets { get; init; }
+
     /// <summary>Environment variable holding the endpoint's API key (<c>--api-key-env</c>).</summary>
     public string? ApiKeyEnv { get; init; }
 

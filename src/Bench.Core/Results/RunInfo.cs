@@ -24,6 +24,10 @@ public sealed class RunInfo
     /// <summary>Where requests went: <c>simulator</c> or the endpoint's base URL (never the key).</summary>
     public string Target { get; set; } = "";
 
+    /// <summary>The run's targets (<c>targets</c>), in the scenario's order: name, protocol, where requests went, the
+    /// simulator's added latency, billing. Null in run.json from before targets (<see cref="Target"/> alone).</summary>
+    public List<TargetInfo>? Targets { get; set; }
+
     /// <summary>Versions of Bench and the runtime.</summary>
     public Dictionary<string, string> Versions { get; set; } = [];
 
@@ -155,6 +159,9 @@ public sealed class DeclaredFaults
 /// <summary>A cell of one replicate (<see cref="RunInfo.InterruptedAt"/>).</summary>
 public sealed class ReplicatePosition
 {
+    /// <summary>The cell's target; null in run.json from before targets.</summary>
+    public string? Target { get; set; }
+
     /// <summary>The replicate, 1..N.</summary>
     public int Replicate { get; set; }
 
@@ -168,9 +175,36 @@ public sealed class ReplicatePosition
     public string? Policy { get; set; }
 }
 
+/// <summary>One target of a run as run.json keeps it (<see cref="RunInfo.Targets"/>); never its key.</summary>
+public sealed class TargetInfo
+{
+    /// <summary>The target's name (<c>target</c> of its records and cells).</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Its wire protocol's name (<c>openai-chat</c>, <c>openai-responses</c>, <c>anthropic-messages</c>,
+    /// <c>gemini</c>).</summary>
+    public string Protocol { get; set; } = "openai-chat";
+
+    /// <summary>Its base URL, redacted (<see cref="Client.BaseUrls.Redact"/>), or <c>embedded simulator</c>.</summary>
+    public string BaseUrl { get; set; } = "";
+
+    /// <summary>The simulator's added latency in milliseconds (a relay stand-in); null for none.</summary>
+    public double? AddedLatencyMs { get; set; }
+
+    /// <summary>True for a keyless target (no key sent); null otherwise.</summary>
+    public bool? Keyless { get; set; }
+
+    /// <summary>How it bills; null: list prices in USD.</summary>
+    public Pricing.TargetBilling? Billing { get; set; }
+}
+
 /// <summary>The fault-clock epoch a cell ran in (<see cref="RunInfo.FaultEpochs"/>).</summary>
 public sealed class CellEpoch
 {
+    /// <summary>The cell's target; null in run.json from before targets. Every simulator target begins an epoch at each
+    /// cell's start, so an epoch number means the same cell on every simulator.</summary>
+    public string? Target { get; set; }
+
     /// <summary>The cell's model.</summary>
     public string Model { get; set; } = "";
 

@@ -1,12 +1,15 @@
 using System.Collections.ObjectModel;
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Bench.Core.Configuration;
 using Bench.Core.Faults;
+using Bench.Core.Pricing;
 using Bench.Core.Records;
 using Bench.Core.Resilience;
 using Bench.Core.Thresholds;
+using Bench.Core.Wire;
 
 namespace Bench.Core.Scenarios;
 
@@ -33,8 +36,26 @@ public sealed record Scenario : IConfigValidatable
     /// <summary>What the scenario is for, in one sentence.</summary>
     public string? Description { get; init; }
 
-    /// <summary>Where requests go.</summary>
+    /// <summary>Where requests go, when the scenario has one target (the embedded simulator by default). A file gives
+    /// this or <see cref="Targets"/>, not both.</summary>
     public TargetSpec Target { get; init; } = new();
+
+    /// <summary>Several targets measured in one run (each named, e.g. a relay and the provider's own API): cells become
+    /// target × model × mode. Empty (the default): the single <see cref="Target"/>.</summary>
+    public IReadOnlyList<TargetSpec> Targets { get; init => field = ReadOnly.CopyOf(value); } = [];
+
+    /// <summary>The name the single-target form gets when it has none: <c>simulator</c> for the embedded simulator.</summary>
+    public const string SimulatorTargetName = "simulator";
+
+    /// <summary>The targets a run measures, each named: <see cref="Targets"/>, or the single <see cref="Target"/> named
+    /// by its <c>name</c>, else <c>simulator</c> for the embedded simulator, else its base URL's host
+    /// (<c>api.openai.com</c>).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<TargetSpec> EffectiveTargets => Targets.Count > 0 ? Targets : [Target with { Name = NameOf(Target) }];
+
+    /// <summary>The name of the single-target form's target (see <see cref="EffectiveTargets"/>).</summary>
+    private static string NameOf(TargetSpec target) =>
+        target.Name ?? (target.BaseUrl is { } url ? (string.IsNullOrEmpty(url.Host) ? "target" : url.Host) : SimulatorTargetName);
 
     /// <summary>Model ids, in report order.</summary>
     [MinLength(1, ErrorMessage = "at least one model is required")]
@@ -104,21 +125,26 @@ public sealed record Scenario : IConfigValidatable
             }
         }
 
-        if (!Target.IsSimulator)
+        ValidateTargets(validation);
+
+        // Faults and rate limits apply to every simulator target of the run; they need at least one.
+        if (EffectiveTargets.All(t => !t.IsSimulator))
         {
+            var noSimulator = Targets.Count > 0 ? "a scenario none of whose targets is the simulator" : $"a scenario with a {validation.Child(nameof(Target)).NameOf(nameof(TargetSpec.BaseUrl))}";
             foreach (var (injected, given) in new[] { (nameof(Faults), Faults.Count > 0), (nameof(RateLimits), RateLimits is not null) })
             {
                 if (given)
                 {
-                    validation.Error(injected, $"the embedded simulator injects these; a scenario with a {validation.Child(nameof(Target)).NameOf(nameof(TargetSpec.BaseUrl))} cannot: remove it or target the simulator");
+                    validation.Error(injected, $"the embedded simulator injects these; {noSimulator} cannot: remove it or target the simulator");
                 }
             }
+        }
 
-            if (Batch.TimeScale is not null)
-            {
-                validation.Child(nameof(Batch)).Error(nameof(BatchSpec.TimeScale),
-                    $"only the embedded simulator's batch clock can run faster; a scenario with a {validation.Child(nameof(Target)).NameOf(nameof(TargetSpec.BaseUrl))} runs in real time: remove it or target the simulator");
-            }
+        // A batch clock running faster would make the batch cells of real targets and simulator ones incomparable.
+        if (Batch.TimeScale is not null && EffectiveTargets.Any(t => !t.IsSimulator))
+        {
+            validation.Child(nameof(Batch)).Error(nameof(BatchSpec.TimeScale),
+                $"only the embedded simulator's batch clock can run faster; a scenario with a {validation.Child(nameof(Target)).NameOf(nameof(TargetSpec.BaseUrl))} runs in real time: remove it or target the simulator");
         }
 
         if (Modes.Contains(Mode.BatchApi))
@@ -174,6 +200,69 @@ public sealed record Scenario : IConfigValidatable
         }
     }
 
+    /// <summary>One form (<c>target</c> or <c>targets</c>); in the list every target named, names unique; a model map or
+    /// model subset names only the scenario's models; batch-api only where every target speaks openai-chat.</summary>
+    private void ValidateTargets(ConfigValidation validation)
+    {
+        if (Targets.Count > 0 && validation.Given(nameof(Target)) == true)
+        {
+            validation.Error($"give either {validation.NameOf(nameof(Target))} (one target) or {validation.NameOf(nameof(Targets))} (several, each named), not both");
+        }
+
+        var targets = Targets.Count > 0 ? Targets : [Target];
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var target = targets[i];
+            var at = Targets.Count > 0 ? validation.Item(nameof(Targets), i) : validation.Child(nameof(Target));
+            if (Targets.Count > 0)
+            {
+                if (target.Name is null)
+                {
+                    at.Error(nameof(TargetSpec.Name), $"each of {validation.PathOf(nameof(Targets))} needs a name ({TargetSpec.NameRule})");
+                }
+                else if (!names.Add(target.Name))
+                {
+                    at.Error(nameof(TargetSpec.Name), $"'{target.Name}' names two targets; names must be unique");
+                }
+            }
+
+            foreach (var (model, _) in target.ModelMap)
+            {
+                if (!Models.Contains(model, StringComparer.Ordinal))
+                {
+                    at.Entry(nameof(TargetSpec.ModelMap), model).Error($"'{model}' is not among the scenario's models ({string.Join(", ", Models)}); the map goes from a model of {validation.PathOf(nameof(Models))} to the target's name for it");
+                }
+            }
+
+            if (target.Models is { } served)
+            {
+                if (served.Count == 0)
+                {
+                    at.Error(nameof(TargetSpec.Models), "names no model: leave it out to serve every model");
+                }
+
+                for (var j = 0; j < served.Count; j++)
+                {
+                    if (!Models.Contains(served[j], StringComparer.Ordinal))
+                    {
+                        at.Item(nameof(TargetSpec.Models), j).Error($"'{served[j]}' is not among the scenario's models ({string.Join(", ", Models)})");
+                    }
+                }
+            }
+
+            if (Modes.Contains(Mode.BatchApi) && Targets.Count > 1 && i == 1)
+            {
+                validation.Error(nameof(Modes), $"the batch-api mode runs against one target: measure it in a scenario with one target, or pick one with --targets NAME");
+            }
+
+            if (Modes.Contains(Mode.BatchApi) && target.Protocol != WireProtocol.OpenAiChat)
+            {
+                at.Error(nameof(TargetSpec.Protocol), $"the batch-api mode exists only for openai-chat targets (OpenAI's Batch API); this target speaks {WireProtocols.Name(target.Protocol)}: remove batch-api from {validation.PathOf(nameof(Modes))} or measure it in a scenario of its own");
+            }
+        }
+    }
+
     /// <summary>A threshold over an SLO-set figure names a set of <see cref="Slos"/>; <c>goodput_rps</c> needs one.</summary>
     private void ValidateThresholds(ConfigValidation validation)
     {
@@ -203,10 +292,20 @@ public sealed record Scenario : IConfigValidatable
     }
 }
 
-/// <summary>Where requests go: the embedded simulator, or an OpenAI-compatible base URL with a key from the
-/// environment or a file.</summary>
+/// <summary>Where requests go: the embedded simulator, or a base URL speaking one of the <see cref="WireProtocol"/>s, with
+/// a key from the environment or a file (or none, <see cref="Keyless"/>). A scenario gives one (<c>target</c>) or several
+/// (<c>targets</c>, each named); see <see cref="Scenario.EffectiveTargets"/>.</summary>
 public sealed record TargetSpec : IConfigValidatable
 {
+    /// <summary>The name rule: it is a column of every output and the <c>@TARGET</c> part of a cell selector.</summary>
+    internal const string NameRule = "use letters, digits, '-', '_' or '.' (it names the target in every output and in @TARGET cell selectors)";
+
+    /// <summary>The target's name (<c>[A-Za-z0-9._-]+</c>): required in a <c>targets</c> list, unique there; the single
+    /// <c>target</c> form may leave it out (<see cref="Scenario.EffectiveTargets"/> names it).</summary>
+    [MinLength(1, ErrorMessage = NameRule)]
+    [RegularExpression("^[A-Za-z0-9._-]+$", ErrorMessage = NameRule)]
+    public string? Name { get; init; }
+
     /// <summary>Written <c>"simulator": true</c> in a file to ask for the embedded simulator explicitly; a file may
     /// not give it together with <see cref="BaseUrl"/> (a command-line base URL still replaces it). Whether the
     /// target is the simulator is <see cref="IsSimulator"/>.</summary>
@@ -215,14 +314,59 @@ public sealed record TargetSpec : IConfigValidatable
     /// <summary>True for the embedded simulator (the default); false when <see cref="BaseUrl"/> is set.</summary>
     public bool IsSimulator => BaseUrl is null;
 
-    /// <summary>Base URL of a real endpoint, e.g. <c>https://api.openai.com/v1/</c>; null for the simulator.</summary>
+    /// <summary>Base URL of a real endpoint, version included, e.g. <c>https://api.openai.com/v1/</c>,
+    /// <c>https://api.anthropic.com/v1</c>, <c>https://generativelanguage.googleapis.com/v1beta</c>; null for the
+    /// simulator.</summary>
     public Uri? BaseUrl { get; init; }
 
-    /// <summary>Name of the environment variable holding the API key (default <c>OPENAI_API_KEY</c>).</summary>
-    public string ApiKeyEnv { get; init; } = "OPENAI_API_KEY";
+    /// <summary>The wire protocol the target speaks (<c>openai-chat</c> by default, <c>openai-responses</c>,
+    /// <c>anthropic-messages</c>, <c>gemini</c>): its paths, authentication, request and response shapes. The simulator
+    /// speaks all four.</summary>
+    public WireProtocol Protocol { get; init; } = WireProtocol.OpenAiChat;
+
+    /// <summary>Name of the environment variable holding the API key. Default by <see cref="Protocol"/>:
+    /// <c>OPENAI_API_KEY</c> (openai-chat, openai-responses), <c>ANTHROPIC_API_KEY</c> (anthropic-messages — the
+    /// variable Anthropic's SDKs read), <c>GEMINI_API_KEY</c> (gemini — the variable Google's Gen AI SDKs read).</summary>
+    public string ApiKeyEnv { get => field ?? DefaultApiKeyEnv(Protocol); init; }
 
     /// <summary>A file holding the API key (first line), instead of an environment variable.</summary>
     public string? ApiKeyFile { get; init; }
+
+    /// <summary><c>"keyless": true</c>: send no key at all (a local server without authentication: vLLM, Ollama,
+    /// llama.cpp); neither <see cref="ApiKeyEnv"/> nor <see cref="ApiKeyFile"/> is read. False by default.</summary>
+    public bool Keyless { get; init; }
+
+    /// <summary>Extra HTTP headers sent with every request to this target (header name → value), e.g. a gateway's
+    /// <c>cf-aig-authorization</c> or <c>anthropic-beta</c>. Empty by default.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init => field = ReadOnly.CopyOf(value); } = ReadOnlyDictionary<string, string>.Empty;
+
+    /// <summary>Extra query parameters added to every request's URL (name → value), e.g. Azure OpenAI's
+    /// <c>{"api-version": "2024-10-21"}</c>. Empty by default.</summary>
+    public IReadOnlyDictionary<string, string> Query { get; init => field = ReadOnly.CopyOf(value); } = ReadOnlyDictionary<string, string>.Empty;
+
+    /// <summary>Extra top-level fields of every request body (name → any JSON value), e.g.
+    /// <c>{"provider": {"order": ["openai"]}}</c> for a relay's routing; a field Bench writes itself is replaced by the
+    /// given one. Empty by default.</summary>
+    [ConfigReader(typeof(JsonFieldsReader))]
+    public IReadOnlyDictionary<string, JsonElement> Body { get; init => field = ReadOnly.CopyOf(value); } = ReadOnlyDictionary<string, JsonElement>.Empty;
+
+    /// <summary>The target's name for a catalogue model (catalogue id → the id sent on the wire), e.g.
+    /// <c>{"gpt-4.1": "openai/gpt-4.1"}</c> for a relay; records keep the catalogue's id. Each key is one of the
+    /// scenario's <c>models</c>. Empty by default (the catalogue's ids are sent).</summary>
+    public IReadOnlyDictionary<string, string> ModelMap { get; init => field = ReadOnly.CopyOf(value); } = ReadOnlyDictionary<string, string>.Empty;
+
+    /// <summary>How the target bills (currency, its rate per list dollar, the market rate, its own price file); null:
+    /// the catalogue's list prices in USD.</summary>
+    public TargetBilling? Billing { get; init; }
+
+    /// <summary>Simulator targets only: a delay, in milliseconds, the simulator adds before each response starts — a
+    /// stand-in for a relay's extra hop, so a relay against direct comparison can be run offline. 0 to 60,000; unset:
+    /// none.</summary>
+    [Range(0.0, 60_000.0, ErrorMessage = "must be from 0 to 60000 milliseconds")]
+    public double? AddedLatencyMs { get; init; }
+
+    /// <summary>The scenario's models this target serves (a subset of <c>models</c>); null (the default): all.</summary>
+    public IReadOnlyList<string>? Models { get; init => field = value is null ? null : ReadOnly.CopyOf(value); }
 
     /// <summary>Simulator profiles folder, relative to the scenario file (default <c>profiles</c>).</summary>
     public string Profiles { get; init; } = "profiles";
@@ -238,13 +382,50 @@ public sealed record TargetSpec : IConfigValidatable
     [ConfigReader(typeof(TokenizerReader))]
     public IReadOnlyDictionary<string, string> Tokenizers { get; init => field = ReadOnly.CopyOf(value); } = ReadOnlyDictionary<string, string>.Empty;
 
-    /// <summary>A file gives the simulator or a base URL, not both.</summary>
+    /// <summary>The default <see cref="ApiKeyEnv"/> of a protocol: <c>ANTHROPIC_API_KEY</c>, <c>GEMINI_API_KEY</c>,
+    /// else <c>OPENAI_API_KEY</c>.</summary>
+    public static string DefaultApiKeyEnv(WireProtocol protocol) => protocol switch
+    {
+        WireProtocol.AnthropicMessages => "ANTHROPIC_API_KEY",
+        WireProtocol.Gemini => "GEMINI_API_KEY",
+        _ => "OPENAI_API_KEY",
+    };
+
+    /// <summary>Whether this target serves <paramref name="model"/> (<see cref="Models"/>, else every model).</summary>
+    public bool Serves(string model) => Models is null || Models.Contains(model, StringComparer.Ordinal);
+
+    /// <summary>A file gives the simulator or a base URL, not both; a keyless target reads no key; an added latency is
+    /// the simulator's.</summary>
     public void Validate(ConfigValidation validation)
     {
         ArgumentNullException.ThrowIfNull(validation);
         if (validation.Given(nameof(Simulator)) == true && Simulator && BaseUrl is not null)
         {
             validation.Error($"give either \"{validation.NameOf(nameof(Simulator))}\": true or a {validation.NameOf(nameof(BaseUrl))}, not both");
+        }
+
+        if (Keyless)
+        {
+            foreach (var source in new[] { nameof(ApiKeyEnv), nameof(ApiKeyFile) })
+            {
+                if (validation.Given(source) == true)
+                {
+                    validation.Error(source, $"a keyless target reads no key: remove {validation.NameOf(source)} or \"{validation.NameOf(nameof(Keyless))}\": true");
+                }
+            }
+        }
+
+        if (AddedLatencyMs is not null && !IsSimulator)
+        {
+            validation.Error(nameof(AddedLatencyMs), $"only the embedded simulator can add latency; a target with a {validation.NameOf(nameof(BaseUrl))} cannot: remove it");
+        }
+
+        foreach (var (header, _) in Headers)
+        {
+            if (string.IsNullOrWhiteSpace(header) || header.Any(c => c <= ' ' || c == ':' || c > '~'))
+            {
+                validation.Entry(nameof(Headers), header).Error("not a valid HTTP header name (printable ASCII, no spaces or ':')");
+            }
         }
     }
 }

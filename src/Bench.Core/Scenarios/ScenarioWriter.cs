@@ -13,34 +13,6 @@ public static class ScenarioWriter
     public static JsonElement ToJson(Scenario scenario)
     {
         ArgumentNullException.ThrowIfNull(scenario);
-        var target = new JsonObject();
-        if (scenario.Target.IsSimulator)
-        {
-            target[Name<TargetSpec>(nameof(TargetSpec.Simulator))] = true;
-            target[Name<TargetSpec>(nameof(TargetSpec.Profiles))] = scenario.Target.Profiles;
-        }
-        else
-        {
-            target[Name<TargetSpec>(nameof(TargetSpec.BaseUrl))] = scenario.Target.BaseUrl!.ToString();
-            target[Name<TargetSpec>(nameof(TargetSpec.ApiKeyEnv))] = scenario.Target.ApiKeyEnv;
-            if (scenario.Target.ApiKeyFile is { } file)
-            {
-                target[Name<TargetSpec>(nameof(TargetSpec.ApiKeyFile))] = file;
-            }
-        }
-
-        if (scenario.Target.UseMaxCompletionTokens)
-        {
-            target[Name<TargetSpec>(nameof(TargetSpec.UseMaxCompletionTokens))] = true;
-        }
-
-        if (scenario.Target.Tokenizers is { Count: > 0 } tokenizers)
-        {
-            target[Name<TargetSpec>(nameof(TargetSpec.Tokenizers))] = tokenizers.Count == 1 && tokenizers.TryGetValue("*", out var every)
-                ? every
-                : new JsonObject([.. tokenizers.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))]);
-        }
-
         var request = new JsonObject
         {
             [Name<RequestShape>(nameof(RequestShape.PromptTokens))] = scenario.Request.PromptTokens,
@@ -68,7 +40,6 @@ public static class ScenarioWriter
         {
             [Name<Scenario>(nameof(Scenario.Name))] = scenario.Name,
             [Name<Scenario>(nameof(Scenario.Description))] = scenario.Description,
-            [Name<Scenario>(nameof(Scenario.Target))] = target,
             [Name<Scenario>(nameof(Scenario.Models))] = new JsonArray([.. scenario.Models.Select(m => JsonValue.Create(m))]),
             [Name<Scenario>(nameof(Scenario.Modes))] = new JsonArray([.. scenario.Modes.Select(m => JsonValue.Create(Names.Of(m)))]),
             [Name<Scenario>(nameof(Scenario.Request))] = request,
@@ -76,6 +47,16 @@ public static class ScenarioWriter
             [Name<Scenario>(nameof(Scenario.Slos))] = new JsonArray([.. scenario.Slos.Select(Slo)]),
             [Name<Scenario>(nameof(Scenario.Seed))] = scenario.Seed,
         };
+        // The one form the scenario used: a run.json of a single-target run reads as before.
+        if (scenario.Targets.Count > 0)
+        {
+            root.Insert(2, Name<Scenario>(nameof(Scenario.Targets)), new JsonArray([.. scenario.Targets.Select(Target)]));
+        }
+        else
+        {
+            root.Insert(2, Name<Scenario>(nameof(Scenario.Target)), Target(scenario.Target));
+        }
+
         if (scenario.Repeat != 1)
         {
             // Only with replicates, so that run.json of a run without them reads as before.
@@ -98,6 +79,90 @@ public static class ScenarioWriter
 
         return JsonSerializer.SerializeToElement(root, JsonContext.Default.JsonObject);
     }
+
+    /// <summary>A target's fields; those added with targets (name, protocol, headers, …) only when set, so a target
+    /// without them is written as before.</summary>
+    private static JsonObject Target(TargetSpec t)
+    {
+        var target = new JsonObject();
+        Add(target, Name<TargetSpec>(nameof(TargetSpec.Name)), t.Name);
+        if (t.IsSimulator)
+        {
+            target[Name<TargetSpec>(nameof(TargetSpec.Simulator))] = true;
+            target[Name<TargetSpec>(nameof(TargetSpec.Profiles))] = t.Profiles;
+            Add(target, Name<TargetSpec>(nameof(TargetSpec.AddedLatencyMs)), t.AddedLatencyMs);
+        }
+        else
+        {
+            target[Name<TargetSpec>(nameof(TargetSpec.BaseUrl))] = t.BaseUrl!.ToString();
+        }
+
+        if (t.Protocol != Wire.WireProtocol.OpenAiChat)
+        {
+            target[Name<TargetSpec>(nameof(TargetSpec.Protocol))] = Wire.WireProtocols.Name(t.Protocol);
+        }
+
+        if (t.Keyless)
+        {
+            target[Name<TargetSpec>(nameof(TargetSpec.Keyless))] = true;
+        }
+        else if (!t.IsSimulator)
+        {
+            target[Name<TargetSpec>(nameof(TargetSpec.ApiKeyEnv))] = t.ApiKeyEnv;
+            Add(target, Name<TargetSpec>(nameof(TargetSpec.ApiKeyFile)), t.ApiKeyFile);
+        }
+
+        if (t.UseMaxCompletionTokens)
+        {
+            target[Name<TargetSpec>(nameof(TargetSpec.UseMaxCompletionTokens))] = true;
+        }
+
+        if (t.Tokenizers is { Count: > 0 } tokenizers)
+        {
+            target[Name<TargetSpec>(nameof(TargetSpec.Tokenizers))] = tokenizers.Count == 1 && tokenizers.TryGetValue("*", out var every)
+                ? every
+                : Strings(tokenizers);
+        }
+
+        if (t.Headers.Count > 0)
+        {
+            target[Name<TargetSpec>(nameof(TargetSpec.Headers))] = Strings(t.Headers);
+        }
+
+        if (t.Query.Count > 0)
+        {
+            target[Name<TargetSpec>(nameof(TargetSpec.Query))] = Strings(t.Query);
+        }
+
+        if (t.Body.Count > 0)
+        {
+            target[Name<TargetSpec>(nameof(TargetSpec.Body))] = new JsonObject([.. t.Body.Select(kv => KeyValuePair.Create(kv.Key, JsonNode.Parse(kv.Value.GetRawText())))]);
+        }
+
+        if (t.ModelMap.Count > 0)
+        {
+            target[Name<TargetSpec>(nameof(TargetSpec.ModelMap))] = Strings(t.ModelMap);
+        }
+
+        if (t.Models is { } models)
+        {
+            target[Name<TargetSpec>(nameof(TargetSpec.Models))] = new JsonArray([.. models.Select(m => JsonValue.Create(m))]);
+        }
+
+        if (t.Billing is { } b)
+        {
+            var billing = new JsonObject { [Name<Pricing.TargetBilling>(nameof(Pricing.TargetBilling.Currency))] = b.Currency };
+            Add(billing, Name<Pricing.TargetBilling>(nameof(Pricing.TargetBilling.UnitsPerListUsd)), b.UnitsPerListUsd);
+            Add(billing, Name<Pricing.TargetBilling>(nameof(Pricing.TargetBilling.MarketUnitsPerUsd)), b.MarketUnitsPerUsd);
+            Add(billing, Name<Pricing.TargetBilling>(nameof(Pricing.TargetBilling.PriceFile)), b.PriceFile);
+            target[Name<TargetSpec>(nameof(TargetSpec.Billing))] = billing;
+        }
+
+        return target;
+    }
+
+    private static JsonObject Strings(IReadOnlyDictionary<string, string> entries) =>
+        new([.. entries.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))]);
 
     private static JsonObject Batch(BatchSpec b)
     {
@@ -198,6 +263,22 @@ public static class ScenarioWriter
         if (value is { } v)
         {
             o[name] = v;
+        }
+    }
+
+    private static void Add(JsonObject o, string name, decimal? value)
+    {
+        if (value is { } v)
+        {
+            o[name] = v;
+        }
+    }
+
+    private static void Add(JsonObject o, string name, string? value)
+    {
+        if (value is not null)
+        {
+            o[name] = value;
         }
     }
 }

@@ -64,7 +64,7 @@ internal sealed class FaultEpochObserver(ILoadObserver inner, Func<int> beginEpo
         var epoch = beginEpoch();
         lock (_gate)
         {
-            _epochs.Add(new CellEpoch { Model = cell.Model, Mode = cell.Mode, Policy = cell.Policy, Replicate = cell.Replicate, Epoch = epoch });
+            _epochs.Add(new CellEpoch { Target = cell.Target, Model = cell.Model, Mode = cell.Mode, Policy = cell.Policy, Replicate = cell.Replicate, Epoch = epoch });
         }
 
         inner.CellStarted(cell);

@@ -22,8 +22,8 @@ internal sealed class ReplicateTracker(ILoadObserver inner, Plan plan, IReadOnly
 
     /// <summary>A cell's key in run.json's <c>partial_cells</c> and in resume's bookkeeping: <c>model mode [policy]</c>
     /// (<c>gpt-4.1 streaming</c>), then <c> replicate r</c> in a run with replicates.</summary>
-    public static string Key(string model, Mode mode, string? policy, int? replicate) =>
-        (policy is null ? $"{model} {Names.Of(mode)}" : $"{model} {Names.Of(mode)} {policy}")
+    public static string Key(string? target, string model, Mode mode, string? policy, int? replicate) =>
+        (target is null ? "" : target + " ") + (policy is null ? $"{model} {Names.Of(mode)}" : $"{model} {Names.Of(mode)} {policy}")
         + (replicate is { } r ? FormattableString.Invariant($" replicate {r}") : "");
 
     /// <inheritdoc />
@@ -47,7 +47,7 @@ internal sealed class ReplicateTracker(ILoadObserver inner, Plan plan, IReadOnly
         ArgumentNullException.ThrowIfNull(cell);
         lock (_gate)
         {
-            _finished.Add(Key(cell.Model, cell.Mode, cell.Policy, cell.Replicate));
+            _finished.Add(Key(cell.Target, cell.Model, cell.Mode, cell.Policy, cell.Replicate));
             _running = null;
         }
 
@@ -67,13 +67,13 @@ internal sealed class ReplicateTracker(ILoadObserver inner, Plan plan, IReadOnly
 
         lock (_gate)
         {
-            var unfinished = plan.SynchronousOrder.Where(p => !_finished.Contains(Key(p.Cell.Model, p.Cell.Mode, p.Cell.Policy, p.Replicate))).ToList();
-            run.PartialCells = [.. unfinished.Select(p => Key(p.Cell.Model, p.Cell.Mode, p.Cell.Policy, p.Replicate))];
+            var unfinished = plan.SynchronousOrder.Where(p => !_finished.Contains(Key(p.Cell.Target, p.Cell.Model, p.Cell.Mode, p.Cell.Policy, p.Replicate))).ToList();
+            run.PartialCells = [.. unfinished.Select(p => Key(p.Cell.Target, p.Cell.Model, p.Cell.Mode, p.Cell.Policy, p.Replicate))];
             run.CompleteReplicates = [.. Enumerable.Range(1, plan.Repeat).Where(r => unfinished.All(p => p.Replicate != r))];
             var at = _running is { Replicate: { } replicate } running
-                ? new ReplicatePosition { Replicate = replicate, Model = running.Model, Mode = running.Mode, Policy = running.Policy }
+                ? new ReplicatePosition { Replicate = replicate, Target = running.Target, Model = running.Model, Mode = running.Mode, Policy = running.Policy }
                 : unfinished.FirstOrDefault() is { } next
-                    ? new ReplicatePosition { Replicate = next.Replicate ?? 1, Model = next.Cell.Model, Mode = next.Cell.Mode, Policy = next.Cell.Policy }
+                    ? new ReplicatePosition { Replicate = next.Replicate ?? 1, Target = next.Cell.Target, Model = next.Cell.Model, Mode = next.Cell.Mode, Policy = next.Cell.Policy }
                     : null;
             run.InterruptedAt = at;
         }

@@ -75,7 +75,8 @@ public static partial class RunHarness
                 // A cell whose only records are cancelled or dropped never had a request answered: it runs again.
                 if (r.Mode != Mode.BatchApi && r.Outcome.IsAttempt())
                 {
-                    started.Add(ReplicateTracker.Key(r.Model, r.Mode, r.Policy, r.Replicate));
+                    // Records from before targets name none: they are the single target's.
+                    started.Add(ReplicateTracker.Key(r.Target ?? (plan.Targets.Count == 1 ? plan.Targets[0] : null), r.Model, r.Mode, r.Policy, r.Replicate));
                 }
             });
         }

@@ -80,39 +80,14 @@ public static partial class RunHarness
             return new RunOutcome(ExitCodes.BadInput, null);
         }
 
-        string apiKey;
-        Uri baseUrl;
-        SimulatorHost? simulator = null;
+        RunTargets targets;
         List<DeclaredFaults>? declaredFaults = null;
         using var injections = new InjectionLog();
         try
         {
-            if (scenario.Target.IsSimulator)
-            {
-                var profiles = LoadProfiles(scenario, scenarioFile);
-                apiKey = "sk-sim-" + Guid.NewGuid().ToString("N");
-                declaredFaults = DeclaredFaultsOf.Run(scenario, profiles);
-                var options = new SimulatorOptions
-                {
-                    Profiles = profiles,
-                    ApiKey = apiKey,
-                    Seed = scenario.Seed,
-                    TimeProvider = time,
-                    Faults = scenario.Faults,
-                    RateLimits = scenario.RateLimits,
-                    OnInjected = injections.Write,
-                    BatchTimeScale = scenario.Batch.EffectiveTimeScale,
-                };
-                request.SimulatorStarting?.Invoke(options);
-                simulator = await SimulatorHost.StartAsync(options, cancellationToken).ConfigureAwait(false);
-                baseUrl = simulator.BaseUrl;
-            }
-            else
-            {
-                ApiKeys.CheckTransport(scenarioFile, request.Overrides, scenario.Target.BaseUrl!, request.AllowInsecureHttp);
-                apiKey = ApiKeys.Read(scenario.Target, scenarioFile, request.Overrides);
-                baseUrl = scenario.Target.BaseUrl!;
-            }
+            // Faults are declared once: every simulator target injects the scenario's, on its first profiles.
+            targets = await RunTargets.StartAsync(scenario, scenarioFile, request, injections.Write,
+                profiles => declaredFaults ??= DeclaredFaultsOf.Run(scenario, profiles), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is ConfigException or DirectoryNotFoundException)
         {
@@ -121,21 +96,26 @@ public static partial class RunHarness
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Interrupted while the simulator started: nothing was sent, nothing is written.
+            // Interrupted while a simulator started: nothing was sent, nothing is written.
             return new RunOutcome(Interrupts.ExitCodeOf(request.Interrupts?.Reason), null);
         }
 
-        await using var _ = simulator;
+        await using var _ = targets;
+        var simulators = targets.Simulators.ToList();
         var warnings = new List<string>();
-        if (simulator is null && request.Preflight)
+        if (request.Preflight)
         {
-            var checkedEndpoint = await RunPreflightAsync(baseUrl, apiKey, scenario.Models, time, error, cancellationToken).ConfigureAwait(false);
-            if (checkedEndpoint.ExitCode is { } preflightExit)
+            // GET {base}/models, OpenAI's shape: the OpenAI protocols' real targets (the others' preflight is their client's).
+            foreach (var target in targets.All.Where(t => t.Simulator is null && t.Spec.Protocol is Core.Wire.WireProtocol.OpenAiChat or Core.Wire.WireProtocol.OpenAiResponses))
             {
-                return new RunOutcome(preflightExit, null);
-            }
+                var checkedEndpoint = await RunPreflightAsync(target.Endpoint, target.ApiKey ?? "", [.. scenario.Models.Where(target.Spec.Serves)], time, error, cancellationToken).ConfigureAwait(false);
+                if (checkedEndpoint.ExitCode is { } preflightExit)
+                {
+                    return new RunOutcome(preflightExit, null);
+                }
 
-            warnings.AddRange(checkedEndpoint.Warnings);
+                warnings.AddRange(targets.All.Count == 1 ? checkedEndpoint.Warnings : checkedEndpoint.Warnings.Select(w => $"{target.Name}: {w}"));
+            }
         }
 
         if (resume is null && request.Force && request.OutputDirectory is { } forced && ResultsFolder.StartAfresh(forced) is { Count: > 0 } kept)
@@ -156,7 +136,8 @@ public static partial class RunHarness
             Scenario = scenario.Name,
             ScenarioFile = scenarioFile is null ? null : Path.GetRelativePath(Directory.GetCurrentDirectory(), scenarioFile),
             ScenarioJson = ScenarioWriter.ToJson(ApiKeys.Redacted(scenario)),
-            Target = simulator is null ? BaseUrls.Redact(baseUrl) : $"embedded simulator ({baseUrl}), profiles calibrated to SEED-FIGURES.md",
+            Target = targets.All.Count == 1 ? TargetText(targets.All[0]) : string.Join("; ", targets.All.Select(t => $"{t.Name}: {TargetText(t)}")),
+            Targets = targets.Describe(),
             Warnings = warnings,
             Versions = versions,
             Machine = machine,
@@ -190,12 +171,14 @@ public static partial class RunHarness
         }
 
         ResultsDirectory.WriteRunInfo(directory, run);
-        if (simulator is not null)
+        if (simulators.Count > 0)
         {
             injections.Open(directory);
         }
 
-        output.WriteLine($"Bench: {plan.Description}; target {(simulator is null ? BaseUrls.Redact(baseUrl) : "embedded simulator")}");
+        output.WriteLine(targets.All.Count == 1
+            ? $"Bench: {plan.Description}; target {targets.All[0].Shown}"
+            : $"Bench: {plan.Description}; targets {string.Join(", ", targets.All.Select(t => $"{t.Name} ({t.Shown}{(t.Spec.AddedLatencyMs is > 0 and var ms ? FormattableString.Invariant($", +{ms} ms") : "")})"))}");
 
         var interrupted = false;
         ReplicateTracker? tracker = null;
@@ -204,27 +187,41 @@ public static partial class RunHarness
         var guard = new AuthGuard(stop);
         using (var http = BenchHttpClient.Create(new ConnectionOptions { ConnectTimeout = TimeSpan.FromSeconds(scenario.Request.ConnectTimeoutS), TimeProvider = time }))
         {
-            var client = new ChatClient(http, new Endpoint(baseUrl, apiKey), clock, new ChatClientOptions
+            // One client and executor per target, over the one HttpClient; the router sends each cell to its target's.
+            var executors = new Dictionary<string, IRequestExecutor>(StringComparer.Ordinal);
+            var clients = new Dictionary<string, (ChatClient Client, ChatExecutor Executor)>(StringComparer.Ordinal);
+            foreach (var target in targets.All)
             {
-                Timeout = TimeSpan.FromSeconds(scenario.Request.TimeoutS),
-                FirstByteTimeout = scenario.Request.FirstByteTimeoutS is { } firstByteS ? TimeSpan.FromSeconds(firstByteS) : null,
-                IdleTimeout = scenario.Request.IdleTimeoutS is { } idleS ? TimeSpan.FromSeconds(idleS) : null,
-                UseMaxCompletionTokens = scenario.Target.UseMaxCompletionTokens,
-                Tokenizer = scenario.Target.Tokenizers.GetValueOrDefault("*"),
-                ModelTokenizers = scenario.Target.Tokenizers,
-                MaxResponseBytes = scenario.Request.MaxResponseBytes,
-                MaxEventBytes = scenario.Request.MaxEventBytes,
-            });
-            var executor = new ChatExecutor(client, scenario.Request, scenario.Seed, scenario.Resilience);
+                var client = new ChatClient(http, target.Endpoint, clock, new ChatClientOptions
+                {
+                    Timeout = TimeSpan.FromSeconds(scenario.Request.TimeoutS),
+                    FirstByteTimeout = scenario.Request.FirstByteTimeoutS is { } firstByteS ? TimeSpan.FromSeconds(firstByteS) : null,
+                    IdleTimeout = scenario.Request.IdleTimeoutS is { } idleS ? TimeSpan.FromSeconds(idleS) : null,
+                    UseMaxCompletionTokens = target.Spec.UseMaxCompletionTokens,
+                    Tokenizer = target.Spec.Tokenizers.GetValueOrDefault("*"),
+                    ModelTokenizers = target.Spec.Tokenizers,
+                    MaxResponseBytes = scenario.Request.MaxResponseBytes,
+                    MaxEventBytes = scenario.Request.MaxEventBytes,
+                });
+                var targetExecutor = new ChatExecutor(client, scenario.Request, scenario.Seed, scenario.Resilience);
+                clients[target.Name] = (client, targetExecutor);
+                executors[target.Name] = targetExecutor;
+            }
+
+            var executor = new TargetRouter(executors);
+            // batch-api runs with one target (scenario validation): the first.
+            var batchTarget = targets.All[0];
             using var batches = run.Batches is { Count: > 0 } submissions
-                ? BatchPhase.Create(directory, run, output, submissions, http, new Endpoint(baseUrl, apiKey), client, executor, clock, scenario.Batch, simulator is not null, resuming: resume is not null)
+                ? BatchPhase.Create(directory, run, output, submissions, http, batchTarget.Endpoint, clients[batchTarget.Name].Client, clients[batchTarget.Name].Executor, clock, scenario.Batch,
+                    batchTarget.Simulator is not null, resuming: resume is not null)
                 : null;
-            if (resume is not null && simulator is not null)
+            if (resume is not null && batchTarget.Simulator is not null)
             {
                 batches?.MarkLostWithTheSimulator();
             }
             var progress = new LiveProgress(output, _ => plan.ExpectedRequestsPerCell, time, plan.Repeat);
-            var epochs = simulator is null ? null : new FaultEpochObserver(progress, simulator.BeginFaultEpoch);
+            // Every simulator begins an epoch at each cell's start, so their epoch numbers stay the same and name the cell.
+            var epochs = simulators.Count == 0 ? null : new FaultEpochObserver(progress, () => simulators.Select(s => s.BeginFaultEpoch()).Max());
             tracker = new ReplicateTracker((ILoadObserver?)epochs ?? progress, plan, resume?.Started);
             await using var records = new RecordsWriter(Path.Combine(directory, ResultsDirectory.RecordsFile));
             var observer = ThresholdAbortObserver.Wrap(tracker, [.. scenario.Thresholds.Select(t => t.ToThreshold())], scenario.Slos,
@@ -247,8 +244,8 @@ public static partial class RunHarness
                 }
 
                 // Replicate r of every cell before replicate r+1 of any; a resumed run skips the cells (of a replicate) it has.
-                var cells = plan.SynchronousOrder.Where(p => resume?.Started.Contains(ReplicateTracker.Key(p.Cell.Model, p.Cell.Mode, p.Cell.Policy, p.Replicate)) != true)
-                    .Select(p => new Cell(p.Cell.Model, p.Cell.Mode, p.Cell.Policy, p.Replicate)).ToList();
+                var cells = plan.SynchronousOrder.Where(p => resume?.Started.Contains(ReplicateTracker.Key(p.Cell.Target, p.Cell.Model, p.Cell.Mode, p.Cell.Policy, p.Replicate)) != true)
+                    .Select(p => new Cell(p.Cell.Model, p.Cell.Mode, p.Cell.Policy, p.Replicate, p.Cell.Target)).ToList();
                 await progress.RunAsync(() => runner.RunAsync(cells, plan.Steps, stop.Token)).ConfigureAwait(false);
                 if (batches is not null)
                 {
@@ -291,15 +288,20 @@ public static partial class RunHarness
         return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
     }
 
+    /// <summary>run.json's <c>target</c> text for one target.</summary>
+    private static string TargetText(RunTarget target) => target.Simulator is { } simulator
+        ? $"embedded simulator ({simulator.BaseUrl}), profiles calibrated to SEED-FIGURES.md"
+        : BaseUrls.Redact(target.Endpoint.BaseAddress);
+
     /// <summary>The preflight (<see cref="Preflight"/>): its warnings on <paramref name="error"/>, and the exit code
     /// when the run must stop.</summary>
-    private static async Task<(int? ExitCode, IReadOnlyList<string> Warnings)> RunPreflightAsync(Uri baseUrl, string apiKey, IReadOnlyList<string> models,
+    private static async Task<(int? ExitCode, IReadOnlyList<string> Warnings)> RunPreflightAsync(Endpoint endpoint, string apiKey, IReadOnlyList<string> models,
         TimeProvider time, TextWriter error, CancellationToken cancellationToken)
     {
         PreflightResult result;
         try
         {
-            result = await Preflight.CheckAsync(new Endpoint(baseUrl, apiKey), apiKey, models, time, cancellationToken).ConfigureAwait(false);
+            result = await Preflight.CheckAsync(endpoint, apiKey, models, time, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -318,19 +320,5 @@ public static partial class RunHarness
             PreflightVerdict.Unreachable => (ExitCodes.MeasuredFailure, []),
             _ => (null, result.Messages),
         };
-    }
-
-    private static IReadOnlyList<ModelProfile> LoadProfiles(Scenario scenario, string? scenarioFile)
-    {
-        var folder = ScenarioFiles.LocateProfiles(scenario.Target.Profiles, scenarioFile);
-        var profiles = ProfileLoader.LoadDirectory(folder);
-        var known = profiles.Select(p => p.Model).ToHashSet(StringComparer.Ordinal);
-        var errors = scenario.Models
-            .Select((m, i) => (m, i))
-            .Where(x => !known.Contains(x.m))
-            .Select(x => new ConfigError(scenarioFile ?? "<command line>", $"$.models[{x.i}]",
-                $"the simulator has no profile for '{x.m}' in {folder}; profiles: {string.Join(", ", known.Order())}"))
-            .ToList();
-        return errors.Count > 0 ? throw new ConfigException(errors) : profiles;
     }
 }

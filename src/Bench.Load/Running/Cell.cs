@@ -2,17 +2,19 @@ using Bench.Core.Records;
 
 namespace Bench.Load.Running;
 
-/// <summary>One cell of a run: a model measured in one mode, under one resilience policy or none, in one replicate or
-/// in a run without replicates.</summary>
+/// <summary>One cell of a run: a model measured in one mode on one target, under one resilience policy or none, in one
+/// replicate or in a run without replicates.</summary>
 /// <param name="Model">Model id.</param>
 /// <param name="Mode">Mode.</param>
 /// <param name="Policy">The resilience policy's name, or <see langword="null"/> for none.</param>
 /// <param name="Replicate">1..N in a run with <c>--repeat N</c> (every record of the cell carries it); null without
 /// replicates. Each replicate of a cell is its own cell to the runner: its own seed, its own policy state.</param>
-public sealed record Cell(string Model, Mode Mode, string? Policy = null, int? Replicate = null)
+/// <param name="Target">The target's name, stamped on every record of the cell (<see cref="RequestRecord.Target"/>) and
+/// used to route its requests (<see cref="TargetRouter"/>); null for a runner without targets.</param>
+public sealed record Cell(string Model, Mode Mode, string? Policy = null, int? Replicate = null, string? Target = null)
 {
-    /// <inheritdoc />
-    public override string ToString() => Policy is null ? $"{Model} · {Names.Of(Mode)}" : $"{Model} · {Names.Of(Mode)} · {Policy}";
+    /// <summary><c>target · model · mode[ · policy]</c> (without the target when it is null).</summary>
+    public override string ToString() => Core.Planning.PlanCell.Text(Target, Model, Mode, Policy);
 }
 
 /// <summary>What the scheduler hands to the executor for each request.</summary>

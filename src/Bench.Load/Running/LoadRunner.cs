@@ -64,7 +64,7 @@ public sealed class LoadRunner : ILoadGauge
     public Task RunAsync(Plan plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        return RunAsync([.. plan.SynchronousOrder.Select(p => new Cell(p.Cell.Model, p.Cell.Mode, p.Cell.Policy, p.Replicate))], plan.Steps, cancellationToken);
+        return RunAsync([.. plan.SynchronousOrder.Select(p => new Cell(p.Cell.Model, p.Cell.Mode, p.Cell.Policy, p.Replicate, p.Cell.Target))], plan.Steps, cancellationToken);
     }
 
     /// <summary>Runs <paramref name="steps"/> for every cell, in order (raising the thread-pool floor first, see
@@ -150,6 +150,7 @@ public sealed class LoadRunner : ILoadGauge
         Mode = ticket.Cell.Mode,
         Policy = ticket.Cell.Policy, // else a policy cell's drops and cancellations would form a phantom no-policy cell
         Replicate = ticket.Cell.Replicate,
+        Target = ticket.Cell.Target,
         Phase = ticket.Phase,
         IntendedMs = ticket.IntendedMs,
         SentMs = sentMs,
@@ -160,6 +161,12 @@ public sealed class LoadRunner : ILoadGauge
 
     private void Complete(StepContext context, RequestRecord record)
     {
+        // Every record of a cell names its target, whichever executor sent it.
+        if (context.Cell.Target is { } target)
+        {
+            record.Target = target;
+        }
+
         if (context.Cell.Replicate is { } replicate)
         {
             record.Replicate = replicate;

@@ -124,7 +124,10 @@ public sealed class SimulatorHost : IAsyncDisposable
             });
         }
 
-        app.Use(apiKeyCheck.InvokeAsync);
+        if (!options.Keyless)
+        {
+            app.Use(apiKeyCheck.InvokeAsync);
+        }
         app.MapPost("/v1/chat/completions", chatCompletions.HandleAsync);
         app.MapPost("/v1/responses", chatCompletions.HandleResponsesAsync);
         app.MapPost("/v1/messages", chatCompletions.HandleMessagesAsync);

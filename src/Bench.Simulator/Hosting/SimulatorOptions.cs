@@ -70,4 +70,8 @@ public sealed class SimulatorOptions
     /// <see cref="System.TimeProvider.System"/>, whose timestamps are <see cref="System.Diagnostics.Stopwatch"/> ticks
     /// and so comparable with an in-process client's; a test passes a fake clock to check pacing exactly.</summary>
     public TimeProvider TimeProvider { get; set; } = System.TimeProvider.System;
+
+    /// <summary>Accept requests without any key (a keyless target, <c>targets[].keyless</c>): no key check at all.
+    /// False by default (a key is required: <see cref="ApiKey"/>, or any when that is null).</summary>
+    public bool Keyless { get; set; }
 }

@@ -26,7 +26,7 @@ public sealed class RunCommandTests : IDisposable
         Assert.True(exit == ExitCodes.Success, error);
         Assert.StartsWith("Bench: default — 1 cells (fixed-100ms × streaming); warm-up 2 requests at concurrency 2; "
             + "2 requests at concurrency 1; prompt 100 tokens, max_tokens 8; target embedded simulator", output, StringComparison.Ordinal);
-        Assert.Contains("fixed-100ms · streaming                  4/4 done  0 errors", output, StringComparison.Ordinal); // live progress, plain
+        Assert.Contains("simulator · fixed-100ms · streaming      4/4 done  0 errors", output, StringComparison.Ordinal); // live progress, plain
         Assert.Contains("  fixed-100ms   streaming   2/2 ", output, StringComparison.Ordinal); // the summary table
         Assert.Contains($"Results: {results}{Path.DirectorySeparatorChar}", output, StringComparison.Ordinal);
         Assert.Equal("", error);

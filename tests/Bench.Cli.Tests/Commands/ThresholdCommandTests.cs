@@ -73,7 +73,7 @@ public sealed class ThresholdCommandTests : IDisposable
     [Theory]
     [InlineData("ttft_ms_p95 = 500", "<command line>: 1 error:", "--threshold: 'ttft_ms_p95 = 500': '=' is not an operator; use ==")]
     [InlineData("ttft_ms_p96<500", "<command line>: 1 error:", "--threshold: 'ttft_ms_p96<500': unknown metric 'ttft_ms_p96'; nearest known: ttft_ms_p90, ttft_ms_p95, ttft_ms_p99")]
-    [InlineData("e2e_ms_p95{gpt-4.1}<500", "<command line>: 1 error:", "--threshold: 'e2e_ms_p95{gpt-4.1}<500': the cell selector 'gpt-4.1' matches no cell of the plan (fixed-100ms · streaming)")]
+    [InlineData("e2e_ms_p95{gpt-4.1}<500", "<command line>: 1 error:", "--threshold: 'e2e_ms_p95{gpt-4.1}<500': the cell selector 'gpt-4.1' matches no cell of the plan (simulator · fixed-100ms · streaming)")]
     public void Run_BadThresholdFlag_ExitsTwoBeforeAnythingIsSent(string expression, string head, string line)
     {
         var results = Path.Combine(_dir, "out");
@@ -96,7 +96,7 @@ public sealed class ThresholdCommandTests : IDisposable
         var (exit, _, error) = BenchCli.Run("run", scenario, "--out", results);
 
         Assert.Equal(ExitCodes.BadInput, exit);
-        Assert.Contains("$.thresholds[1].cells[0]: the cell selector '*:non-streaming' matches no cell of the plan (fixed-100ms · streaming)", error, StringComparison.Ordinal);
+        Assert.Contains("$.thresholds[1].cells[0]: the cell selector '*:non-streaming' matches no cell of the plan (simulator · fixed-100ms · streaming)", error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(results));
     }
 
@@ -122,7 +122,7 @@ public sealed class ThresholdCommandTests : IDisposable
 
         var (bad, _, badError) = BenchCli.Run("report", results, "--threshold", "e2e_ms_p50{nobody}<1");
         Assert.Equal(ExitCodes.BadInput, bad);
-        Assert.Contains("--threshold: 'e2e_ms_p50{nobody}<1': the cell selector 'nobody' matches no cell of the run (fixed-100ms · streaming)", badError, StringComparison.Ordinal);
+        Assert.Contains("--threshold: 'e2e_ms_p50{nobody}<1': the cell selector 'nobody' matches no cell of the run (simulator · fixed-100ms · streaming)", badError, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class PlanReplicatesTests
     {
         var plan = Plan.Create(TwoByTwo(), new PlanOverrides { Repeat = 3 }, File);
 
-        PlanCell aS = new("a", Mode.Streaming), aN = new("a", Mode.NonStreaming), bS = new("b", Mode.Streaming), bN = new("b", Mode.NonStreaming);
+        PlanCell aS = new("a", Mode.Streaming, Target: "simulator"), aN = new("a", Mode.NonStreaming, Target: "simulator"), bS = new("b", Mode.Streaming, Target: "simulator"), bN = new("b", Mode.NonStreaming, Target: "simulator");
         Assert.Equal(3, plan.Repeat);
         Assert.Equal(
             [new(aS, 1), new(aN, 1), new(bS, 1), new(bN, 1),
@@ -65,8 +65,8 @@ public sealed class PlanReplicatesTests
     {
         var plan = Plan.Create(TwoByTwo() with { Models = ["a"], Modes = [Mode.Streaming, Mode.BatchApi] }, new PlanOverrides { Repeat = 2 }, File);
 
-        Assert.Equal([new(new PlanCell("a", Mode.Streaming), 1), new(new PlanCell("a", Mode.Streaming), 2)], plan.SynchronousOrder);
-        Assert.Equal([new PlanCell("a", Mode.BatchApi)], plan.BatchCells);
+        Assert.Equal([new(new PlanCell("a", Mode.Streaming, Target: "simulator"), 1), new(new PlanCell("a", Mode.Streaming, Target: "simulator"), 2)], plan.SynchronousOrder);
+        Assert.Equal([new PlanCell("a", Mode.BatchApi, Target: "simulator")], plan.BatchCells);
         Assert.Contains("2 replicates, interleaved by cell (batch-api cells run once, in replicate 1)", plan.Description, StringComparison.Ordinal);
     }
 

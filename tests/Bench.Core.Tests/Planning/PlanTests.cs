@@ -29,8 +29,8 @@ public sealed class PlanTests
         var plan = Plan.Create(TwoModels(), PlanOverrides.None, File);
 
         Assert.Equal(
-            [new PlanCell("gpt-4.1", Mode.Streaming), new PlanCell("gpt-4.1", Mode.NonStreaming),
-             new PlanCell("deepseek-v3.2", Mode.Streaming), new PlanCell("deepseek-v3.2", Mode.NonStreaming)],
+            [new PlanCell("gpt-4.1", Mode.Streaming, Target: "simulator"), new PlanCell("gpt-4.1", Mode.NonStreaming, Target: "simulator"),
+             new PlanCell("deepseek-v3.2", Mode.Streaming, Target: "simulator"), new PlanCell("deepseek-v3.2", Mode.NonStreaming, Target: "simulator")],
             plan.Cells);
         Assert.Equal(66, plan.ExpectedRequestsPerCell);
         Assert.Equal(2, plan.Steps.Count);
@@ -51,7 +51,7 @@ public sealed class PlanTests
 
         var plan = Plan.Create(scenario, PlanOverrides.None, File);
 
-        Assert.Equal([new PlanCell("gpt-4.1", Mode.Streaming, "none"), new PlanCell("gpt-4.1", Mode.Streaming, "retries")], plan.Cells);
+        Assert.Equal([new PlanCell("gpt-4.1", Mode.Streaming, "none", Target: "simulator"), new PlanCell("gpt-4.1", Mode.Streaming, "retries", Target: "simulator")], plan.Cells);
         Assert.StartsWith("two — 2 cells (gpt-4.1 × streaming × policies none, retries); ", plan.Description, StringComparison.Ordinal);
     }
 
@@ -88,7 +88,7 @@ public sealed class PlanTests
     {
         var plan = Plan.Create(TwoModels(), new PlanOverrides { Models = ["m1"], Modes = [Mode.NonStreaming, Mode.NonStreaming] }, File);
 
-        Assert.Equal([new PlanCell("m1", Mode.NonStreaming)], plan.Cells);
+        Assert.Equal([new PlanCell("m1", Mode.NonStreaming, Target: "simulator")], plan.Cells);
     }
 
     [Fact]
@@ -177,7 +177,7 @@ public sealed class PlanTests
         models.Add("m2");
 
         Assert.Equal(["m1"], plan.Scenario.Models);
-        Assert.Equal([new PlanCell("m1", Mode.Streaming), new PlanCell("m1", Mode.NonStreaming)], plan.Cells);
+        Assert.Equal([new PlanCell("m1", Mode.Streaming, Target: "simulator"), new PlanCell("m1", Mode.NonStreaming, Target: "simulator")], plan.Cells);
     }
 
     [Fact]

@@ -62,8 +62,8 @@ public sealed class ScenarioThresholdsTests
 
         Assert.Equal(
             [
-                new ConfigError("t.json", "$.thresholds[0].expression", "the cell selector 'gpt-4.1:batch-api' matches no cell of the plan (gpt-4.1 · streaming, gpt-4.1 · non-streaming, llama3:8b · streaming, llama3:8b · non-streaming)"),
-                new ConfigError("t.json", "$.thresholds[1].cells[1]", "the cell selector 'gpt-5*' matches no cell of the plan (gpt-4.1 · streaming, gpt-4.1 · non-streaming, llama3:8b · streaming, llama3:8b · non-streaming)"),
+                new ConfigError("t.json", "$.thresholds[0].expression", "the cell selector 'gpt-4.1:batch-api' matches no cell of the plan (simulator · gpt-4.1 · streaming, simulator · gpt-4.1 · non-streaming, simulator · llama3:8b · streaming, simulator · llama3:8b · non-streaming)"),
+                new ConfigError("t.json", "$.thresholds[1].cells[1]", "the cell selector 'gpt-5*' matches no cell of the plan (simulator · gpt-4.1 · streaming, simulator · gpt-4.1 · non-streaming, simulator · llama3:8b · streaming, simulator · llama3:8b · non-streaming)"),
             ],
             error.Errors);
     }
@@ -87,7 +87,7 @@ public sealed class ScenarioThresholdsTests
 
         var cell = Assert.Throws<ConfigException>(() => Plan.Create(scenario, new PlanOverrides { Thresholds = ["e2e_ms_p99{x:streaming}<1"] }, "t.json"));
         Assert.Equal(new ConfigError(PlanOverrides.CommandLine, "--threshold",
-            "'e2e_ms_p99{x:streaming}<1': the cell selector 'x:streaming' matches no cell of the plan (gpt-4.1 · streaming, gpt-4.1 · non-streaming, llama3:8b · streaming, llama3:8b · non-streaming)"),
+            "'e2e_ms_p99{x:streaming}<1': the cell selector 'x:streaming' matches no cell of the plan (simulator · gpt-4.1 · streaming, simulator · gpt-4.1 · non-streaming, simulator · llama3:8b · streaming, simulator · llama3:8b · non-streaming)"),
             Assert.Single(cell.Errors));
     }
 }

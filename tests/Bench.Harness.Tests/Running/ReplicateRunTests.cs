@@ -199,8 +199,8 @@ public sealed class ReplicateRunTests : IDisposable
         Assert.Equal([1], info.CompleteReplicates);
         Assert.Equal(2, info.InterruptedAt!.Replicate);
         Assert.Equal("fixed-100ms", info.InterruptedAt.Model);
-        Assert.Contains("fixed-100ms streaming replicate 3", info.PartialCells!);
-        Assert.Contains("fixed-100ms non-streaming replicate 3", info.PartialCells!);
+        Assert.Contains("simulator fixed-100ms streaming replicate 3", info.PartialCells!);
+        Assert.Contains("simulator fixed-100ms non-streaming replicate 3", info.PartialCells!);
         Assert.DoesNotContain(info.PartialCells!, c => c.EndsWith(" replicate 1", StringComparison.Ordinal));
         var report = File.ReadAllText(Path.Combine(results, "report.md"));
         Assert.Contains("Complete replicates: 1 of 3", report, StringComparison.Ordinal);
@@ -230,7 +230,7 @@ public sealed class ReplicateRunTests : IDisposable
         var run = ResultsDirectory.ReadRunInfo(results)!;
         Assert.Null(run.Interrupted);
         Assert.Equal(3, run.Repeat);
-        Assert.Equal(["fixed-100ms streaming replicate 2"], run.PartialCells);
+        Assert.Equal(["simulator fixed-100ms streaming replicate 2"], run.PartialCells);
         Assert.Equal(6, File.ReadAllLines(Path.Combine(results, "replicates.csv")).Length - 1);
     }
 

@@ -53,8 +53,8 @@ public sealed class LoadRunnerPlanTests
         await new LoadRunner(new InstantExecutor(), new RunClock(), records.Enqueue, log).RunAsync(plan, CancellationToken.None);
 
         Assert.Equal(
-            ["start a · streaming", "end a · streaming", "start a · non-streaming", "end a · non-streaming",
-             "start b · streaming", "end b · streaming", "start b · non-streaming", "end b · non-streaming"],
+            ["start simulator · a · streaming", "end simulator · a · streaming", "start simulator · a · non-streaming", "end simulator · a · non-streaming",
+             "start simulator · b · streaming", "end simulator · b · streaming", "start simulator · b · non-streaming", "end simulator · b · non-streaming"],
             log.Events);
         Assert.Equal(4 * plan.ExpectedRequestsPerCell, records.Count);
         Assert.All(plan.Cells, c => Assert.Equal(
@@ -82,8 +82,8 @@ public sealed class LoadRunnerPlanTests
         await new LoadRunner(new InstantExecutor(), new RunClock(), records.Enqueue, log).RunAsync(plan, CancellationToken.None);
 
         Assert.Equal(
-            ["start a · streaming", "end a · streaming", "start b · streaming", "end b · streaming",
-             "start a · streaming", "end a · streaming", "start b · streaming", "end b · streaming"],
+            ["start simulator · a · streaming", "end simulator · a · streaming", "start simulator · b · streaming", "end simulator · b · streaming",
+             "start simulator · a · streaming", "end simulator · a · streaming", "start simulator · b · streaming", "end simulator · b · streaming"],
             log.Events);
         Assert.Equal(2 * 2 * 4, records.Count);
         Assert.Equal(records.Count, records.Select(r => r.Id).Distinct().Count());
@@ -111,7 +111,7 @@ public sealed class LoadRunnerPlanTests
         // The batch-api cell's 3 lines took ids 0..2; the synchronous cells start after them.
         await new LoadRunner(new InstantExecutor(), new RunClock(), records.Enqueue, log) { FirstId = 3 }.RunAsync(plan, CancellationToken.None);
 
-        Assert.Equal(["start a · streaming", "end a · streaming"], log.Events);
+        Assert.Equal(["start simulator · a · streaming", "end simulator · a · streaming"], log.Events);
         Assert.Equal([3L, 4, 5], records.Select(r => r.Id).Order());
     }
 }
