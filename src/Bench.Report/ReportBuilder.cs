@@ -57,7 +57,7 @@ public static class ReportBuilder
         var (batches, batchesRead) = BatchesFile.ReadAll(directory);
         batchesRead.Records = batches.Count;
         var report = RunReport.Build(run, aggregator, read, prices, slos, sweeps.Curves(sweepSlo), ModeDifferenceTest.Results(samples), faults?.Build(), batches, batchesRead, replicates,
-            [.. ThresholdsOf(scenario), .. extraThresholds ?? []]);
+            [.. ThresholdsOf(scenario), .. extraThresholds ?? []], samples);
         var document = Document.ReportDocumentBuilder.Build(report);
         HistogramLogExporter.Write(aggregator, run.StartedUtc, directory);
         SummaryCsvExporter.Write(report, directory);

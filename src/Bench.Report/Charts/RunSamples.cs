@@ -12,7 +12,7 @@ namespace Bench.Report.Charts;
 /// latency samples take the requests <see cref="CellSummary"/> takes (measure phase, successful), so a chart
 /// and its table describe the same requests.
 /// </summary>
-internal sealed class RunSamples
+internal sealed class RunSamples : Model.ITargetSamples
 {
     /// <summary>Default bound on the points one chart draws.</summary>
     public const int DefaultMaxPointsPerChart = 20_000;
@@ -40,6 +40,12 @@ internal sealed class RunSamples
     /// <param name="policy">The resilience policy's name, or null for none.</param>
     /// <param name="target">The target's name, or null for records without one.</param>
     public CellSamples? For(string model, Mode mode, string? policy, string? target = null) => _cells.GetValueOrDefault(new CellKey(target, model, mode, policy));
+
+    /// <inheritdoc />
+    public IReadOnlyList<double>? TtftMs(string target, string model, Mode mode, string? policy) => For(model, mode, policy, target)?.TtftMs.Items;
+
+    /// <inheritdoc />
+    public IReadOnlyList<double>? E2eMs(string target, string model, Mode mode, string? policy) => For(model, mode, policy, target)?.E2eMs.Items;
 
     /// <summary>The samples of a summarised cell, or null when it has no records.</summary>
     public CellSamples? For(CellSummary cell)

@@ -52,8 +52,9 @@ public sealed class ReplicateReport
     /// <param name="batches">The run's batch jobs, joined by model as for the combined cells.</param>
     /// <param name="run">run.json (<c>repeat</c>, <c>complete_replicates</c>).</param>
     /// <param name="sloNames">The run's SLO sets, whose figures are described too.</param>
+    /// <param name="billing">Each target's billing, as for the combined cells (<see cref="RunReport.TargetBillingOf"/>).</param>
     public static ReplicateReport? Build(ReplicateAggregator aggregator, IReadOnlyList<CellResult> combined, PriceCatalog prices,
-        IReadOnlyList<BatchRecord>? batches, RunInfo run, IReadOnlyList<string> sloNames)
+        IReadOnlyList<BatchRecord>? batches, RunInfo run, IReadOnlyList<string> sloNames, IReadOnlyDictionary<string, TargetPricing>? billing = null)
     {
         ArgumentNullException.ThrowIfNull(aggregator);
         ArgumentNullException.ThrowIfNull(combined);
@@ -64,7 +65,7 @@ public sealed class ReplicateReport
         }
 
         var perReplicate = aggregator.Replicates
-            .Select(r => (r.Replicate, Cells: r.Aggregator.Summarize().Select(s => CellResult.Create(s, prices, batches)).ToList()))
+            .Select(r => (r.Replicate, Cells: r.Aggregator.Summarize().Select(s => CellResult.Create(s, prices, batches, billing)).ToList()))
             .ToList();
         var figures = Figures(sloNames);
         var cells = combined.Select(cell =>

@@ -110,16 +110,20 @@ public sealed class RunReport
     /// <see cref="Replicates"/> when some record carries a replicate.</param>
     /// <param name="thresholds">The thresholds to judge on the cells (the scenario's and the command line's); none when
     /// omitted.</param>
-    /// <exception cref="PricingException">An FX rate or mix in <see cref="RunInfo.Report"/> is invalid (all listed).</exception>
+    /// <param name="targetSamples">Per-request TTFT and E2E samples per cell (the chart samples), for
+    /// <see cref="TargetComparisons"/>; none compared when omitted.</param>
+    /// <exception cref="PricingException">An FX rate or mix in <see cref="RunInfo.Report"/> is invalid (all listed), or a
+    /// target's price file cannot be read.</exception>
     public static RunReport Build(RunInfo run, RunAggregator aggregator, RecordsReadResult read, PriceCatalog prices,
         IReadOnlyList<SloSet>? slos = null, IReadOnlyList<SweepCurve>? sweeps = null,
         IReadOnlyDictionary<string, ModeDifference>? modeDifferences = null, FaultCheck? faults = null, IReadOnlyList<BatchRecord>? batches = null, RecordsReadResult? batchesRead = null,
-        ReplicateAggregator? replicates = null, IReadOnlyList<Threshold>? thresholds = null)
+        ReplicateAggregator? replicates = null, IReadOnlyList<Threshold>? thresholds = null, ITargetSamples? targetSamples = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(aggregator);
         ArgumentNullException.ThrowIfNull(prices);
-        var cells = aggregator.Summarize().Select(s => CellResult.Create(s, prices, batches)).ToList();
+        var billing = TargetBillingOf(run, prices);
+        var cells = aggregator.Summarize().Select(s => CellResult.Create(s, prices, batches, billing)).ToList();
         var (fx, mixes) = ParseSettings(run.Report);
         modeDifferences ??= new Dictionary<string, ModeDifference>();
         var projection = Projection.Build(cells, run.Report.MonthlyRequests, fx, mixes);
@@ -144,9 +148,33 @@ public sealed class RunReport
             Faults = faults,
             BatchesRead = batchesRead is { Records: > 0 } or { Skipped: > 0 } ? batchesRead : null,
             Replicates = replicates is null ? null
-                : ReplicateReport.Build(replicates, cells, prices, batches, run, [.. cells.SelectMany(c => c.Summary.Slos.Select(s => s.Name)).Distinct()]),
+                : ReplicateReport.Build(replicates, cells, prices, batches, run, [.. cells.SelectMany(c => c.Summary.Slos.Select(s => s.Name)).Distinct()], billing),
             Thresholds = ThresholdEvaluator.Evaluate(thresholds ?? [], cells),
+            TargetComparisons = targetSamples is null ? [] : TargetComparison.Compare(cells, targetSamples),
         };
+    }
+
+    /// <summary>Each target's billing as run.json records it (<see cref="RunInfo.Targets"/>), with its price file read
+    /// relative to the scenario file; empty for runs whose targets bill at list price in USD (or from before targets).</summary>
+    /// <exception cref="PricingException">A target's price file cannot be read or is invalid.</exception>
+    public static IReadOnlyDictionary<string, TargetPricing> TargetBillingOf(RunInfo run, PriceCatalog prices)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(prices);
+        var billings = (run.Targets ?? []).Where(t => t.Billing is not null).ToDictionary(t => t.Name, t => t.Billing!, StringComparer.Ordinal);
+        if (billings.Count == 0)
+        {
+            return new Dictionary<string, TargetPricing>();
+        }
+
+        try
+        {
+            return TargetPricing.ForTargets(billings, prices, run.ScenarioFile is { } file ? Path.GetDirectoryName(Path.GetFullPath(file)) : null);
+        }
+        catch (Core.Configuration.ConfigException e)
+        {
+            throw new PricingException($"a target's billing price_file: {e.Message}");
+        }
     }
 
     /// <summary>Parses the FX rates and mixes of <paramref name="settings"/>, listing every invalid one.</summary>
