@@ -113,12 +113,12 @@ public sealed record CellSelector(string Text, string Model, string? Mode, strin
         return true;
     }
 
-    /// <summary>Whether <paramref name="cell"/> is one this selector names, its target unknown (a plan cell): as
-    /// <see cref="Matches(CellKey)"/> with no target, so a selector naming a target matches none.</summary>
+    /// <summary>Whether the plan's <paramref name="cell"/> is one this selector names (<see cref="Matches(CellKey)"/> on
+    /// its target, model, mode and policy).</summary>
     public bool Matches(PlanCell cell)
     {
         ArgumentNullException.ThrowIfNull(cell);
-        return Matches(new CellKey(null, cell.Model, cell.Mode, cell.Policy));
+        return Matches(new CellKey(cell.Target, cell.Model, cell.Mode, cell.Policy));
     }
 
     /// <summary>Whether <paramref name="cell"/> is one this selector names: its model matches the model pattern, its

@@ -55,12 +55,12 @@ public sealed class FailureSummary
     /// <summary>Reads <paramref name="recordsPath"/> once (a missing file reads as no records; unreadable lines are
     /// skipped, as <see cref="RecordsReader"/> does).</summary>
     /// <param name="recordsPath">A <c>records.jsonl</c>.</param>
-    /// <param name="cells">The plan's cells, in plan order (without targets: a record of any target counts in its
-    /// model × mode × policy cell; use <see cref="Read(string, IReadOnlyList{CellKey})"/> to tell targets apart).</param>
+    /// <param name="cells">The plan's cells, in plan order (each with its target, so a model measured through two
+    /// targets gives two lines).</param>
     public static FailureSummary Read(string recordsPath, IReadOnlyList<PlanCell> cells)
     {
         ArgumentNullException.ThrowIfNull(cells);
-        return Read(recordsPath, [.. cells.Select(c => new CellKey(null, c.Model, c.Mode, c.Policy))]);
+        return Read(recordsPath, [.. cells.Select(c => new CellKey(c.Target, c.Model, c.Mode, c.Policy))]);
     }
 
     /// <summary>Reads <paramref name="recordsPath"/> once (a missing file reads as no records; unreadable lines are

@@ -105,10 +105,10 @@ public static partial class RunHarness
         var warnings = new List<string>();
         if (request.Preflight)
         {
-            // GET {base}/models, OpenAI's shape: the OpenAI protocols' real targets (the others' preflight is their client's).
-            foreach (var target in targets.All.Where(t => t.Simulator is null && t.Spec.Protocol is Core.Wire.WireProtocol.OpenAiChat or Core.Wire.WireProtocol.OpenAiResponses))
+            // GET {base}models in each real target's protocol (its own headers, key header or none).
+            foreach (var target in targets.All.Where(t => t.Simulator is null))
             {
-                var checkedEndpoint = await RunPreflightAsync(target.Endpoint, target.ApiKey ?? "", [.. scenario.Models.Where(target.Spec.Serves)], time, error, cancellationToken).ConfigureAwait(false);
+                var checkedEndpoint = await RunPreflightAsync(target.Endpoint, target.ApiKey, [.. scenario.Models.Where(target.Spec.Serves)], time, error, cancellationToken).ConfigureAwait(false);
                 if (checkedEndpoint.ExitCode is { } preflightExit)
                 {
                     return new RunOutcome(preflightExit, null);
@@ -295,7 +295,7 @@ public static partial class RunHarness
 
     /// <summary>The preflight (<see cref="Preflight"/>): its warnings on <paramref name="error"/>, and the exit code
     /// when the run must stop.</summary>
-    private static async Task<(int? ExitCode, IReadOnlyList<string> Warnings)> RunPreflightAsync(Endpoint endpoint, string apiKey, IReadOnlyList<string> models,
+    private static async Task<(int? ExitCode, IReadOnlyList<string> Warnings)> RunPreflightAsync(Endpoint endpoint, string? apiKey, IReadOnlyList<string> models,
         TimeProvider time, TextWriter error, CancellationToken cancellationToken)
     {
         PreflightResult result;

@@ -48,8 +48,10 @@ internal sealed class RunTargets : IAsyncDisposable
         var started = new List<RunTarget>();
         try
         {
-            foreach (var spec in scenario.EffectiveTargets)
+            for (var i = 0; i < scenario.EffectiveTargets.Count; i++)
             {
+                var spec = scenario.EffectiveTargets[i];
+                var path = scenario.Targets.Count > 0 ? $"$.targets[{i}]" : "$.target";
                 if (spec.IsSimulator)
                 {
                     var profiles = LoadProfiles(spec, scenario.Models.Where(spec.Serves).ToList(), scenario.Models, scenarioFile);
@@ -70,18 +72,18 @@ internal sealed class RunTargets : IAsyncDisposable
                     };
                     request.SimulatorStarting?.Invoke(options);
                     var simulator = await SimulatorHost.StartAsync(options, cancellationToken).ConfigureAwait(false);
-                    started.Add(new RunTarget(spec, EndpointOf(spec, simulator.BaseUrl, apiKey), apiKey, simulator));
+                    started.Add(new RunTarget(spec, Checked(EndpointOf(spec, simulator.BaseUrl, apiKey), scenarioFile, path), apiKey, simulator));
                 }
                 else
                 {
-                    string? apiKey = null;
-                    if (!spec.Keyless)
-                    {
-                        ApiKeys.CheckTransport(scenarioFile, request.Overrides, spec.BaseUrl!, request.AllowInsecureHttp);
-                        apiKey = ApiKeys.Read(spec, scenarioFile, request.Overrides);
-                    }
-
-                    started.Add(new RunTarget(spec, EndpointOf(spec, spec.BaseUrl!, apiKey), apiKey, null));
+                    // Where the key comes from, the flags naming themselves in errors (they apply to the single form only).
+                    var source = spec.Keyless ? KeySource.Keyless
+                        : spec.ApiKeyFile is { } file ? KeySource.FromFile(file, scenario.Targets.Count == 0 && request.Overrides.ApiKeyFile is not null)
+                        : KeySource.FromEnv(spec.ApiKeyEnv, scenario.Targets.Count == 0 && request.Overrides.ApiKeyEnv is not null);
+                    var apiKey = ApiKeys.Read(source, scenarioFile, path);
+                    var endpoint = Checked(EndpointOf(spec, spec.BaseUrl!, apiKey), scenarioFile, path);
+                    ApiKeys.CheckTransport(scenarioFile, request.Overrides, spec.BaseUrl!, request.AllowInsecureHttp, endpoint.CarriesSecret, path);
+                    started.Add(new RunTarget(spec, endpoint, apiKey, null));
                 }
             }
         }
@@ -128,6 +130,23 @@ internal sealed class RunTargets : IAsyncDisposable
             BodyFields = spec.Body,
             ModelNames = spec.ModelMap,
         };
+    }
+
+    /// <summary>The endpoint, once its headers, query and body fields are known to be sendable
+    /// (<see cref="Endpoint.Validate"/>): a header that would repeat the key's, a body field Bench writes itself… is bad
+    /// input at the target's path, before anything is sent.</summary>
+    /// <exception cref="ConfigException">The target's extra headers, query or body fields are refused.</exception>
+    private static Endpoint Checked(Endpoint endpoint, string? scenarioFile, string path)
+    {
+        try
+        {
+            endpoint.Validate();
+            return endpoint;
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigException([new ConfigError(scenarioFile ?? "<target>", path, e.Message)]);
+        }
     }
 
     /// <summary>Profiles of a simulator target: every model it serves has one.</summary>
