@@ -19,7 +19,21 @@ import reader  # noqa: E402
 
 root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 bench = shlex.split(os.environ.get("BENCH", f"dotnet {root}/src/Bench.Cli/bin/Release/net10.0/bench.dll"))
-targets = sys.argv[1:] or [os.path.join(root, "..", "shared", "fixtures", "recorded-streams")]
+def shared_streams():
+    """shared/fixtures/recorded-streams in the nearest ancestor of the repository that has it (CI puts shared/ beside
+    the clone; a worktree may sit deeper)."""
+    folder = root
+    while True:
+        candidate = os.path.join(folder, "shared", "fixtures", "recorded-streams")
+        if os.path.isdir(candidate):
+            return candidate
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            sys.exit("no shared/fixtures/recorded-streams above the repository: give the folders to check")
+        folder = parent
+
+
+targets = sys.argv[1:] or [shared_streams()]
 files = []
 for t in targets:
     if os.path.isdir(t):

@@ -23,7 +23,7 @@ namespace Bench.Core.Wire;
 /// <c>web_search_call.*</c>, annotations...) are skipped: their text repeats the deltas.</para>
 /// <para>Finish reason: <c>response.status</c> (<c>completed</c>, <c>failed</c>, <c>cancelled</c>), or for an
 /// <c>incomplete</c> response its <c>incomplete_details.reason</c> (<c>max_output_tokens</c>,
-/// <c>content_filter</c>). Usage: <c>input_tokens</c> → prompt, <c>input_tokens_details.cached_tokens</c> → cached,
+/// <c>content_filter</c>). Usage: <c>input_tokens</c> → prompt, <c>input_tokens_details.cached_tokens</c> → cached, <c>input_tokens_details.cache_write_tokens</c> → cache write,
 /// <c>output_tokens</c> → completion (reasoning included), <c>output_tokens_details.reasoning_tokens</c> → reasoning,
 /// <c>total_tokens</c> → total.</para>
 /// </remarks>
@@ -420,11 +420,40 @@ internal static class ResponsesEventParser
             }
             else if (reader.ValueTextEquals("input_tokens_details"u8))
             {
-                accumulator.CachedTokens = ChunkParser.ReadDetail(ref reader, accumulator, "cached_tokens"u8, "usage.input_tokens_details", "usage.input_tokens_details.cached_tokens");
+                ReadInputDetails(ref reader, accumulator);
             }
             else if (reader.ValueTextEquals("output_tokens_details"u8))
             {
                 accumulator.ReasoningTokens = ChunkParser.ReadDetail(ref reader, accumulator, "reasoning_tokens"u8, "usage.output_tokens_details", "usage.output_tokens_details.reasoning_tokens");
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+    }
+
+    /// <summary><c>usage.input_tokens_details</c> (positioned on its name): <c>cached_tokens</c> (cache reads) and
+    /// <c>cache_write_tokens</c> (prompt tokens written to the cache, sent by newer servers), both part of
+    /// <c>input_tokens</c>.</summary>
+    private static void ReadInputDetails(ref Utf8JsonReader reader, StreamAccumulator accumulator)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            ChunkParser.UsageUnexpected(ref reader, accumulator, "usage.input_tokens_details", UsageCheck.Kinds.NotAnObject);
+            return;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("cached_tokens"u8))
+            {
+                accumulator.CachedTokens = ChunkParser.ReadCount(ref reader, accumulator, "usage.input_tokens_details.cached_tokens");
+            }
+            else if (reader.ValueTextEquals("cache_write_tokens"u8))
+            {
+                accumulator.CacheWriteTokens = ChunkParser.ReadCount(ref reader, accumulator, "usage.input_tokens_details.cache_write_tokens");
             }
             else
             {

@@ -249,10 +249,13 @@ public static partial class RunHarness
                 await progress.RunAsync(() => runner.RunAsync(cells, plan.Steps, stop.Token)).ConfigureAwait(false);
                 if (batches is not null)
                 {
-                    // With replicates, the one batch per cell belongs to replicate 1 (the plan repeats only synchronous cells).
-                    await batches.WaitAndCollectAsync(plan.Repeat == 1 ? records.Append : r =>
+                    // With replicates, the one batch per cell belongs to replicate 1 (the plan repeats only synchronous cells);
+                    // batch-api runs against the plan's one target (scenario validation), whose name every line carries.
+                    var lineTarget = plan.BatchCells[0].Target;
+                    await batches.WaitAndCollectAsync(r =>
                     {
-                        r.Replicate = 1;
+                        r.Target ??= lineTarget;
+                        r.Replicate = plan.Repeat == 1 ? r.Replicate : 1;
                         records.Append(r);
                     }, stop.Token).ConfigureAwait(false);
                 }

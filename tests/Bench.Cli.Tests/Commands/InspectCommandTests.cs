@@ -155,7 +155,7 @@ public sealed class InspectCommandTests
     [InlineData("openai-chat/openai-chat-44-claude-sonnet-4.5.sse", "openai-chat", 9, "", false, 43, 36, 79, 0, null, 13)]
     [InlineData("responses/responses-06-gpt-5-2025-08-07.sse", "openai-responses", 3633, "", false, 33151, 3367, 36518, 4352, null, 2624)]
     [InlineData("responses/responses-12-deepseek-v4-flash.sse", "openai-responses", 31, "", false, 90, 15, 105, 0, null, 7)]
-    [InlineData("responses/responses-29-gpt-5-2025-08-07.sse", "openai-responses", 6, "", false, 13, 59, 72, 0, null, 0)]
+    [InlineData("responses/responses-29-gpt-5-2025-08-07.sse", "openai-responses", 6, "", false, 13, 59, 72, 0, 0, 0)]
     [InlineData("anthropic/anthropic-05-claude-sonnet-4-6.sse", "anthropic-messages", 9, "", false, 181, 8, 189, 0, 0, null)]
     [InlineData("anthropic/anthropic-08-claude-sonnet-4-20250514.sse", "anthropic-messages", 1021, "", false, 43, 282, 325, 0, 0, null)]
     [InlineData("anthropic/anthropic-15-claude-sonnet-4-20250514.sse", "anthropic-messages", 1792, "web_search,web_search", false, 31772, 644, 32416, 0, 0, null)]

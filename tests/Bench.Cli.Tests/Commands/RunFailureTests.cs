@@ -47,7 +47,7 @@ public sealed class RunFailureTests : IDisposable
 
         Assert.True(exit == ExitCodes.MeasuredFailure, $"exit {exit}\n{output}\n{error}");
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        Assert.StartsWith("gpt-4.1 streaming: 0/3 succeeded — 3 connection_error: Connection refused", line, StringComparison.Ordinal);
+        Assert.StartsWith("127.0.0.1 gpt-4.1 streaming: 0/3 succeeded — 3 connection_error: Connection refused", line, StringComparison.Ordinal);
         Assert.Contains($"127.0.0.1:{port}", line, StringComparison.Ordinal);
         Assert.Contains("Results: ", output, StringComparison.Ordinal); // the report is written all the same
     }

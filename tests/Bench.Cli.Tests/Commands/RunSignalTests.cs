@@ -59,7 +59,7 @@ public sealed class RunSignalTests : IDisposable
         {
             Assert.Equal(name, run.RootElement.GetProperty("interrupted").GetString());
             Assert.False(run.RootElement.TryGetProperty("ended_utc", out _));
-            Assert.Equal(["fixed-100ms streaming", "fixed-100ms non-streaming"], run.RootElement.GetProperty("partial_cells").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal(["simulator fixed-100ms streaming", "simulator fixed-100ms non-streaming"], run.RootElement.GetProperty("partial_cells").EnumerateArray().Select(e => e.GetString()));
         }
 
         foreach (var report in new[] { "report.md", "report.html" })

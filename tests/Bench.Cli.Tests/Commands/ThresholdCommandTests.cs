@@ -143,7 +143,7 @@ public sealed class ThresholdCommandTests : IDisposable
         Assert.Equal(["fixed-100ms streaming"], cells);
         using var run = JsonDocument.Parse(File.ReadAllText(Path.Combine(results, "run.json")));
         Assert.Equal("threshold_abort", run.RootElement.GetProperty("interrupted").GetString());
-        Assert.Equal(["fixed-100ms non-streaming", "gpt-4.1 streaming", "gpt-4.1 non-streaming"],
+        Assert.Equal(["simulator fixed-100ms non-streaming", "simulator gpt-4.1 streaming", "simulator gpt-4.1 non-streaming"],
             run.RootElement.GetProperty("partial_cells").EnumerateArray().Select(c => c.GetString()));
         Assert.True(File.Exists(Path.Combine(results, "report.html")));
         Assert.Contains("Interrupted (threshold_abort): reporting the records completed so far", output, StringComparison.Ordinal);

@@ -27,7 +27,7 @@ public class ProtocolRecordedStreamsTests
         [InlineData("anthropic/anthropic-18-claude-sonnet-4-5-20250929.sse", WireProtocol.AnthropicMessages, 7, "claude-sonnet-4-5-20250929", 1, "d4735e3a265e16ee", 0, "e3b0c44298fc1c14", "", "end_turn", 20, 0, 0, 5, null, 25, 1)]
         [InlineData("responses/responses-06-gpt-5-2025-08-07.sse", WireProtocol.OpenAiResponses, 264, "gpt-5-2025-08-07", 3633, "cdf8beca1570171e", 0, "e3b0c44298fc1c14", "", "completed", 33151, 4352, null, 3367, 2624, 36518, 201)]
         [InlineData("responses/responses-12-deepseek-v4-flash.sse", WireProtocol.OpenAiResponses, 27, "deepseek-v4-flash", 31, "a1b7eb2ee7a6aded", 33, "25594cd4fc9e5f2f", "", "completed", 90, 0, null, 15, 7, 105, 14)]
-        [InlineData("responses/responses-29-gpt-5-2025-08-07.sse", WireProtocol.OpenAiResponses, 12, "gpt-5-2025-08-07", 6, "bdff8c417ab50e95", 0, "e3b0c44298fc1c14", "", "completed", 13, 0, null, 59, 0, 72, 2)]
+        [InlineData("responses/responses-29-gpt-5-2025-08-07.sse", WireProtocol.OpenAiResponses, 12, "gpt-5-2025-08-07", 6, "bdff8c417ab50e95", 0, "e3b0c44298fc1c14", "", "completed", 13, 0, 0, 59, 0, 72, 2)]
         [InlineData("gemini/gemini-10-gemini-2.0-flash-exp.sse", WireProtocol.Gemini, 3, "gemini-2.0-flash-exp", 32, "c9ba5557ea09feef", 0, "e3b0c44298fc1c14", "", "STOP", 13, null, null, 8, null, 21, 3)]
         [InlineData("gemini/gemini-11-gemini-2.5-pro.sse", WireProtocol.Gemini, 23, "gemini-2.5-pro", 1938, "8c4308d5109d741f", 1575, "1bf501f690cde7d3", "", "STOP", 34, null, null, 1256, 787, 1290, 23)]
     public async Task ReadAsync_RecordedStream_MatchesIndependentReading(

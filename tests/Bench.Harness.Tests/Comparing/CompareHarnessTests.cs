@@ -266,7 +266,7 @@ public sealed class CompareHarnessTests(CompareRunFixture fixture) : IClassFixtu
         var suites = xml.Root!;
         Assert.Equal("testsuites", suites.Name.LocalName);
         var suite = Assert.Single(suites.Elements("testsuite"));
-        Assert.Equal("fixed-100ms · streaming", suite.Attribute("name")!.Value);
+        Assert.Equal("simulator · fixed-100ms · streaming", suite.Attribute("name")!.Value);
         var cases = suite.Elements("testcase").ToList();
         Assert.Equal(cases.Count, int.Parse(suite.Attribute("tests")!.Value, System.Globalization.CultureInfo.InvariantCulture));
         var failures = cases.Where(c => c.Element("failure") is not null).Select(c => c.Attribute("name")!.Value).ToList();
@@ -282,7 +282,7 @@ public sealed class CompareHarnessTests(CompareRunFixture fixture) : IClassFixtu
         Assert.Contains("**FAIL:", md, StringComparison.Ordinal);
         Assert.Contains("### Regressions (", md, StringComparison.Ordinal);
         Assert.Contains("### Improvements (0)", md, StringComparison.Ordinal);
-        Assert.Contains("| Slower | fixed-100ms · streaming | `ttft_ms_p50` |", md, StringComparison.Ordinal);
+        Assert.Contains("| Slower | simulator · fixed-100ms · streaming | `ttft_ms_p50` |", md, StringComparison.Ordinal);
         Assert.Contains("<details><summary>Every row", md, StringComparison.Ordinal);
         Assert.Contains("|---|---|---|--:|--:|--:|---|", md, StringComparison.Ordinal);
     }
@@ -329,7 +329,7 @@ public sealed class CompareHarnessTests(CompareRunFixture fixture) : IClassFixtu
         var (exit, output, _) = Compare(fixture.Run, extra);
 
         Assert.Equal(ExitCodes.Success, exit);
-        Assert.Contains("only in current (not judged): extra-model · streaming", output, StringComparison.Ordinal);
+        Assert.Contains("only in current (not judged): simulator · extra-model · streaming", output, StringComparison.Ordinal);
     }
 
     private static string Fixtures => Path.Combine(AppContext.BaseDirectory, "Comparing", "Fixtures");

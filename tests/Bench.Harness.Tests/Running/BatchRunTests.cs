@@ -200,7 +200,7 @@ public sealed class BatchRunTests : IDisposable
         Assert.Null(run.Interrupted);
         // A synchronous cell the interrupt cut short is not rerun and stays partial; one it never started runs whole.
         var streamed = records.Count(r => r.Mode == Mode.Streaming);
-        Assert.Equal(streamed < 200 ? ["fixed-100ms streaming"] : null, run.PartialCells);
+        Assert.Equal(streamed < 200 ? ["127.0.0.1 fixed-100ms streaming"] : null, run.PartialCells);
         // The resumed process's record of the job replaced the interrupted one's: one line per job.
         Assert.Single(File.ReadAllLines(Path.Combine(_dir, ResultsDirectory.BatchesFile)));
         Assert.Equal(BatchEndings.Ended, Assert.Single(BatchesFile.ReadAll(_dir).Batches).Ending);

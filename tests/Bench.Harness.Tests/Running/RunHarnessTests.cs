@@ -120,6 +120,6 @@ public sealed class RunHarnessTests : IDisposable
         Assert.Equal(InterruptReasons.Cancelled, info.Interrupted);
         Assert.Null(info.EndedUtc);
         // Cancelled during the first cell (a minute long): it and the cell after it are partial.
-        Assert.Equal(["fixed-100ms streaming", "fixed-100ms non-streaming"], info.PartialCells);
+        Assert.Equal(["simulator fixed-100ms streaming", "simulator fixed-100ms non-streaming"], info.PartialCells);
     }
 }

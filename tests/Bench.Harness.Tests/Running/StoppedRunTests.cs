@@ -66,7 +66,7 @@ public sealed class StoppedRunTests : IDisposable
         var info = ResultsDirectory.ReadRunInfo(Results)!;
         Assert.Equal("SIGTERM", info.Interrupted);
         Assert.Null(info.EndedUtc);
-        Assert.Equal(["fixed-100ms streaming", "fixed-100ms non-streaming"], info.PartialCells);
+        Assert.Equal(["simulator fixed-100ms streaming", "simulator fixed-100ms non-streaming"], info.PartialCells);
         foreach (var file in new[] { "report.md", "report.html" })
         {
             var text = File.ReadAllText(Path.Combine(Results, file));
@@ -125,10 +125,10 @@ public sealed class StoppedRunTests : IDisposable
         Assert.InRange(server.RequestsReceived, AuthGuard.FirstRequests, AuthGuard.FirstRequests + 4);
         var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.StartsWith("stopped: the endpoint refused the API key (401 invalid_api_key: Incorrect API key provided: sk-***.", lines[0], StringComparison.Ordinal);
-        Assert.Contains(lines, l => l.StartsWith("gpt-4.1 streaming: 0/", StringComparison.Ordinal) && l.Contains(" client_error 401 invalid_api_key: Incorrect API key", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("127.0.0.1 gpt-4.1 streaming: 0/", StringComparison.Ordinal) && l.Contains(" client_error 401 invalid_api_key: Incorrect API key", StringComparison.Ordinal));
         var info = ResultsDirectory.ReadRunInfo(Results)!;
         Assert.Equal(InterruptReasons.ApiKeyRefused, info.Interrupted);
-        Assert.Equal(["gpt-4.1 streaming", "gpt-4.1 non-streaming"], info.PartialCells);
+        Assert.Equal(["127.0.0.1 gpt-4.1 streaming", "127.0.0.1 gpt-4.1 non-streaming"], info.PartialCells);
         Assert.Contains("Stopped early: the endpoint refused the API key", File.ReadAllText(Path.Combine(Results, "report.md")), StringComparison.Ordinal);
     }
 
@@ -157,8 +157,8 @@ public sealed class StoppedRunTests : IDisposable
         Assert.Equal(ExitCodes.MeasuredFailure, result.ExitCode);
         Assert.Equal(
         [
-            "gpt-4.1 streaming: 0/10 succeeded — 8 server_error 503 overloaded: The engine is currently overloaded, please try again later (+2 other failures)",
-            "gpt-4.1 non-streaming: 0/10 succeeded — 8 server_error 503 overloaded: The engine is currently overloaded, please try again later (+2 other failures)",
+            "127.0.0.1 gpt-4.1 streaming: 0/10 succeeded — 8 server_error 503 overloaded: The engine is currently overloaded, please try again later (+2 other failures)",
+            "127.0.0.1 gpt-4.1 non-streaming: 0/10 succeeded — 8 server_error 503 overloaded: The engine is currently overloaded, please try again later (+2 other failures)",
         ], error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         var info = ResultsDirectory.ReadRunInfo(Results)!;
         Assert.Null(info.Interrupted);
