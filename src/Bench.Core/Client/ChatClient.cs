@@ -180,6 +180,14 @@ public sealed class ChatClient
         var wireModel = _endpoint.WireModel(request.Model);
         RequestWriters.Write(_endpoint.Protocol, body, wireModel == request.Model ? request : request with { Model = wireModel }, _endpoint.BodyFields);
         using var message = CreateMessage(request.Mode, wireModel, context, body);
+        if (request.Seed is { } seed && _endpoint.Protocol is WireProtocol.OpenAiResponses or WireProtocol.AnthropicMessages)
+        {
+            // These bodies have no seed field (their APIs refuse unknown ones): the seed travels as a header that real
+            // servers ignore and the simulator reads, so its draws depend on the request, not on arrival order — the
+            // same answer in every protocol, and the same fault for a resent request.
+            message.Headers.TryAddWithoutValidation(SeedHeader, seed.ToString(CultureInfo.InvariantCulture));
+        }
+
         // The timeouts run on the run clock's provider, so they are as exact as every other time in the record.
         using var timeout = new RequestDeadlines(_clock.TimeProvider, _timeout, _firstByteTimeout, _idleTimeout, cancellationToken);
 
@@ -329,6 +337,10 @@ public sealed class ChatClient
         }
     }
 
+    /// <summary>The header carrying a request's seed for protocols whose body has no seed field (the Responses API,
+    /// Anthropic Messages): <c>X-Bench-Seed</c>.</summary>
+    public const string SeedHeader = "X-Bench-Seed";
+
     private HttpRequestMessage CreateMessage(Mode mode, string wireModel, RequestContext context, PooledBufferWriter body)
     {
         var content = new ReadOnlyMemoryContent(body.WrittenMemory);
@@ -457,6 +469,24 @@ public sealed class ChatClient
 
     private static bool IsMediaType(string mediaType, string expected) => mediaType.Equals(expected, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>What each event of a stream of <paramref name="protocol"/> should be, for messages.</summary>
+    private static string ChunkName(WireProtocol protocol) => protocol switch
+    {
+        WireProtocol.OpenAiResponses => "Responses API",
+        WireProtocol.AnthropicMessages => "Anthropic Messages",
+        WireProtocol.Gemini => "GenerateContentResponse",
+        _ => "chat.completion.chunk",
+    };
+
+    /// <summary>What a whole body of <paramref name="protocol"/> should be, for messages.</summary>
+    private static string BodyName(WireProtocol protocol) => protocol switch
+    {
+        WireProtocol.OpenAiResponses => "Responses API response",
+        WireProtocol.AnthropicMessages => "Anthropic message",
+        WireProtocol.Gemini => "GenerateContentResponse",
+        _ => "chat.completion",
+    };
+
     private static Outcome ClassifyStatus(HttpStatusCode status) => status switch
     {
         HttpStatusCode.TooManyRequests => Outcome.RateLimited,
@@ -473,8 +503,8 @@ public sealed class ChatClient
         else if (accumulator.Malformed)
         {
             SetMalformed(record, accumulator.ExceededCap ? accumulator.MalformedReason! : accumulator.MalformedReason is { } reason
-                ? $"the stream was not chat.completion.chunk events: {reason}"
-                : "an event was not a chat.completion.chunk JSON object");
+                ? $"the stream was not {ChunkName(accumulator.Protocol)} events: {reason}"
+                : $"an event was not a {ChunkName(accumulator.Protocol)} JSON object");
         }
         else if (accumulator.Events == 0 && accumulator.FirstBodyByte is null)
         {
@@ -483,6 +513,10 @@ public sealed class ChatClient
         else if (accumulator.Events == 0 && accumulator.SawNonSseLine)
         {
             SetMalformed(record, $"the body is not Server-Sent Events: {BodyDescription.Sniff(accumulator.BodyHead)} with no 'data:' event");
+        }
+        else if (accumulator.OnlyOrdinaryEnd && accumulator.Done && accumulator.Error is null)
+        {
+            SetEmpty(record, $"the stream ended as every answer does ('{accumulator.FinishReason}') without saying anything");
         }
         else if (!accumulator.HasOutput && accumulator.FinishReason is null && (accumulator.Done || accumulator.HasUsage))
         {
@@ -512,8 +546,12 @@ public sealed class ChatClient
             var head = accumulator.BodyHead;
             var what = head.Length > 0 && head[0] is not (byte)'{' ? $" ({BodyDescription.Sniff(head)})" : "";
             SetMalformed(record, accumulator.ExceededCap ? accumulator.MalformedReason! : accumulator.MalformedReason is { } reason
-                ? $"the body was not a chat.completion JSON object{what}: {reason}"
-                : $"the body was not a chat.completion JSON object{what}");
+                ? $"the body was not a {BodyName(accumulator.Protocol)} JSON object{what}: {reason}"
+                : $"the body was not a {BodyName(accumulator.Protocol)} JSON object{what}");
+        }
+        else if (accumulator.OnlyOrdinaryEnd && accumulator.Error is null)
+        {
+            SetEmpty(record, $"an answer that ends as every answer does ('{accumulator.FinishReason}') with nothing in it");
         }
         else if (!accumulator.HasOutput && accumulator.FinishReason is null)
         {
@@ -566,7 +604,7 @@ public sealed class ChatClient
     {
         record.Outcome = Outcome.EmptyResponse;
         record.Error = new ErrorInfo(Names.Of(Outcome.EmptyResponse), null,
-            $"The response carried no content, reasoning or tool call and no finish reason ({detail}).");
+            $"The response carried no content, reasoning or tool call and no finish reason that explains it ({detail}).");
     }
 
     private static string Capitalize(string text) =>

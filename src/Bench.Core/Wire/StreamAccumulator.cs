@@ -147,6 +147,20 @@ public sealed class StreamAccumulator
     public bool HasOutput => _content.Length > 0 || _reasoning.Length > 0
         || _toolCalls.Exists(c => c.Id is not null || c.Name is not null || c.ArgumentsBuilder.Length > 0);
 
+    /// <summary>Whether the response said nothing but its protocol's ordinary end: no output, and a finish reason that
+    /// only says "done" — Anthropic <c>end_turn</c>/<c>stop_sequence</c>, Responses <c>completed</c>, Gemini
+    /// <c>STOP</c> — where a Chat Completions answer without output also has no finish reason. Such an answer is
+    /// empty, as a chat <c>data: [DONE]</c> alone is; a reason that explains the silence (<c>max_tokens</c>,
+    /// <c>SAFETY</c>, <c>incomplete</c>…) is kept and the answer is not. Always false for Chat Completions, whose rule
+    /// stays "no output and no finish reason".</summary>
+    public bool OnlyOrdinaryEnd => !HasOutput && Protocol switch
+    {
+        WireProtocol.AnthropicMessages => FinishReason is "end_turn" or "stop_sequence",
+        WireProtocol.OpenAiResponses => FinishReason is "completed",
+        WireProtocol.Gemini => FinishReason is "STOP",
+        _ => false,
+    };
+
     /// <summary>Whether <see cref="Error"/>'s <c>code</c> was a JSON number (<c>"code": 502</c>) rather than a string, so
     /// that <c>bench inspect --json</c> writes it back as sent.</summary>
     public bool ErrorCodeIsNumber { get; internal set; }

@@ -47,7 +47,7 @@ public static partial class ReportDocumentBuilder
         ]);
     }
 
-    /// <summary>One pair in plain words: "relay · gpt-4.1 · streaming: the relay adds 41 ms [38, 44] to TTFT — within the
+    /// <summary>One pair in plain words: "relay against direct (gpt-4.1 · streaming): relay's TTFT 41 ms longer (95 % [38, 44]) — within the
     /// articles' 50 ms claim — fails 0.4 pp more often (not significant), and costs 86.3 % less per successful request
     /// (¥0.0040 at ¥1 per listed $1, $0.000548 at ¥7.3 = $1, against $0.004000)."</summary>
     public static string TargetVerdict(TargetComparison comparison)
@@ -59,12 +59,12 @@ public static partial class ReportDocumentBuilder
         var parts = new List<string>();
         if (c.Ttft is { } ttft)
         {
-            parts.Add(string.Create(Inv, $"{c.OtherTarget} {Adds(ttft)} to TTFT{ClaimWords(c)}"));
+            parts.Add(string.Create(Inv, $"{c.OtherTarget}'s {Shift("TTFT", ttft)}{ClaimWords(c)}"));
         }
 
         if (c.E2e is { } e2e)
         {
-            parts.Add(string.Create(Inv, $"{Adds(e2e)} to E2E{(c.Ttft is null ? ClaimWords(c) : "")}"));
+            parts.Add(string.Create(Inv, $"{(c.Ttft is null ? c.OtherTarget + "'s " : "")}{Shift("E2E", e2e)}{(c.Ttft is null ? ClaimWords(c) : "")}"));
         }
 
         if (c.Ttft is null && c.E2e is null)
@@ -102,8 +102,10 @@ public static partial class ReportDocumentBuilder
     private static string CellName(TargetComparison c) =>
         c.Policy is { } p ? $"{c.Model} · {Names.Of(c.Mode)} · {p}" : $"{c.Model} · {Names.Of(c.Mode)}";
 
-    private static string Adds(ShiftInterval s) =>
-        string.Create(Inv, $"{(s.Estimate >= 0 ? "adds" : "saves")} {Math.Abs(s.Estimate):0} ms [{s.Lower:0}, {s.Upper:0}]{(s.Significant ? "" : " (not significant)")}");
+    /// <summary>"TTFT 50 ms longer (95 % [23, 78])", "E2E 23 ms shorter (95 % [-75, 30], not significant)": the
+    /// shift's sign in words, its interval as measured (other minus baseline).</summary>
+    private static string Shift(string metric, ShiftInterval s) =>
+        string.Create(Inv, $"{metric} {Math.Abs(s.Estimate):0} ms {(s.Estimate >= 0 ? "longer" : "shorter")} (95 % [{s.Lower:0}, {s.Upper:0}]{(s.Significant ? "" : ", not significant")})");
 
     private static string ClaimWords(TargetComparison c) => c.WithinClaim switch
     {

@@ -31,6 +31,13 @@ internal sealed class ChatCompletionRequest
     public int PromptTokens { get; init; }
 
     /// <summary>Reads a parsed body, or says what is wrong with it (an HTTP 400).</summary>
+    /// <summary>This request with <paramref name="seed"/> as its seed (Bench's <c>X-Bench-Seed</c> header, for protocols
+    /// whose body has no seed field).</summary>
+    public ChatCompletionRequest WithSeed(long seed) => new()
+    {
+        Model = Model, Stream = Stream, IncludeUsage = IncludeUsage, MaxTokens = MaxTokens, Seed = seed, PromptTokens = PromptTokens,
+    };
+
     public static bool TryRead(JsonElement body, out ChatCompletionRequest? request, out ApiError error)
     {
         request = null;

@@ -232,9 +232,15 @@ internal sealed class ChatCompletionsEndpoint
         try
         {
             using var body = await JsonDocument.ParseAsync(httpRequest.Body, default, cancellationToken);
-            return WireRequests.TryRead(protocol, body.RootElement, pathModel, pathStream, out var request, out var error)
-                ? (request, default)
-                : (null, error);
+            if (!WireRequests.TryRead(protocol, body.RootElement, pathModel, pathStream, out var request, out var error))
+            {
+                return (null, error);
+            }
+
+            // Bench's client sends the seed of a Responses or Anthropic request (whose bodies have none) as a header.
+            return request!.Seed is null && long.TryParse(httpRequest.Headers[Core.Client.ChatClient.SeedHeader], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seed)
+                ? (request.WithSeed(seed), default)
+                : (request, default);
         }
         catch (JsonException)
         {

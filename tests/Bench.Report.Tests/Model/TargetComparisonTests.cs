@@ -81,8 +81,8 @@ public sealed class TargetComparisonTests
     {
         var text = ReportDocumentBuilder.TargetVerdict(RelayAgainstDirect());
 
-        Assert.StartsWith("relay against direct (gpt-4.1 · streaming): relay adds 40 ms [", text, StringComparison.Ordinal);
-        Assert.Contains("to TTFT — within the articles' 50 ms claim", text, StringComparison.Ordinal);
+        Assert.StartsWith("relay against direct (gpt-4.1 · streaming): relay's TTFT 40 ms longer (95 % [", text, StringComparison.Ordinal);
+        Assert.Contains(") — within the articles' 50 ms claim", text, StringComparison.Ordinal);
         Assert.Contains("fails 0.4 pp more often (not significant", text, StringComparison.Ordinal);
         Assert.Contains("costs 86.2 % less per successful request (CNY 0.004016 at 1 CNY per listed USD, $0.000550 at 7.3 CNY = $1 against $0.004000 at list price)", text, StringComparison.Ordinal);
     }
