@@ -269,3 +269,78 @@ public class ProtocolClientTests
         Assert.DoesNotContain("SECRET", JsonSerializer.Serialize(record), StringComparison.Ordinal);
     }
 }
+
+/// <summary>Integration-time rules the protocol pieces meet only together: an empty answer that ends as every answer
+/// does is empty whatever the protocol, and the seed of a body without a seed field travels as a header.</summary>
+public class ProtocolIntegrationTests
+{
+    private const string Key = "sk-proto-SECRET-0123456789";
+
+    [Theory]
+    [InlineData(WireProtocol.AnthropicMessages, "text/event-stream",
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"model\":\"m\",\"content\":[],\"usage\":{\"input_tokens\":5,\"output_tokens\":0}}}\n\nevent: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":0}}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n")]
+    [InlineData(WireProtocol.OpenAiResponses, "text/event-stream",
+        "event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"status\":\"completed\",\"output\":[],\"usage\":{\"input_tokens\":5,\"output_tokens\":0}}}\n\n")]
+    [InlineData(WireProtocol.Gemini, "text/event-stream",
+        "data: {\"candidates\":[{\"content\":{\"parts\":[],\"role\":\"model\"},\"finishReason\":\"STOP\"}],\"usageMetadata\":{\"promptTokenCount\":5}}\n\n")]
+    public async Task SendAsync_NoOutputAndTheOrdinaryEnd_IsEmptyResponse(WireProtocol protocol, string contentType, string body)
+    {
+        await using var server = HostileServer.Start(async exchange =>
+        {
+            await exchange.RespondAsync(200, contentType, body);
+            return true;
+        });
+        var client = new ChatClient(BenchHttpClient.Create(), new Endpoint(server.BaseUrl, Key) { Protocol = protocol }, new RunClock(),
+            new ChatClientOptions { Tokenizer = "none" });
+
+        var record = await client.SendAsync(new ChatRequest("m", Mode.Streaming, [new("user", "hi")], 16), new RequestContext(1));
+
+        Assert.Equal(Outcome.EmptyResponse, record.Outcome);
+        Assert.Contains("as every answer does", record.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(WireProtocol.AnthropicMessages, "\"max_tokens\"")]
+    [InlineData(WireProtocol.Gemini, "\"MAX_TOKENS\"")]
+    public async Task SendAsync_NoOutputButAReasonThatExplainsIt_IsNotEmpty(WireProtocol protocol, string reason)
+    {
+        var body = protocol == WireProtocol.Gemini
+            ? "data: {\"candidates\":[{\"content\":{\"parts\":[],\"role\":\"model\"},\"finishReason\":" + reason + "}]}\n\n"
+            : "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"model\":\"m\",\"content\":[],\"usage\":{\"input_tokens\":5}}}\n\nevent: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":" + reason + "},\"usage\":{\"output_tokens\":16}}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+        await using var server = HostileServer.Start(async exchange =>
+        {
+            await exchange.RespondAsync(200, "text/event-stream", body);
+            return true;
+        });
+        var client = new ChatClient(BenchHttpClient.Create(), new Endpoint(server.BaseUrl, Key) { Protocol = protocol }, new RunClock(),
+            new ChatClientOptions { Tokenizer = "none" });
+
+        var record = await client.SendAsync(new ChatRequest("m", Mode.Streaming, [new("user", "hi")], 16), new RequestContext(1));
+
+        Assert.Equal(Outcome.Success, record.Outcome);
+        Assert.Equal(reason.Trim('"'), record.FinishReason);
+    }
+
+    [Theory]
+    [InlineData(WireProtocol.OpenAiResponses, true)]
+    [InlineData(WireProtocol.AnthropicMessages, true)]
+    [InlineData(WireProtocol.OpenAiChat, false)]
+    [InlineData(WireProtocol.Gemini, false)]
+    public async Task SendAsync_SeedOfABodyWithoutASeedField_TravelsAsAHeader(WireProtocol protocol, bool header)
+    {
+        var seen = new ConcurrentQueue<HostileExchange>();
+        await using var server = HostileServer.Start(async exchange =>
+        {
+            seen.Enqueue(exchange);
+            await exchange.RespondAsync(500, "application/json", "{}");
+            return true;
+        });
+        var client = new ChatClient(BenchHttpClient.Create(), new Endpoint(server.BaseUrl, Key) { Protocol = protocol }, new RunClock(),
+            new ChatClientOptions { Tokenizer = "none" });
+
+        await client.SendAsync(new ChatRequest("m", Mode.NonStreaming, [new("user", "hi")], 16, Seed: 4242), new RequestContext(1));
+
+        var head = Assert.Single(seen).Head;
+        Assert.Equal(header, head.Contains(ChatClient.SeedHeader + ": 4242", StringComparison.OrdinalIgnoreCase));
+    }
+}
