@@ -22,4 +22,10 @@ public sealed class ReportSettings
     /// <summary>A user's own price file (JSON, see <c>PriceCatalog.LoadUserFile</c>), full path, taking precedence
     /// over the built-in catalogue; <see langword="null"/> for the built-in one.</summary>
     public string? PricesFile { get; set; }
+
+    /// <summary>What the team runs now, the reference of every saving (<c>--current</c>): a cell selector
+    /// <c>MODEL[:MODE[:POLICY]][@TARGET]</c> measured in the run, or a monthly spend <c>AMOUNT[CURRENCY]</c>
+    /// (<c>12000</c>, <c>12000USD</c>, <c>80000CNY</c> with a <c>--fx CNY=…</c> rate), a flat amount at every volume;
+    /// <see langword="null"/> when not given (savings are then against the runner-up only).</summary>
+    public string? Current { get; set; }
 }

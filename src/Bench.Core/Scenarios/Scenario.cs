@@ -181,6 +181,7 @@ public sealed record Scenario : IConfigValidatable
         }
 
         ValidateThresholds(validation);
+        ValidateTrafficClasses(validation);
 
         for (var i = 0; i < Workload.Count; i++)
         {
@@ -260,6 +261,34 @@ public sealed record Scenario : IConfigValidatable
             {
                 at.Error(nameof(TargetSpec.Protocol), $"the batch-api mode exists only for openai-chat targets (OpenAI's Batch API); this target speaks {WireProtocols.Name(target.Protocol)}: remove batch-api from {validation.PathOf(nameof(Modes))} or measure it in a scenario of its own");
             }
+        }
+    }
+
+    /// <summary>Traffic classes (<see cref="SloSet.Share"/>, <see cref="SloSet.MonthlyRequests"/>): every set gives a
+    /// share or none does, and the shares add up to 100 %; every set gives a monthly volume or none does; names are
+    /// unique (a plan prices each class once).</summary>
+    private void ValidateTrafficClasses(ConfigValidation validation)
+    {
+        foreach (var name in Slos.GroupBy(s => s.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key))
+        {
+            validation.Error(nameof(Slos), $"the SLO set name '{name}' is used twice; each traffic class needs its own name");
+        }
+
+        var shares = Slos.Count(s => s.Share is not null);
+        if (shares > 0 && shares < Slos.Count)
+        {
+            validation.Error(nameof(Slos), $"{shares} of {Slos.Count} SLO sets give a share; give a share to every set ({string.Join(", ", Slos.Where(s => s.Share is null).Select(s => s.Name))} lack one) or to none");
+        }
+        else if (shares > 0 && Slos.Sum(s => s.Share!.Value) is var sum && sum != 100m)
+        {
+            validation.Error(nameof(Slos), string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the SLO sets' shares add up to {sum:0.##} %; they must add up to 100 % (every request belongs to one traffic class)"));
+        }
+
+        var volumes = Slos.Count(s => s.MonthlyRequests is not null);
+        if (volumes > 0 && volumes < Slos.Count)
+        {
+            validation.Error(nameof(Slos), $"{volumes} of {Slos.Count} SLO sets give monthly_requests; give it to every set ({string.Join(", ", Slos.Where(s => s.MonthlyRequests is null).Select(s => s.Name))} lack it) or to none");
         }
     }
 
@@ -733,14 +762,39 @@ public sealed record SloSet : IConfigValidatable
     [Range(0.0, 1.0, ErrorMessage = "must be between 0 and 1 (e.g. 0.995)")]
     public double? MinSuccessRate { get; init; }
 
+    /// <summary>The set as a <i>traffic class</i>: its share of the monthly requests (<c>--monthly-requests</c>), in
+    /// percent, (0, 100]; null when the scenario gives no shares. Either every set gives a share (adding up to 100 %),
+    /// or every set gives <see cref="MonthlyRequests"/>, or none gives either (each class is then priced alone at the
+    /// whole volume).</summary>
+    [Range(0.0, 100.0, MinimumIsExclusive = true, ErrorMessage = "must be a percentage in (0, 100]")]
+    public decimal? Share { get; init; }
+
+    /// <summary>The traffic class's own requests per month (&gt; 0); null when not given. With volumes on every set,
+    /// the plan's total is their sum, and a <c>--monthly-requests</c> given on the command line rescales them keeping
+    /// their proportions.</summary>
+    [Range(typeof(decimal), "0", "79228162514264337593543950335", MinimumIsExclusive = true, ErrorMessage = "must be greater than 0")]
+    public decimal? MonthlyRequests { get; init; }
+
+    /// <summary>How long this class can wait for an answer, in hours, when sent through the Batch API (a class that
+    /// tolerates hours); null: the class needs a synchronous answer. With it, a batch-api cell is judged on its batches'
+    /// turnaround (every batch ended within the limit) and the success rate, instead of the per-request latency limits
+    /// of <see cref="MaxMs"/> (which still judge the synchronous cells).</summary>
+    [Range(0.0, 8760.0, MinimumIsExclusive = true, ErrorMessage = "must be hours in (0, 8760]")]
+    public double? MaxTurnaroundH { get; init; }
+
     /// <summary>At least one threshold; each names a metric an SLO may bound (<see cref="ScenarioLoader.SloMetrics"/>)
     /// and is positive.</summary>
     public void Validate(ConfigValidation validation)
     {
         ArgumentNullException.ThrowIfNull(validation);
-        if (MaxMs.Count == 0 && MinSuccessRate is null)
+        if (MaxMs.Count == 0 && MinSuccessRate is null && MaxTurnaroundH is null)
         {
-            validation.Error($"needs at least one threshold ({validation.NameOf(nameof(MaxMs))}) or {validation.NameOf(nameof(MinSuccessRate))}");
+            validation.Error($"needs at least one threshold ({validation.NameOf(nameof(MaxMs))}), {validation.NameOf(nameof(MinSuccessRate))} or {validation.NameOf(nameof(MaxTurnaroundH))}");
+        }
+
+        if (Share is not null && MonthlyRequests is not null)
+        {
+            validation.Error(nameof(Share), $"give either {validation.NameOf(nameof(Share))} (percent of --monthly-requests) or {validation.NameOf(nameof(MonthlyRequests))}, not both");
         }
 
         foreach (var (metric, limit) in MaxMs)

@@ -20,6 +20,10 @@ public enum ChartSection
 
     /// <summary>Resilience policies side by side: success rate and E2E p95 per policy.</summary>
     Resilience,
+
+    /// <summary>Money for the budget holder: monthly cost per option at the stated volume, and cost against monthly
+    /// volume for the chosen plan and the current setup (the executive summary).</summary>
+    Money,
 }
 
 /// <summary>One chart written to a results folder: the same figure as PNG and SVG under <c>charts/</c>.</summary>

@@ -43,6 +43,10 @@ public enum SpanStyle
 /// <param name="Text">The text, unescaped.</param>
 public sealed record Span(SpanStyle Style, string Text)
 {
+    /// <summary>A link target, e.g. <c>#cost-per-1000-requests</c> (a section id of the same report) so a figure points
+    /// to the table it comes from; null for no link. Markdown writes <c>[text](#id)</c>, HTML <c>&lt;a href&gt;</c>.</summary>
+    public string? Href { get; init; }
+
     /// <summary>Plain text.</summary>
     public static implicit operator Span(string text) => new(SpanStyle.Plain, text);
 }

@@ -76,6 +76,11 @@ public sealed class RunReport
     /// <summary>One recommendation per SLO set.</summary>
     public IReadOnlyList<Recommendation> Recommendations { get; init; } = [];
 
+    /// <summary>The budget holder's plan (the executive summary): per traffic class the cheapest option shown to meet it
+    /// at its monthly volume, the plan's total and its saving against the current setup; null when the scenario
+    /// declares no SLO sets or no cell was measured.</summary>
+    public BudgetPlan? Plan { get; init; }
+
     /// <summary>The run's token mix projected to a monthly volume.</summary>
     public required Projection Projection { get; init; }
 
