@@ -93,7 +93,13 @@ public sealed record BulletList(IReadOnlyList<IReadOnlyList<Span>> Items) : Bloc
 
 /// <summary>A call-out (a warning the reader must not miss).</summary>
 /// <param name="Text">Its text.</param>
-public sealed record Quote(IReadOnlyList<Span> Text) : Block;
+public sealed record Quote(IReadOnlyList<Span> Text) : Block
+{
+    /// <summary>True for a banner repeated wherever figures appear (the simulated banner,
+    /// <see cref="ReportDocumentBuilder.SimulatedBanner"/>): Markdown writes it as any call-out, HTML gives it the
+    /// <c>banner</c> class, styled so it cannot be missed on screen or on paper.</summary>
+    public bool Banner { get; init; }
+}
 
 /// <summary>Column alignment.</summary>
 public enum Align

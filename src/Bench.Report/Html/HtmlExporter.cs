@@ -114,6 +114,7 @@ public static class HtmlExporter
     {
         Paragraph p => $"<p>{Inline(p.Text)}</p>\n",
         BulletList list => "<ul>\n" + string.Concat(list.Items.Select(item => $"<li>{Inline(item)}</li>\n")) + "</ul>\n",
+        Quote { Banner: true } banner => $"<blockquote class=\"banner\" role=\"note\">\n<p>{Inline(banner.Text)}</p>\n</blockquote>\n",
         Quote quote => $"<blockquote>\n<p>{Inline(quote.Text)}</p>\n</blockquote>\n",
         Table table => TableHtml(table),
         _ => throw new ArgumentException($"Unexpected block {block.GetType().Name}.", nameof(block)),
