@@ -269,7 +269,7 @@ public sealed class ExecutiveSummaryTests
     }
 
     /// <summary>The plan of the remarks above, built by hand.</summary>
-    private static BudgetPlan Plan(RunReport report)
+    internal static BudgetPlan Plan(RunReport report)
     {
         CellResult Cell(string model, Mode mode) => report.Cells.Single(c => c.Summary.Model == model && c.Summary.Mode == mode && c.Summary.Policy is null);
         PricedOption Option(string model, Mode mode, decimal requests)
@@ -299,7 +299,7 @@ public sealed class ExecutiveSummaryTests
     }
 
     /// <summary>The report with <paramref name="plan"/> in place of the one the run built.</summary>
-    private static RunReport WithPlan(RunReport r, BudgetPlan? plan, bool? simulated = null) => new()
+    internal static RunReport WithPlan(RunReport r, BudgetPlan? plan, bool? simulated = null) => new()
     {
         Run = r.Run,
         Cells = r.Cells,
