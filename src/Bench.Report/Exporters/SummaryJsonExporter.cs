@@ -298,6 +298,9 @@ public static class SummaryJsonExporter
             json.WriteStartObject("billing");
             Write(json, cell, [.. MetricCatalog.BilledCostFigures]);
             json.WriteEndObject();
+            json.WriteStartObject("prices");
+            Write(json, cell, [.. MetricCatalog.CellPrices]);
+            json.WriteEndObject();
         }
         else
         {
