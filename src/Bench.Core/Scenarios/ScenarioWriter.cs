@@ -245,7 +245,6 @@ public static class ScenarioWriter
 
         o[Name<SloSet>(nameof(SloSet.Percentile))] = s.Percentile;
         Add(o, Name<SloSet>(nameof(SloSet.MinSuccessRate)), s.MinSuccessRate);
-        // The traffic-class fields (issue 18): run.json's scenario is what the report reads its classes from.
         Add(o, Name<SloSet>(nameof(SloSet.Share)), s.Share);
         Add(o, Name<SloSet>(nameof(SloSet.MonthlyRequests)), s.MonthlyRequests);
         Add(o, Name<SloSet>(nameof(SloSet.MaxTurnaroundH)), s.MaxTurnaroundH);

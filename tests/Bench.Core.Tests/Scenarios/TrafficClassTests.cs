@@ -26,6 +26,24 @@ public sealed class TrafficClassTests
     }
 
     [Fact]
+    public void Writer_KeepsTheClassFields_SoRunJsonRebuildsThePlan()
+    {
+        var original = ScenarioLoader.Parse(Scenario("""
+            { "name": "a", "min_success_rate": 0.9, "monthly_requests": 250000, "max_turnaround_h": 24 },
+            { "name": "b", "min_success_rate": 0.9, "monthly_requests": 750000 }
+            """), "s.json");
+
+        var again = ScenarioLoader.Parse(ScenarioWriter.ToJson(original).GetRawText(), "run.json");
+
+        Assert.Equal([250_000m, 750_000m], again.Slos.Select(s => s.MonthlyRequests!.Value));
+        Assert.Equal(24, again.Slos[0].MaxTurnaroundH);
+        var shares = ScenarioLoader.Parse(ScenarioWriter.ToJson(ScenarioLoader.Parse(Scenario("""
+            { "name": "a", "min_success_rate": 0.9, "share": 30 }, { "name": "b", "min_success_rate": 0.9, "share": 70 }
+            """), "s.json")).GetRawText(), "run.json");
+        Assert.Equal([30m, 70m], shares.Slos.Select(s => s.Share!.Value));
+    }
+
+    [Fact]
     public void OwnVolumes_OnEverySet_AreRead()
     {
         var scenario = ScenarioLoader.Parse(Scenario("""
