@@ -245,6 +245,10 @@ public static class ScenarioWriter
 
         o[Name<SloSet>(nameof(SloSet.Percentile))] = s.Percentile;
         Add(o, Name<SloSet>(nameof(SloSet.MinSuccessRate)), s.MinSuccessRate);
+        // The traffic-class fields: without them run.json's scenario loses the shares and `bench report` prices no plan.
+        Add(o, Name<SloSet>(nameof(SloSet.Share)), s.Share);
+        Add(o, Name<SloSet>(nameof(SloSet.MonthlyRequests)), s.MonthlyRequests);
+        Add(o, Name<SloSet>(nameof(SloSet.MaxTurnaroundH)), s.MaxTurnaroundH);
         return o;
     }
 

@@ -430,7 +430,7 @@ public static partial class ReportDocumentBuilder
 
     private static Span Link(string text, string id) => new(SpanStyle.Plain, text) { Href = "#" + id };
 
-    /// <summary>A phrase of the model's as a sentence: its first letter upper case (a model name that starts it is left
+    /// <summary>A phrase of the model's as a sentence: a leading function word capitalised (a name that starts it is left
     /// as it is), a full stop at its end.</summary>
     private static string Sentence(string text)
     {
@@ -439,8 +439,9 @@ public static partial class ReportDocumentBuilder
             return text;
         }
 
+        // Only a function word is capitalised: a phrase may start with a target or model name, which keeps its case.
         var first = text.Split(' ', 2)[0];
-        var capital = char.IsAsciiLetterLower(text[0]) && first.All(char.IsAsciiLetterLower) ? char.ToUpperInvariant(text[0]) + text[1..] : text;
+        var capital = first is "the" or "a" or "an" or "no" or "every" or "each" or "one" ? char.ToUpperInvariant(text[0]) + text[1..] : text;
         return capital[^1] is '.' or '!' or '?' ? capital : capital + ".";
     }
 
