@@ -98,12 +98,8 @@ public static partial class ReportDocumentBuilder
         var volume = c.Set.Share is { } share
             ? string.Create(Inv, $"{share:0.##} % of {plan.MonthlyRequests:N0} requests a month")
             : string.Create(Inv, $"{c.MonthlyRequests:N0} requests a month");
+        // The set's conditions as the recommendation words them (a batch turnaround limit included).
         var criteria = choice.Recommendation.Criteria;
-        if (c.Set.MaxTurnaroundH is { } hours && !criteria.Contains("turnaround", StringComparison.Ordinal))
-        {
-            criteria = string.Create(Inv, $"{criteria}{(criteria.Length > 0 ? "; " : "")}a Batch API turnaround up to {hours:0.##} h tolerated");
-        }
-
         yield return "For ";
         yield return Strong(c.Name);
         yield return $" ({volume}{(criteria.Length > 0 ? "; " + criteria : "")}): ";
