@@ -16,6 +16,9 @@ public static partial class ReportDocumentBuilder
     /// simulator carries it.</summary>
     public const string SimulatedBanner = "Simulated, calibrated to published figures — not a measurement of any provider.";
 
+    /// <summary>The notes of a class the executive summary shows; the rest are in the budget plan section.</summary>
+    private const int MaxSummaryNotes = 3;
+
     /// <summary>The sections that show figures and so carry the simulated banner first when the run used the simulator.</summary>
     private static readonly HashSet<string> FigureSections = new(StringComparer.Ordinal)
     {
@@ -95,12 +98,8 @@ public static partial class ReportDocumentBuilder
         var volume = c.Set.Share is { } share
             ? string.Create(Inv, $"{share:0.##} % of {plan.MonthlyRequests:N0} requests a month")
             : string.Create(Inv, $"{c.MonthlyRequests:N0} requests a month");
+        // The set's conditions as the recommendation words them (a batch turnaround limit included).
         var criteria = choice.Recommendation.Criteria;
-        if (c.Set.MaxTurnaroundH is { } hours && !criteria.Contains("turnaround", StringComparison.Ordinal))
-        {
-            criteria = string.Create(Inv, $"{criteria}{(criteria.Length > 0 ? "; " : "")}a Batch API turnaround up to {hours:0.##} h tolerated");
-        }
-
         yield return "For ";
         yield return Strong(c.Name);
         yield return $" ({volume}{(criteria.Length > 0 ? "; " + criteria : "")}): ";
@@ -160,18 +159,24 @@ public static partial class ReportDocumentBuilder
             items.Add([$"The current setup ({Cell(current.Cell)}) costs ", Link(Amount(current.MonthlyUsd, plan.Fx), Ids.BudgetPlan), " a month at this volume."]);
         }
 
-        items.AddRange(choice.Notes.Select(note => (IReadOnlyList<Span>)[note]));
+        // The first notes here; a long list (every cell a too-small sample could not show) is whole in the budget plan.
+        items.AddRange(choice.Notes.Take(MaxSummaryNotes).Select(note => (IReadOnlyList<Span>)[Sentence(note)]));
+        if (choice.Notes.Count > MaxSummaryNotes)
+        {
+            items.Add([string.Create(Inv, $"{choice.Notes.Count - MaxSummaryNotes} more note{(choice.Notes.Count - MaxSummaryNotes == 1 ? "" : "s")} on this class under "), Link("Budget plan", Ids.BudgetPlan), "."]);
+        }
+
         return items;
     }
 
-    /// <summary>"saves ¥1,234.00 (USD 169.04) a month, 12.5 %" or "costs ¥… (USD …) more a month, 3.1 %".</summary>
-    private static IEnumerable<Span> Difference(decimal savingUsd, decimal? percent, IReadOnlyList<FxRate> fx)
+    /// <summary>"this choice saves ¥1,234.00 (USD 169.04) a month, 12.5 %" or "… costs ¥… (USD …) more a month, 3.1 %".</summary>
+    private static IEnumerable<Span> Difference(decimal savingUsd, decimal? percent, IReadOnlyList<FxRate> fx, string subject = "this choice")
     {
         var share = percent is { } p ? string.Create(Inv, $", {Math.Abs(p):0.0} %") : "";
         return savingUsd switch
         {
-            > 0 => ["this choice saves ", Strong(Amount(savingUsd, fx)), $" a month{share}"],
-            < 0 => ["this choice costs ", Strong(Amount(-savingUsd, fx)), $" more a month{share}"],
+            > 0 => [$"{subject} saves ", Strong(Amount(savingUsd, fx)), $" a month{share}"],
+            < 0 => [$"{subject} costs ", Strong(Amount(-savingUsd, fx)), $" more a month{share}"],
             _ => ["the same cost"],
         };
     }
@@ -258,7 +263,7 @@ public static partial class ReportDocumentBuilder
             yield return current.MonthlySpendUsd is not null ? Amount(currentUsd, plan.Fx) : Link(Amount(currentUsd, plan.Fx), Ids.BudgetPlan);
             yield return " a month";
             yield return current.MonthlySpendUsd is not null ? ": " : " on the same volume: ";
-            foreach (var span in Difference(plan.SavingUsd!.Value, plan.SavingPercent, plan.Fx))
+            foreach (var span in Difference(plan.SavingUsd!.Value, plan.SavingPercent, plan.Fx, "the plan"))
             {
                 yield return span;
             }
@@ -322,10 +327,10 @@ public static partial class ReportDocumentBuilder
             if (rows.Count == 0)
             {
                 blocks.Add(Para("No priced option is shown to meet this class in this run."));
-                continue;
             }
-
-            blocks.Add(Table(
+            else
+            {
+                blocks.Add(Table(
                 [.. LeadHeaders(report), "", "USD / month", .. plan.Fx.Select(f => $"{f.Label} / month"), "USD per success (paid)", "evidence"],
                 LeadAlign(report) + "L" + "R" + new string('R', plan.Fx.Count) + "RL",
                 rows.Select(o => Row(
@@ -333,11 +338,21 @@ public static partial class ReportDocumentBuilder
                     .. Lead(report, o.Cell.Summary), Role(choice, o), Money(o.MonthlyUsd), .. plan.Fx.Select(f => Money(f.FromUsd(o.MonthlyUsd))),
                     Usd(o.Cell.Cost.Billed.CostUsdPerSuccess, "0.000000"), OptionEvidence(o, choice),
                 ]))));
+            }
+
+            if (choice.Notes.Count > 0)
+            {
+                blocks.Add(new BulletList([.. choice.Notes.Select(note => (IReadOnlyList<Span>)[Sentence(note)])]));
+            }
         }
 
-        blocks.Add(Para([.. PlanSentence(plan)]));
-        if (plan.Problems.Count > 0)
+        if (plan.TotalUsd is not null || plan.Problems.Count == 0)
         {
+            blocks.Add(Para([.. PlanSentence(plan)]));
+        }
+        else
+        {
+            blocks.Add(Para(Strong("The plan as one budget"), ": no total."));
             blocks.Add(new BulletList([.. plan.Problems.Select(problem => (IReadOnlyList<Span>)[Sentence(problem)])]));
         }
 
@@ -411,7 +426,20 @@ public static partial class ReportDocumentBuilder
 
     private static Span Link(string text, string id) => new(SpanStyle.Plain, text) { Href = "#" + id };
 
-    private static string Sentence(string text) => text.Length == 0 || text[^1] is '.' or '!' or '?' ? text : text + ".";
+    /// <summary>A phrase of the model's as a sentence: a leading function word capitalised (a name that starts it is left
+    /// as it is), a full stop at its end.</summary>
+    private static string Sentence(string text)
+    {
+        if (text.Length == 0)
+        {
+            return text;
+        }
+
+        // Only a function word is capitalised: a phrase may start with a target or model name, which keeps its case.
+        var first = text.Split(' ', 2)[0];
+        var capital = first is "the" or "a" or "an" or "no" or "every" or "each" or "one" ? char.ToUpperInvariant(text[0]) + text[1..] : text;
+        return capital[^1] is '.' or '!' or '?' ? capital : capital + ".";
+    }
 
     /// <summary>Drops any link to a section the document does not have (a plan without the monthly projection's table,
     /// say), so every link of the page resolves.</summary>

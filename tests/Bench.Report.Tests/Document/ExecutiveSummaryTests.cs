@@ -64,7 +64,7 @@ public sealed class ExecutiveSummaryTests
         Assert.Contains("- A hand-made note.", summary, StringComparison.Ordinal);
         Assert.Contains("For **bulk** (70 % of 1,000,000 requests a month; e2e_ms ≤ 900 ms for 95 % of requests): choose **beta-model · non-streaming** — [¥357.70 (USD 49.00)](#budget-plan) a month.", summary, StringComparison.Ordinal);
         Assert.Contains("- No runner-up: no other priced option is shown to meet this class.", summary, StringComparison.Ordinal);
-        Assert.Contains("**The plan as one budget**: [¥511.00 (USD 70.00)](#budget-plan) a month for 1,000,000 requests (fast: beta-model · streaming, bulk: beta-model · non-streaming). The current setup (`alpha-model:streaming`) would cost [¥2,628.00 (USD 360.00)](#budget-plan) a month on the same volume: this choice saves **¥2,117.00 (USD 290.00)** a month, 80.6 %.", summary, StringComparison.Ordinal);
+        Assert.Contains("**The plan as one budget**: [¥511.00 (USD 70.00)](#budget-plan) a month for 1,000,000 requests (fast: beta-model · streaming, bulk: beta-model · non-streaming). The current setup (`alpha-model:streaming`) would cost [¥2,628.00 (USD 360.00)](#budget-plan) a month on the same volume: the plan saves **¥2,117.00 (USD 290.00)** a month, 80.6 %.", summary, StringComparison.Ordinal);
         // It says which tables the figures come from.
         Assert.Contains("[Budget plan](#budget-plan)", summary, StringComparison.Ordinal);
         Assert.Contains("[Cost per 1,000 requests](#cost-per-1000-requests)", summary, StringComparison.Ordinal);
@@ -232,6 +232,21 @@ public sealed class ExecutiveSummaryTests
         Assert.Contains("For **bulk** (70 % of 1,000,000 requests a month; e2e_ms ≤ 900 ms for 95 % of requests): **no option is shown to meet this class in this run** (why, per cell: [Recommendation](#recommendation)).", summary, StringComparison.Ordinal);
         Assert.Contains("- No option is shown to meet bulk in this run: every cell missed it.", summary, StringComparison.Ordinal);
         Assert.Contains("**The plan as one budget**: no total. bulk: no option is shown to meet it (every cell missed it), so the plan has no total.", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FlatCurrentSpend_PlanSaving_AndBreakEvenInWords()
+    {
+        using var run = TestRun.Standard();
+        var report = run.Report();
+        // 12,000 USD a month against the plan's 70.00: saving 11,930.00 (¥87,089.00), 11,930 / 12,000 = 99.4 %. The lines
+        // cross where 70 × V / 1,000,000 = 12,000: V = 171,428,571.4 requests, 12,000 USD (¥87,600.00) each.
+        var plan = Plan(report) with { Current = new CurrentSetup("12000USD", null, 12000m, "USD", 12000m) };
+        plan = plan with { BreakEven = new BreakEven(12000m * 1_000_000m / 70m, 12000m) };
+
+        var summary = Section(MarkdownExporter.Render(WithPlan(report, plan)), "Executive summary");
+
+        Assert.Contains("The current setup (`12000USD`, as given) costs ¥87,600.00 (USD 12,000.00) a month: the plan saves **¥87,089.00 (USD 11,930.00)** a month, 99.4 %. The plan and the current setup cost the same at 171,428,571 requests a month (¥87,600.00 (USD 12,000.00) each): below that volume the plan, whose cost grows with the traffic, is the cheaper; above it the flat current spend is.", summary, StringComparison.Ordinal);
     }
 
     [Fact]
