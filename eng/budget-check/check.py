@@ -493,6 +493,13 @@ def check_markdown(folder, figures, out):
     unlinked = [m.group(0) for m in re.finditer(AMOUNT, text) if text[max(0, m.start() - 1):m.start()] != "["
                 and text[max(0, m.start() - 2):m.start()] != "**" and m.group(0) != spend]
     out.fact("report.md: no unlinked, unbolded amount in the executive summary", not unlinked, "", "; ".join(unlinked[:3]))
+    # Every link of the executive summary resolves in report.md itself: an explicit anchor (<a id="…">) or a heading's
+    # slug as Markdown renderers make it (GitHub: lower case, punctuation dropped, spaces to hyphens).
+    anchors = set(re.findall(r'<a (?:id|name)="([^"]+)"', markdown))
+    anchors |= {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in re.findall(r"^#+ (.+)$", markdown, re.M)}
+    for target in sorted(set(re.findall(r"\]\(#([^)]+)\)", text))):
+        out.fact(f"report.md: the executive summary's link #{target} resolves in report.md", target in anchors, "#" + target,
+                 "resolves" if target in anchors else "no such anchor or heading")
     if figures["simulated"]:
         for title in ("Executive summary", "Summary", "Recommendation", "Budget plan: every option per traffic class"):
             body = section(markdown, title)
