@@ -164,6 +164,77 @@ public sealed class BudgetPlanHandCheckTests
         Assert.Null(plan.BreakEven); // a current cell grows with volume as the plan does: the lines never cross
     }
 
+    /// <summary>report.md's executive summary prints the hand figures, rounded to cents only there, in the reader's
+    /// currency (--fx CNY=7.3: ¥ = USD × 7.3) with USD beside, each class's amounts linked to the budget-plan table.</summary>
+    [Fact]
+    public void ExecutiveSummary_ShowsTheHandFigures_LinkedToTheirTable()
+    {
+        using var folder = BudgetPlanFixture.Create();
+        var (_, markdown) = folder.Build();
+        var summary = Section(markdown, "Executive summary");
+
+        Assert.StartsWith("## Executive summary", markdown[markdown.IndexOf("## ", StringComparison.Ordinal)..], StringComparison.Ordinal); // the first section
+        Assert.DoesNotContain("Simulated, calibrated", markdown, StringComparison.Ordinal); // real endpoints: no banner
+
+        // chat: D 337.5 USD × 7.3 = ¥2,463.75; current = runner-up = A 3,600 USD × 7.3 = ¥26,280.00;
+        // saving 3,262.5 USD × 7.3 = ¥23,816.25, 3,262.5 / 3,600 = 90.625 % → "90.6 %".
+        Assert.Contains("For **chat** (50 % of 2,000,000 requests a month; ttft_ms ≤ 800 ms for 70 % of requests): choose **direct · deepseek-v3.2 · streaming** — [¥2,463.75 (USD 337.50)](#budget-plan) a month.", summary, StringComparison.Ordinal);
+        Assert.Contains("Against the current setup (direct · gpt-4.1 · streaming, [¥26,280.00 (USD 3,600.00)](#budget-plan) a month at this volume): this choice saves **¥23,816.25 (USD 3,262.50)** a month, 90.6 %.", summary, StringComparison.Ordinal);
+
+        // bulk: B 201.78 × 7.3 = 1,472.994 → ¥1,472.99; runner-up D 202.5 × 7.3 = ¥1,478.25; saving 0.72 × 7.3 = 5.256 →
+        // ¥5.26, 0.72 / 202.5 = 0.356 % → "0.4 %"; current A 2,160 × 7.3 = ¥15,768.00, saving 1,958.22 × 7.3 = 14,295.006
+        // → ¥14,295.01, 1,958.22 / 2,160 = 90.66 % → "90.7 %".
+        Assert.Contains("choose **direct · deepseek-v3.2 · non-streaming** — [¥1,472.99 (USD 201.78)](#budget-plan) a month.", summary, StringComparison.Ordinal);
+        Assert.Contains("Against the runner-up (direct · deepseek-v3.2 · streaming, [¥1,478.25 (USD 202.50)](#budget-plan) a month): this choice saves **¥5.26 (USD 0.72)** a month, 0.4 %.", summary, StringComparison.Ordinal);
+        Assert.Contains("[¥15,768.00 (USD 2,160.00)](#budget-plan) a month at this volume): this choice saves **¥14,295.01 (USD 1,958.22)** a month, 90.7 %.", summary, StringComparison.Ordinal);
+
+        // overnight: C 696 × 7.3 = ¥5,080.80; A 1,440 × 7.3 = ¥10,512.00; saving 744 × 7.3 = ¥5,431.20, 744 / 1,440 = 51.67 % → "51.7 %".
+        Assert.Contains("choose **direct · gpt-4.1 · batch-api** — [¥5,080.80 (USD 696.00)](#budget-plan) a month.", summary, StringComparison.Ordinal);
+        Assert.Contains("[¥10,512.00 (USD 1,440.00)](#budget-plan) a month): this choice saves **¥5,431.20 (USD 744.00)** a month, 51.7 %.", summary, StringComparison.Ordinal);
+
+        // The plan: 1,235.28 × 7.3 = 9,017.544 → ¥9,017.54; current 7,200 × 7.3 = ¥52,560.00; saving 5,964.72 × 7.3 =
+        // 43,542.456 → ¥43,542.46; 82.843 % → "82.8 %".
+        Assert.Contains("**The plan as one budget**: [¥9,017.54 (USD 1,235.28)](#budget-plan) a month for 2,000,000 requests", summary, StringComparison.Ordinal);
+        Assert.Contains("would cost [¥52,560.00 (USD 7,200.00)](#budget-plan) a month on the same volume: the plan saves **¥43,542.46 (USD 5,964.72)** a month, 82.8 %.", summary, StringComparison.Ordinal);
+
+        // The table the links point to is in the document, and says which table in words.
+        Assert.Contains("## Budget plan: every option per traffic class", markdown, StringComparison.Ordinal);
+        Assert.Contains("[Budget plan](#budget-plan) table", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ExecutiveSummary_FlatSpend_SavingAndBreakEvenAsWorkedOut()
+    {
+        // --current 10950CNY: ¥10,950.00 (USD 1,500.00) as given; saving 264.72 × 7.3 = 1,932.456 → ¥1,932.46, 17.648 %
+        // → "17.6 %"; break-even 2,428,599.18… → "2,428,599 requests a month".
+        using var folder = BudgetPlanFixture.Create();
+        folder.Run.Report.Current = "10950CNY";
+        folder.SaveRun();
+        var summary = Section(folder.Build().Markdown, "Executive summary");
+
+        Assert.Contains("The current setup (`10950CNY`, as given) costs ¥10,950.00 (USD 1,500.00) a month: the plan saves **¥1,932.46 (USD 264.72)** a month, 17.6 %.", summary, StringComparison.Ordinal);
+        Assert.Contains("The plan and the current setup cost the same at 2,428,599 requests a month (¥10,950.00 (USD 1,500.00) each)", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ExecutiveSummary_Simulated_BannerFirst()
+    {
+        using var folder = BudgetPlanFixture.Create(simulated: true);
+        var summary = Section(folder.Build().Markdown, "Executive summary");
+
+        Assert.StartsWith("> **Simulated, calibrated to published figures — not a measurement of any provider.**", summary.TrimStart(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The body of the <c>## title</c> section of report.md, up to the next <c>## </c>.</summary>
+    private static string Section(string markdown, string title)
+    {
+        var start = markdown.IndexOf($"## {title}\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no section '{title}'");
+        var body = start + title.Length + 4;
+        var end = markdown.IndexOf("\n## ", body, StringComparison.Ordinal);
+        return markdown[body..(end < 0 ? markdown.Length : end)];
+    }
+
     [Fact]
     public void Relay_EveryAmountPaidAtOneOverSevenPointThree_SameChoices()
     {
@@ -216,15 +287,14 @@ public sealed class BudgetPlanHandCheckTests
     }
 
     [Fact]
-    public void Overnight_CheaperCellsNotShown_SaidInNotes()
+    public void Overnight_CheapestCellNotShown_SaidInANote()
     {
         using var folder = BudgetPlanFixture.Create();
         var overnight = Class(folder.Build().Report.Plan!, "overnight");
 
         // B (400,000 × 0.0003363 = 134.52 USD) and D (400,000 × 0.0003375 = 135 USD) would cost less than C's 696, but
-        // their samples (19/20, 18/20) cannot show 80 %.
-        Assert.Contains(overnight.Notes, n => n.Contains("non-streaming", StringComparison.Ordinal) && n.Contains("134.52", StringComparison.Ordinal));
-        Assert.Contains(overnight.Notes, n => n.Contains("deepseek-v3.2 · streaming", StringComparison.Ordinal) && n.Contains("135.00", StringComparison.Ordinal));
+        // their samples (19/20, 18/20) cannot show 80 %; the note names the cheapest of them (i18-plan b3166fd), B.
+        Assert.Contains(overnight.Notes, n => n.Contains("deepseek-v3.2 · non-streaming", StringComparison.Ordinal) && n.Contains("134.52", StringComparison.Ordinal));
     }
 
     [Fact]
