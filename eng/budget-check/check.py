@@ -192,7 +192,7 @@ def simulated_targets(run, cells):
     return []
 
 
-NOTE_AMOUNT = re.compile(r"^(?P<cell>.+?) would cost less \((?P<usd>[\d,]+\.\d\d) USD a month\)")
+NOTE_AMOUNT = re.compile(r"^(?P<cell>.+?) would cost (?:less \()?(?P<usd>[\d,]+\.\d\d) USD a month")
 SPEND = re.compile(r"^(?P<amount>\d[\d,_]*(\.\d+)?)\s*(?P<mult>[kKM])?\s*(?P<currency>[A-Za-z]{3})?$")
 
 
@@ -385,11 +385,14 @@ def check(folder, quiet=False, overrides=None):
         out.compare(f"{name}: current monthly USD", c_fig["current"], dec((bc.get("current") or {}).get("monthly_usd")))
         out.compare(f"{name}: saving vs runner-up USD", c_fig["vs_runner"], dec(bc.get("saving_vs_runner_up_usd")))
         out.compare(f"{name}: saving vs current USD", c_fig["vs_current"], dec(bc.get("saving_vs_current_usd")))
-        # A note's amount ("X would cost less (1,234.56 USD a month) …"): a cell not shown to meet the class, priced at
-        # the class's volume like any option.
+        # A note's amount ("X would cost 1,234.56 USD a month, less than the choice, …"): a cell not shown to meet the
+        # class, priced at the class's volume like any option.
         for note in bc.get("notes") or []:
             m = NOTE_AMOUNT.match(note)
             if not m:
+                # A money figure in a note this script cannot read would go unchecked: say so instead.
+                if re.search(r"\d\.\d\d (?:USD|[A-Z]{3})\b|USD \d", note):
+                    out.fact(f"{name}: a note's amount in a form this check reads", False, "X would cost N USD a month", note[:60])
                 continue
             key = next((k for k in by_cell if key_text(k) == m.group("cell")), None)
             p = priced(key) if key else None
