@@ -627,6 +627,7 @@ public static partial class MetricCatalog
         all.AddRange([CostUsd, CostUsdPer1kRequests, CostUsdPerSuccess, .. CostIntervals, RetryCostUsd, RetryCostUsdPer1kRequests, RetryCostPercent, PriceSource, PriceTierUsed, GoodputRps, Unpriced]);
         all.AddRange(BilledTokens);
         all.AddRange(BilledCostFigures);
+        all.AddRange(CellPrices);
         all.AddRange(ReplicateFigures);
         all.AddRange(RecordsCsv.Where(r => !all.Contains(r)));
         return all;

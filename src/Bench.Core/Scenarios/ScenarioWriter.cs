@@ -245,6 +245,9 @@ public static class ScenarioWriter
 
         o[Name<SloSet>(nameof(SloSet.Percentile))] = s.Percentile;
         Add(o, Name<SloSet>(nameof(SloSet.MinSuccessRate)), s.MinSuccessRate);
+        Add(o, Name<SloSet>(nameof(SloSet.Share)), s.Share);
+        Add(o, Name<SloSet>(nameof(SloSet.MonthlyRequests)), s.MonthlyRequests);
+        Add(o, Name<SloSet>(nameof(SloSet.MaxTurnaroundH)), s.MaxTurnaroundH);
         return o;
     }
 

@@ -49,6 +49,35 @@ public sealed record Span(SpanStyle Style, string Text)
 
     /// <summary>Plain text.</summary>
     public static implicit operator Span(string text) => new(SpanStyle.Plain, text);
+
+    /// <summary>The link the exporters write for this span: <see cref="Href"/> when it is safe
+    /// (<see cref="IsSafeHref"/>), else null — the span is then shown as plain text of its style.</summary>
+    public string? SafeHref => Href is { } href && IsSafeHref(href) ? href : null;
+
+    /// <summary>
+    /// True for the only links a report may carry: a fragment of the same page (<c>#budget-plan</c>: <c>#</c>, then
+    /// letters, digits, <c>-</c>, <c>_</c>, <c>.</c>) or a relative link to a file of the results folder
+    /// (<c>charts/money.svg</c>, <c>summary.csv#x</c>: path segments of those characters, no scheme, no leading
+    /// <c>/</c>, no <c>..</c>). Anything else — <c>javascript:</c>, <c>https://…</c>, <c>//host</c>, spaces, quotes,
+    /// parentheses — is refused, so text from a run (a model name) can never become a link or markup.
+    /// </summary>
+    public static bool IsSafeHref(string href)
+    {
+        ArgumentNullException.ThrowIfNull(href);
+        var hash = href.IndexOf('#', StringComparison.Ordinal);
+        var path = hash < 0 ? href : href[..hash];
+        var fragment = hash < 0 ? null : href[(hash + 1)..];
+        if (fragment is not null && (fragment.Length == 0 || !fragment.All(IsLinkChar)))
+        {
+            return false;
+        }
+
+        return path.Length == 0
+            ? fragment is not null
+            : path.Split('/').All(segment => segment.Length > 0 && segment is not "." and not ".." && segment.All(IsLinkChar));
+
+        static bool IsLinkChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.';
+    }
 }
 
 /// <summary>A block of a section.</summary>
@@ -64,7 +93,13 @@ public sealed record BulletList(IReadOnlyList<IReadOnlyList<Span>> Items) : Bloc
 
 /// <summary>A call-out (a warning the reader must not miss).</summary>
 /// <param name="Text">Its text.</param>
-public sealed record Quote(IReadOnlyList<Span> Text) : Block;
+public sealed record Quote(IReadOnlyList<Span> Text) : Block
+{
+    /// <summary>True for a banner repeated wherever figures appear (the simulated banner,
+    /// <see cref="ReportDocumentBuilder.SimulatedBanner"/>): Markdown writes it as any call-out, HTML gives it the
+    /// <c>banner</c> class, styled so it cannot be missed on screen or on paper.</summary>
+    public bool Banner { get; init; }
+}
 
 /// <summary>Column alignment.</summary>
 public enum Align

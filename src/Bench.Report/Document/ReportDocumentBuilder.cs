@@ -19,6 +19,15 @@ public static partial class ReportDocumentBuilder
     /// <summary>Section ids, stable across runs (the HTML anchors).</summary>
     public static class Ids
     {
+        /// <summary>The executive summary: the decision per traffic class, the plan as one budget (the first section).</summary>
+        public const string Executive = "executive-summary";
+
+        /// <summary>The run's metadata, after the executive summary (when there is one; else it heads the page).</summary>
+        public const string Run = "about-this-run";
+
+        /// <summary>The budget plan: every option per traffic class, priced as paid.</summary>
+        public const string BudgetPlan = "budget-plan";
+
         /// <summary>The summary table.</summary>
         public const string Summary = "summary";
 
@@ -105,7 +114,17 @@ public static partial class ReportDocumentBuilder
             .. batchLine,
         ]);
 
-        var sections = new List<Section> { SummarySection(report) };
+        var banner = Banner(report);
+        var executive = ExecutiveSection(report, banner);
+        var sections = new List<Section>();
+        if (executive is not null)
+        {
+            // The page opens with the decision; the run's metadata follows it as a short section of its own.
+            sections.Add(executive);
+            sections.Add(RunSection(header));
+        }
+
+        sections.Add(SummarySection(report));
         sections.AddIfNotNull(ThresholdSection(report));
         sections.AddIfNotNull(RecommendationSection(report));
         sections.AddIfNotNull(ScheduleSection(report));
@@ -126,6 +145,7 @@ public static partial class ReportDocumentBuilder
         sections.AddIfNotNull(ResilienceSection(report));
         sections.AddIfNotNull(CostSection(report));
         sections.AddIfNotNull(ProjectionSection(report));
+        sections.AddIfNotNull(BudgetPlanSection(report));
         sections.AddIfNotNull(RoutingSection(report));
         sections.AddIfNotNull(ReplicatesSection(report));
         sections.AddIfNotNull(FailureSection(report));
@@ -133,7 +153,9 @@ public static partial class ReportDocumentBuilder
         sections.AddIfNotNull(UsageSection(report));
         sections.AddIfNotNull(TokenCountSection(report));
         sections.Add(DefinitionSection(report));
-        return new ReportDocument(["Bench run ", Code(run.RunId)], Interruption(run) is { } stop ? [stop, header] : [header], sections);
+        sections = ResolveLinks(WithBanner(sections, banner));
+        Block[] top = executive is null ? [header] : [];
+        return new ReportDocument(["Bench run ", Code(run.RunId)], Interruption(run) is { } stop ? [stop, .. top] : top, sections);
     }
 
     /// <summary>The call-out at the top of an interrupted run's report: why it stopped and which cells are partial

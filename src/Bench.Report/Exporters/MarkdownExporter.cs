@@ -52,15 +52,22 @@ public static class MarkdownExporter
         return path;
     }
 
-    /// <summary>Text with its emphasis: <c>**strong**</c>, <c>`code`</c>.</summary>
+    /// <summary>Text with its emphasis: <c>**strong**</c>, <c>`code`</c>; a span with a safe link
+    /// (<see cref="Span.SafeHref"/>) as <c>[text](#id)</c>, its brackets escaped so the link text cannot end early.</summary>
     public static string Inline(IEnumerable<Span> spans)
     {
         ArgumentNullException.ThrowIfNull(spans);
-        return string.Concat(spans.Select(s => s.Style switch
+        return string.Concat(spans.Select(s =>
         {
-            SpanStyle.Strong => $"**{s.Text}**",
-            SpanStyle.Code => $"`{s.Text}`",
-            _ => s.Text,
+            var text = s.Style switch
+            {
+                SpanStyle.Strong => $"**{s.Text}**",
+                SpanStyle.Code => $"`{s.Text}`",
+                _ => s.Text,
+            };
+            return s.SafeHref is { } href
+                ? $"[{text.Replace("[", "\\[", StringComparison.Ordinal).Replace("]", "\\]", StringComparison.Ordinal)}]({href})"
+                : text;
         }));
     }
 

@@ -114,6 +114,7 @@ public static class HtmlExporter
     {
         Paragraph p => $"<p>{Inline(p.Text)}</p>\n",
         BulletList list => "<ul>\n" + string.Concat(list.Items.Select(item => $"<li>{Inline(item)}</li>\n")) + "</ul>\n",
+        Quote { Banner: true } banner => $"<blockquote class=\"banner\" role=\"note\">\n<p>{Inline(banner.Text)}</p>\n</blockquote>\n",
         Quote quote => $"<blockquote>\n<p>{Inline(quote.Text)}</p>\n</blockquote>\n",
         Table table => TableHtml(table),
         _ => throw new ArgumentException($"Unexpected block {block.GetType().Name}.", nameof(block)),
@@ -145,11 +146,17 @@ public static class HtmlExporter
         return html.Append("</tbody>\n</table>\n</div>\n").ToString();
     }
 
-    private static string Inline(IEnumerable<Span> spans) => string.Concat(spans.Select(s => s.Style switch
+    /// <summary>Spans as escaped text in their style; a span with a safe link (<see cref="Span.SafeHref"/>: a fragment of
+    /// this page or a relative file of the results folder) inside <c>&lt;a href&gt;</c>, any other link dropped.</summary>
+    private static string Inline(IEnumerable<Span> spans) => string.Concat(spans.Select(s =>
     {
-        SpanStyle.Strong => $"<strong>{Escape(s.Text)}</strong>",
-        SpanStyle.Code => $"<code>{Escape(s.Text)}</code>",
-        _ => Escape(s.Text),
+        var text = s.Style switch
+        {
+            SpanStyle.Strong => $"<strong>{Escape(s.Text)}</strong>",
+            SpanStyle.Code => $"<code>{Escape(s.Text)}</code>",
+            _ => Escape(s.Text),
+        };
+        return s.SafeHref is { } href ? $"<a href=\"{Escape(href)}\">{text}</a>" : text;
     }));
 
     /// <summary>Escapes text for an element or a quoted attribute.</summary>

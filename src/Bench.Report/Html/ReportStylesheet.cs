@@ -20,6 +20,8 @@ internal static class ReportStylesheet
         code { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.9em; background: var(--stripe); padding: 0 0.25em; border-radius: 3px; }
         a { color: var(--accent); }
         blockquote { margin: 1em 0; padding: 0.4em 1em; border-left: 4px solid #c77700; background: #fff7e8; }
+        blockquote.banner { border: 2px solid #b3261e; border-left-width: 8px; background: #fdeceb; color: #5c0f0a; font-size: 1.02em; }
+        blockquote.banner strong { color: #8c1d18; }
         nav.contents ul { list-style: none; margin: 0 0 1em; padding: 0; display: flex; flex-wrap: wrap; gap: 0.3em 1.2em; font-size: 0.92em; }
         .table-wrap { overflow-x: auto; margin: 0.8em 0 1.2em; }
         table { border-collapse: collapse; font-size: 0.86em; font-variant-numeric: tabular-nums; }
@@ -48,6 +50,7 @@ internal static class ReportStylesheet
           thead { display: table-header-group; }
           tr, td, th { break-inside: avoid; page-break-inside: avoid; }
           tbody tr:nth-child(even) td, th, code, blockquote { background: none !important; }
+          blockquote.banner { border: 2pt solid #000 !important; border-left-width: 6pt !important; color: #000; break-inside: avoid; page-break-inside: avoid; }
           figure.chart > svg { max-width: 100%; border: none; }
           figcaption { max-width: none; color: #333; }
         }

@@ -81,6 +81,21 @@ public sealed class RunReport
     /// declares no SLO sets or no cell was measured.</summary>
     public BudgetPlan? Plan { get; init; }
 
+    /// <summary>The run's targets that were the embedded simulator (<see cref="BudgetPlanBuilder.SimulatedTargets"/>,
+    /// the one rule: run.json's <c>targets[].base_url</c> is <c>embedded simulator</c>, or for a run.json from before
+    /// targets <c>run.target</c> starts with it), in run order: every figure of theirs is simulated, calibrated to
+    /// published figures, not measured at a provider. Empty for a run against real endpoints only; set whether or not
+    /// the scenario has SLO sets (a run without a plan still carries the banner).</summary>
+    public IReadOnlyList<string> SimulatedTargets { get; init; } = [];
+
+    /// <summary>True when any figure of the run comes from the embedded simulator.</summary>
+    public bool Simulated => SimulatedTargets.Count > 0;
+
+    /// <summary>The run's targets that were not the simulator (measured at a real endpoint), in run order; empty for a
+    /// run.json written before targets.</summary>
+    public IReadOnlyList<string> MeasuredTargets =>
+        [.. (Run.Targets ?? []).Where(t => !string.Equals(t.BaseUrl, BudgetPlanBuilder.SimulatorBaseUrl, StringComparison.Ordinal)).Select(t => t.Name)];
+
     /// <summary>The run's token mix projected to a monthly volume.</summary>
     public required Projection Projection { get; init; }
 
@@ -132,14 +147,17 @@ public sealed class RunReport
         var (fx, mixes) = ParseSettings(run.Report);
         modeDifferences ??= new Dictionary<string, ModeDifference>();
         var projection = Projection.Build(cells, run.Report.MonthlyRequests, fx, mixes);
+        var recommendations = Recommendation.For(cells, slos ?? []);
         return new RunReport
         {
             Slos = slos ?? [],
-            Recommendations = Recommendation.For(cells, slos ?? []),
+            Recommendations = recommendations,
+            Plan = BudgetPlanBuilder.Build(run, cells, recommendations, fx),
             Projection = projection,
             CallModes = Model.CallModes.For(cells, projection),
             Routing = RoutingPlan.For(cells, run.Report.MonthlyRequests, mixes),
             Run = run,
+            SimulatedTargets = BudgetPlanBuilder.SimulatedTargets(run, cells),
             Cells = cells,
             PriceCatalog = prices.Description,
             Records = read,

@@ -11,7 +11,7 @@ public static class SummaryTable
 {
     /// <summary>Writes one row per target × model × mode (the target column first, left out only for results written
     /// before targets existed; successes, TTFT and E2E mean/p95 in ms, TPOT p50, mean tokens in/out,
-    /// USD per 1k requests) and one line per sweep to <paramref name="output"/>: styled when it is an interactive
+    /// USD per 1k requests), the plan in two or three lines (<see cref="PlanLines"/>) and one line per sweep to <paramref name="output"/>: styled when it is an interactive
     /// terminal, plain and 200 columns wide otherwise.</summary>
     public static void Print(RunReport report, TextWriter output)
     {
@@ -86,6 +86,11 @@ public static class SummaryTable
             console.WriteLine(simulated is null
                 ? "* batch-api: batch turnaround (created → ended; p50 under E2E mean, max under E2E p95), not a per-request E2E."
                 : string.Create(CultureInfo.InvariantCulture, $"* batch-api: batch turnaround (created → ended; p50 under E2E mean, max under E2E p95), not a per-request E2E; simulated ({simulated.TimeScale:0.##}× time scale)."));
+        }
+
+        foreach (var line in PlanLines.Of(report))
+        {
+            console.WriteLine(line);
         }
 
         foreach (var curve in report.Sweeps)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Bench.Report.Charts;
 using Bench.Report.Tests.Charts;
@@ -133,6 +134,56 @@ public class ReportBrowserTests(ITestOutputHelper output)
 
         Assert.Empty(errors);
         Assert.Empty(network);
+    }
+
+    [Fact]
+    public async Task ReportHtml_WithAPlan_InChromium_OpensWithTheExecutiveSummary_EveryLinkResolves_BannerShown()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run eng/install-chromium.sh (the test project's build runs it).");
+        // Two traffic classes with shares, a current setup and a reader's currency, on the simulator: the page has a plan.
+        using var run = TestRun.Standard();
+        run.Run.Target = "embedded simulator (http://127.0.0.1:5000), profiles calibrated to SEED-FIGURES.md";
+        run.Run.ScenarioJson = JsonDocument.Parse("""
+            {
+              "name": "test", "models": ["alpha-model", "beta-model"], "modes": ["streaming", "non-streaming"],
+              "workload": [{ "type": "iterations_for_constant", "copies": 1, "iterations": 12 }],
+              "slos": [
+                { "name": "fast", "share": 30, "max_ms": { "e2e_ms": 900 } },
+                { "name": "bulk", "share": 70, "max_ms": { "e2e_ms": 2000 } }
+              ]
+            }
+            """).RootElement.Clone();
+        run.Run.Report.Fx = ["CNY=7.3"];
+        run.Run.Report.Current = "alpha-model:streaming";
+        run.Save();
+        var report = ReportBuilder.Write(run.Directory, run.Run, TestRun.Prices);
+        Assert.NotNull(report.Plan);
+        Assert.NotEmpty(report.Plan.Classes);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        await page.GotoAsync(new Uri(Path.Combine(run.Directory, "report.html")).AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
+
+        // The first section is the executive summary, and the first thing in it is the banner, visible.
+        Assert.Equal("executive-summary", await page.Locator("main h2").First.GetAttributeAsync("id"));
+        var banner = page.Locator("h2#executive-summary + blockquote.banner");
+        Assert.True(await banner.IsVisibleAsync());
+        Assert.Equal("Simulated, calibrated to published figures — not a measurement of any provider.", (await banner.InnerTextAsync()).Trim());
+        Assert.Equal("rgb(179, 38, 30)", await banner.EvaluateAsync<string>("b => getComputedStyle(b).borderTopColor")); // styled, not a plain quote
+
+        // Every in-page link resolves to an element of the page; the summary's money figures link to the budget plan.
+        var unresolved = await page.EvaluateAsync<string[]>(
+            "[...document.querySelectorAll('main a[href^=\"#\"]')].map(a => a.getAttribute('href')).filter(h => !document.getElementById(h.slice(1)))");
+        Assert.Empty(unresolved);
+        var summaryLinks = await page.EvaluateAsync<string[]>(
+            "(() => { const out = []; let n = document.getElementById('executive-summary').nextElementSibling; while (n && n.tagName !== 'H2') { out.push(...[...n.querySelectorAll('a')].map(a => a.getAttribute('href'))); n = n.nextElementSibling; } return out; })()");
+        Assert.Contains("#budget-plan", summaryLinks);
+        Assert.Contains("#cost-per-1000-requests", summaryLinks);
+
+        // Following a figure's link scrolls to its table.
+        await page.Locator("h2#executive-summary ~ p a[href='#budget-plan']").First.ClickAsync();
+        Assert.True(await page.EvaluateAsync<bool>("document.getElementById('budget-plan').getBoundingClientRect().top < 100"));
     }
 
     /// <summary>Of a screenshot: the share of pixels that are not near-white, and how many pixels are
