@@ -12,6 +12,12 @@ public sealed class ReportSettings
     /// <summary>Requests per month to project to.</summary>
     public decimal MonthlyRequests { get; set; } = DefaultMonthlyRequests;
 
+    /// <summary>True when <see cref="MonthlyRequests"/> was given on a command line (<c>--monthly-requests</c> on
+    /// <c>bench run</c> or <c>bench report</c>), not the default: traffic classes with their own
+    /// <c>monthly_requests</c> are then rescaled to it keeping their proportions. False in a run.json written before
+    /// the field existed.</summary>
+    public bool MonthlyRequestsGiven { get; set; }
+
     /// <summary>FX rates as given on the command line, e.g. <c>CNY=7.3</c>, <c>CNY-relay=1.0</c> (units per USD).</summary>
     public List<string> Fx { get; set; } = [];
 

@@ -42,7 +42,7 @@ public static class ReportHarness
         try
         {
             overrides.ApplyTo(run.Report);
-            ReportPrices.Validate(run.Report);
+            ReportPrices.Validate(run.Report, run.Report.Current is null ? null : PlannedCells(run));
             catalog = ReportPrices.Catalog(run.Report);
         }
         catch (Exception e) when (e is PricingException or ConfigException)
@@ -69,6 +69,27 @@ public static class ReportHarness
 
         output.WriteLine($"Rebuilt the report from {report.Records.Records:N0} records: {dir}{Path.DirectorySeparatorChar}");
         return report.ThresholdsFailed ? ExitCodes.ThresholdsFailed : ExitCodes.Success;
+    }
+
+    /// <summary>The cells run.json's scenario plans (what <c>--current</c> and <c>--threshold</c> selectors are checked
+    /// against), or null when the folder has no scenario this version can plan again.</summary>
+    private static IReadOnlyList<Core.Metrics.CellKey>? PlannedCells(RunInfo run)
+    {
+        if (ReportBuilder.ScenarioOf(run) is not { } scenario)
+        {
+            return null;
+        }
+
+        try
+        {
+            // scenario_json does not carry the resilience policies; run.json keeps them beside it.
+            var planned = run.Resilience is { Count: > 0 } policies ? scenario with { Resilience = [.. policies], Thresholds = [] } : scenario with { Thresholds = [] };
+            return ReportPrices.KeysOf(Plan.Create(planned, PlanOverrides.None, ResultsDirectory.RunFile).Cells);
+        }
+        catch (ConfigException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Parses the <c>--threshold</c> flags; each must parse, and each of its cell selectors must name a cell

@@ -19,6 +19,10 @@ public sealed record ReportOverrides
     /// <summary>A user price file layered over the built-in catalogue (<c>--prices</c>).</summary>
     public string? PricesFile { get; init; }
 
+    /// <summary>What the team runs now (<c>--current</c>): a cell selector or a monthly spend
+    /// (<see cref="Report.Model.CurrentSetup.TryParse"/>); replaces the stored one when given.</summary>
+    public string? Current { get; init; }
+
     /// <summary>Applies the overrides given to <paramref name="settings"/> (the price file as a full path).</summary>
     public ReportSettings ApplyTo(ReportSettings settings)
     {
@@ -26,11 +30,17 @@ public sealed record ReportOverrides
         if (MonthlyRequests is { } requests)
         {
             settings.MonthlyRequests = requests;
+            settings.MonthlyRequestsGiven = true;
         }
 
         if (PricesFile is { } prices)
         {
             settings.PricesFile = Path.GetFullPath(prices);
+        }
+
+        if (Current is { } current)
+        {
+            settings.Current = current;
         }
 
         if (Fx.Count > 0)

@@ -57,6 +57,7 @@ public static partial class RunHarness
                 ApiKeyFile = request.Overrides.ApiKeyFile,
             };
             plan = Plan.Create(scenario, overrides, runFile);
+            ReportPrices.CheckCurrent(request.Report, plan);
         }
         catch (Exception e) when (e is ConfigException or PricingException)
         {

@@ -53,6 +53,7 @@ public static partial class RunHarness
             ReportPrices.Validate(request.Report);
             scenarioFile = ScenarioFiles.Locate(request.ScenarioPath);
             plan = Plan.Create(ScenarioLoader.Load(scenarioFile), request.Overrides, scenarioFile);
+            ReportPrices.CheckCurrent(request.Report, plan);
         }
         catch (Exception e) when (e is ConfigException or PricingException)
         {

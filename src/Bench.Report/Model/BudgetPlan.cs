@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Bench.Core.Metrics;
 using Bench.Core.Pricing;
 using Bench.Core.Results;
@@ -92,7 +95,117 @@ public sealed record ClassChoice(
 /// <param name="MonthlySpend">The spend in <paramref name="SpendCurrency"/>, or null for a selector.</param>
 /// <param name="SpendCurrency">The spend's currency (an <c>--fx</c> label's currency, or USD), or null for a selector.</param>
 /// <param name="MonthlySpendUsd">The spend in USD (÷ the <c>--fx</c> rate of its currency), or null for a selector.</param>
-public sealed record CurrentSetup(string Text, CellSelector? Selector, decimal? MonthlySpend, string? SpendCurrency, decimal? MonthlySpendUsd);
+public sealed partial record CurrentSetup(string Text, CellSelector? Selector, decimal? MonthlySpend, string? SpendCurrency, decimal? MonthlySpendUsd)
+{
+    /// <summary>
+    /// Parses <c>--current</c>. A <b>monthly spend</b> is digits with optional <c>,</c> or <c>_</c> group separators and
+    /// a <c>.</c> decimal part, an optional multiplier <c>k</c> (× 1,000) or <c>M</c> (× 1,000,000), and an optional
+    /// three-letter currency code (<c>12000</c>, <c>12,000USD</c>, <c>12k USD</c>, <c>80000CNY</c>, <c>1.5M cny</c>);
+    /// without a code it is USD. A currency other than USD is turned into USD with the <c>--fx</c> rate whose label is
+    /// the code itself (<c>CNY=7.3</c>), else the first rate of that currency (<c>CNY-card=7.4</c>); without one it
+    /// is refused. Anything else is a <b>cell selector</b> <c>MODEL[:MODE[:POLICY]][@TARGET]</c>
+    /// (<see cref="CellSelector.TryParse"/>); whether it names a measured cell is checked against the run's cells
+    /// (<see cref="MatchCell"/>).
+    /// </summary>
+    /// <param name="text">The flag's value.</param>
+    /// <param name="fx">The report's FX rates (<c>--fx</c>).</param>
+    /// <param name="setup">The parsed setup.</param>
+    /// <param name="error">Why it does not parse, naming the value: "add --fx CNY=UNITS_PER_USD" for a currency
+    /// without a rate.</param>
+    public static bool TryParse(string? text, IReadOnlyList<FxRate> fx, [NotNullWhen(true)] out CurrentSetup? setup, [NotNullWhen(false)] out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(fx);
+        setup = null;
+        var trimmed = (text ?? "").Trim();
+        if (trimmed.Length == 0)
+        {
+            error = "--current: empty; give a cell MODEL[:MODE[:POLICY]][@TARGET] or a monthly spend AMOUNT[CURRENCY] (12000USD).";
+            return false;
+        }
+
+        if (SpendPattern().Match(trimmed) is { Success: true } m)
+        {
+            var digits = m.Groups["amount"].Value.Replace(",", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal);
+            if (!decimal.TryParse(digits, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
+            {
+                error = $"--current {trimmed}: '{m.Groups["amount"].Value}' is not an amount.";
+                return false;
+            }
+
+            amount *= m.Groups["mult"].Value switch { "k" or "K" => 1_000m, "M" => 1_000_000m, _ => 1m };
+            var currency = m.Groups["currency"].Success ? m.Groups["currency"].Value.ToUpperInvariant() : "USD";
+            decimal usd;
+            if (currency == "USD")
+            {
+                usd = amount;
+            }
+            else if ((fx.FirstOrDefault(r => string.Equals(r.Label, currency, StringComparison.OrdinalIgnoreCase))
+                ?? fx.FirstOrDefault(r => r.Currency == currency)) is { } rate)
+            {
+                usd = amount / rate.UnitsPerUsd;
+            }
+            else
+            {
+                error = $"--current {trimmed}: a spend in {currency} needs its exchange rate; add --fx {currency}=UNITS_PER_USD (e.g. --fx CNY=7.3).";
+                return false;
+            }
+
+            setup = new CurrentSetup(trimmed, null, amount, currency, usd);
+            error = null;
+            return true;
+        }
+
+        if (!CellSelector.TryParse(trimmed, out var selector, out var problem))
+        {
+            error = $"--current {trimmed}: neither a monthly spend AMOUNT[CURRENCY] (12000USD, 80000CNY) nor a cell: {problem}";
+            return false;
+        }
+
+        setup = new CurrentSetup(trimmed, selector, null, null, null);
+        error = null;
+        return true;
+    }
+
+    /// <summary>
+    /// The one cell of <paramref name="cells"/> the selector names: every match, then — when there are several — only
+    /// those without a resilience policy (the plain call the team runs); exactly one must remain.
+    /// </summary>
+    /// <param name="cells">The cells to match: the run's measured cells, or its planned cells as <see cref="CellKey"/>s.</param>
+    /// <param name="cell">The cell named.</param>
+    /// <param name="error">Why not exactly one ("matches no cell …", "matches 2 cells …: name the mode or target").</param>
+    /// <returns>False for a spend, or when the selector names no cell or several.</returns>
+    public bool MatchCell(IReadOnlyList<CellKey> cells, [NotNullWhen(true)] out CellKey? cell, [NotNullWhen(false)] out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        cell = null;
+        if (Selector is not { } selector)
+        {
+            error = $"--current {Text} is a spend, not a cell";
+            return false;
+        }
+
+        var matches = cells.Where(selector.Matches).Distinct().ToList();
+        if (matches.Count > 1 && matches.Where(c => c.Policy is null).ToList() is { Count: > 0 } plain)
+        {
+            matches = plain;
+        }
+
+        if (matches.Count == 1)
+        {
+            cell = matches[0];
+            error = null;
+            return true;
+        }
+
+        error = matches.Count == 0
+            ? $"--current {Text}: {selector.NoMatch(cells)}"
+            : $"--current {Text}: matches {matches.Count} cells ({string.Join(", ", matches)}); name one (MODEL:MODE[:POLICY]@TARGET)";
+        return false;
+    }
+
+    [GeneratedRegex(@"^(?<amount>\d[\d,_]*(\.\d+)?)\s*(?<mult>[kKM])?\s*(?<currency>[A-Za-z]{3})?$", RegexOptions.CultureInvariant)]
+    private static partial Regex SpendPattern();
+}
 
 /// <summary>Where two cost lines of the cost-against-volume chart cross.</summary>
 /// <param name="MonthlyRequests">The volume at which they cost the same.</param>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bench.Core.Metrics;
+using Bench.Core.Pricing;
 using Bench.Core.Records;
 using Bench.Core.Scenarios;
 using Bench.Core.Statistics;
@@ -10,7 +11,8 @@ namespace Bench.Report.Model;
 /// For one SLO set: the cheapest model × mode whose sample <i>shows</i> it meets the set
 /// (<see cref="SloEvaluator.Evidence"/>: one-sided 95 % exact bounds), the runner-up, the cells that meet it only on
 /// the point estimate (with what their sample does show, <see cref="NotShown"/>), and why the others did not.
-/// "Cheapest" is by cost per successful request (so failures' billed cost counts against a cell); cells shown to meet
+/// "Cheapest" is by cost per successful request as paid (<see cref="PaidUsdPerSuccess"/>: the list cost × the target's
+/// billing at the market rate; failures' billed cost counts against a cell); cells shown to meet
 /// the SLOs but without a price cannot be ranked and are listed apart.
 /// </summary>
 /// <param name="Slo">The SLO set's name.</param>
@@ -37,7 +39,12 @@ public sealed record Recommendation(
     /// runner-up.</summary>
     public Tie? Tie { get; init; }
 
-    /// <summary>Requests per cell that would separate two costs (two-sample normal approximation, 95 % two-sided,
+    /// <summary>Every priced cell shown to meet the set, in the order the recommendation ranks them: cheapest paid cost
+    /// per success first (<see cref="PaidUsdPerSuccess"/>), with <see cref="Best"/> first and <see cref="RunnerUp"/>
+    /// second when a latency tie-break swapped them. The budget plan's options.</summary>
+    public IReadOnlyList<CellResult> Ranked { get; init; } = [];
+
+    /// <summary>Requests per cell that would separate two paid costs per success (<see cref="PaidUsdPerSuccess"/>) (two-sample normal approximation, 95 % two-sided,
     /// 80 % power: n = (z₀.₉₇₅ + z₀.₈)²·(σ₁² + σ₂²) / Δ², Chow, Shao &amp; Wang, <i>Sample Size Calculations in Clinical
     /// Research</i>, 2008, §3.2.1), where σᵢ² = n·SEᵢ² is the per-request variance read back from a cell's interval
     /// half-width; null when the points are equal or an interval is missing.</summary>
@@ -45,7 +52,7 @@ public sealed record Recommendation(
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        if (a.Cost.CostUsdPerSuccessCi is not { } ia || b.Cost.CostUsdPerSuccessCi is not { } ib || a.CostUsdPerSuccess is not { } ca || b.CostUsdPerSuccess is not { } cb)
+        if (PaidUsdPerSuccessCi(a) is not { } ia || PaidUsdPerSuccessCi(b) is not { } ib || PaidUsdPerSuccess(a) is not { } ca || PaidUsdPerSuccess(b) is not { } cb)
         {
             return null;
         }
@@ -62,9 +69,26 @@ public sealed record Recommendation(
         return double.IsFinite(n) ? (long)Math.Ceiling(n) : null;
     }
 
+    /// <summary>What a successful request of the cell costs as paid, USD at the market rate: the list cost per success
+    /// × the target's <see cref="BilledCost.UsdPerListUsd"/> (<see cref="BilledCost.CostUsdPerSuccess"/>; equal to
+    /// <c>cost_usd_per_success</c> for a target billing list prices in USD); null when unpriced.</summary>
+    public static decimal? PaidUsdPerSuccess(CellResult cell)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        return cell.Cost.Billed.CostUsdPerSuccess;
+    }
+
+    /// <summary>The 95 % interval of <see cref="PaidUsdPerSuccess"/>: the list interval
+    /// (<see cref="CellCost.CostUsdPerSuccessCi"/>) scaled by the target's <see cref="BilledCost.UsdPerListUsd"/>.</summary>
+    public static Interval? PaidUsdPerSuccessCi(CellResult cell)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        return cell.Cost.CostUsdPerSuccessCi is { } ci && cell.Cost.Billed.UsdPerListUsd is { } paid ? ci.Scale((double)paid) : null;
+    }
+
     private static Tie? Untie(ref CellResult? best, CellResult? runnerUp, SloSet slo)
     {
-        if (best is null || runnerUp is null || best.Cost.CostUsdPerSuccessCi is not { } a || runnerUp.Cost.CostUsdPerSuccessCi is not { } b || !a.Overlaps(b))
+        if (best is null || runnerUp is null || PaidUsdPerSuccessCi(best) is not { } a || PaidUsdPerSuccessCi(runnerUp) is not { } b || !a.Overlaps(b))
         {
             return null;
         }
@@ -143,7 +167,11 @@ public sealed record Recommendation(
         return list;
     }
 
-    /// <summary>One recommendation per SLO set, in the order the scenario declares them.</summary>
+    /// <summary>One recommendation per SLO set, in the order the scenario declares them. Cells are ranked by what a
+    /// successful request costs as paid (<see cref="PaidUsdPerSuccess"/>: a relay billing ¥1 per listed $1 at a market
+    /// rate of ¥7.3 ranks at 1/7.3 of its list cost). For a set with <see cref="SloSet.MaxTurnaroundH"/>, a batch-api
+    /// cell is judged by <see cref="JudgeBatch"/> (turnaround and success rate) instead of the per-request latency
+    /// limits; without it, a batch-api cell keeps the cell's own verdict (no line meets a latency limit).</summary>
     public static IReadOnlyList<Recommendation> For(IReadOnlyList<CellResult> cells, IReadOnlyList<SloSet> slos)
     {
         ArgumentNullException.ThrowIfNull(cells);
@@ -152,13 +180,14 @@ public sealed record Recommendation(
         foreach (var slo in slos)
         {
             var judged = cells
-                .Select(c => (Cell: c, Result: c.Summary.Slos.FirstOrDefault(s => s.Name == slo.Name)))
-                .Where(x => x.Result is not null)
+                .Select(c => (Cell: c, Verdict: Judge(c, slo)))
+                .Where(x => x.Verdict is not null)
+                .Select(x => (x.Cell, Verdict: x.Verdict!.Value))
                 .ToList();
-            var met = judged.Where(x => x.Result!.Met && x.Result.Evidence == SloEvidence.Shown).Select(x => x.Cell).ToList();
-            var pointOnly = judged.Where(x => x.Result!.Met && x.Result.Evidence != SloEvidence.Shown).Select(x => x.Cell).ToList();
-            var ranked = met.Where(c => c.CostUsdPerSuccess is not null)
-                .OrderBy(c => c.CostUsdPerSuccess)
+            var met = judged.Where(x => x.Verdict.Met && x.Verdict.Evidence == SloEvidence.Shown).Select(x => x.Cell).ToList();
+            var pointOnly = judged.Where(x => x.Verdict.Met && x.Verdict.Evidence != SloEvidence.Shown).Select(x => x.Cell).ToList();
+            var ranked = met.Where(c => PaidUsdPerSuccess(c) is not null)
+                .OrderBy(PaidUsdPerSuccess)
                 .ThenBy(c => KeyLatency(c, slo))
                 .ToList();
             var best = ranked.ElementAtOrDefault(0);
@@ -174,16 +203,97 @@ public sealed record Recommendation(
                 Describe(slo),
                 best,
                 runnerUp,
-                [.. met.Where(c => c.CostUsdPerSuccess is null)],
-                [.. judged.Where(x => !x.Result!.Met).Select(x => (x.Cell, x.Result!.Why ?? "not met"))],
+                [.. met.Where(c => PaidUsdPerSuccess(c) is null)],
+                [.. judged.Where(x => !x.Verdict.Met).Select(x => (x.Cell, x.Verdict.Why ?? "not met"))],
                 slo,
-                [.. pointOnly.Select(c => (c, Shortfalls(c, slo)))])
+                [.. pointOnly.Select(c => (c, Shortfalls(c, JudgedSet(c, slo))))])
             {
                 Tie = tie,
+                Ranked = best is null ? [] : [best, .. runnerUp is null ? [] : new[] { runnerUp }, .. ranked.Where(c => c != best && c != runnerUp)],
             });
         }
 
         return list;
+    }
+
+    /// <summary>True when <paramref name="cell"/> is a batch-api cell and <paramref name="slo"/> tolerates a batch
+    /// turnaround (<see cref="SloSet.MaxTurnaroundH"/>): the cell is then judged on its batches, not on latency limits.</summary>
+    public static bool JudgedOnTurnaround(CellResult cell, SloSet slo)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        ArgumentNullException.ThrowIfNull(slo);
+        return slo.MaxTurnaroundH is not null && cell.Summary.Mode == Mode.BatchApi;
+    }
+
+    /// <summary>The conditions a cell is held to: the set itself, or for a cell judged on turnaround
+    /// (<see cref="JudgedOnTurnaround"/>) the set without its per-request latency limits.</summary>
+    private static SloSet JudgedSet(CellResult cell, SloSet slo) =>
+        JudgedOnTurnaround(cell, slo) ? slo with { MaxMs = new Dictionary<string, double>() } : slo;
+
+    /// <summary>A cell's verdict on a set: the cell's own <see cref="SloResult"/>, or <see cref="JudgeBatch"/> for a
+    /// batch-api cell under a set with a turnaround limit; null when the cell was not judged against the set.</summary>
+    private static (bool Met, SloEvidence Evidence, string? Why)? Judge(CellResult cell, SloSet slo)
+    {
+        if (JudgedOnTurnaround(cell, slo))
+        {
+            var batch = JudgeBatch(cell, slo);
+            return (batch.Met, batch.Evidence, batch.Why);
+        }
+
+        return cell.Summary.Slos.FirstOrDefault(s => s.Name == slo.Name) is { } result ? (result.Met, result.Evidence, result.Why) : null;
+    }
+
+    /// <summary>
+    /// A batch-api cell against a set that tolerates a turnaround of <see cref="SloSet.MaxTurnaroundH"/> hours: met
+    /// when every batch of the cell ended (<see cref="BatchSummary.Ended"/> = <see cref="BatchSummary.Count"/>), the
+    /// longest turnaround (<see cref="BatchSummary.TurnaroundSMax"/>, on the provider's clock: simulated seconds on the
+    /// simulator) is at most the limit × 3,600 s, and — when the set has <see cref="SloSet.MinSuccessRate"/> — the
+    /// success rate reaches it; the evidence is the success rate's (<see cref="SloEvaluator.Evidence"/> without latency
+    /// limits: shown, not met or inconclusive), and a turnaround judged on every batch is a fact, not a sample.
+    /// </summary>
+    /// <returns>Met, the evidence, and when not met the reason in words ("1 batch still running",
+    /// "turnaround 26.1 h > 24 h").</returns>
+    /// <exception cref="ArgumentException"><paramref name="slo"/> has no turnaround limit.</exception>
+    public static (bool Met, SloEvidence Evidence, string? Why) JudgeBatch(CellResult cell, SloSet slo)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        ArgumentNullException.ThrowIfNull(slo);
+        var limitH = slo.MaxTurnaroundH ?? throw new ArgumentException($"the SLO set '{slo.Name}' has no max_turnaround_h", nameof(slo));
+        var s = cell.Summary;
+        var reasons = new List<string>();
+        if (s.Requests == 0)
+        {
+            reasons.Add("no requests");
+        }
+
+        if (cell.Batch is not { Count: > 0 } batch)
+        {
+            reasons.Add("no batch job recorded for the cell (batches.jsonl), so its turnaround is unknown");
+        }
+        else
+        {
+            var running = batch.Count - batch.Ended;
+            if (running > 0)
+            {
+                reasons.Add(string.Create(CultureInfo.InvariantCulture, $"{running} batch{(running == 1 ? "" : "es")} still running (no turnaround yet)"));
+            }
+
+            if (batch.TurnaroundSMax is { } max && max > limitH * 3600)
+            {
+                reasons.Add(string.Create(CultureInfo.InvariantCulture, $"turnaround {max / 3600:0.0##} h > {limitH:0.###} h"));
+            }
+        }
+
+        var successRate = s.Requests == 0 ? 0 : (double)s.Successes / s.Requests;
+        if (slo.MinSuccessRate is { } min && s.Requests > 0 && successRate < min)
+        {
+            reasons.Add(string.Create(CultureInfo.InvariantCulture, $"success rate {successRate * 100:0.##} % is below {min * 100:0.##} %"));
+        }
+
+        var evidence = reasons.Count > 0
+            ? SloEvidence.NotMet
+            : SloEvaluator.Evidence(slo with { MaxMs = new Dictionary<string, double>() }, s.Successes, s.Successes, s.Requests);
+        return (reasons.Count == 0, evidence, reasons.Count == 0 ? null : string.Join("; ", reasons));
     }
 
     /// <summary>The SLO set's conditions in words.</summary>
@@ -200,6 +310,11 @@ public sealed record Recommendation(
         if (slo.MinSuccessRate is { } min)
         {
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"success rate ≥ {min * 100:0.##} %"));
+        }
+
+        if (slo.MaxTurnaroundH is { } hours)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"batch-api cells: every batch back within {hours:0.###} h (instead of the latency limits)"));
         }
 
         return string.Join("; ", parts);

@@ -132,10 +132,12 @@ public sealed class RunReport
         var (fx, mixes) = ParseSettings(run.Report);
         modeDifferences ??= new Dictionary<string, ModeDifference>();
         var projection = Projection.Build(cells, run.Report.MonthlyRequests, fx, mixes);
+        var recommendations = Recommendation.For(cells, slos ?? []);
         return new RunReport
         {
             Slos = slos ?? [],
-            Recommendations = Recommendation.For(cells, slos ?? []),
+            Recommendations = recommendations,
+            Plan = BudgetPlanBuilder.Build(run, cells, recommendations, fx),
             Projection = projection,
             CallModes = Model.CallModes.For(cells, projection),
             Routing = RoutingPlan.For(cells, run.Report.MonthlyRequests, mixes),
