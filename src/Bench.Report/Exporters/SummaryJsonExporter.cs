@@ -52,8 +52,150 @@ public static class SummaryJsonExporter
             WriteThresholds(json, report);
         }
 
+        if (report.Plan is { } plan)
+        {
+            WritePlan(json, plan);
+        }
+
         json.WriteEndObject();
         return path;
+    }
+
+    /// <summary>The top-level <c>plan</c> object (keys declared in <see cref="MetricCatalog.PlanJsonFields"/> and the
+    /// lists beside it): the budget holder's plan, money in USD as paid.</summary>
+    private static void WritePlan(Utf8JsonWriter json, BudgetPlan plan)
+    {
+        json.WriteStartObject(MetricCatalog.PlanJsonKey);
+        Decimal(json, "monthly_requests", plan.MonthlyRequests);
+        json.WriteString("currency", plan.Fx.Count > 0 ? plan.Fx[0].Label : "USD");
+        Decimal(json, "units_per_usd", plan.Fx.Count > 0 ? plan.Fx[0].UnitsPerUsd : 1m);
+        json.WriteBoolean("complete", plan.Complete);
+        Money(json, "total_usd", plan.TotalUsd);
+        json.WriteString("current", plan.Current?.Text);
+        Money(json, "current_usd", plan.CurrentUsd);
+        Money(json, "saving_usd", plan.SavingUsd);
+        Decimal(json, "saving_percent", plan.SavingPercent is { } p ? NumberFormat.TokenDifference.Round(p) : null);
+        Decimal(json, "break_even_monthly_requests", plan.BreakEven?.MonthlyRequests is { } v ? NumberFormat.Usd.Round(v) : null);
+        Money(json, "break_even_usd", plan.BreakEven?.MonthlyUsd);
+        json.WriteBoolean("simulated", plan.Simulated);
+        Strings(json, "simulated_targets", plan.SimulatedTargets);
+        Strings(json, "problems", plan.Problems);
+        json.WriteStartArray("classes");
+        foreach (var c in plan.Classes)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", c.Class.Name);
+            Decimal(json, "share_percent", c.Class.SharePercent is { } share ? NumberFormat.Usd.Round(share) : null);
+            Decimal(json, "monthly_requests", NumberFormat.Usd.Round(c.Class.MonthlyRequests));
+            if (c.Class.Set.MaxTurnaroundH is { } hours)
+            {
+                json.WriteNumber("max_turnaround_h", hours);
+            }
+            else
+            {
+                json.WriteNull("max_turnaround_h");
+            }
+
+            Option(json, "choice", c.Choice);
+            Option(json, "runner_up", c.RunnerUp);
+            Option(json, "current", c.Current);
+            Money(json, "saving_vs_runner_up_usd", c.SavingVsRunnerUpUsd);
+            Money(json, "saving_vs_current_usd", c.SavingVsCurrentUsd);
+            json.WriteStartArray("options");
+            foreach (var option in c.Options)
+            {
+                Option(json, null, option);
+            }
+
+            json.WriteEndArray();
+            if (c.Risk is { } risk)
+            {
+                json.WriteStartObject("risk");
+                json.WriteNumber("requests", risk.Requests);
+                json.WriteNumber("successes", risk.Successes);
+                json.WriteNumber("failure_rate", NumberFormat.Ratio.Round(risk.FailureRate));
+                json.WriteNumber("failure_rate_upper", NumberFormat.Ratio.Round(risk.FailureRateUpper));
+                json.WriteStartObject("failure_kinds");
+                foreach (var (kind, count) in risk.FailureKinds)
+                {
+                    json.WriteNumber(kind, count);
+                }
+
+                json.WriteEndObject();
+                json.WriteNumber("rate_limited_attempts", risk.RateLimited);
+                json.WriteString("evidence", risk.Evidence switch
+                {
+                    SloEvidence.Shown => "shown",
+                    SloEvidence.NotMet => "not_met",
+                    _ => "inconclusive",
+                });
+                json.WriteEndObject();
+            }
+            else
+            {
+                json.WriteNull("risk");
+            }
+
+            Strings(json, "notes", c.Notes);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+
+        static void Option(Utf8JsonWriter json, string? name, PricedOption? option)
+        {
+            if (option is null)
+            {
+                json.WriteNull(name!);
+                return;
+            }
+
+            if (name is null)
+            {
+                json.WriteStartObject();
+            }
+            else
+            {
+                json.WriteStartObject(name);
+            }
+
+            var s = option.Cell.Summary;
+            json.WriteString("target", s.Target);
+            json.WriteString("model", s.Model);
+            json.WriteString("mode", Names.Of(s.Mode));
+            json.WriteString("policy", s.Policy);
+            Money(json, "monthly_usd", option.MonthlyUsd);
+            Money(json, "list_usd", option.Budget.TotalCostUsd);
+            Decimal(json, "usd_per_list_usd", NumberFormat.Usd.Round(option.UsdPerListUsd));
+            Money(json, "paid_usd_per_success", Recommendation.PaidUsdPerSuccess(option.Cell));
+            json.WriteEndObject();
+        }
+
+        static void Money(Utf8JsonWriter json, string name, decimal? usd) => Decimal(json, name, usd is { } v ? NumberFormat.Usd.Round(v) : null);
+
+        static void Decimal(Utf8JsonWriter json, string name, decimal? value)
+        {
+            if (value is { } v)
+            {
+                json.WriteNumber(name, v);
+            }
+            else
+            {
+                json.WriteNull(name);
+            }
+        }
+
+        static void Strings(Utf8JsonWriter json, string name, IEnumerable<string> values)
+        {
+            json.WriteStartArray(name);
+            foreach (var value in values)
+            {
+                json.WriteStringValue(value);
+            }
+
+            json.WriteEndArray();
+        }
     }
 
     /// <summary>The top-level <c>thresholds</c> array: one object per threshold × cell, failing first (keys declared in

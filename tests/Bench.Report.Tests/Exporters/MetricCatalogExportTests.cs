@@ -146,8 +146,9 @@ public sealed class MetricCatalogExportTests : IDisposable
         var (paths, topLevel) = SummaryJsonKeys();
         var declared = Catalogue().Where(m => m.Exports.HasFlag(MetricExports.SummaryJson)).SelectMany(m => m.JsonPaths).ToHashSet(StringComparer.Ordinal);
 
-        // Run metadata, not figures: a new top-level key must be declared here (or become a catalogue entry).
-        Assert.Equal(["run_id", "price_catalog", "cells"], topLevel);
+        // Run metadata, not figures: a new top-level key must be declared here (or become a catalogue entry). The run
+        // has SLO sets, so the budget plan is there (its keys: SummaryJson_Plan_EveryKeyIsDeclaredInTheCatalogue…).
+        Assert.Equal(["run_id", "price_catalog", "cells", MetricCatalog.PlanJsonKey], topLevel);
         Assert.All(paths, path => Assert.True(declared.Contains(path), $"summary.json key '{path}' has no catalogue entry"));
     }
 
@@ -188,12 +189,41 @@ public sealed class MetricCatalogExportTests : IDisposable
         SummaryJsonExporter.Write(report, _run.Directory);
         using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_run.Directory, SummaryJsonExporter.FileName)));
 
-        Assert.Equal(["run_id", "price_catalog", "cells", MetricCatalog.ThresholdsJsonKey], document.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["run_id", "price_catalog", "cells", MetricCatalog.ThresholdsJsonKey, MetricCatalog.PlanJsonKey], document.RootElement.EnumerateObject().Select(p => p.Name));
         var rows = document.RootElement.GetProperty(MetricCatalog.ThresholdsJsonKey).EnumerateArray().ToList();
         Assert.Equal(report.Thresholds.Count, rows.Count);
         Assert.All(rows, row => Assert.Equal(MetricCatalog.ThresholdJsonFields.Select(f => f.Name), row.EnumerateObject().Select(p => p.Name)));
         Assert.Equal("failed", rows[0].GetProperty("status").GetString()); // failing rows first
         Assert.Equal("no_data", rows.Single(r => r.GetProperty("model").ValueKind == JsonValueKind.Null).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public void SummaryJson_Plan_EveryKeyIsDeclaredInTheCatalogue_InItsOrder()
+    {
+        // Shares make a complete plan with a choice, a runner-up and a current cell on every class.
+        SloSet[] classes =
+        [
+            new() { Name = "fast", MaxMs = new Dictionary<string, double> { ["e2e_ms"] = 100_000 }, Percentile = 50, Share = 40m },
+            new() { Name = "any", MinSuccessRate = 0.1, Share = 60m, MaxTurnaroundH = 24 },
+        ];
+        _run.Run.Report.Current = "alpha-model:streaming";
+        var report = _run.Report(slos: classes);
+
+        SummaryJsonExporter.Write(report, _run.Directory);
+        using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_run.Directory, SummaryJsonExporter.FileName)));
+
+        var plan = document.RootElement.GetProperty(MetricCatalog.PlanJsonKey);
+        Assert.Equal(MetricCatalog.PlanJsonFields.Select(f => f.Name), plan.EnumerateObject().Select(p => p.Name));
+        var rows = plan.GetProperty("classes").EnumerateArray().ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, row => Assert.Equal(MetricCatalog.PlanClassJsonFields.Select(f => f.Name), row.EnumerateObject().Select(p => p.Name)));
+        var options = rows.SelectMany(r => r.GetProperty("options").EnumerateArray().Concat(
+            new[] { "choice", "runner_up" }.Select(k => r.GetProperty(k)).Where(o => o.ValueKind == JsonValueKind.Object))).ToList();
+        Assert.NotEmpty(options);
+        Assert.All(options, o => Assert.Equal(MetricCatalog.PlanOptionJsonFields.Select(f => f.Name), o.EnumerateObject().Select(p => p.Name)));
+        var risks = rows.Select(r => r.GetProperty("risk")).Where(r => r.ValueKind == JsonValueKind.Object).ToList();
+        Assert.NotEmpty(risks);
+        Assert.All(risks, r => Assert.Equal(MetricCatalog.PlanRiskJsonFields.Select(f => f.Name), r.EnumerateObject().Select(p => p.Name)));
     }
 
     [Fact]
