@@ -68,7 +68,7 @@ internal sealed class CostVolumeChart : IChart
             var withoutChoice = plan.Classes.Where(c => c.Choice is null).Select(c => c.Class.Name).ToList();
             noTotal = plan.Classes.Count == 0 ? "the run has no traffic classes"
                 : plan.Classes.Any(c => c.Class.SharePercent is null) ? "the scenario gives the traffic classes no shares or monthly volumes, so each class's choice is drawn alone, as if it carried the whole volume"
-                : $"no priced option is shown to meet {string.Join(", ", withoutChoice)}, so each other class's choice is drawn alone";
+                : $"no priced option is shown to meet {string.Join(", ", withoutChoice)}, so the other classes' choices are drawn alone, each at its share of the volume";
         }
 
         if (plan.Current is { } current)
@@ -86,16 +86,16 @@ internal sealed class CostVolumeChart : IChart
             }
         }
 
-        // Each class's choice: dashed beside a plan line (there is one per class), solid and alone without one. A class
-        // priced alone carried the whole volume, so its line is read against its own volume.
+        // Each class's choice: in its mode's line beside a plan line, thick and alone without one. Every line is read
+        // against the plan's volume: a class with a share keeps it (its cost at V is its share of V), and a class
+        // without one was priced at the whole volume, which is the plan's.
         var classes = plan.Classes.Where(c => c.Choice is not null && c.Class.MonthlyRequests > 0).ToList();
         if (noTotal is not null || classes.Count > 1)
         {
             foreach (var choice in classes)
             {
                 var cell = choice.Choice!.Cell.Summary;
-                var per = noTotal is null ? volume : choice.Class.MonthlyRequests;
-                lines.Add(new Line($"{choice.Class.Name}: {MonthlyCostChart.Name(palette, choice.Choice.Cell)}", choice.Choice.MonthlyUsd / per, 0,
+                lines.Add(new Line($"{choice.Class.Name}: {MonthlyCostChart.Name(palette, choice.Choice.Cell)}", choice.Choice.MonthlyUsd / volume, 0,
                     palette.Of(cell.Target, cell.Model), ModeStyle.Of(cell.Mode).Line, noTotal is null ? 1.5f : 2.5f, Labelled: noTotal is not null) { Class = choice.Class.Name });
             }
         }
@@ -245,7 +245,9 @@ internal sealed class CostVolumeChart : IChart
 
         if (plan.Current is { Selector: not null } && plan.CurrentUsd is null)
         {
-            text.Append(CultureInfo.InvariantCulture, $"The current setup ({plan.Current.Text}) is not drawn: it could not be priced on every class's volume. ");
+            text.Append(plan.Complete
+                ? $"The current setup ({plan.Current.Text}) is not drawn: it has no price. "
+                : $"The current setup ({plan.Current.Text}) is not drawn: without a plan total there is nothing to set it against. ");
         }
 
         if (plan.Simulated)

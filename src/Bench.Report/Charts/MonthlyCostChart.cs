@@ -65,8 +65,7 @@ internal sealed class MonthlyCostChart : IChart
         var row = 0;
         foreach (var group in groups)
         {
-            headers.Add((-row, $"{group.Class.Name} · {Volume(group.Class.MonthlyRequests)} requests/month"
-                + (group.Class.SharePercent is { } share ? string.Create(CultureInfo.InvariantCulture, $" ({share:0.##} % of traffic)") : "")));
+            headers.Add((-row, Header(group)));
             row++;
             foreach (var option in group.Rows)
             {
@@ -130,9 +129,9 @@ internal sealed class MonthlyCostChart : IChart
             label.LabelOffsetX = 6;
         }
 
-        // Room on the right for the longest label: about a third of the data area.
+        // Room on the right for the labels: a first guess, widened by RoomForLabels once the layout is known.
         var low = axis.IsLog ? axis.Low : 0;
-        var high = axis.IsLog ? axis.Coordinate(axis.Max) + (0.55 * (axis.Coordinate(axis.Max) - axis.Low)) : axis.Max * 1.55;
+        var high = axis.IsLog ? axis.Coordinate(axis.Max) + (0.05 * (axis.Coordinate(axis.Max) - axis.Low)) : axis.Max * 1.05;
         foreach (var (y, text) in headers)
         {
             var header = frame.Plot.Add.Text(text, low, y);
@@ -144,8 +143,6 @@ internal sealed class MonthlyCostChart : IChart
             header.LabelOffsetX = 4;
         }
 
-        axis.Apply(frame.Plot, Edge.Bottom, low, high);
-        // The money ticks end where the bars can reach; the rest of the axis is room for the labels.
         frame.Plot.Axes.Left.TickGenerator = ticks;
         frame.Plot.Axes.Left.MajorTickStyle.Length = 0;
         frame.Plot.Axes.Left.MinorTickStyle.Length = 0;
@@ -156,8 +153,45 @@ internal sealed class MonthlyCostChart : IChart
             .Concat(modes.Select(m => ChartLegend.Fill(m)))
             .Append(Outline("choice", Ink, LinePattern.Solid, 2.5f))
             .Concat(groups.Any(g => g.Rows.Any(r => r.IsCurrent)) ? [Outline("current setup", CurrentColor, LinePattern.Dashed, 2)] : []));
+        axis.Apply(frame.Plot, Edge.Bottom, low, high);
+        // The axis reaches past the longest bar far enough for every bar's label to fit in the data area.
+        high = RoomForLabels(frame, labels.Select(l => (l.Value, l.Text, l.Bold)), low, high);
+        axis.Apply(frame.Plot, Edge.Bottom, low, high);
         return frame.Save(directory, ChartId, ChartSection.Money, Caption(plan, groups, axis, currency));
     }
+
+    /// <summary>
+    /// The right end of the cost axis (plot coordinates) that leaves room for every label right of its bar's end: lays
+    /// the chart out once to learn the data area's width in pixels, measures each label in the bundled font, and returns
+    /// the smallest end at least <paramref name="high"/> where the widest fits.
+    /// </summary>
+    private static double RoomForLabels(ChartFrame frame, IEnumerable<(double Value, string Text, bool Bold)> labels, double low, double high)
+    {
+        frame.Plot.ScaleFactor = 1;
+        using (frame.Plot.GetImage(ChartFrame.Width, ChartFrame.Height))
+        {
+        }
+
+        var width = (double)frame.Plot.LastRender.DataRect.Width;
+        using var regular = new SkiaSharp.SKFont(ChartFonts.Regular, 12);
+        using var bold = new SkiaSharp.SKFont(ChartFonts.Bold, 12);
+        foreach (var (value, text, isBold) in labels)
+        {
+            // Pixels the label needs: its width, the 6 px offset and a margin; the bar may take the rest.
+            var need = (isBold ? bold : regular).MeasureText(text) + 6 + 10;
+            var share = Math.Max(0.25, (width - need) / width);
+            high = Math.Max(high, low + ((value - low) / share));
+        }
+
+        return high;
+    }
+
+    /// <summary>A class's heading over its bars, short enough for the data area: <c>interactive · 300,000/month (30 %)</c>,
+    /// then <c>· none shown to meet it</c> when only the current cell is drawn.</summary>
+    internal static string Header(Group group) =>
+        $"{group.Class.Name} · {Volume(group.Class.MonthlyRequests)}/month"
+        + (group.Class.SharePercent is { } share ? string.Create(CultureInfo.InvariantCulture, $" ({share:0.##} %)") : "")
+        + (group.Rows.Any(r => r.MeetsClass) ? "" : " · none shown to meet it");
 
     /// <summary>One bar: an option, or the current cell; whether it is the choice, the current setup, and shown to
     /// meet the class.</summary>

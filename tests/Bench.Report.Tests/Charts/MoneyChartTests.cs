@@ -124,8 +124,8 @@ public sealed class MoneyChartTests : IDisposable
         AssertWritten(monthly, "monthly-cost");
         AssertWritten(volume, "cost-volume");
         var labels = Labels(monthly);
-        Assert.Contains(labels, l => l.StartsWith("interactive · 700,000 requests/month", StringComparison.Ordinal));
-        Assert.Contains(labels, l => l.StartsWith("overnight · 300,000 requests/month", StringComparison.Ordinal));
+        Assert.Contains("interactive · 700,000/month (70 %)", labels);
+        Assert.Contains("overnight · 300,000/month (30 %)", labels);
         // Interactive: beta non-streaming is cheapest (no failure), alpha streaming is the current cell and an option.
         // Its monthly cost: 700,000 × $0.00036 = $252 (every alpha request succeeded and billed 100 + 20 tokens).
         Assert.Contains("$252 · current", labels);
@@ -229,6 +229,25 @@ public sealed class MoneyChartTests : IDisposable
         Assert.Contains("fast: alpha-model · streaming", labels);
         Assert.Contains("cheap: beta-model · non-streaming", labels);
         Assert.DoesNotContain("chosen plan", labels);
+    }
+
+    [Fact]
+    public void CostVolume_AClassWithoutChoice_OthersAtTheirShare_CurrentNotDrawnSaid()
+    {
+        // Interactive (70 %) has options, strict (30 %) none: no plan total. Interactive's line is read against the
+        // plan's volume, so at 1,000,000 it is its own 700,000 requests on beta non-streaming: 700,000 × $0.00007 = $49.
+        var interactive = Class("interactive", 700_000, 70, [Priced(Cell(TestRun.Beta, Mode.NonStreaming), 700_000)]);
+        var strict = Class("strict", 300_000, 30, []);
+        var plan = Plan([interactive, strict], 1_000_000, current: new CurrentSetup("alpha-model", new CellSelector("alpha-model", TestRun.Alpha, null, null), null, null, null));
+
+        var chart = CostVolumeChart.Draw(plan, _palette, _directory)!;
+        var monthly = MonthlyCostChart.Draw(plan, _palette, _directory)!;
+
+        Assert.StartsWith("The plan has no total: no priced option is shown to meet strict, so the other classes' choices are drawn alone, each at its share of the volume.", chart.Caption, StringComparison.Ordinal);
+        Assert.Contains("$49", Labels(chart));
+        Assert.Contains("The current setup (alpha-model) is not drawn: without a plan total there is nothing to set it against.", chart.Caption, StringComparison.Ordinal);
+        // The class without options has no bars: no chart row but its words in the caption.
+        Assert.Contains("No priced option is shown to meet strict, so it has no bars.", monthly.Caption, StringComparison.Ordinal);
     }
 
     [Fact]
