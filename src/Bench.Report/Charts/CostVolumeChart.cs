@@ -209,7 +209,7 @@ internal sealed class CostVolumeChart : IChart
         {
             text.Append(CultureInfo.InvariantCulture, $"What a month costs as the monthly volume changes, the traffic classes keeping their shares, in {currency.Describe()}: the chosen plan (solid black)");
             text.Append(lines.Any(l => l.Label.StartsWith("current", StringComparison.Ordinal)) ? " against the current setup (dashed red)" : "");
-            text.Append(plan.Classes.Count(c => c.Choice is not null) > 1 ? ", with each class's choice dashed in its model's colour" : "");
+            text.Append(plan.Classes.Count(c => c.Choice is not null) > 1 ? ", with each class's choice in its model's colour (line style = mode)" : "");
             text.Append(". ");
         }
         else
@@ -221,7 +221,7 @@ internal sealed class CostVolumeChart : IChart
 
         text.Append(CultureInfo.InvariantCulture, $"The dotted vertical line is the stated volume ({volume} requests/month), where the dots give each line's cost; figures from the budget plan table. ");
         text.Append(y.IsLog
-            ? "Both axes are logarithmic: a cost in proportion to volume is a straight line at 45°, a flat spend is level. "
+            ? "Both axes are logarithmic: a cost in proportion to volume is a straight rising line (ten times the requests, ten times the cost), a flat spend is level. "
             : y.ZeroForcedLinear
                 ? "The volume axis is logarithmic, the cost axis linear because a line costs nothing, which a log scale cannot show. "
                 : "The volume axis is logarithmic, the cost axis linear (the lines span less than 10×). ");
