@@ -264,6 +264,11 @@ internal sealed class MonthlyCostChart : IChart
             text.Append(CultureInfo.InvariantCulture, $"No priced option is shown to meet {string.Join(", ", none)}, so {(none.Count == 1 ? "it has" : "they have")} no bars. ");
         }
 
+        if (plan.Current is { Selector: not null } current && !plan.Classes.Any(c => c.Current is not null))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"The current setup ({current.Text}) has no bar: it could not be priced. ");
+        }
+
         if (plan.Simulated)
         {
             text.Append(SimulatedBanner);

@@ -246,8 +246,10 @@ public sealed class MoneyChartTests : IDisposable
         Assert.StartsWith("The plan has no total: no priced option is shown to meet strict, so the other classes' choices are drawn alone, each at its share of the volume.", chart.Caption, StringComparison.Ordinal);
         Assert.Contains("$49", Labels(chart));
         Assert.Contains("The current setup (alpha-model) is not drawn: without a plan total there is nothing to set it against.", chart.Caption, StringComparison.Ordinal);
-        // The class without options has no bars: no chart row but its words in the caption.
+        // The class without options has no bars: no chart row but its words in the caption; the current cell was not
+        // priced on any class (the builder leaves ClassChoice.Current null), so it has no bar either, and that is said.
         Assert.Contains("No priced option is shown to meet strict, so it has no bars.", monthly.Caption, StringComparison.Ordinal);
+        Assert.Contains("The current setup (alpha-model) has no bar: it could not be priced.", monthly.Caption, StringComparison.Ordinal);
     }
 
     [Fact]
