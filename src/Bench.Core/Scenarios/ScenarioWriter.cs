@@ -245,8 +245,6 @@ public static class ScenarioWriter
 
         o[Name<SloSet>(nameof(SloSet.Percentile))] = s.Percentile;
         Add(o, Name<SloSet>(nameof(SloSet.MinSuccessRate)), s.MinSuccessRate);
-        // The traffic-class fields (issue 18): without them run.json's scenario_json, which `bench report` and
-        // `--resume` read, would lose the classes' volumes and the batch turnaround a class tolerates.
         Add(o, Name<SloSet>(nameof(SloSet.Share)), s.Share);
         Add(o, Name<SloSet>(nameof(SloSet.MonthlyRequests)), s.MonthlyRequests);
         Add(o, Name<SloSet>(nameof(SloSet.MaxTurnaroundH)), s.MaxTurnaroundH);

@@ -158,17 +158,20 @@ public static class BudgetPlanBuilder
             });
         }
 
-        foreach (var (cell, shortfalls) in recommendation.NotShown)
+        // A cheaper cell the sample cannot show: the cheapest one is named (with the sample that would show it).
+        var cheaperNotShown = recommendation.NotShown
+            .Select(x => (Option: Price(x.Cell, volume), x.Shortfalls))
+            .Where(x => x.Option is not null && (choice is null || x.Option.MonthlyUsd < choice.MonthlyUsd))
+            .OrderBy(x => x.Option!.MonthlyUsd)
+            .ToList();
+        if (cheaperNotShown.Count > 0)
         {
-            if (Price(cell, volume) is not { } priced || (choice is not null && priced.MonthlyUsd >= choice.MonthlyUsd))
-            {
-                continue;
-            }
-
+            var (option, shortfalls) = cheaperNotShown[0];
             var needed = shortfalls.Count == 0 ? (long?)null : shortfalls.Max(s => s.TrialsNeeded);
-            var more = needed is { } k ? string.Create(CultureInfo.InvariantCulture, $"; about {k:#,0} requests without a miss would.") : ".";
+            var more = needed is { } k ? string.Create(CultureInfo.InvariantCulture, $"; about {k:#,0} requests with no more misses than now would") : "";
+            var others = cheaperNotShown.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" ({cheaperNotShown.Count - 1} more cell{(cheaperNotShown.Count == 2 ? "" : "s")} {(choice is null ? "meet" : "cheaper than the choice meet")} it on the point estimate only)") : "";
             notes.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{Lead(cell)} would cost less ({priced.MonthlyUsd:#,0.00} USD a month) and meets {@class.Name} on this sample's point estimate, but {cell.Summary.Requests:#,0} requests are too few to show it{more}"));
+                $"{Lead(option!.Cell)} would cost {option.MonthlyUsd:#,0.00} USD a month{(choice is null ? "" : ", less than the choice,")} and meets {@class.Name} on this sample's point estimate, but {option.Cell.Summary.Requests:#,0} requests are too few to show it{more}{others}."));
         }
 
         if (choice is not null && runnerUp is not null && runnerUp.MonthlyUsd < choice.MonthlyUsd)

@@ -30,4 +30,16 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Contains("none.json", error, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_dir, "summary.csv")));
     }
+
+    [Fact]
+    public void Report_CurrentSpendWithoutItsRate_ExitsTwoWithTheFix_NothingWritten()
+    {
+        File.WriteAllText(Path.Combine(_dir, "records.jsonl"), "");
+
+        var (exit, _, error) = BenchCli.Run("report", _dir, "--current", "80000CNY");
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Equal($"--current 80000CNY: a spend in CNY needs its exchange rate; add --fx CNY=UNITS_PER_USD (e.g. --fx CNY=7.3).{Environment.NewLine}", error);
+        Assert.False(File.Exists(Path.Combine(_dir, "summary.csv")));
+    }
 }
