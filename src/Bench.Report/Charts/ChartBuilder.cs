@@ -4,7 +4,8 @@ using Bench.Report.Model;
 namespace Bench.Report.Charts;
 
 /// <summary>
-/// Writes every chart of a results folder into its <c>charts/</c> folder, as PNG and SVG: latency distributions
+/// Writes every chart of a results folder into its <c>charts/</c> folder, as PNG and SVG: the money charts of the budget
+/// plan (monthly cost per option, cost against monthly volume; none without a plan), latency distributions
 /// (box plots, CDFs, the ITL histogram), latency and throughput over time, streaming against non-streaming, sweep
 /// curves, resilience policies side by side and cost against latency. A chart without data is skipped, not drawn empty. Summary figures (means,
 /// percentiles) come from the report model; per-request points come from one streaming pass over
@@ -18,6 +19,8 @@ public static class ChartBuilder
     /// <summary>Every chart, in report order.</summary>
     internal static IReadOnlyList<IChart> All { get; } =
     [
+        new MonthlyCostChart(),
+        new CostVolumeChart(),
         new LatencyBoxChart(Core.Metrics.Metric.Ttft),
         new LatencyBoxChart(Core.Metrics.Metric.E2e),
         new LatencyCdfChart(Core.Metrics.Metric.Ttft),

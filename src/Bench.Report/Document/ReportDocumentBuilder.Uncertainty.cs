@@ -68,11 +68,22 @@ public static partial class ReportDocumentBuilder
         yield return [Strong("Tie: "), Strong(Cell(best)), " and ", Strong(Cell(tie.Other)), $" cannot be told apart: {costs}, and their {LatencyCi(best, r)} against {LatencyCi(tie.Other, r)} overlap too; {separate}."];
     }
 
-    /// <summary>"$0.000098 ($0.000095–0.000101)".</summary>
+    /// <summary>"$0.000098 ($0.000095–0.000101)": the cost per success as paid (the target's billing at the market
+    /// rate, <see cref="Recommendation.PaidUsdPerSuccess"/>), what the recommendation ranks by.</summary>
     private static string CostCi(CellResult c) =>
-        c.Cost.CostUsdPerSuccessCi is { } ci
-            ? string.Create(Inv, $"{Usd(c.CostUsdPerSuccess, "0.000000")} ({Usd((decimal)ci.Lower, "0.000000")}–{((decimal)ci.Upper).ToString("0.000000", Inv)})")
-            : Usd(c.CostUsdPerSuccess, "0.000000");
+        Recommendation.PaidUsdPerSuccessCi(c) is { } ci
+            ? string.Create(Inv, $"{Usd(Recommendation.PaidUsdPerSuccess(c), "0.000000")} ({Usd((decimal)ci.Lower, "0.000000")}–{((decimal)ci.Upper).ToString("0.000000", Inv)})")
+            : Usd(Recommendation.PaidUsdPerSuccess(c), "0.000000");
+
+    /// <summary>" as paid (¥1 per listed $1 at ¥7.3 = $1)" for a cell whose target does not bill list prices in USD;
+    /// empty otherwise.</summary>
+    private static string PaidNote(CellResult c)
+    {
+        var billed = c.Cost.Billed;
+        return billed.UsdPerListUsd is { } paid && paid != 1m
+            ? string.Create(Inv, $" as paid ({billed.Currency} {billed.UnitsPerListUsd:0.####} per listed $1 at {billed.MarketUnitsPerUsd:0.####} {billed.Currency} = $1)")
+            : "";
+    }
 
     /// <summary>"ttft_ms p95 812 ms (790–845)" for the set's key latency; "?" for a side the sample cannot bound.</summary>
     private static string LatencyCi(CellResult c, Recommendation r)

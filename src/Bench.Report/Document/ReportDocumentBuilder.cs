@@ -259,9 +259,9 @@ public static partial class ReportDocumentBuilder
             }
             else if (r.Best is { } best)
             {
-                items.Add(["Choose ", Strong(Cell(best)), $": {Usd(best.CostUsdPerSuccess, "0.000000")} per successful request, {Evidence(best, r)}."]);
+                items.Add(["Choose ", Strong(Cell(best)), $": {Usd(Recommendation.PaidUsdPerSuccess(best), "0.000000")} per successful request{PaidNote(best)}, {Evidence(best, r)}."]);
                 items.Add(r.RunnerUp is { } second
-                    ? [$"Runner-up: {Cell(second)}: {Usd(second.CostUsdPerSuccess, "0.000000")} per successful request, {Evidence(second, r)}."]
+                    ? [$"Runner-up: {Cell(second)}: {Usd(Recommendation.PaidUsdPerSuccess(second), "0.000000")} per successful request{PaidNote(second)}, {Evidence(second, r)}."]
                     : [$"Runner-up: none; no other priced {cellKind} is shown to meet this SLO set."]);
             }
             else

@@ -25,10 +25,17 @@ public class ReportBrowserTests(ITestOutputHelper output)
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run eng/install-chromium.sh (the test project's build runs it).");
         // Policies too, so the resilience section and its charts are on the page; a batch-api cell with its simulated
-        // batch and a routing mix, so the three-modes section, the routing table and batch on the cost chart are too.
-        using var run = TestRun.Standard(sweep: true, policies: true);
+        // batch and a routing mix, so the three-modes section, the routing table and batch on the cost chart are too; 60
+        // requests a cell, enough to show the SLO set, so the budget plan has options and the money charts are drawn.
+        using var run = TestRun.Standard(perCell: 60, sweep: true, policies: true);
         run.AddBatch(TestRun.Alpha, lines: 12, turnaroundS: 1080, timeScale: 600);
         run.Run.Report.Mixes = ["alpha-model:streaming=30%,alpha-model:batch-api=70%"];
+        // The scenario's SLO sets, which ReportBuilder reads from run.json: TestRun's (for the sweep) and a second, as
+        // two traffic classes with shares, so the budget plan has a total and each class's choice is a line of its own.
+        run.Run.ScenarioJson = System.Text.Json.JsonDocument.Parse("""
+            { "models": ["alpha-model", "beta-model"], "workload": [ { "type": "iterations_for_constant", "copies": 1, "iterations": 1 } ],
+              "slos": [ { "name": "fast", "max_ms": { "e2e_ms": 900 }, "share": 60 }, { "name": "any", "min_success_rate": 0.9, "share": 40 } ] }
+            """).RootElement.Clone();
         run.Save();
         var report = ReportBuilder.Write(run.Directory, run.Run, ChartBuilderTests.BatchPrices());
 
@@ -73,6 +80,7 @@ public class ReportBrowserTests(ITestOutputHelper output)
         Assert.Equal(ChartBuilder.Ids.Order(StringComparer.Ordinal), ids.Order(StringComparer.Ordinal));
         Assert.Equal(Directory.GetFiles(Path.Combine(run.Directory, "charts"), "*.svg").Length, count);
         var alpha = ModelPalette.For(report).Of(TestRun.Alpha);
+        var choice = report.Plan!.Classes[0].Choice!.Cell.Summary.Model;
         for (var i = 0; i < count; i++)
         {
             var figure = figures.Nth(i);
@@ -84,9 +92,11 @@ public class ReportBrowserTests(ITestOutputHelper output)
             var title = await figure.Locator("svg g[aria-label]").Last.BoundingBoxAsync();
             Assert.True(title is { Width: > 0, Height: > 0 }, $"{id}: text not rendered");
             // What Chromium painted: ink on the white ground, and the first model's colour (pure or blended with white).
-            var (inked, modelColoured) = Paint(await figure.Locator("svg").ScreenshotAsync(), alpha);
+            // Cost against volume draws the plan in black and each class's choice in its model's colour: beta's here.
+            var (model, colour) = id == CostVolumeChart.ChartId ? (choice, ModelPalette.For(report).Of(choice)) : (TestRun.Alpha, alpha);
+            var (inked, modelColoured) = Paint(await figure.Locator("svg").ScreenshotAsync(), colour);
             Assert.True(inked > 0.02, $"{id}: only {inked:P1} of the chart has ink");
-            Assert.True(modelColoured >= 100, $"{id}: {modelColoured} pixels in {TestRun.Alpha}'s colour");
+            Assert.True(modelColoured >= 100, $"{id}: {modelColoured} pixels in {model}'s colour");
         }
 
         // Every table has body rows, each row as many cells as its header, and no header cell is blank (a header

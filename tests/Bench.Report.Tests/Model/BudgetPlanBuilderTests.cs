@@ -181,6 +181,10 @@ public class BudgetPlanBuilderTests
         Assert.Equal(54.79m, decimal.Round(choice.Choice.MonthlyUsd, 2));
         Assert.Equal(200m, choice.RunnerUp!.MonthlyUsd);
         Assert.Equal(choice.Choice.MonthlyUsd, report.Plan.TotalUsd);
+        // The recommendation's words give the paid figure it ranks by: $0.0004 / 7.3 = $0.0000548 → $0.000055.
+        var markdown = Bench.Report.Exporters.MarkdownExporter.Render(report);
+        Assert.Contains("Choose **relay · mid · streaming**: $0.000055 per successful request as paid (CNY 1 per listed $1 at 7.3 CNY = $1)", markdown, StringComparison.Ordinal);
+        Assert.Contains("Runner-up: direct · cheap · streaming: $0.000200 per successful request, ", markdown, StringComparison.Ordinal);
     }
 
     [Fact]
