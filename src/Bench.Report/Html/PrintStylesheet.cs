@@ -27,7 +27,6 @@ public static class PrintStylesheet
           figure.chart > svg { width: 100%; height: auto; max-height: 230mm; }
           td, th { overflow-wrap: anywhere; }
           td:nth-child(-n+2) { white-space: normal; overflow-wrap: normal; }
-          .chart-files { white-space: normal; }
           main > :last-child, footer > :last-child { margin-bottom: 0; }
           footer { margin-top: 1.5em; padding: 0.6em 0 0; break-inside: avoid; break-before: auto; }
         }

@@ -19,8 +19,13 @@ public static class ChromiumLocator
 
     /// <summary>Looks for Chromium with <paramref name="environment"/> (a variable's value, or <see langword="null"/>
     /// when unset; <see cref="Environment.GetEnvironmentVariable(string)"/> unless a test gives another).</summary>
-    public static ChromiumSearch Find(Func<string, string?>? environment = null)
+    public static ChromiumSearch Find(Func<string, string?>? environment = null) => Find(environment, [DebianPath]);
+
+    /// <summary>Looks for Chromium with <paramref name="environment"/>, trying <paramref name="fixedPaths"/> (in
+    /// <see cref="Find(Func{string, string?}?)"/>: <see cref="DebianPath"/>) before <c>PATH</c>.</summary>
+    public static ChromiumSearch Find(Func<string, string?>? environment, IReadOnlyList<string> fixedPaths)
     {
+        ArgumentNullException.ThrowIfNull(fixedPaths);
         environment ??= Environment.GetEnvironmentVariable;
         var looked = new List<string>();
         if (environment(EnvironmentVariable) is { Length: > 0 } chosen)
@@ -29,10 +34,13 @@ public static class ChromiumLocator
             return new ChromiumSearch(IsExecutable(chosen) ? Path.GetFullPath(chosen) : null, looked, FromEnvironment: true);
         }
 
-        looked.Add(DebianPath);
-        if (IsExecutable(DebianPath))
+        foreach (var fixedPath in fixedPaths)
         {
-            return new ChromiumSearch(DebianPath, looked, FromEnvironment: false);
+            looked.Add(fixedPath);
+            if (IsExecutable(fixedPath))
+            {
+                return new ChromiumSearch(fixedPath, looked, FromEnvironment: false);
+            }
         }
 
         var path = (environment("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
@@ -72,7 +80,7 @@ public static class ChromiumLocator
     }
 }
 
-/// <summary>What <see cref="ChromiumLocator.Find"/> found.</summary>
+/// <summary>What <see cref="ChromiumLocator.Find(Func{string, string?}?)"/> found.</summary>
 /// <param name="Path">The executable, or <see langword="null"/> when none was found.</param>
 /// <param name="LookedAt">Every place looked at, in order (for the message when none was found).</param>
 /// <param name="FromEnvironment">The path came from (or was sought only in) <see cref="ChromiumLocator.EnvironmentVariable"/>.</param>
