@@ -3,10 +3,12 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using Bench.Core.Planning;
 using Bench.Core.Records;
 using Bench.Core.Results;
 using Bench.Core.Scenarios;
 using Bench.Harness.Reporting;
+using Bench.Harness.Running;
 using Bench.Harness.SelfTest;
 using Bench.Harness.Tests.TestSupport;
 using Bench.Report.Pdf;
@@ -213,6 +215,66 @@ public sealed class ReportPdfTests(SimulatorRunFolder run, ITestOutputHelper log
         Assert.Contains($"No PDF: BENCH_CHROMIUM={missing} is not an executable file.", await stderr, StringComparison.Ordinal);
         Assert.Contains("Rebuilt the report", await stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RunPdf_WithoutChromium_RefusedBeforeAnythingIsSent_Exits2()
+    {
+        var results = Path.Combine(run.Directory, "..", Path.GetFileName(run.Directory) + "-no-chromium");
+        var error = new StringWriter();
+        var environment = new Dictionary<string, string?> { [ChromiumLocator.EnvironmentVariable] = "/no/such/chromium", ["PATH"] = "" };
+
+        var outcome = await RunHarness.RunAsync(new RunRequest
+        {
+            ScenarioPath = Path.Combine(RepoRoot(), "scenarios", "default.json"),
+            OutputDirectory = results,
+            Overrides = new PlanOverrides { Quick = true, Models = ["fixed-100ms"], Modes = [Mode.Streaming] },
+            Preflight = false,
+            Pdf = new PdfRequest { Environment = v => environment.GetValueOrDefault(v) },
+        }, new StringWriter(), error, CancellationToken.None);
+
+        Assert.Equal(ExitCodes.BadInput, outcome.ExitCode);
+        Assert.Contains("No PDF: BENCH_CHROMIUM=/no/such/chromium is not an executable file.", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Nothing was sent", error.ToString(), StringComparison.Ordinal);
+        Assert.False(System.IO.Directory.Exists(results));
+    }
+
+    [Fact]
+    public async Task RunPdf_PrintsReportPdfAfterTheOtherFiles()
+    {
+        var results = System.IO.Directory.CreateTempSubdirectory("bench-run-pdf-").FullName;
+        try
+        {
+            var output = new StringWriter();
+            var error = new StringWriter();
+
+            var outcome = await RunHarness.RunAsync(new RunRequest
+            {
+                ScenarioPath = Path.Combine(RepoRoot(), "scenarios", "default.json"),
+                OutputDirectory = results,
+                Force = true,
+                Overrides = new PlanOverrides { Quick = true, Models = ["fixed-100ms"], Modes = [Mode.Streaming] },
+                Preflight = false,
+                Pdf = new PdfRequest { Paper = PaperSize.Letter },
+            }, output, error, CancellationToken.None);
+
+            Assert.True(outcome.ExitCode == ExitCodes.Success, $"exit {outcome.ExitCode}: {error}");
+            var pdfPath = Path.Combine(results, PdfPrinter.FileName);
+            Assert.EndsWith($"PDF (letter, {new FileInfo(pdfPath).Length / 1024.0:N0} KiB): {pdfPath}", output.ToString().TrimEnd(), StringComparison.Ordinal);
+            Assert.True(File.GetLastWriteTimeUtc(pdfPath) >= File.GetLastWriteTimeUtc(Path.Combine(results, "report.html")));
+            using var pdf = PdfDocument.Open(pdfPath);
+            Assert.All(pdf.GetPages(), page => Assert.InRange(page.Width, 610, 614));
+            // PdfPig reads this PDF's "fi" as the one letter U+FB01 (poppler's pdftotext reads two); the tests run with
+            // invariant globalization, where Normalize leaves it, so it is spelled out.
+            Assert.Contains("fixed-100ms", string.Concat(pdf.GetPages().Select(p => p.Text)).Replace("\uFB01", "fi", StringComparison.Ordinal), StringComparison.Ordinal);
+        }
+        finally
+        {
+            System.IO.Directory.Delete(results, recursive: true);
+        }
+    }
+
+    private static string RepoRoot([CallerFilePath] string here = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
 
     private static PdfRectangle? Bounds(UglyToad.PdfPig.Graphics.PdfPath path) => PdfSubpath.GetBoundingRectangle(path);
 }
