@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the headless browser the report's browser test drives (tests/Bench.Report.Tests/Html/ReportBrowserTests.cs):
+# Installs the headless browser the report's browser test drives (tests/Bench.Report.Tests/Html/ReportBrowserTests.cs)
+# and `bench report DIR --pdf` / `bench run --pdf` print report.pdf with (src/Bench.Report/Pdf; BENCH_CHROMIUM overrides):
 # Debian's chromium package, launched by Microsoft.Playwright with ExecutablePath=/usr/bin/chromium. Playwright's own
 # browser download (`playwright install`) is never used. The test project's build runs this script (MSBuild target
 # EnsureChromium) when /usr/bin/chromium is missing.

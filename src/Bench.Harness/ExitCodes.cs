@@ -14,7 +14,9 @@ namespace Bench.Harness;
 /// check failed.</description></item>
 /// <item><term>2</term><description><see cref="BadInput"/>: bad input, nothing sent — an invalid command line (parse
 /// errors included), scenario, profile, price file, results folder or input file, or something that cannot be
-/// priced.</description></item>
+/// priced; also <c>--pdf</c> when <c>report.pdf</c> could not be printed: no Chromium (<c>bench run</c> looks before it
+/// sends anything), or Chromium failed, timed out, or the folder could not be written — then every other report file
+/// is written, and a code above 2 (99, 1 after a run) stands.</description></item>
 /// <item><term>99</term><description><see cref="ThresholdsFailed"/>: a threshold failed — a scenario <c>thresholds</c>
 /// entry or a <c>--threshold</c> flag of <c>bench run</c> or <c>bench report</c> missed its limit on a cell, had no data
 /// (a cell without a value, or no cell the metric applies to), or an <c>abort_on_fail</c> threshold stopped the run
@@ -36,7 +38,7 @@ public static class ExitCodes
     public const int MeasuredFailure = 1;
 
     /// <summary>2: bad input (command line, scenario, profile, price file, results folder, input file); nothing was
-    /// sent.</summary>
+    /// sent. Also: <c>--pdf</c> could not print <c>report.pdf</c> (the other report files are written).</summary>
     public const int BadInput = 2;
 
     /// <summary>99: a threshold failed or had no data (<c>bench run</c>, <c>bench report</c>). Precedence: an interrupt

@@ -73,7 +73,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Measure streaming against non-streaming for each model and write a report. "
             + "Exit codes: 0 every cell had a successful request, 1 a cell had none or the endpoint refused the API key (stderr says why), "
-            + "2 bad input (nothing sent), 130 Ctrl-C, 143 SIGTERM (both still write the report, marked as interrupted).")
+            + "2 bad input (nothing sent; or --pdf could not print report.pdf), 130 Ctrl-C, 143 SIGTERM (both still write the report, marked as interrupted).")
         {
             scenario, quick, output, models, modes, requests, concurrency, maxTokens, seed, baseUrl, apiKeyEnv, load, rate, duration, maxConcurrency,
         };
@@ -150,6 +150,8 @@ internal static class RunCommand
         command.Options.Add(threshold);
         var report = new ReportFlags();
         report.AddTo(command);
+        var pdf = new PdfFlags();
+        pdf.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var request = new RunRequest
@@ -186,6 +188,7 @@ internal static class RunCommand
                 },
                 ResumeDirectory = parse.GetValue(resume),
                 Report = report.Read(parse).ApplyTo(new ReportSettings()),
+                Pdf = pdf.Read(parse),
                 Interrupts = interrupts,
             };
             var config = parse.InvocationConfiguration;

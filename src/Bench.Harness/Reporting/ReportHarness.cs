@@ -71,6 +71,37 @@ public static class ReportHarness
         return report.ThresholdsFailed ? ExitCodes.ThresholdsFailed : ExitCodes.Success;
     }
 
+    /// <summary>
+    /// <see cref="Rebuild"/>, then, when <paramref name="pdf"/> is given (<c>--pdf</c>), <c>report.pdf</c> printed from
+    /// the new <c>report.html</c> by headless Chromium (<see cref="Report.Pdf.PdfPrinter"/>), once every other file is
+    /// written.
+    /// </summary>
+    /// <returns>What <see cref="Rebuild"/> returns, except that a PDF that could not be printed (no Chromium, Chromium
+    /// failed or timed out, the folder cannot be written) turns <see cref="ExitCodes.Success"/> into
+    /// <see cref="ExitCodes.BadInput"/>: the command did not do what its flags asked, and the machine, not the
+    /// measurement, is at fault. A failed threshold (99) keeps its code, the message is printed all the same.
+    /// <see cref="ExitCodes.Interrupted"/> when <paramref name="cancellationToken"/> fires while printing.</returns>
+    public static async Task<int> RebuildAsync(string directory, ReportOverrides overrides, PdfRequest? pdf, TextWriter output, TextWriter error,
+        IReadOnlyList<string>? thresholds = null, CancellationToken cancellationToken = default)
+    {
+        var exitCode = Rebuild(directory, overrides, output, error, thresholds);
+        if (pdf is null || exitCode == ExitCodes.BadInput)
+        {
+            return exitCode;
+        }
+
+        try
+        {
+            var printed = await ReportPdf.PrintAsync(Path.GetFullPath(directory), pdf, output, error, cancellationToken).ConfigureAwait(false);
+            return printed || exitCode != ExitCodes.Success ? exitCode : ExitCodes.BadInput;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await error.WriteLineAsync("Interrupted while printing: report.pdf not written (the other report files are).").ConfigureAwait(false);
+            return ExitCodes.Interrupted;
+        }
+    }
+
     /// <summary>The cells run.json's scenario plans (what <c>--current</c> and <c>--threshold</c> selectors are checked
     /// against), or null when the folder has no scenario this version can plan again.</summary>
     private static IReadOnlyList<Core.Metrics.CellKey>? PlannedCells(RunInfo run)

@@ -26,7 +26,7 @@ internal static class ResultsFolder
     public static IReadOnlyList<string> BenchEntries { get; } =
     [
         ResultsDirectory.RunFile, ResultsDirectory.RunFileTemporary, ResultsDirectory.RecordsFile, ResultsDirectory.InjectionsFile, ResultsDirectory.BatchesFile, ResultsDirectory.BatchesFileTemporary, ResultsDirectory.ClientFile, RecordsCsvExporter.FileName, SummaryCsvExporter.FileName,
-        SummaryJsonExporter.FileName, ReplicatesCsvExporter.FileName, MarkdownExporter.FileName, HtmlExporter.FileName, "histograms", "charts",
+        SummaryJsonExporter.FileName, ReplicatesCsvExporter.FileName, MarkdownExporter.FileName, HtmlExporter.FileName, Report.Pdf.PdfPrinter.FileName, "histograms", "charts",
     ];
 
     /// <summary>Why <paramref name="requested"/> cannot be written to, or <see langword="null"/> when it can (after

@@ -41,9 +41,16 @@ public static partial class RunHarness
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(error);
+        if (request.Pdf?.FindChromium() is { Found: false } noChromium)
+        {
+            // Found out before the run, not after an hour of it: nothing is sent.
+            await error.WriteLineAsync($"{noChromium.NotFoundMessage} Nothing was sent; run without --pdf, or print later with bench report DIR --pdf.").ConfigureAwait(false);
+            return new RunOutcome(ExitCodes.BadInput, null);
+        }
+
         if (request.ResumeDirectory is not null)
         {
-            return await ResumeAsync(request, output, error, cancellationToken).ConfigureAwait(false);
+            return await PrintPdfAsync(await ResumeAsync(request, output, error, cancellationToken).ConfigureAwait(false), request, output, error, cancellationToken).ConfigureAwait(false);
         }
 
         Plan plan;
@@ -61,7 +68,36 @@ public static partial class RunHarness
             return new RunOutcome(ExitCodes.BadInput, null);
         }
 
-        return await RunAsync(plan, scenarioFile, request, output, error, cancellationToken).ConfigureAwait(false);
+        return await PrintPdfAsync(await RunAsync(plan, scenarioFile, request, output, error, cancellationToken).ConfigureAwait(false), request, output, error, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>With <see cref="RunRequest.Pdf"/> (<c>--pdf</c>): prints <c>report.pdf</c> once the run wrote every
+    /// other file. Not after an interrupt (the message says how to print it later). A PDF that could not be printed
+    /// turns <see cref="ExitCodes.Success"/> into <see cref="ExitCodes.BadInput"/>, as in <c>bench report --pdf</c>;
+    /// any other exit code stands.</summary>
+    private static async Task<RunOutcome> PrintPdfAsync(RunOutcome outcome, RunRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (request.Pdf is not { } pdf || outcome.Directory is not { } directory || !File.Exists(Path.Combine(directory, Report.Html.HtmlExporter.FileName)))
+        {
+            return outcome;
+        }
+
+        if (cancellationToken.IsCancellationRequested || outcome.ExitCode is ExitCodes.Interrupted or ExitCodes.Terminated)
+        {
+            await error.WriteLineAsync($"report.pdf not printed: the run was interrupted. Print it with: bench report {directory} --pdf").ConfigureAwait(false);
+            return outcome;
+        }
+
+        try
+        {
+            var printed = await ReportPdf.PrintAsync(directory, pdf, output, error, cancellationToken).ConfigureAwait(false);
+            return printed || outcome.ExitCode != ExitCodes.Success ? outcome : outcome with { ExitCode = ExitCodes.BadInput };
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await error.WriteLineAsync($"Interrupted while printing: report.pdf not written. Print it with: bench report {directory} --pdf").ConfigureAwait(false);
+            return outcome with { ExitCode = Interrupts.ExitCodeOf(request.Interrupts?.Reason) };
+        }
     }
 
     /// <summary>Runs a plan read from <paramref name="scenarioFile"/> (simulator profiles are found beside it; the

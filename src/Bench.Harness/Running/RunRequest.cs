@@ -1,5 +1,6 @@
 using Bench.Core.Planning;
 using Bench.Core.Results;
+using Bench.Harness.Reporting;
 
 namespace Bench.Harness.Running;
 
@@ -37,6 +38,10 @@ public sealed record RunRequest
 
     /// <summary>The report's cost projection settings (kept in <c>run.json</c>).</summary>
     public ReportSettings Report { get; init; } = new();
+
+    /// <summary><c>report.pdf</c> too (<c>--pdf</c>, <c>--paper</c>), printed after every other report file; Chromium
+    /// is looked for before anything is sent. <see langword="null"/>: no PDF.</summary>
+    public PdfRequest? Pdf { get; init; }
 
     /// <summary>The clock of the run: record times, schedule waits, request timeouts, the embedded simulator's pacing,
     /// and run.json's start and end. <see cref="TimeProvider.System"/> unless a test injects another.</summary>

@@ -178,6 +178,7 @@ public static class HtmlExporter
         <title>Bench run {Escape(report.Run.RunId)}</title>
         <style>
         {ReportStylesheet.Css}
+        {PrintStylesheet.Css}
         </style>
         </head>
         <body>

@@ -42,4 +42,18 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Equal($"--current 80000CNY: a spend in CNY needs its exchange rate; add --fx CNY=UNITS_PER_USD (e.g. --fx CNY=7.3).{Environment.NewLine}", error);
         Assert.False(File.Exists(Path.Combine(_dir, "summary.csv")));
     }
+
+    [Theory]
+    [InlineData(new[] { "--paper", "letter" }, "--paper: needs --pdf (it sets the paper of report.pdf).")]
+    [InlineData(new[] { "--pdf", "--paper", "a3" }, "--paper: 'a3' is not a paper size; use a4 or letter.")]
+    public void Report_PaperWithoutPdfOrUnknown_ExitsTwoBeforeAnythingIsWritten(string[] flags, string expected)
+    {
+        File.WriteAllText(Path.Combine(_dir, "records.jsonl"), "");
+
+        var (exit, _, error) = BenchCli.Run([.. new[] { "report", _dir }, .. flags]);
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "summary.csv")));
+    }
 }
