@@ -160,7 +160,7 @@ public static partial class ReportDocumentBuilder
         }
 
         // The first notes here; a long list (every cell a too-small sample could not show) is whole in the budget plan.
-        items.AddRange(choice.Notes.Take(MaxSummaryNotes).Select(note => (IReadOnlyList<Span>)[Sentence(note)]));
+        items.AddRange(choice.Notes.Take(MaxSummaryNotes).Select(note => Note(note, plan.Fx)));
         if (choice.Notes.Count > MaxSummaryNotes)
         {
             items.Add([string.Create(Inv, $"{choice.Notes.Count - MaxSummaryNotes} more note{(choice.Notes.Count - MaxSummaryNotes == 1 ? "" : "s")} on this class under "), Link("Budget plan", Ids.BudgetPlan), "."]);
@@ -331,7 +331,7 @@ public static partial class ReportDocumentBuilder
             else
             {
                 blocks.Add(Table(
-                [.. LeadHeaders(report), "", "USD / month", .. plan.Fx.Select(f => $"{f.Label} / month"), "USD per success (paid)", "evidence"],
+                [.. LeadHeaders(report), "role", "USD / month", .. plan.Fx.Select(f => $"{f.Label} / month"), "USD per success (paid)", "evidence"],
                 LeadAlign(report) + "L" + "R" + new string('R', plan.Fx.Count) + "RL",
                 rows.Select(o => Row(
                 [
@@ -342,7 +342,7 @@ public static partial class ReportDocumentBuilder
 
             if (choice.Notes.Count > 0)
             {
-                blocks.Add(new BulletList([.. choice.Notes.Select(note => (IReadOnlyList<Span>)[Sentence(note)])]));
+                blocks.Add(new BulletList([.. choice.Notes.Select(note => Note(note, plan.Fx))]));
             }
         }
 
@@ -426,19 +426,31 @@ public static partial class ReportDocumentBuilder
 
     private static Span Link(string text, string id) => new(SpanStyle.Plain, text) { Href = "#" + id };
 
+    /// <summary>A note of the plan as a sentence, its amount (if any) in the reader's currency and linked to the budget
+    /// plan like every money figure of the summary.</summary>
+    private static IReadOnlyList<Span> Note(PlanNote note, IReadOnlyList<FxRate> fx) => note.MonthlyUsd is { } usd
+        ? [Capital(note.Lead), Link(Amount(usd, fx) + " a month", Ids.BudgetPlan), Sentence(note.Rest)]
+        : [Sentence(note.Lead)];
+
     /// <summary>A phrase of the model's as a sentence: a leading function word capitalised (a name that starts it is left
     /// as it is), a full stop at its end.</summary>
     private static string Sentence(string text)
+    {
+        var capital = Capital(text);
+        return capital.Length == 0 || capital[^1] is '.' or '!' or '?' ? capital : capital + ".";
+    }
+
+    /// <summary>A phrase of the model's with a leading function word capitalised (a target or model name that starts it
+    /// keeps its case).</summary>
+    private static string Capital(string text)
     {
         if (text.Length == 0)
         {
             return text;
         }
 
-        // Only a function word is capitalised: a phrase may start with a target or model name, which keeps its case.
         var first = text.Split(' ', 2)[0];
-        var capital = first is "the" or "a" or "an" or "no" or "every" or "each" or "one" ? char.ToUpperInvariant(text[0]) + text[1..] : text;
-        return capital[^1] is '.' or '!' or '?' ? capital : capital + ".";
+        return first is "the" or "a" or "an" or "no" or "every" or "each" or "one" ? char.ToUpperInvariant(text[0]) + text[1..] : text;
     }
 
     /// <summary>Drops any link to a section the document does not have (a plan without the monthly projection's table,

@@ -769,7 +769,11 @@ public static partial class ReportDocumentBuilder
     private static string Describe(Dictionary<string, string> machine) =>
         $"{machine.GetValueOrDefault("os")} {machine.GetValueOrDefault("arch")}, {machine.GetValueOrDefault("logical_cores")} logical cores, {machine.GetValueOrDefault("memory_gib")} GiB";
 
-    private static string Money(decimal value) => Math.Round(value, 2, MidpointRounding.AwayFromZero).ToString("N2", Inv);
+    /// <summary>Money to the cent, half away from zero — after rounding to 12 places, so an exact half cent that
+    /// reached here through a division by an FX rate (¥2,593.905 arrives as 2,593.90499…9 in 28 digits) still rounds
+    /// up as it does on paper.</summary>
+    private static string Money(decimal value) =>
+        Math.Round(Math.Round(value, 12, MidpointRounding.AwayFromZero), 2, MidpointRounding.AwayFromZero).ToString("N2", Inv);
 
     private static string Ms(double? value, string format = "N0") => value is { } v ? v.ToString(format, Inv) : "–";
 

@@ -24,9 +24,12 @@ public static class MarkdownExporter
         ArgumentNullException.ThrowIfNull(document);
         var blocks = new List<string> { "# " + Inline(document.Title) };
         blocks.AddRange(document.Header.Select(Block));
+        var linked = LinkedIds(document);
         foreach (var section in document.Sections.Where(s => !s.ChartsOnly))
         {
-            blocks.Add("## " + section.Title);
+            // A section a link points to gets an explicit anchor: renderers slug a heading each their own way (and the
+            // slug of "Budget plan: every option per traffic class" is not "budget-plan"), an <a id> they all honour.
+            blocks.Add("## " + (linked.Contains(section.Id) ? $"<a id=\"{section.Id}\"></a>" : "") + section.Title);
             blocks.AddRange(section.Blocks.Where(b => b is not ChartSlot).Select(Block));
         }
 
@@ -39,6 +42,22 @@ public static class MarkdownExporter
         // One newline at the very end, as a text file ends.
         md.Length--;
         return md.ToString();
+    }
+
+    /// <summary>The section ids an in-page link of <paramref name="document"/> points to (<c>#id</c>).</summary>
+    private static HashSet<string> LinkedIds(ReportDocument document)
+    {
+        static IEnumerable<Span> Spans(Block block) => block switch
+        {
+            Paragraph p => p.Text,
+            BulletList l => l.Items.SelectMany(i => i),
+            Quote q => q.Text,
+            Table t => t.Rows.SelectMany(r => r.SelectMany(c => c)),
+            _ => [],
+        };
+        return document.Header.Concat(document.Sections.SelectMany(s => s.Blocks)).SelectMany(Spans)
+            .Select(s => s.SafeHref).OfType<string>().Where(h => h.StartsWith('#')).Select(h => h[1..])
+            .ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>Writes <c>report.md</c> into <paramref name="directory"/>; returns its path.</summary>

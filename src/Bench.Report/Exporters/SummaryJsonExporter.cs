@@ -136,7 +136,7 @@ public static class SummaryJsonExporter
                 json.WriteNull("risk");
             }
 
-            Strings(json, "notes", c.Notes);
+            Strings(json, "notes", c.Notes.Select(n => n.Text));
             json.WriteEndObject();
         }
 

@@ -70,8 +70,9 @@ public sealed record Risk(long Requests, long Successes, double FailureRate, dou
 /// <param name="Current">The current setup's cell on this class's volume (when <c>--current</c> names a cell), even
 /// when it does not meet the class; null otherwise.</param>
 /// <param name="Risk">The choice's risk; null without a choice.</param>
-/// <param name="Notes">What the reader must know about this choice in words the document shows as they are: a tie the
-/// sample cannot break, a sample too small to show the SLO set, a current cell that does not meet the class.</param>
+/// <param name="Notes">What the reader must know about this choice in words the document shows as they are (an amount in
+/// one is the document's to give in the reader's currency, <see cref="PlanNote"/>): a tie the sample cannot break, a
+/// sample too small to show the SLO set, a current cell that does not meet the class.</param>
 public sealed record ClassChoice(
     TrafficClass Class,
     Recommendation Recommendation,
@@ -80,13 +81,35 @@ public sealed record ClassChoice(
     PricedOption? RunnerUp,
     PricedOption? Current,
     Risk? Risk,
-    IReadOnlyList<string> Notes)
+    IReadOnlyList<PlanNote> Notes)
 {
     /// <summary>Runner-up − choice, USD per month; null without both.</summary>
     public decimal? SavingVsRunnerUpUsd => Choice is { } c && RunnerUp is { } r ? r.MonthlyUsd - c.MonthlyUsd : null;
 
     /// <summary>Current − choice on this class's volume, USD per month; null without a current cell or a choice.</summary>
     public decimal? SavingVsCurrentUsd => Choice is { } c && Current is { } cur ? cur.MonthlyUsd - c.MonthlyUsd : null;
+}
+
+/// <summary>
+/// A note of the plan: words, with at most one monthly amount in them, kept as a figure so the document can give it in
+/// the reader's currency and link it to the table it comes from, as every money figure of the summary.
+/// </summary>
+/// <param name="Lead">The words before the amount (the whole note when it has none).</param>
+/// <param name="MonthlyUsd">The amount, USD per month as paid, or null.</param>
+/// <param name="Rest">The words after the amount.</param>
+public sealed record PlanNote(string Lead, decimal? MonthlyUsd = null, string Rest = "")
+{
+    /// <summary>The note in plain text, its amount as <c>1,234.56 USD a month</c> (summary.json's <c>notes</c>).</summary>
+    public string Text => MonthlyUsd is { } usd ? string.Create(CultureInfo.InvariantCulture, $"{Lead}{usd:#,0.00} USD a month{Rest}") : Lead;
+
+    /// <summary>A note without an amount.</summary>
+    public static implicit operator PlanNote(string text) => FromText(text);
+
+    /// <summary>A note without an amount.</summary>
+    public static PlanNote FromText(string text) => new(text);
+
+    /// <inheritdoc/>
+    public override string ToString() => Text;
 }
 
 /// <summary>What the team runs now (<see cref="ReportSettings.Current"/>): a measured cell, or a flat monthly spend.</summary>

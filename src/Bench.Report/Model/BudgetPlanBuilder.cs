@@ -134,7 +134,7 @@ public static class BudgetPlanBuilder
         var choice = recommendation.Best is { } best ? ranked.FirstOrDefault(o => o.Cell == best) : null;
         var runnerUp = recommendation.RunnerUp is { } second ? ranked.FirstOrDefault(o => o.Cell == second) : null;
         var current = currentCell is null ? null : Price(currentCell, volume);
-        var notes = new List<string>();
+        var notes = new List<PlanNote>();
 
         if (choice is null)
         {
@@ -170,8 +170,8 @@ public static class BudgetPlanBuilder
             var needed = shortfalls.Count == 0 ? (long?)null : shortfalls.Max(s => s.TrialsNeeded);
             var more = needed is { } k ? string.Create(CultureInfo.InvariantCulture, $"; about {k:#,0} requests with no more misses than now would") : "";
             var others = cheaperNotShown.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" ({cheaperNotShown.Count - 1} more cell{(cheaperNotShown.Count == 2 ? "" : "s")} {(choice is null ? "meet" : "cheaper than the choice meet")} it on the point estimate only)") : "";
-            notes.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{Lead(option!.Cell)} would cost {option.MonthlyUsd:#,0.00} USD a month{(choice is null ? "" : ", less than the choice,")} and meets {@class.Name} on this sample's point estimate, but {option.Cell.Summary.Requests:#,0} requests are too few to show it{more}{others}."));
+            notes.Add(new PlanNote($"{Lead(option!.Cell)} would cost ", option.MonthlyUsd, string.Create(CultureInfo.InvariantCulture,
+                $"{(choice is null ? "" : ", less than the choice,")} and meets {@class.Name} on this sample's point estimate, but {option.Cell.Summary.Requests:#,0} requests are too few to show it{more}{others}.")));
         }
 
         if (choice is not null && runnerUp is not null && runnerUp.MonthlyUsd < choice.MonthlyUsd)

@@ -171,7 +171,7 @@ public sealed record Recommendation(
     /// successful request costs as paid (<see cref="PaidUsdPerSuccess"/>: a relay billing ¥1 per listed $1 at a market
     /// rate of ¥7.3 ranks at 1/7.3 of its list cost). For a set with <see cref="SloSet.MaxTurnaroundH"/>, a batch-api
     /// cell is judged by <see cref="JudgeBatch"/> (turnaround and success rate) instead of the per-request latency
-    /// limits; without it, a batch-api cell keeps the cell's own verdict (no line meets a latency limit).</summary>
+    /// limits; without it, a batch-api cell is not a candidate (the class did not say it tolerates hours).</summary>
     public static IReadOnlyList<Recommendation> For(IReadOnlyList<CellResult> cells, IReadOnlyList<SloSet> slos)
     {
         ArgumentNullException.ThrowIfNull(cells);
@@ -238,6 +238,13 @@ public sealed record Recommendation(
         {
             var batch = JudgeBatch(cell, slo);
             return (batch.Met, batch.Evidence, batch.Why);
+        }
+
+        if (cell.Summary.Mode == Mode.BatchApi && cell.Summary.Slos.Any(s => s.Name == slo.Name))
+        {
+            // A batch answers in hours: only a class that says it tolerates them (max_turnaround_h) may take it, even
+            // when its own limits (a success rate alone, say) would let a batch cell pass.
+            return (false, SloEvidence.Shown, "answers in a batch's turnaround (hours); the class sets no max_turnaround_h");
         }
 
         return cell.Summary.Slos.FirstOrDefault(s => s.Name == slo.Name) is { } result ? (result.Met, result.Evidence, result.Why) : null;

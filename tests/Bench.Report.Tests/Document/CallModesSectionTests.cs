@@ -13,14 +13,6 @@ public sealed class CallModesSectionTests
 {
     private static readonly PriceCatalog Prices = ChartBuilderTests.BatchPrices();
 
-    private static string Section(string markdown, string title)
-    {
-        var start = markdown.IndexOf("## " + title, StringComparison.Ordinal);
-        Assert.True(start >= 0, $"no section '{title}' in:\n{markdown}");
-        var end = markdown.IndexOf("\n## ", start + 3, StringComparison.Ordinal);
-        return end < 0 ? markdown[start..] : markdown[start..end];
-    }
-
     [Fact]
     public void OneSimulatedBatch_ThreeRows_TurnaroundLabelledSimulated_SavingAgainstTheCheaperSynchronousMode()
     {
@@ -28,7 +20,7 @@ public sealed class CallModesSectionTests
         run.AddBatch(TestRun.Alpha, lines: 12, turnaroundS: 1080, timeScale: 600);
 
         var report = run.Report(Prices);
-        var text = Section(MarkdownExporter.Render(report), "Three ways to call, per model");
+        var text = MarkdownSections.Of(MarkdownExporter.Render(report), "Three ways to call, per model");
 
         var model = Assert.Single(report.CallModes);
         Assert.Equal([Mode.Streaming, Mode.NonStreaming, Mode.BatchApi], model.Modes.Select(m => m.Mode));
@@ -65,7 +57,7 @@ public sealed class CallModesSectionTests
         run.AddBatch(TestRun.Alpha, lines: 4, turnaroundS: 9000, timeScale: 1, expired: 1);
 
         var report = run.Report(Prices);
-        var text = Section(MarkdownExporter.Render(report), "Three ways to call, per model");
+        var text = MarkdownSections.Of(MarkdownExporter.Render(report), "Three ways to call, per model");
 
         var batch = report.CallModes.Single().Batch.Cell.Batch!;
         Assert.Equal(3, batch.Count);
@@ -88,7 +80,7 @@ public sealed class CallModesSectionTests
         run.AddBatch(TestRun.Beta, lines: 8, turnaroundS: 300);
 
         var report = run.Report(Prices);
-        var text = Section(MarkdownExporter.Render(report), "Three ways to call, per model");
+        var text = MarkdownSections.Of(MarkdownExporter.Render(report), "Three ways to call, per model");
 
         var model = report.CallModes.Single();
         Assert.Null(model.SavingPercent);
@@ -107,7 +99,7 @@ public sealed class CallModesSectionTests
         left.Message = "--batch-timeout passed; the batch was left running";
 
         var report = run.Report(Prices);
-        var text = Section(MarkdownExporter.Render(report), "Three ways to call, per model");
+        var text = MarkdownSections.Of(MarkdownExporter.Render(report), "Three ways to call, per model");
 
         Assert.Empty(report.CallModes);
         Assert.Null(report.Cells.Single(c => c.Summary.Model == "gamma-model").Batch!.TurnaroundSP50);
@@ -124,8 +116,8 @@ public sealed class CallModesSectionTests
 
         var markdown = MarkdownExporter.Render(run.Report(Prices));
 
-        Assert.Contains("A batch-api line has no latency of its own", Section(markdown, "Summary"), StringComparison.Ordinal);
-        Assert.Contains("| alpha-model | batch-api | 1.00 batch | 4.00 batch |", Section(markdown, "Cost per 1,000 requests"), StringComparison.Ordinal);
+        Assert.Contains("A batch-api line has no latency of its own", MarkdownSections.Of(markdown, "Summary"), StringComparison.Ordinal);
+        Assert.Contains("| alpha-model | batch-api | 1.00 batch | 4.00 batch |", MarkdownSections.Of(markdown, "Cost per 1,000 requests"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public sealed class ExecutiveSummaryTests
         var report = WithPlan(run.Report(), Plan(run.Report()));
 
         var md = MarkdownExporter.Render(report);
-        var summary = Section(md, "Executive summary");
+        var summary = MarkdownSections.Of(md, "Executive summary");
 
         Assert.Contains("For **fast** (30 % of 1,000,000 requests a month; e2e_ms ≤ 900 ms for 95 % of requests): choose **beta-model · streaming** — [¥153.30 (USD 21.00)](#budget-plan) a month.", summary, StringComparison.Ordinal);
         Assert.Contains("- Against the current setup (alpha-model · streaming, [¥788.40 (USD 108.00)](#budget-plan) a month at this volume): this choice saves **¥635.10 (USD 87.00)** a month, 80.6 %.", summary, StringComparison.Ordinal);
@@ -77,9 +77,9 @@ public sealed class ExecutiveSummaryTests
         using var run = TestRun.Standard();
         var report = WithPlan(run.Report(), Plan(run.Report()));
 
-        var table = Section(MarkdownExporter.Render(report), "Budget plan: every option per traffic class");
+        var table = MarkdownSections.Of(MarkdownExporter.Render(report), "Budget plan: every option per traffic class");
 
-        Assert.Contains("| model | mode |  | USD / month | CNY / month | USD per success (paid) | evidence |", table, StringComparison.Ordinal);
+        Assert.Contains("| model | mode | role | USD / month | CNY / month | USD per success (paid) | evidence |", table, StringComparison.Ordinal);
         Assert.Contains("| beta-model | streaming | choice | 21.00 | 153.30 |", table, StringComparison.Ordinal);
         Assert.Contains("| alpha-model | streaming | runner-up, current | 108.00 | 788.40 |", table, StringComparison.Ordinal);
         Assert.Contains("| beta-model | non-streaming | choice | 49.00 | 357.70 |", table, StringComparison.Ordinal);
@@ -189,8 +189,8 @@ public sealed class ExecutiveSummaryTests
 
         Assert.Equal(ReportDocumentBuilder.Ids.Executive, document.Sections[0].Id);
         Assert.DoesNotContain(document.Sections, s => s.Id == ReportDocumentBuilder.Ids.BudgetPlan);
-        Assert.Contains("The scenario declares no traffic class", Section(md, "Executive summary"), StringComparison.Ordinal);
-        Assert.Contains("> **Simulated, calibrated to published figures — not a measurement of any provider.**", Section(md, "Summary"), StringComparison.Ordinal);
+        Assert.Contains("The scenario declares no traffic class", MarkdownSections.Of(md, "Executive summary"), StringComparison.Ordinal);
+        Assert.Contains("> **Simulated, calibrated to published figures — not a measurement of any provider.**", MarkdownSections.Of(md, "Summary"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -227,7 +227,7 @@ public sealed class ExecutiveSummaryTests
         var none = plan.Classes[1] with { Options = [], Choice = null, RunnerUp = null, Risk = null, Notes = ["No option is shown to meet bulk in this run: every cell missed it."] };
         plan = plan with { Classes = [plan.Classes[0], none], Problems = ["bulk: no option is shown to meet it (every cell missed it), so the plan has no total"] };
 
-        var summary = Section(MarkdownExporter.Render(WithPlan(report, plan)), "Executive summary");
+        var summary = MarkdownSections.Of(MarkdownExporter.Render(WithPlan(report, plan)), "Executive summary");
 
         Assert.Contains("For **bulk** (70 % of 1,000,000 requests a month; e2e_ms ≤ 900 ms for 95 % of requests): **no option is shown to meet this class in this run** (why, per cell: [Recommendation](#recommendation)).", summary, StringComparison.Ordinal);
         Assert.Contains("- No option is shown to meet bulk in this run: every cell missed it.", summary, StringComparison.Ordinal);
@@ -244,7 +244,7 @@ public sealed class ExecutiveSummaryTests
         var plan = Plan(report) with { Current = new CurrentSetup("12000USD", null, 12000m, "USD", 12000m) };
         plan = plan with { BreakEven = new BreakEven(12000m * 1_000_000m / 70m, 12000m) };
 
-        var summary = Section(MarkdownExporter.Render(WithPlan(report, plan)), "Executive summary");
+        var summary = MarkdownSections.Of(MarkdownExporter.Render(WithPlan(report, plan)), "Executive summary");
 
         Assert.Contains("The current setup (`12000USD`, as given) costs ¥87,600.00 (USD 12,000.00) a month: the plan saves **¥87,089.00 (USD 11,930.00)** a month, 99.4 %. The plan and the current setup cost the same at 171,428,571 requests a month (¥87,600.00 (USD 12,000.00) each): below that volume the plan, whose cost grows with the traffic, is the cheaper; above it the flat current spend is.", summary, StringComparison.Ordinal);
     }
@@ -274,14 +274,6 @@ public sealed class ExecutiveSummaryTests
         Assert.Equal("CHF 10.00 (USD 12.50)", ReportDocumentBuilder.Amount(12.5m, [new FxRate("CHF", 0.8m)]));
     }
 
-    /// <summary>The text of the Markdown section titled <paramref name="title"/>, up to the next section.</summary>
-    private static string Section(string md, string title)
-    {
-        var start = md.IndexOf($"\n## {title}\n", StringComparison.Ordinal);
-        Assert.True(start >= 0, $"no section {title}");
-        var end = md.IndexOf("\n## ", start + 4, StringComparison.Ordinal);
-        return end < 0 ? md[start..] : md[start..end];
-    }
 
     /// <summary>The plan of the remarks above, built by hand.</summary>
     internal static BudgetPlan Plan(RunReport report)

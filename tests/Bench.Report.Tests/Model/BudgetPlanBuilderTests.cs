@@ -135,7 +135,7 @@ public class BudgetPlanBuilderTests
 
         // mid at 300,000 × $0.0004 = $120, though its TTFT of 900 ms misses the class.
         Assert.Equal(120m, interactive.Current!.MonthlyUsd);
-        Assert.Contains(interactive.Notes, n => n.StartsWith("The current setup does not meet interactive: only 0 % of requests succeeded with ttft_ms ≤ 500", StringComparison.Ordinal));
+        Assert.Contains(interactive.Notes, n => n.Text.StartsWith("The current setup does not meet interactive: only 0 % of requests succeeded with ttft_ms ≤ 500", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -210,7 +210,7 @@ public class BudgetPlanBuilderTests
     }
 
     [Fact]
-    public void BatchCell_SuccessRateBelowTheClass_Fails_AndWithoutTurnaroundLimit_KeepsTodaysRule()
+    public void BatchCell_SuccessRateBelowTheClass_Fails_AndWithoutTurnaroundLimit_IsNoCandidate()
     {
         // 5 of 30 batch lines failed: 83.3 % < 90 %.
         var report = Build([Interactive, Background], [.. Requests("cheap"), .. Requests("cheap", mode: Mode.BatchApi, failures: 5)], batches: [Batch("cheap", 60)]);
@@ -218,7 +218,7 @@ public class BudgetPlanBuilderTests
 
         var noTurnaround = Background with { MaxTurnaroundH = null };
         var plain = Build([Interactive, noTurnaround], ThreeCells(), batches: [Batch("cheap", 60)]);
-        Assert.Contains("no latency of its own", Assert.Single(plain.Recommendations[1].Failed, f => f.Cell.Summary.Mode == Mode.BatchApi).Why, StringComparison.Ordinal);
+        Assert.Equal("answers in a batch's turnaround (hours); the class sets no max_turnaround_h", Assert.Single(plain.Recommendations[1].Failed, f => f.Cell.Summary.Mode == Mode.BatchApi).Why);
     }
 
     [Fact]
@@ -300,7 +300,7 @@ public class BudgetPlanBuilderTests
 
         Assert.Equal("dear", choice.Choice!.Cell.Summary.Model);
         // ⌈ln 0.05 / ln 0.9⌉ = 29 failure-free requests show 90 %.
-        Assert.Contains("t1 · cheap · streaming would cost 200.00 USD a month, less than the choice, and meets interactive on this sample's point estimate, but 10 requests are too few to show it; about 29 requests with no more misses than now would.", choice.Notes);
+        Assert.Contains("t1 · cheap · streaming would cost 200.00 USD a month, less than the choice, and meets interactive on this sample's point estimate, but 10 requests are too few to show it; about 29 requests with no more misses than now would.", choice.Notes.Select(n => n.Text));
     }
 
     [Fact]
@@ -336,7 +336,7 @@ public class BudgetPlanBuilderTests
         var choice = report.Plan!.Classes[0];
 
         Assert.Equal(TieBreak.None, report.Recommendations[0].Tie!.By);
-        Assert.Contains(choice.Notes, n => n.Contains("cost the same per successful request within this sample's noise", StringComparison.Ordinal));
+        Assert.Contains(choice.Notes, n => n.Text.Contains("cost the same per successful request within this sample's noise", StringComparison.Ordinal));
         Assert.Equal(choice.Choice!.MonthlyUsd, choice.RunnerUp!.MonthlyUsd);
     }
 

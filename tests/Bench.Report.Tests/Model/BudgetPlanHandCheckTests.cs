@@ -1,3 +1,4 @@
+using Bench.Report.Tests.Document;
 using Bench.Core.Records;
 using Bench.Report.Model;
 
@@ -171,7 +172,7 @@ public sealed class BudgetPlanHandCheckTests
     {
         using var folder = BudgetPlanFixture.Create();
         var (_, markdown) = folder.Build();
-        var summary = Section(markdown, "Executive summary");
+        var summary = MarkdownSections.Of(markdown, "Executive summary");
 
         Assert.StartsWith("## Executive summary", markdown[markdown.IndexOf("## ", StringComparison.Ordinal)..], StringComparison.Ordinal); // the first section
         Assert.DoesNotContain("Simulated, calibrated", markdown, StringComparison.Ordinal); // real endpoints: no banner
@@ -197,8 +198,9 @@ public sealed class BudgetPlanHandCheckTests
         Assert.Contains("**The plan as one budget**: [¥9,017.54 (USD 1,235.28)](#budget-plan) a month for 2,000,000 requests", summary, StringComparison.Ordinal);
         Assert.Contains("would cost [¥52,560.00 (USD 7,200.00)](#budget-plan) a month on the same volume: the plan saves **¥43,542.46 (USD 5,964.72)** a month, 82.8 %.", summary, StringComparison.Ordinal);
 
-        // The table the links point to is in the document, and says which table in words.
-        Assert.Contains("## Budget plan: every option per traffic class", markdown, StringComparison.Ordinal);
+        // The table the links point to is in the document, anchored so #budget-plan resolves in report.md itself, and
+        // the summary says which table in words.
+        Assert.Contains("## <a id=\"budget-plan\"></a>Budget plan: every option per traffic class", markdown, StringComparison.Ordinal);
         Assert.Contains("[Budget plan](#budget-plan) table", summary, StringComparison.Ordinal);
     }
 
@@ -210,7 +212,7 @@ public sealed class BudgetPlanHandCheckTests
         using var folder = BudgetPlanFixture.Create();
         folder.Run.Report.Current = "10950CNY";
         folder.SaveRun();
-        var summary = Section(folder.Build().Markdown, "Executive summary");
+        var summary = MarkdownSections.Of(folder.Build().Markdown, "Executive summary");
 
         Assert.Contains("The current setup (`10950CNY`, as given) costs ¥10,950.00 (USD 1,500.00) a month: the plan saves **¥1,932.46 (USD 264.72)** a month, 17.6 %.", summary, StringComparison.Ordinal);
         Assert.Contains("The plan and the current setup cost the same at 2,428,599 requests a month (¥10,950.00 (USD 1,500.00) each)", summary, StringComparison.Ordinal);
@@ -220,20 +222,11 @@ public sealed class BudgetPlanHandCheckTests
     public void ExecutiveSummary_Simulated_BannerFirst()
     {
         using var folder = BudgetPlanFixture.Create(simulated: true);
-        var summary = Section(folder.Build().Markdown, "Executive summary");
+        var summary = MarkdownSections.Of(folder.Build().Markdown, "Executive summary");
 
         Assert.StartsWith("> **Simulated, calibrated to published figures — not a measurement of any provider.**", summary.TrimStart(), StringComparison.Ordinal);
     }
 
-    /// <summary>The body of the <c>## title</c> section of report.md, up to the next <c>## </c>.</summary>
-    private static string Section(string markdown, string title)
-    {
-        var start = markdown.IndexOf($"## {title}\n", StringComparison.Ordinal);
-        Assert.True(start >= 0, $"no section '{title}'");
-        var body = start + title.Length + 4;
-        var end = markdown.IndexOf("\n## ", body, StringComparison.Ordinal);
-        return markdown[body..(end < 0 ? markdown.Length : end)];
-    }
 
     [Fact]
     public void Relay_EveryAmountPaidAtOneOverSevenPointThree_SameChoices()
@@ -294,7 +287,7 @@ public sealed class BudgetPlanHandCheckTests
 
         // B (400,000 × 0.0003363 = 134.52 USD) and D (400,000 × 0.0003375 = 135 USD) would cost less than C's 696, but
         // their samples (19/20, 18/20) cannot show 80 %; the note names the cheapest of them (i18-plan b3166fd), B.
-        Assert.Contains(overnight.Notes, n => n.Contains("deepseek-v3.2 · non-streaming", StringComparison.Ordinal) && n.Contains("134.52", StringComparison.Ordinal));
+        Assert.Contains(overnight.Notes, n => n.Text.Contains("deepseek-v3.2 · non-streaming", StringComparison.Ordinal) && n.Text.Contains("134.52", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -352,7 +345,7 @@ public sealed class BudgetPlanHandCheckTests
     /// class without it (here <c>bulk</c>, 50 %, success ≥ 80 %, no latency limit) did not say it tolerates batch hours.
     /// Shown: A (20/20 → 0.861) and C (29/30 → 0.851); B and D cannot show 80 %. So the choice is A at 1,000,000 ×
     /// 0.0036 = 3,600 USD, with no runner-up — not C at 1,000,000 × 0.00174 = 1,740.</summary>
-    [Fact(Skip = "i18-plan 894f173: Recommendation.For keeps a batch-api cell's own verdict for a set without max_turnaround_h, so a success-rate-only class takes batch (choice C at 1,740 USD); reported to the lead")]
+    [Fact]
     public void BatchCell_NotACandidate_ForAClassWithoutTurnaround()
     {
         using var folder = BudgetPlanFixture.Create("""
