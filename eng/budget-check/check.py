@@ -512,10 +512,17 @@ def check_markdown(folder, figures, out):
         out.fact("report.md: no simulated banner (no simulator target)", BANNER not in markdown)
 
 
+def quantity(text):
+    """A count as bench reads it (TokenQuantity): digits with an optional k, M, B or T suffix, any case, commas allowed."""
+    text = text.strip().replace(",", "")
+    scale = {"k": 10**3, "m": 10**6, "b": 10**9, "t": 10**12}.get(text[-1:].lower())
+    return Fraction(Decimal(text[:-1] if scale else text)) * (scale or 1)
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description="Recompute the budget plan of a Bench results folder from its records.")
     parser.add_argument("folder")
-    parser.add_argument("--monthly-requests", dest="monthly_requests", type=lambda t: Fraction(Decimal(t)))
+    parser.add_argument("--monthly-requests", dest="monthly_requests", type=quantity)
     parser.add_argument("--fx", action="append")
     parser.add_argument("--current")
     parser.add_argument("--quiet", action="store_true")

@@ -75,6 +75,12 @@ public static partial class ReportDocumentBuilder
             return new Section(Ids.Executive, "Executive summary", blocks);
         }
 
+        // A run too small to recommend says so here too, before any choice is read (the recommendation says it again).
+        if (SmallRunNote(report) is { } small)
+        {
+            blocks.Add(small);
+        }
+
         foreach (var choice in plan.Classes)
         {
             blocks.Add(Para([.. ClassSentence(report, plan, choice)]));
