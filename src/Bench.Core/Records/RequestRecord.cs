@@ -175,6 +175,37 @@ public sealed class RequestRecord
     /// was extrapolated at the counted part's tokens per character; absent otherwise.</summary>
     public bool? TokenizerCountEstimated { get; set; }
 
+    /// <summary>The prompt size the workload meant to send, in tokens of the model family's tokenizer (a length drawn
+    /// from <c>request.input_tokens</c>, a trace line's input length, or a dataset prompt's counted size); compared with
+    /// <see cref="PromptTokens"/> in the report's intended-against-achieved table. Absent when the workload sets none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? IntendedPromptTokens { get; set; }
+
+    /// <summary>The answer length the workload meant to get, in tokens (a length drawn from
+    /// <c>request.output_tokens</c>, a trace line's output length, or a dataset answer's size); sent as
+    /// <c>max_tokens</c> (with <c>ignore_eos</c>/<c>min_tokens</c> where the target takes them). Absent when none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? IntendedCompletionTokens { get; set; }
+
+    /// <summary>The conversation this request belongs to (a multi-turn session, or a trace line's session id); absent
+    /// for a single-turn request.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? SessionId { get; set; }
+
+    /// <summary>The turn within <see cref="SessionId"/>, from 1; absent for a single-turn request.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Turn { get; set; }
+
+    /// <summary>The shared-prefix group whose system prompt this request carried (<c>request.shared_prefix</c>, from 0);
+    /// absent when it carried none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? PrefixGroup { get; set; }
+
+    /// <summary>Where the prompt came from in a file: the dataset entry's or the trace line's index (from 0); absent for
+    /// a synthetic prompt.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? SourceIndex { get; set; }
+
     /// <summary>Number of SSE events received (streaming), including the role prelude and usage chunk.</summary>
     public int Events { get; set; }
 

@@ -470,6 +470,26 @@ public sealed record RequestShape
     /// <summary>Optional system prompt, sent before the user prompt.</summary>
     public string? SystemPrompt { get; init; }
 
+    /// <summary>Prompt lengths drawn per request (issue 15), instead of the fixed <see cref="PromptTokens"/>.</summary>
+    public LengthDistribution? InputTokens { get; init; }
+
+    /// <summary>Answer lengths drawn per request, sent as <c>max_tokens</c> (instead of the fixed
+    /// <see cref="MaxTokens"/>).</summary>
+    public LengthDistribution? OutputTokens { get; init; }
+
+    /// <summary>Ask for exactly the drawn answer length where the target supports it (vLLM's <c>ignore_eos</c>,
+    /// <c>min_tokens</c>; the simulator honours it); the report sets achieved lengths against intended ones.</summary>
+    public bool IgnoreEos { get; init; }
+
+    /// <summary>A system prompt shared by a fraction of requests, in groups.</summary>
+    public SharedPrefixSpec? SharedPrefix { get; init; }
+
+    /// <summary>The user's own prompts instead of synthetic ones.</summary>
+    public DatasetSpec? Dataset { get; init; }
+
+    /// <summary>Multi-turn sessions.</summary>
+    public ConversationSpec? Conversation { get; init; }
+
     /// <summary><c>max_tokens</c> for each request.</summary>
     [Range(1, int.MaxValue, ErrorMessage = "must be at least 1")]
     public int MaxTokens { get; init; } = 200;
@@ -535,6 +555,11 @@ public enum StepKind
     Pause,
     /// <summary>Search for the highest rate whose goodput meets the SLOs.</summary>
     Sweep,
+    /// <summary>Open: gamma-distributed inter-arrival times at <c>rate</c> per second with <c>burstiness</c> (vLLM's
+    /// convention: shape = burstiness, 1 is Poisson, below 1 burstier), for a duration or a count.</summary>
+    Gamma,
+    /// <summary>Open: replay a timestamped trace file (<c>trace</c>), its times divided by its speed-up.</summary>
+    Trace,
 }
 
 /// <summary>One workload step. Which fields apply depends on <see cref="Kind"/>; <see cref="Validate"/> checks
@@ -557,6 +582,13 @@ public sealed record WorkloadStep : IConfigValidatable
 
     /// <summary>Requests per <see cref="Interval"/> (open steps); for poisson, per second.</summary>
     public double? Rate { get; init; }
+
+    /// <summary><c>gamma</c>: the shape of the gamma inter-arrival distribution (vLLM's <c>burstiness</c>; default 1,
+    /// which is Poisson).</summary>
+    public double? Burstiness { get; init; }
+
+    /// <summary><c>trace</c>: the trace to replay.</summary>
+    public TraceSpec? Trace { get; init; }
 
     /// <summary>The interval a rate is counted over (default 1 s).</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
@@ -588,7 +620,7 @@ public sealed record WorkloadStep : IConfigValidatable
     /// <summary>True for the open kinds (requests sent on a schedule whatever the responses do) and the sweep, whose
     /// probes are open.</summary>
     [JsonIgnore]
-    public bool IsOpen => Kind is StepKind.Inject or StepKind.RampingInject or StepKind.Poisson or StepKind.IterationsForInject or StepKind.Sweep;
+    public bool IsOpen => Kind is StepKind.Inject or StepKind.RampingInject or StepKind.Poisson or StepKind.IterationsForInject or StepKind.Sweep or StepKind.Gamma or StepKind.Trace;
 
     /// <summary>Records of this step get phase <c>warmup</c> and are excluded from statistics.</summary>
     public bool Warmup { get; init; }

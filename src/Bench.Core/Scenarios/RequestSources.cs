@@ -1,0 +1,129 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using Bench.Core.Configuration;
+
+namespace Bench.Core.Scenarios;
+
+// Issue 15: where a scenario's prompts and answer lengths come from. The shapes live here (the one config reader reads
+// them); what they mean at run time lives in Bench.Core.Prompts (sources), Bench.Load (sessions, traces) and the
+// simulator. Field names in files are the snake_case of the property names.
+
+/// <summary>Kinds of <see cref="LengthDistribution"/>; in files the snake_case name.</summary>
+[Description("distribution")]
+public enum DistributionKind
+{
+    /// <summary>Always <c>value</c>.</summary>
+    Fixed,
+    /// <summary>Uniform integers from <c>min</c> to <c>max</c>, both included.</summary>
+    Uniform,
+    /// <summary>Normal with <c>mean</c> and <c>stddev</c>, rounded, clipped to [<c>min</c>, <c>max</c>] (min defaults to 1).</summary>
+    Normal,
+    /// <summary>Log-normal with <c>median</c> (e^μ) and <c>sigma</c> (σ of the log), rounded, clipped to [<c>min</c>, <c>max</c>].</summary>
+    LogNormal,
+    /// <summary>An empirical histogram: <c>bins</c> of [from, to) token ranges with weights; uniform within a bin.</summary>
+    Histogram,
+}
+
+/// <summary>A distribution of token lengths (input or output), sampled with the scenario's seed.</summary>
+public sealed record LengthDistribution
+{
+    /// <summary>The kind (JSON <c>type</c>).</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("type")]
+    [Required]
+    public DistributionKind Kind { get; init; }
+
+    /// <summary><c>fixed</c>: the length.</summary>
+    public int? Value { get; init; }
+
+    /// <summary>Smallest length (uniform: required; normal, log_normal: the lower clip, default 1).</summary>
+    public int? Min { get; init; }
+
+    /// <summary>Largest length (uniform: required; normal, log_normal: the upper clip).</summary>
+    public int? Max { get; init; }
+
+    /// <summary><c>normal</c>: the mean.</summary>
+    public double? Mean { get; init; }
+
+    /// <summary><c>normal</c>: the standard deviation.</summary>
+    public double? Stddev { get; init; }
+
+    /// <summary><c>log_normal</c>: the median (e^μ).</summary>
+    public double? Median { get; init; }
+
+    /// <summary><c>log_normal</c>: σ of the length's logarithm.</summary>
+    public double? Sigma { get; init; }
+
+    /// <summary><c>histogram</c>: the bins.</summary>
+    public IReadOnlyList<HistogramBin> Bins { get; init; } = [];
+}
+
+/// <summary>One bin of a <see cref="DistributionKind.Histogram"/>: lengths from <see cref="From"/> (included) to
+/// <see cref="To"/> (excluded), drawn with probability <see cref="Weight"/> ÷ the sum of weights.</summary>
+public sealed record HistogramBin
+{
+    /// <summary>Lowest length of the bin, included.</summary>
+    public int From { get; init; }
+
+    /// <summary>Highest length of the bin, excluded.</summary>
+    public int To { get; init; }
+
+    /// <summary>Relative weight (any non-negative number; a count from the team's logs works as is).</summary>
+    public double Weight { get; init; }
+}
+
+/// <summary>A system prompt shared by a fraction of requests, so that prompt caching is exercised: <see cref="Groups"/>
+/// different prefixes of <see cref="Tokens"/> tokens each; a request carries one (its group drawn with the seed) with
+/// probability <see cref="Fraction"/>.</summary>
+public sealed record SharedPrefixSpec
+{
+    /// <summary>The prefix's length in tokens of the model family's tokenizer.</summary>
+    public int Tokens { get; init; }
+
+    /// <summary>The share of requests that carry a prefix, in (0, 1] (default 1).</summary>
+    public double Fraction { get; init; } = 1;
+
+    /// <summary>How many different prefixes (default 1).</summary>
+    public int Groups { get; init; } = 1;
+}
+
+/// <summary>A file of the user's own prompts (<c>--dataset FILE</c> on the command line), sampled with the seed.</summary>
+public sealed record DatasetSpec
+{
+    /// <summary>The file, relative to the scenario file: JSONL of <c>{"messages": [...]}</c> (optionally
+    /// <c>max_tokens</c>), or ShareGPT (<c>{"conversations": [{"from": "human"|"gpt", "value": ...}]}</c>, a JSON array or
+    /// JSONL).</summary>
+    [Required]
+    public string Path { get; init; } = "";
+
+    /// <summary><c>messages</c>, <c>sharegpt</c>, or null to tell from the first entry.</summary>
+    public string? Format { get; init; }
+}
+
+/// <summary>Multi-turn sessions: each turn sends the growing history (with the previous answers), after a think time.</summary>
+public sealed record ConversationSpec
+{
+    /// <summary>Turns per session.</summary>
+    [Required]
+    public LengthDistribution? Turns { get; init; }
+
+    /// <summary>Think time between an answer and the next turn, in milliseconds (a length distribution read as ms;
+    /// none: the next turn is sent at once).</summary>
+    public LengthDistribution? ThinkTimeMs { get; init; }
+}
+
+/// <summary>A timestamped trace replayed as an open workload (<c>--trace FILE</c>): JSONL lines with
+/// <c>timestamp</c> (ms), <c>input_length</c> or <c>prompt</c>/<c>messages</c>, <c>output_length</c>, optional
+/// <c>session_id</c>; Mooncake's format (<c>timestamp</c>, <c>input_length</c>, <c>output_length</c>,
+/// <c>hash_ids</c>) accepted.</summary>
+public sealed record TraceSpec
+{
+    /// <summary>The trace file, relative to the scenario file.</summary>
+    [Required]
+    public string Path { get; init; } = "";
+
+    /// <summary>Time compression: 2 replays the trace twice as fast (default 1).</summary>
+    public double Speedup { get; init; } = 1;
+
+    /// <summary><c>bench</c>, <c>mooncake</c>, or null to tell from the first line.</summary>
+    public string? Format { get; init; }
+}
