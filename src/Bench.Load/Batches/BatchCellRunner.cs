@@ -14,7 +14,7 @@ namespace Bench.Load.Batches;
 
 /// <summary>
 /// Runs a batch-api cell: one input file and one batch, never resubmitted. <see cref="SubmitAsync"/> builds the JSONL
-/// from the same requests the other modes send (<see cref="ChatExecutor.BuildRequest"/> in
+/// from the same requests the other modes send (<see cref="ChatExecutor.BuildRequest(long, string, Mode)"/> in
 /// <see cref="Mode.NonStreaming"/>, written by <see cref="ChatClient.WriteBody"/> (the target's model name and body fields); custom_id <c>bench-{id}</c>, url
 /// <c>/v1/chat/completions</c>), uploads it and creates the batch — or, for a resumed run, adopts the batch a previous
 /// run created (its id from run.json, else found by metadata <c>bench_run</c>/<c>bench_cell</c>).

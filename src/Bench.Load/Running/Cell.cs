@@ -22,7 +22,12 @@ public sealed record Cell(string Model, Mode Mode, string? Policy = null, int? R
 /// <param name="Id">Sequence number within the run.</param>
 /// <param name="Phase"><c>measure</c> or <c>warmup</c>.</param>
 /// <param name="IntendedMs">Open workloads: when the schedule meant to send it (ms on the run clock); null for closed.</param>
-public readonly record struct RequestTicket(Cell Cell, long Id, string Phase, double? IntendedMs);
+/// <param name="Draw">What to send, when the workload decides it (a trace line's lengths, a session's turn with its
+/// history); null: the executor's prompt source draws it from the id.</param>
+/// <param name="SessionId">The conversation the request belongs to, or null.</param>
+/// <param name="Turn">Its turn in <paramref name="SessionId"/>, from 1, or null.</param>
+public readonly record struct RequestTicket(Cell Cell, long Id, string Phase, double? IntendedMs,
+    Core.Prompts.PromptDraw? Draw = null, string? SessionId = null, int? Turn = null);
 
 /// <summary>
 /// Sends one request and reports what happened. Implementations classify every failure into the record's outcome and

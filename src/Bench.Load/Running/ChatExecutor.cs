@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Bench.Core.Client;
+using Bench.Core.Prompts;
 using Bench.Core.Records;
 using Bench.Core.Resilience;
 using Bench.Core.Scenarios;
@@ -64,14 +65,43 @@ public sealed class ChatExecutor : IRequestExecutor
         return new ChatRequest(model, mode, messages, _shape.MaxTokens, unchecked(_seed + (int)id));
     }
 
-    /// <inheritdoc />
-    public Task<RequestRecord> ExecuteAsync(RequestTicket ticket, CancellationToken cancellationToken)
+    /// <summary>The request a ticket's <see cref="RequestTicket.Draw"/> describes (a trace line, a session's turn),
+    /// with the same seed rule as <see cref="BuildRequest(long, string, Mode)"/>.</summary>
+    public ChatRequest BuildRequest(long id, string model, Mode mode, PromptDraw draw)
     {
-        var request = BuildRequest(ticket.Id, ticket.Cell.Model, ticket.Cell.Mode);
+        ArgumentNullException.ThrowIfNull(draw);
+        return new ChatRequest(model, mode, draw.Messages, draw.MaxTokens, unchecked(_seed + (int)id));
+    }
+
+    /// <inheritdoc />
+    public async Task<RequestRecord> ExecuteAsync(RequestTicket ticket, CancellationToken cancellationToken)
+    {
+        var request = ticket.Draw is { } draw
+            ? BuildRequest(ticket.Id, ticket.Cell.Model, ticket.Cell.Mode, draw)
+            : BuildRequest(ticket.Id, ticket.Cell.Model, ticket.Cell.Mode);
         var context = new RequestContext(ticket.Id, ticket.Phase, ticket.IntendedMs);
-        return ticket.Cell.Policy is { } policy
+        var record = await (ticket.Cell.Policy is { } policy
             ? SenderFor(ticket.Cell, policy).SendAsync(request, context, cancellationToken)
-            : _client.SendAsync(request, context, cancellationToken);
+            : _client.SendAsync(request, context, cancellationToken)).ConfigureAwait(false);
+        Stamp(record, ticket);
+        return record;
+    }
+
+    /// <summary>What the workload meant, kept in the record beside what happened: the draw's intended lengths, prefix
+    /// group and source index, the session and turn.</summary>
+    internal static void Stamp(RequestRecord record, RequestTicket ticket)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (ticket.Draw is { } draw)
+        {
+            record.IntendedPromptTokens = draw.IntendedPromptTokens;
+            record.IntendedCompletionTokens = draw.IntendedCompletionTokens;
+            record.PrefixGroup = draw.PrefixGroup;
+            record.SourceIndex = draw.SourceIndex;
+        }
+
+        record.SessionId = ticket.SessionId;
+        record.Turn = ticket.Turn;
     }
 
     /// <summary>The cell's sender, built once, when its first request comes.</summary>

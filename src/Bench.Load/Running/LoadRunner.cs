@@ -106,11 +106,11 @@ public sealed class LoadRunner : ILoadGauge
     /// workload stops sending.
     /// </summary>
     /// <exception cref="OperationCanceledException">The run's token was cancelled.</exception>
-    internal async Task SendAsync(StepContext context, string phase, double? intendedMs)
+    internal async Task SendAsync(StepContext context, string phase, double? intendedMs, Core.Prompts.PromptDraw? draw = null, string? sessionId = null, int? turn = null)
     {
         var token = context.CancellationToken;
         token.ThrowIfCancellationRequested();
-        var ticket = new RequestTicket(context.Cell, Interlocked.Increment(ref _nextId) - 1, phase, intendedMs);
+        var ticket = new RequestTicket(context.Cell, Interlocked.Increment(ref _nextId) - 1, phase, intendedMs, draw, sessionId, turn);
         var sentMs = _clock.NowMs();
         Interlocked.Increment(ref _inFlight);
         RequestRecord record;
