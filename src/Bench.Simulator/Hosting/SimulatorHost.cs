@@ -85,6 +85,13 @@ public sealed class SimulatorHost : IAsyncDisposable
         Bench.Core.Hosting.ThreadPoolFloor.Ensure(); // tokens written late would be the simulator's error, not the endpoint's
         ArgumentNullException.ThrowIfNull(options.TimeProvider);
         var samplers = CreateSamplers(options.Profiles, options.TimeProvider.TimestampFrequency);
+        foreach (var model in samplers.Keys)
+        {
+            // Load each family's tokenizer now (about a quarter of a second the first time in a process), not in the
+            // first request's TTFT: the simulator counts every prompt with it.
+            _ = Bench.Core.Tokens.TokenCounter.ForModel(model);
+        }
+
         var faultClock = new Faults.FaultClock(options.TimeProvider);
         var faults = CreateFaultEngine(options, samplers, faultClock);
 
