@@ -651,6 +651,7 @@ public sealed class ChatClient
         record.CompletionTokens = accumulator.CompletionTokens;
         record.ReasoningTokens = accumulator.ReasoningTokens;
         record.CachedTokens = accumulator.CachedTokens;
+        record.CacheWriteTokens = accumulator.CacheWriteTokens;
         record.TokensSource = accumulator.HasUsage ? TokenSources.Usage : TokenSources.None;
         record.Events = accumulator.Events;
         record.ContentChars = accumulator.ContentChars;

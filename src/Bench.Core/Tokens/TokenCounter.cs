@@ -98,7 +98,22 @@ public sealed class TokenCounter
 
     /// <summary>As <see cref="CountPrompt(IReadOnlyList{ChatMessage})"/>, at most <see cref="MaxCountedChars"/>
     /// characters counted (the rest estimated: <paramref name="estimated"/>).</summary>
-    public int CountPrompt(IReadOnlyList<ChatMessage> messages, out bool estimated)
+    public int CountPrompt(IReadOnlyList<ChatMessage> messages, out bool estimated) => EncodePrompt(messages, null, out estimated);
+
+    /// <summary>
+    /// The prompt's tokens as <see cref="CountPrompt(IReadOnlyList{ChatMessage}, out bool)"/> counts them, each one
+    /// appended to <paramref name="ids"/> in the order a chat template lays them out: per message
+    /// <c>&lt;|start|&gt;</c>, the role's ids, <c>&lt;|message|&gt;</c>, the content's ids, <c>&lt;|end|&gt;</c>; then
+    /// the three tokens priming the reply. The template's own tokens are written as the negative ids
+    /// <see cref="StartMarker"/>, <see cref="MessageMarker"/>, <see cref="EndMarker"/> and <see cref="ReplyMarker"/>
+    /// (they are not in the encoding's vocabulary). Returns the same count as <c>CountPrompt</c>; past
+    /// <see cref="MaxCountedChars"/> characters the rest is estimated (<paramref name="estimated"/>) and has no ids, so
+    /// <paramref name="ids"/> then holds fewer than the count. The simulator hashes these ids into its prefix cache.
+    /// </summary>
+    /// <param name="messages">The conversation.</param>
+    /// <param name="ids">Receives the ids, or <see langword="null"/> to count only.</param>
+    /// <param name="estimated">Part of the text was estimated, not counted.</param>
+    public int EncodePrompt(IReadOnlyList<ChatMessage> messages, List<int>? ids, out bool estimated)
     {
         ArgumentNullException.ThrowIfNull(messages);
         const int TokensPerMessage = 3;
@@ -107,12 +122,29 @@ public sealed class TokenCounter
         long tokens = ReplyPriming;
         foreach (var message in messages)
         {
-            tokens += TokensPerMessage + Count(message.Role, ref work) + Count(message.Content, ref work);
+            ids?.Add(StartMarker);
+            tokens += TokensPerMessage + Count(message.Role, message.Role.Length, ref work, ids);
+            ids?.Add(MessageMarker);
+            tokens += Count(message.Content, message.Content.Length, ref work, ids);
+            ids?.Add(EndMarker);
         }
 
+        ids?.AddRange([ReplyMarker, ReplyMarker - 1, ReplyMarker - 2]);
         estimated = work.Estimated;
         return Clamp(tokens);
     }
+
+    /// <summary>The id <see cref="EncodePrompt"/> writes for a message's <c>&lt;|start|&gt;</c>.</summary>
+    public const int StartMarker = -1;
+
+    /// <summary>The id <see cref="EncodePrompt"/> writes for <c>&lt;|message|&gt;</c> after a message's role.</summary>
+    public const int MessageMarker = -2;
+
+    /// <summary>The id <see cref="EncodePrompt"/> writes for a message's <c>&lt;|end|&gt;</c>.</summary>
+    public const int EndMarker = -3;
+
+    /// <summary>The first of the three ids (−4, −5, −6) <see cref="EncodePrompt"/> writes for the reply priming.</summary>
+    public const int ReplyMarker = -4;
 
     /// <summary>Tokens in <paramref name="text"/> within the budget of <paramref name="work"/> (see
     /// <see cref="Count(ReadOnlySpan{char}, int, ref CountWork)"/>).</summary>
@@ -122,7 +154,11 @@ public sealed class TokenCounter
     /// it as the budget of <paramref name="work"/> allows is counted piece by piece; the rest is estimated at the tokens
     /// per character counted here (else the budget's earlier texts', else 4 characters a token) and
     /// <see cref="CountWork.Estimated"/> is set.</summary>
-    internal long Count(ReadOnlySpan<char> prefix, int length, ref CountWork work)
+    internal long Count(ReadOnlySpan<char> prefix, int length, ref CountWork work) => Count(prefix, length, ref work, null);
+
+    /// <summary>As <see cref="Count(ReadOnlySpan{char}, int, ref CountWork)"/>, appending the counted pieces' ids to
+    /// <paramref name="ids"/> when given (the estimated rest has none).</summary>
+    private long Count(ReadOnlySpan<char> prefix, int length, ref CountWork work, List<int>? ids)
     {
         if (length == 0)
         {
@@ -140,7 +176,17 @@ public sealed class TokenCounter
         while (!rest.IsEmpty)
         {
             var cut = PieceLength(rest);
-            tokens += _tokenizer.CountTokens(rest[..cut]);
+            if (ids is null)
+            {
+                tokens += _tokenizer.CountTokens(rest[..cut]);
+            }
+            else
+            {
+                var pieceIds = _tokenizer.EncodeToIds(rest[..cut]);
+                ids.AddRange(pieceIds);
+                tokens += pieceIds.Count;
+            }
+
             work.Pieces++;
             work.LongestPiece = Math.Max(work.LongestPiece, cut);
             rest = rest[cut..];

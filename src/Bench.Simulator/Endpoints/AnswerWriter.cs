@@ -1,6 +1,8 @@
 using System.Buffers;
 using Bench.Core.Wire;
 
+using Bench.Simulator.Caching;
+
 namespace Bench.Simulator.Endpoints;
 
 /// <summary>
@@ -21,11 +23,12 @@ internal abstract class AnswerWriter : IDisposable
     /// <param name="number">The simulator's request number (the answer's id is made from it).</param>
     /// <param name="model">The model id echoed.</param>
     /// <param name="created">Unix seconds.</param>
-    /// <param name="promptTokens">Prompt tokens for the usage.</param>
+    /// <param name="promptTokens">The prompt's tokens for the usage: all of them, those read from the prefix cache and
+    /// those written to it, each protocol in its own fields.</param>
     /// <param name="includeUsage">Chat streaming only: <c>stream_options.include_usage</c> (the other protocols always
     /// send usage).</param>
     public static AnswerWriter Create(
-        WireProtocol protocol, IBufferWriter<byte> pipe, long number, string model, long created, int promptTokens, bool includeUsage) =>
+        WireProtocol protocol, IBufferWriter<byte> pipe, long number, string model, long created, PromptUsage promptTokens, bool includeUsage) =>
         protocol switch
         {
             WireProtocol.OpenAiResponses => new ResponsesWriter(pipe, $"resp_sim{number:x8}", model, created, promptTokens),

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
 
+using Bench.Simulator.Caching;
+
 namespace Bench.Simulator.Endpoints;
 
 /// <summary>
@@ -18,11 +20,11 @@ internal sealed class AnthropicWriter : AnswerWriter
     private readonly Utf8JsonWriter _json;
     private readonly string _id;
     private readonly string _model;
-    private readonly int _promptTokens;
+    private readonly PromptUsage _promptTokens;
     private int _completionTokens;
     private string _finishReason = "stop";
 
-    public AnthropicWriter(IBufferWriter<byte> pipe, string id, string model, int promptTokens)
+    public AnthropicWriter(IBufferWriter<byte> pipe, string id, string model, PromptUsage promptTokens)
     {
         _pipe = pipe;
         _json = new Utf8JsonWriter(pipe);
@@ -177,9 +179,10 @@ internal sealed class AnthropicWriter : AnswerWriter
     private void WriteUsage(int completionTokens)
     {
         _json.WriteStartObject("usage"u8);
-        _json.WriteNumber("input_tokens"u8, _promptTokens);
-        _json.WriteNumber("cache_creation_input_tokens"u8, 0);
-        _json.WriteNumber("cache_read_input_tokens"u8, 0);
+        // Anthropic's input_tokens are those after the last cache breakpoint: neither read from nor written to the cache.
+        _json.WriteNumber("input_tokens"u8, _promptTokens.UncachedTokens);
+        _json.WriteNumber("cache_creation_input_tokens"u8, _promptTokens.CacheWriteTokens);
+        _json.WriteNumber("cache_read_input_tokens"u8, _promptTokens.CachedTokens);
         _json.WriteNumber("output_tokens"u8, completionTokens);
         _json.WriteEndObject();
     }

@@ -1,10 +1,13 @@
 using System.Text.Json;
-using Bench.Core.Text;
+using System.Text;
+using Bench.Core.Client;
+using Bench.Core.Tokens;
 
 namespace Bench.Simulator.Endpoints;
 
 /// <summary>
-/// The fields of a <c>POST /v1/chat/completions</c> body the simulator uses; other fields are accepted and ignored.
+/// The fields of a <c>POST /v1/chat/completions</c> body the simulator uses (and the one request every other
+/// protocol's body is read into, <see cref="WireRequests"/>); other fields are accepted and ignored.
 /// </summary>
 internal sealed class ChatCompletionRequest
 {
@@ -27,17 +30,42 @@ internal sealed class ChatCompletionRequest
     /// <summary><c>seed</c>, if given.</summary>
     public long? Seed { get; init; }
 
-    /// <summary>Prompt tokens: <see cref="SyntheticText.CountTokens"/> over every message's text content.</summary>
+    /// <summary>Prompt tokens, as Bench counts a prompt locally (<see cref="TokenCounter.CountPrompt(IReadOnlyList{ChatMessage}, out bool)"/>,
+    /// the OpenAI cookbook's formula): the model family's tokenizer (<see cref="TokenCounter.ForModel"/>) over every
+    /// message's role and text, plus 3 per message and 3 priming the reply, so a simulator's <c>usage</c> equals the
+    /// record's <c>tokenizer_prompt_tokens</c> in every protocol.</summary>
     public int PromptTokens { get; init; }
 
-    /// <summary>Reads a parsed body, or says what is wrong with it (an HTTP 400).</summary>
+    /// <summary>The prompt's token ids in the chat template's order (<see cref="TokenCounter.EncodePrompt"/>), which the
+    /// prefix cache hashes in blocks; fewer than <see cref="PromptTokens"/> only past the tokenizer's
+    /// character budget.</summary>
+    public IReadOnlyList<int> PromptIds { get; init; } = [];
+
+    /// <summary>The prompt as messages (role, text), whatever the protocol's shape.</summary>
+    public IReadOnlyList<ChatMessage> Messages { get; init; } = [];
+
+    /// <summary>vLLM's <c>ignore_eos</c> (a top-level body field in every protocol): the answer runs to
+    /// <see cref="MaxTokens"/> tokens.</summary>
+    public bool IgnoreEos { get; init; }
+
+    /// <summary>vLLM's <c>min_tokens</c> (a top-level body field in every protocol, 0 when absent): the answer has at
+    /// least this many tokens (≤ <see cref="MaxTokens"/>).</summary>
+    public int MinTokens { get; init; }
+
+    /// <summary>Whether the prompt may be read from or written to the prefix cache: always, except in Anthropic
+    /// Messages, which caches only when asked (<c>cache_control</c> at the top level, Anthropic's automatic caching, or
+    /// on any block).</summary>
+    public bool Cacheable { get; init; } = true;
+
     /// <summary>This request with <paramref name="seed"/> as its seed (Bench's <c>X-Bench-Seed</c> header, for protocols
     /// whose body has no seed field).</summary>
     public ChatCompletionRequest WithSeed(long seed) => new()
     {
         Model = Model, Stream = Stream, IncludeUsage = IncludeUsage, MaxTokens = MaxTokens, Seed = seed, PromptTokens = PromptTokens,
+        PromptIds = PromptIds, Messages = Messages, IgnoreEos = IgnoreEos, MinTokens = MinTokens, Cacheable = Cacheable,
     };
 
+    /// <summary>Reads a parsed body, or says what is wrong with it (an HTTP 400).</summary>
     public static bool TryRead(JsonElement body, out ChatCompletionRequest? request, out ApiError error)
     {
         request = null;
@@ -66,7 +94,7 @@ internal sealed class ChatCompletionRequest
             return false;
         }
 
-        if (!TryCountPromptTokens(messages, out var promptTokens, out error)
+        if (!TryReadMessages(messages, out var prompt, out error)
             || !TryReadBoolean(body, "stream", out var stream, out error)
             || !TryReadIncludeUsage(body, out var includeUsage, out error)
             || !TryReadMaxTokens(body, "max_completion_tokens", out var maxCompletionTokens, out error)
@@ -76,23 +104,68 @@ internal sealed class ChatCompletionRequest
             return false;
         }
 
+        return TryCreate(
+            body, model.GetString()!, stream, includeUsage, maxCompletionTokens ?? maxTokens ?? DefaultMaxTokens, seed, prompt, cacheable: true, out request, out error);
+    }
+
+    /// <summary>
+    /// The request every protocol's reader ends with: reads the generation options every protocol takes as top-level
+    /// body fields (<c>ignore_eos</c>, a boolean; <c>min_tokens</c>, an integer 0 … <paramref name="maxTokens"/>: vLLM's
+    /// extra sampling parameters) and counts the prompt with the model family's tokenizer.
+    /// </summary>
+    internal static bool TryCreate(
+        JsonElement body,
+        string model,
+        bool stream,
+        bool includeUsage,
+        int maxTokens,
+        long? seed,
+        List<ChatMessage> messages,
+        bool cacheable,
+        out ChatCompletionRequest? request,
+        out ApiError error)
+    {
+        request = null;
+        if (!TryReadBoolean(body, "ignore_eos", out var ignoreEos, out error))
+        {
+            return false;
+        }
+
+        var minTokens = 0;
+        if (body.TryGetProperty("min_tokens", out var min) && min.ValueKind != JsonValueKind.Null)
+        {
+            if (min.ValueKind != JsonValueKind.Number || !min.TryGetInt32(out minTokens) || minTokens < 0 || minTokens > maxTokens)
+            {
+                error = ApiError.InvalidValue("min_tokens", $"an integer from 0 to max_tokens ({maxTokens})");
+                return false;
+            }
+        }
+
+        var ids = new List<int>();
+        var promptTokens = TokenCounter.ForModel(model).EncodePrompt(messages, ids, out _);
         request = new ChatCompletionRequest
         {
-            Model = model.GetString()!,
+            Model = model,
             Stream = stream,
             IncludeUsage = includeUsage,
-            MaxTokens = maxCompletionTokens ?? maxTokens ?? DefaultMaxTokens,
+            MaxTokens = maxTokens,
             Seed = seed,
             PromptTokens = promptTokens,
+            PromptIds = ids,
+            Messages = messages,
+            IgnoreEos = ignoreEos,
+            MinTokens = minTokens,
+            Cacheable = cacheable,
         };
         return true;
     }
 
-    /// <summary>Counts the words of every message's <c>content</c>: a string, or an array of parts of which the
-    /// <c>{"type":"text","text":…}</c> ones count; <c>null</c> or absent content counts 0.</summary>
-    private static bool TryCountPromptTokens(JsonElement messages, out int tokens, out ApiError error)
+    /// <summary>Reads chat's <c>messages</c>: each a message object whose <c>role</c> (a string, else none) and
+    /// <c>content</c> — a string, or an array of parts whose <c>{"type":"text","text":…}</c> ones are joined; <c>null</c>
+    /// or absent is empty — make one <see cref="ChatMessage"/>.</summary>
+    private static bool TryReadMessages(JsonElement messages, out List<ChatMessage> prompt, out ApiError error)
     {
-        tokens = 0;
+        prompt = [];
         error = default;
         if (messages.ValueKind != JsonValueKind.Array || messages.GetArrayLength() == 0)
         {
@@ -109,24 +182,27 @@ internal sealed class ChatCompletionRequest
                 return false;
             }
 
+            var text = "";
             if (message.TryGetProperty("content", out var content))
             {
                 switch (content.ValueKind)
                 {
                     case JsonValueKind.String:
-                        tokens += SyntheticText.CountTokens(content.GetString());
+                        text = content.GetString()!;
                         break;
                     case JsonValueKind.Array:
+                        var parts = new StringBuilder();
                         foreach (var part in content.EnumerateArray())
                         {
                             if (part.ValueKind == JsonValueKind.Object
                                 && part.TryGetProperty("type", out var type) && type.ValueEquals("text"u8)
-                                && part.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String)
+                                && part.TryGetProperty("text", out var partText) && partText.ValueKind == JsonValueKind.String)
                             {
-                                tokens += SyntheticText.CountTokens(text.GetString());
+                                parts.Append(partText.GetString());
                             }
                         }
 
+                        text = parts.ToString();
                         break;
                     case JsonValueKind.Null:
                         break;
@@ -136,11 +212,16 @@ internal sealed class ChatCompletionRequest
                 }
             }
 
+            prompt.Add(new ChatMessage(RoleOf(message), text));
             index++;
         }
 
         return true;
     }
+
+    /// <summary>A message object's <c>role</c> when it is a string, else empty.</summary>
+    internal static string RoleOf(JsonElement message) =>
+        message.TryGetProperty("role", out var role) && role.ValueKind == JsonValueKind.String ? role.GetString()! : "";
 
     internal static bool TryReadBoolean(JsonElement obj, string name, out bool value, out ApiError error)
     {

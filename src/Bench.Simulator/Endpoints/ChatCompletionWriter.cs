@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
 
+using Bench.Simulator.Caching;
+
 namespace Bench.Simulator.Endpoints;
 
 /// <summary>
@@ -16,18 +18,19 @@ internal sealed class ChatCompletionWriter : AnswerWriter
     private readonly JsonEncodedText _id;
     private readonly JsonEncodedText _model;
     private readonly long _created;
-    private readonly int _promptTokens;
+    private readonly PromptUsage _promptTokens;
     private readonly bool _includeUsage;
 
     /// <param name="pipe">The response body.</param>
     /// <param name="id">Completion id, the same on every chunk.</param>
     /// <param name="model">Model id echoed in <c>model</c>.</param>
     /// <param name="created">Unix time in seconds, the same on every chunk.</param>
-    /// <param name="promptTokens"><c>usage.prompt_tokens</c>.</param>
+    /// <param name="promptTokens"><c>usage.prompt_tokens</c> (all of them) and <c>prompt_tokens_details.cached_tokens</c>
+    /// (those read from the prefix cache; OpenAI reports no cache writes).</param>
     /// <param name="includeUsage">Streaming: <c>stream_options.include_usage</c>; every chunk but the usage chunk
     /// then carries <c>"usage": null</c>, as OpenAI's do.</param>
     public ChatCompletionWriter(
-        IBufferWriter<byte> pipe, string id, string model, long created, int promptTokens, bool includeUsage)
+        IBufferWriter<byte> pipe, string id, string model, long created, PromptUsage promptTokens, bool includeUsage)
     {
         _pipe = pipe;
         _json = new Utf8JsonWriter(pipe);
@@ -209,11 +212,11 @@ internal sealed class ChatCompletionWriter : AnswerWriter
     private void WriteUsage(int completionTokens)
     {
         _json.WriteStartObject("usage"u8);
-        _json.WriteNumber("prompt_tokens"u8, _promptTokens);
+        _json.WriteNumber("prompt_tokens"u8, _promptTokens.PromptTokens);
         _json.WriteNumber("completion_tokens"u8, completionTokens);
-        _json.WriteNumber("total_tokens"u8, _promptTokens + completionTokens);
+        _json.WriteNumber("total_tokens"u8, (long)_promptTokens.PromptTokens + completionTokens);
         _json.WriteStartObject("prompt_tokens_details"u8);
-        _json.WriteNumber("cached_tokens"u8, 0);
+        _json.WriteNumber("cached_tokens"u8, _promptTokens.CachedTokens);
         _json.WriteEndObject();
         _json.WriteStartObject("completion_tokens_details"u8);
         _json.WriteNumber("reasoning_tokens"u8, 0);

@@ -4,6 +4,7 @@ using System.Buffers;
 using System.Globalization;
 using Bench.Core.Faults;
 using Bench.Core.Wire;
+using Bench.Simulator.Caching;
 using Bench.Simulator.Faults;
 using Bench.Simulator.Generation;
 using Bench.Simulator.Hosting;
@@ -186,7 +187,7 @@ internal sealed class ChatCompletionsEndpoint
         ProfileSampler sampler, ChatCompletionRequest request, int requestSeed)
     {
         var random = new Random(requestSeed);
-        var plan = sampler.Draw(random, request.MaxTokens);
+        var plan = sampler.Draw(random, request.MaxTokens, request.IgnoreEos, request.MinTokens);
         return (random, plan, sampler.ChooseRecording(random, request.Seed));
     }
 
@@ -219,7 +220,7 @@ internal sealed class ChatCompletionsEndpoint
             return (answer.StatusCode, answer.TokenEventsBefore > 0 ? recording.CumulativeTokens[answer.TokenEventsBefore - 1] : 0);
         }
 
-        using var writer = new ChatCompletionWriter(output, completionId, request.Model, created, request.PromptTokens, includeUsage: false);
+        using var writer = new ChatCompletionWriter(output, completionId, request.Model, created, new PromptUsage(request.PromptTokens), includeUsage: false);
         using var text = new AnswerText(random, plan.CompletionTokens);
         text.Append(plan.CompletionTokens);
         writer.WriteCompletion(text.Text, plan.CompletionTokens, plan.FinishReason);
@@ -275,7 +276,13 @@ internal sealed class ChatCompletionsEndpoint
         {
             if (recording is null)
             {
-                await AnswerAsync(context, protocol, request, sampler.Profile.TokensPerChunk, plan, random, number, started, progress);
+                // The prompt meets the prefix cache when it is served (after any wait for a slot): what is cached is
+                // read, the rest written, and the first token comes sooner by the prefill the cached tokens skip.
+                var usage = request.Cacheable && sampler.Cache is { } cache
+                    ? cache.Use(request.PromptIds, request.PromptTokens)
+                    : new PromptUsage(request.PromptTokens);
+                plan = sampler.Prefill(plan, usage.CachedTokens);
+                await AnswerAsync(context, protocol, request, usage, sampler.Profile.TokensPerChunk, plan, random, number, started, progress);
             }
             else if (request.Stream)
             {
@@ -297,6 +304,7 @@ internal sealed class ChatCompletionsEndpoint
         HttpContext context,
         WireProtocol protocol,
         ChatCompletionRequest request,
+        PromptUsage usage,
         int tokensPerChunk,
         CompletionPlan plan,
         Random random,
@@ -310,7 +318,7 @@ internal sealed class ChatCompletionsEndpoint
             number,
             request.Model,
             progress.TimeProvider.GetUtcNow().ToUnixTimeSeconds(),
-            request.PromptTokens,
+            usage,
             request.IncludeUsage);
         using var text = new AnswerText(random, request.Stream ? tokensPerChunk : plan.CompletionTokens);
         if (request.Stream)

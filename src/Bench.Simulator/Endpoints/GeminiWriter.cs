@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
 
+using Bench.Simulator.Caching;
+
 namespace Bench.Simulator.Endpoints;
 
 /// <summary>
@@ -17,11 +19,11 @@ internal sealed class GeminiWriter : AnswerWriter
     private readonly Utf8JsonWriter _json;
     private readonly string _id;
     private readonly string _model;
-    private readonly int _promptTokens;
+    private readonly PromptUsage _promptTokens;
     private int _completionTokens;
     private string _finishReason = "stop";
 
-    public GeminiWriter(IBufferWriter<byte> pipe, string id, string model, int promptTokens)
+    public GeminiWriter(IBufferWriter<byte> pipe, string id, string model, PromptUsage promptTokens)
     {
         _pipe = pipe;
         _json = new Utf8JsonWriter(pipe);
@@ -138,13 +140,18 @@ internal sealed class GeminiWriter : AnswerWriter
         _json.WriteEndObject();
         _json.WriteEndArray();
         _json.WriteStartObject("usageMetadata"u8);
-        _json.WriteNumber("promptTokenCount"u8, _promptTokens);
+        _json.WriteNumber("promptTokenCount"u8, _promptTokens.PromptTokens); // cached content included
+        if (_promptTokens.CachedTokens > 0)
+        {
+            _json.WriteNumber("cachedContentTokenCount"u8, _promptTokens.CachedTokens);
+        }
+
         if (completionTokens is { } completion)
         {
             _json.WriteNumber("candidatesTokenCount"u8, completion);
         }
 
-        _json.WriteNumber("totalTokenCount"u8, (long)_promptTokens + (completionTokens ?? 0));
+        _json.WriteNumber("totalTokenCount"u8, (long)_promptTokens.PromptTokens + (completionTokens ?? 0));
         _json.WriteEndObject();
         _json.WriteString("modelVersion"u8, _model);
         _json.WriteString("responseId"u8, _id);

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
 
+using Bench.Simulator.Caching;
+
 namespace Bench.Simulator.Endpoints;
 
 /// <summary>
@@ -22,13 +24,13 @@ internal sealed class ResponsesWriter : AnswerWriter
     private readonly JsonEncodedText _itemId;
     private readonly string _model;
     private readonly long _created;
-    private readonly int _promptTokens;
+    private readonly PromptUsage _promptTokens;
     private readonly ArrayBufferWriter<char> _text = new();
     private int _sequence;
     private int _completionTokens;
     private string _finishReason = "stop";
 
-    public ResponsesWriter(IBufferWriter<byte> pipe, string id, string model, long created, int promptTokens)
+    public ResponsesWriter(IBufferWriter<byte> pipe, string id, string model, long created, PromptUsage promptTokens)
     {
         _pipe = pipe;
         _json = new Utf8JsonWriter(pipe);
@@ -233,15 +235,15 @@ internal sealed class ResponsesWriter : AnswerWriter
         if (usageTokens is { } completion)
         {
             _json.WriteStartObject("usage"u8);
-            _json.WriteNumber("input_tokens"u8, _promptTokens);
+            _json.WriteNumber("input_tokens"u8, _promptTokens.PromptTokens);
             _json.WriteStartObject("input_tokens_details"u8);
-            _json.WriteNumber("cached_tokens"u8, 0);
+            _json.WriteNumber("cached_tokens"u8, _promptTokens.CachedTokens);
             _json.WriteEndObject();
             _json.WriteNumber("output_tokens"u8, completion);
             _json.WriteStartObject("output_tokens_details"u8);
             _json.WriteNumber("reasoning_tokens"u8, 0);
             _json.WriteEndObject();
-            _json.WriteNumber("total_tokens"u8, (long)_promptTokens + completion);
+            _json.WriteNumber("total_tokens"u8, (long)_promptTokens.PromptTokens + completion);
             _json.WriteEndObject();
         }
         else

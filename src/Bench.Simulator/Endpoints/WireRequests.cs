@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Bench.Core.Text;
+using System.Text;
+using Bench.Core.Client;
 using Bench.Core.Wire;
 
 namespace Bench.Simulator.Endpoints;
@@ -7,8 +8,11 @@ namespace Bench.Simulator.Endpoints;
 /// <summary>
 /// Reads the request body of the Responses, Anthropic Messages and Gemini endpoints into the one request the simulator
 /// answers (<see cref="ChatCompletionRequest"/>: model, stream flag, token limit, seed, prompt tokens), so every protocol
-/// draws the same plan for the same request. Other fields are accepted and ignored. Prompt tokens are
-/// <see cref="SyntheticText.CountTokens"/> over every text of the prompt, as for chat.
+/// draws the same plan for the same request. Other fields are accepted and ignored. The prompt is read back into the
+/// messages Bench's request writers made of it (the system text first, as <c>system</c>; Gemini's <c>model</c> role as
+/// <c>assistant</c>) and counted as for chat (<see cref="ChatCompletionRequest.PromptTokens"/>), so the usage equals
+/// Bench's local count in every protocol when the conversation has at most one system message (the writers join
+/// several into one text, which the local count counts apart: 3 + 1 tokens per extra message, plus the joins).
 /// </summary>
 /// <remarks>Seeds: chat's <c>seed</c>; Gemini's <c>generationConfig.seed</c>; the Responses API and Anthropic have no
 /// seed field, and the simulator reads a top-level <c>seed</c> (an extra body field, which a target's
@@ -45,16 +49,24 @@ internal static class WireRequests
             return false;
         }
 
-        var tokens = 0;
+        var prompt = new List<ChatMessage>();
+        if (body.TryGetProperty("instructions", out var instructions) && TextOf(instructions) is { } system)
+        {
+            prompt.Add(new ChatMessage("system", system));
+        }
+
         if (input.ValueKind == JsonValueKind.String)
         {
-            tokens += SyntheticText.CountTokens(input.GetString());
+            prompt.Add(new ChatMessage("user", input.GetString()!));
         }
         else if (input.ValueKind == JsonValueKind.Array)
         {
             foreach (var item in input.EnumerateArray())
             {
-                tokens += item.ValueKind == JsonValueKind.Object && item.TryGetProperty("content", out var content) ? CountText(content) : 0;
+                if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("content", out var content))
+                {
+                    prompt.Add(new ChatMessage(RoleOr(item, "user"), TextOf(content) ?? ""));
+                }
             }
         }
         else
@@ -63,7 +75,6 @@ internal static class WireRequests
             return false;
         }
 
-        tokens += body.TryGetProperty("instructions", out var instructions) ? CountText(instructions) : 0;
         if (!ChatCompletionRequest.TryReadBoolean(body, "stream", out var stream, out error)
             || !ChatCompletionRequest.TryReadMaxTokens(body, "max_output_tokens", out var maxTokens, out error)
             || !ChatCompletionRequest.TryReadSeed(body, out var seed, out error))
@@ -71,11 +82,8 @@ internal static class WireRequests
             return false;
         }
 
-        request = new ChatCompletionRequest
-        {
-            Model = model!, Stream = stream, IncludeUsage = true, MaxTokens = maxTokens ?? ChatCompletionRequest.DefaultMaxTokens, Seed = seed, PromptTokens = tokens,
-        };
-        return true;
+        return ChatCompletionRequest.TryCreate(
+            body, model!, stream, includeUsage: true, maxTokens ?? ChatCompletionRequest.DefaultMaxTokens, seed, prompt, cacheable: true, out request, out error);
     }
 
     /// <summary>Anthropic Messages (docs.anthropic.com/en/api/messages): <c>model</c>; <c>max_tokens</c>
@@ -95,13 +103,23 @@ internal static class WireRequests
             return false;
         }
 
-        var tokens = 0;
-        foreach (var message in messages.EnumerateArray())
+        var prompt = new List<ChatMessage>();
+        var cacheable = body.TryGetProperty("cache_control", out var topLevel) && topLevel.ValueKind == JsonValueKind.Object;
+        if (body.TryGetProperty("system", out var system) && TextOf(system) is { } systemText)
         {
-            tokens += message.ValueKind == JsonValueKind.Object && message.TryGetProperty("content", out var content) ? CountText(content) : 0;
+            prompt.Add(new ChatMessage("system", systemText));
+            cacheable |= HasCacheControl(system);
         }
 
-        tokens += body.TryGetProperty("system", out var system) ? CountText(system) : 0;
+        foreach (var message in messages.EnumerateArray())
+        {
+            if (message.ValueKind == JsonValueKind.Object && message.TryGetProperty("content", out var content))
+            {
+                prompt.Add(new ChatMessage(RoleOr(message, "user"), TextOf(content) ?? ""));
+                cacheable |= HasCacheControl(content);
+            }
+        }
+
         if (!body.TryGetProperty("max_tokens", out _))
         {
             error = ApiError.MissingParameter("max_tokens");
@@ -115,11 +133,7 @@ internal static class WireRequests
             return false;
         }
 
-        request = new ChatCompletionRequest
-        {
-            Model = model!, Stream = stream, IncludeUsage = true, MaxTokens = maxTokens!.Value, Seed = seed, PromptTokens = tokens,
-        };
-        return true;
+        return ChatCompletionRequest.TryCreate(body, model!, stream, includeUsage: true, maxTokens!.Value, seed, prompt, cacheable, out request, out error);
     }
 
     /// <summary>Gemini (ai.google.dev/api/generate-content): the model from the path; <c>contents</c>, each with
@@ -141,16 +155,20 @@ internal static class WireRequests
             return false;
         }
 
-        var tokens = 0;
-        foreach (var content in contents.EnumerateArray())
+        var prompt = new List<ChatMessage>();
+        if (body.TryGetProperty("systemInstruction", out var system) && system.ValueKind == JsonValueKind.Object
+            && system.TryGetProperty("parts", out var systemParts) && TextOf(systemParts) is { } systemText)
         {
-            tokens += content.ValueKind == JsonValueKind.Object && content.TryGetProperty("parts", out var parts) ? CountText(parts) : 0;
+            prompt.Add(new ChatMessage("system", systemText));
         }
 
-        if (body.TryGetProperty("systemInstruction", out var system) && system.ValueKind == JsonValueKind.Object
-            && system.TryGetProperty("parts", out var systemParts))
+        foreach (var content in contents.EnumerateArray())
         {
-            tokens += CountText(systemParts);
+            if (content.ValueKind == JsonValueKind.Object && content.TryGetProperty("parts", out var parts))
+            {
+                var role = RoleOr(content, "user");
+                prompt.Add(new ChatMessage(role == "model" ? "assistant" : role, TextOf(parts) ?? ""));
+            }
         }
 
         int? maxTokens = null;
@@ -162,11 +180,8 @@ internal static class WireRequests
             return false;
         }
 
-        request = new ChatCompletionRequest
-        {
-            Model = model, Stream = stream, IncludeUsage = true, MaxTokens = maxTokens ?? ChatCompletionRequest.DefaultMaxTokens, Seed = seed, PromptTokens = tokens,
-        };
-        return true;
+        return ChatCompletionRequest.TryCreate(
+            body, model, stream, includeUsage: true, maxTokens ?? ChatCompletionRequest.DefaultMaxTokens, seed, prompt, cacheable: true, out request, out error);
     }
 
     private static bool TryReadModel(JsonElement body, out string? model, out ApiError error)
@@ -195,26 +210,51 @@ internal static class WireRequests
         return true;
     }
 
-    /// <summary>Tokens of a string, or of an array of parts/blocks whose <c>text</c> is a string.</summary>
-    private static int CountText(JsonElement content)
+    /// <summary>The text of a string, or of an array of parts/blocks whose <c>text</c> strings are joined; null for
+    /// anything else.</summary>
+    private static string? TextOf(JsonElement content)
     {
         switch (content.ValueKind)
         {
             case JsonValueKind.String:
-                return SyntheticText.CountTokens(content.GetString());
+                return content.GetString();
             case JsonValueKind.Array:
-                var tokens = 0;
+                var text = new StringBuilder();
                 foreach (var part in content.EnumerateArray())
                 {
-                    if (part.ValueKind == JsonValueKind.Object && part.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String)
+                    if (part.ValueKind == JsonValueKind.Object && part.TryGetProperty("text", out var partText) && partText.ValueKind == JsonValueKind.String)
                     {
-                        tokens += SyntheticText.CountTokens(text.GetString());
+                        text.Append(partText.GetString());
                     }
                 }
 
-                return tokens;
+                return text.ToString();
             default:
-                return 0;
+                return null;
         }
+    }
+
+    /// <summary>An item's <c>role</c> when it is a string, else <paramref name="otherwise"/>.</summary>
+    private static string RoleOr(JsonElement item, string otherwise) =>
+        item.TryGetProperty("role", out var role) && role.ValueKind == JsonValueKind.String ? role.GetString()! : otherwise;
+
+    /// <summary>Whether an Anthropic content (an array of blocks) marks a cache breakpoint: a block with a
+    /// <c>cache_control</c> object.</summary>
+    private static bool HasCacheControl(JsonElement content)
+    {
+        if (content.ValueKind != JsonValueKind.Array)
+        {
+            return false;
+        }
+
+        foreach (var block in content.EnumerateArray())
+        {
+            if (block.ValueKind == JsonValueKind.Object && block.TryGetProperty("cache_control", out var control) && control.ValueKind == JsonValueKind.Object)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

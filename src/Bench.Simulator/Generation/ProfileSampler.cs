@@ -1,3 +1,4 @@
+using Bench.Simulator.Caching;
 using Bench.Simulator.Profiles;
 using Bench.Simulator.Replay;
 
@@ -20,7 +21,9 @@ internal sealed class ProfileSampler
     /// <param name="profile">The model's profile.</param>
     /// <param name="timestampFrequency">Timestamps per second of the simulator's clock, which plans are drawn in
     /// (<see cref="TimeProvider.TimestampFrequency"/>); the system clock's when <see langword="null"/>.</param>
-    public ProfileSampler(ModelProfile profile, long? timestampFrequency = null)
+    /// <param name="time">The simulator's clock, which the prefix cache's lifetimes run on; without it the sampler has
+    /// no cache (<see cref="Cache"/> null).</param>
+    public ProfileSampler(ModelProfile profile, long? timestampFrequency = null, TimeProvider? time = null)
     {
         _frequency = timestampFrequency ?? TimeProvider.System.TimestampFrequency;
         Profile = profile;
@@ -29,6 +32,34 @@ internal sealed class ProfileSampler
         _decodeJitter = profile.DecodeJitterCv > 0 ? LogNormal.FromMeanAndCv(1, profile.DecodeJitterCv) : null;
         _ticksPerToken = _frequency / profile.DecodeTokensPerSecond;
         Capacity = profile.Capacity is { } capacity ? new CapacityGate(capacity.MaxConcurrent) : null;
+        var cache = profile.PromptCache ?? PromptCacheSpec.Default;
+        Cache = time is not null && cache.Enabled ? new PrefixCache(cache, time) : null;
+        _prefillTicksPerToken = cache.PrefillMsPerToken * _frequency / 1000.0;
+        _minTtftFraction = cache.MinTtftFraction;
+    }
+
+    private readonly double _prefillTicksPerToken;
+    private readonly double _minTtftFraction;
+
+    /// <summary>The model's prefix cache (<see cref="ModelProfile.PromptCache"/>), or <see langword="null"/> when it is
+    /// off (capacity 0) or the sampler has no clock.</summary>
+    public PrefixCache? Cache { get; }
+
+    /// <summary>
+    /// The plan with its TTFT shortened by the prefill the cached tokens skip (<see cref="PromptCacheSpec"/>):
+    /// <c>max(TTFT − cached × prefill_ms_per_token, TTFT × min_ttft_fraction)</c>, in whole timestamps; unchanged
+    /// when nothing is cached.
+    /// </summary>
+    public CompletionPlan Prefill(CompletionPlan plan, int cachedTokens)
+    {
+        if (cachedTokens <= 0)
+        {
+            return plan;
+        }
+
+        var saved = (long)Math.Floor(cachedTokens * _prefillTicksPerToken);
+        var floor = (long)Math.Ceiling(plan.TtftTicks * _minTtftFraction);
+        return plan with { TtftTicks = Math.Max(plan.TtftTicks - saved, floor) };
     }
 
     /// <summary>The profile drawn from.</summary>
@@ -54,7 +85,12 @@ internal sealed class ProfileSampler
     /// </summary>
     /// <param name="random">The request's random source.</param>
     /// <param name="maxTokens">The request's <c>max_tokens</c> (≥ 1).</param>
-    public CompletionPlan Draw(Random random, int maxTokens)
+    /// <param name="ignoreEos">vLLM's <c>ignore_eos</c>: the answer is exactly <paramref name="maxTokens"/> tokens
+    /// (<c>finish_reason</c> <c>length</c>).</param>
+    /// <param name="minTokens">vLLM's <c>min_tokens</c> (0 … <paramref name="maxTokens"/>): the natural length is raised
+    /// to at least this many tokens.</param>
+    /// <remarks>The same draws happen with or without the two options, so they change the length alone.</remarks>
+    public CompletionPlan Draw(Random random, int maxTokens, bool ignoreEos = false, int minTokens = 0)
     {
         var faultDraw = random.NextDouble();
         var ttftMs = _ttft?.Sample(random) ?? Profile.TimeToFirstToken.MeanMs;
@@ -62,8 +98,9 @@ internal sealed class ProfileSampler
         var natural = Math.Round(length.MeanTokens + (length.SdTokens * StandardNormal.Sample(random)));
         var jitter = _decodeJitter?.Sample(random) ?? 1.0;
 
+        natural = ignoreEos ? maxTokens : Math.Max(natural, minTokens);
         var tokens = (int)Math.Clamp(natural, 1, maxTokens);
-        var finishReason = natural > maxTokens ? "length" : "stop";
+        var finishReason = ignoreEos || natural > maxTokens ? "length" : "stop";
         var ttftTicks = (long)Math.Ceiling(ttftMs * _frequency / 1000.0);
         return new CompletionPlan(faultDraw, ttftTicks, _ticksPerToken * jitter, tokens, finishReason);
     }

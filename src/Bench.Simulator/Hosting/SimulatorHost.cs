@@ -84,7 +84,14 @@ public sealed class SimulatorHost : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.AddedLatency, TimeSpan.Zero);
         Bench.Core.Hosting.ThreadPoolFloor.Ensure(); // tokens written late would be the simulator's error, not the endpoint's
         ArgumentNullException.ThrowIfNull(options.TimeProvider);
-        var samplers = CreateSamplers(options.Profiles, options.TimeProvider.TimestampFrequency);
+        var samplers = CreateSamplers(options.Profiles, options.TimeProvider);
+        foreach (var model in samplers.Keys)
+        {
+            // Load each family's tokenizer now (about a quarter of a second the first time in a process), not in the
+            // first request's TTFT: the simulator counts every prompt with it.
+            _ = Bench.Core.Tokens.TokenCounter.ForModel(model);
+        }
+
         var faultClock = new Faults.FaultClock(options.TimeProvider);
         var faults = CreateFaultEngine(options, samplers, faultClock);
 
@@ -210,7 +217,7 @@ public sealed class SimulatorHost : IAsyncDisposable
     /// <summary>Connections accepted so far (refused or not): a test of connection refusal counts them.</summary>
     internal long ConnectionsAccepted => _faults.ConnectionsAccepted;
 
-    private static FrozenDictionary<string, ProfileSampler> CreateSamplers(IReadOnlyList<ModelProfile> profiles, long timestampFrequency)
+    private static FrozenDictionary<string, ProfileSampler> CreateSamplers(IReadOnlyList<ModelProfile> profiles, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(profiles);
         var errors = new ConfigErrors(nameof(SimulatorOptions.Profiles));
@@ -231,7 +238,7 @@ public sealed class SimulatorHost : IAsyncDisposable
                 continue;
             }
 
-            if (!samplers.TryAdd(profile.Model, new ProfileSampler(profile, timestampFrequency)))
+            if (!samplers.TryAdd(profile.Model, new ProfileSampler(profile, time.TimestampFrequency, time)))
             {
                 errors.Add(ProfileLoader.ModelPath, "another profile has the same model id");
             }

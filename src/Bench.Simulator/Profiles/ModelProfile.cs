@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using Bench.Core.Configuration;
 using Bench.Core.Faults;
+using Bench.Simulator.Caching;
 using Bench.Simulator.Replay;
 
 namespace Bench.Simulator.Profiles;
@@ -81,6 +82,12 @@ public sealed record ModelProfile : IConfigValidatable
     /// <summary>How the Batch API turns this model's batches around (<see cref="BatchProfile"/>);
     /// <see langword="null"/> (the default) for <see cref="BatchProfile.Default"/>. JSON <c>batch</c>.</summary>
     public BatchProfile? Batch { get; init; }
+
+    /// <summary>The model's prefix cache (<see cref="PromptCacheSpec"/>: minimum, block size, capacity, lifetime, the TTFT
+    /// a cached token saves); <see langword="null"/> (the default) for <see cref="PromptCacheSpec.Default"/>, OpenAI's
+    /// documented behaviour. JSON <c>prompt_cache</c>, e.g. <c>{ "min_tokens": 64, "block_tokens": 64 }</c>
+    /// (DeepSeek's); <c>{ "capacity_tokens": 0 }</c> turns it off.</summary>
+    public PromptCacheSpec? PromptCache { get; init; }
 
     /// <summary>Where the numbers come from (free text). JSON <c>source</c>.</summary>
     public string? Source { get; init; }

@@ -90,7 +90,8 @@ public sealed class ReportHarnessTests : IDisposable
     public async Task Run_WithAPriceFile_PricesWithIt_AndReportKeepsItFromRunJson()
     {
         var prices = Path.Combine(_dir, "my-prices.json");
-        // 10 prompt + 8 completion tokens at $1 / $2 per 1M tokens: $0.026 per 1k requests.
+        // The prompt's tokens (as the simulator counts them, which is as Bench counts them: "request {id}" and 8 synthetic
+        // words plus the chat overhead, read from the records) + 8 completion tokens at $1 / $2 per 1M tokens.
         File.WriteAllText(prices, """{ "models": [ { "model": "fixed-100ms", "input": 1, "output": 2, "source": "test" } ] }""");
         var scenario = new Scenario
         {
@@ -105,13 +106,17 @@ public sealed class ReportHarnessTests : IDisposable
         var results = Path.Combine(_dir, "run"); // beside the price file: a results folder starts empty
 
         await TestRuns.RunAsync(scenario, null, results, new StringWriter(), CancellationToken.None, settings);
-        Assert.Contains(",0.026,", File.ReadAllLines(Path.Combine(results, "summary.csv"))[1], StringComparison.Ordinal);
+        var records = RecordsReader.ReadAll(Path.Combine(results, ResultsDirectory.RecordsFile));
+        Assert.All(records, r => Assert.Equal(r.TokenizerPromptTokens, r.PromptTokens));
+        var prompt = (decimal)records.Average(r => r.PromptTokens!.Value);
+        var perThousand = "," + ((prompt + (8 * 2m)) / 1000m).ToString("0.####", System.Globalization.CultureInfo.InvariantCulture) + ",";
+        Assert.Contains(perThousand, File.ReadAllLines(Path.Combine(results, "summary.csv"))[1], StringComparison.Ordinal);
 
         File.Delete(Path.Combine(results, "summary.csv"));
         var exit = ReportHarness.Rebuild(results, new ReportOverrides(), new StringWriter(), new StringWriter());
 
         Assert.Equal(ExitCodes.Success, exit);
-        Assert.Contains(",0.026,", File.ReadAllLines(Path.Combine(results, "summary.csv"))[1], StringComparison.Ordinal);
+        Assert.Contains(perThousand, File.ReadAllLines(Path.Combine(results, "summary.csv"))[1], StringComparison.Ordinal);
     }
 
     [Fact]

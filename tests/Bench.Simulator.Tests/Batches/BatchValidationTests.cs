@@ -91,8 +91,11 @@ public class BatchValidationTests
     [Fact]
     public async Task Batch_OverTheEnqueuedTokenLimit_FailsWithTokenLimitExceeded()
     {
-        // Each line holds its prompt (4 tokens: "prompt of line-i") plus max_tokens 50 = 54 tokens.
-        await using var api = await BatchApi.StartAsync(profiles: BatchApi.Profile(maxEnqueuedTokens: 54 * 3));
+        // Each line holds its prompt (as Bench counts "prompt of line-i": o200k tokens plus the chat overhead) plus
+        // max_tokens 50. The limit fits the first batch's two lines and the third's one, not the second's two as well.
+        static int Held(string customId) =>
+            Bench.Core.Tokens.TokenCounter.ForModel("fast").CountPrompt([new Bench.Core.Client.ChatMessage("user", $"prompt of {customId}")]) + 50;
+        await using var api = await BatchApi.StartAsync(profiles: BatchApi.Profile(maxEnqueuedTokens: Held("line-0") + Held("line-1") + Held("one-line-0")));
         var first = (await api.SubmitAsync(BatchApi.Lines(2))).GetProperty("id").GetString()!;
         var second = (await api.SubmitAsync(BatchApi.Lines(2, "more-"))).GetProperty("id").GetString()!;
         var third = (await api.SubmitAsync(BatchApi.Lines(1, "one-"))).GetProperty("id").GetString()!;

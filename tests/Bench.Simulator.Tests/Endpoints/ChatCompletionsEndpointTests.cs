@@ -80,7 +80,7 @@ public class ChatCompletionsEndpointTests
     }
 
     [Fact]
-    public async Task Post_NonStreaming_UsageCountsPromptWordsAndGeneratedTokens()
+    public async Task Post_NonStreaming_UsageCountsPromptTokensAsBenchDoesAndGeneratedTokens()
     {
         await using var host = await StartAsync(Varied());
         using var client = CreateClient(host);
@@ -109,9 +109,11 @@ public class ChatCompletionsEndpointTests
         var message = completion.GetProperty("choices")[0].GetProperty("message");
         Assert.Equal("assistant", message.GetProperty("role").GetString());
         var usage = completion.GetProperty("usage");
-        Assert.Equal(5, usage.GetProperty("prompt_tokens").GetInt32());
+        // o200k_base: "be", " brief"; "three", " more", " words" (text parts joined); roles system and user one token
+        // each; the cookbook's 3 per message and 3 priming the reply: 2 + 3 + 2 + 6 + 3.
+        Assert.Equal(16, usage.GetProperty("prompt_tokens").GetInt32());
         Assert.Equal(Words(message.GetProperty("content").GetString()!), usage.GetProperty("completion_tokens").GetInt32());
-        Assert.Equal(5 + usage.GetProperty("completion_tokens").GetInt32(), usage.GetProperty("total_tokens").GetInt32());
+        Assert.Equal(16 + usage.GetProperty("completion_tokens").GetInt32(), usage.GetProperty("total_tokens").GetInt32());
         Assert.Equal(0, usage.GetProperty("prompt_tokens_details").GetProperty("cached_tokens").GetInt32());
         Assert.Equal(0, usage.GetProperty("completion_tokens_details").GetProperty("reasoning_tokens").GetInt32());
     }
@@ -138,7 +140,7 @@ public class ChatCompletionsEndpointTests
         Assert.All(chunks[..14], c => Assert.Equal(JsonValueKind.Null, c.GetProperty("usage").ValueKind));
         var usageChunk = chunks[14];
         Assert.Equal(0, usageChunk.GetProperty("choices").GetArrayLength());
-        Assert.Equal(4, usageChunk.GetProperty("usage").GetProperty("prompt_tokens").GetInt32());
+        Assert.Equal(4 + 7, usageChunk.GetProperty("usage").GetProperty("prompt_tokens").GetInt32()); // 4 words + role + 3 + 3
         Assert.Equal(12, usageChunk.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
         Assert.Equal(12, Words(Content(chunks)));
     }

@@ -27,7 +27,7 @@ public class OpenAiSdkTests
         var text = Assert.Single(completion.Content).Text;
         Assert.NotEmpty(text);
         Assert.Equal(ChatFinishReason.Length, completion.FinishReason);
-        Assert.Equal(3, completion.Usage.InputTokenCount);
+        Assert.Equal(3 + 7, completion.Usage.InputTokenCount); // 3 words, one token each, + role, 3 per message, 3 priming (as Bench counts)
         Assert.Equal(8, completion.Usage.OutputTokenCount);
         Assert.Equal(Words(text), completion.Usage.OutputTokenCount);
     }
@@ -51,7 +51,7 @@ public class OpenAiSdkTests
         Assert.NotEmpty(text);
         Assert.Equal(ChatFinishReason.Stop, finishReason);
         Assert.NotNull(usage);
-        Assert.Equal(2, usage.InputTokenCount);
+        Assert.Equal(2 + 7, usage.InputTokenCount); // 2 words + role, 3 per message, 3 priming
         Assert.Equal(12, usage.OutputTokenCount);
         Assert.Equal(Words(text), usage.OutputTokenCount);
     }

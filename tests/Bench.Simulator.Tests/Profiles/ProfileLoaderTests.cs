@@ -319,7 +319,7 @@ public sealed class ProfileLoaderTests : IDisposable
                 $"{file}: $.output_tokens.sd: is required",
                 $"{file}: $.faults[0].kind: unknown fault kind 'timeout'; use one of rate_limited, server_error, overloaded, connection_refused, connection_reset, hang_before_headers, hang_before_first_token, stall, trickle, disconnect, malformed_chunk, missing_done, empty_answer, error_mid_stream, absurd_usage",
                 $"{file}: $.tokens_per_chunk: expected a whole number, found the number 1.5",
-                $"{file}: $.colour: unknown field; known fields here: model, owned_by, ttft_ms, decode_tokens_per_s, output_tokens, tokens_per_chunk, decode_jitter_cv, faults, rate_limits, capacity, replay, batch, source",
+                $"{file}: $.colour: unknown field; known fields here: model, owned_by, ttft_ms, decode_tokens_per_s, output_tokens, tokens_per_chunk, decode_jitter_cv, faults, rate_limits, capacity, replay, batch, prompt_cache, source",
                 $"{file}: $.decode_tokens_per_s: is required",
             ],
             exception.Errors.Select(e => e.ToString()));

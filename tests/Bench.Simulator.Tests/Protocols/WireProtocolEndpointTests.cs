@@ -10,7 +10,9 @@ namespace Bench.Simulator.Tests.Protocols;
 /// <summary>
 /// The Responses, Anthropic Messages and Gemini endpoints frame the same plan as chat: their event order and fields
 /// as in the providers' docs and the recorded bodies (shared/fixtures/recorded-streams), text, usage and finish reasons,
-/// and their own error shapes. The fast profile answers 12 tokens; a prompt of n words is n prompt tokens.
+/// and their own error shapes. The fast profile answers 12 tokens; a one-message prompt of n common English words is
+/// n + 7 prompt tokens (each word one o200k_base token, plus the OpenAI cookbook's 3 per message, 1 for the role
+/// <c>user</c> and 3 priming the reply), as Bench counts it locally.
 /// </summary>
 public class WireProtocolEndpointTests
 {
@@ -39,9 +41,9 @@ public class WireProtocolEndpointTests
         var response = events[^1].Data.GetProperty("response");
         Assert.Equal("completed", response.GetProperty("status").GetString());
         Assert.Equal(text, response.GetProperty("output")[0].GetProperty("content")[0].GetProperty("text").GetString());
-        Assert.Equal(4, response.GetProperty("usage").GetProperty("input_tokens").GetInt32());
+        Assert.Equal(4 + 7, response.GetProperty("usage").GetProperty("input_tokens").GetInt32());
         Assert.Equal(12, response.GetProperty("usage").GetProperty("output_tokens").GetInt32());
-        Assert.Equal(16, response.GetProperty("usage").GetProperty("total_tokens").GetInt32());
+        Assert.Equal(4 + 7 + 12, response.GetProperty("usage").GetProperty("total_tokens").GetInt32());
         Assert.Equal(JsonValueKind.Null, events[0].Data.GetProperty("response").GetProperty("usage").ValueKind);
     }
 
@@ -78,7 +80,7 @@ public class WireProtocolEndpointTests
         Assert.All(events, e => Assert.Equal(e.Type, e.Data.GetProperty("type").GetString()));
         var start = events[0].Data.GetProperty("message");
         Assert.Equal("message", start.GetProperty("type").GetString());
-        Assert.Equal(3, start.GetProperty("usage").GetProperty("input_tokens").GetInt32());
+        Assert.Equal(3 + 7, start.GetProperty("usage").GetProperty("input_tokens").GetInt32());
         var text = string.Concat(events.Where(e => e.Type == "content_block_delta")
             .Select(e => e.Data.GetProperty("delta")).Select(d => Assert.IsType<string>(d.GetProperty("type").GetString() == "text_delta" ? d.GetProperty("text").GetString() : null)));
         Assert.Equal(12, Words(text));
@@ -103,7 +105,7 @@ public class WireProtocolEndpointTests
         var block = Assert.Single(message.GetProperty("content").EnumerateArray());
         Assert.Equal("text", block.GetProperty("type").GetString());
         Assert.Equal(5, Words(block.GetProperty("text").GetString()!));
-        Assert.Equal(2, message.GetProperty("usage").GetProperty("input_tokens").GetInt32());
+        Assert.Equal(2 + 7, message.GetProperty("usage").GetProperty("input_tokens").GetInt32());
         Assert.Equal(5, message.GetProperty("usage").GetProperty("output_tokens").GetInt32());
     }
 
@@ -141,9 +143,9 @@ public class WireProtocolEndpointTests
         }));
         Assert.Equal(12, Words(text));
         var usage = events[^1].Data.GetProperty("usageMetadata");
-        Assert.Equal(3, usage.GetProperty("promptTokenCount").GetInt32());
+        Assert.Equal(3 + 7, usage.GetProperty("promptTokenCount").GetInt32());
         Assert.Equal(12, usage.GetProperty("candidatesTokenCount").GetInt32());
-        Assert.Equal(15, usage.GetProperty("totalTokenCount").GetInt32());
+        Assert.Equal(3 + 7 + 12, usage.GetProperty("totalTokenCount").GetInt32());
         Assert.Equal("fast", events[0].Data.GetProperty("modelVersion").GetString());
     }
 

@@ -40,7 +40,7 @@ public class AnthropicSdkTests
         var text = string.Concat(message.Content.Select(block => block.TryPickText(out var t) ? t.Text : ""));
         Assert.Equal(8, Words(text));
         Assert.Equal(StopReason.MaxTokens, message.StopReason!.Value());
-        Assert.Equal(3, message.Usage.InputTokens);
+        Assert.Equal(3 + 7, message.Usage.InputTokens); // 3 words, one token each, + role, 3 per message, 3 priming (as Bench counts)
         Assert.Equal(8, message.Usage.OutputTokens);
     }
 
@@ -73,7 +73,7 @@ public class AnthropicSdkTests
 
         Assert.Equal(12, Words(text));
         Assert.Equal(StopReason.EndTurn, stop);
-        Assert.Equal(2, inputTokens);
+        Assert.Equal(2 + 7, inputTokens); // 2 words + role, 3 per message, 3 priming
         Assert.Equal(12, outputTokens);
     }
 

@@ -32,7 +32,7 @@ public class ResponsesSdkTests
         Assert.Equal(8, Words(response.GetOutputText()));
         Assert.Equal(ResponseStatus.Incomplete, response.Status);
         Assert.Equal(ResponseIncompleteStatusReason.MaxOutputTokens, response.IncompleteStatusDetails.Reason);
-        Assert.Equal(3, response.Usage.InputTokenCount);
+        Assert.Equal(3 + 7, response.Usage.InputTokenCount); // 3 words, one token each, + role, 3 per message, 3 priming (as Bench counts)
         Assert.Equal(8, response.Usage.OutputTokenCount);
     }
 
@@ -61,7 +61,7 @@ public class ResponsesSdkTests
         Assert.NotNull(completed);
         Assert.Equal(ResponseStatus.Completed, completed.Status);
         Assert.Equal(text, completed.GetOutputText());
-        Assert.Equal(2, completed.Usage.InputTokenCount);
+        Assert.Equal(2 + 7, completed.Usage.InputTokenCount); // 2 words + role, 3 per message, 3 priming
         Assert.Equal(12, completed.Usage.OutputTokenCount);
     }
 
