@@ -355,6 +355,8 @@ public sealed class Plan
             StepKind.Inject => $"{w.Rate} requests per {Durations.Format(w.Interval)} for {Durations.Format(w.Duration!.Value)}",
             StepKind.RampingInject => $"rate ramping to {w.Rate} per {Durations.Format(w.Interval)} over {Durations.Format(w.Duration!.Value)}",
             StepKind.Poisson => $"Poisson arrivals at {w.Rate}/s" + (w.Duration is { } d ? $" for {Durations.Format(d)}" : $" × {w.Iterations}"),
+            StepKind.Gamma => $"gamma arrivals at {w.Rate}/s, burstiness {w.Burstiness ?? 1}" + (w.Duration is { } d ? $" for {Durations.Format(d)}" : $" × {w.Iterations}"),
+            StepKind.Trace => $"trace {System.IO.Path.GetFileName(w.Trace!.Path)}" + (w.Trace.Speedup == 1 ? "" : $" at {w.Trace.Speedup}× speed"),
             StepKind.IterationsForInject => $"{w.Iterations} requests at {w.Rate} per {Durations.Format(w.Interval)}",
             StepKind.Pause => $"pause {Durations.Format(w.Duration!.Value)}",
             StepKind.Sweep => $"sweep from {w.StartRate}/s",

@@ -1,0 +1,49 @@
+using Bench.Core.Configuration;
+using Bench.Core.Scenarios;
+
+namespace Bench.Core.Tests.Scenarios;
+
+/// <summary>The gamma and trace steps' rules (issue 15): what each needs, and fields that belong to one kind only.</summary>
+public class OpenStepKindsTests
+{
+    private static ConfigException Refused(string steps) =>
+        Assert.Throws<ConfigException>(() => ScenarioLoader.Parse($$"""{ "models": ["a"], "workload": [ {{steps}} ] }""", "g.json"));
+
+    [Fact]
+    public void Gamma_WithRateAndDuration_Loads_DefaultBurstinessOne()
+    {
+        var scenario = ScenarioLoader.Parse("""{ "models": ["a"], "workload": [ { "type": "gamma", "rate": 5, "duration": "10s" }, { "type": "gamma", "rate": 5, "iterations": 9, "burstiness": 0.5 } ] }""", "g.json");
+        Assert.Equal([null, 0.5], scenario.Workload.Select(w => w.Burstiness));
+        Assert.All(scenario.Workload, w => Assert.True(w.IsOpen));
+    }
+
+    [Theory]
+    [InlineData("""{ "type": "gamma", "duration": "10s" }""", "$.workload[0].rate", "gamma needs rate > 0 (requests per second)")]
+    [InlineData("""{ "type": "gamma", "rate": 0, "duration": "10s" }""", "$.workload[0].rate", "gamma needs rate > 0 (requests per second)")]
+    [InlineData("""{ "type": "gamma", "rate": 5 }""", "$.workload[0].duration", "gamma needs a duration or iterations")]
+    [InlineData("""{ "type": "gamma", "rate": 5, "duration": "10s", "burstiness": 0 }""", "$.workload[0].burstiness", "must be a finite number greater than 0 (1 is Poisson; below 1 burstier, above 1 more even)")]
+    [InlineData("""{ "type": "gamma", "rate": 5, "duration": "10s", "burstiness": -2 }""", "$.workload[0].burstiness", "must be a finite number greater than 0 (1 is Poisson; below 1 burstier, above 1 more even)")]
+    [InlineData("""{ "type": "poisson", "rate": 5, "duration": "10s", "burstiness": 2 }""", "$.workload[0].burstiness", "applies to gamma steps only (not poisson)")]
+    [InlineData("""{ "type": "trace" }""", "$.workload[0].trace", "trace needs a trace (e.g. {\"path\": \"traffic.jsonl\"})")]
+    [InlineData("""{ "type": "inject", "rate": 5, "duration": "10s", "trace": { "path": "t.jsonl" } }""", "$.workload[0].trace", "applies to trace steps only (not inject)")]
+    [InlineData("""{ "type": "trace", "trace": { "path": "t.jsonl" }, "rate": 3 }""", "$.workload[0].rate", "does not apply to trace: the trace's timestamps (÷ its speedup) decide when and how many requests are sent")]
+    [InlineData("""{ "type": "trace", "trace": { "path": "t.jsonl", "speedup": 0 } }""", "$.workload[0].trace.speedup", "must be greater than 0 and at most 1000 (2 replays the trace twice as fast; got 0)")]
+    [InlineData("""{ "type": "trace", "trace": { "path": "t.jsonl", "format": "csv" } }""", "$.workload[0].trace.format", "must be one of bench, mooncake (or absent: told from the first line); got 'csv'")]
+    public void BadOpenSteps_AreRefused_AtTheirPath(string step, string path, string reason)
+    {
+        var error = Assert.Single(Refused(step).Errors);
+        Assert.Equal((path, reason), (error.Path, error.Reason));
+    }
+
+    [Fact]
+    public void Trace_WithoutAPath_IsRefusedAtThePath() =>
+        Assert.Contains(Refused("""{ "type": "trace", "trace": { "path": "" } }""").Errors, e => e.Path == "$.workload[0].trace.path");
+
+    [Fact]
+    public void Gamma_RateIsPerSecond_BoundedLikePoisson()
+    {
+        var error = Assert.Single(Refused("""{ "type": "gamma", "rate": 200000, "iterations": 1 }""").Errors);
+        Assert.Equal("$.workload[0].rate", error.Path);
+        Assert.StartsWith("must be at most 100,000 requests per second", error.Reason, StringComparison.Ordinal);
+    }
+}
