@@ -50,6 +50,34 @@ public static class TraceReader
         }
     }
 
+    /// <summary>Loads the trace of every <c>trace</c> step in <paramref name="steps"/> once (by path), before a run sends
+    /// anything; every file's problems are reported together.</summary>
+    /// <exception cref="ConfigException">A trace cannot be used (each problem listed).</exception>
+    public static IReadOnlyDictionary<string, TraceFile> LoadAll(IEnumerable<Scenarios.WorkloadStep> steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        var traces = new Dictionary<string, TraceFile>(StringComparer.Ordinal);
+        var errors = new List<ConfigError>();
+        foreach (var spec in steps.Select(s => s.Trace).OfType<Scenarios.TraceSpec>())
+        {
+            if (traces.ContainsKey(spec.Path))
+            {
+                continue;
+            }
+
+            try
+            {
+                traces[spec.Path] = Load(spec.Path, spec.Format);
+            }
+            catch (ConfigException e)
+            {
+                errors.AddRange(e.Errors);
+            }
+        }
+
+        return errors.Count > 0 ? throw new ConfigException(errors) : traces;
+    }
+
     /// <summary>Reads trace lines from text (<paramref name="file"/> names it in errors).</summary>
     /// <exception cref="ConfigException">See <see cref="Load"/>.</exception>
     public static TraceFile Parse(IEnumerable<string> text, string file, string? format = null)

@@ -46,4 +46,53 @@ public class OpenStepKindsTests
         Assert.Equal("$.workload[0].rate", error.Path);
         Assert.StartsWith("must be at most 100,000 requests per second", error.Reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Writer_KeepsGammaAndTraceSteps()
+    {
+        var scenario = ScenarioLoader.Parse("""{ "models": ["a"], "workload": [ { "type": "gamma", "rate": 5, "duration": "10s", "burstiness": 0.25 }, { "type": "trace", "trace": { "path": "/t/x.jsonl", "speedup": 4, "format": "mooncake" }, "max_concurrency": 9 } ] }""", "w.json");
+        var again = ScenarioLoader.Parse(ScenarioWriter.ToJson(scenario).GetRawText(), "again.json");
+
+        Assert.Equal(0.25, again.Workload[0].Burstiness);
+        Assert.Equal(new TraceSpec { Path = "/t/x.jsonl", Speedup = 4, Format = "mooncake" }, again.Workload[1].Trace);
+        Assert.Equal(9, again.Workload[1].MaxConcurrency);
+    }
+
+    [Fact]
+    public void Plan_ResolvesATracePath_RelativeToTheScenarioFile()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "bench-scenarios", "s.json");
+        var scenario = ScenarioLoader.Parse("""{ "models": ["a"], "workload": [ { "type": "trace", "trace": { "path": "traces/day.jsonl" } } ] }""", file);
+        var plan = Bench.Core.Planning.Plan.Create(scenario, Bench.Core.Planning.PlanOverrides.None, file);
+
+        Assert.Equal(Path.Combine(Path.GetTempPath(), "bench-scenarios", "traces", "day.jsonl"), plan.Steps[0].Trace!.Path);
+        Assert.Contains("trace day.jsonl", plan.Workload, StringComparison.Ordinal);
+        // Planned again from run.json's copy (resume, report), an absolute path stays.
+        var again = Bench.Core.Planning.Plan.Create(plan.Scenario, Bench.Core.Planning.PlanOverrides.None, "/elsewhere/run.json");
+        Assert.Equal(plan.Steps[0].Trace!.Path, again.Steps[0].Trace!.Path);
+    }
+
+    [Fact]
+    public void TraceFlag_ReplacesTheMeasuredSteps_KeepingWarmUps_AndSpeedupApplies()
+    {
+        var scenario = ScenarioLoader.Parse("""{ "models": ["a"], "workload": [ { "type": "iterations_for_constant", "copies": 1, "iterations": 1, "warmup": true }, { "type": "inject", "rate": 5, "duration": "10s" } ] }""", "s.json");
+        var plan = Bench.Core.Planning.Plan.Create(scenario, new Bench.Core.Planning.PlanOverrides { Trace = "day.jsonl", Speedup = 3, MaxConcurrency = 7 }, "s.json");
+
+        Assert.Equal([StepKind.IterationsForConstant, StepKind.Trace], plan.Steps.Select(s => s.Kind));
+        Assert.Equal(new TraceSpec { Path = Path.GetFullPath("day.jsonl"), Speedup = 3 }, plan.Steps[1].Trace);
+        Assert.Equal(7, plan.Steps[1].MaxConcurrency);
+        Assert.Contains("at 3× speed", plan.Workload, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0.0, null, "--speedup", "must be greater than 0 and at most 1000 (got 0)")]
+    [InlineData(2.0, null, "--speedup", "applies to a trace workload (--trace FILE, or a trace step in the scenario)")]
+    [InlineData(null, StepKind.Poisson, "--trace", "replays a trace as the workload; it cannot be combined with --load poisson")]
+    public void TraceFlags_AreChecked(double? speedup, StepKind? load, string flag, string reason)
+    {
+        var scenario = ScenarioLoader.Parse("""{ "models": ["a"], "workload": [ { "type": "inject", "rate": 5, "duration": "10s" } ] }""", "s.json");
+        var overrides = new Bench.Core.Planning.PlanOverrides { Speedup = speedup, Load = load, Trace = load is null ? null : "t.jsonl", Rate = load is null ? null : 1, Duration = load is null ? null : TimeSpan.FromSeconds(1) };
+        var error = Assert.Single(Assert.Throws<ConfigException>(() => Bench.Core.Planning.Plan.Create(scenario, overrides, "s.json")).Errors);
+        Assert.Equal(("<command line>", flag, reason), (error.File, error.Path, error.Reason));
+    }
 }
