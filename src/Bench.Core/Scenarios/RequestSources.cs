@@ -135,7 +135,7 @@ public sealed record TraceSpec : IConfigValidatable
 
         if (Format is { } format && !Formats.Contains(format, StringComparer.Ordinal))
         {
-            validation.Error(nameof(Format), $"must be one of {string.Join(", ", Formats)} (or absent: told from the first line); got '{format}'");
+            validation.Error(nameof(Format), $"must be one of {string.Join(", ", Formats)} (or absent: bench's rules, which take Mooncake lines too); got '{format}'");
         }
     }
 
@@ -146,6 +146,7 @@ public sealed record TraceSpec : IConfigValidatable
     /// <summary>Time compression: 2 replays the trace twice as fast (default 1).</summary>
     public double Speedup { get; init; } = 1;
 
-    /// <summary><c>bench</c>, <c>mooncake</c>, or null to tell from the first line.</summary>
+    /// <summary><c>bench</c>, <c>mooncake</c> (strict: every line needs <c>input_length</c> and <c>hash_ids</c>), or null:
+    /// read by the bench rules, which take Mooncake's lines as they are.</summary>
     public string? Format { get; init; }
 }

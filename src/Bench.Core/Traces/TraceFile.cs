@@ -46,7 +46,7 @@ public sealed record TraceLine(
 
 /// <summary>A trace loaded whole before anything is sent (<see cref="TraceReader.Load"/>), its lines in time order.</summary>
 /// <param name="Path">The file read (as given: absolute when the scenario's path was resolved).</param>
-/// <param name="Format">The format read, given or told from the first line.</param>
+/// <param name="Format">The format read: given, else Mooncake when every line is a Mooncake line.</param>
 /// <param name="Lines">Its requests, in file order (which is time order: the reader refuses a timestamp before the
 /// previous line's).</param>
 public sealed record TraceFile(string Path, TraceFormat Format, IReadOnlyList<TraceLine> Lines)

@@ -26,8 +26,9 @@ public static class TraceReader
 
     /// <summary>Loads <paramref name="path"/>.</summary>
     /// <param name="path">The trace file.</param>
-    /// <param name="format"><c>bench</c>, <c>mooncake</c>, or null to tell from the first line (Mooncake when it has
-    /// <c>hash_ids</c> and no <c>prompt</c>, <c>messages</c> or <c>session_id</c>).</param>
+    /// <param name="format"><c>bench</c>, <c>mooncake</c> (every line must then have <c>input_length</c> and
+    /// <c>hash_ids</c>), or null: read by the bench rules, which accept Mooncake's lines as they are (a bench line may
+    /// carry <c>hash_ids</c>), and called Mooncake when every line is one.</param>
     /// <exception cref="ConfigException">The file is missing or unreadable, empty, or has bad lines (each listed with
     /// its number).</exception>
     public static TraceFile Load(string path, string? format = null)
@@ -113,8 +114,7 @@ public static class TraceReader
                 }
                 else
                 {
-                    kind ??= Detect(root);
-                    if (Read(root, kind.Value, result.Count, number, Fail) is { } line)
+                    if (Read(root, kind ?? TraceFormat.Bench, result.Count, number, Fail) is { } line)
                     {
                         if (previous is { } before && line.TimestampMs < before)
                         {
@@ -144,14 +144,13 @@ public static class TraceReader
             errors.Add(new ConfigError(file, "$", "the trace has no lines"));
         }
 
-        return errors.Count > 0 ? throw new ConfigException(errors) : new TraceFile(file, kind ?? TraceFormat.Bench, result);
+        return errors.Count > 0 ? throw new ConfigException(errors) : new TraceFile(file, kind ?? Detect(result), result);
     }
 
-    private static TraceFormat Detect(JsonElement line) =>
-        line.TryGetProperty("hash_ids", out _) && !line.TryGetProperty("prompt", out _) && !line.TryGetProperty("messages", out _)
-            && !line.TryGetProperty("session_id", out _)
-            ? TraceFormat.Mooncake
-            : TraceFormat.Bench;
+    /// <summary>Without a given format every line is read by the bench rules (a Mooncake line is a bench line with
+    /// <c>hash_ids</c>); the trace is called Mooncake when every line is one: a length, hash ids, no session.</summary>
+    private static TraceFormat Detect(List<TraceLine> lines) =>
+        lines.All(l => l.HashIds is not null && l.InputLength is not null && l.SessionId is null) ? TraceFormat.Mooncake : TraceFormat.Bench;
 
     private static TraceLine? Read(JsonElement line, TraceFormat format, long index, int number, Action<string> fail)
     {

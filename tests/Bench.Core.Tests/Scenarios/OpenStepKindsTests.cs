@@ -28,7 +28,7 @@ public class OpenStepKindsTests
     [InlineData("""{ "type": "inject", "rate": 5, "duration": "10s", "trace": { "path": "t.jsonl" } }""", "$.workload[0].trace", "applies to trace steps only (not inject)")]
     [InlineData("""{ "type": "trace", "trace": { "path": "t.jsonl" }, "rate": 3 }""", "$.workload[0].rate", "does not apply to trace: the trace's timestamps (÷ its speedup) decide when and how many requests are sent")]
     [InlineData("""{ "type": "trace", "trace": { "path": "t.jsonl", "speedup": 0 } }""", "$.workload[0].trace.speedup", "must be greater than 0 and at most 1000 (2 replays the trace twice as fast; got 0)")]
-    [InlineData("""{ "type": "trace", "trace": { "path": "t.jsonl", "format": "csv" } }""", "$.workload[0].trace.format", "must be one of bench, mooncake (or absent: told from the first line); got 'csv'")]
+    [InlineData("""{ "type": "trace", "trace": { "path": "t.jsonl", "format": "csv" } }""", "$.workload[0].trace.format", "must be one of bench, mooncake (or absent: bench's rules, which take Mooncake lines too); got 'csv'")]
     public void BadOpenSteps_AreRefused_AtTheirPath(string step, string path, string reason)
     {
         var error = Assert.Single(Refused(step).Errors);

@@ -11,7 +11,7 @@ public class TraceReaderTests
         Assert.Single(Assert.Throws<ConfigException>(() => Parse(text, format)).Errors);
 
     [Fact]
-    public void Mooncake_IsToldFromTheFirstLine_AndReadWhole()
+    public void Mooncake_IsRecognised_AndReadWhole()
     {
         // Two lines of the FAST'25 release's README (kvcache-ai/Mooncake, FAST25-release/README.md).
         var trace = Parse("""
@@ -43,6 +43,17 @@ public class TraceReaderTests
         Assert.Equal(["a", "7", null], trace.Lines.Select(l => l.SessionId));
         Assert.Equal("Say hello.", trace.Lines[1].Prompt);
         Assert.Equal(["system", "user"], trace.Lines[2].Messages!.Select(m => m.Role));
+    }
+
+    [Fact]
+    public void ABenchTrace_MayMixMooncakeLinesWithOthers()
+    {
+        var trace = Parse("""
+            {"timestamp": 0, "input_length": 600, "output_length": 5, "hash_ids": [1, 2]}
+            {"timestamp": 5, "prompt": "Hi", "output_length": 5}
+            """);
+        Assert.Equal(TraceFormat.Bench, trace.Format);
+        Assert.Equal([1L, 2], trace.Lines[0].HashIds);
     }
 
     [Theory]
