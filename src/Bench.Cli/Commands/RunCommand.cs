@@ -77,6 +77,20 @@ internal static class RunCommand
         {
             scenario, quick, output, models, modes, requests, concurrency, maxTokens, seed, baseUrl, apiKeyEnv, load, rate, duration, maxConcurrency,
         };
+        var trace = new Option<string?>("--trace")
+        {
+            Description = "Replay a timestamped trace as the workload (an open step replacing the scenario's measured ones): JSONL lines "
+                + "{\"timestamp\": ms, \"input_length\" | \"prompt\" | \"messages\", \"output_length\", \"session_id\"?}, or Mooncake's "
+                + "{\"timestamp\", \"input_length\", \"output_length\", \"hash_ids\"}. Each cell replays the whole trace.",
+            HelpName = "FILE",
+        };
+        var speedup = new Option<double?>("--speedup")
+        {
+            Description = "Replay the trace X times faster (its gaps divided by X; default 1).",
+            HelpName = "X",
+        };
+        command.Options.Add(trace);
+        command.Options.Add(speedup);
         command.Options.Add(timeout);
         command.Options.Add(targetNames);
         var force = new Option<bool>("--force")
@@ -175,6 +189,8 @@ internal static class RunCommand
                     ApiKeyEnv = parse.GetValue(apiKeyEnv),
                     ApiKeyFile = parse.GetValue(apiKeyFile),
                     Load = parse.GetValue(load),
+                    Trace = parse.GetValue(trace),
+                    Speedup = parse.GetValue(speedup),
                     Rate = parse.GetValue(rate),
                     Duration = parse.GetValue(duration),
                     MaxConcurrency = parse.GetValue(maxConcurrency),

@@ -47,6 +47,20 @@ public sealed class Plan
             + $"{Workload}{batches}; prompt {scenario.Request.PromptTokens} tokens, max_tokens {scenario.Request.MaxTokens}{repeat}";
     }
 
+    /// <summary>A trace step's path made absolute, relative to the directory of the scenario <paramref name="file"/> (a
+    /// path already absolute — from <c>--trace</c>, or run.json's scenario when resuming — is kept), so run.json records
+    /// where the trace was read from and <c>--resume</c> finds it from any working directory.</summary>
+    private static WorkloadStep ResolveTrace(WorkloadStep step, string file)
+    {
+        if (step.Trace is not { Path.Length: > 0 } spec || Path.IsPathRooted(spec.Path))
+        {
+            return step;
+        }
+
+        var directory = Path.GetDirectoryName(Path.GetFullPath(file)) ?? Directory.GetCurrentDirectory();
+        return step with { Trace = spec with { Path = Path.GetFullPath(Path.Combine(directory, spec.Path)) } };
+    }
+
     /// <summary>The scenario with the overrides applied, validated. Immutable (<see cref="Scenarios.Scenario"/>): the
     /// caller's scenario is left as it was, and nothing read from the plan can change it.</summary>
     public Scenario Scenario { get; }
@@ -133,6 +147,12 @@ public sealed class Plan
             throw new ConfigException(thresholdFlags);
         }
 
+        if (overrides.Speedup is not null && !planned.Workload.Any(w => w.Kind == StepKind.Trace))
+        {
+            throw new ConfigException([new ConfigError(PlanOverrides.CommandLine, "--speedup", "applies to a trace workload (--trace FILE, or a trace step in the scenario)")]);
+        }
+
+        planned = planned with { Workload = [.. planned.Workload.Select(w => ResolveTrace(w, file))] };
         ScenarioLoader.Validate(planned, file);
         var plan = new Plan(planned, file);
         return UnmatchedSelectors(plan, scenario.Thresholds.Count, file) is { Count: > 0 } unmatched ? throw new ConfigException(unmatched) : plan;
@@ -250,7 +270,26 @@ public sealed class Plan
             ];
         }
 
-        if (options.Load is { } kind)
+        if (options.Trace is { } tracePath)
+        {
+            var step = new WorkloadStep
+            {
+                Kind = StepKind.Trace,
+                Trace = new TraceSpec { Path = Path.GetFullPath(tracePath), Speedup = options.Speedup ?? 1 },
+                MaxConcurrency = options.MaxConcurrency,
+            };
+            workload = [.. workload.Where(w => w.Warmup), step];
+        }
+        else if (options.Speedup is { } speedup)
+        {
+            workload = [.. workload.Select(w => w.Trace is { } spec ? w with { Trace = spec with { Speedup = speedup } } : w)];
+        }
+
+        if (options.Trace is not null)
+        {
+            // The trace step above is the workload: --requests and --concurrency do not reshape it.
+        }
+        else if (options.Load is { } kind)
         {
             var step = new WorkloadStep
             {
@@ -355,6 +394,8 @@ public sealed class Plan
             StepKind.Inject => $"{w.Rate} requests per {Durations.Format(w.Interval)} for {Durations.Format(w.Duration!.Value)}",
             StepKind.RampingInject => $"rate ramping to {w.Rate} per {Durations.Format(w.Interval)} over {Durations.Format(w.Duration!.Value)}",
             StepKind.Poisson => $"Poisson arrivals at {w.Rate}/s" + (w.Duration is { } d ? $" for {Durations.Format(d)}" : $" × {w.Iterations}"),
+            StepKind.Gamma => $"gamma arrivals at {w.Rate}/s, burstiness {w.Burstiness ?? 1}" + (w.Duration is { } d ? $" for {Durations.Format(d)}" : $" × {w.Iterations}"),
+            StepKind.Trace => $"trace {System.IO.Path.GetFileName(w.Trace!.Path)}" + (w.Trace.Speedup == 1 ? "" : $" at {w.Trace.Speedup}× speed"),
             StepKind.IterationsForInject => $"{w.Iterations} requests at {w.Rate} per {Durations.Format(w.Interval)}",
             StepKind.Pause => $"pause {Durations.Format(w.Duration!.Value)}",
             StepKind.Sweep => $"sweep from {w.StartRate}/s",

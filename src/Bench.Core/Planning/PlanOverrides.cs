@@ -56,6 +56,14 @@ public sealed record PlanOverrides
     /// <see cref="MaxConcurrency"/>.</summary>
     public StepKind? Load { get; init; }
 
+    /// <summary>A trace to replay (<c>--trace FILE</c>, relative to the working directory): one <c>trace</c> step
+    /// replaces the scenario's measured steps (warm-up steps stay), capped by <see cref="MaxConcurrency"/>.</summary>
+    public string? Trace { get; init; }
+
+    /// <summary>The trace's speed-up (<c>--speedup X</c>): of the <see cref="Trace"/> step, else of every trace step of
+    /// the scenario; in (0, <see cref="TraceSpec.MaxSpeedup"/>].</summary>
+    public double? Speedup { get; init; }
+
     /// <summary>Requests per second of an open ad-hoc workload (the start rate of a sweep) (<c>--rate</c>).</summary>
     public double? Rate { get; init; }
 
@@ -160,6 +168,18 @@ public sealed record PlanOverrides
                     ? string.Create(CultureInfo.InvariantCulture, $"{problem} (got {seconds})")
                     : null);
             }
+        }
+
+        if (Speedup is { } speedup)
+        {
+            Add("--speedup", !(speedup > 0) || speedup > TraceSpec.MaxSpeedup
+                ? string.Create(CultureInfo.InvariantCulture, $"must be greater than 0 and at most {TraceSpec.MaxSpeedup:0} (got {speedup})")
+                : null);
+        }
+
+        if (Trace is not null && Load is { } kind && kind != StepKind.Trace)
+        {
+            Add("--trace", $"replays a trace as the workload; it cannot be combined with --load {ScenarioLoader.Name(kind)}");
         }
 
         if (Retries is { } retries)

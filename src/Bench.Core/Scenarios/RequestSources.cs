@@ -115,8 +115,30 @@ public sealed record ConversationSpec
 /// <c>timestamp</c> (ms), <c>input_length</c> or <c>prompt</c>/<c>messages</c>, <c>output_length</c>, optional
 /// <c>session_id</c>; Mooncake's format (<c>timestamp</c>, <c>input_length</c>, <c>output_length</c>,
 /// <c>hash_ids</c>) accepted.</summary>
-public sealed record TraceSpec
+public sealed record TraceSpec : IConfigValidatable
 {
+    /// <summary>The formats <see cref="Format"/> names: <c>bench</c> and <c>mooncake</c>.</summary>
+    public static IReadOnlyList<string> Formats { get; } = ["bench", "mooncake"];
+
+    /// <summary>The largest <see cref="Speedup"/>: a thousandfold compression turns a day's trace into 86 s.</summary>
+    public const double MaxSpeedup = 1000;
+
+    /// <summary>A speed-up in (0, <see cref="MaxSpeedup"/>] and a known format (the path is required by its attribute).</summary>
+    public void Validate(ConfigValidation validation)
+    {
+        ArgumentNullException.ThrowIfNull(validation);
+        if (!(Speedup > 0) || Speedup > MaxSpeedup)
+        {
+            validation.Error(nameof(Speedup), string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"must be greater than 0 and at most {MaxSpeedup:0} (2 replays the trace twice as fast; got {Speedup})"));
+        }
+
+        if (Format is { } format && !Formats.Contains(format, StringComparer.Ordinal))
+        {
+            validation.Error(nameof(Format), $"must be one of {string.Join(", ", Formats)} (or absent: bench's rules, which take Mooncake lines too); got '{format}'");
+        }
+    }
+
     /// <summary>The trace file, relative to the scenario file.</summary>
     [Required]
     public string Path { get; init; } = "";
@@ -124,6 +146,7 @@ public sealed record TraceSpec
     /// <summary>Time compression: 2 replays the trace twice as fast (default 1).</summary>
     public double Speedup { get; init; } = 1;
 
-    /// <summary><c>bench</c>, <c>mooncake</c>, or null to tell from the first line.</summary>
+    /// <summary><c>bench</c>, <c>mooncake</c> (strict: every line needs <c>input_length</c> and <c>hash_ids</c>), or null:
+    /// read by the bench rules, which take Mooncake's lines as they are.</summary>
     public string? Format { get; init; }
 }

@@ -674,6 +674,21 @@ public sealed record WorkloadStep : IConfigValidatable
                 Need(Rate is > 0, nameof(Rate), $"{Field(nameof(Rate))} > 0 (requests per second)");
                 Need(hasDuration || Iterations is >= 1, nameof(Duration), $"a {Field(nameof(Duration))} or {Field(nameof(Iterations))}");
                 break;
+            case StepKind.Gamma:
+                Need(Rate is > 0, nameof(Rate), $"{Field(nameof(Rate))} > 0 (requests per second)");
+                Need(hasDuration || Iterations is >= 1, nameof(Duration), $"a {Field(nameof(Duration))} or {Field(nameof(Iterations))}");
+                break;
+            case StepKind.Trace:
+                Need(Trace is not null, nameof(Trace), $"a {Field(nameof(Trace))} (e.g. {{\"path\": \"traffic.jsonl\"}})");
+                foreach (var (property, given) in new[] { (nameof(Rate), Rate is not null), (nameof(Duration), Duration is not null), (nameof(Iterations), Iterations is not null) })
+                {
+                    if (given)
+                    {
+                        validation.Error(property, $"does not apply to trace: the trace's timestamps (÷ its speedup) decide when and how many requests are sent");
+                    }
+                }
+
+                break;
             case StepKind.IterationsForInject:
                 Need(Rate is > 0, nameof(Rate), $"{Field(nameof(Rate))} > 0 (requests per {Field(nameof(Interval))})");
                 Need(Iterations is >= 1, nameof(Iterations), $"{Field(nameof(Iterations))} ≥ 1");
@@ -702,6 +717,23 @@ public sealed record WorkloadStep : IConfigValidatable
         if (Interval <= TimeSpan.Zero)
         {
             validation.Error(nameof(Interval), "must be a positive duration");
+        }
+
+        if (Burstiness is { } burstiness)
+        {
+            if (Kind != StepKind.Gamma)
+            {
+                validation.Error(nameof(Burstiness), $"applies to gamma steps only (not {kind})");
+            }
+            else if (!(burstiness > 0) || double.IsInfinity(burstiness))
+            {
+                validation.Error(nameof(Burstiness), "must be a finite number greater than 0 (1 is Poisson; below 1 burstier, above 1 more even)");
+            }
+        }
+
+        if (Trace is not null && Kind != StepKind.Trace)
+        {
+            validation.Error(nameof(Trace), $"applies to trace steps only (not {kind})");
         }
 
         if (MaxConcurrency is not null && !IsOpen)
@@ -740,7 +772,7 @@ public sealed record WorkloadStep : IConfigValidatable
             validation.Error(nameof(Interval), $"must be {ScenarioLimits.MaxDurationText}");
         }
 
-        var perSecond = Kind == StepKind.Poisson || Interval <= TimeSpan.Zero ? 1.0 : Interval.TotalSeconds;
+        var perSecond = Kind is StepKind.Poisson or StepKind.Gamma || Interval <= TimeSpan.Zero ? 1.0 : Interval.TotalSeconds;
         CheckRate(validation, nameof(Rate), Rate, perSecond);
         CheckRate(validation, nameof(StartRate), StartRate, 1.0);
         CheckRate(validation, nameof(MaxRate), MaxRate, 1.0);

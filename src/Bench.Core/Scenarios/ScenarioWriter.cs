@@ -194,6 +194,15 @@ public static class ScenarioWriter
         }
 
         Add(o, Name<WorkloadStep>(nameof(WorkloadStep.MaxConcurrency)), w.MaxConcurrency);
+        Add(o, Name<WorkloadStep>(nameof(WorkloadStep.Burstiness)), w.Burstiness);
+        if (w.Trace is { } trace)
+        {
+            var t = new JsonObject { [Name<TraceSpec>(nameof(TraceSpec.Path))] = trace.Path };
+            t[Name<TraceSpec>(nameof(TraceSpec.Speedup))] = trace.Speedup;
+            Add(t, Name<TraceSpec>(nameof(TraceSpec.Format)), trace.Format);
+            o[Name<WorkloadStep>(nameof(WorkloadStep.Trace))] = t;
+        }
+
         if (w.Warmup)
         {
             o[Name<WorkloadStep>(nameof(WorkloadStep.Warmup))] = true;

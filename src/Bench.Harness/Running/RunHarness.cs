@@ -117,6 +117,18 @@ public static partial class RunHarness
             return new RunOutcome(ExitCodes.BadInput, null);
         }
 
+        IReadOnlyDictionary<string, Core.Traces.TraceFile> traces;
+        try
+        {
+            // Every trace is read whole before anything is sent: a bad line is file: line N: reason, exit 2.
+            traces = Core.Traces.TraceReader.LoadAll(plan.Steps);
+        }
+        catch (ConfigException e)
+        {
+            await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return new RunOutcome(ExitCodes.BadInput, null);
+        }
+
         RunTargets targets;
         List<DeclaredFaults>? declaredFaults = null;
         using var injections = new InjectionLog();
@@ -270,6 +282,7 @@ public static partial class RunHarness
             }, observer, scenario.Seed, scenario.Slos)
             {
                 FirstId = nextId,
+                Traces = traces,
             };
             using var saturation = ClientSaturationLog.Start(directory, clock, runner); // client.csv; its summary goes into run.json
             try

@@ -136,11 +136,15 @@ public sealed class LoadRunner : ILoadGauge
     /// <param name="phase">The step's phase.</param>
     /// <param name="intendedMs">When the schedule meant to send it.</param>
     /// <param name="reason">Why it was not sent, e.g. <c>in-flight cap of 1000 reached</c>.</param>
-    internal void Drop(StepContext context, string phase, double intendedMs, string reason)
+    /// <param name="draw">What it would have sent (a trace line), stamped on the record like a sent one's.</param>
+    /// <param name="sessionId">Its session, or null.</param>
+    internal void Drop(StepContext context, string phase, double intendedMs, string reason, Core.Prompts.PromptDraw? draw = null, string? sessionId = null)
     {
-        var ticket = new RequestTicket(context.Cell, Interlocked.Increment(ref _nextId) - 1, phase, intendedMs);
+        var ticket = new RequestTicket(context.Cell, Interlocked.Increment(ref _nextId) - 1, phase, intendedMs, draw, sessionId);
         Interlocked.Increment(ref _dropped);
-        Complete(context, NotAttempted(ticket, Outcome.Dropped, _clock.NowMs(), reason));
+        var record = NotAttempted(ticket, Outcome.Dropped, _clock.NowMs(), reason);
+        ChatExecutor.Stamp(record, ticket);
+        Complete(context, record);
     }
 
     private RequestRecord NotAttempted(RequestTicket ticket, Outcome outcome, double sentMs, string reason) => new()
@@ -183,6 +187,13 @@ public sealed class LoadRunner : ILoadGauge
     }
 
     internal RunClock Clock => _clock;
+
+    /// <summary>The run's seed (prompts built from a trace line are seeded by it).</summary>
+    internal int Seed => _seed;
+
+    /// <summary>The trace files of the plan's <c>trace</c> steps, loaded before the run (by <see cref="TraceSpec.Path"/>,
+    /// as the step names it); a step whose file is not here is loaded when it starts.</summary>
+    public IReadOnlyDictionary<string, Core.Traces.TraceFile> Traces { get; init; } = new Dictionary<string, Core.Traces.TraceFile>();
 }
 
 /// <summary>What a workload step needs: the cell, the runner and the state carried from step to step.</summary>

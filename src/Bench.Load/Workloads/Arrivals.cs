@@ -19,9 +19,11 @@ internal static class Arrivals
             StepKind.RampingInject => Ramp(context.LastRatePerS, perS, step.Duration!.Value.TotalMilliseconds),
             StepKind.Poisson => Poisson(step.Rate.Value, step.Duration?.TotalMilliseconds ?? double.PositiveInfinity,
                 step.Iterations ?? long.MaxValue, context.Random),
+            StepKind.Gamma => Gamma(step.Rate.Value, step.Burstiness ?? 1, step.Duration?.TotalMilliseconds ?? double.PositiveInfinity,
+                step.Iterations ?? long.MaxValue, context.Random),
             _ => throw new ArgumentOutOfRangeException(nameof(step), step.Kind, "Not an open workload."),
         };
-        context.LastRatePerS = step.Kind == StepKind.Poisson ? step.Rate.Value : perS;
+        context.LastRatePerS = step.Kind is StepKind.Poisson or StepKind.Gamma ? step.Rate.Value : perS;
         return schedule;
     }
 
@@ -86,6 +88,30 @@ internal static class Arrivals
         for (long k = 0; k < count; k++)
         {
             t += -Math.Log(1 - random.NextDouble()) / perS * 1000;
+            if (t >= durationMs)
+            {
+                yield break;
+            }
+
+            yield return t;
+        }
+    }
+
+    /// <summary>
+    /// Gamma arrivals, vLLM's convention (<c>benchmarks/benchmark_serving.py</c>, <c>get_request</c>: with
+    /// <c>burstiness</c> k, <c>theta = 1.0 / (request_rate * burstiness)</c> and each gap
+    /// <c>np.random.gamma(shape=burstiness, scale=theta)</c>): gaps ~ Gamma(shape k, scale 1 / (rate·k)), so the mean gap
+    /// is 1/rate whatever k, and the coefficient of variation of the gaps is 1/√k — k = 1 is Poisson (exponential gaps),
+    /// k &lt; 1 burstier (clusters and lulls), k &gt; 1 more even. Drawn by <see cref="GammaSampler"/> from a seeded
+    /// generator, while before <paramref name="durationMs"/> and fewer than <paramref name="count"/>.
+    /// </summary>
+    public static IEnumerable<double> Gamma(double perS, double burstiness, double durationMs, long count, Random random)
+    {
+        var scaleMs = 1000.0 / (perS * burstiness);
+        var t = 0.0;
+        for (long k = 0; k < count; k++)
+        {
+            t += GammaSampler.Next(random, burstiness, scaleMs);
             if (t >= durationMs)
             {
                 yield break;

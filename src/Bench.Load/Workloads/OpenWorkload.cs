@@ -27,7 +27,12 @@ internal static class OpenWorkload
     public static Task RunAsync(WorkloadStep step, IEnumerable<double> arrivalsMs, StepContext context) =>
         RunAsync(step, arrivalsMs, context, Workload.Phase(step));
 
-    public static async Task RunAsync(WorkloadStep step, IEnumerable<double> arrivalsMs, StepContext context, string phase)
+    public static Task RunAsync(WorkloadStep step, IEnumerable<double> arrivalsMs, StepContext context, string phase) =>
+        RunAsync(step, arrivalsMs.Select(offset => new Arrival(offset)), context, phase);
+
+    /// <summary>Sends each arrival at the step's start + its offset (or drops it), with its own draw and session when
+    /// it carries them (a trace line), else the executor's own prompt.</summary>
+    public static async Task RunAsync(WorkloadStep step, IEnumerable<Arrival> arrivals, StepContext context, string phase)
     {
         var cap = step.InFlightCap ?? WorkloadStep.DefaultMaxConcurrency;
         var capReached = $"in-flight cap of {cap} reached";
@@ -38,23 +43,23 @@ internal static class OpenWorkload
         var stepEnded = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the step ended (at {endMs:0} ms) before the client could send it");
         try
         {
-            foreach (var offset in arrivalsMs)
+            foreach (var arrival in arrivals)
             {
-                var intendedMs = startMs + offset;
+                var intendedMs = startMs + arrival.OffsetMs;
                 // On the system clock: a timer, then a spin for the last millisecond (never early, late only by the
                 // timer's wake-up jitter); on a test's fake clock: its timer alone.
                 await context.Clock.DelayUntilAsync(intendedMs, token).ConfigureAwait(false);
                 if (context.Clock.NowMs() >= endMs)
                 {
-                    context.Runner.Drop(context, phase, intendedMs, stepEnded);
+                    context.Runner.Drop(context, phase, intendedMs, stepEnded, arrival.Draw, arrival.SessionId);
                 }
                 else if (inFlight.Requests >= cap)
                 {
-                    context.Runner.Drop(context, phase, intendedMs, capReached);
+                    context.Runner.Drop(context, phase, intendedMs, capReached, arrival.Draw, arrival.SessionId);
                 }
                 else
                 {
-                    inFlight.Start(context.Runner.SendAsync(context, phase, intendedMs));
+                    inFlight.Start(context.Runner.SendAsync(context, phase, intendedMs, arrival.Draw, arrival.SessionId));
                 }
             }
         }
@@ -65,6 +70,12 @@ internal static class OpenWorkload
             await inFlight.DrainAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>One arrival of an open schedule.</summary>
+    /// <param name="OffsetMs">When it is meant to be sent, in ms after the step's start.</param>
+    /// <param name="Draw">What it sends (a trace line's prompt and lengths), or null for the executor's own prompt.</param>
+    /// <param name="SessionId">The session it belongs to (a trace line's <c>session_id</c>), or null.</param>
+    internal readonly record struct Arrival(double OffsetMs, Core.Prompts.PromptDraw? Draw = null, string? SessionId = null);
 
     /// <summary>Counts requests in flight without keeping them, and lets the step wait for the last one.</summary>
     private sealed class InFlight

@@ -17,8 +17,9 @@ internal static class Workload
         StepKind.IterationsForConstant => ClosedWorkload.IterationsAsync(step, context),
         StepKind.KeepConstant => ClosedWorkload.KeepConstantAsync(step, context),
         StepKind.RampingConstant => ClosedWorkload.RampingAsync(step, context),
-        StepKind.Inject or StepKind.IterationsForInject or StepKind.RampingInject or StepKind.Poisson
+        StepKind.Inject or StepKind.IterationsForInject or StepKind.RampingInject or StepKind.Poisson or StepKind.Gamma
             => OpenWorkload.RunAsync(step, Arrivals.For(step, context), context),
+        StepKind.Trace => TraceWorkload.RunAsync(step, context),
         StepKind.Pause => context.Clock.DelayAsync(step.Duration!.Value, context.CancellationToken),
         StepKind.Sweep => SweepWorkload.RunAsync(step, context),
         _ => throw new ArgumentOutOfRangeException(nameof(step), step.Kind, "Unknown workload step."),

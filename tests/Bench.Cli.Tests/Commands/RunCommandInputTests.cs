@@ -87,6 +87,9 @@ public sealed class RunCommandInputTests : IDisposable
     [InlineData(new[] { "--batch-timeout", "1e10" }, "--batch-timeout: must be at most 2147483.647s")]
     [InlineData(new[] { "--batch-timeout", "-3" }, "--batch-timeout: must be a number of seconds greater than 0 (got -3)")]
     [InlineData(new[] { "--batch-on-timeout", "later" }, "--batch-on-timeout: unknown action 'later'; use cancel or leave.")]
+    [InlineData(new[] { "--speedup", "2" }, "--speedup: applies to a trace workload (--trace FILE, or a trace step in the scenario)")]
+    [InlineData(new[] { "--trace", "t.jsonl", "--speedup", "0" }, "--speedup: must be greater than 0 and at most 1000 (got 0)")]
+    [InlineData(new[] { "--trace", "t.jsonl", "--load", "poisson", "--rate", "1", "--duration", "1s" }, "--trace: replays a trace as the workload; it cannot be combined with --load poisson")]
     [InlineData(new[] { "--retries", "101" }, "--retries: must be between 0 and 100 (got 101)")]
     [InlineData(new[] { "--retries", "-1" }, "--retries: must be between 0 and 100 (got -1)")]
     [InlineData(new[] { "--retries", "many" }, "--retries")]
@@ -134,5 +137,19 @@ public sealed class RunCommandInputTests : IDisposable
             using var record = System.Text.Json.JsonDocument.Parse(line);
             Assert.Equal("retries-2", record.RootElement.GetProperty("policy").GetString());
         });
+    }
+
+    [Fact]
+    public void Run_TraceWithABadLine_ExitsTwoNamingTheFileAndLine_BeforeAnythingIsSent()
+    {
+        var trace = Path.Combine(_dir, "bad-trace.jsonl");
+        File.WriteAllText(trace, "{\"timestamp\": 0, \"input_length\": 10, \"output_length\": 5}\n{\"timestamp\": \"later\", \"input_length\": 10, \"output_length\": 5}\n");
+        var results = Path.Combine(_dir, "out");
+
+        var (exit, output, error) = BenchCli.Run("run", DefaultScenario, "--trace", trace, "--modes", "streaming", "--out", results);
+
+        AssertRefused(exit, output, error, "line 2: timestamp must be a number of milliseconds ≥ 0, not \"later\"");
+        Assert.StartsWith($"{trace}: 1 error:", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(results));
     }
 }

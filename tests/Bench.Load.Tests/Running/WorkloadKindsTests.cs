@@ -134,6 +134,18 @@ public class WorkloadKindsTests
         Assert.True(expected.Zip(expected.Skip(1), (a, b) => b - a).Distinct().Count() > 1, "exponential gaps, not a grid");
     }
 
+    [Fact]
+    public async Task Gamma_SeededArrivals_SentAtTheirIntendedTimes()
+    {
+        var (records, _) = await RunAsync([], new WorkloadStep { Kind = StepKind.Gamma, Rate = 50, Burstiness = 0.5, Duration = TimeSpan.FromSeconds(1) });
+
+        // Seeded like poisson: the runner's seed (42) plus the cell's index (0).
+        var expected = Arrivals.Gamma(50, 0.5, 1000, long.MaxValue, new Random(42)).ToList();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, records.Select(r => r.IntendedMs!.Value));
+        Assert.All(records, OnTime);
+    }
+
     /// <summary>Sent at its intended time: the fake clock's wait ends on the first 0.1 µs tick at or after it, and the
     /// record rounds the send time to the µs (the intended time is kept as scheduled).</summary>
     private static void OnTime(RequestRecord record) =>
