@@ -49,4 +49,28 @@ public sealed class ConversationSpecTests
         Assert.Equal("$.request.conversation", problem.Path);
         Assert.Contains("batch", problem.Reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ToJson_Conversation_RoundTripsForAResumedRun()
+    {
+        var scenario = ScenarioLoader.Parse(Json("""
+            { "turns": { "type": "histogram", "bins": [ { "from": 1, "to": 3, "weight": 2 }, { "from": 3, "to": 6, "weight": 0.5 } ] },
+              "think_time_ms": { "type": "log_normal", "median": 800, "sigma": 0.5, "max": 5000 } }
+            """), "c.json");
+
+        var again = ScenarioLoader.Parse(ScenarioWriter.ToJson(scenario).GetRawText(), "run.json");
+
+        var conversation = again.Request.Conversation!;
+        Assert.Equal(scenario.Request.Conversation!.Turns!.Bins, conversation.Turns!.Bins);
+        Assert.Equal(DistributionKind.Histogram, conversation.Turns.Kind);
+        Assert.Equal(scenario.Request.Conversation.ThinkTimeMs, conversation.ThinkTimeMs);
+    }
+
+    [Fact]
+    public void ToJson_NoConversation_NoKey()
+    {
+        var scenario = ScenarioLoader.Parse(Json("""{ "turns": { "type": "fixed", "value": 2 } }"""), "c.json") with { Request = new RequestShape() };
+
+        Assert.DoesNotContain("conversation", ScenarioWriter.ToJson(scenario).GetRawText(), StringComparison.Ordinal);
+    }
 }
