@@ -40,6 +40,7 @@ public static class ReportBuilder
         var aggregator = replicates.Combined;
         var sweeps = new SweepAggregator(slos);
         var faults = FaultCheckBuilder.Start(directory, run);
+        var conversations = new ConversationsBuilder(prices);
         RecordsReadResult read;
         using (var recordsCsv = new RecordsCsvExporter(directory))
         {
@@ -49,6 +50,7 @@ public static class ReportBuilder
                 sweeps.Add(r);
                 recordsCsv.Add(r);
                 faults?.Add(r);
+                conversations.Add(r);
             });
         }
 
@@ -57,7 +59,7 @@ public static class ReportBuilder
         var (batches, batchesRead) = BatchesFile.ReadAll(directory);
         batchesRead.Records = batches.Count;
         var report = RunReport.Build(run, aggregator, read, prices, slos, sweeps.Curves(sweepSlo), ModeDifferenceTest.Results(samples), faults?.Build(), batches, batchesRead, replicates,
-            [.. ThresholdsOf(scenario), .. extraThresholds ?? []], samples);
+            [.. ThresholdsOf(scenario), .. extraThresholds ?? []], samples, conversations.Build());
         var document = Document.ReportDocumentBuilder.Build(report);
         HistogramLogExporter.Write(aggregator, run.StartedUtc, directory);
         SummaryCsvExporter.Write(report, directory);

@@ -215,6 +215,12 @@ public sealed class ChatClient
         Complete(record, accumulator);
         CountTokens(record, request, accumulator);
         UsageCheck.Apply(record, request.MaxTokens, accumulator.UsageIssue);
+        if (request.CaptureAnswer)
+        {
+            // The text the protocol's accumulator already gathered (content only, not reasoning), whatever the outcome.
+            record.AnswerText = accumulator.Content;
+        }
+
         return record;
     }
 

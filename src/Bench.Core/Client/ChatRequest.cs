@@ -14,13 +14,16 @@ namespace Bench.Core.Client;
 /// <param name="Seed">The <c>seed</c> for reproducible sampling; not sent when <see langword="null"/>.</param>
 /// <param name="UseMaxCompletionTokens">Send the limit as <c>max_completion_tokens</c> (OpenAI's newer name, required by
 /// its reasoning models) instead of <c>max_tokens</c>.</param>
+/// <param name="CaptureAnswer">Keep the answer's text in <see cref="RequestRecord.AnswerText"/> (a multi-turn session
+/// sends it back as the next turn's history); off for ordinary requests, which keep no text.</param>
 public sealed record ChatRequest(
     string Model,
     Mode Mode,
     IReadOnlyList<ChatMessage> Messages,
     int MaxTokens,
     int? Seed = null,
-    bool UseMaxCompletionTokens = false);
+    bool UseMaxCompletionTokens = false,
+    bool CaptureAnswer = false);
 
 /// <summary>One message of a <see cref="ChatRequest"/>.</summary>
 /// <param name="Role"><c>system</c>, <c>user</c> or <c>assistant</c>.</param>

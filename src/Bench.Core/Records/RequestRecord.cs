@@ -196,6 +196,17 @@ public sealed class RequestRecord
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? Turn { get; set; }
 
+    /// <summary>The turns its session was drawn to have (<see cref="Turn"/> of <see cref="SessionTurns"/>); absent for a
+    /// single-turn request. A session whose last record has a lower turn ended early (a failed or dropped turn) or was
+    /// cut (the step's count or end).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? SessionTurns { get; set; }
+
+    /// <summary>The answer's text, kept only when the request asked for it (<see cref="Client.ChatRequest.CaptureAnswer"/>:
+    /// a session's next turn sends it back). Never written to <c>records.jsonl</c>.</summary>
+    [JsonIgnore]
+    public string? AnswerText { get; set; }
+
     /// <summary>The shared-prefix group whose system prompt this request carried (<c>request.shared_prefix</c>, from 0);
     /// absent when it carried none.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -99,9 +99,67 @@ public sealed record DatasetSpec
     public string? Format { get; init; }
 }
 
-/// <summary>Multi-turn sessions: each turn sends the growing history (with the previous answers), after a think time.</summary>
-public sealed record ConversationSpec
+/// <summary>Multi-turn sessions: each turn sends the growing history (with the previous answers), after a think time.
+/// A session is <see cref="Turns"/> requests in order (drawn per session); turn k sends the first turn's messages, every
+/// earlier user message and every earlier answer (as <c>assistant</c> messages), then a new user message. Refused with a
+/// <c>batch-api</c> mode: a batch's lines are sent together, so no line can carry an answer the batch has not yet
+/// given.</summary>
+public sealed record ConversationSpec : IConfigValidatable
 {
+    /// <summary>The most turns a session may have (the history is held in memory per session in flight).</summary>
+    public const int MaxTurns = 1_000;
+
+    /// <summary>Turns are at least 1 and at most <see cref="MaxTurns"/>; think times are not negative.</summary>
+    public void Validate(ConfigValidation validation)
+    {
+        ArgumentNullException.ThrowIfNull(validation);
+        if (Turns is { } turns)
+        {
+            CheckBounds(validation.Child(nameof(Turns)), turns, 1, MaxTurns, "a session has at least 1 turn and at most 1,000");
+        }
+
+        if (ThinkTimeMs is { } think)
+        {
+            CheckBounds(validation.Child(nameof(ThinkTimeMs)), think, 0, int.MaxValue, "a think time is at least 0 ms");
+        }
+    }
+
+    /// <summary>The lengths a distribution can produce lie in [<paramref name="low"/>, <paramref name="high"/>], judged
+    /// from the fields that bound them (the distribution's own rules are its own).</summary>
+    private static void CheckBounds(ConfigValidation validation, LengthDistribution distribution, int low, int high, string reason)
+    {
+        bool Outside(double? value) => value is { } v && (v < low || v > high);
+        switch (distribution.Kind)
+        {
+            case DistributionKind.Fixed when Outside(distribution.Value):
+                validation.Error(nameof(LengthDistribution.Value), reason);
+                break;
+            case DistributionKind.Uniform or DistributionKind.Normal or DistributionKind.LogNormal:
+                if (Outside(distribution.Min))
+                {
+                    validation.Error(nameof(LengthDistribution.Min), reason);
+                }
+
+                if (Outside(distribution.Max))
+                {
+                    validation.Error(nameof(LengthDistribution.Max), reason);
+                }
+
+                break;
+            case DistributionKind.Histogram:
+                for (var i = 0; i < distribution.Bins.Count; i++)
+                {
+                    var bin = distribution.Bins[i];
+                    if (bin.From < low || bin.To - 1 > high)
+                    {
+                        validation.Item(nameof(LengthDistribution.Bins), i).Error(reason);
+                    }
+                }
+
+                break;
+        }
+    }
+
     /// <summary>Turns per session.</summary>
     [Required]
     public LengthDistribution? Turns { get; init; }

@@ -149,6 +149,12 @@ public sealed record Scenario : IConfigValidatable
 
         if (Modes.Contains(Mode.BatchApi))
         {
+            if (Request.Conversation is not null)
+            {
+                validation.Child(nameof(Request)).Error(nameof(RequestShape.Conversation),
+                    "a conversation's turns send the previous answers, and a batch's lines are sent together before any answer: remove the batch-api mode or the conversation");
+            }
+
             if (BatchLines is not { } lines)
             {
                 validation.Child(nameof(Batch)).Error(nameof(BatchSpec.Lines), "the batch-api mode needs the lines of each batch: the workload is bound by duration, so give batch.lines");

@@ -9,6 +9,38 @@ namespace Bench.Core.Scenarios;
 /// each field under the name the reader derives from the model (<see cref="ConfigReader.JsonName"/>).</summary>
 public static class ScenarioWriter
 {
+    /// <summary>A length distribution as a scenario writes it: its <c>type</c> and the fields it has.</summary>
+    private static JsonObject Distribution(LengthDistribution distribution)
+    {
+        var json = new JsonObject { ["type"] = JsonNamingPolicy.SnakeCaseLower.ConvertName(distribution.Kind.ToString()) };
+        void Add(string property, JsonNode? value)
+        {
+            if (value is not null)
+            {
+                json[Name<LengthDistribution>(property)] = value;
+            }
+        }
+
+        Add(nameof(LengthDistribution.Value), distribution.Value);
+        Add(nameof(LengthDistribution.Min), distribution.Min);
+        Add(nameof(LengthDistribution.Max), distribution.Max);
+        Add(nameof(LengthDistribution.Mean), distribution.Mean);
+        Add(nameof(LengthDistribution.Stddev), distribution.Stddev);
+        Add(nameof(LengthDistribution.Median), distribution.Median);
+        Add(nameof(LengthDistribution.Sigma), distribution.Sigma);
+        if (distribution.Bins.Count > 0)
+        {
+            json[Name<LengthDistribution>(nameof(LengthDistribution.Bins))] = new JsonArray([.. distribution.Bins.Select(b => (JsonNode)new JsonObject
+            {
+                [Name<HistogramBin>(nameof(HistogramBin.From))] = b.From,
+                [Name<HistogramBin>(nameof(HistogramBin.To))] = b.To,
+                [Name<HistogramBin>(nameof(HistogramBin.Weight))] = b.Weight,
+            })]);
+        }
+
+        return json;
+    }
+
     /// <summary>The scenario as a JSON element (the API key is never part of a scenario; only its variable's name).</summary>
     public static JsonElement ToJson(Scenario scenario)
     {
@@ -34,6 +66,24 @@ public static class ScenarioWriter
         if (scenario.Request.MaxEventBytes != defaults.MaxEventBytes)
         {
             request[Name<RequestShape>(nameof(RequestShape.MaxEventBytes))] = scenario.Request.MaxEventBytes;
+        }
+
+        if (scenario.Request.Conversation is { } conversation)
+        {
+            // Only with a conversation, so that run.json of an ordinary run reads as before; bench run --resume and
+            // bench report see the sessions the run had.
+            var spec = new JsonObject();
+            if (conversation.Turns is { } turns)
+            {
+                spec[Name<ConversationSpec>(nameof(ConversationSpec.Turns))] = Distribution(turns);
+            }
+
+            if (conversation.ThinkTimeMs is { } think)
+            {
+                spec[Name<ConversationSpec>(nameof(ConversationSpec.ThinkTimeMs))] = Distribution(think);
+            }
+
+            request[Name<RequestShape>(nameof(RequestShape.Conversation))] = spec;
         }
 
         var root = new JsonObject

@@ -9,6 +9,7 @@ using Bench.Core.Scenarios;
 using Bench.Harness.Progress;
 using Bench.Harness.Reporting;
 using Bench.Load.Running;
+using Bench.Load.Workloads.Sessions;
 using Bench.Simulator.Hosting;
 using Bench.Simulator.Profiles;
 
@@ -283,6 +284,10 @@ public static partial class RunHarness
             {
                 FirstId = nextId,
                 Traces = traces,
+                // Until the default prompt source is wired, a session's turns are synthetic on the fixed request shape.
+                Sessions = scenario.Request.Conversation is { } conversation
+                    ? new SessionPlan(conversation, new SyntheticTurns(scenario.Request, scenario.Seed), scenario.Seed)
+                    : null,
             };
             using var saturation = ClientSaturationLog.Start(directory, clock, runner); // client.csv; its summary goes into run.json
             try

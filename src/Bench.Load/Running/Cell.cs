@@ -26,8 +26,9 @@ public sealed record Cell(string Model, Mode Mode, string? Policy = null, int? R
 /// history); null: the executor's prompt source draws it from the id.</param>
 /// <param name="SessionId">The conversation the request belongs to, or null.</param>
 /// <param name="Turn">Its turn in <paramref name="SessionId"/>, from 1, or null.</param>
+/// <param name="SessionTurns">A multi-turn session's drawn turns (its answers are captured to be sent back), or null.</param>
 public readonly record struct RequestTicket(Cell Cell, long Id, string Phase, double? IntendedMs,
-    Core.Prompts.PromptDraw? Draw = null, string? SessionId = null, int? Turn = null);
+    Core.Prompts.PromptDraw? Draw = null, string? SessionId = null, int? Turn = null, int? SessionTurns = null);
 
 /// <summary>
 /// Sends one request and reports what happened. Implementations classify every failure into the record's outcome and

@@ -79,6 +79,11 @@ public sealed class ChatExecutor : IRequestExecutor
         var request = ticket.Draw is { } draw
             ? BuildRequest(ticket.Id, ticket.Cell.Model, ticket.Cell.Mode, draw)
             : BuildRequest(ticket.Id, ticket.Cell.Model, ticket.Cell.Mode);
+        if (ticket.SessionTurns is not null)
+        {
+            request = request with { CaptureAnswer = true }; // the session's next turn sends the answer back
+        }
+
         var context = new RequestContext(ticket.Id, ticket.Phase, ticket.IntendedMs);
         var record = await (ticket.Cell.Policy is { } policy
             ? SenderFor(ticket.Cell, policy).SendAsync(request, context, cancellationToken)
@@ -102,6 +107,7 @@ public sealed class ChatExecutor : IRequestExecutor
 
         record.SessionId = ticket.SessionId;
         record.Turn = ticket.Turn;
+        record.SessionTurns = ticket.SessionTurns;
     }
 
     /// <summary>The cell's sender, built once, when its first request comes.</summary>

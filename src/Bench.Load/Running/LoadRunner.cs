@@ -50,6 +50,11 @@ public sealed class LoadRunner : ILoadGauge
         _seed = seed;
     }
 
+    /// <summary>Multi-turn sessions (<c>request.conversation</c>), or null: every step then sends single requests. With a
+    /// plan, closed steps run whole sessions per worker (<c>iterations</c> still counts requests) and each open arrival
+    /// starts a session (the rate is session starts); see <see cref="Workloads.Sessions.Session"/>.</summary>
+    public Workloads.Sessions.SessionPlan? Sessions { get; init; }
+
     /// <summary>The id of the first request sent (then +1 each): 0 unless set, e.g. past the ids a run reserved for
     /// its batch lines, or past the highest id of a resumed run's records.</summary>
     public long FirstId
@@ -106,11 +111,12 @@ public sealed class LoadRunner : ILoadGauge
     /// workload stops sending.
     /// </summary>
     /// <exception cref="OperationCanceledException">The run's token was cancelled.</exception>
-    internal async Task SendAsync(StepContext context, string phase, double? intendedMs, Core.Prompts.PromptDraw? draw = null, string? sessionId = null, int? turn = null)
+    /// <returns>The record sunk.</returns>
+    internal async Task<RequestRecord> SendAsync(StepContext context, string phase, double? intendedMs, Core.Prompts.PromptDraw? draw = null, string? sessionId = null, int? turn = null, int? sessionTurns = null)
     {
         var token = context.CancellationToken;
         token.ThrowIfCancellationRequested();
-        var ticket = new RequestTicket(context.Cell, Interlocked.Increment(ref _nextId) - 1, phase, intendedMs, draw, sessionId, turn);
+        var ticket = new RequestTicket(context.Cell, Interlocked.Increment(ref _nextId) - 1, phase, intendedMs, draw, sessionId, turn, sessionTurns);
         var sentMs = _clock.NowMs();
         Interlocked.Increment(ref _inFlight);
         RequestRecord record;
@@ -128,7 +134,12 @@ public sealed class LoadRunner : ILoadGauge
             Interlocked.Decrement(ref _inFlight);
         }
 
+        // Whatever the executor stamped, the record names its session (an executor need not know sessions).
+        record.SessionId ??= ticket.SessionId;
+        record.Turn ??= ticket.Turn;
+        record.SessionTurns ??= ticket.SessionTurns;
         Complete(context, record);
+        return record;
     }
 
     /// <summary>Records an open arrival the client did not send (<see cref="Outcome.Dropped"/>), at the clock's now.</summary>
@@ -137,10 +148,12 @@ public sealed class LoadRunner : ILoadGauge
     /// <param name="intendedMs">When the schedule meant to send it.</param>
     /// <param name="reason">Why it was not sent, e.g. <c>in-flight cap of 1000 reached</c>.</param>
     /// <param name="draw">What it would have sent (a trace line), stamped on the record like a sent one's.</param>
-    /// <param name="sessionId">Its session, or null.</param>
-    internal void Drop(StepContext context, string phase, double intendedMs, string reason, Core.Prompts.PromptDraw? draw = null, string? sessionId = null)
+    /// <param name="sessionId">Its session (a trace line's, or a session's turn), or null.</param>
+    /// <param name="turn">A session's turn: the turn.</param>
+    /// <param name="sessionTurns">A session's turn: the session's drawn turns.</param>
+    internal void Drop(StepContext context, string phase, double intendedMs, string reason, Core.Prompts.PromptDraw? draw = null, string? sessionId = null, int? turn = null, int? sessionTurns = null)
     {
-        var ticket = new RequestTicket(context.Cell, Interlocked.Increment(ref _nextId) - 1, phase, intendedMs, draw, sessionId);
+        var ticket = new RequestTicket(context.Cell, Interlocked.Increment(ref _nextId) - 1, phase, intendedMs, draw, sessionId, turn, sessionTurns);
         Interlocked.Increment(ref _dropped);
         var record = NotAttempted(ticket, Outcome.Dropped, _clock.NowMs(), reason);
         ChatExecutor.Stamp(record, ticket);
@@ -161,6 +174,9 @@ public sealed class LoadRunner : ILoadGauge
         EndMs = _clock.NowMs(),
         Outcome = outcome,
         Error = new ErrorInfo(Names.Of(outcome), null, reason),
+        SessionId = ticket.SessionId,
+        Turn = ticket.Turn,
+        SessionTurns = ticket.SessionTurns,
     };
 
     private void Complete(StepContext context, RequestRecord record)
@@ -219,4 +235,9 @@ internal sealed class StepContext(LoadRunner runner, Cell cell, CancellationToke
 
     /// <summary>Rate per second at the end of the last open step (where a ramp starts).</summary>
     public double LastRatePerS { get; set; }
+
+    private long _sessions;
+
+    /// <summary>The next session number of this cell, from 1 (across its steps).</summary>
+    public long NextSession() => Interlocked.Increment(ref _sessions);
 }

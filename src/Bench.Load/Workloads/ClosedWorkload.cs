@@ -1,12 +1,16 @@
 using Bench.Core.Scenarios;
 using Bench.Load.Running;
+using Bench.Load.Workloads.Sessions;
 
 namespace Bench.Load.Workloads;
 
 /// <summary>Closed workloads: a fixed (or ramping) number of requests in flight. A worker checks the step's deadline
 /// before each request, so none starts after the step's end; a request in flight then finishes (bounded by the
 /// request timeout). When the run is cancelled no worker starts another request, and the step ends only once every
-/// worker's request has ended (as a cancelled record).</summary>
+/// worker's request has ended (as a cancelled record).
+/// With multi-turn sessions (<see cref="LoadRunner.Sessions"/>) each worker runs whole sessions, one after another (a
+/// session never spans workers; its think times are the worker's idle time); <c>iterations</c> still counts requests, so
+/// the session the count runs out in stops early, and a session's turn due at or after a step's end is not sent.</summary>
 internal static class ClosedWorkload
 {
     /// <summary>How often <c>ramping_constant</c> re-targets the number in flight.</summary>
@@ -19,15 +23,24 @@ internal static class ClosedWorkload
         var copies = Math.Min(step.Copies!.Value, step.Iterations.Value);
         var phase = Workload.Phase(step);
         var workers = new Task[copies];
+        var gate = new ClosedGate(() => Interlocked.Decrement(ref remaining) >= 0, double.PositiveInfinity);
         for (var i = 0; i < copies; i++)
         {
-            workers[i] = Task.Run(async () =>
-            {
-                while (Interlocked.Decrement(ref remaining) >= 0)
+            workers[i] = context.Runner.Sessions is not null
+                ? Task.Run(async () =>
                 {
-                    await context.Runner.SendAsync(context, phase, null).ConfigureAwait(false);
-                }
-            });
+                    while (Volatile.Read(ref remaining) > 0)
+                    {
+                        await Session.RunAsync(context, phase, context.NextSession(), null, gate).ConfigureAwait(false);
+                    }
+                })
+                : Task.Run(async () =>
+                {
+                    while (Interlocked.Decrement(ref remaining) >= 0)
+                    {
+                        await context.Runner.SendAsync(context, phase, null).ConfigureAwait(false);
+                    }
+                });
         }
 
         await Task.WhenAll(workers).ConfigureAwait(false);
@@ -41,13 +54,14 @@ internal static class ClosedWorkload
         var deadlineMs = context.Clock.NowMs() + step.Duration!.Value.TotalMilliseconds;
         var phase = Workload.Phase(step);
         var workers = new Task[copies];
+        var gate = new ClosedGate(null, deadlineMs);
         for (var i = 0; i < copies; i++)
         {
             workers[i] = Task.Run(async () =>
             {
                 while (context.Clock.NowMs() < deadlineMs)
                 {
-                    await context.Runner.SendAsync(context, phase, null).ConfigureAwait(false);
+                    await SendOrRunSessionAsync(context, phase, gate).ConfigureAwait(false);
                 }
             });
         }
@@ -71,12 +85,13 @@ internal static class ClosedWorkload
         var active = 0;
         var target = Math.Max(from, 1);
         var workers = new List<Task>();
+        var gate = new ClosedGate(null, startMs + durationMs);
 
         async Task WorkerAsync()
         {
             while (context.Clock.NowMs() - startMs < durationMs)
             {
-                await context.Runner.SendAsync(context, phase, null).ConfigureAwait(false);
+                await SendOrRunSessionAsync(context, phase, gate).ConfigureAwait(false);
                 var current = Volatile.Read(ref active);
                 if (current > Volatile.Read(ref target)
                     && Interlocked.CompareExchange(ref active, current - 1, current) == current)
@@ -116,4 +131,10 @@ internal static class ClosedWorkload
 
         context.LastCopies = to;
     }
+
+    /// <summary>A worker's next unit: one request, or one whole session when the runner has sessions.</summary>
+    private static Task SendOrRunSessionAsync(StepContext context, string phase, ClosedGate gate) =>
+        context.Runner.Sessions is not null
+            ? Session.RunAsync(context, phase, context.NextSession(), null, gate)
+            : context.Runner.SendAsync(context, phase, null);
 }

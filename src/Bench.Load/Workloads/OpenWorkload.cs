@@ -1,5 +1,6 @@
 using Bench.Core.Scenarios;
 using Bench.Load.Running;
+using Bench.Load.Workloads.Sessions;
 
 namespace Bench.Load.Workloads;
 
@@ -21,6 +22,11 @@ namespace Bench.Load.Workloads;
 /// fell behind its schedule) is dropped likewise, with the reason. Requests in flight at the end finish (each bounded
 /// by the request timeout) before the next step starts. When the run is cancelled, the dispatcher stops at once and
 /// the step waits for the requests in flight to end as cancelled records before it throws.</para>
+/// <para>With multi-turn sessions (<see cref="LoadRunner.Sessions"/>) each arrival starts a session (the rate is of
+/// session starts, not requests); its later turns follow their think times after each answer, each intended at the
+/// answer's end plus the think time. The cap counts turns in flight: a turn that finds it reached is dropped and ends
+/// its session; a later turn due at or after the step's end is not sent (the session is cut), and the step waits for
+/// every session in progress.</para>
 /// </remarks>
 internal static class OpenWorkload
 {
@@ -41,6 +47,7 @@ internal static class OpenWorkload
         var endMs = step.Duration is { } duration ? startMs + duration.TotalMilliseconds : double.PositiveInfinity;
         var token = context.CancellationToken;
         var stepEnded = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the step ended (at {endMs:0} ms) before the client could send it");
+        var gate = context.Runner.Sessions is null ? null : new OpenGate(cap, endMs, capReached, stepEnded);
         try
         {
             foreach (var arrival in arrivals)
@@ -49,7 +56,11 @@ internal static class OpenWorkload
                 // On the system clock: a timer, then a spin for the last millisecond (never early, late only by the
                 // timer's wake-up jitter); on a test's fake clock: its timer alone.
                 await context.Clock.DelayUntilAsync(intendedMs, token).ConfigureAwait(false);
-                if (context.Clock.NowMs() >= endMs)
+                if (gate is not null)
+                {
+                    inFlight.Start(Session.RunAsync(context, phase, context.NextSession(), intendedMs, gate));
+                }
+                else if (context.Clock.NowMs() >= endMs)
                 {
                     context.Runner.Drop(context, phase, intendedMs, stepEnded, arrival.Draw, arrival.SessionId);
                 }

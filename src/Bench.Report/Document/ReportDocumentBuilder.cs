@@ -46,6 +46,9 @@ public static partial class ReportDocumentBuilder
         /// <summary>Three ways to call (streaming, non-streaming, batch-api), per model.</summary>
         public const string CallModes = "three-ways-to-call";
 
+        /// <summary>Multi-turn sessions: per turn, TTFT and cost as the history grows.</summary>
+        public const string Conversations = "conversations-per-turn";
+
         /// <summary>Routing plans: synchronous and batch shares as one budget.</summary>
         public const string Routing = "routing";
 
@@ -132,6 +135,7 @@ public static partial class ReportDocumentBuilder
         sections.AddIfNotNull(TargetsSection(report.TargetComparisons));
         sections.AddIfNotNull(ComparisonSection(report));
         sections.AddIfNotNull(CallModesSection(report));
+        sections.AddIfNotNull(ConversationsSection(report));
 
         // Latency charts follow the verdict and the streaming comparison: summary → verdict → evidence.
         var anchor = new[] { Ids.CallModes, Ids.Comparison, Ids.Recommendation, Ids.Summary }.Select(id => sections.FindIndex(s => s.Id == id)).First(i => i >= 0);

@@ -47,6 +47,11 @@ public static class SummaryJsonExporter
         }
 
         json.WriteEndArray();
+        if (report.Conversations.Count > 0)
+        {
+            WriteConversations(json, report.Conversations);
+        }
+
         if (report.Thresholds.Count > 0)
         {
             WriteThresholds(json, report);
@@ -196,6 +201,66 @@ public static class SummaryJsonExporter
 
             json.WriteEndArray();
         }
+    }
+
+    /// <summary>The top-level <c>conversations</c> array: one object per cell with sessions, its turns inside (keys
+    /// declared in <see cref="MetricCatalog.ConversationJsonFields"/> and <see cref="MetricCatalog.ConversationTurnJsonFields"/>).</summary>
+    private static void WriteConversations(Utf8JsonWriter json, IReadOnlyList<Model.ConversationCell> cells)
+    {
+        static void Number(Utf8JsonWriter json, string name, double? value, int decimals)
+        {
+            if (value is { } v && double.IsFinite(v))
+            {
+                json.WriteNumber(name, Math.Round(v, decimals, MidpointRounding.AwayFromZero));
+            }
+            else
+            {
+                json.WriteNull(name);
+            }
+        }
+
+        json.WriteStartArray(MetricCatalog.ConversationsJsonKey);
+        foreach (var cell in cells)
+        {
+            json.WriteStartObject();
+            json.WriteString("target", cell.Cell.Target);
+            json.WriteString("model", cell.Cell.Model);
+            json.WriteString("mode", Names.Of(cell.Cell.Mode));
+            json.WriteString("policy", cell.Cell.Policy);
+            json.WriteNumber("sessions", cell.Sessions);
+            json.WriteNumber("sessions_complete", cell.Complete);
+            json.WriteNumber("sessions_ended_early", cell.EndedEarly);
+            json.WriteNumber("sessions_cut", cell.Cut);
+            Number(json, "cost_growth", (double?)cell.CostGrowth, 4);
+            json.WriteStartArray("turns");
+            foreach (var t in cell.Turns)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("turn", t.Turn);
+                json.WriteNumber("requests", t.Requests);
+                json.WriteNumber("successes", t.Successes);
+                Number(json, "success_rate", t.SuccessRate, 4);
+                Number(json, "ttft_ms_p50", t.Ttft?.P50, 3);
+                Number(json, "ttft_ms_p95", t.Ttft?.P95, 3);
+                Number(json, "prompt_tokens_mean", t.MeanPromptTokens, 2);
+                Number(json, "cached_tokens_mean", t.MeanCachedTokens, 2);
+                if (t.MeanCostUsd is { } cost)
+                {
+                    json.WriteNumber("cost_usd_per_request", Math.Round(cost, 8, MidpointRounding.AwayFromZero));
+                }
+                else
+                {
+                    json.WriteNull("cost_usd_per_request");
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     /// <summary>The top-level <c>thresholds</c> array: one object per threshold × cell, failing first (keys declared in

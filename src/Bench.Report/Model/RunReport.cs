@@ -73,6 +73,10 @@ public sealed class RunReport
     /// folder written before Bench injected faults).</summary>
     public FaultCheck? Faults { get; init; }
 
+    /// <summary>Multi-turn sessions per cell and turn (<see cref="ConversationsBuilder"/>); empty when no record carries a
+    /// turn.</summary>
+    public IReadOnlyList<ConversationCell> Conversations { get; init; } = [];
+
     /// <summary>One recommendation per SLO set.</summary>
     public IReadOnlyList<Recommendation> Recommendations { get; init; } = [];
 
@@ -132,12 +136,14 @@ public sealed class RunReport
     /// omitted.</param>
     /// <param name="targetSamples">Per-request TTFT and E2E samples per cell (the chart samples), for
     /// <see cref="TargetComparisons"/>; none compared when omitted.</param>
+    /// <param name="conversations">Multi-turn sessions per cell and turn; none when omitted.</param>
     /// <exception cref="PricingException">An FX rate or mix in <see cref="RunInfo.Report"/> is invalid (all listed), or a
     /// target's price file cannot be read.</exception>
     public static RunReport Build(RunInfo run, RunAggregator aggregator, RecordsReadResult read, PriceCatalog prices,
         IReadOnlyList<SloSet>? slos = null, IReadOnlyList<SweepCurve>? sweeps = null,
         IReadOnlyDictionary<string, ModeDifference>? modeDifferences = null, FaultCheck? faults = null, IReadOnlyList<BatchRecord>? batches = null, RecordsReadResult? batchesRead = null,
-        ReplicateAggregator? replicates = null, IReadOnlyList<Threshold>? thresholds = null, ITargetSamples? targetSamples = null)
+        ReplicateAggregator? replicates = null, IReadOnlyList<Threshold>? thresholds = null, ITargetSamples? targetSamples = null,
+        IReadOnlyList<ConversationCell>? conversations = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(aggregator);
@@ -169,6 +175,7 @@ public sealed class RunReport
             Client = ClientVerdict.For(run, cells),
             Resilience = ResilienceVerdict.For(cells, run.Resilience),
             Faults = faults,
+            Conversations = conversations ?? [],
             BatchesRead = batchesRead is { Records: > 0 } or { Skipped: > 0 } ? batchesRead : null,
             Replicates = replicates is null ? null
                 : ReplicateReport.Build(replicates, cells, prices, batches, run, [.. cells.SelectMany(c => c.Summary.Slos.Select(s => s.Name)).Distinct()], billing),
