@@ -21,7 +21,7 @@ public sealed class MeasuredMixProjectionTests
     private const decimal Output = 15m;
     private const decimal Monthly = 1_000_000m;
 
-    private static readonly PriceCatalog Prices = PriceCatalog.Create("hand prices",
+    internal static readonly PriceCatalog Prices = PriceCatalog.Create("hand prices",
         [new ModelPrice(TestRun.Alpha, Input, Cached, Output, null, null, "hand", usdPerMillionCacheWriteInputTokens: CacheWrite)]);
 
     // The cell (alpha, streaming), 5 attempted requests:
@@ -38,9 +38,12 @@ public sealed class MeasuredMixProjectionTests
     //   total                               = 2,424 USD  (before the fix: writes at input, 320 × 3 = 960 + 144 + 1,200 = 2,304)
     private const decimal Total = 2_424m;
 
-    private static CellResult Cell()
+    internal static CellResult Cell(string? target = null) => Run(target).Report(Prices).Cells.Single();
+
+    /// <summary>The records above (not saved; the caller disposes).</summary>
+    internal static TestRun Run(string? target = null)
     {
-        using var run = new TestRun();
+        var run = new TestRun();
         for (var i = 0; i < 4; i++)
         {
             var r = run.Add(TestRun.Alpha, Mode.Streaming, i * 1000, Phases.Measure, i);
@@ -51,7 +54,8 @@ public sealed class MeasuredMixProjectionTests
         }
 
         run.Add(TestRun.Alpha, Mode.Streaming, 5000, Phases.Measure, 4, Outcome.RateLimited);
-        return Assert.Single(run.Report(Prices).Cells);
+        run.Records.ForEach(r => r.Target = target);
+        return run;
     }
 
     [Fact]
