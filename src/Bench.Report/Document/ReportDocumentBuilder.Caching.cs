@@ -27,7 +27,7 @@ public static partial class ReportDocumentBuilder
             .. Lead(report, c.Cell.Summary),
             c.CachedShare is { } cached ? SharePercent(cached) : "–",
             c.CacheWriteShare is { } written ? SharePercent(written) : "–",
-            c.SavingUsdPer1kRequests is { } perThousand ? Amount(perThousand, fx) : c.Cell.Cost.Unpriced is null ? "–" : "not priced",
+            c.SavingUsdPer1kRequests is { } perThousand ? Usd(perThousand) : c.Cell.Cost.Unpriced is null ? "–" : "not priced",
             c.SavingUsdPerMonth is { } month ? Amount(month, fx) : "–",
             c.SavingPercent is { } percent ? percent.ToString("0.0", Inv) + " %" : "–",
         ]));
