@@ -624,7 +624,9 @@ public static partial class MetricCatalog
             TokenizerComparedRequests, CompletionTokenDiffMean, CompletionTokenDiffPercent, UsageFlagged, DurationS, Rps, IntendedRps, AchievedSendRps, OutputTps]);
         all.AddRange(BatchFigures);
         all.AddRange(AttemptView);
-        all.AddRange([CostUsd, CostUsdPer1kRequests, CostUsdPerSuccess, .. CostIntervals, RetryCostUsd, RetryCostUsdPer1kRequests, RetryCostPercent, PriceSource, PriceTierUsed, GoodputRps, Unpriced]);
+        all.AddRange([CostUsd, CostUsdPer1kRequests, CostUsdPerSuccess, .. CostIntervals, RetryCostUsd, RetryCostUsdPer1kRequests, RetryCostPercent, PriceSource, PriceTierUsed]);
+        all.AddRange(PromptCaching);
+        all.AddRange([GoodputRps, Unpriced]);
         all.AddRange(BilledTokens);
         all.AddRange(BilledCostFigures);
         all.AddRange(CellPrices);

@@ -57,6 +57,15 @@ public sealed class CellCost
     /// or the cell cost nothing.</summary>
     public decimal? RetryCostPercent { get; init; }
 
+    /// <summary>What prompt caching saved over the cell at list prices, USD (<see cref="CostBreakdown.CacheSavingUsd"/>
+    /// of the cell's billed tokens: cached × (input − cached-input price) − cache write × (cache-write − input price));
+    /// 0 without cached or cache-write tokens, null when unpriced. <see cref="BilledCost.CacheSavingUsd"/> is it as paid.</summary>
+    public decimal? CacheSavingListUsd { get; init; }
+
+    /// <summary><see cref="CacheSavingListUsd"/> / attempted requests × 1,000, USD at list prices; null when unpriced or
+    /// nothing was attempted.</summary>
+    public decimal? CacheSavingListUsdPer1kRequests { get; init; }
+
     /// <summary><c>cost_usd_per_1k_requests_ci_low/high</c>: the 95 % Student t interval of the mean cost per attempted
     /// request × 1,000 (<see cref="Statistics.TokenMoments.CostIntervals"/>); null when unpriced or under 2 requests.</summary>
     public Statistics.Interval? CostUsdPer1kRequestsCi { get; init; }
@@ -103,6 +112,9 @@ public sealed class CellCost
         var batch = tier == PriceTier.Batch;
         var cost = CostModel.RequestCostUsd(summary.BilledTokens, price, batch);
         var retry = CostModel.RequestCostUsd(summary.RetryBilledTokens, price, batch);
+        var billed = summary.BilledTokens;
+        var saving = CostModel.Breakdown(billed.PromptTokens, billed.CachedTokens, billed.CompletionTokens, price, tier,
+            cacheWriteTokens: billed.CacheWriteTokens).CacheSavingUsd;
         // Per-token rates from the (linear) cost model: a prompt token, what a cache read or write changes, a completion token.
         var promptUsd = (double)CostModel.RequestCostUsd(new TokenCounts(1, 0, 0), price, batch);
         var cachedUsd = (double)CostModel.RequestCostUsd(new TokenCounts(1, 1, 0), price, batch) - promptUsd;
@@ -120,6 +132,8 @@ public sealed class CellCost
             RetryCostPercent = cost > 0 ? retry / cost * 100m : null,
             CostUsdPer1kRequests = summary.Requests > 0 ? cost / summary.Requests * 1000m : null,
             CostUsdPerSuccess = summary.Successes > 0 ? cost / summary.Successes : null,
+            CacheSavingListUsd = saving,
+            CacheSavingListUsdPer1kRequests = summary.Requests > 0 ? saving / summary.Requests * 1000m : null,
             CostUsdPer1kRequestsCi = perRequest?.Scale(1000),
             CostUsdPerSuccessCi = perSuccess,
         };

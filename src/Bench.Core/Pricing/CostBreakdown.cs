@@ -62,6 +62,22 @@ public sealed record CostBreakdown
     /// <see cref="OutputCostUsd"/>, USD.</summary>
     public decimal TotalCostUsd => InputCostUsd + CachedInputCostUsd + CacheWriteInputCostUsd + OutputCostUsd;
 
+    /// <summary>
+    /// What the prompt cache saved on these tokens, USD: cached × (input price − cached-input price) − cache write ×
+    /// (cache-write price − input price), ÷ 1,000,000 — the cost of the same tokens with every cached and cache-write
+    /// token at the input price, minus <see cref="TotalCostUsd"/>. Negative when writes cost more than the reads saved
+    /// (Anthropic's writes are 1.25 × input); 0 when the prices substituted the input price
+    /// (<see cref="CachedPricedAsInput"/>, <see cref="CacheWritePricedAsInput"/>, Batch API tiers), so a saving is never
+    /// claimed on a price the catalogue does not give.
+    /// </summary>
+    public decimal CacheSavingUsd =>
+        CostModel.CostUsd(CachedInputTokens, UsdPerMillionInputTokens - UsdPerMillionCachedInputTokens)
+        - CostModel.CostUsd(CacheWriteInputTokens, UsdPerMillionCacheWriteInputTokens - UsdPerMillionInputTokens);
+
+    /// <summary>What these tokens would have cost without the prompt cache (every prompt token at the input price),
+    /// USD: <see cref="TotalCostUsd"/> + <see cref="CacheSavingUsd"/>.</summary>
+    public decimal CostWithoutCacheUsd => TotalCostUsd + CacheSavingUsd;
+
     /// <summary>Sentences a report must show next to the amount: every substitution made while pricing.</summary>
     public IReadOnlyList<string> Notes
     {

@@ -75,6 +75,20 @@ public sealed record BilledCost
     /// <summary><c>cost_billed_usd_per_success</c>, USD at the market rate.</summary>
     public decimal? CostUsdPerSuccess => CostPerSuccess / MarketUnitsPerUsd;
 
+    /// <summary>What prompt caching saved over the cell, in <see cref="Currency"/>: <see cref="CellCost.CacheSavingListUsd"/>
+    /// × <see cref="UnitsPerListUsd"/>.</summary>
+    public decimal? CacheSaving { get; init; }
+
+    /// <summary><see cref="CacheSaving"/> per 1,000 attempted requests, in <see cref="Currency"/>.</summary>
+    public decimal? CacheSavingPer1kRequests { get; init; }
+
+    /// <summary><c>cache_saving_usd</c>: <see cref="CacheSaving"/> / <see cref="MarketUnitsPerUsd"/>, USD as paid.</summary>
+    public decimal? CacheSavingUsd => CacheSaving / MarketUnitsPerUsd;
+
+    /// <summary><c>cache_saving_usd_per_1k_requests</c>: <see cref="CacheSavingPer1kRequests"/> /
+    /// <see cref="MarketUnitsPerUsd"/>, USD as paid.</summary>
+    public decimal? CacheSavingUsdPer1kRequests => CacheSavingPer1kRequests / MarketUnitsPerUsd;
+
     /// <summary>USD paid per USD of list price: <see cref="UnitsPerListUsd"/> / <see cref="MarketUnitsPerUsd"/>
     /// (1/7.3 ≈ 0.137 for a ¥1 = $1 relay at ¥7.3).</summary>
     public decimal? UsdPerListUsd => UnitsPerListUsd / MarketUnitsPerUsd;
@@ -100,6 +114,8 @@ public sealed record BilledCost
             Cost = listCost.CostUsd * units,
             CostPer1kRequests = listCost.CostUsdPer1kRequests * units,
             CostPerSuccess = listCost.CostUsdPerSuccess * units,
+            CacheSaving = listCost.CacheSavingListUsd * units,
+            CacheSavingPer1kRequests = listCost.CacheSavingListUsdPer1kRequests * units,
         };
     }
 }

@@ -19,8 +19,9 @@ namespace Bench.Core.Records;
 /// <item><term><c>negative</c></term><description>a count is below 0.</description></item>
 /// <item><term><c>implausible</c></term><description>a count is above <see cref="MaxPlausibleTokens"/>
 /// (10,000,000: the largest context window any model offers, Llama 4 Scout's; no request can use more).</description></item>
-/// <item><term><c>cached_above_prompt</c></term><description><c>cached_tokens</c> &gt; <c>prompt_tokens</c> (cached
-/// tokens are part of the prompt).</description></item>
+/// <item><term><c>cached_above_prompt</c></term><description><c>cached_tokens</c> &gt; <c>prompt_tokens</c>, or
+/// <c>cached_tokens</c> + <c>cache_write_tokens</c> &gt; <c>prompt_tokens</c> (cache reads and writes are disjoint parts
+/// of the prompt).</description></item>
 /// <item><term><c>reasoning_above_completion</c></term><description><c>reasoning_tokens</c> &gt;
 /// <c>completion_tokens</c> (reasoning is part of the completion).</description></item>
 /// <item><term><c>above_max_tokens</c></term><description><c>completion_tokens</c> &gt; 2 × the request's
@@ -80,7 +81,7 @@ public static class UsageCheck
         /// <summary>A count above <see cref="MaxPlausibleTokens"/>.</summary>
         public const string Implausible = "implausible";
 
-        /// <summary>Cached tokens above prompt tokens.</summary>
+        /// <summary>Cached tokens above prompt tokens, or cached and cache-write tokens together above them.</summary>
         public const string CachedAbovePrompt = "cached_above_prompt";
 
         /// <summary>Reasoning tokens above completion tokens.</summary>
@@ -129,6 +130,9 @@ public static class UsageCheck
 
         record.ReasoningTokens = null;
         record.CachedTokens = null;
+        // Cache writes are a part of the prompt count being replaced: kept, they would be billed beside a local prompt
+        // count that does not include them (and a cell's cache writes could exceed its prompt tokens).
+        record.CacheWriteTokens = null;
         if (Sane(record.TokenizerPromptTokens) is not null || Sane(record.TokenizerCompletionTokens) is not null)
         {
             record.PromptTokens = Sane(record.TokenizerPromptTokens);
@@ -156,11 +160,17 @@ public static class UsageCheck
         CheckRange(issues, "usage.completion_tokens", record.CompletionTokens);
         CheckRange(issues, "usage.completion_tokens_details.reasoning_tokens", record.ReasoningTokens);
         CheckRange(issues, "usage.prompt_tokens_details.cached_tokens", record.CachedTokens);
+        CheckRange(issues, "cache_write_tokens", record.CacheWriteTokens);
         var prompt = record.PromptTokens ?? 0;
         var completion = record.CompletionTokens ?? 0;
         if (record.CachedTokens is { } cached && cached > prompt)
         {
             Add(issues, Kinds.CachedAbovePrompt, $"cached_tokens {cached} > prompt_tokens {prompt}");
+        }
+        else if (record.CacheWriteTokens is { } written and >= 0 && (long)(record.CachedTokens ?? 0) + written > prompt)
+        {
+            // Cache reads and writes are disjoint parts of the prompt (CostModel): together they cannot exceed it.
+            Add(issues, Kinds.CachedAbovePrompt, $"cached_tokens {record.CachedTokens ?? 0} + cache_write_tokens {written} > prompt_tokens {prompt}");
         }
 
         if (record.ReasoningTokens is { } reasoning && reasoning > completion)
@@ -183,7 +193,8 @@ public static class UsageCheck
     {
         ArgumentNullException.ThrowIfNull(record);
         return InRange(record.PromptTokens) && InRange(record.CompletionTokens) && InRange(record.ReasoningTokens) && InRange(record.CachedTokens)
-            && (record.CachedTokens ?? 0) <= (record.PromptTokens ?? 0)
+            && InRange(record.CacheWriteTokens)
+            && (long)(record.CachedTokens ?? 0) + (record.CacheWriteTokens ?? 0) <= (record.PromptTokens ?? 0)
             && (record.ReasoningTokens ?? 0) <= (record.CompletionTokens ?? 0);
 
         static bool InRange(int? count) => count is null or (>= 0 and <= (int)MaxPlausibleTokens);

@@ -149,6 +149,7 @@ public static partial class ReportDocumentBuilder
         sections.AddIfNotNull(ResilienceSection(report));
         sections.AddIfNotNull(CostSection(report));
         sections.AddIfNotNull(ProjectionSection(report));
+        sections.AddIfNotNull(PromptCachingSection(report));
         sections.AddIfNotNull(BudgetPlanSection(report));
         sections.AddIfNotNull(RoutingSection(report));
         sections.AddIfNotNull(ReplicatesSection(report));

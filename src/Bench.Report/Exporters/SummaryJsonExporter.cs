@@ -62,8 +62,41 @@ public static class SummaryJsonExporter
             WritePlan(json, plan);
         }
 
+        if (report.PromptCaching is { } caching)
+        {
+            WritePromptCaching(json, caching);
+        }
+
         json.WriteEndObject();
         return path;
+    }
+
+    /// <summary>The top-level <c>prompt_caching</c> object (keys declared in <see cref="MetricCatalog.PromptCachingJsonFields"/>
+    /// and <see cref="MetricCatalog.PromptCachingCellJsonFields"/>): each cell's saving at the stated monthly volume,
+    /// USD as paid, rounded like every USD figure.</summary>
+    private static void WritePromptCaching(Utf8JsonWriter json, PromptCaching caching)
+    {
+        json.WriteStartObject(MetricCatalog.PromptCachingJsonKey);
+        json.WriteNumber("monthly_requests", NumberFormat.Usd.Round(caching.MonthlyRequests));
+        json.WriteStartArray("cells");
+        foreach (var row in caching.Cells)
+        {
+            var s = row.Cell.Summary;
+            json.WriteStartObject();
+            json.WriteString("target", s.Target);
+            json.WriteString("model", s.Model);
+            json.WriteString("mode", Names.Of(s.Mode));
+            json.WriteString("policy", s.Policy);
+            MetricValue.Number(row.CachedShare).WriteJson(json, "cached_prompt_share", NumberFormat.Ratio);
+            MetricValue.Number(row.CacheWriteShare).WriteJson(json, "cache_write_prompt_share", NumberFormat.Ratio);
+            MetricValue.Usd(row.SavingUsdPer1kRequests).WriteJson(json, "cache_saving_usd_per_1k_requests", NumberFormat.Usd);
+            MetricValue.Usd(row.SavingUsdPerMonth).WriteJson(json, "cache_saving_usd_per_month", NumberFormat.Usd);
+            MetricValue.Number(row.SavingPercent is { } p ? (double)p : null).WriteJson(json, "cache_saving_percent", NumberFormat.TokenDifference);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
     }
 
     /// <summary>The top-level <c>plan</c> object (keys declared in <see cref="MetricCatalog.PlanJsonFields"/> and the
@@ -349,7 +382,7 @@ public static class SummaryJsonExporter
 
         json.WriteEndArray();
         json.WriteStartObject("billed_tokens");
-        Write(json, cell, [.. MetricCatalog.BilledTokens]);
+        Write(json, cell, [.. MetricCatalog.BilledTokens, .. MetricCatalog.CacheShares]);
         json.WriteEndObject();
         json.WriteStartObject("attempts");
         Write(json, cell, [.. MetricCatalog.AttemptView]);
@@ -360,6 +393,9 @@ public static class SummaryJsonExporter
             Write(json, cell, MetricCatalog.CostUsd, MetricCatalog.CostUsdPer1kRequests, MetricCatalog.CostUsdPerSuccess, MetricCatalog.PriceSource,
                 MetricCatalog.RetryCostUsd, MetricCatalog.RetryCostUsdPer1kRequests, MetricCatalog.RetryCostPercent, MetricCatalog.PriceTierUsed);
             WriteCostIntervals(json, cell);
+            json.WriteStartObject("prompt_caching");
+            Write(json, cell, [.. MetricCatalog.CacheSavings]);
+            json.WriteEndObject();
             json.WriteStartObject("billing");
             Write(json, cell, [.. MetricCatalog.BilledCostFigures]);
             json.WriteEndObject();

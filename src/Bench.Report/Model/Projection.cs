@@ -74,8 +74,11 @@ public sealed class Projection
         return new Projection { MonthlyRequests = monthlyRequests, Fx = fx ?? [], Cells = budgets, Mixes = mixBudgets, Problems = problems };
     }
 
-    /// <summary>The cell's mean billed tokens per attempted request × <paramref name="requests"/>, or null when unpriced
-    /// (priced at the cell's tier: <see cref="CellCost.Tier"/>).</summary>
+    /// <summary>The cell's measured mix — mean billed prompt, cached (cache-read), cache-write and completion tokens per
+    /// attempted request — × <paramref name="requests"/>, or null when unpriced (priced at the cell's tier:
+    /// <see cref="CellCost.Tier"/>). Uncached input is what remains of the prompt (<see cref="MonthlyTokens.UncachedInputTokens"/>),
+    /// so a cell whose prompts hit or wrote the provider's cache is projected at the prices of its own mix: the same
+    /// formula <see cref="CellCost"/> bills the measured requests with, scaled.</summary>
     internal static MonthlyTokens? Volume(CellResult cell, decimal requests)
     {
         var s = cell.Summary;
@@ -85,6 +88,6 @@ public sealed class Projection
         }
 
         decimal PerRequest(long total) => (decimal)total / s.Requests;
-        return MonthlyTokens.FromRequests(requests, PerRequest(s.BilledTokens.PromptTokens), PerRequest(s.BilledTokens.CompletionTokens), PerRequest(s.BilledTokens.CachedTokens));
+        return MonthlyTokens.FromRequests(requests, PerRequest(s.BilledTokens.PromptTokens), PerRequest(s.BilledTokens.CompletionTokens), PerRequest(s.BilledTokens.CachedTokens), PerRequest(s.BilledTokens.CacheWriteTokens));
     }
 }

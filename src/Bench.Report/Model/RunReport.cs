@@ -103,6 +103,10 @@ public sealed class RunReport
     /// <summary>The run's token mix projected to a monthly volume.</summary>
     public required Projection Projection { get; init; }
 
+    /// <summary>What prompt caching saved per cell at the stated monthly volume; null when no cell was billed cached or
+    /// cache-write tokens.</summary>
+    public PromptCaching? PromptCaching { get; init; }
+
     /// <summary>Per model measured in batch-api and a synchronous mode, in run order: its three ways to call side by
     /// side with the saving of batch; empty for a run without batch-api cells.</summary>
     public IReadOnlyList<CallModes> CallModes { get; init; } = [];
@@ -160,6 +164,7 @@ public sealed class RunReport
             Recommendations = recommendations,
             Plan = BudgetPlanBuilder.Build(run, cells, recommendations, fx),
             Projection = projection,
+            PromptCaching = Model.PromptCaching.For(cells, run.Report.MonthlyRequests),
             CallModes = Model.CallModes.For(cells, projection),
             Routing = RoutingPlan.For(cells, run.Report.MonthlyRequests, mixes),
             Run = run,

@@ -54,6 +54,41 @@ public class UsageCheckTests
     }
 
     [Fact]
+    public void Check_CacheReadsAndWritesTogetherAbovePrompt_AreFlagged_AndNotConsistent()
+    {
+        // Anthropic: prompt = input + cache reads + cache writes, so reads + writes ≤ prompt (CostModel's rule).
+        var fits = Usage(1_300, 100, cached: 100);
+        fits.CacheWriteTokens = 1_200;
+        var over = Usage(1_300, 100, cached: 101);
+        over.CacheWriteTokens = 1_200;
+        var negative = Usage(1_300, 100);
+        negative.CacheWriteTokens = -1;
+
+        Assert.Null(UsageCheck.Check(fits, 256));
+        Assert.True(UsageCheck.IsConsistent(fits));
+        Assert.Equal([UsageCheck.Kinds.CachedAbovePrompt], UsageCheck.KindsOf(UsageCheck.Check(over, 256)));
+        Assert.False(UsageCheck.IsConsistent(over));
+        Assert.Equal([UsageCheck.Kinds.Negative], UsageCheck.KindsOf(UsageCheck.Check(negative, 256)));
+        Assert.False(UsageCheck.IsConsistent(negative));
+    }
+
+    [Fact]
+    public void Apply_FlaggedRecord_DropsItsCacheWritesWithTheOtherServerCounts()
+    {
+        // A flagged record's prompt count is replaced by the local one, which knows nothing of cache writes: kept, they
+        // were billed beside it, and a cell's writes could exceed its prompt tokens (bench report threw on pricing it).
+        var record = Usage(1_300, 700, contentChars: 100);
+        record.CacheWriteTokens = 1_200;
+
+        Assert.True(UsageCheck.Apply(record));
+
+        Assert.Equal(UsageCheck.Kinds.AboveReceivedText, Assert.Single(UsageCheck.KindsOf(record.UsageIssue)));
+        Assert.Null(record.CacheWriteTokens);
+        Assert.Null(record.CachedTokens);
+        Assert.Equal(50, record.PromptTokens);
+    }
+
+    [Fact]
     public void Check_ToolCallsNotCountedLocally_DoesNotJudgeTheText()
     {
         var record = Usage(50, 700, contentChars: 0, localCompletion: null);

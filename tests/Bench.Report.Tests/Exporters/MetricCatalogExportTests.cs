@@ -147,8 +147,9 @@ public sealed class MetricCatalogExportTests : IDisposable
         var declared = Catalogue().Where(m => m.Exports.HasFlag(MetricExports.SummaryJson)).SelectMany(m => m.JsonPaths).ToHashSet(StringComparer.Ordinal);
 
         // Run metadata, not figures: a new top-level key must be declared here (or become a catalogue entry). The run
-        // has SLO sets, so the budget plan is there (its keys: SummaryJson_Plan_EveryKeyIsDeclaredInTheCatalogue…).
-        Assert.Equal(["run_id", "price_catalog", "cells", MetricCatalog.PlanJsonKey], topLevel);
+        // has SLO sets, so the budget plan is there (its keys: SummaryJson_Plan_EveryKeyIsDeclaredInTheCatalogue…); a
+        // record bills cached tokens, so prompt caching's block is there too (its keys: PromptCachingTests).
+        Assert.Equal(["run_id", "price_catalog", "cells", MetricCatalog.PlanJsonKey, MetricCatalog.PromptCachingJsonKey], topLevel);
         Assert.All(paths, path => Assert.True(declared.Contains(path), $"summary.json key '{path}' has no catalogue entry"));
     }
 
@@ -189,7 +190,7 @@ public sealed class MetricCatalogExportTests : IDisposable
         SummaryJsonExporter.Write(report, _run.Directory);
         using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_run.Directory, SummaryJsonExporter.FileName)));
 
-        Assert.Equal(["run_id", "price_catalog", "cells", MetricCatalog.ThresholdsJsonKey, MetricCatalog.PlanJsonKey], document.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["run_id", "price_catalog", "cells", MetricCatalog.ThresholdsJsonKey, MetricCatalog.PlanJsonKey, MetricCatalog.PromptCachingJsonKey], document.RootElement.EnumerateObject().Select(p => p.Name));
         var rows = document.RootElement.GetProperty(MetricCatalog.ThresholdsJsonKey).EnumerateArray().ToList();
         Assert.Equal(report.Thresholds.Count, rows.Count);
         Assert.All(rows, row => Assert.Equal(MetricCatalog.ThresholdJsonFields.Select(f => f.Name), row.EnumerateObject().Select(p => p.Name)));
