@@ -14,13 +14,17 @@ namespace Bench.Core.Client;
 /// <param name="Seed">The <c>seed</c> for reproducible sampling; not sent when <see langword="null"/>.</param>
 /// <param name="UseMaxCompletionTokens">Send the limit as <c>max_completion_tokens</c> (OpenAI's newer name, required by
 /// its reasoning models) instead of <c>max_tokens</c>.</param>
+/// <param name="IgnoreEos">Ask for exactly <paramref name="MaxTokens"/> tokens: the Chat Completions body adds
+/// <c>"ignore_eos": true, "min_tokens": MaxTokens</c> (vLLM's sampling parameters; OpenAI's own API refuses unknown
+/// fields, so a scenario asks for it only against targets that take it).</param>
 public sealed record ChatRequest(
     string Model,
     Mode Mode,
     IReadOnlyList<ChatMessage> Messages,
     int MaxTokens,
     int? Seed = null,
-    bool UseMaxCompletionTokens = false);
+    bool UseMaxCompletionTokens = false,
+    bool IgnoreEos = false);
 
 /// <summary>One message of a <see cref="ChatRequest"/>.</summary>
 /// <param name="Role"><c>system</c>, <c>user</c> or <c>assistant</c>.</param>

@@ -27,7 +27,12 @@ public static class SyntheticPrompts
     /// <param name="seed">The scenario's seed.</param>
     /// <param name="id">The request id (or prefix group).</param>
     /// <param name="stream">A <see cref="SeededDraw"/> stream.</param>
-    public static string Build(string lead, int tokens, TokenCounter counter, long seed, long id, int stream)
+    public static string Build(string lead, int tokens, TokenCounter counter, long seed, long id, int stream) =>
+        Build(lead, tokens, counter, seed, id, stream, out _);
+
+    /// <summary>As <see cref="Build(string, int, TokenCounter, long, long, int)"/>; <paramref name="built"/> is the
+    /// text's token count (the larger of <paramref name="tokens"/> and the lead's).</summary>
+    public static string Build(string lead, int tokens, TokenCounter counter, long seed, long id, int stream, out int built)
     {
         ArgumentNullException.ThrowIfNull(lead);
         ArgumentNullException.ThrowIfNull(counter);
@@ -41,6 +46,7 @@ public static class SyntheticPrompts
         }
 
         var text = builder.ToString();
+        built = leadTokens + words;
         if (text.Length <= RecountChars && words > 0 && counter.Count(text) != leadTokens + words)
         {
             throw new InvalidOperationException(
@@ -52,8 +58,11 @@ public static class SyntheticPrompts
 
     /// <summary>The user prompt of request <paramref name="id"/>: <c>request {id}</c> then words, exactly
     /// <paramref name="tokens"/> tokens (at least the lead's).</summary>
-    public static string Prompt(int tokens, TokenCounter counter, long seed, long id) =>
-        Build(string.Create(CultureInfo.InvariantCulture, $"request {id}"), tokens, counter, seed, id, SeededDraw.WordStream);
+    public static string Prompt(int tokens, TokenCounter counter, long seed, long id) => Prompt(tokens, counter, seed, id, out _);
+
+    /// <summary>As <see cref="Prompt(int, TokenCounter, long, long)"/>; <paramref name="built"/> is its token count.</summary>
+    public static string Prompt(int tokens, TokenCounter counter, long seed, long id, out int built) =>
+        Build(string.Create(CultureInfo.InvariantCulture, $"request {id}"), tokens, counter, seed, id, SeededDraw.WordStream, out built);
 
     /// <summary>Shared-prefix group <paramref name="group"/>'s system text: <c>prefix {group}</c> then words from
     /// (seed, group), exactly <paramref name="tokens"/> tokens, the same for every request of the group.</summary>

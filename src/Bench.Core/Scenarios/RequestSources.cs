@@ -206,7 +206,7 @@ public sealed record HistogramBin
 /// <summary>A system prompt shared by a fraction of requests, so that prompt caching is exercised: <see cref="Groups"/>
 /// different prefixes of <see cref="Tokens"/> tokens each; a request carries one (its group drawn with the seed) with
 /// probability <see cref="Fraction"/>.</summary>
-public sealed record SharedPrefixSpec
+public sealed record SharedPrefixSpec : IConfigValidatable
 {
     /// <summary>The prefix's length in tokens of the model family's tokenizer.</summary>
     public int Tokens { get; init; }
@@ -216,10 +216,30 @@ public sealed record SharedPrefixSpec
 
     /// <summary>How many different prefixes (default 1).</summary>
     public int Groups { get; init; } = 1;
+
+    /// <inheritdoc />
+    public void Validate(ConfigValidation validation)
+    {
+        ArgumentNullException.ThrowIfNull(validation);
+        if (Tokens is < 1 or > ScenarioLimits.MaxPromptTokens)
+        {
+            validation.Error(nameof(Tokens), "must be between 1 and 10,000,000 (ScenarioLimits.MaxPromptTokens)");
+        }
+
+        if (!(Fraction > 0 && Fraction <= 1))
+        {
+            validation.Error(nameof(Fraction), "must be in (0, 1]: the share of requests that carry a prefix");
+        }
+
+        if (Groups is < 1 or > ScenarioLimits.MaxCopies)
+        {
+            validation.Error(nameof(Groups), "must be between 1 and 100,000");
+        }
+    }
 }
 
 /// <summary>A file of the user's own prompts (<c>--dataset FILE</c> on the command line), sampled with the seed.</summary>
-public sealed record DatasetSpec
+public sealed record DatasetSpec : IConfigValidatable
 {
     /// <summary>The file, relative to the scenario file: JSONL of <c>{"messages": [...]}</c> (optionally
     /// <c>max_tokens</c>), or ShareGPT (<c>{"conversations": [{"from": "human"|"gpt", "value": ...}]}</c>, a JSON array or
@@ -229,6 +249,21 @@ public sealed record DatasetSpec
 
     /// <summary><c>messages</c>, <c>sharegpt</c>, or null to tell from the first entry.</summary>
     public string? Format { get; init; }
+
+    /// <inheritdoc />
+    public void Validate(ConfigValidation validation)
+    {
+        ArgumentNullException.ThrowIfNull(validation);
+        if (Format is not (null or "messages" or "sharegpt"))
+        {
+            validation.Error(nameof(Format), $"unknown dataset format '{Format}'; expected messages or sharegpt (or leave it out to tell from the file)");
+        }
+
+        if (string.IsNullOrWhiteSpace(Path))
+        {
+            validation.Error(nameof(Path), "must name the dataset file");
+        }
+    }
 }
 
 /// <summary>Multi-turn sessions: each turn sends the growing history (with the previous answers), after a think time.</summary>
