@@ -78,6 +78,12 @@ internal static class RunCommand
             scenario, quick, output, models, modes, requests, concurrency, maxTokens, seed, baseUrl, apiKeyEnv, load, rate, duration, maxConcurrency,
         };
         command.Options.Add(timeout);
+        var dataset = new Option<string?>("--dataset")
+        {
+            Description = "A dataset of your own prompts (JSONL of {\"messages\": [...]}, or ShareGPT conversations), sampled with the seed; sets request.dataset (relative to the working directory).",
+            HelpName = "FILE",
+        };
+        command.Options.Add(dataset);
         command.Options.Add(targetNames);
         var force = new Option<bool>("--force")
         {
@@ -179,6 +185,7 @@ internal static class RunCommand
                     Duration = parse.GetValue(duration),
                     MaxConcurrency = parse.GetValue(maxConcurrency),
                     TimeoutS = parse.GetValue(timeout),
+                    Dataset = parse.GetValue(dataset),
                     Retries = parse.GetValue(retries),
                     Repeat = parse.GetValue(repeat),
                     BatchPollIntervalS = parse.GetValue(batchPollInterval),

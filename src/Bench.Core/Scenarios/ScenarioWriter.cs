@@ -36,6 +36,8 @@ public static class ScenarioWriter
             request[Name<RequestShape>(nameof(RequestShape.MaxEventBytes))] = scenario.Request.MaxEventBytes;
         }
 
+        WriteSources(request, scenario.Request);
+
         var root = new JsonObject
         {
             [Name<Scenario>(nameof(Scenario.Name))] = scenario.Name,
@@ -248,6 +250,70 @@ public static class ScenarioWriter
         Add(o, Name<SloSet>(nameof(SloSet.Share)), s.Share);
         Add(o, Name<SloSet>(nameof(SloSet.MonthlyRequests)), s.MonthlyRequests);
         Add(o, Name<SloSet>(nameof(SloSet.MaxTurnaroundH)), s.MaxTurnaroundH);
+        return o;
+    }
+
+    /// <summary>Issue 15's prompt-source fields, each only when given (so run.json of a classic run reads as before);
+    /// the dataset's path as the plan resolved it (absolute).</summary>
+    private static void WriteSources(JsonObject request, RequestShape shape)
+    {
+        if (shape.InputTokens is { } input)
+        {
+            request[Name<RequestShape>(nameof(RequestShape.InputTokens))] = Distribution(input);
+        }
+
+        if (shape.OutputTokens is { } output)
+        {
+            request[Name<RequestShape>(nameof(RequestShape.OutputTokens))] = Distribution(output);
+        }
+
+        if (shape.IgnoreEos)
+        {
+            request[Name<RequestShape>(nameof(RequestShape.IgnoreEos))] = true;
+        }
+
+        if (shape.SharedPrefix is { } prefix)
+        {
+            request[Name<RequestShape>(nameof(RequestShape.SharedPrefix))] = new JsonObject
+            {
+                [Name<SharedPrefixSpec>(nameof(SharedPrefixSpec.Tokens))] = prefix.Tokens,
+                [Name<SharedPrefixSpec>(nameof(SharedPrefixSpec.Fraction))] = prefix.Fraction,
+                [Name<SharedPrefixSpec>(nameof(SharedPrefixSpec.Groups))] = prefix.Groups,
+            };
+        }
+
+        if (shape.Dataset is { } dataset)
+        {
+            var o = new JsonObject { [Name<DatasetSpec>(nameof(DatasetSpec.Path))] = dataset.Path };
+            Add(o, Name<DatasetSpec>(nameof(DatasetSpec.Format)), dataset.Format);
+            request[Name<RequestShape>(nameof(RequestShape.Dataset))] = o;
+        }
+    }
+
+    /// <summary>A length distribution as the reader reads it.</summary>
+    internal static JsonObject Distribution(LengthDistribution d)
+    {
+        var o = new JsonObject
+        {
+            [Name<LengthDistribution>(nameof(LengthDistribution.Kind))] = d.Kind == DistributionKind.LogNormal ? "log_normal" : d.Kind.ToString().ToLowerInvariant(),
+        };
+        Add(o, Name<LengthDistribution>(nameof(LengthDistribution.Value)), d.Value);
+        Add(o, Name<LengthDistribution>(nameof(LengthDistribution.Min)), d.Min);
+        Add(o, Name<LengthDistribution>(nameof(LengthDistribution.Max)), d.Max);
+        Add(o, Name<LengthDistribution>(nameof(LengthDistribution.Mean)), d.Mean);
+        Add(o, Name<LengthDistribution>(nameof(LengthDistribution.Stddev)), d.Stddev);
+        Add(o, Name<LengthDistribution>(nameof(LengthDistribution.Median)), d.Median);
+        Add(o, Name<LengthDistribution>(nameof(LengthDistribution.Sigma)), d.Sigma);
+        if (d.Bins.Count > 0)
+        {
+            o[Name<LengthDistribution>(nameof(LengthDistribution.Bins))] = new JsonArray([.. d.Bins.Select(b => (JsonNode)new JsonObject
+            {
+                [Name<HistogramBin>(nameof(HistogramBin.From))] = b.From,
+                [Name<HistogramBin>(nameof(HistogramBin.To))] = b.To,
+                [Name<HistogramBin>(nameof(HistogramBin.Weight))] = b.Weight,
+            })]);
+        }
+
         return o;
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Bench.Core.Client;
 using Bench.Core.Configuration;
+using Bench.Core.Prompts;
 using Bench.Core.Planning;
 using Bench.Core.Pricing;
 using Bench.Core.Records;
@@ -115,6 +116,24 @@ public static partial class RunHarness
         {
             await error.WriteLineAsync(refusal).ConfigureAwait(false);
             return new RunOutcome(ExitCodes.BadInput, null);
+        }
+
+        IPromptSource prompts;
+        try
+        {
+            // Read once, before anything is sent: a bad dataset line is exit 2 (its path was made absolute by the plan).
+            prompts = PromptSources.For(scenario.Request, scenario.Seed, scenarioFile is null ? null : Path.GetDirectoryName(Path.GetFullPath(scenarioFile)));
+        }
+        catch (ConfigException e)
+        {
+            await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return new RunOutcome(ExitCodes.BadInput, null);
+        }
+
+        if (prompts is ShapedPromptSource { Dataset: { } dataset })
+        {
+            output.WriteLine(FormattableString.Invariant(
+                $"Dataset: {dataset.Path} ({dataset.Format}, {dataset.Entries.Count} entries{(dataset.Skipped > 0 ? $"; {dataset.Skipped} skipped without a human turn followed by a gpt turn" : "")})"));
         }
 
         RunTargets targets;
@@ -240,7 +259,7 @@ public static partial class RunHarness
                     MaxResponseBytes = scenario.Request.MaxResponseBytes,
                     MaxEventBytes = scenario.Request.MaxEventBytes,
                 });
-                var targetExecutor = new ChatExecutor(client, scenario.Request, scenario.Seed, scenario.Resilience);
+                var targetExecutor = new ChatExecutor(client, scenario.Request, scenario.Seed, scenario.Resilience, prompts);
                 clients[target.Name] = (client, targetExecutor);
                 executors[target.Name] = targetExecutor;
             }
