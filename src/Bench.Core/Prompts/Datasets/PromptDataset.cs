@@ -129,7 +129,7 @@ public sealed class PromptDataset
             }
             catch (JsonException e)
             {
-                errors.Add($"line {(e.LineNumber ?? 0) + 1}", $"not JSON: {e.Message}");
+                errors.Add($"line {(e.LineNumber ?? 0) + 1}", $"not JSON: {Clean(e)}");
             }
         }
         else
@@ -150,7 +150,7 @@ public sealed class PromptDataset
                 }
                 catch (JsonException e)
                 {
-                    errors.Add(Line(i), $"not JSON: {e.Message}");
+                    errors.Add(Line(i), $"not JSON: {Clean(e)}");
                 }
             }
         }
@@ -165,6 +165,10 @@ public sealed class PromptDataset
         errors.ThrowIfAny();
         return new PromptDataset(path, format!, entries, skipped);
     }
+
+    /// <summary>The parser's message without its zero-based position suffix (the line is named by the error's path).</summary>
+    private static string Clean(JsonException e) =>
+        e.Message.Split(" LineNumber:", 2)[0].Split(" Path:", 2)[0].TrimEnd();
 
     private static string Line(int index) => string.Create(CultureInfo.InvariantCulture, $"line {index + 1}");
 
