@@ -92,6 +92,12 @@ internal static class RunCommand
         command.Options.Add(trace);
         command.Options.Add(speedup);
         command.Options.Add(timeout);
+        var dataset = new Option<string?>("--dataset")
+        {
+            Description = "A dataset of your own prompts (JSONL of {\"messages\": [...]}, or ShareGPT conversations), sampled with the seed; sets request.dataset (relative to the working directory).",
+            HelpName = "FILE",
+        };
+        command.Options.Add(dataset);
         command.Options.Add(targetNames);
         var force = new Option<bool>("--force")
         {
@@ -195,6 +201,7 @@ internal static class RunCommand
                     Duration = parse.GetValue(duration),
                     MaxConcurrency = parse.GetValue(maxConcurrency),
                     TimeoutS = parse.GetValue(timeout),
+                    Dataset = parse.GetValue(dataset),
                     Retries = parse.GetValue(retries),
                     Repeat = parse.GetValue(repeat),
                     BatchPollIntervalS = parse.GetValue(batchPollInterval),

@@ -16,6 +16,9 @@ namespace Bench.Core.Client;
 /// its reasoning models) instead of <c>max_tokens</c>.</param>
 /// <param name="CaptureAnswer">Keep the answer's text in <see cref="RequestRecord.AnswerText"/> (a multi-turn session
 /// sends it back as the next turn's history); off for ordinary requests, which keep no text.</param>
+/// <param name="IgnoreEos">Ask for exactly <paramref name="MaxTokens"/> tokens: the Chat Completions body adds
+/// <c>"ignore_eos": true, "min_tokens": MaxTokens</c> (vLLM's sampling parameters; OpenAI's own API refuses unknown
+/// fields, so a scenario asks for it only against targets that take it).</param>
 public sealed record ChatRequest(
     string Model,
     Mode Mode,
@@ -23,7 +26,8 @@ public sealed record ChatRequest(
     int MaxTokens,
     int? Seed = null,
     bool UseMaxCompletionTokens = false,
-    bool CaptureAnswer = false);
+    bool CaptureAnswer = false,
+    bool IgnoreEos = false);
 
 /// <summary>One message of a <see cref="ChatRequest"/>.</summary>
 /// <param name="Role"><c>system</c>, <c>user</c> or <c>assistant</c>.</param>

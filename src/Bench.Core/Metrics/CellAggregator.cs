@@ -10,6 +10,7 @@ namespace Bench.Core.Metrics;
 /// </summary>
 public sealed class CellAggregator
 {
+    private readonly LengthTally _lengths = new();
     private readonly Dictionary<string, LatencyHistogram> _latency = [];
     private readonly long[] _outcomes = new long[Enum.GetValues<Outcome>().Length];
     private long _requests;
@@ -137,6 +138,11 @@ public sealed class CellAggregator
         if (r.Outcome != Outcome.Success)
         {
             return;
+        }
+
+        if (billable)
+        {
+            _lengths.Add(r);
         }
 
         _successes++;
@@ -291,6 +297,7 @@ public sealed class CellAggregator
             RateLimitedMsTotal = _attempts.RateLimitedMs,
             RequestsWithoutUsage = _withoutUsage,
             UsageFlagged = _usageFlags.Count,
+            Lengths = _lengths.ToComparison(),
             UsageFlaggedUnpriced = _usageFlags.Unpriced,
             UsageIssueKinds = _usageFlags.Kinds,
             UsageFlaggedExampleIds = [.. _usageFlags.ExampleIds],

@@ -204,6 +204,10 @@ public sealed class CellSummary
     public Statistics.BinomialInterval? SuccessRateCi =>
         Requests > 0 && Successes <= Requests ? Statistics.WilsonInterval.Compute(Successes, Requests) : null;
 
+    /// <summary>Intended against achieved prompt and completion lengths (issue 15), or null when no successful request
+    /// carried an intended length.</summary>
+    public LengthComparison? Lengths { get; init; }
+
     /// <summary>Latency stats for a metric id, or null when the metric has no samples.</summary>
     public MetricStats? Get(MetricDescriptor metric) => Latency.GetValueOrDefault(metric.Id);
 }

@@ -546,6 +546,21 @@ public static partial class MetricCatalog
         RequestField("probe_rate_per_s", "probe rate", "sweep only: the offered rate of the probe the request belongs to", NumberFormat.Exact, r => MetricValue.Number(r.ProbeRatePerS), "req/s"),
     ];
 
+    /// <summary>The intended-against-achieved lengths of a cell (issue 15), written in <c>summary.json</c>'s
+    /// <c>lengths</c> block only when a request carried an intended length (<see cref="CellSummary.Lengths"/>).</summary>
+    public static IReadOnlyList<MetricDefinition> LengthFigures { get; } =
+    [
+        LengthFigure("intended_prompt_tokens_mean", "intended prompt tokens mean", "mean intended prompt tokens (the message contents the source built, in the model family's tokenizer, no chat-template overhead) of successful requests with usage", l => l.IntendedPromptMean),
+        LengthFigure("intended_prompt_tokens_p50", "intended prompt tokens p50", "median intended prompt tokens of the same requests (HdrHistogram, 3 significant digits)", l => l.IntendedPromptP50),
+        LengthFigure("achieved_prompt_tokens_mean", "achieved prompt tokens mean", "mean usage prompt_tokens of the same requests (chat-template overhead included)", l => l.AchievedPromptMean),
+        LengthFigure("achieved_prompt_tokens_p50", "achieved prompt tokens p50", "median usage prompt_tokens of the same requests", l => l.AchievedPromptP50),
+        LengthFigure("prompt_overhead_tokens_mean", "prompt overhead tokens mean", "achieved_prompt_tokens_mean − intended_prompt_tokens_mean: the chat template (OpenAI's cookbook: 3 per message + 3) and any tokenizer difference", l => l.PromptOverheadMean),
+        LengthFigure("intended_completion_tokens_mean", "intended completion tokens mean", "mean intended answer length (drawn output_tokens, an entry's max_tokens or a ShareGPT answer's tokens) of successful requests with usage", l => l.IntendedCompletionMean),
+        LengthFigure("intended_completion_tokens_p50", "intended completion tokens p50", "median intended answer length of the same requests", l => l.IntendedCompletionP50),
+        LengthFigure("achieved_completion_tokens_mean", "achieved completion tokens mean", "mean usage completion_tokens of the same requests", l => l.AchievedCompletionMean),
+        LengthFigure("achieved_completion_tokens_p50", "achieved completion tokens p50", "median usage completion_tokens of the same requests", l => l.AchievedCompletionP50),
+    ];
+
     /// <summary>Every figure with a fixed id: cell figures in <c>summary.csv</c> order (then those only in
     /// <c>summary.json</c>), then the per-request figures of <c>records.csv</c> not already listed. Ids are unique.</summary>
     public static IReadOnlyList<MetricDefinition> All { get; } = BuildAll();
@@ -623,6 +638,7 @@ public static partial class MetricCatalog
         all.AddRange([DecodeTpsMean, DecodeTpsP50, PromptTokensMean, CompletionTokensMean, ReasoningTokensMean, CachedTokensMean,
             TokenizerComparedRequests, CompletionTokenDiffMean, CompletionTokenDiffPercent, UsageFlagged, DurationS, Rps, IntendedRps, AchievedSendRps, OutputTps]);
         all.AddRange(BatchFigures);
+        all.AddRange(LengthFigures);
         all.AddRange(AttemptView);
         all.AddRange([CostUsd, CostUsdPer1kRequests, CostUsdPerSuccess, .. CostIntervals, RetryCostUsd, RetryCostUsdPer1kRequests, RetryCostPercent, PriceSource, PriceTierUsed]);
         all.AddRange(PromptCaching);
@@ -695,6 +711,12 @@ public static partial class MetricCatalog
         Statistic.Min => s.Min,
         Statistic.Max => s.Max,
         _ => s.Count,
+    };
+
+    private static MetricDefinition LengthFigure(string id, string display, string definition, Func<LengthComparison, double?> read) => new()
+    {
+        Id = id, DisplayName = display, Unit = "tokens", Format = NumberFormat.Tokens, Definition = definition, Source = "Bench (issue 15: prompt sources)",
+        Exports = MetricExports.SummaryJson, JsonPaths = [$"/lengths/{id}"], Cell = c => MetricValue.Number(c.Summary.Lengths is { } l ? read(l) : null),
     };
 
     private static MetricDefinition TokenMean(string id, string display, string definition, Func<CellSummary, double?> read) => new()

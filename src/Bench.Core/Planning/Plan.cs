@@ -141,7 +141,7 @@ public sealed class Plan
             throw new ConfigException(targetFlags);
         }
 
-        var planned = Apply(scenario, overrides);
+        var planned = ResolveDataset(Apply(scenario, overrides), file);
         if (FlagThresholdErrors(planned, scenario.Thresholds.Count) is { Count: > 0 } thresholdFlags)
         {
             throw new ConfigException(thresholdFlags);
@@ -255,6 +255,22 @@ public sealed class Plan
         return errors;
     }
 
+    /// <summary>The dataset's path made absolute against the scenario file's folder, so run.json records where it was
+    /// read from and <c>bench run --resume</c> reads the same file from anywhere.</summary>
+    private static Scenario ResolveDataset(Scenario scenario, string file)
+    {
+        if (scenario.Request.Dataset is not { } dataset || Path.IsPathRooted(dataset.Path) || string.IsNullOrWhiteSpace(dataset.Path))
+        {
+            return scenario;
+        }
+
+        var directory = file.StartsWith('<') ? null : Path.GetDirectoryName(Path.GetFullPath(file));
+        return scenario with
+        {
+            Request = scenario.Request with { Dataset = dataset with { Path = Prompts.PromptSources.ResolvePath(dataset.Path, directory) } },
+        };
+    }
+
     /// <summary>The scenario with the overrides applied: a new scenario (<c>with</c>) sharing what they leave alone.</summary>
     private static Scenario Apply(Scenario scenario, PlanOverrides options)
     {
@@ -323,6 +339,11 @@ public sealed class Plan
         if (options.TimeoutS is { } timeoutS)
         {
             request = request with { TimeoutS = timeoutS };
+        }
+
+        if (options.Dataset is { } dataset)
+        {
+            request = request with { Dataset = new DatasetSpec { Path = Path.GetFullPath(dataset) } };
         }
 
         var target = scenario.Target;

@@ -77,6 +77,10 @@ public sealed record PlanOverrides
     /// under the same rule (greater than 0, at most <see cref="ScenarioLimits.MaxSeconds"/>).</summary>
     public double? TimeoutS { get; init; }
 
+    /// <summary>A dataset of the user's prompts (<c>--dataset FILE</c>, relative to the working directory): sets
+    /// <c>request.dataset</c> (its format told from the file).</summary>
+    public string? Dataset { get; init; }
+
     /// <summary>Retries per request (<c>--retries</c>, 0–100): more than 0 replaces the scenario's <c>resilience</c> with
     /// one policy <c>retries-N</c> (<see cref="Resilience.RetrySpec"/>'s defaults: exponential back-off with jitter from
     /// 1 s, honouring <c>Retry-After</c> and the <c>x-ratelimit-reset-*</c> headers); 0 runs with no policy (the raw

@@ -24,8 +24,14 @@ public enum DistributionKind
     Histogram,
 }
 
-/// <summary>A distribution of token lengths (input or output), sampled with the scenario's seed.</summary>
-public sealed record LengthDistribution
+/// <summary>A distribution of token lengths (input or output), sampled with the scenario's seed
+/// (<see cref="Prompts.LengthSampler"/>).</summary>
+/// <remarks>Rules (<see cref="Validate"/>): <c>fixed</c> needs <c>value</c> ≥ 1; <c>uniform</c> needs <c>min</c> ≤
+/// <c>max</c>; <c>normal</c> needs <c>mean</c> and <c>stddev</c> ≥ 0; <c>log_normal</c> needs <c>median</c> &gt; 0 and
+/// <c>sigma</c> ≥ 0; <c>histogram</c> needs at least one bin, each with <c>from</c> &lt; <c>to</c> and a weight ≥ 0, the
+/// weights summing to more than 0. Clips need <c>min</c> ≤ <c>max</c>; every bound is at most
+/// <see cref="ScenarioLimits.MaxPromptTokens"/> and lengths are at least 0.</remarks>
+public sealed record LengthDistribution : IConfigValidatable
 {
     /// <summary>The kind (JSON <c>type</c>).</summary>
     [System.Text.Json.Serialization.JsonPropertyName("type")]
@@ -55,6 +61,132 @@ public sealed record LengthDistribution
 
     /// <summary><c>histogram</c>: the bins.</summary>
     public IReadOnlyList<HistogramBin> Bins { get; init; } = [];
+
+    /// <summary>A fixed length (what a scenario without distributions means).</summary>
+    public static LengthDistribution FixedAt(int value) => new() { Kind = DistributionKind.Fixed, Value = value };
+
+    /// <inheritdoc />
+    public void Validate(ConfigValidation validation)
+    {
+        ArgumentNullException.ThrowIfNull(validation);
+        const long Limit = ScenarioLimits.MaxPromptTokens;
+        const string TooLarge = "must be at most 10,000,000 (ScenarioLimits.MaxPromptTokens)";
+        void Bound(string property, double? value, double lowest, string low)
+        {
+            if (value is not { } v)
+            {
+                return;
+            }
+
+            if (double.IsNaN(v) || v < lowest)
+            {
+                validation.Error(property, low);
+            }
+            else if (v > Limit)
+            {
+                validation.Error(property, TooLarge);
+            }
+        }
+
+        void Needs(string property, object? value)
+        {
+            if (value is null)
+            {
+                validation.Error(property, $"a {Name(Kind)} distribution needs {validation.NameOf(property)}");
+            }
+        }
+
+        Bound(nameof(Min), Min, 0, "must be at least 0");
+        Bound(nameof(Max), Max, 0, "must be at least 0");
+        if (Min is { } min && Max is { } max && min > max)
+        {
+            validation.Error(nameof(Min), $"min ({min}) must not be above max ({max})");
+        }
+
+        switch (Kind)
+        {
+            case DistributionKind.Fixed:
+                Needs(nameof(Value), Value);
+                Bound(nameof(Value), Value, 1, "must be at least 1");
+                break;
+            case DistributionKind.Uniform:
+                Needs(nameof(Min), Min);
+                Needs(nameof(Max), Max);
+                break;
+            case DistributionKind.Normal:
+                Needs(nameof(Mean), Mean);
+                Needs(nameof(Stddev), Stddev);
+                Bound(nameof(Mean), Mean, double.NegativeInfinity, "must be a number");
+                Bound(nameof(Stddev), Stddev, 0, "must be at least 0");
+                break;
+            case DistributionKind.LogNormal:
+                Needs(nameof(Median), Median);
+                Needs(nameof(Sigma), Sigma);
+                if (Median is { } median && !(median > 0))
+                {
+                    validation.Error(nameof(Median), "must be greater than 0");
+                }
+                else
+                {
+                    Bound(nameof(Median), Median, 0, "must be greater than 0");
+                }
+
+                if (Sigma is { } sigma && !(sigma >= 0 && sigma <= 10))
+                {
+                    validation.Error(nameof(Sigma), "must be from 0 to 10 (σ of the log; 10 spans 10^±4 for one σ)");
+                }
+
+                break;
+            case DistributionKind.Histogram:
+                if (Bins.Count == 0)
+                {
+                    validation.Error(nameof(Bins), "a histogram needs at least one bin");
+                }
+
+                double total = 0;
+                for (var i = 0; i < Bins.Count; i++)
+                {
+                    var bin = Bins[i];
+                    var item = validation.Item(nameof(Bins), i);
+                    if (bin.From < 0)
+                    {
+                        item.Error(nameof(HistogramBin.From), "must be at least 0");
+                    }
+
+                    if (bin.To > Limit + 1)
+                    {
+                        item.Error(nameof(HistogramBin.To), "must be at most 10,000,001 (lengths at most ScenarioLimits.MaxPromptTokens)");
+                    }
+
+                    if (bin.From >= bin.To)
+                    {
+                        item.Error(nameof(HistogramBin.To), $"to ({bin.To}) must be above from ({bin.From}): a bin is [from, to)");
+                    }
+
+                    if (double.IsNaN(bin.Weight) || double.IsInfinity(bin.Weight) || bin.Weight < 0)
+                    {
+                        item.Error(nameof(HistogramBin.Weight), "must be a finite number of at least 0");
+                    }
+                    else
+                    {
+                        total += bin.Weight;
+                    }
+                }
+
+                if (Bins.Count > 0 && !(total > 0))
+                {
+                    validation.Error(nameof(Bins), "the weights sum to 0: at least one bin needs a weight above 0");
+                }
+
+                break;
+        }
+    }
+
+    private static string Name(DistributionKind kind) => kind switch
+    {
+        DistributionKind.LogNormal => "log_normal",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
 }
 
 /// <summary>One bin of a <see cref="DistributionKind.Histogram"/>: lengths from <see cref="From"/> (included) to
@@ -74,7 +206,7 @@ public sealed record HistogramBin
 /// <summary>A system prompt shared by a fraction of requests, so that prompt caching is exercised: <see cref="Groups"/>
 /// different prefixes of <see cref="Tokens"/> tokens each; a request carries one (its group drawn with the seed) with
 /// probability <see cref="Fraction"/>.</summary>
-public sealed record SharedPrefixSpec
+public sealed record SharedPrefixSpec : IConfigValidatable
 {
     /// <summary>The prefix's length in tokens of the model family's tokenizer.</summary>
     public int Tokens { get; init; }
@@ -84,10 +216,30 @@ public sealed record SharedPrefixSpec
 
     /// <summary>How many different prefixes (default 1).</summary>
     public int Groups { get; init; } = 1;
+
+    /// <inheritdoc />
+    public void Validate(ConfigValidation validation)
+    {
+        ArgumentNullException.ThrowIfNull(validation);
+        if (Tokens is < 1 or > ScenarioLimits.MaxPromptTokens)
+        {
+            validation.Error(nameof(Tokens), "must be between 1 and 10,000,000 (ScenarioLimits.MaxPromptTokens)");
+        }
+
+        if (!(Fraction > 0 && Fraction <= 1))
+        {
+            validation.Error(nameof(Fraction), "must be in (0, 1]: the share of requests that carry a prefix");
+        }
+
+        if (Groups is < 1 or > ScenarioLimits.MaxCopies)
+        {
+            validation.Error(nameof(Groups), "must be between 1 and 100,000");
+        }
+    }
 }
 
 /// <summary>A file of the user's own prompts (<c>--dataset FILE</c> on the command line), sampled with the seed.</summary>
-public sealed record DatasetSpec
+public sealed record DatasetSpec : IConfigValidatable
 {
     /// <summary>The file, relative to the scenario file: JSONL of <c>{"messages": [...]}</c> (optionally
     /// <c>max_tokens</c>), or ShareGPT (<c>{"conversations": [{"from": "human"|"gpt", "value": ...}]}</c>, a JSON array or
@@ -97,6 +249,21 @@ public sealed record DatasetSpec
 
     /// <summary><c>messages</c>, <c>sharegpt</c>, or null to tell from the first entry.</summary>
     public string? Format { get; init; }
+
+    /// <inheritdoc />
+    public void Validate(ConfigValidation validation)
+    {
+        ArgumentNullException.ThrowIfNull(validation);
+        if (Format is not (null or "messages" or "sharegpt"))
+        {
+            validation.Error(nameof(Format), $"unknown dataset format '{Format}'; expected messages or sharegpt (or leave it out to tell from the file)");
+        }
+
+        if (string.IsNullOrWhiteSpace(Path))
+        {
+            validation.Error(nameof(Path), "must name the dataset file");
+        }
+    }
 }
 
 /// <summary>Multi-turn sessions: each turn sends the growing history (with the previous answers), after a think time.

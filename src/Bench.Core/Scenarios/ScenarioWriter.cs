@@ -9,38 +9,6 @@ namespace Bench.Core.Scenarios;
 /// each field under the name the reader derives from the model (<see cref="ConfigReader.JsonName"/>).</summary>
 public static class ScenarioWriter
 {
-    /// <summary>A length distribution as a scenario writes it: its <c>type</c> and the fields it has.</summary>
-    private static JsonObject Distribution(LengthDistribution distribution)
-    {
-        var json = new JsonObject { ["type"] = JsonNamingPolicy.SnakeCaseLower.ConvertName(distribution.Kind.ToString()) };
-        void Add(string property, JsonNode? value)
-        {
-            if (value is not null)
-            {
-                json[Name<LengthDistribution>(property)] = value;
-            }
-        }
-
-        Add(nameof(LengthDistribution.Value), distribution.Value);
-        Add(nameof(LengthDistribution.Min), distribution.Min);
-        Add(nameof(LengthDistribution.Max), distribution.Max);
-        Add(nameof(LengthDistribution.Mean), distribution.Mean);
-        Add(nameof(LengthDistribution.Stddev), distribution.Stddev);
-        Add(nameof(LengthDistribution.Median), distribution.Median);
-        Add(nameof(LengthDistribution.Sigma), distribution.Sigma);
-        if (distribution.Bins.Count > 0)
-        {
-            json[Name<LengthDistribution>(nameof(LengthDistribution.Bins))] = new JsonArray([.. distribution.Bins.Select(b => (JsonNode)new JsonObject
-            {
-                [Name<HistogramBin>(nameof(HistogramBin.From))] = b.From,
-                [Name<HistogramBin>(nameof(HistogramBin.To))] = b.To,
-                [Name<HistogramBin>(nameof(HistogramBin.Weight))] = b.Weight,
-            })]);
-        }
-
-        return json;
-    }
-
     /// <summary>The scenario as a JSON element (the API key is never part of a scenario; only its variable's name).</summary>
     public static JsonElement ToJson(Scenario scenario)
     {
@@ -67,6 +35,8 @@ public static class ScenarioWriter
         {
             request[Name<RequestShape>(nameof(RequestShape.MaxEventBytes))] = scenario.Request.MaxEventBytes;
         }
+
+        WriteSources(request, scenario.Request);
 
         if (scenario.Request.Conversation is { } conversation)
         {
@@ -307,6 +277,70 @@ public static class ScenarioWriter
         Add(o, Name<SloSet>(nameof(SloSet.Share)), s.Share);
         Add(o, Name<SloSet>(nameof(SloSet.MonthlyRequests)), s.MonthlyRequests);
         Add(o, Name<SloSet>(nameof(SloSet.MaxTurnaroundH)), s.MaxTurnaroundH);
+        return o;
+    }
+
+    /// <summary>Issue 15's prompt-source fields, each only when given (so run.json of a classic run reads as before);
+    /// the dataset's path as the plan resolved it (absolute).</summary>
+    private static void WriteSources(JsonObject request, RequestShape shape)
+    {
+        if (shape.InputTokens is { } input)
+        {
+            request[Name<RequestShape>(nameof(RequestShape.InputTokens))] = Distribution(input);
+        }
+
+        if (shape.OutputTokens is { } output)
+        {
+            request[Name<RequestShape>(nameof(RequestShape.OutputTokens))] = Distribution(output);
+        }
+
+        if (shape.IgnoreEos)
+        {
+            request[Name<RequestShape>(nameof(RequestShape.IgnoreEos))] = true;
+        }
+
+        if (shape.SharedPrefix is { } prefix)
+        {
+            request[Name<RequestShape>(nameof(RequestShape.SharedPrefix))] = new JsonObject
+            {
+                [Name<SharedPrefixSpec>(nameof(SharedPrefixSpec.Tokens))] = prefix.Tokens,
+                [Name<SharedPrefixSpec>(nameof(SharedPrefixSpec.Fraction))] = prefix.Fraction,
+                [Name<SharedPrefixSpec>(nameof(SharedPrefixSpec.Groups))] = prefix.Groups,
+            };
+        }
+
+        if (shape.Dataset is { } dataset)
+        {
+            var o = new JsonObject { [Name<DatasetSpec>(nameof(DatasetSpec.Path))] = dataset.Path };
+            Add(o, Name<DatasetSpec>(nameof(DatasetSpec.Format)), dataset.Format);
+            request[Name<RequestShape>(nameof(RequestShape.Dataset))] = o;
+        }
+    }
+
+    /// <summary>A length distribution as the reader reads it.</summary>
+    internal static JsonObject Distribution(LengthDistribution d)
+    {
+        var o = new JsonObject
+        {
+            [Name<LengthDistribution>(nameof(LengthDistribution.Kind))] = d.Kind == DistributionKind.LogNormal ? "log_normal" : d.Kind.ToString().ToLowerInvariant(),
+        };
+        Add(o, Name<LengthDistribution>(nameof(LengthDistribution.Value)), d.Value);
+        Add(o, Name<LengthDistribution>(nameof(LengthDistribution.Min)), d.Min);
+        Add(o, Name<LengthDistribution>(nameof(LengthDistribution.Max)), d.Max);
+        Add(o, Name<LengthDistribution>(nameof(LengthDistribution.Mean)), d.Mean);
+        Add(o, Name<LengthDistribution>(nameof(LengthDistribution.Stddev)), d.Stddev);
+        Add(o, Name<LengthDistribution>(nameof(LengthDistribution.Median)), d.Median);
+        Add(o, Name<LengthDistribution>(nameof(LengthDistribution.Sigma)), d.Sigma);
+        if (d.Bins.Count > 0)
+        {
+            o[Name<LengthDistribution>(nameof(LengthDistribution.Bins))] = new JsonArray([.. d.Bins.Select(b => (JsonNode)new JsonObject
+            {
+                [Name<HistogramBin>(nameof(HistogramBin.From))] = b.From,
+                [Name<HistogramBin>(nameof(HistogramBin.To))] = b.To,
+                [Name<HistogramBin>(nameof(HistogramBin.Weight))] = b.Weight,
+            })]);
+        }
+
         return o;
     }
 

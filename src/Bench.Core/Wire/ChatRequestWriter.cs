@@ -13,7 +13,8 @@ namespace Bench.Core.Wire;
 ///  "stream_options":{"include_usage":true},"seed":7}
 /// </code>
 /// <c>max_completion_tokens</c> replaces <c>max_tokens</c> when <see cref="ChatRequest.UseMaxCompletionTokens"/> is set;
-/// <c>stream_options</c> is sent only when streaming and <c>seed</c> only when given.
+/// <c>stream_options</c> is sent only when streaming and <c>seed</c> only when given; <c>"ignore_eos": true,
+/// "min_tokens": N</c> (vLLM's sampling parameters, N = the limit) only when <see cref="ChatRequest.IgnoreEos"/>.
 /// </summary>
 public static class ChatRequestWriter
 {
@@ -59,6 +60,13 @@ public static class ChatRequestWriter
         if (request.Seed is { } seed)
         {
             writer.WriteNumber("seed"u8, seed);
+        }
+
+        if (request.IgnoreEos)
+        {
+            // vLLM's SamplingParams: generate past the end-of-sequence token, and at least min_tokens.
+            writer.WriteBoolean("ignore_eos"u8, true);
+            writer.WriteNumber("min_tokens"u8, request.MaxTokens);
         }
 
         BodyFields.Write(writer, bodyFields);

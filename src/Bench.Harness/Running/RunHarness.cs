@@ -1,6 +1,7 @@
 using System.Net;
 using Bench.Core.Client;
 using Bench.Core.Configuration;
+using Bench.Core.Prompts;
 using Bench.Core.Planning;
 using Bench.Core.Pricing;
 using Bench.Core.Records;
@@ -119,15 +120,24 @@ public static partial class RunHarness
         }
 
         IReadOnlyDictionary<string, Core.Traces.TraceFile> traces;
+        IPromptSource prompts;
         try
         {
-            // Every trace is read whole before anything is sent: a bad line is file: line N: reason, exit 2.
+            // Every trace and dataset is read whole before anything is sent: a bad line is file: line N: reason, exit 2
+            // (their paths were made absolute by the plan).
             traces = Core.Traces.TraceReader.LoadAll(plan.Steps);
+            prompts = PromptSources.For(scenario.Request, scenario.Seed, scenarioFile is null ? null : Path.GetDirectoryName(Path.GetFullPath(scenarioFile)));
         }
         catch (ConfigException e)
         {
             await error.WriteLineAsync(e.Message).ConfigureAwait(false);
             return new RunOutcome(ExitCodes.BadInput, null);
+        }
+
+        if (prompts is ShapedPromptSource { Dataset: { } dataset })
+        {
+            output.WriteLine(FormattableString.Invariant(
+                $"Dataset: {dataset.Path} ({dataset.Format}, {dataset.Entries.Count} entries{(dataset.Skipped > 0 ? $"; {dataset.Skipped} skipped without a human turn followed by a gpt turn" : "")})"));
         }
 
         RunTargets targets;
@@ -253,7 +263,7 @@ public static partial class RunHarness
                     MaxResponseBytes = scenario.Request.MaxResponseBytes,
                     MaxEventBytes = scenario.Request.MaxEventBytes,
                 });
-                var targetExecutor = new ChatExecutor(client, scenario.Request, scenario.Seed, scenario.Resilience);
+                var targetExecutor = new ChatExecutor(client, scenario.Request, scenario.Seed, scenario.Resilience, prompts);
                 clients[target.Name] = (client, targetExecutor);
                 executors[target.Name] = targetExecutor;
             }
@@ -286,7 +296,7 @@ public static partial class RunHarness
                 Traces = traces,
                 // Until the default prompt source is wired, a session's turns are synthetic on the fixed request shape.
                 Sessions = scenario.Request.Conversation is { } conversation
-                    ? new SessionPlan(conversation, new SyntheticTurns(scenario.Request, scenario.Seed), scenario.Seed)
+                    ? new SessionPlan(conversation, new PromptSourceTurns(prompts), scenario.Seed)
                     : null,
             };
             using var saturation = ClientSaturationLog.Start(directory, clock, runner); // client.csv; its summary goes into run.json

@@ -356,6 +356,13 @@ public sealed class BatchCellRunner
             SentMs = batch.SubmittedMs ?? batch.UploadStartMs,
             EndMs = batch.DownloadedMs ?? _clock.NowMs(),
         };
+
+        // What the line meant (issue 15), as the synchronous modes stamp it: the same draw for the same id.
+        var draw = _executor.Source.Draw(id, job.Model);
+        record.IntendedPromptTokens = draw.IntendedPromptTokens;
+        record.IntendedCompletionTokens = draw.IntendedCompletionTokens;
+        record.PrefixGroup = draw.PrefixGroup;
+        record.SourceIndex = draw.SourceIndex;
         if (line?.Response is { } response)
         {
             var request = _chat.ForWire(_executor.BuildRequest(id, job.Model, Mode.NonStreaming));

@@ -4,7 +4,6 @@ using Bench.Core.Prompts;
 using Bench.Core.Records;
 using Bench.Core.Resilience;
 using Bench.Core.Scenarios;
-using Bench.Core.Text;
 
 namespace Bench.Load.Running;
 
@@ -22,11 +21,10 @@ namespace Bench.Load.Running;
 /// </remarks>
 public sealed class ChatExecutor : IRequestExecutor
 {
-    private const int PromptVariants = 16;
     private readonly ChatClient _client;
     private readonly RequestShape _shape;
     private readonly int _seed;
-    private readonly string[] _bodies;
+    private readonly IPromptSource _source;
     private readonly Dictionary<string, ResiliencePolicy> _policies;
     private readonly ConcurrentDictionary<Cell, Lazy<ResilientSender>> _senders = new();
 
@@ -36,8 +34,13 @@ public sealed class ChatExecutor : IRequestExecutor
     /// <param name="seed">The run's seed.</param>
     /// <param name="policies">The scenario's resilience policies, found by a cell's <see cref="Cell.Policy"/>; none
     /// when <see langword="null"/>.</param>
+    /// <param name="source">Decides each request's prompt and answer length when its ticket carries no draw; null:
+    /// <see cref="PromptSources.For"/> of <paramref name="shape"/> (a dataset path resolved from the working
+    /// directory).</param>
     /// <exception cref="ArgumentException">Two policies have the same name.</exception>
-    public ChatExecutor(ChatClient client, RequestShape shape, int seed, IReadOnlyList<ResiliencePolicy>? policies = null)
+    /// <exception cref="Core.Configuration.ConfigException"><paramref name="source"/> is null and the shape's dataset
+    /// cannot be read.</exception>
+    public ChatExecutor(ChatClient client, RequestShape shape, int seed, IReadOnlyList<ResiliencePolicy>? policies = null, IPromptSource? source = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(shape);
@@ -45,40 +48,32 @@ public sealed class ChatExecutor : IRequestExecutor
         _policies = (policies ?? []).ToDictionary(p => p.Name, StringComparer.Ordinal);
         _shape = shape;
         _seed = seed;
-
-        // The id prefix takes 2 words ("request N"), the body the rest of the stated prompt size.
-        var bodyTokens = Math.Max(0, shape.PromptTokens - 2);
-        _bodies = [.. Enumerable.Range(0, PromptVariants).Select(i => SyntheticText.Prompt(bodyTokens, seed + i))];
+        _source = source ?? PromptSources.For(shape, seed);
     }
+
+    /// <summary>The source of requests whose ticket carries no draw.</summary>
+    public IPromptSource Source => _source;
 
     /// <summary>The request a ticket sends: the same prompt, <c>max_tokens</c> and seed in every mode, so a batch-api
     /// line (built from the same id) asks exactly what the streaming and non-streaming requests of that id ask.</summary>
     /// <param name="id">The request id (<see cref="RequestTicket.Id"/>).</param>
     /// <param name="model">The model.</param>
     /// <param name="mode">The mode.</param>
-    public ChatRequest BuildRequest(long id, string model, Mode mode)
-    {
-        var prompt = $"request {id} {_bodies[id % PromptVariants]}";
-        var messages = _shape.SystemPrompt is { } system
-            ? new[] { new ChatMessage("system", system), new ChatMessage("user", prompt) }
-            : [new ChatMessage("user", prompt)];
-        return new ChatRequest(model, mode, messages, _shape.MaxTokens, unchecked(_seed + (int)id));
-    }
+    public ChatRequest BuildRequest(long id, string model, Mode mode) => BuildRequest(id, model, mode, _source.Draw(id, model));
 
     /// <summary>The request a ticket's <see cref="RequestTicket.Draw"/> describes (a trace line, a session's turn),
     /// with the same seed rule as <see cref="BuildRequest(long, string, Mode)"/>.</summary>
     public ChatRequest BuildRequest(long id, string model, Mode mode, PromptDraw draw)
     {
         ArgumentNullException.ThrowIfNull(draw);
-        return new ChatRequest(model, mode, draw.Messages, draw.MaxTokens, unchecked(_seed + (int)id));
+        return new ChatRequest(model, mode, draw.Messages, draw.MaxTokens, unchecked(_seed + (int)id), IgnoreEos: draw.IgnoreEos);
     }
 
     /// <inheritdoc />
     public async Task<RequestRecord> ExecuteAsync(RequestTicket ticket, CancellationToken cancellationToken)
     {
-        var request = ticket.Draw is { } draw
-            ? BuildRequest(ticket.Id, ticket.Cell.Model, ticket.Cell.Mode, draw)
-            : BuildRequest(ticket.Id, ticket.Cell.Model, ticket.Cell.Mode);
+        var draw = ticket.Draw ?? _source.Draw(ticket.Id, ticket.Cell.Model);
+        var request = BuildRequest(ticket.Id, ticket.Cell.Model, ticket.Cell.Mode, draw);
         if (ticket.SessionTurns is not null)
         {
             request = request with { CaptureAnswer = true }; // the session's next turn sends the answer back
@@ -86,18 +81,22 @@ public sealed class ChatExecutor : IRequestExecutor
 
         var context = new RequestContext(ticket.Id, ticket.Phase, ticket.IntendedMs);
         var record = await (ticket.Cell.Policy is { } policy
-            ? SenderFor(ticket.Cell, policy).SendAsync(request, context, cancellationToken)
+            ? SenderFor(ticket.Cell, policy, draw).SendAsync(request, context, cancellationToken)
             : _client.SendAsync(request, context, cancellationToken)).ConfigureAwait(false);
-        Stamp(record, ticket);
+        Stamp(record, ticket, draw);
         return record;
     }
 
     /// <summary>What the workload meant, kept in the record beside what happened: the draw's intended lengths, prefix
     /// group and source index, the session and turn.</summary>
-    internal static void Stamp(RequestRecord record, RequestTicket ticket)
+    internal static void Stamp(RequestRecord record, RequestTicket ticket) => Stamp(record, ticket, ticket.Draw);
+
+    /// <summary>As <see cref="Stamp(RequestRecord, RequestTicket)"/> with the draw that was sent (the ticket's, or the
+    /// source's); a classic draw carries no intended lengths, so classic records stay as they were.</summary>
+    internal static void Stamp(RequestRecord record, RequestTicket ticket, PromptDraw? sent)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (ticket.Draw is { } draw)
+        if (sent is { } draw)
         {
             record.IntendedPromptTokens = draw.IntendedPromptTokens;
             record.IntendedCompletionTokens = draw.IntendedCompletionTokens;
@@ -110,13 +109,15 @@ public sealed class ChatExecutor : IRequestExecutor
         record.SessionTurns = ticket.SessionTurns;
     }
 
-    /// <summary>The cell's sender, built once, when its first request comes.</summary>
+    /// <summary>The cell's sender, built once, when its first request comes; the limiter's tokens per attempt are that
+    /// request's sizes (its intended prompt tokens, else the scenario's <c>prompt_tokens</c>, plus its
+    /// <c>max_tokens</c>: for a classic scenario exactly what they always were).</summary>
     /// <exception cref="InvalidOperationException">The cell names a policy the scenario does not have.</exception>
-    private ResilientSender SenderFor(Cell cell, string policy) =>
+    private ResilientSender SenderFor(Cell cell, string policy, PromptDraw first) =>
         _senders.GetOrAdd(cell, c => new Lazy<ResilientSender>(() => new ResilientSender(
             _policies.TryGetValue(policy, out var found) ? found : throw new InvalidOperationException($"Cell {c} names policy '{policy}', which the scenario does not declare."),
             c.Mode,
             _client.Clock,
             _client.SendAsync,
-            tokensPerAttempt: _shape.PromptTokens + _shape.MaxTokens))).Value;
+            tokensPerAttempt: (int)Math.Min(int.MaxValue, (long)(first.IntendedPromptTokens ?? _shape.PromptTokens) + first.MaxTokens)))).Value;
 }

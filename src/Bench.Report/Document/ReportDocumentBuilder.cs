@@ -82,6 +82,9 @@ public static partial class ReportDocumentBuilder
         /// <summary>Token counts against a local tokenizer.</summary>
         public const string TokenCounts = "token-counts-server-against-local-tokenizer";
 
+        /// <summary>Intended against achieved prompt and answer lengths.</summary>
+        public const string Lengths = "intended-against-achieved-lengths";
+
         /// <summary>Metric definitions.</summary>
         public const string Definitions = "definitions";
 
@@ -157,6 +160,7 @@ public static partial class ReportDocumentBuilder
         sections.AddIfNotNull(FaultCheckText.Section(report));
         sections.AddIfNotNull(UsageSection(report));
         sections.AddIfNotNull(TokenCountSection(report));
+        sections.AddIfNotNull(LengthSection(report));
         sections.Add(DefinitionSection(report));
         sections = ResolveLinks(WithBanner(sections, banner));
         Block[] top = executive is null ? [header] : [];

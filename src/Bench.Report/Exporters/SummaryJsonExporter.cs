@@ -409,6 +409,14 @@ public static class SummaryJsonExporter
         }
 
         json.WriteEndObject();
+        if (s.Lengths is not null)
+        {
+            // Only when some request carried an intended length (a prompt source of issue 15).
+            json.WriteStartObject("lengths");
+            Write(json, cell, [.. MetricCatalog.LengthFigures]);
+            json.WriteEndObject();
+        }
+
         if (cell.Batch is not null)
         {
             // Only a batch-api cell has batch jobs: its latency is their turnaround (Metric.HasRequestLatency).

@@ -118,6 +118,10 @@ public sealed class RunReport
     /// empty when the run declared none.</summary>
     public IReadOnlyList<ThresholdResult> Thresholds { get; init; } = [];
 
+    /// <summary>Intended against achieved lengths per cell (issue 15's prompt sources); empty when no record carried an
+    /// intended length.</summary>
+    public IReadOnlyList<LengthCheck> Lengths => LengthCheck.Of(Cells);
+
     /// <summary>True when a threshold failed or had no data: <c>bench run</c> and <c>bench report</c> exit 99.</summary>
     public bool ThresholdsFailed => Thresholds.Any(t => !t.Passed);
 

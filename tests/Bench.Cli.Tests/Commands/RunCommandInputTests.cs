@@ -70,6 +70,21 @@ public sealed class RunCommandInputTests : IDisposable
         Assert.False(Directory.Exists(results));
     }
 
+    [Fact]
+    public void Run_DatasetWithABadLine_ExitsTwoNamingFileAndLine_BeforeAnythingIsSent()
+    {
+        var scenario = Write("""{ "max_tokens": 8 }""", """{ "type": "iterations_for_constant", "copies": 1, "iterations": 1 }""");
+        var dataset = Path.Combine(_dir, "prompts.jsonl");
+        File.WriteAllText(dataset, "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}\n{\"messages\": 3}\n");
+        var results = Path.Combine(_dir, "out");
+
+        var (exit, output, error) = BenchCli.Run("run", scenario, "--dataset", dataset, "--out", results);
+
+        AssertRefused(exit, output, error, "line 2: expected {\"messages\": [{\"role\": …, \"content\": …}, …]} with at least one message");
+        Assert.StartsWith($"{dataset}: 1 error:", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(results));
+    }
+
     [Theory]
     [InlineData(new[] { "--load", "inject", "--rate", "1e308", "--duration", "1s" }, "--rate: must be at most 100,000 requests per second")]
     [InlineData(new[] { "--load", "inject", "--rate", "Infinity", "--duration", "1s" }, "--rate: must be a finite number of requests per second greater than 0 (got Infinity)")]

@@ -37,6 +37,7 @@ public sealed class MetricCatalogExportTests : IDisposable
                 FirstTokenMs = sent + 50, FirstOutputTokenMs = sent + 50, LastTokenMs = sent + 200, EndMs = sent + 210, TokenEventsMs = [sent + 50, sent + 100, sent + 200],
                 HttpStatus = 200, Outcome = Outcome.Success, PromptTokens = 5, CompletionTokens = 3, ReasoningTokens = 1, CachedTokens = 2,
                 TokensSource = TokenSources.Usage, TokenizerCompletionTokens = 2,
+                IntendedPromptTokens = 2, IntendedCompletionTokens = 4, // issue 15: the lengths block
             });
         }
 
