@@ -294,7 +294,7 @@ public static partial class RunHarness
             {
                 FirstId = nextId,
                 Traces = traces,
-                // Until the default prompt source is wired, a session's turns are synthetic on the fixed request shape.
+                // A session's turns are drawn from the scenario's prompt source (dataset, prefixes, lengths) by (session, turn).
                 Sessions = scenario.Request.Conversation is { } conversation
                     ? new SessionPlan(conversation, new PromptSourceTurns(prompts), scenario.Seed)
                     : null,
