@@ -44,7 +44,25 @@ public sealed class Plan
             : $"; {Repeat} replicates, interleaved by cell" + (BatchLines is null ? "" : " (batch-api cells run once, in replicate 1)");
         var targetNames = Targets.Count == 1 ? "" : $"targets {string.Join(", ", Targets)} × ";
         Description = $"{scenario.Name} — {Cells.Count} cells ({targetNames}{string.Join(", ", scenario.Models)} × {ModeNames(scenario.Modes)}{policyNames}); "
-            + $"{Workload}{batches}; prompt {scenario.Request.PromptTokens} tokens, max_tokens {scenario.Request.MaxTokens}{repeat}";
+            + $"{Workload}{batches}; {Requests(scenario.Request)}{repeat}";
+    }
+
+    /// <summary>What each request sends, in the description's words: "prompt 100 tokens, max_tokens 200" for a fixed
+    /// shape; otherwise where prompts come from and how lengths are drawn (issue 15's sources).</summary>
+    private static string Requests(RequestShape r)
+    {
+        var prompt = r.Dataset is { } dataset ? $"prompts from {Path.GetFileName(dataset.Path)}"
+            : r.InputTokens is { } input ? $"prompt lengths drawn ({Kind(input)})"
+            : $"prompt {r.PromptTokens} tokens";
+        var prefix = r.SharedPrefix is { } p
+            ? FormattableString.Invariant($" behind a shared prefix of {p.Tokens} tokens ({p.Groups} group{(p.Groups == 1 ? "" : "s")}, {p.Fraction:P0} of requests)")
+            : "";
+        var answer = r.OutputTokens is { } output ? $"answer lengths drawn ({Kind(output)}){(r.IgnoreEos ? ", ignore_eos" : "")}"
+            : $"max_tokens {r.MaxTokens}";
+        var turns = r.Conversation is { Turns: { } t } ? $"; conversations ({Kind(t)} turns)" : "";
+        return $"{prompt}{prefix}, {answer}{turns}";
+
+        static string Kind(LengthDistribution d) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(d.Kind.ToString());
     }
 
     /// <summary>A trace step's path made absolute, relative to the directory of the scenario <paramref name="file"/> (a

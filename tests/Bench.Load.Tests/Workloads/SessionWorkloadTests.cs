@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Bench.Core.Client;
+using Bench.Core.Prompts;
 using Bench.Core.Records;
 using Bench.Core.Scenarios;
 using Bench.Load.Running;
@@ -63,7 +65,7 @@ public class SessionWorkloadTests
         var records = new ConcurrentQueue<RequestRecord>();
         var runner = new LoadRunner(executor, clock, records.Enqueue, seed: seed)
         {
-            Sessions = new SessionPlan(conversation, new SyntheticTurns(new RequestShape { PromptTokens = 20, SystemPrompt = "You are terse." }, seed), seed),
+            Sessions = new SessionPlan(conversation, new PromptSourceTurns(PromptSources.For(new RequestShape { PromptTokens = 20, SystemPrompt = "You are terse." }, seed)), seed),
         };
         await time.RunAsync(() => runner.RunAsync([cell ?? Cell], [step], CancellationToken.None));
         return ([.. records.OrderBy(r => r.SessionId, StringComparer.Ordinal).ThenBy(r => r.Turn)], executor);
@@ -82,7 +84,8 @@ public class SessionWorkloadTests
         {
             var first = executor.Sent[(session, 1)];
             Assert.Equal(["system", "user"], first.Select(m => m.Role));
-            Assert.StartsWith($"session {session[1..]} turn 1 ", first[1].Content, StringComparison.Ordinal);
+            // Turn k of session n is the prompt source's request n × 1,000 + k − 1 (PromptSourceTurns).
+            Assert.StartsWith($"request {(int.Parse(session[1..], CultureInfo.InvariantCulture) * 1000) + 0} ", first[1].Content, StringComparison.Ordinal);
             for (var turn = 2; turn <= 3; turn++)
             {
                 var sent = executor.Sent[(session, turn)];
@@ -93,7 +96,7 @@ public class SessionWorkloadTests
                 Assert.Equal(new ChatMessage("assistant", EchoExecutor.Answer(session, turn - 1)), sent[^2]);
                 Assert.Equal(Enumerable.Range(1, turn - 1).Select(k => EchoExecutor.Answer(session, k)), sent.Where(m => m.Role == "assistant").Select(m => m.Content));
                 Assert.Equal("user", sent[^1].Role);
-                Assert.StartsWith($"session {session[1..]} turn {turn} ", sent[^1].Content, StringComparison.Ordinal);
+                Assert.StartsWith($"request {(int.Parse(session[1..], CultureInfo.InvariantCulture) * 1000) + turn - 1} ", sent[^1].Content, StringComparison.Ordinal);
             }
         }
 
@@ -106,7 +109,7 @@ public class SessionWorkloadTests
         var conversation = new ConversationSpec { Turns = Fixed(4), ThinkTimeMs = new() { Kind = DistributionKind.Uniform, Min = 100, Max = 900 } };
         var (records, _) = await RunAsync(conversation, new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 1, Iterations = 8 });
 
-        var plan = new SessionPlan(conversation, new SyntheticTurns(new RequestShape(), 7), 7);
+        var plan = new SessionPlan(conversation, new PromptSourceTurns(PromptSources.For(new RequestShape(), 7)), 7);
         Assert.Equal(8, records.Count);
         foreach (var group in records.GroupBy(r => r.SessionId!))
         {

@@ -10,8 +10,8 @@ namespace Bench.Load.Workloads.Sessions;
 /// number (and turn), so the same session sends the same user messages in every mode of a model.
 /// </summary>
 /// <param name="conversation">The scenario's conversation.</param>
-/// <param name="prompts">Each turn's new material (<see cref="SyntheticTurns"/> until a prompt source is wired:
-/// <see cref="PromptSourceTurns"/>).</param>
+/// <param name="prompts">Each turn's new material (<see cref="PromptSourceTurns"/> over the scenario's prompt
+/// source).</param>
 /// <param name="seed">The scenario's seed.</param>
 public sealed class SessionPlan(ConversationSpec conversation, ITurnPromptSource prompts, int seed)
 {
