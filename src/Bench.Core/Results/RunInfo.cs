@@ -185,7 +185,12 @@ public sealed class TargetInfo
     /// <c>gemini</c>).</summary>
     public string Protocol { get; set; } = "openai-chat";
 
-    /// <summary>Its base URL, redacted (<see cref="Client.BaseUrls.Redact"/>), or <c>embedded simulator</c>.</summary>
+    /// <summary><see cref="BaseUrl"/> of a target served by the embedded simulator (and the start of
+    /// <see cref="RunInfo.Target"/> in a run.json written before targets): what the run writes and the report reads to
+    /// tell a simulated target from a measured one.</summary>
+    public const string EmbeddedSimulator = "embedded simulator";
+
+    /// <summary>Its base URL, redacted (<see cref="Client.BaseUrls.Redact"/>), or <see cref="EmbeddedSimulator"/>.</summary>
     public string BaseUrl { get; set; } = "";
 
     /// <summary>The simulator's added latency in milliseconds (a relay stand-in); null for none.</summary>

@@ -21,7 +21,7 @@ internal sealed record RunTarget(TargetSpec Spec, Endpoint Endpoint, string? Api
     public string Name => Spec.Name!;
 
     /// <summary>How run.json and the first output line show it: the redacted base URL, or the embedded simulator.</summary>
-    public string Shown => Simulator is null ? BaseUrls.Redact(Endpoint.BaseAddress) : "embedded simulator";
+    public string Shown => Simulator is null ? BaseUrls.Redact(Endpoint.BaseAddress) : TargetInfo.EmbeddedSimulator;
 }
 
 /// <summary>
@@ -101,7 +101,7 @@ internal sealed class RunTargets : IAsyncDisposable
     {
         Name = t.Name,
         Protocol = Core.Wire.WireProtocols.Name(t.Spec.Protocol),
-        BaseUrl = t.Simulator is null ? BaseUrls.Redact(t.Endpoint.BaseAddress) : "embedded simulator",
+        BaseUrl = t.Simulator is null ? BaseUrls.Redact(t.Endpoint.BaseAddress) : TargetInfo.EmbeddedSimulator,
         AddedLatencyMs = t.Spec.AddedLatencyMs,
         Keyless = t.Spec.Keyless ? true : null,
         Billing = t.Spec.Billing,

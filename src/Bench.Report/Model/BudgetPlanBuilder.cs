@@ -17,10 +17,6 @@ namespace Bench.Report.Model;
 /// </summary>
 public static class BudgetPlanBuilder
 {
-    /// <summary>run.json's <c>targets[].base_url</c> (and the start of <c>run.target</c> in a run.json from before
-    /// targets) for a target served by the embedded simulator.</summary>
-    public const string SimulatorBaseUrl = "embedded simulator";
-
     /// <summary>
     /// The plan of a run, or null when it has no SLO sets (no traffic classes) or no measured cell.
     /// </summary>
@@ -264,10 +260,10 @@ public static class BudgetPlanBuilder
         ArgumentNullException.ThrowIfNull(cells);
         if (run.Targets is { Count: > 0 } targets)
         {
-            return [.. targets.Where(t => string.Equals(t.BaseUrl, SimulatorBaseUrl, StringComparison.Ordinal)).Select(t => t.Name)];
+            return [.. targets.Where(t => string.Equals(t.BaseUrl, TargetInfo.EmbeddedSimulator, StringComparison.Ordinal)).Select(t => t.Name)];
         }
 
-        if (run.Target.StartsWith(SimulatorBaseUrl, StringComparison.Ordinal))
+        if (run.Target.StartsWith(TargetInfo.EmbeddedSimulator, StringComparison.Ordinal))
         {
             var named = cells.Select(c => c.Summary.Target).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
             return named.Count > 0 ? named : ["simulator"];

@@ -98,7 +98,7 @@ public sealed class RunReport
     /// <summary>The run's targets that were not the simulator (measured at a real endpoint), in run order; empty for a
     /// run.json written before targets.</summary>
     public IReadOnlyList<string> MeasuredTargets =>
-        [.. (Run.Targets ?? []).Where(t => !string.Equals(t.BaseUrl, BudgetPlanBuilder.SimulatorBaseUrl, StringComparison.Ordinal)).Select(t => t.Name)];
+        [.. (Run.Targets ?? []).Where(t => !string.Equals(t.BaseUrl, TargetInfo.EmbeddedSimulator, StringComparison.Ordinal)).Select(t => t.Name)];
 
     /// <summary>The run's token mix projected to a monthly volume.</summary>
     public required Projection Projection { get; init; }
