@@ -44,8 +44,12 @@ public sealed class Plan
             : $"; {Repeat} replicates, interleaved by cell" + (BatchLines is null ? "" : " (batch-api cells run once, in replicate 1)");
         var targetNames = Targets.Count == 1 ? "" : $"targets {string.Join(", ", Targets)} × ";
         Description = $"{scenario.Name} — {Cells.Count} cells ({targetNames}{string.Join(", ", scenario.Models)} × {ModeNames(scenario.Modes)}{policyNames}); "
-            + $"{Workload}{batches}; {Requests(scenario.Request)}{repeat}";
+            + $"{Workload}{batches}; {Requests(scenario.Request)}{CellRequests(scenario)}{repeat}";
     }
+
+    /// <summary>The cells whose requests differ (<see cref="Scenario.CellRequests"/>): "; for claude-*: …" per entry.</summary>
+    private static string CellRequests(Scenario scenario) => string.Concat(scenario.CellRequests.Select(c =>
+        $"; for {string.Join(", ", c.Cells)}: {Requests(c.Request.ApplyTo(scenario.Request))}"));
 
     /// <summary>What each request sends, in the description's words: "prompt 100 tokens, max_tokens 200" for a fixed
     /// shape; otherwise where prompts come from and how lengths are drawn (issue 15's sources).</summary>
@@ -270,6 +274,19 @@ public sealed class Plan
             }
         }
 
+        // A cell_requests selector that names nothing is a typo that would send those cells the scenario's request.
+        var cellRequests = plan.Scenario.CellRequests;
+        for (var i = 0; i < cellRequests.Count; i++)
+        {
+            for (var j = 0; j < cellRequests[i].Cells.Count; j++)
+            {
+                if (CellSelector.TryParse(cellRequests[i].Cells[j], out var selector, out _) && !plan.Cells.Any(selector.Matches))
+                {
+                    errors.Add(new ConfigError(file, $"$.cell_requests[{i}].cells[{j}]", $"the cell selector '{selector}' matches no cell of the plan ({cells})"));
+                }
+            }
+        }
+
         return errors;
     }
 
@@ -277,23 +294,38 @@ public sealed class Plan
     /// read from and <c>bench run --resume</c> reads the same file from anywhere.</summary>
     private static Scenario ResolveDataset(Scenario scenario, string file)
     {
-        if (scenario.Request.Dataset is not { } dataset || Path.IsPathRooted(dataset.Path) || string.IsNullOrWhiteSpace(dataset.Path))
-        {
-            return scenario;
-        }
-
         var directory = file.StartsWith('<') ? null : Path.GetDirectoryName(Path.GetFullPath(file));
         return scenario with
         {
-            Request = scenario.Request with { Dataset = dataset with { Path = Prompts.PromptSources.ResolvePath(dataset.Path, directory) } },
+            Request = scenario.Request with { Dataset = Resolve(scenario.Request.Dataset) },
+            CellRequests = [.. scenario.CellRequests.Select(c => c with { Request = c.Request with { Dataset = Resolve(c.Request.Dataset) } })],
         };
+
+        DatasetSpec? Resolve(DatasetSpec? dataset) =>
+            dataset is null || Path.IsPathRooted(dataset.Path) || string.IsNullOrWhiteSpace(dataset.Path)
+                ? dataset
+                : dataset with { Path = Prompts.PromptSources.ResolvePath(dataset.Path, directory) };
     }
 
     /// <summary>The scenario with the overrides applied: a new scenario (<c>with</c>) sharing what they leave alone.</summary>
     private static Scenario Apply(Scenario scenario, PlanOverrides options)
     {
         var request = scenario.Request;
+        var cellRequests = scenario.CellRequests;
         var workload = scenario.Workload;
+        if (options.Quick || options.MaxTokens is not null || options.Dataset is not null)
+        {
+            // A flag says what it wants for every cell: the cells' own max_tokens or dataset give way to it.
+            cellRequests = [.. cellRequests.Select(c => c with
+            {
+                Request = c.Request with
+                {
+                    MaxTokens = options.Quick || options.MaxTokens is not null ? null : c.Request.MaxTokens,
+                    Dataset = options.Dataset is not null ? null : c.Request.Dataset,
+                },
+            })];
+        }
+
         if (options.Quick)
         {
             request = request with { MaxTokens = 64 };
@@ -415,6 +447,7 @@ public sealed class Plan
             Models = options.Models ?? scenario.Models,
             Modes = options.Modes is { } modes ? [.. modes.Distinct()] : scenario.Modes,
             Request = request,
+            CellRequests = cellRequests,
             Workload = workload,
             Seed = options.Seed ?? scenario.Seed,
             Repeat = options.Repeat ?? scenario.Repeat,

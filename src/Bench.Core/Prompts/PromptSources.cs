@@ -26,7 +26,11 @@ public static class PromptSources
     /// <param name="scenarioDirectory">Where a relative dataset path is resolved from (the scenario file's folder);
     /// the working directory when null.</param>
     /// <exception cref="Configuration.ConfigException">The dataset cannot be read or has bad entries.</exception>
-    public static IPromptSource For(RequestShape shape, int seed, string? scenarioDirectory = null)
+    public static IPromptSource For(RequestShape shape, int seed, string? scenarioDirectory = null) =>
+        For(shape, seed, spec => PromptDataset.Load(ResolvePath(spec.Path, scenarioDirectory), spec.Format));
+
+    /// <summary>As <see cref="For(RequestShape, int, string?)"/>, reading a dataset with <paramref name="load"/>.</summary>
+    internal static IPromptSource For(RequestShape shape, int seed, Func<DatasetSpec, PromptDataset> load)
     {
         ArgumentNullException.ThrowIfNull(shape);
         if (IsClassic(shape))
@@ -34,10 +38,7 @@ public static class PromptSources
             return new ClassicPromptSource(shape, seed);
         }
 
-        var dataset = shape.Dataset is { } spec
-            ? PromptDataset.Load(ResolvePath(spec.Path, scenarioDirectory), spec.Format)
-            : null;
-        return new ShapedPromptSource(shape, seed, dataset);
+        return new ShapedPromptSource(shape, seed, shape.Dataset is { } spec ? load(spec) : null);
     }
 
     /// <summary><paramref name="path"/> made absolute against <paramref name="directory"/> (the working directory when

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Bench.Core.Configuration;
 using Bench.Core.Faults;
+using Bench.Core.Metrics;
 using Bench.Core.Pricing;
 using Bench.Core.Records;
 using Bench.Core.Resilience;
@@ -65,8 +66,17 @@ public sealed record Scenario : IConfigValidatable
     [MinLength(1, ErrorMessage = "at least one mode is required (streaming, non-streaming)")]
     public IReadOnlyList<Mode> Modes { get; init => field = ReadOnly.CopyOf(value); } = [Mode.Streaming, Mode.NonStreaming];
 
-    /// <summary>Shape of every request.</summary>
+    /// <summary>Shape of every request (of a cell no <see cref="CellRequests"/> entry names).</summary>
     public RequestShape Request { get; init; } = new();
+
+    /// <summary>Per-cell prompt sources: the first entry naming a cell replaces <see cref="Request"/>'s prompt-source
+    /// fields for it (<see cref="RequestFor"/>). Empty by default: every cell sends <see cref="Request"/>.</summary>
+    public IReadOnlyList<CellRequestSpec> CellRequests { get; init => field = ReadOnly.CopyOf(value); } = [];
+
+    /// <summary>What <paramref name="cell"/>'s requests look like: <see cref="Request"/> with the first
+    /// <see cref="CellRequests"/> entry that names the cell applied.</summary>
+    public RequestShape RequestFor(CellKey cell) =>
+        CellRequests.FirstOrDefault(c => c.Selects(cell)) is { } entry ? entry.Request.ApplyTo(Request) : Request;
 
     /// <summary>Workload steps, run in sequence for each cell (model × mode).</summary>
     [MinLength(1, ErrorMessage = "at least one workload step is required")]

@@ -90,6 +90,13 @@ public static class ScenarioWriter
             root[Name<Scenario>(nameof(Scenario.Thresholds))] = new JsonArray([.. scenario.Thresholds.Select(Threshold)]);
         }
 
+        if (scenario.CellRequests.Count > 0)
+        {
+            // Only with per-cell requests, so that run.json of a run without them reads as before; bench run --resume
+            // sends each cell what it sent.
+            root[Name<Scenario>(nameof(Scenario.CellRequests))] = new JsonArray([.. scenario.CellRequests.Select(CellRequest)]);
+        }
+
         if (scenario.Modes.Contains(Mode.BatchApi))
         {
             // Only with batch-api cells, so that run.json of a run without them reads as before; a resumed run
@@ -282,6 +289,28 @@ public static class ScenarioWriter
 
     /// <summary>Issue 15's prompt-source fields, each only when given (so run.json of a classic run reads as before);
     /// the dataset's path as the plan resolved it (absolute).</summary>
+    /// <summary>A <c>cell_requests</c> entry: its selectors and the fields it gives (those left out stay out).</summary>
+    private static JsonObject CellRequest(CellRequestSpec spec)
+    {
+        var given = spec.Request;
+        var request = new JsonObject();
+        Add(request, Name<CellRequestShape>(nameof(CellRequestShape.PromptTokens)), given.PromptTokens);
+        Add(request, Name<CellRequestShape>(nameof(CellRequestShape.MaxTokens)), given.MaxTokens);
+        Add(request, Name<CellRequestShape>(nameof(CellRequestShape.SystemPrompt)), given.SystemPrompt);
+        if (given.IgnoreEos is { } ignoreEos)
+        {
+            request[Name<CellRequestShape>(nameof(CellRequestShape.IgnoreEos))] = ignoreEos;
+        }
+
+        // The distributions, prefix and dataset under the same names as the scenario's request.
+        WriteSources(request, new RequestShape { InputTokens = given.InputTokens, OutputTokens = given.OutputTokens, SharedPrefix = given.SharedPrefix, Dataset = given.Dataset });
+        return new JsonObject
+        {
+            [Name<CellRequestSpec>(nameof(CellRequestSpec.Cells))] = new JsonArray([.. spec.Cells.Select(c => JsonValue.Create(c))]),
+            [Name<CellRequestSpec>(nameof(CellRequestSpec.Request))] = request,
+        };
+    }
+
     private static void WriteSources(JsonObject request, RequestShape shape)
     {
         if (shape.InputTokens is { } input)

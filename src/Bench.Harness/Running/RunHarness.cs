@@ -120,13 +120,13 @@ public static partial class RunHarness
         }
 
         IReadOnlyDictionary<string, Core.Traces.TraceFile> traces;
-        IPromptSource prompts;
+        CellPromptSources prompts;
         try
         {
             // Every trace and dataset is read whole before anything is sent: a bad line is file: line N: reason, exit 2
             // (their paths were made absolute by the plan).
             traces = Core.Traces.TraceReader.LoadAll(plan.Steps);
-            prompts = PromptSources.For(scenario.Request, scenario.Seed, scenarioFile is null ? null : Path.GetDirectoryName(Path.GetFullPath(scenarioFile)));
+            prompts = CellPromptSources.For(scenario, scenarioFile is null ? null : Path.GetDirectoryName(Path.GetFullPath(scenarioFile)));
         }
         catch (ConfigException e)
         {
@@ -134,7 +134,7 @@ public static partial class RunHarness
             return new RunOutcome(ExitCodes.BadInput, null);
         }
 
-        if (prompts is ShapedPromptSource { Dataset: { } dataset })
+        foreach (var dataset in prompts.All.OfType<ShapedPromptSource>().Select(s => s.Dataset).OfType<Core.Prompts.Datasets.PromptDataset>().Distinct())
         {
             output.WriteLine(FormattableString.Invariant(
                 $"Dataset: {dataset.Path} ({dataset.Format}, {dataset.Entries.Count} entries{(dataset.Skipped > 0 ? $"; {dataset.Skipped} skipped without a human turn followed by a gpt turn" : "")})"));
@@ -263,7 +263,7 @@ public static partial class RunHarness
                     MaxResponseBytes = scenario.Request.MaxResponseBytes,
                     MaxEventBytes = scenario.Request.MaxEventBytes,
                 });
-                var targetExecutor = new ChatExecutor(client, scenario.Request, scenario.Seed, scenario.Resilience, prompts);
+                var targetExecutor = new ChatExecutor(client, prompts, scenario.Seed, scenario.Resilience, target.Name);
                 clients[target.Name] = (client, targetExecutor);
                 executors[target.Name] = targetExecutor;
             }
@@ -294,7 +294,7 @@ public static partial class RunHarness
             {
                 FirstId = nextId,
                 Traces = traces,
-                // A session's turns are drawn from the scenario's prompt source (dataset, prefixes, lengths) by (session, turn).
+                // A session's turns are drawn from the cell's prompt source (dataset, prefixes, lengths) by (session, turn).
                 Sessions = scenario.Request.Conversation is { } conversation
                     ? new SessionPlan(conversation, new PromptSourceTurns(prompts), scenario.Seed)
                     : null,

@@ -14,7 +14,8 @@ namespace Bench.Load.Batches;
 
 /// <summary>
 /// Runs a batch-api cell: one input file and one batch, never resubmitted. <see cref="SubmitAsync"/> builds the JSONL
-/// from the same requests the other modes send (<see cref="ChatExecutor.BuildRequest(long, string, Mode)"/> in
+/// from the same requests the other modes send (<see cref="ChatExecutor.Draw"/> and
+/// <see cref="ChatExecutor.BuildRequest(long, string, Mode, Core.Prompts.PromptDraw)"/> in
 /// <see cref="Mode.NonStreaming"/>, written by <see cref="ChatClient.WriteBody"/> (the target's model name and body fields); custom_id <c>bench-{id}</c>, url
 /// <c>/v1/chat/completions</c>), uploads it and creates the batch — or, for a resumed run, adopts the batch a previous
 /// run created (its id from run.json, else found by metadata <c>bench_run</c>/<c>bench_cell</c>).
@@ -358,14 +359,14 @@ public sealed class BatchCellRunner
         };
 
         // What the line meant (issue 15), as the synchronous modes stamp it: the same draw for the same id.
-        var draw = _executor.Source.Draw(id, job.Model);
+        var draw = _executor.Draw(id, job.Model, Mode.BatchApi);
         record.IntendedPromptTokens = draw.IntendedPromptTokens;
         record.IntendedCompletionTokens = draw.IntendedCompletionTokens;
         record.PrefixGroup = draw.PrefixGroup;
         record.SourceIndex = draw.SourceIndex;
         if (line?.Response is { } response)
         {
-            var request = _chat.ForWire(_executor.BuildRequest(id, job.Model, Mode.NonStreaming));
+            var request = _chat.ForWire(_executor.BuildRequest(id, job.Model, Mode.NonStreaming, draw));
             var body = response.Body is { ValueKind: not JsonValueKind.Undefined } json ? Encoding.UTF8.GetBytes(json.GetRawText()) : [];
             _chat.JudgeBatchLine(record, request, response.StatusCode, body);
         }
@@ -461,7 +462,8 @@ public sealed class BatchCellRunner
             cancellationToken.ThrowIfCancellationRequested();
             var id = job.FirstId + i;
             body.ResetWrittenCount();
-            _chat.WriteBody(body, _executor.BuildRequest(id, job.Model, Mode.NonStreaming));
+            // The batch-api cell's source (cell_requests may name it), sent as the non-streaming body.
+            _chat.WriteBody(body, _executor.BuildRequest(id, job.Model, Mode.NonStreaming, _executor.Draw(id, job.Model, Mode.BatchApi)));
             line.ResetWrittenCount();
             using (var json = new Utf8JsonWriter(line))
             {

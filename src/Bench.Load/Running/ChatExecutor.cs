@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Bench.Core.Client;
+using Bench.Core.Metrics;
 using Bench.Core.Prompts;
 using Bench.Core.Records;
 using Bench.Core.Resilience;
@@ -22,9 +23,8 @@ namespace Bench.Load.Running;
 public sealed class ChatExecutor : IRequestExecutor
 {
     private readonly ChatClient _client;
-    private readonly RequestShape _shape;
     private readonly int _seed;
-    private readonly IPromptSource _source;
+    private readonly CellPromptSources _sources;
     private readonly Dictionary<string, ResiliencePolicy> _policies;
     private readonly ConcurrentDictionary<Cell, Lazy<ResilientSender>> _senders = new();
 
@@ -41,25 +41,46 @@ public sealed class ChatExecutor : IRequestExecutor
     /// <exception cref="Core.Configuration.ConfigException"><paramref name="source"/> is null and the shape's dataset
     /// cannot be read.</exception>
     public ChatExecutor(ChatClient client, RequestShape shape, int seed, IReadOnlyList<ResiliencePolicy>? policies = null, IPromptSource? source = null)
+        : this(client, CellPromptSources.Single(shape ?? throw new ArgumentNullException(nameof(shape)), source ?? PromptSources.For(shape, seed)), seed, policies)
     {
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(shape);
-        _client = client;
-        _policies = (policies ?? []).ToDictionary(p => p.Name, StringComparer.Ordinal);
-        _shape = shape;
-        _seed = seed;
-        _source = source ?? PromptSources.For(shape, seed);
     }
 
-    /// <summary>The source of requests whose ticket carries no draw.</summary>
-    public IPromptSource Source => _source;
+    /// <summary>Creates an executor whose cells draw from their own sources (<see cref="CellPromptSources"/>: the
+    /// scenario's <c>cell_requests</c>).</summary>
+    /// <param name="client">Sends each attempt.</param>
+    /// <param name="sources">Each cell's request shape and prompt source.</param>
+    /// <param name="seed">The run's seed.</param>
+    /// <param name="policies">As in the other constructor.</param>
+    /// <param name="target">The target this executor sends to (its cells' <see cref="Cell.Target"/>), which picks a
+    /// batch-api line's source; null for a run without targets.</param>
+    /// <exception cref="ArgumentException">Two policies have the same name.</exception>
+    public ChatExecutor(ChatClient client, CellPromptSources sources, int seed, IReadOnlyList<ResiliencePolicy>? policies = null, string? target = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(sources);
+        _client = client;
+        _policies = (policies ?? []).ToDictionary(p => p.Name, StringComparer.Ordinal);
+        _sources = sources;
+        _seed = seed;
+        Target = target;
+    }
 
-    /// <summary>The request a ticket sends: the same prompt, <c>max_tokens</c> and seed in every mode, so a batch-api
-    /// line (built from the same id) asks exactly what the streaming and non-streaming requests of that id ask.</summary>
+    /// <summary>The target this executor sends to, or null.</summary>
+    public string? Target { get; }
+
+    /// <summary>What request <paramref name="id"/> of the cell (this executor's target, <paramref name="model"/>,
+    /// <paramref name="mode"/>, <paramref name="policy"/>) sends when its ticket carries no draw: the cell's source's
+    /// draw, the same for the same id in every mode of a source.</summary>
+    public PromptDraw Draw(long id, string model, Mode mode, string? policy = null) =>
+        _sources.For(new CellKey(Target, model, mode, policy)).Source.Draw(id, model);
+
+    /// <summary>The request a ticket sends: the same prompt, <c>max_tokens</c> and seed in every mode that shares a
+    /// source, so a batch-api line (built from the same id) asks exactly what the streaming and non-streaming requests
+    /// of that id ask.</summary>
     /// <param name="id">The request id (<see cref="RequestTicket.Id"/>).</param>
     /// <param name="model">The model.</param>
     /// <param name="mode">The mode.</param>
-    public ChatRequest BuildRequest(long id, string model, Mode mode) => BuildRequest(id, model, mode, _source.Draw(id, model));
+    public ChatRequest BuildRequest(long id, string model, Mode mode) => BuildRequest(id, model, mode, Draw(id, model, mode));
 
     /// <summary>The request a ticket's <see cref="RequestTicket.Draw"/> describes (a trace line, a session's turn),
     /// with the same seed rule as <see cref="BuildRequest(long, string, Mode)"/>.</summary>
@@ -72,7 +93,8 @@ public sealed class ChatExecutor : IRequestExecutor
     /// <inheritdoc />
     public async Task<RequestRecord> ExecuteAsync(RequestTicket ticket, CancellationToken cancellationToken)
     {
-        var draw = ticket.Draw ?? _source.Draw(ticket.Id, ticket.Cell.Model);
+        var cell = ticket.Cell;
+        var draw = ticket.Draw ?? _sources.For(new CellKey(cell.Target, cell.Model, cell.Mode, cell.Policy)).Source.Draw(ticket.Id, cell.Model);
         var request = BuildRequest(ticket.Id, ticket.Cell.Model, ticket.Cell.Mode, draw);
         if (ticket.SessionTurns is not null)
         {
@@ -110,7 +132,7 @@ public sealed class ChatExecutor : IRequestExecutor
     }
 
     /// <summary>The cell's sender, built once, when its first request comes; the limiter's tokens per attempt are that
-    /// request's sizes (its intended prompt tokens, else the scenario's <c>prompt_tokens</c>, plus its
+    /// request's sizes (its intended prompt tokens, else the cell's <c>prompt_tokens</c>, plus its
     /// <c>max_tokens</c>: for a classic scenario exactly what they always were).</summary>
     /// <exception cref="InvalidOperationException">The cell names a policy the scenario does not have.</exception>
     private ResilientSender SenderFor(Cell cell, string policy, PromptDraw first) =>
@@ -119,5 +141,7 @@ public sealed class ChatExecutor : IRequestExecutor
             c.Mode,
             _client.Clock,
             _client.SendAsync,
-            tokensPerAttempt: (int)Math.Min(int.MaxValue, (long)(first.IntendedPromptTokens ?? _shape.PromptTokens) + first.MaxTokens)))).Value;
+            tokensPerAttempt: (int)Math.Min(int.MaxValue, (long)(first.IntendedPromptTokens ?? ShapeOf(c).PromptTokens) + first.MaxTokens)))).Value;
+
+    private RequestShape ShapeOf(Cell cell) => _sources.For(new CellKey(cell.Target, cell.Model, cell.Mode, cell.Policy)).Shape;
 }

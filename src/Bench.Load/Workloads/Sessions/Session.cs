@@ -59,7 +59,6 @@ internal static class Session
         var token = context.CancellationToken;
         var id = Id(number);
         var turns = plan.Turns(number);
-        var model = context.Cell.Model;
         var open = firstIntendedMs is not null;
         double? intendedMs = firstIntendedMs;
         PromptDraw? previous = null;
@@ -96,7 +95,7 @@ internal static class Session
                 return;
             }
 
-            var draw = plan.Draw(number, turn, model, previous, answer);
+            var draw = plan.Draw(number, turn, context.Cell, previous, answer);
             RequestRecord record;
             try
             {

@@ -41,12 +41,12 @@ public sealed class SessionPlan(ConversationSpec conversation, ITurnPromptSource
     /// </summary>
     /// <param name="session">The session number.</param>
     /// <param name="turn">The turn, from 1.</param>
-    /// <param name="model">The model.</param>
+    /// <param name="cell">The cell (its model, and the source <c>cell_requests</c> gives it).</param>
     /// <param name="previous">The previous turn's draw (null for turn 1).</param>
     /// <param name="previousAnswer">The previous turn's answer text (null for turn 1).</param>
-    public PromptDraw Draw(long session, int turn, string model, PromptDraw? previous, string? previousAnswer)
+    public PromptDraw Draw(long session, int turn, Running.Cell cell, PromptDraw? previous, string? previousAnswer)
     {
-        var draw = Prompts.Draw(session, turn, model);
+        var draw = Prompts.Draw(session, turn, cell);
         if (turn == 1 || previous is null)
         {
             return draw;
