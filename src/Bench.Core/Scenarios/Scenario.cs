@@ -165,7 +165,12 @@ public sealed record Scenario : IConfigValidatable
                     "a conversation's turns send the previous answers, and a batch's lines are sent together before any answer: remove the batch-api mode or the conversation");
             }
 
-            if (BatchLines is not { } lines)
+            if (Workload.Select((w, i) => (w, i)).FirstOrDefault(x => x.w.Kind == StepKind.Trace) is { w: not null } traced)
+            {
+                validation.Item(nameof(Workload), traced.i).Error("type",
+                    "a trace replays its lines at their timestamps, and a batch-api cell sends its lines at once in one batch, so the trace would not be what the batch sends: remove the batch-api mode or run the trace in its own scenario");
+            }
+            else if (BatchLines is not { } lines)
             {
                 validation.Child(nameof(Batch)).Error(nameof(BatchSpec.Lines), "the batch-api mode needs the lines of each batch: the workload is bound by duration, so give batch.lines");
             }

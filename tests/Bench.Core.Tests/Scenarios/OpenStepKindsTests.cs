@@ -95,4 +95,15 @@ public class OpenStepKindsTests
         var error = Assert.Single(Assert.Throws<ConfigException>(() => Bench.Core.Planning.Plan.Create(scenario, overrides, "s.json")).Errors);
         Assert.Equal(("<command line>", flag, reason), (error.File, error.Path, error.Reason));
     }
+
+    [Fact]
+    public void Trace_WithBatchApi_RefusedAtTheTraceStep()
+    {
+        var error = Assert.Throws<ConfigException>(() => ScenarioLoader.Parse(
+            """{ "models": ["a"], "modes": ["streaming", "batch-api"], "batch": { "lines": 10 }, "workload": [ { "type": "trace", "trace": { "path": "t.jsonl" } } ] }""", "g.json"));
+
+        var only = Assert.Single(error.Errors);
+        Assert.Equal("$.workload[0].type", only.Path);
+        Assert.StartsWith("a trace replays its lines at their timestamps, and a batch-api cell sends its lines at once", only.Reason, StringComparison.Ordinal);
+    }
 }
