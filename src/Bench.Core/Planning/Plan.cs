@@ -44,7 +44,20 @@ public sealed class Plan
             : $"; {Repeat} replicates, interleaved by cell" + (BatchLines is null ? "" : " (batch-api cells run once, in replicate 1)");
         var targetNames = Targets.Count == 1 ? "" : $"targets {string.Join(", ", Targets)} × ";
         Description = $"{scenario.Name} — {Cells.Count} cells ({targetNames}{string.Join(", ", scenario.Models)} × {ModeNames(scenario.Modes)}{policyNames}); "
-            + $"{Workload}{batches}; {Requests(scenario.Request)}{CellRequests(scenario)}{repeat}";
+            + $"{Workload}{batches}; {RequestsOf(scenario)}{repeat}";
+    }
+
+    /// <summary>What the requests send: a trace's lines bring their own prompts and lengths; the rest come from the
+    /// request (and the cells' own, <see cref="Scenario.CellRequests"/>).</summary>
+    private static string RequestsOf(Scenario scenario)
+    {
+        var measured = scenario.Workload.Where(w => !w.Warmup && w.Kind != StepKind.Pause).ToList();
+        if (measured.Count > 0 && measured.All(w => w.Kind == StepKind.Trace))
+        {
+            return "prompts and answer lengths from the trace" + (scenario.Workload.Any(w => w.Warmup) ? $" (warm-up: {Requests(scenario.Request)})" : "");
+        }
+
+        return Requests(scenario.Request) + CellRequests(scenario);
     }
 
     /// <summary>The cells whose requests differ (<see cref="Scenario.CellRequests"/>): "; for claude-*: …" per entry.</summary>
@@ -61,8 +74,10 @@ public sealed class Plan
         var prefix = r.SharedPrefix is { } p
             ? FormattableString.Invariant($" behind a shared prefix of {p.Tokens} tokens ({p.Groups} group{(p.Groups == 1 ? "" : "s")}, {p.Fraction:P0} of requests)")
             : "";
-        var answer = r.OutputTokens is { } output ? $"answer lengths drawn ({Kind(output)}){(r.IgnoreEos ? ", ignore_eos" : "")}"
+        var answer = r.OutputTokens is { } output ? $"answer lengths drawn ({Kind(output)})"
+            : r.Dataset is not null ? $"answer lengths from the dataset where it gives them, else max_tokens {r.MaxTokens}"
             : $"max_tokens {r.MaxTokens}";
+        answer += r.IgnoreEos ? ", ignore_eos" : "";
         var turns = r.Conversation is { Turns: { } t } ? $"; conversations ({Kind(t)} turns)" : "";
         return $"{prompt}{prefix}, {answer}{turns}";
 

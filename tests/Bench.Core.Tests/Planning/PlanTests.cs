@@ -40,6 +40,19 @@ public sealed class PlanTests
     }
 
     [Fact]
+    public void Create_TraceOrDataset_TheDescriptionSaysWhereLengthsComeFrom()
+    {
+        var traced = Plan.Create(TwoModels() with
+        {
+            Workload = [TwoModels().Workload[0], new WorkloadStep { Kind = StepKind.Trace, Trace = new TraceSpec { Path = "t.jsonl", Speedup = 2 } }],
+        }, new PlanOverrides(), File);
+        var dataset = Plan.Create(TwoModels() with { Request = new RequestShape { Dataset = new DatasetSpec { Path = "d.jsonl" }, IgnoreEos = true } }, PlanOverrides.None, File);
+
+        Assert.EndsWith("; prompts and answer lengths from the trace (warm-up: prompt 100 tokens, max_tokens 200)", traced.Description, StringComparison.Ordinal);
+        Assert.EndsWith("; prompts from d.jsonl, answer lengths from the dataset where it gives them, else max_tokens 200, ignore_eos", dataset.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Create_Policies_CellsModelModePolicyAndTheDescriptionNamesThem()
     {
         var scenario = TwoModels() with

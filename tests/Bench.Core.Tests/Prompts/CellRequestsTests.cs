@@ -102,7 +102,7 @@ public sealed class CellRequestsTests
 
         Assert.Equal(Path.Combine(Path.GetTempPath(), "bench-cells", "data", "p.jsonl"), plan.Scenario.CellRequests[1].Request.Dataset!.Path);
         Assert.Contains("; for claude-*: prompt 300 tokens behind a shared prefix of 1024 tokens (2 groups, 100 % of requests), answer lengths drawn (fixed)", plan.Description, StringComparison.Ordinal);
-        Assert.Contains("; for *:non-streaming: prompts from p.jsonl, max_tokens 50", plan.Description, StringComparison.Ordinal);
+        Assert.Contains("; for *:non-streaming: prompts from p.jsonl, answer lengths from the dataset where it gives them, else max_tokens 50", plan.Description, StringComparison.Ordinal);
         var whole = flagged.Scenario.RequestFor(new CellKey("simulator", "gpt-4.1", Mode.NonStreaming, null));
         Assert.Equal((77, Path.GetFullPath("mine.jsonl")), (whole.MaxTokens, whole.Dataset!.Path));
     }
