@@ -1,10 +1,11 @@
 namespace Bench.Core.Text;
 
 /// <summary>
-/// The synthetic language the simulator and Bench's prompt builder share: one token is one word from a fixed
-/// vocabulary, written with a leading space. A prompt of N tokens is N words, and the simulator counts prompt tokens
-/// as whitespace-separated words over all message contents, so usage counts are exact and reproducible offline.
-/// Real endpoints count with their own tokenizers; this rule only matters against the simulator.
+/// The synthetic language of the classic prompt (<c>prompt_tokens</c> words) and the simulator's generated answers:
+/// words from a fixed vocabulary, written with a leading space, one word standing for one token. The simulator bills a
+/// prompt with the model family's tokenizer (<see cref="Tokens.TokenCounter.EncodePrompt"/>), as Bench counts it
+/// locally, so a classic prompt of N words bills about N tokens plus the chat template; prompts of an exact token
+/// count are built by <see cref="Prompts.SyntheticPrompts"/>.
 /// </summary>
 public static class SyntheticText
 {
@@ -47,7 +48,8 @@ public static class SyntheticText
         return index == 0 ? word : " " + word;
     }
 
-    /// <summary>Counts tokens the way the simulator bills a prompt: whitespace-separated words.</summary>
+    /// <summary>Whitespace-separated words: the tokens of synthetic text by this language's rule (one word, one
+    /// token).</summary>
     public static int CountTokens(ReadOnlySpan<char> text)
     {
         var count = 0;
