@@ -360,10 +360,7 @@ public sealed class BatchCellRunner
 
         // What the line meant (issue 15), as the synchronous modes stamp it: the same draw for the same id.
         var draw = _executor.Draw(id, job.Model, Mode.BatchApi);
-        record.IntendedPromptTokens = draw.IntendedPromptTokens;
-        record.IntendedCompletionTokens = draw.IntendedCompletionTokens;
-        record.PrefixGroup = draw.PrefixGroup;
-        record.SourceIndex = draw.SourceIndex;
+        ChatExecutor.Stamp(record, draw);
         if (line?.Response is { } response)
         {
             var request = _chat.ForWire(_executor.BuildRequest(id, job.Model, Mode.NonStreaming, draw));

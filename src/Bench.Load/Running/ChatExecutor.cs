@@ -120,15 +120,22 @@ public sealed class ChatExecutor : IRequestExecutor
         ArgumentNullException.ThrowIfNull(record);
         if (sent is { } draw)
         {
-            record.IntendedPromptTokens = draw.IntendedPromptTokens;
-            record.IntendedCompletionTokens = draw.IntendedCompletionTokens;
-            record.PrefixGroup = draw.PrefixGroup;
-            record.SourceIndex = draw.SourceIndex;
+            Stamp(record, draw);
         }
 
         record.SessionId = ticket.SessionId;
         record.Turn = ticket.Turn;
         record.SessionTurns = ticket.SessionTurns;
+    }
+
+    /// <summary>The draw's intended lengths, prefix group and source index, into <paramref name="record"/> (a batch
+    /// line's too).</summary>
+    internal static void Stamp(RequestRecord record, PromptDraw draw)
+    {
+        record.IntendedPromptTokens = draw.IntendedPromptTokens;
+        record.IntendedCompletionTokens = draw.IntendedCompletionTokens;
+        record.PrefixGroup = draw.PrefixGroup;
+        record.SourceIndex = draw.SourceIndex;
     }
 
     /// <summary>The cell's sender, built once, when its first request comes; the limiter's tokens per attempt are that
