@@ -134,6 +134,44 @@ internal static class RunCommand
             HelpName = "N",
         };
         command.Options.Add(repeat);
+        var shard = new Option<ShardSpec?>("--shard")
+        {
+            Description = "Run only the I-th of N disjoint slices of the plan (I/N, e.g. 2/4): together the N shards send exactly the unsharded run's requests; "
+                + "merge their folders with bench merge. Kubernetes Indexed Jobs pass JOB_COMPLETION_INDEX.",
+            HelpName = "I/N",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+                if (ShardSpec.TryParse(text, out var parsed, out var problem))
+                {
+                    return parsed;
+                }
+
+                result.AddError($"--shard: {problem}.");
+                return null;
+            },
+        };
+        command.Options.Add(shard);
+        var shards = SharedOptions.Positive("--shards", "Run the plan as N shards, each its own process on this host, then merge them into --out (bench merge).");
+        command.Options.Add(shards);
+        var startAt = new Option<DateTimeOffset?>("--start-at")
+        {
+            Description = "Start at this wall-clock time (ISO 8601, e.g. 2026-12-01T10:00:00Z), so the shards of one run start together.",
+            HelpName = "TIME",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+                if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+                        System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var at))
+                {
+                    return at;
+                }
+
+                result.AddError($"--start-at: '{text}' is not a time such as 2026-12-01T10:00:00Z.");
+                return null;
+            },
+        };
+        command.Options.Add(startAt);
         var batchPollInterval = new Option<double?>("--batch-poll-interval")
         {
             Description = "Seconds between a batch's first status polls (then 1.5× per poll without a new status, up to batch.max_poll_interval_s; "
@@ -204,6 +242,9 @@ internal static class RunCommand
                     Dataset = parse.GetValue(dataset),
                     Retries = parse.GetValue(retries),
                     Repeat = parse.GetValue(repeat),
+                    Shard = parse.GetValue(shard),
+                    Shards = parse.GetValue(shards),
+                    StartAt = parse.GetValue(startAt),
                     BatchPollIntervalS = parse.GetValue(batchPollInterval),
                     BatchTimeoutS = parse.GetValue(batchTimeout),
                     BatchOnTimeout = parse.GetValue(batchOnTimeout),

@@ -101,6 +101,16 @@ public sealed record PlanOverrides
     /// <summary>Replicates (<c>--repeat N</c>): the scenario's <c>repeat</c>; 1..<see cref="ScenarioLimits.MaxRepeat"/>.</summary>
     public int? Repeat { get; init; }
 
+    /// <summary>This process runs one slice of the plan (<c>--shard I/N</c>, issue 16); null: the whole plan.</summary>
+    public ShardSpec? Shard { get; init; }
+
+    /// <summary>Run the plan as N shards, each its own process on this host, then merge them (<c>--shards N</c>);
+    /// null: one process.</summary>
+    public int? Shards { get; init; }
+
+    /// <summary>The wall-clock time the run (every shard) starts at (<c>--start-at</c>, UTC); null: now.</summary>
+    public DateTimeOffset? StartAt { get; init; }
+
     /// <summary>Threshold expressions (<c>--threshold EXPR</c>, repeatable), added to the scenario's <c>thresholds</c>
     /// (<see cref="Thresholds.ThresholdExpression"/>: <c>METRIC[{CELL,…}] OP NUMBER</c>); judged at the end of the run,
     /// never aborting it.</summary>
@@ -198,6 +208,13 @@ public sealed record PlanOverrides
             Add("--repeat", repeat is < 1 or > ScenarioLimits.MaxRepeat
                 ? string.Create(CultureInfo.InvariantCulture, $"{ScenarioLimits.MaxRepeatRule} (got {repeat})")
                 : null);
+        }
+
+        if (Shards is { } shards)
+        {
+            Add("--shards", shards is < 1 or > ShardSpec.MaxCount
+                ? string.Create(CultureInfo.InvariantCulture, $"must be between 1 and {ShardSpec.MaxCount} (got {shards})")
+                : Shard is not null ? "runs every shard itself; it cannot be combined with --shard I/N" : null);
         }
 
         foreach (var expression in Thresholds ?? [])

@@ -81,6 +81,11 @@ public sealed class RequestRecord
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? Replicate { get; set; }
 
+    /// <summary>The shard that sent this request, 1..N, in a run split with <c>bench run --shard I/N</c> (and kept by
+    /// <c>bench merge</c>); <see langword="null"/> (omitted) for an unsharded run.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Shard { get; set; }
+
     /// <summary>Every attempt of this logical request, in the order sent, when more than one was made (retries,
     /// hedging) or the policy refused one; <see langword="null"/> (omitted) for a single attempt, which is then the record
     /// itself. The record's own fields are the logical request's, what the user saw: sent when the first attempt was,

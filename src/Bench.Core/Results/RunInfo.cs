@@ -54,6 +54,10 @@ public sealed class RunInfo
     /// <summary>Replicates the plan ran (<c>bench run --repeat N</c>, N &gt; 1); null (absent) without replicates.</summary>
     public int? Repeat { get; set; }
 
+    /// <summary>The slice of the plan this run was (<c>bench run --shard I/N</c>), or, for a folder written by
+    /// <c>bench merge</c>, the shards merged; null (absent) for an unsharded run.</summary>
+    public ShardInfo? Shard { get; set; }
+
     /// <summary>When <see cref="Interrupted"/> is set in a run with replicates: the replicates whose every synchronous
     /// cell ran to its end, in order (empty when none did); null otherwise.</summary>
     public List<int>? CompleteReplicates { get; set; }
@@ -154,6 +158,36 @@ public sealed class DeclaredFaults
 
     /// <summary>The RPM/TPM limits its buckets enforce (the scenario's, else the profile's); null for none.</summary>
     public Faults.RateLimitSpec? RateLimits { get; set; }
+}
+
+/// <summary>A shard's place in a sharded run (<see cref="RunInfo.Shard"/>, issue 16).</summary>
+public sealed class ShardInfo
+{
+    /// <summary>This shard, 1..<see cref="Count"/>; null in a merged folder.</summary>
+    public int? Index { get; set; }
+
+    /// <summary>How many shards the plan was split into.</summary>
+    public int Count { get; set; }
+
+    /// <summary>The shared start (<c>--start-at</c>), UTC, or null when none was given.</summary>
+    public DateTimeOffset? StartAtUtc { get; set; }
+
+    /// <summary>How late this shard's run clock started against <see cref="StartAtUtc"/>, in ms by this host's clock
+    /// (negative: early); null without a shared start.</summary>
+    public double? StartLatenessMs { get; set; }
+
+    /// <summary>This host's clock against the others', as well as Bench could tell (ms; positive: ahead), or null
+    /// when it could not.</summary>
+    public double? ClockOffsetMs { get; set; }
+
+    /// <summary>How <see cref="ClockOffsetMs"/> was found and how far to trust it, in words.</summary>
+    public string? ClockNote { get; set; }
+
+    /// <summary>A merged folder: the shards merged, 1..N, each found and read.</summary>
+    public List<int>? Merged { get; set; }
+
+    /// <summary>A merged folder: the shards missing or failed, each with why (<c>3: no run.json in shard-3</c>).</summary>
+    public List<string>? Missing { get; set; }
 }
 
 /// <summary>A cell of one replicate (<see cref="RunInfo.InterruptedAt"/>).</summary>
