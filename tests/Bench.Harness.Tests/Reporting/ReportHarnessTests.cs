@@ -20,8 +20,8 @@ public sealed class ReportHarnessTests : IDisposable
     [Fact]
     public void Rebuild_BaselineFromBeforeTargets_RebuildsWithAnEmptyTargetColumn()
     {
-        // results/baselines/sim-ci was written before targets: its records have no target.
-        var baseline = Path.Combine(RepoRoot(), "results", "baselines", "sim-ci");
+        // A folder written before targets (the CI baseline as it was, replicate 1): its records have no target.
+        var baseline = Path.Combine(RepoRoot(), "tests", "Bench.Harness.Tests", "Reporting", "Fixtures", "pre-targets");
         foreach (var file in new[] { ResultsDirectory.RecordsFile, "run.json", "summary.json" })
         {
             File.Copy(Path.Combine(baseline, file), Path.Combine(_dir, file));
