@@ -49,7 +49,7 @@ public static class KubeHarness
 
         try
         {
-            Write(request.OutputPath, manifests, output);
+            Write(request.OutputPath, manifests, Header(request), output);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -170,11 +170,15 @@ public static class KubeHarness
         return (name, key);
     }
 
-    private static void Write(string? path, KubeManifestSet manifests, TextWriter output)
+    /// <summary>The comment every rendered file starts with: where it came from, and that it is rendered, not edited.</summary>
+    internal static string Header(KubeRenderRequest request) => string.Create(CultureInfo.InvariantCulture,
+        $"# Rendered by `bench kube render {Path.GetFileName(request.ScenarioPath)} --shards {request.Shards}`: edit the scenario and render again rather than this file.\n");
+
+    private static void Write(string? path, KubeManifestSet manifests, string header, TextWriter output)
     {
         if (path is null)
         {
-            output.Write(manifests.ToYaml());
+            output.Write(header + manifests.ToYaml());
             return;
         }
 
@@ -183,8 +187,8 @@ public static class KubeHarness
             Directory.CreateDirectory(path);
             var configMap = Path.Combine(path, ConfigMapFile);
             var job = Path.Combine(path, JobFile);
-            File.WriteAllText(configMap, k8s.KubernetesYaml.SerializeAll([manifests.ConfigMap]));
-            File.WriteAllText(job, k8s.KubernetesYaml.SerializeAll([manifests.Job]));
+            File.WriteAllText(configMap, header + k8s.KubernetesYaml.SerializeAll([manifests.ConfigMap]));
+            File.WriteAllText(job, header + k8s.KubernetesYaml.SerializeAll([manifests.Job]));
             output.WriteLine($"Wrote {configMap} and {job} (kubectl apply -f {configMap} -f {job}).");
             return;
         }
@@ -194,7 +198,7 @@ public static class KubeHarness
             Directory.CreateDirectory(parent);
         }
 
-        File.WriteAllText(path, manifests.ToYaml());
+        File.WriteAllText(path, header + manifests.ToYaml());
         output.WriteLine($"Wrote {path} (kubectl apply -f {path}).");
     }
 }
