@@ -14,16 +14,16 @@ internal static class KubeCommand
     {
         var scenario = new Argument<string>("scenario") { Description = "Scenario file, validated as bench run --shard 1/N reads it." };
         var shards = new Option<int>("--shards") { Description = "How many shards (pods), 1-1000: the Job's completions and parallelism.", Required = true, HelpName = "N" };
-        var image = new Option<string>("--image") { Description = "Container image holding bench (deploy/container/Dockerfile), e.g. registry.example.com/bench:1.0.", Required = true };
-        var name = new Option<string?>("--name") { Description = "The run's name, a DNS-1123 label: Job, ConfigMap NAME-scenario, results /results/NAME (default bench-<scenario name>)." };
-        var ns = new Option<string?>("--namespace") { Description = "Namespace written into the manifests (default: none, kubectl's current one)." };
+        var image = new Option<string>("--image") { HelpName = "IMAGE", Description = "Container image holding bench (deploy/container/Dockerfile), e.g. registry.example.com/bench:1.0.", Required = true };
+        var name = new Option<string?>("--name") { HelpName = "NAME", Description = "The run's name, a DNS-1123 label: Job, ConfigMap NAME-scenario, results /results/NAME (default bench-<scenario name>)." };
+        var ns = new Option<string?>("--namespace") { HelpName = "NAMESPACE", Description = "Namespace written into the manifests (default: none, kubectl's current one)." };
         var secret = new Option<string?>("--api-key-secret")
         {
             Description = "The Secret holding the API key, read as the scenario target's api_key_env (default bench-api-key, key named as the variable, "
                 + "e.g. OPENAI_API_KEY). A scenario on the embedded simulator needs none.",
             HelpName = "NAME[:KEY]",
         };
-        var pvc = new Option<string?>("--pvc") { Description = "ReadWriteMany PersistentVolumeClaim mounted at /results (default bench-results, deploy/kubernetes/pvc.yaml)." };
+        var pvc = new Option<string?>("--pvc") { HelpName = "CLAIM", Description = "ReadWriteMany PersistentVolumeClaim mounted at /results (default bench-results, deploy/kubernetes/pvc.yaml)." };
         var startIn = new Option<TimeSpan?>("--start-in")
         {
             Description = "Start the shards together this long after rendering (--start-at = now + this): time to apply, schedule and pull; default 2m.",
