@@ -28,7 +28,8 @@ public static class KubeHarness
     /// <paramref name="output"/>).</summary>
     /// <param name="request">What to render.</param>
     /// <param name="output">The YAML, or the files written.</param>
-    /// <param name="error">Every problem, one per line: file (or <c>&lt;command line&gt;</c>), path or flag, reason.</param>
+    /// <param name="error">Every problem, one per line: file (or <c>&lt;command line&gt;</c>), path or flag, reason; after a
+    /// successful render, a <c>warning:</c> line per file the scenario names that the image does not ship.</param>
     /// <param name="timeProvider">The clock <c>--start-at</c> = now + start-in is read from (the system's when null).</param>
     /// <returns><see cref="ExitCodes.Success"/>, or <see cref="ExitCodes.BadInput"/> with nothing written.</returns>
     public static int Render(KubeRenderRequest request, TextWriter output, TextWriter error, TimeProvider? timeProvider = null)
@@ -37,9 +38,11 @@ public static class KubeHarness
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         KubeManifestSet manifests;
+        IReadOnlyList<ConfigError> notInImage;
         try
         {
-            manifests = KubeManifests.Build(Spec(request, timeProvider ?? TimeProvider.System));
+            (var spec, notInImage) = Spec(request, timeProvider ?? TimeProvider.System);
+            manifests = KubeManifests.Build(spec);
         }
         catch (ConfigException e)
         {
@@ -57,12 +60,19 @@ public static class KubeHarness
             return ExitCodes.BadInput;
         }
 
+        foreach (var warning in notInImage)
+        {
+            error.WriteLine($"warning: {warning.File}: {warning.Path}: {warning.Reason}");
+        }
+
         return ExitCodes.Success;
     }
 
-    /// <summary>Reads and checks everything the manifests are built from; every problem at once.</summary>
+    /// <summary>Reads and checks everything the manifests are built from; every problem at once. Also returns the
+    /// files the scenario names that the image does not ship (<see cref="ImageFiles.Missing"/>): warnings, since a
+    /// team may mount them.</summary>
     /// <exception cref="ConfigException">A flag or the scenario is invalid.</exception>
-    internal static KubeRunSpec Spec(KubeRenderRequest request, TimeProvider clock)
+    internal static (KubeRunSpec Spec, IReadOnlyList<ConfigError> NotInImage) Spec(KubeRenderRequest request, TimeProvider clock)
     {
         var errors = new List<ConfigError>();
         void Flag(string flag, string reason) => errors.Add(new ConfigError(PlanOverrides.CommandLine, flag, reason));
@@ -144,8 +154,8 @@ public static class KubeHarness
             startAt += TimeSpan.FromSeconds(1);
         }
 
-        return new KubeRunSpec(runName, request.Namespace, request.Shards, request.Image, claim, scenario.Name, text, startAt,
-            [.. variables.Select(v => new KubeKeyRef(v, secret, secretKey ?? v))]);
+        return (new KubeRunSpec(runName, request.Namespace, request.Shards, request.Image, claim, scenario.Name, text, startAt,
+            [.. variables.Select(v => new KubeKeyRef(v, secret, secretKey ?? v))]), ImageFiles.Missing(scenario, file));
     }
 
     private static (string Name, string? Key) SplitSecret(string? text, Action<string, string> flag)

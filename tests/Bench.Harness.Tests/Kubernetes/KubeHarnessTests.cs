@@ -38,6 +38,7 @@ public sealed class KubeHarnessTests : IDisposable
         var (exitCode, output, error) = Render(Request(Shipped("poisson.json"), shards: 3));
 
         Assert.True(exitCode == 0, error);
+        Assert.Equal("", error);
         var documents = KubeManifestReader.LoadStrict(output);
         var job = KubeManifestReader.Job(documents);
         Assert.Equal("bench-poisson", job.Metadata.Name);
@@ -193,6 +194,35 @@ public sealed class KubeHarnessTests : IDisposable
         Assert.StartsWith("# Rendered by `bench kube render poisson.json --shards 3`", text, StringComparison.Ordinal);
         var documents = KubeManifestReader.LoadStrict(text);
         Assert.Equal([typeof(V1ConfigMap), typeof(V1Job)], documents.Select(d => d.GetType()));
+    }
+
+    [Fact]
+    public void ShippedDatasetAndProfiles_NoWarning()
+    {
+        var (exitCode, _, error) = Render(Request(Shipped("real-traffic.json")));
+
+        Assert.True(exitCode == 0, error);
+        Assert.Equal("", error);
+    }
+
+    [Fact]
+    public void FilesTheImageDoesNotShip_AreWarnedOf_AtTheirPaths()
+    {
+        var dataset = Path.Combine(_folder.FullName, "own-prompts.jsonl");
+        File.WriteAllText(dataset, "{\"messages\": [{\"role\": \"user\", \"content\": \"Where is my order?\"}]}\n");
+        var scenario = Scenario($$"""
+            { "name": "own", "target": { "simulator": true, "profiles": "{{Path.Combine(KubeManifestReader.RepositoryRoot, "scenarios", "profiles")}}" },
+              "models": ["gpt-4.1"], "request": { "dataset": { "path": "own-prompts.jsonl" } },
+              "workload": [ { "type": "iterations_for_constant", "copies": 1, "iterations": 2 } ] }
+            """);
+
+        var (exitCode, output, error) = Render(Request(scenario));
+
+        Assert.True(exitCode == 0, error);
+        Assert.NotEqual("", output);
+        Assert.Contains($"warning: {scenario}: $.request.dataset.path: 'own-prompts.jsonl' is not among the files the image ships: the pods look for /app/scenarios/own-prompts.jsonl", error, StringComparison.Ordinal);
+        Assert.Contains("$.target.profiles: '/", error, StringComparison.Ordinal);
+        Assert.Contains("is an absolute path", error, StringComparison.Ordinal);
     }
 
     [Theory]
