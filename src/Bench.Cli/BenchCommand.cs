@@ -22,6 +22,7 @@ internal static class BenchCommand
             CostCommand.Create(),
             InspectCommand.Create(openStandardInput ?? Console.OpenStandardInput),
             SelftestCommand.Create(),
+            KubeCommand.Create(),
         };
 
     /// <summary>Parses and runs <paramref name="args"/>, writing through <paramref name="configuration"/>'s writers

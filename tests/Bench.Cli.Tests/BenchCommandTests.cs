@@ -12,6 +12,7 @@ public sealed class BenchCommandTests
     [InlineData("compare", "only-one-folder")]
     [InlineData("inspect")]
     [InlineData("no-such-verb")]
+    [InlineData("kube", "render")]
     [InlineData("run", "scenario.json", "unexpected")]
     public void Invoke_CommandLineThatDoesNotParse_ExitsTwo(params string[] args)
     {
@@ -37,6 +38,7 @@ public sealed class BenchCommandTests
     [InlineData("inspect")]
     [InlineData("selftest")]
     [InlineData("simulate")]
+    [InlineData("kube")]
     public void Invoke_Help_ExitsZeroWritingToTheInjectedOutput(string verb)
     {
         var (exit, output, error) = BenchCli.Run(verb, "--help");
