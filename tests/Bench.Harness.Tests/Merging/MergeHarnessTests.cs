@@ -152,6 +152,27 @@ public sealed class MergeHarnessTests : IDisposable
     }
 
     [Fact]
+    public async Task AShardWhoseHlogDisagreesWithItsRecords_IsAWarning_AndTheMergedLogsAreTheRecords()
+    {
+        var whole = await WholeRunAsync();
+        var even = CutShard(whole, "shard-a", 1, 2, r => r.Id % 2 == 0);
+        var odd = CutShard(whole, "shard-b", 2, 2, r => r.Id % 2 == 1);
+        // A record lost after the shard wrote its logs (a hand-edited or damaged folder): the two sources now differ.
+        var lines = File.ReadAllLines(Path.Combine(odd, ResultsDirectory.RecordsFile));
+        File.WriteAllLines(Path.Combine(odd, ResultsDirectory.RecordsFile), lines.Where(l => !l.Contains("\"mode\":\"non-streaming\"", StringComparison.Ordinal)).Concat(lines.Where(l => l.Contains("\"mode\":\"non-streaming\"", StringComparison.Ordinal)).Skip(1)));
+        var merged = In("merged");
+
+        var (exit, output, error) = await MergeAsync(merged, even, odd);
+
+        Assert.True(exit == ExitCodes.Success, $"exit {exit}\n{output}\n{error}");
+        Assert.Contains("do NOT equal those of the merged records", output, StringComparison.Ordinal);
+        Assert.Contains("warning: histograms/simulator__fixed-100ms__non-streaming.hlog e2e_ms: the shards' logs add up to", error, StringComparison.Ordinal);
+        Assert.Contains(ResultsDirectory.ReadRunInfo(merged)!.Warnings, w => w.StartsWith("histograms/simulator__fixed-100ms__non-streaming.hlog", StringComparison.Ordinal));
+        var recordsLog = HistogramLogExporter.Read(Path.Combine(merged, HistogramLogExporter.FolderName, "simulator__fixed-100ms__non-streaming.hlog"))["e2e_ms"];
+        Assert.Equal(RecordsReader.ReadAll(Path.Combine(merged, ResultsDirectory.RecordsFile)).Count(r => r.Mode == Mode.NonStreaming && r.Outcome == Outcome.Success), recordsLog.TotalCount);
+    }
+
+    [Fact]
     public async Task AMissingShard_And_AnInterruptedOne_AreReported_Exit1_WithTheCallOut_AndTheRestMerged()
     {
         var whole = await WholeRunAsync();
