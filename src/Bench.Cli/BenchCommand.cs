@@ -18,6 +18,7 @@ internal static class BenchCommand
             RunCommand.Create(interrupts),
             SimulateCommand.Create(),
             ReportCommand.Create(),
+            MergeCommand.Create(),
             CompareCommand.Create(),
             CostCommand.Create(),
             InspectCommand.Create(openStandardInput ?? Console.OpenStandardInput),

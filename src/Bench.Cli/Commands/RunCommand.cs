@@ -4,6 +4,7 @@ using Bench.Core.Planning;
 using Bench.Core.Records;
 using Bench.Core.Results;
 using Bench.Core.Scenarios;
+using Bench.Harness.Merging;
 using Bench.Harness.Running;
 
 namespace Bench.Cli.Commands;
@@ -256,7 +257,11 @@ internal static class RunCommand
                 Interrupts = interrupts,
             };
             var config = parse.InvocationConfiguration;
-            var outcome = await RunHarness.RunAsync(request, config.Output, config.Error, cancellationToken).ConfigureAwait(false);
+            // --shards N: N children of this build, each `run` with these arguments and its own --shard I/N, then merged.
+            var outcome = request.Overrides.Shards is not null
+                ? await LocalShards.RunAsync(new LocalShardsRequest { Run = request, Arguments = [.. parse.Tokens.SkipWhile(t => t.Value != command.Name).Skip(1).Select(t => t.Value)] },
+                    config.Output, config.Error, cancellationToken).ConfigureAwait(false)
+                : await RunHarness.RunAsync(request, config.Output, config.Error, cancellationToken).ConfigureAwait(false);
             return outcome.ExitCode;
         });
         return command;

@@ -188,6 +188,55 @@ public sealed class ShardInfo
 
     /// <summary>A merged folder: the shards missing or failed, each with why (<c>3: no run.json in shard-3</c>).</summary>
     public List<string>? Missing { get; set; }
+
+    /// <summary>A merged folder: how request ids were made unique, when two shards had used the same id (ids are kept
+    /// as they were when every id was unique across shards); null when kept.</summary>
+    public string? IdRule { get; set; }
+
+    /// <summary>A merged folder: each shard merged, as its own run.json described it (run id, times, clock shift,
+    /// client saturation), in shard order; null otherwise.</summary>
+    public List<MergedShard>? Shards { get; set; }
+}
+
+/// <summary>One shard of a merged folder (<see cref="ShardInfo.Shards"/>), as <c>bench merge</c> read it.</summary>
+public sealed class MergedShard
+{
+    /// <summary>The shard, 1..N.</summary>
+    public int Index { get; set; }
+
+    /// <summary>The folder it was read from, as given.</summary>
+    public string Folder { get; set; } = "";
+
+    /// <summary>Its run id.</summary>
+    public string RunId { get; set; } = "";
+
+    /// <summary>The machine it ran on (<c>machine_name</c>), when known.</summary>
+    public string? Machine { get; set; }
+
+    /// <summary>Its start, UTC (its own clock).</summary>
+    public DateTimeOffset StartedUtc { get; set; }
+
+    /// <summary>Its end, UTC (its own clock); null when it did not finish.</summary>
+    public DateTimeOffset? EndedUtc { get; set; }
+
+    /// <summary>Why it stopped early (<see cref="RunInfo.Interrupted"/>), or null.</summary>
+    public string? Interrupted { get; set; }
+
+    /// <summary>Its records merged.</summary>
+    public long Records { get; set; }
+
+    /// <summary>Lines of its records.jsonl that were not records (skipped).</summary>
+    public long SkippedLines { get; set; }
+
+    /// <summary>Milliseconds added to each of its run-clock times to place them on the merged clock: its clock origin
+    /// (corrected by <see cref="ClockOffsetMs"/>) minus the earliest shard's.</summary>
+    public double ShiftMs { get; set; }
+
+    /// <summary>Its clock against the others' (its run.json's <c>shard.clock_offset_ms</c>), ms, when known.</summary>
+    public double? ClockOffsetMs { get; set; }
+
+    /// <summary>How hard its client machine worked (its run.json's <c>client</c>); null when not measured.</summary>
+    public ClientSaturation? Client { get; set; }
 }
 
 /// <summary>A cell of one replicate (<see cref="RunInfo.InterruptedAt"/>).</summary>

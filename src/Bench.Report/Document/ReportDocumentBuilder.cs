@@ -164,7 +164,8 @@ public static partial class ReportDocumentBuilder
         sections.Add(DefinitionSection(report));
         sections = ResolveLinks(WithBanner(sections, banner));
         Block[] top = executive is null ? [header] : [];
-        return new ReportDocument(["Bench run ", Code(run.RunId)], Interruption(run) is { } stop ? [stop, .. top] : top, sections);
+        Block[] callouts = [.. new[] { ShardCallout(run), Interruption(run) }.OfType<Quote>(), .. top];
+        return new ReportDocument(["Bench run ", Code(run.RunId)], callouts, sections);
     }
 
     /// <summary>The call-out at the top of an interrupted run's report: why it stopped and which cells are partial
