@@ -141,7 +141,8 @@ public sealed class Plan
 
     /// <summary>Requests per cell when every step fixes a count (<c>iterations_for_*</c>), warm-up included; else
     /// <see langword="null"/> (a duration-bound or sweep workload).</summary>
-    public int? ExpectedRequestsPerCell { get; }
+    /// <remarks>In a shard (<see cref="Shard"/>): the shard's share of each step's count.</remarks>
+    public int? ExpectedRequestsPerCell { get; private set; }
 
     /// <summary>The workload in one line, e.g. <c>warm-up 1 requests at concurrency 1; 8 requests at concurrency 8</c>.</summary>
     public string Workload { get; }
@@ -207,6 +208,7 @@ public sealed class Plan
         {
             plan.Shard = slice;
             plan.Description += $"; shard {slice}";
+            plan.ExpectedRequestsPerCell = plan.ExpectedRequestsPerCell is null ? null : (int)plan.Steps.Sum(w => slice.Share(w.Iterations ?? 0));
         }
 
         return UnmatchedSelectors(plan, scenario.Thresholds.Count, file) is { Count: > 0 } unmatched ? throw new ConfigException(unmatched) : plan;

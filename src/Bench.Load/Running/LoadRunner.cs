@@ -229,7 +229,7 @@ public sealed class LoadRunner : ILoadGauge
 
     /// <summary>A shard's share of <paramref name="count"/> items shared round-robin (item k with Takes(k)): ⌊count/N⌋, +1
     /// for the first count mod N shards; count itself without a shard.</summary>
-    internal long ShareOf(long count) => Shard is { } shard ? (count / shard.Count) + (shard.Index - 1 < count % shard.Count ? 1 : 0) : count;
+    internal long ShareOf(long count) => Shard?.Share(count) ?? count;
 
     private RequestRecord NotAttempted(RequestTicket ticket, Outcome outcome, double sentMs, string reason) => new()
     {

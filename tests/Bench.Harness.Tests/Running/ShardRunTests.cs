@@ -82,7 +82,11 @@ public sealed class ShardRunTests : IDisposable
         Assert.Contains("sweep", e.Message, StringComparison.Ordinal);
         var plan = Plan.Create(ScenarioLoader.Load(file), PlanOverrides.None, file);
         Assert.DoesNotContain("shard", plan.Description, StringComparison.Ordinal);
-        Assert.EndsWith("; shard 2/3", Plan.Create(Tiny(), new PlanOverrides { Shard = new ShardSpec(2, 3) }, "<test>").Description, StringComparison.Ordinal);
+        var second = Plan.Create(Tiny(), new PlanOverrides { Shard = new ShardSpec(2, 3) }, "<test>");
+        Assert.EndsWith("; shard 2/3", second.Description, StringComparison.Ordinal);
+        // Its share of each step's count: warm-up 1 of 2 (k = 1), measured 3 of 10 (k = 1, 4, 7), so its cells are not partial.
+        Assert.Equal(4, second.ExpectedRequestsPerCell);
+        Assert.Equal(12, Plan.Create(Tiny(), PlanOverrides.None, "<test>").ExpectedRequestsPerCell);
         await Task.CompletedTask;
     }
 
