@@ -141,14 +141,19 @@ public sealed class Plan
 
     /// <summary>Requests per cell when every step fixes a count (<c>iterations_for_*</c>), warm-up included; else
     /// <see langword="null"/> (a duration-bound or sweep workload).</summary>
-    public int? ExpectedRequestsPerCell { get; }
+    /// <remarks>In a shard (<see cref="Shard"/>): the shard's share of each step's count.</remarks>
+    public int? ExpectedRequestsPerCell { get; private set; }
 
     /// <summary>The workload in one line, e.g. <c>warm-up 1 requests at concurrency 1; 8 requests at concurrency 8</c>.</summary>
     public string Workload { get; }
 
     /// <summary>The run in one line, as printed before it starts: scenario name, cells (models × modes), workload, prompt
     /// and <c>max_tokens</c>.</summary>
-    public string Description { get; }
+    public string Description { get; private set; }
+
+    /// <summary>The slice of the plan this process runs (<c>--shard I/N</c>), or null for the whole plan. Its description
+    /// then ends <c>; shard I/N</c>.</summary>
+    public ShardSpec? Shard { get; private set; }
 
     /// <summary>
     /// Applies <paramref name="overrides"/> to a copy of <paramref name="scenario"/> (which is left unchanged) and
@@ -191,7 +196,21 @@ public sealed class Plan
 
         planned = planned with { Workload = [.. planned.Workload.Select(w => ResolveTrace(w, file))] };
         ScenarioLoader.Validate(planned, file);
+        if (overrides.Shard is { } shard && planned.Workload.Any(w => w.Kind == StepKind.Sweep))
+        {
+            // A sweep picks its next rate from the results so far, which shards on other machines cannot share.
+            throw new ConfigException([new ConfigError(PlanOverrides.CommandLine, "--shard",
+                $"'{shard}' cannot split a sweep step: a sweep chooses each next rate from the results so far, which separate shards do not share; run the sweep unsharded")]);
+        }
+
         var plan = new Plan(planned, file);
+        if (overrides.Shard is { } slice)
+        {
+            plan.Shard = slice;
+            plan.Description += $"; shard {slice}";
+            plan.ExpectedRequestsPerCell = plan.ExpectedRequestsPerCell is null ? null : (int)plan.Steps.Sum(w => slice.Share(w.Iterations ?? 0));
+        }
+
         return UnmatchedSelectors(plan, scenario.Thresholds.Count, file) is { Count: > 0 } unmatched ? throw new ConfigException(unmatched) : plan;
     }
 

@@ -18,6 +18,10 @@ public sealed record ShardSpec(int Index, int Count)
     /// share round-robin: k mod N = I − 1.</summary>
     public bool Takes(long k) => k % Count == Index - 1;
 
+    /// <summary>How many of items 0..<paramref name="count"/>−1 this slice takes (<see cref="Takes"/>): ⌊count / N⌋, plus 1
+    /// for the first count mod N slices.</summary>
+    public long Share(long count) => (count / Count) + (Index - 1 < count % Count ? 1 : 0);
+
     /// <summary><c>I/N</c>.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Index}/{Count}");
 

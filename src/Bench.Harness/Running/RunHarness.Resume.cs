@@ -41,6 +41,20 @@ public static partial class RunHarness
             return new RunOutcome(ExitCodes.BadInput, null);
         }
 
+        if (request.Overrides.Shard is { } shard)
+        {
+            await error.WriteLineAsync($"--shard {shard}: cannot be combined with --resume: a resumed run continues the folder's own plan (a shard is not resumed; rerun it with --shard into a new folder)").ConfigureAwait(false);
+            return new RunOutcome(ExitCodes.BadInput, null);
+        }
+
+        if (run.Shard is { Index: { } index } shardOf)
+        {
+            // Its arrivals and ids are a slice the resumed process would not continue where the cut left them.
+            await error.WriteLineAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{runFile}: --resume: shard {index}/{shardOf.Count} of a sharded run is not resumed; rerun it with --shard {index}/{shardOf.Count} into a new folder (bench merge takes that folder in its place)")).ConfigureAwait(false);
+            return new RunOutcome(ExitCodes.BadInput, null);
+        }
+
         Plan plan;
         try
         {

@@ -119,6 +119,13 @@ public static partial class RunHarness
             return new RunOutcome(ExitCodes.BadInput, null);
         }
 
+        var startAt = resume is null ? request.Overrides.StartAt : null;
+        if (ShardStart.Refusal(startAt, time) is { } tooFar)
+        {
+            await error.WriteLineAsync(tooFar).ConfigureAwait(false);
+            return new RunOutcome(ExitCodes.BadInput, null);
+        }
+
         IReadOnlyDictionary<string, Core.Traces.TraceFile> traces;
         CellPromptSources prompts;
         try
@@ -183,6 +190,30 @@ public static partial class RunHarness
             await error.WriteLineAsync($"--force: started {forced} afresh; kept what Bench did not write: {string.Join(", ", kept)}").ConfigureAwait(false);
         }
 
+        ShardInfo? shardInfo = null;
+        if (plan.Shard is { } shard)
+        {
+            var (offsetMs, note) = await ShardStart.ClockOffsetAsync(targets, time, cancellationToken).ConfigureAwait(false);
+            shardInfo = new ShardInfo { Index = shard.Index, Count = shard.Count, StartAtUtc = startAt, ClockOffsetMs = offsetMs, ClockNote = note };
+        }
+
+        double? latenessMs = null;
+        if (startAt is { } at)
+        {
+            // The shared start (--start-at): the run clock starts when it comes (at once when it has passed).
+            output.WriteLine($"Waiting for the shared start {at.UtcDateTime:yyyy-MM-dd HH:mm:ss.fff} UTC");
+            try
+            {
+                latenessMs = Math.Round(await ShardStart.WaitAsync(at, time, cancellationToken).ConfigureAwait(false), 1);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return new RunOutcome(Interrupts.ExitCodeOf(request.Interrupts?.Reason), null);
+            }
+
+            shardInfo?.StartLatenessMs = latenessMs;
+        }
+
         var started = time.GetUtcNow();
         // A resumed run keeps its clock's origin, so the records it appends continue the first process's times.
         var clock = resume is null ? new RunClock(time)
@@ -207,7 +238,19 @@ public static partial class RunHarness
             Resilience = [.. scenario.Resilience],
             Faults = declaredFaults,
             Repeat = plan.Repeat > 1 ? plan.Repeat : null,
+            Shard = shardInfo,
         };
+        if (resume is null && startAt is { } sharedStart && shardInfo is null)
+        {
+            run.Warnings.Add(FormattableString.Invariant($"--start-at {sharedStart.UtcDateTime:yyyy-MM-dd HH:mm:ss.fff} UTC: the run clock started {latenessMs:0.#} ms after it"));
+        }
+
+        var runsBatches = plan.Shard is not { Index: > 1 };
+        if (resume is null && !runsBatches && plan.BatchCells.Count > 0)
+        {
+            run.Warnings.Add($"shard {plan.Shard}: batch-api cells run in shard 1 only (one batch per cell); their ids stay reserved here");
+        }
+
         if (resume is null && plan.Repeat > 1 && plan.BatchCells.Count > 0)
         {
             run.Warnings.Add("--repeat: batch-api cells ran once, in replicate 1 (one batch per cell); only the synchronous cells were repeated");
@@ -217,12 +260,14 @@ public static partial class RunHarness
         // resumed run continues after the highest id it has.
         var batchLines = plan.BatchLines ?? 0;
         var firstId = resume?.NextId ?? 0;
-        if (plan.BatchCells.Count > 0 && (resume is null || run.Batches is null))
+        if (plan.BatchCells.Count > 0 && runsBatches && (resume is null || run.Batches is null))
         {
             run.Batches = [.. plan.BatchCells.Select((c, k) => new BatchSubmission { Model = c.Model, Lines = batchLines, FirstId = firstId + (long)k * batchLines })];
         }
 
-        var nextId = Math.Max(firstId, run.Batches is { Count: > 0 } all ? all.Max(b => (b.FirstId ?? 0) + b.Lines) : 0);
+        // A shard that runs no batch keeps the batch lines' ids reserved, so its synchronous ids are the unsharded run's.
+        var nextId = Math.Max(firstId, run.Batches is { Count: > 0 } all ? all.Max(b => (b.FirstId ?? 0) + b.Lines)
+            : resume is null ? firstId + ((long)plan.BatchCells.Count * batchLines) : 0);
         if (resume is not null)
         {
             run.Interrupted = null;
@@ -293,6 +338,7 @@ public static partial class RunHarness
             }, observer, scenario.Seed, scenario.Slos)
             {
                 FirstId = nextId,
+                Shard = plan.Shard,
                 Traces = traces,
                 // A session's turns are drawn from the cell's prompt source (dataset, prefixes, lengths) by (session, turn).
                 Sessions = scenario.Request.Conversation is { } conversation
@@ -321,6 +367,7 @@ public static partial class RunHarness
                     {
                         r.Target ??= lineTarget;
                         r.Replicate = plan.Repeat == 1 ? r.Replicate : 1;
+                        r.Shard = plan.Shard?.Index;
                         records.Append(r);
                     }, stop.Token).ConfigureAwait(false);
                 }

@@ -29,6 +29,7 @@ public sealed class LoadRunner : ILoadGauge
     private readonly int _seed;
     private readonly IReadOnlyList<SloSet> _slos;
     private long _nextId;
+    private bool _congruent;
     private int _inFlight;
     private long _dropped;
 
@@ -54,6 +55,29 @@ public sealed class LoadRunner : ILoadGauge
     /// plan, closed steps run whole sessions per worker (<c>iterations</c> still counts requests) and each open arrival
     /// starts a session (the rate is session starts); see <see cref="Workloads.Sessions.Session"/>.</summary>
     public Workloads.Sessions.SessionPlan? Sessions { get; init; }
+
+    /// <summary>
+    /// The slice of the plan this runner sends (<c>bench run --shard I/N</c>), or null for all of it. With a shard:
+    /// <list type="bullet">
+    /// <item>Every request a cell's step intends (sent or dropped) has an index k from 0 in schedule order; the shard
+    /// sends or drops exactly the k with <see cref="ShardSpec.Takes"/>. Open steps (inject, ramping_inject, poisson,
+    /// gamma, iterations_for_inject, trace) enumerate the whole arrival sequence with the same seed and the same use of
+    /// the random generator, so each arrival keeps its unsharded intended offset; the in-flight cap is ceil(cap / N) per
+    /// shard. <c>iterations_for_constant</c> sends its share of the count (request k with Takes(k)) with its share of the
+    /// workers (worker w with Takes(w), at least 1 when it has requests).</item>
+    /// <item>Ids: while every step so far fixed its count (iteration steps, open steps without sessions, traces),
+    /// request k gets the unsharded run's id (its first id plus the requests before it) and so its draw (prompt and
+    /// seed): the shards' union equals the unsharded run's requests, and <c>--shard 1/1</c> is the unsharded run.
+    /// From the first step whose requests depend on timing even unsharded (<c>keep_constant</c>,
+    /// <c>ramping_constant</c>, or any step with multi-turn sessions) to the run's end, shard I's ids are congruent to
+    /// I − 1 mod N (unique and disjoint across shards, not the unsharded ids, which then depend on timing too).</item>
+    /// <item>Duration-bound closed steps run the shard's share of <c>copies</c> (worker w with Takes(w)); a shard with
+    /// none waits out the step's duration so that the shards stay in step.</item>
+    /// <item>Sessions: session n (from 1 per cell) belongs to shard ((n − 1) mod N) + 1 and its turns go with it.</item>
+    /// <item>Every record carries <see cref="RequestRecord.Shard"/> = I. Sweep steps are refused.</item>
+    /// </list>
+    /// </summary>
+    public ShardSpec? Shard { get; init; }
 
     /// <summary>The id of the first request sent (then +1 each): 0 unless set, e.g. past the ids a run reserved for
     /// its batch lines, or past the highest id of a resumed run's records.</summary>
@@ -81,6 +105,11 @@ public sealed class LoadRunner : ILoadGauge
     {
         ArgumentNullException.ThrowIfNull(cells);
         ArgumentNullException.ThrowIfNull(steps);
+        if (Shard is { } shard && steps.FirstOrDefault(s => s.Kind == StepKind.Sweep) is not null)
+        {
+            throw new ArgumentException($"A sweep step cannot run in shard {shard}: it chooses each next rate from results the shards do not share.", nameof(steps));
+        }
+
         ThreadPoolFloor.Ensure();
         for (var c = 0; c < cells.Count; c++)
         {
@@ -112,11 +141,11 @@ public sealed class LoadRunner : ILoadGauge
     /// </summary>
     /// <exception cref="OperationCanceledException">The run's token was cancelled.</exception>
     /// <returns>The record sunk.</returns>
-    internal async Task<RequestRecord> SendAsync(StepContext context, string phase, double? intendedMs, Core.Prompts.PromptDraw? draw = null, string? sessionId = null, int? turn = null, int? sessionTurns = null)
+    internal async Task<RequestRecord> SendAsync(StepContext context, string phase, double? intendedMs, Core.Prompts.PromptDraw? draw = null, string? sessionId = null, int? turn = null, int? sessionTurns = null, long? id = null)
     {
         var token = context.CancellationToken;
         token.ThrowIfCancellationRequested();
-        var ticket = new RequestTicket(context.Cell, Interlocked.Increment(ref _nextId) - 1, phase, intendedMs, draw, sessionId, turn, sessionTurns);
+        var ticket = new RequestTicket(context.Cell, id ?? NextId(), phase, intendedMs, draw, sessionId, turn, sessionTurns);
         var sentMs = _clock.NowMs();
         Interlocked.Increment(ref _inFlight);
         RequestRecord record;
@@ -151,14 +180,56 @@ public sealed class LoadRunner : ILoadGauge
     /// <param name="sessionId">Its session (a trace line's, or a session's turn), or null.</param>
     /// <param name="turn">A session's turn: the turn.</param>
     /// <param name="sessionTurns">A session's turn: the session's drawn turns.</param>
-    internal void Drop(StepContext context, string phase, double intendedMs, string reason, Core.Prompts.PromptDraw? draw = null, string? sessionId = null, int? turn = null, int? sessionTurns = null)
+    /// <param name="id">The request's id; null: the next one.</param>
+    internal void Drop(StepContext context, string phase, double intendedMs, string reason, Core.Prompts.PromptDraw? draw = null, string? sessionId = null, int? turn = null, int? sessionTurns = null, long? id = null)
     {
-        var ticket = new RequestTicket(context.Cell, Interlocked.Increment(ref _nextId) - 1, phase, intendedMs, draw, sessionId, turn, sessionTurns);
+        var ticket = new RequestTicket(context.Cell, id ?? NextId(), phase, intendedMs, draw, sessionId, turn, sessionTurns);
         Interlocked.Increment(ref _dropped);
         var record = NotAttempted(ticket, Outcome.Dropped, _clock.NowMs(), reason);
         ChatExecutor.Stamp(record, ticket);
         Complete(context, record);
     }
+
+    /// <summary>The next id: +1 each, or +N each once a shard's ids are congruent to I − 1 mod N (see <see cref="Shard"/>).</summary>
+    private long NextId()
+    {
+        var stride = _congruent ? Shard!.Count : 1;
+        return Interlocked.Add(ref _nextId, stride) - stride;
+    }
+
+    /// <summary>A shard's step whose requests are canonical: the id of its request k is block + k,
+    /// with block the id of its request 0; null once the shard's ids are congruent (then <see cref="NextId"/>).</summary>
+    internal long? CanonicalBlock() => _congruent ? null : Interlocked.Read(ref _nextId);
+
+    /// <summary>After a shard's canonical step of <paramref name="count"/> requests (sent, dropped or another shard's):
+    /// the next id is the one the unsharded run gives the step's next request.</summary>
+    internal void EndCanonicalBlock(long block, long count)
+    {
+        if (!_congruent)
+        {
+            Interlocked.Exchange(ref _nextId, block + count);
+        }
+    }
+
+    /// <summary>A shard reaches a step whose requests depend on timing even unsharded: from here on its ids are
+    /// congruent to I − 1 mod N (the first at or after the next id). Steps run one after another, so this is never
+    /// called with requests in flight.</summary>
+    internal void BecomeCongruent()
+    {
+        if (Shard is not { } shard || _congruent)
+        {
+            return;
+        }
+
+        var next = Interlocked.Read(ref _nextId);
+        var aligned = (((next + shard.Count - 1) / shard.Count) * shard.Count) + shard.Index - 1;
+        Interlocked.Exchange(ref _nextId, aligned);
+        _congruent = true;
+    }
+
+    /// <summary>A shard's share of <paramref name="count"/> items shared round-robin (item k with Takes(k)): ⌊count/N⌋, +1
+    /// for the first count mod N shards; count itself without a shard.</summary>
+    internal long ShareOf(long count) => Shard?.Share(count) ?? count;
 
     private RequestRecord NotAttempted(RequestTicket ticket, Outcome outcome, double sentMs, string reason) => new()
     {
@@ -190,6 +261,11 @@ public sealed class LoadRunner : ILoadGauge
         if (context.Cell.Replicate is { } replicate)
         {
             record.Replicate = replicate;
+        }
+
+        if (Shard is { } shard)
+        {
+            record.Shard = shard.Index;
         }
 
         if (context.Probe is { } probe)
@@ -237,7 +313,63 @@ internal sealed class StepContext(LoadRunner runner, Cell cell, CancellationToke
     public double LastRatePerS { get; set; }
 
     private long _sessions;
+    private bool _sessionsDiverged;
 
-    /// <summary>The next session number of this cell, from 1 (across its steps).</summary>
-    public long NextSession() => Interlocked.Increment(ref _sessions);
+    /// <summary>The next session number of this cell (from 1, across its steps) for a closed step's worker. In a shard
+    /// (<see cref="LoadRunner.Shard"/>): the next number after the last one the cell used that belongs to this shard
+    /// (((n − 1) mod N) + 1 = I); how many a closed step starts depends on timing, so from then on the cell's numbers
+    /// are the shard's own, not the unsharded run's.</summary>
+    public long NextSession()
+    {
+        if (Runner.Shard is not { } shard)
+        {
+            return Interlocked.Increment(ref _sessions);
+        }
+
+        lock (this)
+        {
+            _sessionsDiverged = true;
+            _sessions = NextOwn(shard, _sessions);
+            return _sessions;
+        }
+    }
+
+    /// <summary>The session an open step's arrival <paramref name="k"/> (from 0 in the step) starts, and whether this
+    /// shard runs it. Unsharded, or in a shard while the cell's numbers are still the unsharded run's: the cell's next
+    /// number, run by the shard it belongs to. After a closed session step in the cell (its count depends on timing):
+    /// the shard runs the arrivals with <see cref="ShardSpec.Takes"/>(k), numbered by its own next numbers.</summary>
+    public long OpenSession(long k, out bool mine)
+    {
+        if (Runner.Shard is not { } shard)
+        {
+            mine = true;
+            return Interlocked.Increment(ref _sessions);
+        }
+
+        lock (this)
+        {
+            if (!_sessionsDiverged)
+            {
+                _sessions++;
+                mine = ((_sessions - 1) % shard.Count) == shard.Index - 1;
+                return _sessions;
+            }
+
+            mine = shard.Takes(k);
+            if (mine)
+            {
+                _sessions = NextOwn(shard, _sessions);
+            }
+
+            return _sessions;
+        }
+    }
+
+    /// <summary>The first session number after <paramref name="last"/> that belongs to <paramref name="shard"/>.</summary>
+    private static long NextOwn(ShardSpec shard, long last)
+    {
+        var n = last + 1;
+        var offset = ((shard.Index - 1) - ((n - 1) % shard.Count) + shard.Count) % shard.Count;
+        return n + offset;
+    }
 }

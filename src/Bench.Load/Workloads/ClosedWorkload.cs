@@ -19,6 +19,12 @@ internal static class ClosedWorkload
     /// <summary><c>iterations_for_constant</c>: <c>copies</c> workers share <c>iterations</c> requests.</summary>
     public static async Task IterationsAsync(WorkloadStep step, StepContext context)
     {
+        if (context.Runner.Shard is { } shard)
+        {
+            await ShardIterationsAsync(step, context, shard).ConfigureAwait(false);
+            return;
+        }
+
         var remaining = (long)step.Iterations!.Value;
         var copies = Math.Min(step.Copies!.Value, step.Iterations.Value);
         var phase = Workload.Phase(step);
@@ -47,10 +53,70 @@ internal static class ClosedWorkload
         context.LastCopies = copies;
     }
 
+    /// <summary><c>iterations_for_constant</c> in a shard: request k of the step (k from 0) is this shard's when
+    /// <see cref="Core.Planning.ShardSpec.Takes"/>(k); its workers are its share of <c>copies</c> (at least 1 when it has
+    /// requests). Without sessions request k has the unsharded run's id while the shard's ids are canonical; with
+    /// sessions the shard runs its own sessions until its share of the count is used.</summary>
+    private static async Task ShardIterationsAsync(WorkloadStep step, StepContext context, Core.Planning.ShardSpec shard)
+    {
+        var runner = context.Runner;
+        var count = step.Iterations!.Value;
+        var mine = runner.ShareOf(count);
+        var copies = (int)Math.Min(Math.Max(runner.ShareOf(step.Copies!.Value), mine > 0 ? 1 : 0), mine);
+        var phase = Workload.Phase(step);
+        if (runner.Sessions is not null)
+        {
+            runner.BecomeCongruent();
+        }
+
+        var block = runner.CanonicalBlock();
+        var remaining = mine;
+        long taken = -1;
+        var gate = new ClosedGate(() => Interlocked.Decrement(ref remaining) >= 0, double.PositiveInfinity);
+        var workers = new Task[copies];
+        for (var i = 0; i < copies; i++)
+        {
+            workers[i] = runner.Sessions is not null
+                ? Task.Run(async () =>
+                {
+                    while (Volatile.Read(ref remaining) > 0)
+                    {
+                        await Session.RunAsync(context, phase, context.NextSession(), null, gate).ConfigureAwait(false);
+                    }
+                })
+                : Task.Run(async () =>
+                {
+                    long j;
+                    while ((j = Interlocked.Increment(ref taken)) < mine)
+                    {
+                        var k = (j * shard.Count) + shard.Index - 1; // the shard's j-th request is the step's k-th
+                        await runner.SendAsync(context, phase, null, id: block + k).ConfigureAwait(false);
+                    }
+                });
+        }
+
+        await Task.WhenAll(workers).ConfigureAwait(false);
+        if (block is { } first)
+        {
+            runner.EndCanonicalBlock(first, count);
+        }
+
+        context.LastCopies = copies;
+    }
+
     /// <summary><c>keep_constant</c>: <c>copies</c> workers send until the duration ends; requests in flight then finish.</summary>
     public static async Task KeepConstantAsync(WorkloadStep step, StepContext context)
     {
-        var copies = step.Copies!.Value;
+        context.Runner.BecomeCongruent(); // which requests are sent depends on timing: a shard's ids are its own from here
+        var copies = (int)context.Runner.ShareOf(step.Copies!.Value);
+        if (copies == 0)
+        {
+            // A shard without a worker here waits out the step, so that its next step starts with the others'.
+            await context.Clock.DelayAsync(step.Duration!.Value, context.CancellationToken).ConfigureAwait(false);
+            context.LastCopies = 0;
+            return;
+        }
+
         var deadlineMs = context.Clock.NowMs() + step.Duration!.Value.TotalMilliseconds;
         var phase = Workload.Phase(step);
         var workers = new Task[copies];
@@ -77,8 +143,17 @@ internal static class ClosedWorkload
     /// </summary>
     public static async Task RampingAsync(WorkloadStep step, StepContext context)
     {
+        context.Runner.BecomeCongruent(); // which requests are sent depends on timing: a shard's ids are its own from here
         var from = context.LastCopies;
-        var to = step.Copies!.Value;
+        var to = (int)context.Runner.ShareOf(step.Copies!.Value);
+        if (from == 0 && to == 0)
+        {
+            // A shard without a worker at either end of the ramp waits it out, so that its next step starts with the others'.
+            await context.Clock.DelayAsync(step.Duration!.Value, context.CancellationToken).ConfigureAwait(false);
+            context.LastCopies = 0;
+            return;
+        }
+
         var durationMs = step.Duration!.Value.TotalMilliseconds;
         var startMs = context.Clock.NowMs();
         var phase = Workload.Phase(step);

@@ -40,7 +40,13 @@ internal static class OpenWorkload
     /// it carries them (a trace line), else the executor's own prompt.</summary>
     public static async Task RunAsync(WorkloadStep step, IEnumerable<Arrival> arrivals, StepContext context, string phase)
     {
+        var shard = context.Runner.Shard;
         var cap = step.InFlightCap ?? WorkloadStep.DefaultMaxConcurrency;
+        if (shard is not null)
+        {
+            cap = (cap + shard.Count - 1) / shard.Count; // each shard its share: ceil(cap / N)
+        }
+
         var capReached = $"in-flight cap of {cap} reached";
         var inFlight = new InFlight();
         var startMs = context.Clock.NowMs();
@@ -48,30 +54,65 @@ internal static class OpenWorkload
         var token = context.CancellationToken;
         var stepEnded = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the step ended (at {endMs:0} ms) before the client could send it");
         var gate = context.Runner.Sessions is null ? null : new OpenGate(cap, endMs, capReached, stepEnded);
+        if (shard is not null && gate is not null)
+        {
+            context.Runner.BecomeCongruent(); // sessions' turns depend on timing: their ids do too
+        }
+
+        // A shard walks the whole schedule (same offsets, same random draws) and acts on its own arrivals only; while its
+        // ids are canonical, arrival k has the unsharded run's id block + k.
+        var block = shard is null ? null : context.Runner.CanonicalBlock();
+        long k = -1;
         try
         {
             foreach (var arrival in arrivals)
             {
+                k++;
+                long? id = null;
+                long session = 0;
+                if (gate is not null)
+                {
+                    session = context.OpenSession(k, out var mine);
+                    if (!mine)
+                    {
+                        continue;
+                    }
+                }
+                else if (shard is not null)
+                {
+                    if (!shard.Takes(k))
+                    {
+                        continue;
+                    }
+
+                    id = block + k;
+                }
+
                 var intendedMs = startMs + arrival.OffsetMs;
                 // On the system clock: a timer, then a spin for the last millisecond (never early, late only by the
                 // timer's wake-up jitter); on a test's fake clock: its timer alone.
                 await context.Clock.DelayUntilAsync(intendedMs, token).ConfigureAwait(false);
                 if (gate is not null)
                 {
-                    inFlight.Start(Session.RunAsync(context, phase, context.NextSession(), intendedMs, gate));
+                    inFlight.Start(Session.RunAsync(context, phase, session, intendedMs, gate));
                 }
                 else if (context.Clock.NowMs() >= endMs)
                 {
-                    context.Runner.Drop(context, phase, intendedMs, stepEnded, arrival.Draw, arrival.SessionId);
+                    context.Runner.Drop(context, phase, intendedMs, stepEnded, arrival.Draw, arrival.SessionId, id: id);
                 }
                 else if (inFlight.Requests >= cap)
                 {
-                    context.Runner.Drop(context, phase, intendedMs, capReached, arrival.Draw, arrival.SessionId);
+                    context.Runner.Drop(context, phase, intendedMs, capReached, arrival.Draw, arrival.SessionId, id: id);
                 }
                 else
                 {
-                    inFlight.Start(context.Runner.SendAsync(context, phase, intendedMs, arrival.Draw, arrival.SessionId));
+                    inFlight.Start(context.Runner.SendAsync(context, phase, intendedMs, arrival.Draw, arrival.SessionId, id: id));
                 }
+            }
+
+            if (block is { } first)
+            {
+                context.Runner.EndCanonicalBlock(first, k + 1);
             }
         }
         finally
