@@ -172,7 +172,7 @@ public sealed class ShardInfo
     /// <summary>The shared start (<c>--start-at</c>), UTC, or null when none was given.</summary>
     public DateTimeOffset? StartAtUtc { get; set; }
 
-    /// <summary>How late this shard's run clock started against <see cref="StartAtUtc"/>, in ms by this host's clock
+    /// <summary>How late this shard's first step started against <see cref="StartAtUtc"/>, in ms by this host's clock
     /// (negative: early); null without a shared start.</summary>
     public double? StartLatenessMs { get; set; }
 

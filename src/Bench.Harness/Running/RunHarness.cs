@@ -197,23 +197,6 @@ public static partial class RunHarness
             shardInfo = new ShardInfo { Index = shard.Index, Count = shard.Count, StartAtUtc = startAt, ClockOffsetMs = offsetMs, ClockNote = note };
         }
 
-        double? latenessMs = null;
-        if (startAt is { } at)
-        {
-            // The shared start (--start-at): the run clock starts when it comes (at once when it has passed).
-            output.WriteLine($"Waiting for the shared start {at.UtcDateTime:yyyy-MM-dd HH:mm:ss.fff} UTC");
-            try
-            {
-                latenessMs = Math.Round(await ShardStart.WaitAsync(at, time, cancellationToken).ConfigureAwait(false), 1);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return new RunOutcome(Interrupts.ExitCodeOf(request.Interrupts?.Reason), null);
-            }
-
-            shardInfo?.StartLatenessMs = latenessMs;
-        }
-
         var started = time.GetUtcNow();
         // A resumed run keeps its clock's origin, so the records it appends continue the first process's times.
         var clock = resume is null ? new RunClock(time)
@@ -240,11 +223,6 @@ public static partial class RunHarness
             Repeat = plan.Repeat > 1 ? plan.Repeat : null,
             Shard = shardInfo,
         };
-        if (resume is null && startAt is { } sharedStart && shardInfo is null)
-        {
-            run.Warnings.Add(FormattableString.Invariant($"--start-at {sharedStart.UtcDateTime:yyyy-MM-dd HH:mm:ss.fff} UTC: the run clock started {latenessMs:0.#} ms after it"));
-        }
-
         var runsBatches = plan.Shard is not { Index: > 1 };
         if (resume is null && !runsBatches && plan.BatchCells.Count > 0)
         {
@@ -331,6 +309,11 @@ public static partial class RunHarness
             await using var records = new RecordsWriter(Path.Combine(directory, ResultsDirectory.RecordsFile));
             var observer = ThresholdAbortObserver.Wrap(tracker, [.. scenario.Thresholds.Select(t => t.ToThreshold())], scenario.Slos,
                 ReportPrices.Catalog(request.Report), stop, out abort);
+            if (startAt is { } at)
+            {
+                output.WriteLine($"Waiting for the shared start {at.UtcDateTime:yyyy-MM-dd HH:mm:ss.fff} UTC");
+            }
+
             var runner = new LoadRunner(executor, clock, record =>
             {
                 records.Append(record);
@@ -339,6 +322,10 @@ public static partial class RunHarness
             {
                 FirstId = nextId,
                 Shard = plan.Shard,
+                // The shared start (--start-at) is awaited by the runner just before the first step: everything a process
+                // sets up (the simulator, clients, files, a batch's upload, the first cell's observers) is done by then,
+                // so every shard's schedule starts at the same instant whatever its own set-up took.
+                StartAtMs = startAt is { } shared ? clock.NowMs() + (shared - time.GetUtcNow()).TotalMilliseconds : null,
                 Traces = traces,
                 // A session's turns are drawn from the cell's prompt source (dataset, prefixes, lengths) by (session, turn).
                 Sessions = scenario.Request.Conversation is { } conversation
@@ -375,6 +362,18 @@ public static partial class RunHarness
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 interrupted = true;
+            }
+
+            if (startAt is { } sharedStart && runner.StartLatenessMs is { } lateness)
+            {
+                if (shardInfo is not null)
+                {
+                    shardInfo.StartLatenessMs = Math.Round(lateness, 1);
+                }
+                else
+                {
+                    run.Warnings.Add(FormattableString.Invariant($"--start-at {sharedStart.UtcDateTime:yyyy-MM-dd HH:mm:ss.fff} UTC: the first step started {lateness:0.#} ms after it"));
+                }
             }
 
             if (batches is not null)

@@ -26,21 +26,6 @@ internal static class ShardStart
             ? string.Create(CultureInfo.InvariantCulture, $"--start-at {at.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}: is {(at - time.GetUtcNow()).TotalHours:0.#} h ahead; a shared start must be at most {MaxAhead.TotalHours:0} h ahead (a typo in the date would otherwise hold the shard for days)")
             : null;
 
-    /// <summary>Waits on <paramref name="time"/> until <paramref name="startAt"/> (at once when it has passed) and
-    /// returns how late the wait ended against it, in ms (≥ 0 on a clock that never wakes early; the time already past
-    /// when <paramref name="startAt"/> was in the past).</summary>
-    /// <exception cref="OperationCanceledException">The run was interrupted while waiting.</exception>
-    public static async Task<double> WaitAsync(DateTimeOffset startAt, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var wait = startAt - time.GetUtcNow();
-        if (wait > TimeSpan.Zero)
-        {
-            await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
-        }
-
-        return (time.GetUtcNow() - startAt).TotalMilliseconds;
-    }
-
     /// <summary>This host's clock against the shared reference, in ms (positive: this host ahead), and how it was
     /// found. With only embedded simulators: 0 (same host clock). Otherwise one unauthenticated GET of the first real
     /// target's <c>models</c> (no key is sent; any status will do) and its <c>Date</c> header; null with the reason when
@@ -50,7 +35,7 @@ internal static class ShardStart
         var real = targets.All.FirstOrDefault(t => t.Simulator is null);
         if (real is null)
         {
-            return (0, "same host clock: the embedded simulator runs in this process, and shards on this host read the same clock (offset 0 exactly)");
+            return (0, "same host clock: the embedded simulator runs in this process, so there is no other clock to compare with; shards on this host share it (offset 0 exactly), shards on other hosts agree only as well as their clocks do (NTP, typically within milliseconds)");
         }
 
         var uri = real.Endpoint.Resolve("models");

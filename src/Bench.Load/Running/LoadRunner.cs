@@ -116,6 +116,13 @@ public sealed class LoadRunner : ILoadGauge
             var cell = cells[c];
             _observer?.CellStarted(cell);
             var context = new StepContext(this, cell, cancellationToken, _seed + c, _slos);
+            if (c == 0 && StartAtMs is { } startAtMs)
+            {
+                // The shared start, as late as possible: the first step's schedule begins at this instant in every shard.
+                await _clock.DelayUntilAsync(startAtMs, cancellationToken).ConfigureAwait(false);
+                StartLatenessMs = _clock.NowMs() - startAtMs;
+            }
+
             foreach (var step in steps)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -125,6 +132,14 @@ public sealed class LoadRunner : ILoadGauge
             _observer?.CellFinished(cell);
         }
     }
+
+    /// <summary>When the first step of the first cell starts (ms on the run clock): the shared start of a sharded run
+    /// (<c>--start-at</c>); null: at once.</summary>
+    public double? StartAtMs { get; init; }
+
+    /// <summary>How late the first step started against <see cref="StartAtMs"/> (ms on the run clock; 0 or more), once
+    /// it has; null before, or without a shared start.</summary>
+    public double? StartLatenessMs { get; private set; }
 
     /// <inheritdoc />
     public int InFlight => Volatile.Read(ref _inFlight);

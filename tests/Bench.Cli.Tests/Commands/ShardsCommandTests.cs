@@ -52,9 +52,14 @@ public sealed class ShardsCommandTests : IDisposable
         Assert.Equal(shards[0].Count, merged.Count(r => r.Shard == 1));
         Assert.Equal(shards[1].Count, merged.Count(r => r.Shard == 2));
         Assert.Equal(merged.Count, merged.Select(r => r.Id).Distinct().Count());
+        // The split: together the shards sent the unsharded run's requests, 2 cells × (2 warm-up + 4), with its ids
+        // (0..11, kept by the merge: no id rule), each shard half of every cell.
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => (long)i), merged.Select(r => r.Id).Order());
+        Assert.All(shards, s => Assert.Equal(6, s.Count));
         using (var run = JsonDocument.Parse(File.ReadAllText(Path.Combine(Results, ResultsDirectory.RunFile))))
         {
             var shard = run.RootElement.GetProperty("shard");
+            Assert.False(shard.TryGetProperty("id_rule", out _));
             Assert.Equal(2, shard.GetProperty("count").GetInt32());
             Assert.Equal([1, 2], shard.GetProperty("merged").EnumerateArray().Select(e => e.GetInt32()));
             Assert.False(shard.TryGetProperty("missing", out _));

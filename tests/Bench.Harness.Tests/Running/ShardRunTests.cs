@@ -113,18 +113,10 @@ public sealed class ShardRunTests : IDisposable
     }
 
     [Fact]
-    public async Task StartAt_WaitsOnTheTimeProvider_AndRecordsLateness()
+    public void StartAt_MoreThanADayAhead_IsRefused()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero));
-        var at = time.GetUtcNow().AddSeconds(30);
-        var wait = ShardStart.WaitAsync(at, time, CancellationToken.None);
-        time.Advance(TimeSpan.FromSeconds(29));
-        Assert.False(wait.IsCompleted);
-        time.Advance(TimeSpan.FromMilliseconds(1250)); // the timer fires 250 ms after the start
-        Assert.Equal(250, await wait, 3);
 
-        // A start already past: no wait, and the lateness is how far past it was.
-        Assert.Equal(4000, await ShardStart.WaitAsync(time.GetUtcNow().AddSeconds(-4), time, CancellationToken.None), 3);
         Assert.Null(ShardStart.Refusal(time.GetUtcNow().AddHours(23), time));
         Assert.NotNull(ShardStart.Refusal(time.GetUtcNow().AddHours(24.5), time));
     }

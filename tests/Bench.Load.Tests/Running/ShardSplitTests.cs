@@ -221,4 +221,22 @@ public class ShardSplitTests
         var e = await Assert.ThrowsAsync<ArgumentException>(() => runner.RunAsync([CellA], [new WorkloadStep { Kind = StepKind.Sweep }], CancellationToken.None));
         Assert.Contains("sweep", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task StartAtMs_TheFirstStepBeginsAtTheSharedStart_AndTheLatenessIsKept()
+    {
+        var time = new SteppingClock();
+        var clock = new RunClock(time);
+        var endpoint = new Endpoint(clock);
+        var records = new ConcurrentQueue<RequestRecord>();
+        var runner = new LoadRunner(endpoint, clock, records.Enqueue, seed: Seed) { Shard = new ShardSpec(1, 2), StartAtMs = 5_000 };
+
+        await time.RunAsync(() => runner.RunAsync([CellA],
+            [new WorkloadStep { Kind = StepKind.Inject, Rate = 10, Duration = TimeSpan.FromSeconds(1) }], CancellationToken.None));
+
+        // Inject at 10/s: arrivals at 0, 100, … 900 ms after the step's start; shard 1 of 2 sends the even ones, the
+        // first at the shared start exactly (the fake clock wakes the wait when it is due).
+        Assert.Equal([5_000d, 5_200, 5_400, 5_600, 5_800], records.OrderBy(r => r.IntendedMs).Select(r => Math.Round(r.IntendedMs!.Value, 3)));
+        Assert.Equal(0, runner.StartLatenessMs!.Value, 3);
+    }
 }
