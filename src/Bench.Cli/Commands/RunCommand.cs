@@ -173,6 +173,13 @@ internal static class RunCommand
             },
         };
         command.Options.Add(startAt);
+        var syncDir = new Option<string?>("--sync-dir")
+        {
+            Description = "A folder every shard sees (a shared volume): the shards meet there before each step, so every step starts at one instant in all of them "
+                + "(bench run --shards and bench kube render set it). Without it only the first step is aligned, by --start-at.",
+            HelpName = "DIR",
+        };
+        command.Options.Add(syncDir);
         var batchPollInterval = new Option<double?>("--batch-poll-interval")
         {
             Description = "Seconds between a batch's first status polls (then 1.5× per poll without a new status, up to batch.max_poll_interval_s; "
@@ -252,6 +259,7 @@ internal static class RunCommand
                     Thresholds = parse.GetValue(threshold) is { Length: > 0 } thresholds ? thresholds : null,
                 },
                 ResumeDirectory = parse.GetValue(resume),
+                SyncDirectory = parse.GetValue(syncDir),
                 Report = report.Read(parse).ApplyTo(new ReportSettings()),
                 Pdf = pdf.Read(parse),
                 Interrupts = interrupts,

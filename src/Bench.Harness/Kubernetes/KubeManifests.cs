@@ -87,7 +87,9 @@ public static class KubeManifests
 
     /// <summary>The shell command of pod <c>JOB_COMPLETION_INDEX</c> (0-based, set by Kubernetes in an Indexed Job):
     /// Bench's shard is the index + 1; the shell then <c>exec</c>s bench, so bench is the container's first process and
-    /// receives SIGTERM itself. Refuses to run without the index.</summary>
+    /// receives SIGTERM itself. The shards meet before each step in <c>/results/NAME/.sync-START</c> on the shared
+    /// volume (<c>--sync-dir</c>; named after the start, so a job applied again never meets an earlier one's arrivals).
+    /// Refuses to run without the index.</summary>
     public static string ShardCommand(KubeRunSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -95,7 +97,7 @@ public static class KubeManifests
         return string.Create(CultureInfo.InvariantCulture,
             $": \"${{JOB_COMPLETION_INDEX:?is set by Kubernetes in an Indexed Job}}\" && shard=$((JOB_COMPLETION_INDEX + 1)) && "
             + $"exec bench run {ScenarioPath(spec.RunName)} --shard \"$shard/{spec.Shards}\" --start-at {startAt} "
-            + $"--out \"{ResultsMount}/{spec.RunName}/shard-$shard\"");
+            + $"--out \"{ResultsMount}/{spec.RunName}/shard-$shard\" --sync-dir \"{ResultsMount}/{spec.RunName}/.sync-{spec.StartAt.UtcDateTime:yyyyMMddTHHmmss}\"");
     }
 
     /// <summary>Builds the ConfigMap and the Job.</summary>

@@ -49,10 +49,14 @@ public static class LocalShards
     /// <summary>The folder under <c>--out</c> that holds the shards' own folders.</summary>
     public const string ShardsFolder = "shards";
 
+    /// <summary>The folder under <see cref="ShardsFolder"/> where the children meet before each step
+    /// (<c>--sync-dir</c>, <see cref="Running.FolderBarrier"/>).</summary>
+    public const string SyncFolder = ".sync";
+
     /// <summary>Flags a child does not get (each replaced or handled here), with whether each takes a value.</summary>
     private static readonly Dictionary<string, bool> Dropped = new(StringComparer.Ordinal)
     {
-        ["--shards"] = true, ["--out"] = true, ["--start-at"] = true, ["--paper"] = true, ["--force"] = false, ["--pdf"] = false,
+        ["--shards"] = true, ["--out"] = true, ["--start-at"] = true, ["--sync-dir"] = true, ["--paper"] = true, ["--force"] = false, ["--pdf"] = false,
     };
 
     /// <summary>Runs the N shards and merges them.</summary>
@@ -110,6 +114,13 @@ public static class LocalShards
         startAt = new DateTimeOffset(startAt.UtcTicks - (startAt.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Bench: {count} shards of {plan.Description}, each its own process on this host, starting together at {startAt:yyyy-MM-ddTHH:mm:ss.fffZ}; merged into {directory}"));
+
+        // A meeting place of this run only: an earlier run's arrivals (--force) would start steps at once.
+        var sync = Path.Combine(directory, ShardsFolder, SyncFolder);
+        if (Directory.Exists(sync))
+        {
+            Directory.Delete(sync, recursive: true);
+        }
 
         var gate = new Lock();
         var children = new List<Child>();
@@ -176,7 +187,7 @@ public static class LocalShards
 
     /// <summary>A child's command line: <paramref name="arguments"/> without the flags it must not get
     /// (<see cref="Dropped"/>, in either <c>--flag value</c> or <c>--flag=value</c> form; a flag's optional
-    /// <c>true</c>/<c>false</c> with it), then <c>--shard I/N --start-at T --out FOLDER</c> (and <c>--force</c>).</summary>
+    /// <c>true</c>/<c>false</c> with it), then <c>--shard I/N --start-at T --out FOLDER --sync-dir SHARDS/.sync</c> (and <c>--force</c>).</summary>
     public static IReadOnlyList<string> ChildArguments(IReadOnlyList<string> arguments, ShardSpec shard, DateTimeOffset startAt, string folder, bool force)
     {
         ArgumentNullException.ThrowIfNull(arguments);
@@ -200,7 +211,8 @@ public static class LocalShards
             }
         }
 
-        kept.AddRange(["--shard", shard.ToString(), "--start-at", startAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture), "--out", folder]);
+        kept.AddRange(["--shard", shard.ToString(), "--start-at", startAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture), "--out", folder,
+            "--sync-dir", Path.Combine(Path.GetDirectoryName(folder) ?? folder, SyncFolder)]);
         if (force)
         {
             kept.Add("--force");

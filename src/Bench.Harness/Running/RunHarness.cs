@@ -119,6 +119,12 @@ public static partial class RunHarness
             return new RunOutcome(ExitCodes.BadInput, null);
         }
 
+        if (request.SyncDirectory is not null && plan.Shard is null)
+        {
+            await error.WriteLineAsync("--sync-dir: is where the shards of one run meet before each step; it needs --shard I/N").ConfigureAwait(false);
+            return new RunOutcome(ExitCodes.BadInput, null);
+        }
+
         var startAt = resume is null ? request.Overrides.StartAt : null;
         if (ShardStart.Refusal(startAt, time) is { } tooFar)
         {
@@ -322,6 +328,13 @@ public static partial class RunHarness
             {
                 FirstId = nextId,
                 Shard = plan.Shard,
+                Barrier = plan.Shard is { } meeting && request.SyncDirectory is { } sync
+                    ? new FolderBarrier(Path.GetFullPath(sync), meeting, clock, warning =>
+                    {
+                        run.Warnings.Add(warning);
+                        error.WriteLine(warning);
+                    })
+                    : null,
                 // The shared start (--start-at) is awaited by the runner just before the first step: everything a process
                 // sets up (the simulator, clients, files, a batch's upload, the first cell's observers) is done by then,
                 // so every shard's schedule starts at the same instant whatever its own set-up took.

@@ -20,6 +20,11 @@ public sealed record RunRequest
     /// not used.</summary>
     public string? ResumeDirectory { get; init; }
 
+    /// <summary>A folder every shard of the run sees (<c>--sync-dir</c>), where they meet before each step so every step
+    /// starts at one instant in all of them (<see cref="FolderBarrier"/>); null: only the first step is aligned (by
+    /// <c>--start-at</c>). Needs <see cref="PlanOverrides.Shard"/>.</summary>
+    public string? SyncDirectory { get; init; }
+
     /// <summary>The command line's changes to the scenario.</summary>
     public PlanOverrides Overrides { get; init; } = PlanOverrides.None;
 

@@ -111,6 +111,19 @@ public sealed class LoadRunner : ILoadGauge
         }
 
         ThreadPoolFloor.Ensure();
+        try
+        {
+            await RunCellsAsync(cells, steps, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Barrier?.Leave();
+        }
+    }
+
+    private async Task RunCellsAsync(IReadOnlyList<Cell> cells, IReadOnlyList<WorkloadStep> steps, CancellationToken cancellationToken)
+    {
+        var g = 0L;
         for (var c = 0; c < cells.Count; c++)
         {
             var cell = cells[c];
@@ -118,20 +131,32 @@ public sealed class LoadRunner : ILoadGauge
             var context = new StepContext(this, cell, cancellationToken, _seed + c, _slos);
             if (c == 0 && StartAtMs is { } startAtMs)
             {
-                // The shared start, as late as possible: the first step's schedule begins at this instant in every shard.
-                await _clock.DelayUntilAsync(startAtMs, cancellationToken).ConfigureAwait(false);
+                // The shared start, as late as possible: the first step's schedule begins at this instant in every shard
+                // (or, with a barrier, when the last shard is ready if that is later: a shard slow to start delays all).
+                var beginMs = Barrier is { } first ? Math.Max(startAtMs, await first.ArriveAsync(0, cancellationToken).ConfigureAwait(false)) : startAtMs;
+                await _clock.DelayUntilAsync(beginMs, cancellationToken).ConfigureAwait(false);
                 StartLatenessMs = _clock.NowMs() - startAtMs;
             }
 
             foreach (var step in steps)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (g++ > 0 && Barrier is { } barrier)
+                {
+                    // The shards meet: each step starts at one instant in all of them (the first at the shared start).
+                    await _clock.DelayUntilAsync(await barrier.ArriveAsync(g - 1, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                }
+
                 await Workload.RunAsync(step, context).ConfigureAwait(false);
             }
 
             _observer?.CellFinished(cell);
         }
     }
+
+    /// <summary>Where the shards meet before every step (<see cref="IStepBarrier"/>; the first step at the later of
+    /// <see cref="StartAtMs"/> and the meeting); null: each step starts when the one before it has drained.</summary>
+    public IStepBarrier? Barrier { get; init; }
 
     /// <summary>When the first step of the first cell starts (ms on the run clock): the shared start of a sharded run
     /// (<c>--start-at</c>); null: at once.</summary>

@@ -158,6 +158,6 @@ public sealed partial class DeployManifestTests
 
     private static V1Job ShippedJob() => KubeManifestReader.Job(KubeManifestReader.LoadStrict(File.ReadAllText(Path.Combine(KubeManifestReader.DeployFolder, "job.yaml"))));
 
-    [GeneratedRegex(@"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")]
+    [GeneratedRegex(@"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ|\.sync-\d{8}T\d{6}")]
     private static partial Regex StartTime();
 }

@@ -14,7 +14,8 @@ public sealed class LocalShardsTests
 
         var child = LocalShards.ChildArguments(given, new ShardSpec(2, 3), At, "results/x/shards/shard-2", force: true);
 
-        Assert.Equal(["scenarios/ci.json", "--models", "a,b", "--seed", "7", "--shard", "2/3", "--start-at", "2026-12-01T10:00:00.250Z", "--out", "results/x/shards/shard-2", "--force"], child);
+        Assert.Equal(["scenarios/ci.json", "--models", "a,b", "--seed", "7", "--shard", "2/3", "--start-at", "2026-12-01T10:00:00.250Z", "--out", "results/x/shards/shard-2",
+            "--sync-dir", Path.Combine("results/x/shards", ".sync"), "--force"], child);
     }
 
     [Theory]

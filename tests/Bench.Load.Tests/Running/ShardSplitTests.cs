@@ -239,4 +239,43 @@ public class ShardSplitTests
         Assert.Equal([5_000d, 5_200, 5_400, 5_600, 5_800], records.OrderBy(r => r.IntendedMs).Select(r => Math.Round(r.IntendedMs!.Value, 3)));
         Assert.Equal(0, runner.StartLatenessMs!.Value, 3);
     }
+
+    /// <summary>Starts every step it is asked about 1 s after the call, and keeps the steps and the starts.</summary>
+    private sealed class DelayingBarrier(RunClock clock) : IStepBarrier
+    {
+        public List<(long Step, double StartMs)> Arrivals { get; } = [];
+
+        public bool Left { get; private set; }
+
+        public Task<double> ArriveAsync(long step, CancellationToken cancellationToken)
+        {
+            var start = clock.NowMs() + 1_000;
+            Arrivals.Add((step, start));
+            return Task.FromResult(start);
+        }
+
+        public void Leave() => Left = true;
+    }
+
+    [Fact]
+    public async Task Barrier_EveryStepAfterTheFirst_StartsWhenTheShardsMeet_AndTheShardLeavesAtTheEnd()
+    {
+        var time = new SteppingClock();
+        var clock = new RunClock(time);
+        var barrier = new DelayingBarrier(clock);
+        var records = new ConcurrentQueue<RequestRecord>();
+        var runner = new LoadRunner(new Endpoint(clock), clock, records.Enqueue, seed: Seed) { Shard = new ShardSpec(1, 2), Barrier = barrier };
+        var inject = new WorkloadStep { Kind = StepKind.Inject, Rate = 10, Duration = TimeSpan.FromSeconds(1) };
+
+        await time.RunAsync(() => runner.RunAsync([CellA, CellB], [inject, inject], CancellationToken.None));
+
+        // Steps 1, 2, 3 of the 4 (two cells × two steps) each begin at the barrier's start: its first arrival exactly then.
+        Assert.Equal([1L, 2, 3], barrier.Arrivals.Select(a => a.Step));
+        foreach (var (_, startMs) in barrier.Arrivals)
+        {
+            Assert.Contains(records, r => Math.Abs(r.IntendedMs!.Value - startMs) < 1e-6);
+        }
+
+        Assert.True(barrier.Left);
+    }
 }
