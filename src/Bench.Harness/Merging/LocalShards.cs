@@ -129,7 +129,11 @@ public static class LocalShards
             for (var index = 1; index <= count; index++)
             {
                 var folder = Path.Combine(directory, ShardsFolder, MergeHarness.ShardFolderPrefix + index.ToString(CultureInfo.InvariantCulture));
-                children.Add(Child.Start(index, folder, ChildArguments(request.Arguments, new ShardSpec(index, count), startAt, folder, run.Force), output, error, gate));
+                var child = Child.Start(index, folder, ChildArguments(request.Arguments, new ShardSpec(index, count), startAt, folder, run.Force), output, error, gate);
+                children.Add(child);
+                // A child that exits, even killed before it could say so, is not waited for at the next step by the others.
+                var leaving = index;
+                _ = child.Exited.ContinueWith(_ => Running.FolderBarrier.MarkLeft(sync, leaving), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
 
             await WaitAsync(children, request, cancellationToken).ConfigureAwait(false);

@@ -74,12 +74,16 @@ internal sealed class FolderBarrier(string directory, ShardSpec shard, RunClock 
     }
 
     /// <inheritdoc />
-    public void Leave()
+    public void Leave() => MarkLeft(directory, shard.Index);
+
+    /// <summary>Says shard <paramref name="index"/> will arrive nowhere else: by the shard itself, or by whoever saw it
+    /// exit (<c>bench run --shards</c>'s parent, for a child killed before it could say so).</summary>
+    public static void MarkLeft(string directory, int index)
     {
         try
         {
             Directory.CreateDirectory(directory);
-            Write(Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"{shard.Index}.left")), "");
+            Write(Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"{index}.left")), "");
         }
         catch (IOException)
         {
