@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Bench.Cli.Tests.TestSupport;
 using Bench.Core.Results;
@@ -92,6 +93,60 @@ public sealed class ShardsCommandTests : IDisposable
         var merged = RecordsReader.ReadAll(Path.Combine(Results, ResultsDirectory.RecordsFile));
         Assert.Equal(RecordsReader.ReadAll(ShardRecords(1)).Count + RecordsReader.ReadAll(ShardRecords(2)).Count, merged.Count);
         Assert.Contains("Shards missing or failed: 2 of 2", File.ReadAllText(Path.Combine(Results, "report.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AChildKilledOutright_IsNotWaitedFor_TheOthersFinish_AndTheMergeNamesIt_Exit1()
+    {
+        using var bench = BenchProcess.Start(_dir, "run", Scenario, "--models", "fixed-100ms", "--modes", "streaming,non-streaming",
+            "--requests", "40", "--concurrency", "2", "--max-tokens", "8", "--shards", "2", "--out", Results);
+        await bench.WaitUntilAsync(() => Lines(ShardRecords(2)) >= 3, "3 records written by shard 2");
+
+        // SIGKILL: the child cannot say it is leaving; the parent sees it exit and says so for it at the meeting place.
+        var child = ChildOf(ShardFolder(2));
+        Assert.True(child is not null, "shard 2's process was not found");
+        Process.GetProcessById(child.Value).Kill();
+        var exit = await bench.WaitForExitAsync();
+
+        Assert.True(exit == ExitCodes.MeasuredFailure, $"exit {exit}\nstdout:\n{bench.Output}\nstderr:\n{bench.Error}");
+        using var run = JsonDocument.Parse(File.ReadAllText(Path.Combine(Results, ResultsDirectory.RunFile)));
+        Assert.Equal(["2: did not finish (run.json has no end: killed?)"], run.RootElement.GetProperty("shard").GetProperty("missing").EnumerateArray().Select(e => e.GetString()));
+        // Shard 1 ran its whole share of both cells (2 × (1 warm-up + 20)), past the steps shard 2 never reached.
+        Assert.Equal(42, RecordsReader.ReadAll(ShardRecords(1)).Count);
+        using var first = JsonDocument.Parse(File.ReadAllText(Path.Combine(ShardFolder(1), ResultsDirectory.RunFile)));
+        Assert.True(first.RootElement.TryGetProperty("ended_utc", out var ended) && ended.ValueKind == JsonValueKind.String);
+    }
+
+    private string ShardFolder(int index) => Path.Combine(Results, "shards", $"shard-{index}");
+
+    /// <summary>The process whose command line writes to <paramref name="folder"/> (a child of this test's bench).</summary>
+    private static int? ChildOf(string folder)
+    {
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var arguments = File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0');
+                if (arguments.Contains("--shard") && arguments.Contains(folder))
+                {
+                    return pid;
+                }
+            }
+            catch (IOException)
+            {
+                // gone meanwhile
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return null;
     }
 
     [Fact]
