@@ -141,11 +141,14 @@ public sealed class LoadRunner : ILoadGauge
             foreach (var step in steps)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (g++ > 0 && Barrier is { } barrier)
+                // The shards meet: each step starts at one instant in all of them (the first, with a shared start, met
+                // above at the later of the two).
+                if (Barrier is { } barrier && !(g == 0 && StartAtMs is not null))
                 {
-                    // The shards meet: each step starts at one instant in all of them (the first at the shared start).
-                    await _clock.DelayUntilAsync(await barrier.ArriveAsync(g - 1, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                    await _clock.DelayUntilAsync(await barrier.ArriveAsync(g, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
                 }
+
+                g++;
 
                 await Workload.RunAsync(step, context).ConfigureAwait(false);
             }
@@ -154,8 +157,8 @@ public sealed class LoadRunner : ILoadGauge
         }
     }
 
-    /// <summary>Where the shards meet before every step (<see cref="IStepBarrier"/>; the first step at the later of
-    /// <see cref="StartAtMs"/> and the meeting); null: each step starts when the one before it has drained.</summary>
+    /// <summary>Where the shards meet before every step (<see cref="IStepBarrier"/>; with <see cref="StartAtMs"/>, the
+    /// first step at the later of the two); null: each step starts when the one before it has drained.</summary>
     public IStepBarrier? Barrier { get; init; }
 
     /// <summary>When the first step of the first cell starts (ms on the run clock): the shared start of a sharded run

@@ -258,7 +258,7 @@ public class ShardSplitTests
     }
 
     [Fact]
-    public async Task Barrier_EveryStepAfterTheFirst_StartsWhenTheShardsMeet_AndTheShardLeavesAtTheEnd()
+    public async Task Barrier_EveryStep_StartsWhenTheShardsMeet_AndTheShardLeavesAtTheEnd()
     {
         var time = new SteppingClock();
         var clock = new RunClock(time);
@@ -269,8 +269,9 @@ public class ShardSplitTests
 
         await time.RunAsync(() => runner.RunAsync([CellA, CellB], [inject, inject], CancellationToken.None));
 
-        // Steps 1, 2, 3 of the 4 (two cells × two steps) each begin at the barrier's start: its first arrival exactly then.
-        Assert.Equal([1L, 2, 3], barrier.Arrivals.Select(a => a.Step));
+        // Every step of the 4 (two cells × two steps; no shared start, so the first too) begins at the barrier's start:
+        // its first arrival exactly then.
+        Assert.Equal([0L, 1, 2, 3], barrier.Arrivals.Select(a => a.Step));
         foreach (var (_, startMs) in barrier.Arrivals)
         {
             Assert.Contains(records, r => Math.Abs(r.IntendedMs!.Value - startMs) < 1e-6);
