@@ -50,7 +50,9 @@ namespace Bench.Core.Client;
 /// of truth. Whenever a 2xx response arrived, the prompt and the received text are also counted locally
 /// (<see cref="ChatClientOptions.Tokenizer"/>) into <see cref="RequestRecord.TokenizerPromptTokens"/> and
 /// <see cref="RequestRecord.TokenizerCompletionTokens"/>; when the response had no usage those counts become the
-/// record's, with <see cref="RequestRecord.TokensSource"/> <c>tokenizer</c>.</para>
+/// record's, with <see cref="RequestRecord.TokensSource"/> <c>tokenizer</c>. The counting runs off the request path, on
+/// the process's <see cref="TokenCountingQueue"/> thread, after the response's last byte has been timed; the record
+/// returned carries the counts.</para>
 /// <para>The API key never appears in a record: it is only written into the <c>Authorization</c> header and is masked
 /// (whole, case-changed or partial: <see cref="KeyMask"/>) in every message kept from the server or from an
 /// exception.</para>
@@ -213,7 +215,14 @@ public sealed class ChatClient
 
         record.ConnectionRetried = Attempt(message)?.IsRetry == true;
         Complete(record, accumulator);
-        CountTokens(record, request, accumulator);
+        if (EncodingFor(record, request) is { } encoding)
+        {
+            // Off the request path: the process's counting thread tokenizes (and loads the vocabulary on first use)
+            // while this request's socket thread goes back to reading others; the record is complete, with its
+            // counts, when this returns.
+            await TokenCountingQueue.Shared.CountAsync(() => CountTokens(record, request, accumulator, TokenCounter.ForEncoding(encoding))).ConfigureAwait(false);
+        }
+
         UsageCheck.Apply(record, request.MaxTokens, accumulator.UsageIssue);
         if (request.CaptureAnswer)
         {
@@ -286,7 +295,11 @@ public sealed class ChatClient
         }
 
         CopyAnswer(record, accumulator);
-        CountTokens(record, request, accumulator);
+        if (EncodingFor(record, request) is { } encoding)
+        {
+            CountTokens(record, request, accumulator, TokenCounter.ForEncoding(encoding));
+        }
+
         UsageCheck.Apply(record, request.MaxTokens, accumulator.UsageIssue);
     }
 
@@ -664,17 +677,24 @@ public sealed class ChatClient
         record.ReasoningChars = accumulator.ReasoningChars;
     }
 
-    /// <summary>Counts the prompt and the received text locally when a 2xx response arrived (a refused or failed request
-    /// generated nothing to count); the counts replace missing server usage.</summary>
-    private void CountTokens(RequestRecord record, ChatRequest request, StreamAccumulator accumulator)
+    /// <summary>The encoding to count <paramref name="request"/>'s prompt and answer with when they are to be counted
+    /// locally: a 2xx response arrived (a refused or failed request generated nothing to count) and the tokenizer is
+    /// not <c>none</c>; else <see langword="null"/>.</summary>
+    private string? EncodingFor(RequestRecord record, ChatRequest request)
     {
         var tokenizer = _modelTokenizers?.GetValueOrDefault(request.Model) ?? _tokenizer;
         if (tokenizer == TokenEncodings.None || record.HttpStatus is not (>= 200 and <= 299))
         {
-            return;
+            return null;
         }
 
-        var counter = tokenizer is null ? TokenCounter.ForModel(request.Model) : TokenCounter.ForEncoding(tokenizer);
+        return tokenizer ?? TokenEncodings.ForModel(request.Model);
+    }
+
+    /// <summary>Counts the prompt and the received text locally with <paramref name="counter"/>; the counts replace
+    /// missing server usage.</summary>
+    private static void CountTokens(RequestRecord record, ChatRequest request, StreamAccumulator accumulator, TokenCounter counter)
+    {
         var completion = counter.CountCompletion(accumulator);
         record.TokenizerEncoding = counter.Encoding;
         record.TokenizerPromptTokens = counter.CountPrompt(request.Messages, out var promptEstimated);

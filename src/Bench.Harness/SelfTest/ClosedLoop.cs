@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Bench.Core.Tokens;
 
 namespace Bench.Harness.SelfTest;
 
@@ -61,7 +62,9 @@ internal static class ClosedLoop
         var seconds = (end.Timestamp - start.Timestamp) / (double)Stopwatch.Frequency;
         var requests = end.Requests - start.Requests;
         var events = end.Events - start.Events;
-        var clientCpu = (end.ClientCpu - start.ClientCpu).TotalMicroseconds;
+        var processCpu = (end.ClientCpu - start.ClientCpu).TotalMicroseconds;
+        var countingCpu = (end.CountingCpu - start.CountingCpu).TotalMicroseconds;
+        var clientCpu = processCpu - countingCpu;
         var machineUs = seconds * 1e6 * Environment.ProcessorCount;
         return new CeilingStep
         {
@@ -75,7 +78,9 @@ internal static class ClosedLoop
             Events = events,
             RequestsPerS = requests / seconds,
             EventsPerS = events / seconds,
-            ClientCpuPercent = 100 * clientCpu / machineUs,
+            ClientCpuPercent = 100 * processCpu / machineUs,
+            TokenCountingCpuPercent = 100 * countingCpu / machineUs,
+            TokenCountingCpuUsPerRequest = requests > 0 ? countingCpu / requests : null,
             ServerCpuPercent = 100 * (end.ServerCpu - start.ServerCpu).TotalMicroseconds / machineUs,
             ClientCpuUsPerRequest = requests > 0 ? clientCpu / requests : null,
             ClientCpuUsPerEvent = events > 0 ? clientCpu / events : null,
@@ -111,7 +116,9 @@ internal static class ClosedLoop
         }
     }
 
-    private readonly record struct Snapshot(long Timestamp, long Requests, long Failures, long Events, TimeSpan ClientCpu, TimeSpan ServerCpu)
+    /// <summary>Counters and CPU times at one edge of the window: <c>ClientCpu</c> is the whole process's,
+    /// <c>CountingCpu</c> the token-counting thread's share of it (<see cref="TokenCountingQueue"/>).</summary>
+    private readonly record struct Snapshot(long Timestamp, long Requests, long Failures, long Events, TimeSpan ClientCpu, TimeSpan CountingCpu, TimeSpan ServerCpu)
     {
         public static Snapshot Take(Counters counters, Func<TimeSpan> serverCpu) => new(
             Stopwatch.GetTimestamp(),
@@ -119,6 +126,7 @@ internal static class ClosedLoop
             counters.Failures,
             counters.Events,
             Environment.CpuUsage.TotalTime,
+            TokenCountingQueue.SharedCpuTime,
             serverCpu());
     }
 }

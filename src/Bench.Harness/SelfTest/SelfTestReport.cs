@@ -91,7 +91,7 @@ internal static class SelfTestReport
             {
                 foreach (var peak in Peaks(ceiling))
                 {
-                    output.WriteLine(Inv($"Client ceiling, {peak.Client}: {peak.EventsPerS:N0} events/s, {peak.RequestsPerS:N0} req/s at concurrency {peak.Concurrency}; client CPU {Num(peak.ClientCpuUsPerRequest, "N1")} µs/request, {Num(peak.ClientCpuUsPerEvent, "N2")} µs/event; client {peak.ClientCpuPercent:0} % + server {peak.ServerCpuPercent:0} % of {ceiling.LogicalCores} cores"));
+                    output.WriteLine(Inv($"Client ceiling, {peak.Client}: {peak.EventsPerS:N0} events/s, {peak.RequestsPerS:N0} req/s at concurrency {peak.Concurrency}; client CPU {Num(peak.ClientCpuUsPerRequest, "N1")} µs/request, {Num(peak.ClientCpuUsPerEvent, "N2")} µs/event{(peak.TokenCountingCpuPercent > 0 ? Inv($" (+{Num(peak.TokenCountingCpuUsPerRequest, "N1")} µs/request counting tokens, off the request path)") : "")}; client {peak.ClientCpuPercent:0} % + server {peak.ServerCpuPercent:0} % of {ceiling.LogicalCores} cores"));
                 }
             }
         }
@@ -208,13 +208,13 @@ internal static class SelfTestReport
             return;
         }
 
-        Line(md, $"The simulator runs in a child process (`{ceiling.ServerCommand}`), so this process's CPU time (`Environment.CpuUsage`) is the client's alone; the child's is read from its process. Model `{ceiling.Model}`: {ceiling.TokensPerAnswer} one-token SSE events per answer, server E2E {ceiling.ServerE2eMs:0.#} ms, so a closed step at concurrency c offers at most c / {ceiling.ServerE2eMs:0.#} ms requests/s. All clients send the same requests, taking turns at each concurrency; `bench` is Bench's `ChatClient` as `bench run` configures it (timestamps every event, then counts the prompt's and answer's tokens locally), `bench-tokenizer-off` the same with local counting off (`tokenizer: none`), `openai-sdk` the SDK's `CompleteChatStreamingAsync` with each update timestamped and its content read. Events are SSE events on the wire, `[DONE]` included (the SDK consumes it silently; it is counted for it). Concurrency rises until {ClientCeiling.FlatStepsToStop} consecutive steps gain less than {(ClientCeiling.RiseFactor - 1) * 100:0} % events/s over the best step. CPU % is of all {ceiling.LogicalCores} cores (100 % = the machine).");
+        Line(md, $"The simulator runs in a child process (`{ceiling.ServerCommand}`), so this process's CPU time (`Environment.CpuUsage`) is the client's alone; the child's is read from its process. Model `{ceiling.Model}`: {ceiling.TokensPerAnswer} one-token SSE events per answer, server E2E {ceiling.ServerE2eMs:0.#} ms, so a closed step at concurrency c offers at most c / {ceiling.ServerE2eMs:0.#} ms requests/s. All clients send the same requests, taking turns at each concurrency; `bench` is Bench's `ChatClient` as `bench run` configures it (timestamps every event; the prompt's and answer's tokens are then counted locally on the process's token-counting thread, off the request path), `bench-tokenizer-off` the same with local counting off (`tokenizer: none`), `openai-sdk` the SDK's `CompleteChatStreamingAsync` with each update timestamped and its content read. Events are SSE events on the wire, `[DONE]` included (the SDK consumes it silently; it is counted for it). Concurrency rises until {ClientCeiling.FlatStepsToStop} consecutive steps gain less than {(ClientCeiling.RiseFactor - 1) * 100:0} % events/s over the best step. CPU % is of all {ceiling.LogicalCores} cores (100 % = the machine). Client CPU % is the whole process's; client CPU µs per request and per event are the request path's (socket reads, SSE framing, chunk parsing, timestamps, the record): the process's CPU less the token-counting thread's, which is shown apart (its own thread CPU clock). `bench-tokenizer-off` measures the request path with no counting at all: the two agree when the subtraction is right.");
         md.AppendLine();
-        md.AppendLine("| client | concurrency | req/s | events/s | client CPU % | server CPU % | client CPU µs/request | client CPU µs/event | failures |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| client | concurrency | req/s | events/s | client CPU % | server CPU % | client CPU µs/request | client CPU µs/event | token counting µs/request | failures |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in ceiling.Steps)
         {
-            Line(md, $"| {s.Client} | {s.Concurrency} | {s.RequestsPerS:N0} | {s.EventsPerS:N0} | {s.ClientCpuPercent:0.#} | {s.ServerCpuPercent:0.#} | {Num(s.ClientCpuUsPerRequest, "N1")} | {Num(s.ClientCpuUsPerEvent, "N2")} | {s.Failures}{(s.FirstFailure is { } f ? $" ({Escape(f)})" : "")} |");
+            Line(md, $"| {s.Client} | {s.Concurrency} | {s.RequestsPerS:N0} | {s.EventsPerS:N0} | {s.ClientCpuPercent:0.#} | {s.ServerCpuPercent:0.#} | {Num(s.ClientCpuUsPerRequest, "N1")} | {Num(s.ClientCpuUsPerEvent, "N2")} | {(s.TokenCountingCpuPercent > 0 ? Num(s.TokenCountingCpuUsPerRequest, "N1") : "")} | {s.Failures}{(s.FirstFailure is { } f ? $" ({Escape(f)})" : "")} |");
         }
 
         md.AppendLine();
@@ -222,7 +222,7 @@ internal static class SelfTestReport
         foreach (var p in peaks)
         {
             var rising = ceiling.NotLevelledOff.Contains(p.Client) ? "; its events/s still rose by 5 % or more at the highest concurrency tried, so its ceiling lies above this" : "";
-            Line(md, $"- **{p.Client}** peaks at **{p.EventsPerS:N0} events/s, {p.RequestsPerS:N0} req/s** (concurrency {p.Concurrency}), using {Num(p.ClientCpuUsPerRequest, "N1")} µs of client CPU per request and {Num(p.ClientCpuUsPerEvent, "N2")} µs per event; client {p.ClientCpuPercent:0} % + server {p.ServerCpuPercent:0} % = {p.ClientCpuPercent + p.ServerCpuPercent:0} % of the machine{rising}.");
+            Line(md, $"- **{p.Client}** peaks at **{p.EventsPerS:N0} events/s, {p.RequestsPerS:N0} req/s** (concurrency {p.Concurrency}), using {Num(p.ClientCpuUsPerRequest, "N1")} µs of client CPU per request and {Num(p.ClientCpuUsPerEvent, "N2")} µs per event on the request path{(p.TokenCountingCpuPercent > 0 ? Inv($" (and {Num(p.TokenCountingCpuUsPerRequest, "N1")} µs per request counting tokens off it)") : "")}; client {p.ClientCpuPercent:0} % + server {p.ServerCpuPercent:0} % = {p.ClientCpuPercent + p.ServerCpuPercent:0} % of the machine{rising}.");
         }
 
         var sdk = peaks.FirstOrDefault(p => p.Client == ClientCeiling.SdkClient);

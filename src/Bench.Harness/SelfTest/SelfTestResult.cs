@@ -170,16 +170,27 @@ internal sealed class CeilingStep
     /// <summary>SSE events/s.</summary>
     public double EventsPerS { get; init; }
 
-    /// <summary>CPU of this (client) process over the window, % of the whole machine.</summary>
+    /// <summary>CPU of this (client) process over the window, % of the whole machine: the request path and the
+    /// token-counting thread together (<see cref="TokenCountingCpuPercent"/> is the latter's share).</summary>
     public double ClientCpuPercent { get; init; }
+
+    /// <summary>CPU of the token-counting thread (<see cref="Bench.Core.Tokens.TokenCountingQueue"/>, off the request
+    /// path) over the window, % of the whole machine; 0 when no request was counted (tokenizer off, the SDK).</summary>
+    public double TokenCountingCpuPercent { get; init; }
+
+    /// <summary>Token-counting CPU per completed request, µs (off the request path; not in
+    /// <see cref="ClientCpuUsPerRequest"/>).</summary>
+    public double? TokenCountingCpuUsPerRequest { get; init; }
 
     /// <summary>CPU of the child simulator over the window, % of the whole machine.</summary>
     public double ServerCpuPercent { get; init; }
 
-    /// <summary>Client CPU time per completed request, µs.</summary>
+    /// <summary>Client CPU time of the request path per completed request, µs: the process's CPU less the
+    /// token-counting thread's (socket reads, SSE framing, chunk parsing, timestamps, the record).</summary>
     public double? ClientCpuUsPerRequest { get; init; }
 
-    /// <summary>Client CPU time per SSE event, µs.</summary>
+    /// <summary>Client CPU time of the request path per SSE event, µs (as <see cref="ClientCpuUsPerRequest"/>, per
+    /// event).</summary>
     public double? ClientCpuUsPerEvent { get; init; }
 }
 
