@@ -54,6 +54,21 @@ public sealed class StreamAccumulator
     private int? _anthropicCacheWrite;
     private int? _anthropicOutput;
 
+    // The Chat Completions chunk template (see TryTemplateChunk): the last chunk learned from, and where its content
+    // string's value sat in it.
+    private byte[]? _template;
+    private int _templateLength;
+    private int _templateValueStart;
+    private int _templateValueEnd;
+
+    // The content or reasoning values appended by the payload being parsed: how many, and where (and which) the single
+    // unescaped one sat.
+    private int _appends;
+    private TokenKinds _appendKind;
+    private int _appendValueStart;
+    private int _appendValueLength;
+    private TokenKinds _templateKind;
+
     /// <summary>An accumulator for a response of <paramref name="protocol"/> (Chat Completions by default): the readers
     /// parse each event or body with that protocol's rules.</summary>
     public StreamAccumulator(WireProtocol protocol = WireProtocol.OpenAiChat) => Protocol = protocol;
@@ -334,6 +349,8 @@ public sealed class StreamAccumulator
         _eventTokens = 0;
         Parts = ChunkParts.None;
         var terminal = false;
+        var learnFrom = false;
+        Signature before = default;
         switch (Protocol)
         {
             case WireProtocol.OpenAiResponses:
@@ -346,7 +363,18 @@ public sealed class StreamAccumulator
                 GeminiChunkParser.Parse(data, this);
                 break;
             default:
-                ChunkParser.Parse(data, this);
+                if (!TryTemplateChunk(eventType, data))
+                {
+                    learnFrom = string.Equals(eventType, "message", StringComparison.Ordinal) && data.Length <= MaxTemplateBytes;
+                    if (learnFrom)
+                    {
+                        before = new Signature(this);
+                        _appends = 0;
+                    }
+
+                    ChunkParser.Parse(data, this);
+                }
+
                 break;
         }
 
@@ -362,6 +390,11 @@ public sealed class StreamAccumulator
         }
 
         NotePlacement();
+        if (learnFrom)
+        {
+            Learn(data, before);
+        }
+
         if (terminal)
         {
             // Responses: response.completed / incomplete / failed; Anthropic: message_stop.
@@ -549,14 +582,197 @@ public sealed class StreamAccumulator
 
     internal void AppendContent(ref Utf8JsonReader reader)
     {
+        NoteAppend(ref reader, TokenKinds.Output);
         if (AppendString(_content, ref reader))
         {
             _eventTokens |= TokenKinds.Output;
         }
     }
 
+    /// <summary>Notes where the text value being appended sat in the payload, for <see cref="Learn"/>.</summary>
+    private void NoteAppend(ref Utf8JsonReader reader, TokenKinds kind)
+    {
+        _appends++;
+        _appendKind = kind;
+        _appendValueStart = reader.ValueIsEscaped || reader.HasValueSequence ? -1 : checked((int)reader.TokenStartIndex + 1);
+        _appendValueLength = reader.ValueSpan.Length;
+    }
+
+    /// <summary>Whether Chat Completions chunks may take the template fast path (<see cref="TryTemplateChunk"/>);
+    /// tests turn it off to compare against the full parse.</summary>
+    internal bool UseChunkTemplates { get; init; } = true;
+
+    /// <summary>Chunks folded in by the template fast path rather than the JSON reader.</summary>
+    internal int TemplateChunks { get; private set; }
+
+    /// <summary>The longest chunk kept as a template, bytes.</summary>
+    private const int MaxTemplateBytes = 2048;
+
+    /// <summary>
+    /// The Chat Completions fast path: a chunk whose bytes are the template's (the last chunk learned from) with only
+    /// its content (or reasoning) string's value replaced is folded in without running the JSON reader, with exactly
+    /// the effect the reader's parse would have had.
+    /// </summary>
+    /// <remarks>
+    /// <para>Why it is exact: a template is learned (<see cref="Learn"/>) only from a chunk whose whole effect was one
+    /// unescaped content (or <c>reasoning_content</c> / <c>reasoning</c>) string appended (every other field it carried — id, model already known, <c>index</c>,
+    /// <c>finish_reason: null</c>, <c>usage: null</c>, vendor fields — changed nothing). A new chunk that starts with
+    /// the template's bytes up to that string's opening quote and ends with its bytes from the closing quote on, and
+    /// whose bytes between contain no <c>"</c>, no <c>\</c>, no control character (below U+0020) and are valid UTF-8,
+    /// is the same JSON text with another string value: the reader would see the same tokens in the same order and the
+    /// parser would make the same calls, the content's value aside. Anything else (another field changed, an escape,
+    /// a finish reason, usage, OpenAI's per-chunk <c>obfuscation</c> padding) is parsed in full.</para>
+    /// <para>Servers that stream from a template (vLLM, SGLang, llama.cpp, DeepSeek, Groq, the simulator) send every
+    /// content chunk this way after the first.</para>
+    /// </remarks>
+    private bool TryTemplateChunk(string eventType, ReadOnlySpan<byte> data)
+    {
+        if (!UseChunkTemplates || _template is null || !string.Equals(eventType, "message", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var prefix = _template.AsSpan(0, _templateValueStart);
+        var suffix = _template.AsSpan(_templateValueEnd, _templateLength - _templateValueEnd);
+        if (data.Length < prefix.Length + suffix.Length || data.Length - prefix.Length - suffix.Length > StackallocCharLimit
+            || !data.StartsWith(prefix) || !data.EndsWith(suffix))
+        {
+            return false;
+        }
+
+        var value = data[prefix.Length..^suffix.Length];
+        if (value.IndexOfAny((byte)'"', (byte)'\\') >= 0 || value.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0
+            || _textChars + value.Length >= MaxTextChars)
+        {
+            return false;
+        }
+
+        Span<char> chars = stackalloc char[StackallocCharLimit];
+        if (System.Text.Unicode.Utf8.ToUtf16(value, chars, out _, out var length, replaceInvalidSequences: false) != System.Buffers.OperationStatus.Done)
+        {
+            return false;
+        }
+
+        // What ChunkParser would have done: choices seen, choice and delta parts, the text appended.
+        TemplateChunks++;
+        SawChoices = true;
+        Parts = ChunkParts.Choice | ChunkParts.Delta;
+        if (length > 0)
+        {
+            (_templateKind == TokenKinds.Output ? _content : _reasoning).Append(chars[..length]);
+            _textChars += length;
+            _eventTokens |= _templateKind;
+        }
+
+        return true;
+    }
+
+    /// <summary>Keeps <paramref name="data"/> as the template when its parse did nothing but append one unescaped
+    /// content string (see <see cref="TryTemplateChunk"/>); <paramref name="before"/> is the state before it.</summary>
+    private void Learn(ReadOnlySpan<byte> data, Signature before)
+    {
+        if (_appends != 1 || _appendValueStart < 0 || _eventTokens != _appendKind || Parts != (ChunkParts.Choice | ChunkParts.Delta))
+        {
+            return;
+        }
+
+        // Everything but the appended text must be as it was (the variant that names the reasoning field, say, was
+        // already set by an earlier chunk).
+        var after = new Signature(this);
+        if (!(_appendKind == TokenKinds.Output ? after with { ContentChars = before.ContentChars } : after with { ReasoningChars = before.ReasoningChars }).Equals(before))
+        {
+            return;
+        }
+
+        if (_template is null || _template.Length < data.Length)
+        {
+            _template = new byte[Math.Max(data.Length, 512)];
+        }
+
+        data.CopyTo(_template);
+        _templateLength = data.Length;
+        _templateValueStart = _appendValueStart;
+        _templateValueEnd = _appendValueStart + _appendValueLength;
+        _templateKind = _appendKind;
+    }
+
+    /// <summary>Everything a chunk's parse can change: equal, the appended text's length aside, before and after a chunk
+    /// that only appended content (or reasoning).</summary>
+    private readonly record struct Signature
+    {
+        public Signature(StreamAccumulator a)
+        {
+            Variants = a._variants;
+            Malformed = a.Malformed;
+            MalformedReason = a.MalformedReason;
+            Error = a.Error;
+            ErrorCodeIsNumber = a.ErrorCodeIsNumber;
+            FinishReason = a.FinishReason;
+            HasUsage = a.HasUsage;
+            UsageVendorKey = a.UsageVendorKey;
+            UsageIssue = a.UsageIssue;
+            Usage = (a.PromptTokens, a.CompletionTokens, a.TotalTokens, a.CachedTokens, a.ReasoningTokens, a.CacheWriteTokens);
+            Model = a.Model;
+            ReasoningChars = a._reasoning.Length;
+            var toolCalls = default(HashCode);
+            foreach (var call in a._toolCalls)
+            {
+                toolCalls.Add(call.Index);
+                toolCalls.Add(call.Id);
+                toolCalls.Add(call.Name);
+                toolCalls.Add(call.ArgumentsBuilder.Length);
+            }
+
+            ToolCalls = (a._toolCalls.Count, toolCalls.ToHashCode());
+            OtherTextChars = a._textChars - a._content.Length - a._reasoning.Length;
+            SawChoices = a.SawChoices;
+            SawChoiceEvent = a._sawChoiceEvent;
+            Done = a.Done;
+            ExceededCap = a.ExceededCap;
+        }
+
+        public StreamVariants Variants { get; }
+
+        public bool Malformed { get; }
+
+        public string? MalformedReason { get; }
+
+        public ErrorInfo? Error { get; }
+
+        public bool ErrorCodeIsNumber { get; }
+
+        public string? FinishReason { get; }
+
+        public bool HasUsage { get; }
+
+        public string? UsageVendorKey { get; }
+
+        public string? UsageIssue { get; }
+
+        public (int?, int?, int?, int?, int?, int?) Usage { get; }
+
+        public string? Model { get; }
+
+        public int ContentChars { get; init; }
+
+        public int ReasoningChars { get; init; }
+
+        public (int Count, int Digest) ToolCalls { get; }
+
+        public long OtherTextChars { get; }
+
+        public bool SawChoices { get; }
+
+        public bool SawChoiceEvent { get; }
+
+        public bool Done { get; }
+
+        public bool ExceededCap { get; }
+    }
+
     internal void AppendReasoning(ref Utf8JsonReader reader)
     {
+        NoteAppend(ref reader, TokenKinds.Reasoning);
         if (AppendString(_reasoning, ref reader))
         {
             _eventTokens |= TokenKinds.Reasoning;
