@@ -68,6 +68,7 @@ public sealed class StreamAccumulator
     private int _appendValueStart;
     private int _appendValueLength;
     private TokenKinds _templateKind;
+    private int _templateMisses;
 
     /// <summary>An accumulator for a response of <paramref name="protocol"/> (Chat Completions by default): the readers
     /// parse each event or body with that protocol's rules.</summary>
@@ -365,7 +366,8 @@ public sealed class StreamAccumulator
             default:
                 if (!TryTemplateChunk(eventType, data))
                 {
-                    learnFrom = string.Equals(eventType, "message", StringComparison.Ordinal) && data.Length <= MaxTemplateBytes;
+                    learnFrom = UseChunkTemplates && _templateMisses < MaxTemplateMisses
+                        && string.Equals(eventType, "message", StringComparison.Ordinal) && data.Length <= MaxTemplateBytes;
                     if (learnFrom)
                     {
                         before = new Signature(this);
@@ -605,6 +607,11 @@ public sealed class StreamAccumulator
     /// <summary>Chunks folded in by the template fast path rather than the JSON reader.</summary>
     internal int TemplateChunks { get; private set; }
 
+    /// <summary>Consecutive chunks that did not fit the template after which a stream stops learning templates (OpenAI
+    /// pads every chunk with a random <c>obfuscation</c> string: its chunks never fit, and learning costs a copy and two
+    /// state snapshots a chunk).</summary>
+    private const int MaxTemplateMisses = 4;
+
     /// <summary>The longest chunk kept as a template, bytes.</summary>
     private const int MaxTemplateBytes = 2048;
 
@@ -637,21 +644,21 @@ public sealed class StreamAccumulator
         if (data.Length < prefix.Length + suffix.Length || data.Length - prefix.Length - suffix.Length > StackallocCharLimit
             || !data.StartsWith(prefix) || !data.EndsWith(suffix))
         {
+            _templateMisses++;
             return false;
         }
 
         var value = data[prefix.Length..^suffix.Length];
+        Span<char> chars = stackalloc char[StackallocCharLimit];
         if (value.IndexOfAny((byte)'"', (byte)'\\') >= 0 || value.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0
-            || _textChars + value.Length >= MaxTextChars)
+            || _textChars + value.Length >= MaxTextChars
+            || System.Text.Unicode.Utf8.ToUtf16(value, chars, out _, out var length, replaceInvalidSequences: false) != System.Buffers.OperationStatus.Done)
         {
+            _templateMisses++;
             return false;
         }
 
-        Span<char> chars = stackalloc char[StackallocCharLimit];
-        if (System.Text.Unicode.Utf8.ToUtf16(value, chars, out _, out var length, replaceInvalidSequences: false) != System.Buffers.OperationStatus.Done)
-        {
-            return false;
-        }
+        _templateMisses = 0;
 
         // What ChunkParser would have done: choices seen, choice and delta parts, the text appended.
         TemplateChunks++;
