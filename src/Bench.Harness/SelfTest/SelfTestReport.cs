@@ -44,6 +44,18 @@ internal static class SelfTestReport
         CeilingSection(md, r.Ceiling);
         WrkSection(md, r.Wrk);
 
+        md.AppendLine("## Goals");
+        md.AppendLine();
+        md.AppendLine("The harness's own performance goals, reported, never failed on (they depend on the machine and its load).");
+        md.AppendLine();
+        md.AppendLine("| goal | target | measured | met |");
+        md.AppendLine("|---|---|---|---|");
+        foreach (var g in r.Goals)
+        {
+            Line(md, $"| {g.Name} | {g.Target} | {g.Measured} | {(g.Met switch { true => "yes", false => "NO", null => "—" })} |");
+        }
+
+        md.AppendLine();
         md.AppendLine("## Checks");
         md.AppendLine();
         md.AppendLine("| check | result | measured |");
@@ -101,6 +113,11 @@ internal static class SelfTestReport
             output.WriteLine(wrk.Ran
                 ? Inv($"wrk (non-streaming, {wrk.Connections} connections): {wrk.RequestsPerS:N0} req/s; Bench at the same concurrency: {Num(wrk.Bench?.RequestsPerS, "N0")} req/s")
                 : $"wrk: skipped — {wrk.SkippedReason}");
+        }
+
+        foreach (var g in r.Goals)
+        {
+            output.WriteLine($"Goal {(g.Met switch { true => "met", false => "NOT met", null => "not measured" })}: {g.Name} {g.Target}: {g.Measured}");
         }
 
         output.WriteLine();

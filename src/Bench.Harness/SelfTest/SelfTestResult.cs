@@ -35,6 +35,9 @@ internal sealed class SelfTestResult
     /// <summary>wrk against the non-streaming endpoint; <see langword="null"/> when not attempted.</summary>
     public WrkResult? Wrk { get; set; }
 
+    /// <summary>The harness's own performance goals (<see cref="SelfTestGoals"/>): reported, never failed on.</summary>
+    public List<SelfTestGoal> Goals { get; set; } = [];
+
     /// <summary>The accuracy checks (<see cref="SelfTestChecks"/>); the command fails when one fails.</summary>
     public List<SelfTestCheck> Checks { get; set; } = [];
 

@@ -63,6 +63,7 @@ public static class SelfTestRunner
             await RunChildPartsAsync(options, result, output, cancellationToken).ConfigureAwait(false);
         }
 
+        result.Goals = [.. SelfTestGoals.Evaluate(result)];
         result.EndedUtc = DateTimeOffset.UtcNow;
         if (LoadAverage() is { } endLoad)
         {
