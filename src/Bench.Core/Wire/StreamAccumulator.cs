@@ -40,7 +40,7 @@ public sealed class StreamAccumulator
     private readonly StringBuilder _content = new();
     private readonly StringBuilder _reasoning = new();
     private readonly List<ToolCall> _toolCalls = [];
-    private readonly List<long> _tokenEventTimestamps = [];
+    private readonly TokenTimestamps _tokenEventTimestamps = new();
     private TokenKinds _eventTokens;
     private ulong _head0;
     private ulong _head1;
@@ -227,8 +227,14 @@ public sealed class StreamAccumulator
     /// <summary>When the last token-bearing event arrived (streaming).</summary>
     public long? LastTokenTimestamp { get; private set; }
 
-    /// <summary>Arrival of every token-bearing event, in order (streaming).</summary>
+    /// <summary>Arrival of every token-bearing event, in order (streaming); empty after
+    /// <see cref="ReleaseTokenEventTimestamps"/>.</summary>
     public IReadOnlyList<long> TokenEventTimestamps => _tokenEventTimestamps;
+
+    /// <summary>Returns the pooled array behind <see cref="TokenEventTimestamps"/> (which is then empty) once the caller
+    /// has copied the times out, so that the next stream reuses it: with it the chunk path allocates nothing per token
+    /// event (see <see cref="TokenTimestamps"/>). Only for the owner of the accumulator, after reading has ended.</summary>
+    internal void ReleaseTokenEventTimestamps() => _tokenEventTimestamps.Release();
 
     /// <summary>When the response ended: the arrival of the protocol's terminal event (<see cref="Done"/>), else the end
     /// of the body;

@@ -85,6 +85,10 @@ internal static class ChunkCorpus
         return [.. events];
     }
 
+    /// <summary>The folder <c>recorded-streams/<paramref name="name"/></c> (<c>openai-chat</c>, <c>responses</c>...).</summary>
+    /// <exception cref="DirectoryNotFoundException">No <c>shared/fixtures</c> above the binaries or the sources.</exception>
+    public static string Folder(string name) => Path.Combine(LocateFixtures(), "recorded-streams", name);
+
     private static string LocateFixtures([CallerFilePath] string sourceFile = "")
     {
         foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory, Path.GetDirectoryName(sourceFile)! })
