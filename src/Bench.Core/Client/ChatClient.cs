@@ -657,6 +657,9 @@ public sealed class ChatClient
             {
                 record.TokenEventsMs.Add(_clock.ToMs(events[i]));
             }
+
+            // The times are copied: the pooled array goes back for the next stream (the reading has ended).
+            accumulator.ReleaseTokenEventTimestamps();
         }
 
         CopyAnswer(record, accumulator);
