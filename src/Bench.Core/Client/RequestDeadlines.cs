@@ -21,8 +21,16 @@ internal sealed class RequestDeadlines : IDisposable
     private readonly TimeSpan _overallTimeout;
     private readonly TimeSpan? _firstByteTimeout;
     private readonly TimeSpan? _idleTimeout;
+    private readonly TimeProvider _time;
     private string? _fired;
     private bool _firstByteSeen;
+
+    // The idle timer is lazy: a read notes when it started (NoRead when none is waiting) and the timer, once armed,
+    // checks on firing how long the waiting read has waited, firing the timeout or re-arming for the rest. A read then
+    // costs a timestamp, not two timer changes (each takes the timer queue's lock).
+    private const long NoRead = long.MinValue;
+    private long _readStarted = NoRead;
+    private bool _idleArmed;
 
     /// <summary>Creates the timers, not yet running (<see cref="Start"/>).</summary>
     public RequestDeadlines(TimeProvider time, TimeSpan overall, TimeSpan? firstByte, TimeSpan? idle, CancellationToken caller)
@@ -32,7 +40,8 @@ internal sealed class RequestDeadlines : IDisposable
         _idleTimeout = idle;
         _overall = time.CreateTimer(static s => ((RequestDeadlines)s!).Fire(Kind.Overall), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _firstByte = firstByte is null ? null : time.CreateTimer(static s => ((RequestDeadlines)s!).Fire(Kind.FirstByte), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _idle = idle is null ? null : time.CreateTimer(static s => ((RequestDeadlines)s!).Fire(Kind.Idle), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _time = time;
+        _idle = idle is null ? null : time.CreateTimer(static s => ((RequestDeadlines)s!).IdleCheck(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _caller = caller.UnsafeRegister(static s => ((RequestDeadlines)s!).Cancel(), this);
     }
 
@@ -76,17 +85,49 @@ internal sealed class RequestDeadlines : IDisposable
     {
         if (_idleTimeout is { } idle)
         {
-            _idle!.Change(idle, Timeout.InfiniteTimeSpan);
+            Volatile.Write(ref _readStarted, _time.GetTimestamp());
+            if (!_idleArmed)
+            {
+                _idleArmed = true;
+                _idle!.Change(idle, Timeout.InfiniteTimeSpan);
+            }
         }
     }
 
     private void ReadEnded()
     {
-        _idle?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (_idle is not null)
+        {
+            Volatile.Write(ref _readStarted, NoRead);
+        }
+
         if (!_firstByteSeen)
         {
             _firstByteSeen = true;
             _firstByte?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>The idle timer fired: a read that has waited the whole idle timeout fires it; otherwise the timer waits
+    /// for the rest of the waiting read's timeout, or a whole timeout when no read is waiting.</summary>
+    private void IdleCheck()
+    {
+        var idle = _idleTimeout!.Value;
+        var started = Volatile.Read(ref _readStarted);
+        var waited = started == NoRead ? TimeSpan.Zero : _time.GetElapsedTime(started);
+        if (started != NoRead && waited >= idle)
+        {
+            Fire(Kind.Idle);
+            return;
+        }
+
+        try
+        {
+            _idle!.Change(idle - waited, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The request ended while the timer fired.
         }
     }
 
