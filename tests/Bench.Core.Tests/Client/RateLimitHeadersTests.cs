@@ -152,6 +152,39 @@ public class RateLimitHeadersTests
     }
 
     [Fact]
+    public void Read_ResponseWithOnlyOtherHeaders_Null()
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.OK);
+        response.Headers.TryAddWithoutValidation("Date", "Sun, 06 Nov 1994 08:49:37 GMT");
+        response.Headers.TryAddWithoutValidation("x-request-id", "req_123");
+        response.Headers.TryAddWithoutValidation("x-ratelimit-other", "7");
+
+        Assert.Null(RateLimitHeaders.Read(response, Now, NoKey));
+    }
+
+    [Theory]
+    [InlineData("X-RateLimit-Remaining-Tokens", "42")]
+    [InlineData("ANTHROPIC-RATELIMIT-TOKENS-REMAINING", "42")]
+    public void Read_ResponseHeaderNameInAnyCase_Read(string name, string value)
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.OK);
+        response.Headers.TryAddWithoutValidation("Date", "Sun, 06 Nov 1994 08:49:37 GMT");
+        response.Headers.TryAddWithoutValidation(name, value);
+
+        Assert.Equal(42, RateLimitHeaders.Read(response, Now, NoKey)?.RemainingTokens);
+    }
+
+    [Fact]
+    public void Read_ResponseWithOnlyRetryAfterDate_MeasuredFromTheDateHeader()
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        response.Headers.TryAddWithoutValidation("Date", "Sun, 06 Nov 1994 08:49:37 GMT");
+        response.Headers.TryAddWithoutValidation("Retry-After", "Sun, 06 Nov 1994 08:49:40 GMT");
+
+        Assert.Equal(3000, RateLimitHeaders.Read(response, Now, NoKey)?.RetryAfterMs);
+    }
+
+    [Fact]
     public async Task SendAsync_SuccessWithHeaders_RecordCarriesThem()
     {
         const string completion = "{\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}";
