@@ -97,6 +97,12 @@ public static class RateLimitHeaders
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(mask);
         var headers = response.Headers.NonValidated;
+        if (!AnyOf(headers))
+        {
+            // Most responses carry none (a local server, many gateways): nothing to parse, not even the Date.
+            return null;
+        }
+
         return Read(name => headers.TryGetValues(name, out var values) && values.Count > 0 ? values.First() : null, nowUtc, mask);
     }
 
@@ -161,6 +167,33 @@ public static class RateLimitHeaders
             RetryAfterMs = retryAfterMs ?? retryAfter,
             Unparsed = unparsed is null ? null : Cut(mask.Apply(unparsed.ToString()) ?? ""),
         };
+    }
+
+    /// <summary>The headers <see cref="Read(Func{string, string?}, DateTimeOffset, KeyMask)"/> reads, the
+    /// <c>Date</c> aside (which alone yields nothing): OpenAI's, Anthropic's and the retry hints. Case-insensitive, as
+    /// header names are (RFC 9110 §5.1).</summary>
+    private static readonly System.Collections.Frozen.FrozenSet<string> HeaderNames = System.Collections.Frozen.FrozenSet.ToFrozenSet(
+        [
+            LimitRequests, LimitTokens, RemainingRequests, RemainingTokens, ResetRequests, ResetTokens,
+            AnthropicLimitRequests, AnthropicRemainingRequests, AnthropicResetRequests,
+            AnthropicLimitTokens, AnthropicRemainingTokens, AnthropicResetTokens,
+            RetryAfterMs, RetryAfter,
+        ],
+        StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Whether <paramref name="headers"/> has a value for one of <see cref="HeaderNames"/>: one pass over what
+    /// arrived instead of a lookup (and the <c>Date</c>'s parse) per name.</summary>
+    private static bool AnyOf(System.Net.Http.Headers.HttpHeadersNonValidated headers)
+    {
+        foreach (var header in headers)
+        {
+            if (header.Value.Count > 0 && HeaderNames.Contains(header.Key))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A count: an integer (a leading minus allowed), within <see cref="long"/>.</summary>

@@ -110,14 +110,30 @@ internal sealed class ClientCeiling
         };
     }
 
+    /// <summary>How much longer than the step's warm-up the non-streaming run may warm up waiting for the JIT to go
+    /// quiet: its path (the completion reader, a fresh client's handler) is first run here, and wrk, beside which it is
+    /// read, compiles nothing.</summary>
+    public static readonly TimeSpan NonStreamingSettleLimit = TimeSpan.FromSeconds(10);
+
     /// <summary>Bench's client, non-streaming, on <see cref="SelfTestProfiles.ZeroModel"/> at
-    /// <paramref name="concurrency"/>: the run beside wrk.</summary>
-    public async Task<CeilingStep> NonStreamingAsync(int concurrency, TimeSpan duration, CancellationToken cancellationToken)
+    /// <paramref name="concurrency"/>: the run beside wrk, measured once the JIT has gone quiet (at most
+    /// <see cref="NonStreamingSettleLimit"/> past the warm-up).</summary>
+    /// <param name="concurrency">Requests in flight (wrk's connections).</param>
+    /// <param name="duration">The measured window.</param>
+    /// <param name="tokenizerOff">Local token counting off (<see cref="BenchNoTokenizerClient"/>): the wire path alone,
+    /// as wrk does it; otherwise the client as <c>bench run</c> uses it (<see cref="BenchClient"/>).</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    public async Task<CeilingStep> NonStreamingAsync(int concurrency, TimeSpan duration, bool tokenizerOff, CancellationToken cancellationToken)
     {
         using var http = BenchHttpClient.Create();
-        var bench = new BenchChatClient(http, new Endpoint(_server.BaseUrl, _apiKey), new RunClock(), new ChatClientOptions { Timeout = TimeSpan.FromSeconds(60) });
-        return await ClosedLoop.MeasureAsync(BenchClient, Names.Of(Mode.NonStreaming), concurrency, _options.StepWarmup, duration,
-            (n, ct) => SendBenchAsync(bench, SelfTestProfiles.ZeroModel, Mode.NonStreaming, n, ct), () => _server.CpuTime, cancellationToken).ConfigureAwait(false);
+        var bench = new BenchChatClient(http, new Endpoint(_server.BaseUrl, _apiKey), new RunClock(), new ChatClientOptions
+        {
+            Timeout = TimeSpan.FromSeconds(60),
+            Tokenizer = tokenizerOff ? TokenEncodings.None : null,
+        });
+        return await ClosedLoop.MeasureAsync(tokenizerOff ? BenchNoTokenizerClient : BenchClient, Names.Of(Mode.NonStreaming), concurrency, _options.StepWarmup, duration,
+            (n, ct) => SendBenchAsync(bench, SelfTestProfiles.ZeroModel, Mode.NonStreaming, n, ct), () => _server.CpuTime, cancellationToken,
+            NonStreamingSettleLimit).ConfigureAwait(false);
     }
 
     /// <summary>The prompt of request <paramref name="n"/>: the id, then the same ~50-token body for every request (wrk

@@ -14,9 +14,17 @@ internal readonly record struct LoopOutcome(bool Success, int Events, string? Er
 /// one ends. Workers run through a warm-up and then a measured window; counts and CPU times are snapshots at the
 /// window's two edges, so requests in flight at an edge count where they complete and nothing is lost or double
 /// counted. The window's length is measured, not assumed (a timer that wakes late lengthens it, and rates stay right).
+/// With a settle limit the warm-up also lasts until the JIT has gone quiet (see <see cref="SettleQuietPeriod"/>), so the
+/// window measures the steady per-request cost rather than tiered compilation of code first run in this step; each step
+/// says how long its warm-up was and how many methods were still compiled in its window.
 /// </summary>
 internal static class ClosedLoop
 {
+    /// <summary>The JIT counts as quiet once no method was compiled (<see cref="System.Runtime.JitInfo.GetCompiledMethodCount"/>,
+    /// tier-ups included) for this long: longer than tiered compilation's 100 ms call-counting delay plus a
+    /// background compile.</summary>
+    public static readonly TimeSpan SettleQuietPeriod = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Runs one step and returns its measurements.</summary>
     /// <param name="client">Client name for the result (<c>bench</c>, <c>openai-sdk</c>).</param>
     /// <param name="mode">Mode name for the result.</param>
@@ -26,6 +34,8 @@ internal static class ClosedLoop
     /// <param name="send">Sends request number <c>n</c>; must not throw except on cancellation.</param>
     /// <param name="serverCpu">Reads the server's CPU time so far.</param>
     /// <param name="cancellationToken">Stops the step.</param>
+    /// <param name="settleLimit">When positive, the warm-up goes on after <paramref name="warmup"/> until the JIT is
+    /// quiet (<see cref="SettleQuietPeriod"/>), for at most this much longer; zero: <paramref name="warmup"/> only.</param>
     public static async Task<CeilingStep> MeasureAsync(
         string client,
         string mode,
@@ -34,7 +44,8 @@ internal static class ClosedLoop
         TimeSpan duration,
         Func<long, CancellationToken, Task<LoopOutcome>> send,
         Func<TimeSpan> serverCpu,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        TimeSpan settleLimit = default)
     {
         var counters = new Counters();
         var stop = 0;
@@ -52,7 +63,25 @@ internal static class ClosedLoop
             }, cancellationToken);
         }
 
+        var warmupStarted = Stopwatch.GetTimestamp();
         await Task.Delay(warmup, cancellationToken).ConfigureAwait(false);
+        if (settleLimit > TimeSpan.Zero)
+        {
+            var settleStarted = Stopwatch.GetTimestamp();
+            var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+            while (Stopwatch.GetElapsedTime(settleStarted) < settleLimit)
+            {
+                await Task.Delay(SettleQuietPeriod, cancellationToken).ConfigureAwait(false);
+                var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+                if (now == compiled)
+                {
+                    break;
+                }
+
+                compiled = now;
+            }
+        }
+
         var start = Snapshot.Take(counters, serverCpu);
         await Task.Delay(duration, cancellationToken).ConfigureAwait(false);
         var end = Snapshot.Take(counters, serverCpu);
@@ -72,6 +101,8 @@ internal static class ClosedLoop
             Mode = mode,
             Concurrency = concurrency,
             DurationS = Math.Round(seconds, 3),
+            WarmupS = Math.Round((start.Timestamp - warmupStarted) / (double)Stopwatch.Frequency, 3),
+            JitMethodsInWindow = end.JitMethods - start.JitMethods,
             Requests = requests,
             Failures = end.Failures - start.Failures,
             FirstFailure = counters.FirstError,
@@ -117,8 +148,9 @@ internal static class ClosedLoop
     }
 
     /// <summary>Counters and CPU times at one edge of the window: <c>ClientCpu</c> is the whole process's,
-    /// <c>CountingCpu</c> the token-counting thread's share of it (<see cref="TokenCountingQueue"/>).</summary>
-    private readonly record struct Snapshot(long Timestamp, long Requests, long Failures, long Events, TimeSpan ClientCpu, TimeSpan CountingCpu, TimeSpan ServerCpu)
+    /// <c>CountingCpu</c> the token-counting thread's share of it (<see cref="TokenCountingQueue"/>); <c>JitMethods</c>
+    /// the methods the JIT has compiled so far.</summary>
+    private readonly record struct Snapshot(long Timestamp, long Requests, long Failures, long Events, TimeSpan ClientCpu, TimeSpan CountingCpu, TimeSpan ServerCpu, long JitMethods)
     {
         public static Snapshot Take(Counters counters, Func<TimeSpan> serverCpu) => new(
             Stopwatch.GetTimestamp(),
@@ -127,6 +159,7 @@ internal static class ClosedLoop
             counters.Events,
             Environment.CpuUsage.TotalTime,
             TokenCountingQueue.SharedCpuTime,
-            serverCpu());
+            serverCpu(),
+            System.Runtime.JitInfo.GetCompiledMethodCount());
     }
 }

@@ -293,15 +293,19 @@ internal static class SelfTestReport
             md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         }
 
-        if (wrk.Bench is { } s)
+        foreach (var s in new[] { wrk.Bench, wrk.BenchTokenizerOff }.OfType<CeilingStep>())
         {
-            Line(md, $"| bench (non-streaming) | {s.Concurrency} | {s.RequestsPerS:N0} | | | {s.ServerCpuPercent:0.#} | {Num(s.ClientCpuUsPerRequest, "N1")} | {s.Failures} failed |");
+            Line(md, $"| {s.Client} (non-streaming) | {s.Concurrency} | {s.RequestsPerS:N0} | | | {s.ServerCpuPercent:0.#} | {Num(s.ClientCpuUsPerRequest, "N1")} | {s.Failures} failed |");
         }
 
         md.AppendLine();
-        if (wrk.Ran && wrk.Bench is { } bench && wrk.RequestsPerS > 0)
+        if (wrk.Ran && wrk.RequestsPerS > 0)
         {
-            Line(md, $"Bench's client reaches {bench.RequestsPerS / wrk.RequestsPerS * 100:0} % of wrk's requests/s on the same server (client CPU {bench.ClientCpuPercent:0} % of the machine).");
+            foreach (var bench in new[] { wrk.Bench, wrk.BenchTokenizerOff }.OfType<CeilingStep>())
+            {
+                Line(md, $"- `{bench.Client}` reaches {bench.RequestsPerS / wrk.RequestsPerS * 100:0} % of wrk's requests/s on the same server (client CPU {bench.ClientCpuPercent:0} % of the machine; window after {bench.WarmupS:0.#} s of warm-up, the last until the JIT went quiet; methods JIT-compiled in the window: {bench.JitMethodsInWindow:N0}).");
+            }
+
             md.AppendLine();
         }
     }

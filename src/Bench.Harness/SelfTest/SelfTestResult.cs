@@ -155,6 +155,14 @@ internal sealed class CeilingStep
     /// <summary>Measured window, s (after the warm-up).</summary>
     public double DurationS { get; init; }
 
+    /// <summary>Warm-up before the window, s, as it lasted (the step's warm-up, and for the non-streaming step until
+    /// the JIT went quiet: <see cref="ClosedLoop.SettleQuietPeriod"/>).</summary>
+    public double WarmupS { get; init; }
+
+    /// <summary>Methods the JIT compiled (tier-ups included) in this process during the window
+    /// (<see cref="System.Runtime.JitInfo.GetCompiledMethodCount"/>): near zero when the window measured warm code.</summary>
+    public long JitMethodsInWindow { get; init; }
+
     /// <summary>Requests completed in the window.</summary>
     public long Requests { get; init; }
 
@@ -244,4 +252,8 @@ internal sealed class WrkResult
 
     /// <summary>Bench's own client, non-streaming, same model and concurrency, just before wrk.</summary>
     public CeilingStep? Bench { get; init; }
+
+    /// <summary>The same with local token counting off (<c>tokenizer: none</c>), run between the two: the wire path
+    /// alone, doing what wrk does.</summary>
+    public CeilingStep? BenchTokenizerOff { get; set; }
 }

@@ -115,13 +115,15 @@ public static class SelfTestRunner
 
             if (options.RunWrk)
             {
-                output.WriteLine(Inv($"Non-streaming at {options.WrkConnections} connections for {options.WrkDurationS} s: Bench's client, then wrk"));
-                var bench = await ceiling.NonStreamingAsync(options.WrkConnections, TimeSpan.FromSeconds(options.WrkDurationS), cancellationToken).ConfigureAwait(false);
+                output.WriteLine(Inv($"Non-streaming at {options.WrkConnections} connections for {options.WrkDurationS} s: Bench's client, with local token counting off, then wrk"));
+                var bench = await ceiling.NonStreamingAsync(options.WrkConnections, TimeSpan.FromSeconds(options.WrkDurationS), tokenizerOff: false, cancellationToken).ConfigureAwait(false);
+                var benchTokenizerOff = await ceiling.NonStreamingAsync(options.WrkConnections, TimeSpan.FromSeconds(options.WrkDurationS), tokenizerOff: true, cancellationToken).ConfigureAwait(false);
                 var (wrk, reason) = await WrkRun.LocateAsync(options.InstallTools, output, cancellationToken).ConfigureAwait(false);
                 result.Wrk = wrk is null
                     ? WrkRun.Skipped(reason!, options.WrkConnections, options.WrkThreads, options.WrkDurationS, bench)
                     : await WrkRun.RunAsync(wrk, server.BaseUrl, apiKey, ceiling.Prompt(0), options.WrkConnections, options.WrkThreads, options.WrkDurationS,
                         () => server.CpuTime, bench, cancellationToken).ConfigureAwait(false);
+                result.Wrk.BenchTokenizerOff = benchTokenizerOff;
             }
         }
         finally

@@ -139,16 +139,53 @@ public class RateLimitHeadersTests
     [Fact]
     public void Read_ResponseHeaders_ReadFromHttpResponse()
     {
-        using var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
-        response.Headers.TryAddWithoutValidation("x-ratelimit-remaining-requests", "0");
-        response.Headers.TryAddWithoutValidation("x-ratelimit-reset-requests", "1.5s");
-        response.Headers.TryAddWithoutValidation("Retry-After", "not a date");
+        using var response = Response(HttpStatusCode.TooManyRequests,
+            ("x-ratelimit-remaining-requests", "0"), ("x-ratelimit-reset-requests", "1.5s"), ("Retry-After", "not a date"));
 
         var info = RateLimitHeaders.Read(response, Now, NoKey);
 
         Assert.Equal(0, info?.RemainingRequests);
         Assert.Equal(1500, info?.ResetRequestsMs);
         Assert.Equal("Retry-After: not a date", info?.Unparsed);
+    }
+
+    [Fact]
+    public void Read_ResponseWithOnlyOtherHeaders_Null()
+    {
+        using var response = Response(HttpStatusCode.OK, ("Date", "Sun, 06 Nov 1994 08:49:37 GMT"), ("x-request-id", "req_123"), ("x-ratelimit-other", "7"));
+
+        Assert.Null(RateLimitHeaders.Read(response, Now, NoKey));
+    }
+
+    [Theory]
+    [InlineData("X-RateLimit-Remaining-Tokens")]
+    [InlineData("ANTHROPIC-RATELIMIT-TOKENS-REMAINING")]
+    public void Read_ResponseHeaderNameInAnyCase_Read(string name)
+    {
+        using var response = Response(HttpStatusCode.OK, ("Date", "Sun, 06 Nov 1994 08:49:37 GMT"), (name, "42"));
+
+        Assert.Equal(42, RateLimitHeaders.Read(response, Now, NoKey)?.RemainingTokens);
+    }
+
+    [Fact]
+    public void Read_ResponseWithOnlyRetryAfterDate_MeasuredFromTheDateHeader()
+    {
+        using var response = Response(HttpStatusCode.TooManyRequests, ("Date", "Sun, 06 Nov 1994 08:49:37 GMT"), ("Retry-After", "Sun, 06 Nov 1994 08:49:40 GMT"));
+
+        Assert.Equal(3000, RateLimitHeaders.Read(response, Now, NoKey)?.RetryAfterMs);
+    }
+
+    /// <summary>A response of <paramref name="status"/> with <paramref name="headers"/> added unvalidated, as a
+    /// server's arrive.</summary>
+    private static HttpResponseMessage Response(HttpStatusCode status, params (string Name, string Value)[] headers)
+    {
+        var response = new HttpResponseMessage(status);
+        foreach (var (name, value) in headers)
+        {
+            response.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return response;
     }
 
     [Fact]
