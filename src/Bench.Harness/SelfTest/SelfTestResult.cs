@@ -35,6 +35,14 @@ internal sealed class SelfTestResult
     /// <summary>wrk against the non-streaming endpoint; <see langword="null"/> when not attempted.</summary>
     public WrkResult? Wrk { get; set; }
 
+    /// <summary>Ground-truth accuracy at many concurrent streams (child-process simulator), one entry per step; empty
+    /// when not run.</summary>
+    public List<ScaleResult> Scale { get; init; } = [];
+
+    /// <summary>Goals of issue 17 (<see cref="SelfTestChecks.Goals"/>): met or not, reported beside the checks; they do
+    /// not change the exit code.</summary>
+    public List<SelfTestCheck> Goals { get; set; } = [];
+
     /// <summary>The accuracy checks (<see cref="SelfTestChecks"/>); the command fails when one fails.</summary>
     public List<SelfTestCheck> Checks { get; set; } = [];
 
@@ -102,6 +110,88 @@ internal sealed class AccuracyResult
     public DistributionUs? SimulatorTtftLatenessUs { get; init; }
 
     /// <summary>The simulator's own lateness: (last-byte flush − its start) − profile E2E, µs.</summary>
+    public DistributionUs? SimulatorE2eLatenessUs { get; init; }
+}
+
+/// <summary>
+/// One scale step: <see cref="Streams"/> streamed requests kept in flight (closed load) against the simulator in a child
+/// process, each joined by <c>X-Bench-Request-Id</c> to the child's own record of it (its <c>--timings</c> file, whose
+/// Stopwatch timestamps are on this process's clock), with both processes' CPU beside the errors.
+/// </summary>
+internal sealed record ScaleResult
+{
+    /// <summary>Requests in flight at once (one connection each).</summary>
+    public int Streams { get; init; }
+
+    /// <summary>Why the step was not measured (descriptor limit, child simulator did not start); else
+    /// <see langword="null"/>.</summary>
+    public string? SkippedReason { get; init; }
+
+    /// <summary>The simulator model (fixed timing).</summary>
+    public required string Model { get; init; }
+
+    /// <summary>Server TTFT of the profile, ms.</summary>
+    public double ProfileTtftMs { get; init; }
+
+    /// <summary>Server E2E of the profile, ms: each stream is open about this long.</summary>
+    public double ProfileE2eMs { get; init; }
+
+    /// <summary>The soft descriptor limit after Bench raised it, or <see langword="null"/> where there is none.</summary>
+    public long? DescriptorSoftLimit { get; init; }
+
+    /// <summary>The ramp: streams start evenly spread over this many seconds (one answer's length), so connects come at
+    /// streams / ramp per second rather than all at once (the listen backlog holds them) and answers end spread out.</summary>
+    public double RampS { get; init; }
+
+    /// <summary>The measured window, s: requests sent in it are measured; CPU is measured over it.</summary>
+    public double WindowS { get; init; }
+
+    /// <summary>Measured requests (sent in the window).</summary>
+    public long Requests { get; init; }
+
+    /// <summary>Measured requests that succeeded.</summary>
+    public long Successes { get; init; }
+
+    /// <summary>The first failure's outcome and message, if any.</summary>
+    public string? FirstFailure { get; init; }
+
+    /// <summary>Measured requests the child simulator reported on.</summary>
+    public long Joined { get; init; }
+
+    /// <summary>Requests in flight at the window's end (should be <see cref="Streams"/>).</summary>
+    public long InFlightAtEnd { get; init; }
+
+    /// <summary>Requests completed per second over the window.</summary>
+    public double RequestsPerS { get; init; }
+
+    /// <summary>SSE events received per second over the window (<c>[DONE]</c> included).</summary>
+    public double EventsPerS { get; init; }
+
+    /// <summary>CPU of this (client) process over the window, % of the whole machine.</summary>
+    public double ClientCpuPercent { get; init; }
+
+    /// <summary>CPU of the child simulator over the window, % of the whole machine.</summary>
+    public double ServerCpuPercent { get; init; }
+
+    /// <summary><c>ttft_ms</c> as Bench measured it.</summary>
+    public MetricStats? TtftMs { get; init; }
+
+    /// <summary><c>e2e_ms</c> as Bench measured it.</summary>
+    public MetricStats? E2eMs { get; init; }
+
+    /// <summary>TTFT error, µs (as <see cref="AccuracyResult.TtftErrorUs"/>).</summary>
+    public DistributionUs? TtftErrorUs { get; init; }
+
+    /// <summary>E2E error, µs.</summary>
+    public DistributionUs? E2eErrorUs { get; init; }
+
+    /// <summary>Request transit, µs (includes the connect of a stream's first request).</summary>
+    public DistributionUs? RequestTransitUs { get; init; }
+
+    /// <summary>The simulator's TTFT lateness against its profile, µs.</summary>
+    public DistributionUs? SimulatorTtftLatenessUs { get; init; }
+
+    /// <summary>The simulator's E2E lateness against its profile, µs.</summary>
     public DistributionUs? SimulatorE2eLatenessUs { get; init; }
 }
 
