@@ -69,7 +69,7 @@ internal static class AccuracyRun
         var streaming = cell.Mode == Mode.Streaming;
         var join = TruthJoin.Of(measured, truth, clock, streaming ? SelfTestProfiles.FixedTtftMs : null, SelfTestProfiles.FixedE2eMs);
         var summary = aggregator.Summarize();
-        return new AccuracyResult
+        return new AccuracyResult(join)
         {
             Mode = Names.Of(cell.Mode),
             Model = cell.Model,
@@ -78,17 +78,11 @@ internal static class AccuracyRun
             AchievedSendRatePerS = summary.AchievedSendRatePerS,
             Requests = summary.Requests,
             Successes = summary.Successes,
-            Joined = join.Joined,
             ProfileTtftMs = streaming ? SelfTestProfiles.FixedTtftMs : null,
             ProfileE2eMs = SelfTestProfiles.FixedE2eMs,
             QueueMs = summary.Get(Metric.Queue),
             TtftMs = summary.Get(Metric.Ttft),
             E2eMs = summary.Get(Metric.E2e),
-            TtftErrorUs = join.TtftErrorUs,
-            E2eErrorUs = join.E2eErrorUs,
-            RequestTransitUs = join.RequestTransitUs,
-            SimulatorTtftLatenessUs = join.SimulatorTtftLatenessUs,
-            SimulatorE2eLatenessUs = join.SimulatorE2eLatenessUs,
         };
     }
 }

@@ -39,7 +39,15 @@ internal sealed class ScaleRun(ChildSimulator server, string apiKey, TimingsTail
         var descriptors = DescriptorLimit.Ensure(DescriptorLimit.Needed(streams, serverInProcess: false));
         if (descriptors.Problem(string.Create(CultureInfo.InvariantCulture, $"{streams:N0} concurrent streams")) is { } problem)
         {
-            return Result(streams, e2eMs, descriptors.Soft) with { SkippedReason = problem };
+            return new ScaleResult
+            {
+                Streams = streams,
+                Model = SelfTestProfiles.ScaleModel,
+                ProfileTtftMs = options.ScaleTtftMs,
+                ProfileE2eMs = e2eMs,
+                DescriptorSoftLimit = descriptors.Soft,
+                SkippedReason = problem,
+            };
         }
 
         var ramp = TimeSpan.FromMilliseconds(e2eMs);
@@ -77,13 +85,18 @@ internal sealed class ScaleRun(ChildSimulator server, string apiKey, TimingsTail
         var seconds = (end.Timestamp - start.Timestamp) / (double)Stopwatch.Frequency;
         var machineUs = seconds * 1e6 * Environment.ProcessorCount;
         var failure = measured.FirstOrDefault(r => r.Outcome != Outcome.Success);
-        return Result(streams, e2eMs, descriptors.Soft) with
+        return new ScaleResult(join)
         {
+            Streams = streams,
+            Model = SelfTestProfiles.ScaleModel,
+            ProfileTtftMs = options.ScaleTtftMs,
+            ProfileE2eMs = e2eMs,
+            DescriptorSoftLimit = descriptors.Soft,
+            RampS = Math.Round(ramp.TotalSeconds, 3),
             WindowS = Math.Round(seconds, 3),
             Requests = measured.Count,
             Successes = measured.Count(r => r.Outcome == Outcome.Success),
             FirstFailure = failure is null ? null : $"{Names.Of(failure.Outcome)}: {failure.Error?.Message}",
-            Joined = join.Joined,
             InFlightAtEnd = end.InFlight,
             RequestsPerS = (end.Completed - start.Completed) / seconds,
             EventsPerS = (end.Events - start.Events) / seconds,
@@ -91,24 +104,8 @@ internal sealed class ScaleRun(ChildSimulator server, string apiKey, TimingsTail
             ServerCpuPercent = 100 * (end.ServerCpu - start.ServerCpu).TotalMicroseconds / machineUs,
             TtftMs = summary.Get(Metric.Ttft),
             E2eMs = summary.Get(Metric.E2e),
-            TtftErrorUs = join.TtftErrorUs,
-            E2eErrorUs = join.E2eErrorUs,
-            RequestTransitUs = join.RequestTransitUs,
-            SimulatorTtftLatenessUs = join.SimulatorTtftLatenessUs,
-            SimulatorE2eLatenessUs = join.SimulatorE2eLatenessUs,
         };
     }
-
-    /// <summary>The step's description, before anything is measured.</summary>
-    private ScaleResult Result(int streams, double e2eMs, long? softLimit) => new()
-    {
-        Streams = streams,
-        Model = SelfTestProfiles.ScaleModel,
-        ProfileTtftMs = options.ScaleTtftMs,
-        ProfileE2eMs = e2eMs,
-        DescriptorSoftLimit = softLimit,
-        RampS = Math.Round(e2eMs / 1000, 3),
-    };
 
     /// <summary>One stream: waits for its start in the ramp, then sends request after request until stopped. Each
     /// request's phase is decided when it is sent.</summary>

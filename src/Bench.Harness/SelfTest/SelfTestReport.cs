@@ -82,7 +82,7 @@ internal static class SelfTestReport
         output.WriteLine("mode           quantity                     n      p50 µs     p99 µs     max µs");
         foreach (var a in r.Accuracy)
         {
-            foreach (var (name, d) in ErrorRows(a))
+            foreach (var (name, d) in a.ErrorRows())
             {
                 if (d is not null)
                 {
@@ -109,7 +109,7 @@ internal static class SelfTestReport
                     continue;
                 }
 
-                foreach (var (name, d) in ScaleRows(s).Where(row => row.Value is not null))
+                foreach (var (name, d) in s.ErrorRows().Where(row => row.Value is not null))
                 {
                     output.WriteLine(Inv($"{s.Streams,-9:N0} {name,-24} {d!.Count,6} {d.P50Us,11:N0} {d.P99Us,10:N0} {d.MaxUs,10:N0} {s.ClientCpuPercent,14:0.#} {s.ServerCpuPercent,13:0.#}"));
                 }
@@ -158,24 +158,6 @@ internal static class SelfTestReport
         .GroupBy(s => s.Client)
         .Select(g => g.MaxBy(s => s.EventsPerS)!);
 
-    private static IEnumerable<(string Name, DistributionUs? Value)> ErrorRows(AccuracyResult a) =>
-    [
-        ("TTFT error", a.TtftErrorUs),
-        ("E2E error", a.E2eErrorUs),
-        ("request transit", a.RequestTransitUs),
-        ("simulator TTFT lateness", a.SimulatorTtftLatenessUs),
-        ("simulator E2E lateness", a.SimulatorE2eLatenessUs),
-    ];
-
-    private static IEnumerable<(string Name, DistributionUs? Value)> ScaleRows(ScaleResult s) =>
-    [
-        ("TTFT error", s.TtftErrorUs),
-        ("E2E error", s.E2eErrorUs),
-        ("request transit", s.RequestTransitUs),
-        ("simulator TTFT lateness", s.SimulatorTtftLatenessUs),
-        ("simulator E2E lateness", s.SimulatorE2eLatenessUs),
-    ];
-
     private static void ScaleSection(StringBuilder md, IReadOnlyList<ScaleResult> scale)
     {
         md.AppendLine("## Ground truth at scale: many concurrent streams");
@@ -213,7 +195,7 @@ internal static class SelfTestReport
         md.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in scale)
         {
-            foreach (var (name, d) in ScaleRows(s).Where(row => row.Value is not null))
+            foreach (var (name, d) in s.ErrorRows().Where(row => row.Value is not null))
             {
                 Line(md, $"| {s.Streams:N0} | {name} | {d!.Count} | {d.P50Us:N0} | {d.P90Us:N0} | {d.P99Us:N0} | {d.MaxUs:N0} | {d.MinUs:N0} | {d.MeanUs:N1} |");
             }
@@ -254,7 +236,7 @@ internal static class SelfTestReport
         md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var a in accuracy)
         {
-            foreach (var (name, d) in ErrorRows(a))
+            foreach (var (name, d) in a.ErrorRows())
             {
                 if (d is not null)
                 {

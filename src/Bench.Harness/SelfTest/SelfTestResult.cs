@@ -51,11 +51,77 @@ internal sealed class SelfTestResult
 }
 
 /// <summary>
+/// Bench's records of a load joined to the simulator's own record of each request by <c>X-Bench-Request-Id</c>
+/// (<see cref="TruthJoin"/>), and the differences, all on one clock: the errors are Bench's, transit and the simulator's
+/// lateness explain measured − profile.
+/// </summary>
+internal abstract class GroundTruthErrors
+{
+    /// <summary>Creates an empty result (fields set by initializers).</summary>
+    protected GroundTruthErrors()
+    {
+    }
+
+    /// <summary>Creates a result holding <paramref name="join"/>'s figures.</summary>
+    protected GroundTruthErrors(TruthJoin join)
+    {
+        ArgumentNullException.ThrowIfNull(join);
+        Joined = join.Joined;
+        TtftErrorUs = join.TtftErrorUs;
+        E2eErrorUs = join.E2eErrorUs;
+        RequestTransitUs = join.RequestTransitUs;
+        SimulatorTtftLatenessUs = join.SimulatorTtftLatenessUs;
+        SimulatorE2eLatenessUs = join.SimulatorE2eLatenessUs;
+    }
+
+    /// <summary>Measured requests the simulator reported on (joined by request id).</summary>
+    public long Joined { get; init; }
+
+    /// <summary>TTFT error: client first-token arrival − simulator's first-token flush (same clock), µs; equal to
+    /// measured TTFT − true TTFT, where true TTFT is the flush time minus the client's send time.</summary>
+    public DistributionUs? TtftErrorUs { get; init; }
+
+    /// <summary>E2E error: client end of response − simulator's last-byte flush, µs.</summary>
+    public DistributionUs? E2eErrorUs { get; init; }
+
+    /// <summary>Request transit: simulator received the request − client sent it, µs (part of a true TTFT, not an
+    /// error; shown to explain measured TTFT − profile TTFT).</summary>
+    public DistributionUs? RequestTransitUs { get; init; }
+
+    /// <summary>The simulator's own lateness: (first-token flush − its start) − profile TTFT, µs (streaming).</summary>
+    public DistributionUs? SimulatorTtftLatenessUs { get; init; }
+
+    /// <summary>The simulator's own lateness: (last-byte flush − its start) − profile E2E, µs.</summary>
+    public DistributionUs? SimulatorE2eLatenessUs { get; init; }
+
+    /// <summary>The five distributions with their names in the reports, in order.</summary>
+    public IEnumerable<(string Name, DistributionUs? Value)> ErrorRows() =>
+    [
+        ("TTFT error", TtftErrorUs),
+        ("E2E error", E2eErrorUs),
+        ("request transit", RequestTransitUs),
+        ("simulator TTFT lateness", SimulatorTtftLatenessUs),
+        ("simulator E2E lateness", SimulatorE2eLatenessUs),
+    ];
+}
+
+/// <summary>
 /// One mode of the accuracy run: an open (constant-rate) load against the embedded simulator's fixed-delay model,
 /// each request joined to the simulator's own record of it by <c>X-Bench-Request-Id</c>.
 /// </summary>
-internal sealed class AccuracyResult
+internal sealed class AccuracyResult : GroundTruthErrors
 {
+    /// <summary>Creates an empty result (fields set by initializers).</summary>
+    public AccuracyResult()
+    {
+    }
+
+    /// <summary>Creates a result holding <paramref name="join"/>'s figures.</summary>
+    public AccuracyResult(TruthJoin join)
+        : base(join)
+    {
+    }
+
     /// <summary><c>streaming</c> or <c>non-streaming</c>.</summary>
     public required string Mode { get; init; }
 
@@ -77,9 +143,6 @@ internal sealed class AccuracyResult
     /// <summary>Measured requests that succeeded.</summary>
     public long Successes { get; init; }
 
-    /// <summary>Measured requests the simulator reported on (joined by request id).</summary>
-    public long Joined { get; init; }
-
     /// <summary>Server TTFT of the profile, ms (streaming), or <see langword="null"/>.</summary>
     public double? ProfileTtftMs { get; init; }
 
@@ -94,23 +157,6 @@ internal sealed class AccuracyResult
 
     /// <summary><c>e2e_ms</c> as Bench measured it.</summary>
     public MetricStats? E2eMs { get; init; }
-
-    /// <summary>TTFT error: client first-token arrival − simulator's first-token flush (same clock), µs; equal to
-    /// measured TTFT − true TTFT, where true TTFT is the flush time minus the client's send time.</summary>
-    public DistributionUs? TtftErrorUs { get; init; }
-
-    /// <summary>E2E error: client end of response − simulator's last-byte flush, µs.</summary>
-    public DistributionUs? E2eErrorUs { get; init; }
-
-    /// <summary>Request transit: simulator received the request − client sent it, µs (part of a true TTFT, not an
-    /// error; shown to explain measured TTFT − profile TTFT).</summary>
-    public DistributionUs? RequestTransitUs { get; init; }
-
-    /// <summary>The simulator's own lateness: (first-token flush − its start) − profile TTFT, µs (streaming).</summary>
-    public DistributionUs? SimulatorTtftLatenessUs { get; init; }
-
-    /// <summary>The simulator's own lateness: (last-byte flush − its start) − profile E2E, µs.</summary>
-    public DistributionUs? SimulatorE2eLatenessUs { get; init; }
 }
 
 /// <summary>
@@ -118,8 +164,19 @@ internal sealed class AccuracyResult
 /// process, each joined by <c>X-Bench-Request-Id</c> to the child's own record of it (its <c>--timings</c> file, whose
 /// Stopwatch timestamps are on this process's clock), with both processes' CPU beside the errors.
 /// </summary>
-internal sealed record ScaleResult
+internal sealed class ScaleResult : GroundTruthErrors
 {
+    /// <summary>Creates an empty result (fields set by initializers).</summary>
+    public ScaleResult()
+    {
+    }
+
+    /// <summary>Creates a result holding <paramref name="join"/>'s figures.</summary>
+    public ScaleResult(TruthJoin join)
+        : base(join)
+    {
+    }
+
     /// <summary>Requests in flight at once (one connection each).</summary>
     public int Streams { get; init; }
 
@@ -155,9 +212,6 @@ internal sealed record ScaleResult
     /// <summary>The first failure's outcome and message, if any.</summary>
     public string? FirstFailure { get; init; }
 
-    /// <summary>Measured requests the child simulator reported on.</summary>
-    public long Joined { get; init; }
-
     /// <summary>Requests in flight at the window's end (should be <see cref="Streams"/>).</summary>
     public long InFlightAtEnd { get; init; }
 
@@ -178,21 +232,6 @@ internal sealed record ScaleResult
 
     /// <summary><c>e2e_ms</c> as Bench measured it.</summary>
     public MetricStats? E2eMs { get; init; }
-
-    /// <summary>TTFT error, µs (as <see cref="AccuracyResult.TtftErrorUs"/>).</summary>
-    public DistributionUs? TtftErrorUs { get; init; }
-
-    /// <summary>E2E error, µs.</summary>
-    public DistributionUs? E2eErrorUs { get; init; }
-
-    /// <summary>Request transit, µs (includes the connect of a stream's first request).</summary>
-    public DistributionUs? RequestTransitUs { get; init; }
-
-    /// <summary>The simulator's TTFT lateness against its profile, µs.</summary>
-    public DistributionUs? SimulatorTtftLatenessUs { get; init; }
-
-    /// <summary>The simulator's E2E lateness against its profile, µs.</summary>
-    public DistributionUs? SimulatorE2eLatenessUs { get; init; }
 }
 
 /// <summary>
