@@ -102,6 +102,8 @@ internal sealed class ScaleRun(ChildSimulator server, string apiKey, TimingsTail
             EventsPerS = (end.Events - start.Events) / seconds,
             ClientCpuPercent = 100 * (end.ClientCpu - start.ClientCpu).TotalMicroseconds / machineUs,
             ServerCpuPercent = 100 * (end.ServerCpu - start.ServerCpu).TotalMicroseconds / machineUs,
+            ClientGcPauseMs = Math.Round((end.GcPause - start.GcPause).TotalMilliseconds, 1),
+            ClientGen2Collections = end.Gen2Collections - start.Gen2Collections,
             TtftMs = summary.Get(Metric.Ttft),
             E2eMs = summary.Get(Metric.E2e),
         };
@@ -140,7 +142,8 @@ internal sealed class ScaleRun(ChildSimulator server, string apiKey, TimingsTail
         public long Events;
     }
 
-    private readonly record struct Snapshot(long Timestamp, long InFlight, long Completed, long Events, TimeSpan ClientCpu, TimeSpan ServerCpu)
+    private readonly record struct Snapshot(long Timestamp, long InFlight, long Completed, long Events, TimeSpan ClientCpu, TimeSpan ServerCpu,
+        TimeSpan GcPause, int Gen2Collections)
     {
         public static Snapshot Take(State state, ChildSimulator server) => new(
             Stopwatch.GetTimestamp(),
@@ -148,6 +151,8 @@ internal sealed class ScaleRun(ChildSimulator server, string apiKey, TimingsTail
             Interlocked.Read(ref state.Completed),
             Interlocked.Read(ref state.Events),
             Environment.CpuUsage.TotalTime,
-            server.CpuTime);
+            server.CpuTime,
+            GC.GetTotalPauseDuration(),
+            GC.CollectionCount(2));
     }
 }

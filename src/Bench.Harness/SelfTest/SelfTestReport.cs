@@ -175,19 +175,20 @@ internal static class SelfTestReport
         md.AppendLine("client's, so each request is joined by `X-Bench-Request-Id` and the errors are defined as above. Streams start spread");
         md.AppendLine("evenly over one answer's length (so connects do not overflow the listen backlog and answers do not end in waves);");
         md.AppendLine("requests sent in the measured window that follows are measured, and both processes' CPU is read at its edges");
-        md.AppendLine("(% of the whole machine). Request transit includes the connect of each stream's first request.");
+        md.AppendLine("(% of the whole machine), with the time the client's garbage collector paused it in the window (every stream's");
+        md.AppendLine("clock stands still meanwhile). Request transit includes the connect of each stream's first request.");
         md.AppendLine();
-        md.AppendLine("| streams | model | profile TTFT ms | profile E2E ms | window s | requests | succeeded | joined | in flight at end | req/s | events/s | client CPU % | server CPU % | descriptor limit |");
-        md.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| streams | model | profile TTFT ms | profile E2E ms | window s | requests | succeeded | joined | in flight at end | req/s | events/s | client CPU % | server CPU % | client GC pause ms | client gen2 GCs | descriptor limit |");
+        md.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in scale)
         {
             if (s.SkippedReason is { } reason)
             {
-                Line(md, $"| {s.Streams:N0} | {s.Model} | | | | | | | | | | | | skipped: {Escape(reason)} |");
+                Line(md, $"| {s.Streams:N0} | {s.Model} | | | | | | | | | | | | | | skipped: {Escape(reason)} |");
                 continue;
             }
 
-            Line(md, $"| {s.Streams:N0} | {s.Model} | {s.ProfileTtftMs:0.###} | {s.ProfileE2eMs:0.###} | {s.WindowS:0.###} | {s.Requests:N0} | {s.Successes:N0}{(s.FirstFailure is { } f ? $" ({Escape(f)})" : "")} | {s.Joined:N0} | {s.InFlightAtEnd:N0} | {s.RequestsPerS:N0} | {s.EventsPerS:N0} | {s.ClientCpuPercent:0.#} | {s.ServerCpuPercent:0.#} | {(s.DescriptorSoftLimit is { } l ? l.ToString("N0", CultureInfo.InvariantCulture) : "none")} |");
+            Line(md, $"| {s.Streams:N0} | {s.Model} | {s.ProfileTtftMs:0.###} | {s.ProfileE2eMs:0.###} | {s.WindowS:0.###} | {s.Requests:N0} | {s.Successes:N0}{(s.FirstFailure is { } f ? $" ({Escape(f)})" : "")} | {s.Joined:N0} | {s.InFlightAtEnd:N0} | {s.RequestsPerS:N0} | {s.EventsPerS:N0} | {s.ClientCpuPercent:0.#} | {s.ServerCpuPercent:0.#} | {s.ClientGcPauseMs:0.#} | {s.ClientGen2Collections} | {(s.DescriptorSoftLimit is { } l ? l.ToString("N0", CultureInfo.InvariantCulture) : "none")} |");
         }
 
         md.AppendLine();

@@ -227,6 +227,14 @@ internal sealed class ScaleResult : GroundTruthErrors
     /// <summary>CPU of the child simulator over the window, % of the whole machine.</summary>
     public double ServerCpuPercent { get; init; }
 
+    /// <summary>Time this (client) process spent paused by its garbage collector during the window, ms
+    /// (<see cref="GC.GetTotalPauseDuration"/>): every stream's clock stands still meanwhile, so it shows in the errors'
+    /// tail.</summary>
+    public double ClientGcPauseMs { get; init; }
+
+    /// <summary>Full (generation 2) collections of this process during the window.</summary>
+    public int ClientGen2Collections { get; init; }
+
     /// <summary><c>ttft_ms</c> as Bench measured it.</summary>
     public MetricStats? TtftMs { get; init; }
 

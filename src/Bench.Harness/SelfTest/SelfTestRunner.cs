@@ -168,7 +168,7 @@ public static class SelfTestRunner
                 result.Scale.Add(step);
                 output.WriteLine(step.SkippedReason is { } reason
                     ? Inv($"  {streams,6:N0} streams: skipped — {reason}")
-                    : Inv($"  {streams,6:N0} streams: {step.RequestsPerS,6:N0} req/s {step.EventsPerS,8:N0} events/s  TTFT error p50 {Num(step.TtftErrorUs?.P50Us)} µs p99 {Num(step.TtftErrorUs?.P99Us)} µs  client CPU {step.ClientCpuPercent:0} %  server CPU {step.ServerCpuPercent:0} %{(step.Successes < step.Requests ? $"  {step.Requests - step.Successes} failed" : "")}"));
+                    : Inv($"  {streams,6:N0} streams: {step.RequestsPerS,6:N0} req/s {step.EventsPerS,8:N0} events/s  TTFT error p50 {Num(step.TtftErrorUs?.P50Us)} µs p99 {Num(step.TtftErrorUs?.P99Us)} µs  client CPU {step.ClientCpuPercent:0} %  server CPU {step.ServerCpuPercent:0} %  client GC pause {step.ClientGcPauseMs:0} ms{(step.Successes < step.Requests ? $"  {step.Requests - step.Successes} failed" : "")}"));
             }
         }
         finally
