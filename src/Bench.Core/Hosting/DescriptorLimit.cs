@@ -70,8 +70,26 @@ public static class DescriptorLimit
             return null;
         }
 
-        var check = Ensure(now.Hard);
+        var check = Ensure(Math.Min(now.Hard, SystemMaximum()));
         return new DescriptorLimits(check.Soft ?? now.Soft, check.Hard ?? now.Hard);
+    }
+
+    /// <summary>The most descriptors the kernel lets one process have whatever its hard limit says (Linux
+    /// <c>/proc/sys/fs/nr_open</c>, 1,048,576 by default): an unlimited hard limit cannot be reached, this can.
+    /// <see cref="long.MaxValue"/> when unknown.</summary>
+    private static long SystemMaximum()
+    {
+        try
+        {
+            return OperatingSystem.IsLinux() && File.Exists("/proc/sys/fs/nr_open")
+                && long.TryParse(File.ReadAllText("/proc/sys/fs/nr_open").Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var max)
+                ? max
+                : long.MaxValue;
+        }
+        catch (IOException)
+        {
+            return long.MaxValue;
+        }
     }
 
     /// <summary>The descriptors a load needs: <paramref name="connections"/> held at once, twice over when the server

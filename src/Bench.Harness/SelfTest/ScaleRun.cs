@@ -109,8 +109,8 @@ internal sealed class ScaleRun(ChildSimulator server, string apiKey, TimingsTail
         };
     }
 
-    /// <summary>One stream: waits for its start in the ramp, then sends request after request until stopped. Each
-    /// request's phase is decided when it is sent.</summary>
+    /// <summary>One stream: waits for its start in the ramp, then sends request after request until stopped or one
+    /// fails. Each request's phase is decided when it is sent.</summary>
     private async Task StreamAsync(ChatClient client, TimeSpan startAfter, ConcurrentQueue<RequestRecord> records, State state, CancellationToken cancellationToken)
     {
         await Task.Delay(startAfter, cancellationToken).ConfigureAwait(false);
@@ -126,6 +126,12 @@ internal sealed class ScaleRun(ChildSimulator server, string apiKey, TimingsTail
             Interlocked.Increment(ref state.Completed);
             Interlocked.Decrement(ref state.InFlight);
             records.Enqueue(record);
+            if (record.Outcome != Outcome.Success)
+            {
+                // A failed stream ends (it shows as fewer in flight and as a failure): a server that refuses at once
+                // must not turn the loop into a storm of failures.
+                return;
+            }
         }
     }
 
