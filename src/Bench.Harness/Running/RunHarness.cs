@@ -132,7 +132,7 @@ public static partial class RunHarness
             return new RunOutcome(ExitCodes.BadInput, null);
         }
 
-        if (DescriptorShortfall(scenario, scenarioFile) is { } shortfall)
+        if (DescriptorShortfall(scenario, plan.Shard, scenarioFile) is { } shortfall)
         {
             await error.WriteLineAsync(shortfall.ToString()).ConfigureAwait(false);
             return new RunOutcome(ExitCodes.BadInput, null);
@@ -431,14 +431,14 @@ public static partial class RunHarness
     /// step's <c>copies</c>, an open step's <c>max_concurrency</c> or its default), twice over when a target is the
     /// embedded simulator (both ends of each connection are in this process): raises the soft <c>RLIMIT_NOFILE</c> as
     /// far as needed (<see cref="Core.Hosting.DescriptorLimit.Ensure"/>). Cells run one after another, so the largest
-    /// step decides.
+    /// step decides. A shard (<c>--shard I/N</c>, one process of N) holds its share: ceil(in flight / N).
     /// </summary>
     /// <returns><see langword="null"/> when it fits; else the step's field and why it cannot run (exit 2: nothing was
     /// sent; more descriptors or less concurrency are needed, not another try).</returns>
-    internal static ConfigError? DescriptorShortfall(Scenario scenario, string? scenarioFile)
+    internal static ConfigError? DescriptorShortfall(Scenario scenario, ShardSpec? shard, string? scenarioFile)
     {
         var widest = scenario.Workload
-            .Select((step, index) => (Index: index, InFlight: step.Copies ?? step.InFlightCap ?? 0, Field: step.Copies is null ? "max_concurrency" : "copies"))
+            .Select((step, index) => (Index: index, InFlight: Share(step.Copies ?? step.InFlightCap ?? 0, shard), Field: step.Copies is null ? "max_concurrency" : "copies"))
             .DefaultIfEmpty()
             .MaxBy(step => step.InFlight);
         if (widest.InFlight <= 0)
@@ -447,8 +447,11 @@ public static partial class RunHarness
         }
 
         var check = Core.Hosting.DescriptorLimit.Ensure(Core.Hosting.DescriptorLimit.Needed(widest.InFlight, scenario.EffectiveTargets.Any(t => t.IsSimulator)));
-        var problem = check.Problem(FormattableString.Invariant($"{widest.InFlight:N0} requests in flight{(scenario.EffectiveTargets.Any(t => t.IsSimulator) ? " with the simulator in this process" : "")}"));
+        var problem = check.Problem(FormattableString.Invariant(
+            $"{widest.InFlight:N0} requests in flight{(shard is null ? "" : $" (this shard's share of {shard.Count})")}{(scenario.EffectiveTargets.Any(t => t.IsSimulator) ? " with the simulator in this process" : "")}"));
         return problem is null ? null : new ConfigError(scenarioFile ?? "<scenario>", FormattableString.Invariant($"$.workload[{widest.Index}].{widest.Field}"), problem + " (nothing was sent).");
+
+        static int Share(int inFlight, ShardSpec? shard) => shard is null ? inFlight : (inFlight + shard.Count - 1) / shard.Count;
     }
 
     /// <summary>The preflight (<see cref="Preflight"/>): its warnings on <paramref name="error"/>, and the exit code

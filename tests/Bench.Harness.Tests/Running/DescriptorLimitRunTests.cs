@@ -1,4 +1,8 @@
 using System.Diagnostics;
+using Bench.Core.Hosting;
+using Bench.Core.Planning;
+using Bench.Core.Scenarios;
+using Bench.Harness.Running;
 using Bench.Harness.SelfTest;
 
 namespace Bench.Harness.Tests.Running;
@@ -46,6 +50,32 @@ public sealed class DescriptorLimitRunTests : IDisposable
         Assert.Contains("RLIMIT_NOFILE soft 300, hard 300", stderr, StringComparison.Ordinal);
         Assert.Contains("(nothing was sent)", stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(results) && Directory.EnumerateFileSystemEntries(results).Any(), "nothing is written");
+    }
+
+    [Fact]
+    public void DescriptorShortfall_AShardHoldsItsShare_TheWholeDoesNot()
+    {
+        if (DescriptorLimit.Current() is not { Hard: < int.MaxValue / 8 } limits)
+        {
+            return; // no limit to exceed here (Windows, or a very high hard limit)
+        }
+
+        // A real endpoint (one descriptor per connection): 4 shards of (hard − reserve) connections each fit exactly.
+        var copies = (int)(limits.Hard - DescriptorLimit.Reserve) * 4;
+        var scenario = new Scenario
+        {
+            Target = new TargetSpec { BaseUrl = new Uri("http://127.0.0.1:1/v1/") },
+            Workload = [new WorkloadStep { Kind = StepKind.KeepConstant, Copies = copies, Duration = TimeSpan.FromSeconds(1) }],
+        };
+
+        var whole = RunHarness.DescriptorShortfall(scenario, null, "s.json");
+        var shard = RunHarness.DescriptorShortfall(scenario, new ShardSpec(1, 4), "s.json");
+
+        Assert.NotNull(whole);
+        Assert.Equal(("s.json", "$.workload[0].copies"), (whole.File, whole.Path));
+        Assert.StartsWith(FormattableString.Invariant($"{copies:N0} requests in flight need about {copies + DescriptorLimit.Reserve:N0} open file descriptors"), whole.Reason, StringComparison.Ordinal);
+        Assert.Null(shard);
+        Assert.Contains("(this shard's share of 3)", RunHarness.DescriptorShortfall(scenario, new ShardSpec(1, 3), "s.json")!.Reason, StringComparison.Ordinal);
     }
 
     /// <summary>Runs the built <c>bench</c> under <c>sh -c 'ulimit -n N; exec …'</c>.</summary>
