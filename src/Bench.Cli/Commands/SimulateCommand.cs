@@ -17,10 +17,14 @@ internal static class SimulateCommand
             Description = "Simulated seconds per real second of the Batch API's clock (600: a 24 h window lasts 144 s).",
             DefaultValueFactory = _ => 1,
         };
-        var command = new Command("simulate", "Serve the OpenAI-compatible simulator on 127.0.0.1 until Ctrl+C.") { port, profiles, apiKey, seed, batchTimeScale };
+        var timings = new Option<string?>("--timings")
+        {
+            Description = "Append the simulator's record of every chat completion request (received, first-token and last-byte Stopwatch ticks, by X-Bench-Request-Id) to this JSONL file as requests complete.",
+        };
+        var command = new Command("simulate", "Serve the OpenAI-compatible simulator on 127.0.0.1 until Ctrl+C.") { port, profiles, apiKey, seed, batchTimeScale, timings };
         command.SetAction((parse, cancellationToken) => SimulatorHarness.ServeAsync(parse.GetValue(port), parse.GetValue(profiles)!,
             parse.GetValue(apiKey), parse.GetValue(seed), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken,
-            parse.GetValue(batchTimeScale)));
+            parse.GetValue(batchTimeScale), parse.GetValue(timings)));
         return command;
     }
 }

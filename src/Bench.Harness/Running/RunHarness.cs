@@ -132,6 +132,12 @@ public static partial class RunHarness
             return new RunOutcome(ExitCodes.BadInput, null);
         }
 
+        if (DescriptorShortfall(scenario, plan.Shard, scenarioFile) is { } shortfall)
+        {
+            await error.WriteLineAsync(shortfall.ToString()).ConfigureAwait(false);
+            return new RunOutcome(ExitCodes.BadInput, null);
+        }
+
         IReadOnlyDictionary<string, Core.Traces.TraceFile> traces;
         CellPromptSources prompts;
         try
@@ -419,6 +425,34 @@ public static partial class RunHarness
     private static string TargetText(RunTarget target) => target.Simulator is { } simulator
         ? $"embedded simulator ({simulator.BaseUrl}), profiles calibrated to SEED-FIGURES.md"
         : BaseUrls.Redact(target.Endpoint.BaseAddress);
+
+    /// <summary>
+    /// Makes sure the process may hold a connection for every request the workload keeps in flight at once (a closed
+    /// step's <c>copies</c>, an open step's <c>max_concurrency</c> or its default), twice over when a target is the
+    /// embedded simulator (both ends of each connection are in this process): raises the soft <c>RLIMIT_NOFILE</c> as
+    /// far as needed (<see cref="Core.Hosting.DescriptorLimit.Ensure"/>). Cells run one after another, so the largest
+    /// step decides. A shard (<c>--shard I/N</c>, one process of N) holds its share: ceil(in flight / N).
+    /// </summary>
+    /// <returns><see langword="null"/> when it fits; else the step's field and why it cannot run (exit 2: nothing was
+    /// sent; more descriptors or less concurrency are needed, not another try).</returns>
+    internal static ConfigError? DescriptorShortfall(Scenario scenario, ShardSpec? shard, string? scenarioFile)
+    {
+        var widest = scenario.Workload
+            .Select((step, index) => (Index: index, InFlight: Share(step.Copies ?? step.InFlightCap ?? 0, shard), Field: step.Copies is null ? "max_concurrency" : "copies"))
+            .DefaultIfEmpty()
+            .MaxBy(step => step.InFlight);
+        if (widest.InFlight <= 0)
+        {
+            return null;
+        }
+
+        var check = Core.Hosting.DescriptorLimit.Ensure(Core.Hosting.DescriptorLimit.Needed(widest.InFlight, scenario.EffectiveTargets.Any(t => t.IsSimulator)));
+        var problem = check.Problem(FormattableString.Invariant(
+            $"{widest.InFlight:N0} requests in flight{(shard is null ? "" : $" (this shard's share of {shard.Count})")}{(scenario.EffectiveTargets.Any(t => t.IsSimulator) ? " with the simulator in this process" : "")}"));
+        return problem is null ? null : new ConfigError(scenarioFile ?? "<scenario>", FormattableString.Invariant($"$.workload[{widest.Index}].{widest.Field}"), problem + " (nothing was sent).");
+
+        static int Share(int inFlight, ShardSpec? shard) => shard is null ? inFlight : (inFlight + shard.Count - 1) / shard.Count;
+    }
 
     /// <summary>The preflight (<see cref="Preflight"/>): its warnings on <paramref name="error"/>, and the exit code
     /// when the run must stop.</summary>

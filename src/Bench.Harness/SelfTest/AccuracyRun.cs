@@ -60,46 +60,16 @@ internal static class AccuracyRun
     internal static AccuracyResult Summarize(Cell cell, IReadOnlyList<RequestRecord> records, GroundTruth truth, RunClock clock, SelfTestOptions options)
     {
         var aggregator = new CellAggregator(cell.Model, cell.Mode);
-        var ttftError = new SignedHistogram();
-        var e2eError = new SignedHistogram();
-        var transit = new SignedHistogram();
-        var serverTtft = new SignedHistogram();
-        var serverE2e = new SignedHistogram();
-        long joined = 0;
-        var streaming = cell.Mode == Mode.Streaming;
-        foreach (var record in records)
+        var measured = records.Where(r => r.Phase == Phases.Measure && r.Model == cell.Model && r.Mode == cell.Mode).ToList();
+        foreach (var record in measured)
         {
-            if (record.Phase != Phases.Measure || record.Model != cell.Model || record.Mode != cell.Mode)
-            {
-                continue;
-            }
-
             aggregator.Add(record);
-            if (!truth.TryGet(record.Id, out var server))
-            {
-                continue;
-            }
-
-            joined++;
-            if (record.Outcome != Outcome.Success)
-            {
-                continue;
-            }
-
-            // Every time on one clock: the client's record is already in ms since the run's origin (µs resolution);
-            // the simulator's raw Stopwatch ticks are converted with the same clock and the same rounding.
-            transit.RecordMs(clock.ToMs(server.ReceivedTimestamp) - record.SentMs);
-            e2eError.RecordMs(record.EndMs - clock.ToMs(server.LastByteTimestamp));
-            serverE2e.RecordMs(clock.ToMs(server.LastByteTimestamp) - clock.ToMs(server.StartedTimestamp) - SelfTestProfiles.FixedE2eMs);
-            if (streaming && record.FirstTokenMs is { } firstTokenMs && server.FirstTokenTimestamp is { } firstToken)
-            {
-                ttftError.RecordMs(firstTokenMs - clock.ToMs(firstToken));
-                serverTtft.RecordMs(clock.ToMs(firstToken) - clock.ToMs(server.StartedTimestamp) - SelfTestProfiles.FixedTtftMs);
-            }
         }
 
+        var streaming = cell.Mode == Mode.Streaming;
+        var join = TruthJoin.Of(measured, truth, clock, streaming ? SelfTestProfiles.FixedTtftMs : null, SelfTestProfiles.FixedE2eMs);
         var summary = aggregator.Summarize();
-        return new AccuracyResult
+        return new AccuracyResult(join)
         {
             Mode = Names.Of(cell.Mode),
             Model = cell.Model,
@@ -108,17 +78,11 @@ internal static class AccuracyRun
             AchievedSendRatePerS = summary.AchievedSendRatePerS,
             Requests = summary.Requests,
             Successes = summary.Successes,
-            Joined = joined,
             ProfileTtftMs = streaming ? SelfTestProfiles.FixedTtftMs : null,
             ProfileE2eMs = SelfTestProfiles.FixedE2eMs,
             QueueMs = summary.Get(Metric.Queue),
             TtftMs = summary.Get(Metric.Ttft),
             E2eMs = summary.Get(Metric.E2e),
-            TtftErrorUs = ttftError.ToDistribution(),
-            E2eErrorUs = e2eError.ToDistribution(),
-            RequestTransitUs = transit.ToDistribution(),
-            SimulatorTtftLatenessUs = serverTtft.ToDistribution(),
-            SimulatorE2eLatenessUs = serverE2e.ToDistribution(),
         };
     }
 }

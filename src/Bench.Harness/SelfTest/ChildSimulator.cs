@@ -37,10 +37,12 @@ internal sealed partial class ChildSimulator : IAsyncDisposable
     }
 
     /// <summary>Starts the child serving the profiles in <paramref name="profilesDirectory"/>, accepting only
-    /// <paramref name="apiKey"/>, and returns once it listens.</summary>
+    /// <paramref name="apiKey"/>, and returns once it listens. With <paramref name="timingsPath"/>, the child appends its
+    /// record of every request there (<c>--timings</c>, <see cref="Simulating.TimingsFile"/>).</summary>
     /// <exception cref="InvalidOperationException">The child exited or printed no URL within a minute; the message
     /// holds what it wrote to stderr.</exception>
-    public static async Task<ChildSimulator> StartAsync(string profilesDirectory, string apiKey, int seed, CancellationToken cancellationToken)
+    public static async Task<ChildSimulator> StartAsync(string profilesDirectory, string apiKey, int seed, CancellationToken cancellationToken,
+        string? timingsPath = null)
     {
         var info = new ProcessStartInfo
         {
@@ -54,6 +56,12 @@ internal sealed partial class ChildSimulator : IAsyncDisposable
         foreach (var argument in prefix.Concat(["simulate", "--port", "0", "--profiles", profilesDirectory, "--api-key", apiKey, "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             info.ArgumentList.Add(argument);
+        }
+
+        if (timingsPath is not null)
+        {
+            info.ArgumentList.Add("--timings");
+            info.ArgumentList.Add(timingsPath);
         }
 
         var command = string.Join(' ', new[] { fileName }.Concat(info.ArgumentList)).Replace(apiKey, "***", StringComparison.Ordinal);

@@ -29,6 +29,39 @@ internal static class SelfTestChecks
     /// <summary>Largest acceptable relative deviation of the achieved send rate from the intended one.</summary>
     public const double MaxRateDeviation = 0.10;
 
+    /// <summary>Concurrent streams of the scale step the TTFT goal is judged at.</summary>
+    public const int GoalStreams = 500;
+
+    /// <summary>The goal of issue 17 for TTFT error p99 at <see cref="GoalStreams"/> streams, µs.</summary>
+    public const long GoalTtftErrorP99Us = 2_000;
+
+    /// <summary>
+    /// The goals: TTFT error p99 ≤ <see cref="GoalTtftErrorP99Us"/> µs at <see cref="GoalStreams"/> concurrent streams
+    /// (issue 17), met when that step ran, every measured request succeeded and joined, and the p99 is within the goal.
+    /// Reported, not enforced: a p99 on a shared machine moves with its other load, so it does not change the exit
+    /// code, which stays about correctness. Empty when that step did not run.
+    /// </summary>
+    public static IReadOnlyList<SelfTestCheck> Goals(IReadOnlyList<ScaleResult> scale)
+    {
+        ArgumentNullException.ThrowIfNull(scale);
+        if (scale.FirstOrDefault(s => s.Streams == GoalStreams) is not { } step)
+        {
+            return [];
+        }
+
+        var name = Inv($"TTFT error p99 ≤ {GoalTtftErrorP99Us:N0} µs at {GoalStreams:N0} concurrent streams");
+        if (step.SkippedReason is { } reason)
+        {
+            return [new(name, false, $"not measured: {reason}")];
+        }
+
+        var complete = step.Requests > 0 && step.Successes == step.Requests && step.Joined == step.Requests;
+        return [new(name, complete && step.TtftErrorUs is { P99Us: <= GoalTtftErrorP99Us },
+            step.TtftErrorUs is { } e
+                ? Inv($"p99 {e.P99Us:N0} µs over {e.Count:N0} requests ({step.Successes:N0} of {step.Requests:N0} succeeded, {step.Joined:N0} joined); client CPU {step.ClientCpuPercent:0.#} %, server CPU {step.ServerCpuPercent:0.#} % of the machine")
+                : Inv($"no TTFT measured ({step.Successes:N0} of {step.Requests:N0} succeeded)"))];
+    }
+
     /// <summary>Evaluates every check on the accuracy results.</summary>
     public static IReadOnlyList<SelfTestCheck> Evaluate(IReadOnlyList<AccuracyResult> accuracy)
     {

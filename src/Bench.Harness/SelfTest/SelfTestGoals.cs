@@ -16,6 +16,9 @@ internal sealed record SelfTestGoal(string Name, string Target, string Measured,
 /// <remarks>
 /// <list type="table">
 /// <listheader><term>goal</term><description>bound, and how it is read</description></listheader>
+/// <item><term>TTFT error at scale</term><description>p99 ≤ <see cref="SelfTestChecks.GoalTtftErrorP99Us"/> µs at
+/// <see cref="SelfTestChecks.GoalStreams"/> concurrent streams, every request succeeded and joined
+/// (<see cref="SelfTestChecks.Goals"/>)</description></item>
 /// <item><term>client CPU per SSE event</term><description>≤ <see cref="MaxCpuUsPerEvent"/> µs of the request path
 /// (process CPU less the token-counting thread's) at Bench's peak step of the client ceiling</description></item>
 /// <item><term>against the OpenAI SDK</term><description>≥ <see cref="MinSdkCpuRatio"/>× fewer CPU µs per event than
@@ -40,6 +43,14 @@ internal static class SelfTestGoals
     {
         ArgumentNullException.ThrowIfNull(result);
         var goals = new List<SelfTestGoal>();
+        foreach (var check in SelfTestChecks.Goals(result.Scale))
+        {
+            // The scale step's goal (its bound and its reading live with the checks, SelfTestChecks.Goals).
+            var measured = result.Scale.FirstOrDefault(s => s.Streams == SelfTestChecks.GoalStreams)?.SkippedReason is null;
+            goals.Add(new(Inv($"TTFT error p99 at {SelfTestChecks.GoalStreams:N0} concurrent streams"), Inv($"≤ {SelfTestChecks.GoalTtftErrorP99Us:N0} µs"),
+                check.Detail, measured ? check.Passed : null));
+        }
+
         if (result.Ceiling is { SkippedReason: null } ceiling)
         {
             var peak = SelfTestReport.Peaks(ceiling).FirstOrDefault(p => p.Client == ClientCeiling.BenchClient);

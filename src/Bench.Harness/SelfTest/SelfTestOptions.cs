@@ -13,6 +13,9 @@ namespace Bench.Harness.SelfTest;
 /// <item><term><see cref="OpenRatePerS"/></term><description>20 requests/s</description></item>
 /// <item><term><see cref="Concurrencies"/></term><description>4, 8, … 1024, doubling (each client stops after two steps without a 5 % rise in events/s)</description></item>
 /// <item><term><see cref="WrkConnections"/></term><description>64, with 2 wrk threads</description></item>
+/// <item><term><see cref="ScaleStreams"/></term><description>500 and 10,000 concurrent streams (500 only)</description></item>
+/// <item><term><see cref="ScaleWindow"/></term><description>15 s (3 s) per scale step, after a ramp of one answer's length</description></item>
+/// <item><term>scale model</term><description>TTFT <see cref="ScaleTtftMs"/> 1,000 ms, <see cref="ScaleTokens"/> 10 tokens at <see cref="ScaleDecodeTokensPerS"/> 2 tokens/s (5.5 s per answer)</description></item>
 /// </list>
 /// </remarks>
 public sealed class SelfTestOptions
@@ -52,6 +55,25 @@ public sealed class SelfTestOptions
     /// <summary>Run the wrk comparison (and Bench's non-streaming run beside it). Default <see langword="true"/>.</summary>
     public bool RunWrk { get; init; } = true;
 
+    /// <summary>Measure TTFT and E2E error at many concurrent streams (<see cref="ScaleStreams"/>) against a child-process
+    /// simulator. Default <see langword="true"/>.</summary>
+    public bool RunScale { get; init; } = true;
+
+    /// <summary>The scale steps' concurrent streams, in order; <see langword="null"/> (the default) for 500 and 10,000
+    /// (500 alone with <see cref="Quick"/>: 10,000 streams take a minute of their own).</summary>
+    public IReadOnlyList<int>? ScaleStreams { get; init; }
+
+    /// <summary>Fixed TTFT of the scale steps' model, ms: long enough that every stream waits a while with its
+    /// connection open.</summary>
+    public double ScaleTtftMs { get; init; } = 1000;
+
+    /// <summary>Answer length of the scale steps' model, tokens (one SSE event each).</summary>
+    public int ScaleTokens { get; init; } = 10;
+
+    /// <summary>Decode rate of the scale steps' model, tokens/s: a few a second, so 10,000 streams ask the child server
+    /// for about 25,000 events/s (10,000 / 5.5 s answers × 14 events), a fraction of what it serves at the ceiling.</summary>
+    public double ScaleDecodeTokensPerS { get; init; } = 2;
+
     /// <summary>The command line as typed, for the report.</summary>
     public string CommandLine { get; init; } = "bench selftest";
 
@@ -63,6 +85,12 @@ public sealed class SelfTestOptions
 
     /// <summary>Warm-up before each ceiling step (opens the step's connections; not measured).</summary>
     public TimeSpan StepWarmup => TimeSpan.FromSeconds(Quick ? 0.3 : 0.5);
+
+    /// <summary>The scale steps to run.</summary>
+    public IReadOnlyList<int> EffectiveScaleStreams => ScaleStreams ?? (Quick ? [500] : [500, 10_000]);
+
+    /// <summary>Measured window of each scale step (after the ramp; requests sent in it are measured).</summary>
+    public TimeSpan ScaleWindow => Duration ?? TimeSpan.FromSeconds(Quick ? 3 : 15);
 
     /// <summary>Duration of the wrk run and of Bench's non-streaming run beside it, whole seconds (wrk's <c>-d</c> takes
     /// no fractions), at least 1.</summary>

@@ -39,6 +39,10 @@ internal static class SelfTestProfiles
     /// <summary>Model of the wrk comparison: answered at once with 1 token.</summary>
     public const string ZeroModel = "selftest-zero";
 
+    /// <summary>Model of the scale steps: fixed timing from <see cref="SelfTestOptions.ScaleTtftMs"/>,
+    /// <see cref="SelfTestOptions.ScaleTokens"/> and <see cref="SelfTestOptions.ScaleDecodeTokensPerS"/>.</summary>
+    public const string ScaleModel = "selftest-scale";
+
     /// <summary><c>max_tokens</c> of every self-test request: above every profile's answer length, so answers are never
     /// cut.</summary>
     public const int MaxTokens = 200;
@@ -73,6 +77,22 @@ internal static class SelfTestProfiles
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, FastModel + ".json"), ProfileJson(FastModel, FastTtftMs, FastDecodeTokensPerS, FastTokens), new UTF8Encoding(false));
         File.WriteAllText(Path.Combine(directory, ZeroModel + ".json"), ProfileJson(ZeroModel, 0, 1000, 1), new UTF8Encoding(false));
+    }
+
+    /// <summary>Writes the profile of <see cref="ScaleModel"/> with the options' timing into <paramref name="directory"/>.</summary>
+    public static void WriteScaleProfile(string directory, SelfTestOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, ScaleModel + ".json"),
+            ProfileJson(ScaleModel, options.ScaleTtftMs, options.ScaleDecodeTokensPerS, options.ScaleTokens), new UTF8Encoding(false));
+    }
+
+    /// <summary>E2E of <see cref="ScaleModel"/> on the server, ms: TTFT + (n − 1) / rate.</summary>
+    public static double ScaleE2eMs(SelfTestOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return E2eMs(options.ScaleTtftMs, options.ScaleTokens, options.ScaleDecodeTokensPerS);
     }
 
     /// <summary>A profile file in the format <see cref="ProfileLoader"/> reads.</summary>

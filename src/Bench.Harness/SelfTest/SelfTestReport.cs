@@ -41,6 +41,7 @@ internal static class SelfTestReport
 
         GroundTruthSection(md, r.Accuracy);
         ArrivalSection(md, r.Accuracy);
+        ScaleSection(md, r.Scale);
         CeilingSection(md, r.Ceiling);
         WrkSection(md, r.Wrk);
 
@@ -77,7 +78,7 @@ internal static class SelfTestReport
         output.WriteLine("mode           quantity                     n      p50 µs     p99 µs     max µs");
         foreach (var a in r.Accuracy)
         {
-            foreach (var (name, d) in ErrorRows(a))
+            foreach (var (name, d) in a.ErrorRows())
             {
                 if (d is not null)
                 {
@@ -91,6 +92,26 @@ internal static class SelfTestReport
         {
             output.WriteLine(Inv($"{a.Mode}: intended {a.IntendedRatePerS:0.##} req/s, achieved {Num(a.AchievedSendRatePerS, "0.###")} req/s; queue_ms p50 {Num(a.QueueMs?.P50, "0.###")}, p99 {Num(a.QueueMs?.P99, "0.###")}, max {Num(a.QueueMs?.Max, "0.###")}"));
         }
+
+        if (r.Scale.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("streams   quantity                     n      p50 µs     p99 µs     max µs   client CPU %  server CPU %");
+            foreach (var s in r.Scale)
+            {
+                if (s.SkippedReason is { } skipped)
+                {
+                    output.WriteLine(Inv($"{s.Streams,-9:N0} skipped — {skipped}"));
+                    continue;
+                }
+
+                foreach (var (name, d) in s.ErrorRows().Where(row => row.Value is not null))
+                {
+                    output.WriteLine(Inv($"{s.Streams,-9:N0} {name,-24} {d!.Count,6} {d.P50Us,11:N0} {d.P99Us,10:N0} {d.MaxUs,10:N0} {s.ClientCpuPercent,14:0.#} {s.ServerCpuPercent,13:0.#}"));
+                }
+            }
+        }
+
 
         if (r.Ceiling is { } ceiling)
         {
@@ -134,14 +155,68 @@ internal static class SelfTestReport
         .GroupBy(s => s.Client)
         .Select(g => g.MaxBy(s => s.EventsPerS)!);
 
-    private static IEnumerable<(string Name, DistributionUs? Value)> ErrorRows(AccuracyResult a) =>
-    [
-        ("TTFT error", a.TtftErrorUs),
-        ("E2E error", a.E2eErrorUs),
-        ("request transit", a.RequestTransitUs),
-        ("simulator TTFT lateness", a.SimulatorTtftLatenessUs),
-        ("simulator E2E lateness", a.SimulatorE2eLatenessUs),
-    ];
+    private static void ScaleSection(StringBuilder md, IReadOnlyList<ScaleResult> scale)
+    {
+        md.AppendLine("## Ground truth at scale: many concurrent streams");
+        md.AppendLine();
+        if (scale.Count == 0)
+        {
+            md.AppendLine("Not run (turned off for this run).");
+            md.AppendLine();
+            return;
+        }
+
+        md.AppendLine("Bench's client keeps N streamed requests in flight (closed: each stream sends its next request when the last ends)");
+        md.AppendLine("against the simulator in a child process, which appends its record of every request to a timings file");
+        md.AppendLine("(`bench simulate --timings`). Its Stopwatch timestamps are `CLOCK_MONOTONIC` on Linux, the same clock as the");
+        md.AppendLine("client's, so each request is joined by `X-Bench-Request-Id` and the errors are defined as above. Streams start spread");
+        md.AppendLine("evenly over one answer's length (so connects do not overflow the listen backlog and answers do not end in waves);");
+        md.AppendLine("requests sent in the measured window that follows are measured, and both processes' CPU is read at its edges");
+        md.AppendLine("(% of the whole machine), with the time the client's garbage collector paused it in the window (every stream's");
+        md.AppendLine("clock stands still meanwhile). Request transit includes the connect of each stream's first request.");
+        md.AppendLine();
+        md.AppendLine("| streams | model | profile TTFT ms | profile E2E ms | window s | requests | succeeded | joined | in flight at end | req/s | events/s | client CPU % | server CPU % | client GC pause ms | client gen2 GCs | descriptor limit |");
+        md.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var s in scale)
+        {
+            if (s.SkippedReason is { } reason)
+            {
+                Line(md, $"| {s.Streams:N0} | {s.Model} | | | | | | | | | | | | | | skipped: {Escape(reason)} |");
+                continue;
+            }
+
+            Line(md, $"| {s.Streams:N0} | {s.Model} | {s.ProfileTtftMs:0.###} | {s.ProfileE2eMs:0.###} | {s.WindowS:0.###} | {s.Requests:N0} | {s.Successes:N0}{(s.FirstFailure is { } f ? $" ({Escape(f)})" : "")} | {s.Joined:N0} | {s.InFlightAtEnd:N0} | {s.RequestsPerS:N0} | {s.EventsPerS:N0} | {s.ClientCpuPercent:0.#} | {s.ServerCpuPercent:0.#} | {s.ClientGcPauseMs:0.#} | {s.ClientGen2Collections} | {(s.DescriptorSoftLimit is { } l ? l.ToString("N0", CultureInfo.InvariantCulture) : "none")} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine("| streams | quantity | n | p50 µs | p90 µs | p99 µs | max µs | min µs | mean µs |");
+        md.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var s in scale)
+        {
+            foreach (var (name, d) in s.ErrorRows().Where(row => row.Value is not null))
+            {
+                Line(md, $"| {s.Streams:N0} | {name} | {d!.Count} | {d.P50Us:N0} | {d.P90Us:N0} | {d.P99Us:N0} | {d.MaxUs:N0} | {d.MinUs:N0} | {d.MeanUs:N1} |");
+            }
+        }
+
+        md.AppendLine();
+        md.AppendLine("| streams | metric | profile ms | measured p50 ms | p99 ms | max ms |");
+        md.AppendLine("|---:|---|---:|---:|---:|---:|");
+        foreach (var s in scale)
+        {
+            if (s.TtftMs is { } ttft)
+            {
+                Line(md, $"| {s.Streams:N0} | ttft_ms | {s.ProfileTtftMs:0.###} | {ttft.P50:0.###} | {ttft.P99:0.###} | {ttft.Max:0.###} |");
+            }
+
+            if (s.E2eMs is { } e2e)
+            {
+                Line(md, $"| {s.Streams:N0} | e2e_ms | {s.ProfileE2eMs:0.###} | {e2e.P50:0.###} | {e2e.P99:0.###} | {e2e.Max:0.###} |");
+            }
+        }
+
+        md.AppendLine();
+    }
 
     private static void GroundTruthSection(StringBuilder md, IReadOnlyList<AccuracyResult> accuracy)
     {
@@ -159,7 +234,7 @@ internal static class SelfTestReport
         md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var a in accuracy)
         {
-            foreach (var (name, d) in ErrorRows(a))
+            foreach (var (name, d) in a.ErrorRows())
             {
                 if (d is not null)
                 {

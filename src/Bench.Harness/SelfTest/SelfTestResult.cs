@@ -35,6 +35,10 @@ internal sealed class SelfTestResult
     /// <summary>wrk against the non-streaming endpoint; <see langword="null"/> when not attempted.</summary>
     public WrkResult? Wrk { get; set; }
 
+    /// <summary>Ground-truth accuracy at many concurrent streams (child-process simulator), one entry per step; empty
+    /// when not run.</summary>
+    public List<ScaleResult> Scale { get; init; } = [];
+
     /// <summary>The harness's own performance goals (<see cref="SelfTestGoals"/>): reported, never failed on.</summary>
     public List<SelfTestGoal> Goals { get; set; } = [];
 
@@ -46,11 +50,77 @@ internal sealed class SelfTestResult
 }
 
 /// <summary>
+/// Bench's records of a load joined to the simulator's own record of each request by <c>X-Bench-Request-Id</c>
+/// (<see cref="TruthJoin"/>), and the differences, all on one clock: the errors are Bench's, transit and the simulator's
+/// lateness explain measured − profile.
+/// </summary>
+internal abstract class GroundTruthErrors
+{
+    /// <summary>Creates an empty result (fields set by initializers).</summary>
+    protected GroundTruthErrors()
+    {
+    }
+
+    /// <summary>Creates a result holding <paramref name="join"/>'s figures.</summary>
+    protected GroundTruthErrors(TruthJoin join)
+    {
+        ArgumentNullException.ThrowIfNull(join);
+        Joined = join.Joined;
+        TtftErrorUs = join.TtftErrorUs;
+        E2eErrorUs = join.E2eErrorUs;
+        RequestTransitUs = join.RequestTransitUs;
+        SimulatorTtftLatenessUs = join.SimulatorTtftLatenessUs;
+        SimulatorE2eLatenessUs = join.SimulatorE2eLatenessUs;
+    }
+
+    /// <summary>Measured requests the simulator reported on (joined by request id).</summary>
+    public long Joined { get; init; }
+
+    /// <summary>TTFT error: client first-token arrival − simulator's first-token flush (same clock), µs; equal to
+    /// measured TTFT − true TTFT, where true TTFT is the flush time minus the client's send time.</summary>
+    public DistributionUs? TtftErrorUs { get; init; }
+
+    /// <summary>E2E error: client end of response − simulator's last-byte flush, µs.</summary>
+    public DistributionUs? E2eErrorUs { get; init; }
+
+    /// <summary>Request transit: simulator received the request − client sent it, µs (part of a true TTFT, not an
+    /// error; shown to explain measured TTFT − profile TTFT).</summary>
+    public DistributionUs? RequestTransitUs { get; init; }
+
+    /// <summary>The simulator's own lateness: (first-token flush − its start) − profile TTFT, µs (streaming).</summary>
+    public DistributionUs? SimulatorTtftLatenessUs { get; init; }
+
+    /// <summary>The simulator's own lateness: (last-byte flush − its start) − profile E2E, µs.</summary>
+    public DistributionUs? SimulatorE2eLatenessUs { get; init; }
+
+    /// <summary>The five distributions with their names in the reports, in order.</summary>
+    public IEnumerable<(string Name, DistributionUs? Value)> ErrorRows() =>
+    [
+        ("TTFT error", TtftErrorUs),
+        ("E2E error", E2eErrorUs),
+        ("request transit", RequestTransitUs),
+        ("simulator TTFT lateness", SimulatorTtftLatenessUs),
+        ("simulator E2E lateness", SimulatorE2eLatenessUs),
+    ];
+}
+
+/// <summary>
 /// One mode of the accuracy run: an open (constant-rate) load against the embedded simulator's fixed-delay model,
 /// each request joined to the simulator's own record of it by <c>X-Bench-Request-Id</c>.
 /// </summary>
-internal sealed class AccuracyResult
+internal sealed class AccuracyResult : GroundTruthErrors
 {
+    /// <summary>Creates an empty result (fields set by initializers).</summary>
+    public AccuracyResult()
+    {
+    }
+
+    /// <summary>Creates a result holding <paramref name="join"/>'s figures.</summary>
+    public AccuracyResult(TruthJoin join)
+        : base(join)
+    {
+    }
+
     /// <summary><c>streaming</c> or <c>non-streaming</c>.</summary>
     public required string Mode { get; init; }
 
@@ -72,9 +142,6 @@ internal sealed class AccuracyResult
     /// <summary>Measured requests that succeeded.</summary>
     public long Successes { get; init; }
 
-    /// <summary>Measured requests the simulator reported on (joined by request id).</summary>
-    public long Joined { get; init; }
-
     /// <summary>Server TTFT of the profile, ms (streaming), or <see langword="null"/>.</summary>
     public double? ProfileTtftMs { get; init; }
 
@@ -89,23 +156,89 @@ internal sealed class AccuracyResult
 
     /// <summary><c>e2e_ms</c> as Bench measured it.</summary>
     public MetricStats? E2eMs { get; init; }
+}
 
-    /// <summary>TTFT error: client first-token arrival − simulator's first-token flush (same clock), µs; equal to
-    /// measured TTFT − true TTFT, where true TTFT is the flush time minus the client's send time.</summary>
-    public DistributionUs? TtftErrorUs { get; init; }
+/// <summary>
+/// One scale step: <see cref="Streams"/> streamed requests kept in flight (closed load) against the simulator in a child
+/// process, each joined by <c>X-Bench-Request-Id</c> to the child's own record of it (its <c>--timings</c> file, whose
+/// Stopwatch timestamps are on this process's clock), with both processes' CPU beside the errors.
+/// </summary>
+internal sealed class ScaleResult : GroundTruthErrors
+{
+    /// <summary>Creates an empty result (fields set by initializers).</summary>
+    public ScaleResult()
+    {
+    }
 
-    /// <summary>E2E error: client end of response − simulator's last-byte flush, µs.</summary>
-    public DistributionUs? E2eErrorUs { get; init; }
+    /// <summary>Creates a result holding <paramref name="join"/>'s figures.</summary>
+    public ScaleResult(TruthJoin join)
+        : base(join)
+    {
+    }
 
-    /// <summary>Request transit: simulator received the request − client sent it, µs (part of a true TTFT, not an
-    /// error; shown to explain measured TTFT − profile TTFT).</summary>
-    public DistributionUs? RequestTransitUs { get; init; }
+    /// <summary>Requests in flight at once (one connection each).</summary>
+    public int Streams { get; init; }
 
-    /// <summary>The simulator's own lateness: (first-token flush − its start) − profile TTFT, µs (streaming).</summary>
-    public DistributionUs? SimulatorTtftLatenessUs { get; init; }
+    /// <summary>Why the step was not measured (descriptor limit, child simulator did not start); else
+    /// <see langword="null"/>.</summary>
+    public string? SkippedReason { get; init; }
 
-    /// <summary>The simulator's own lateness: (last-byte flush − its start) − profile E2E, µs.</summary>
-    public DistributionUs? SimulatorE2eLatenessUs { get; init; }
+    /// <summary>The simulator model (fixed timing).</summary>
+    public required string Model { get; init; }
+
+    /// <summary>Server TTFT of the profile, ms.</summary>
+    public double ProfileTtftMs { get; init; }
+
+    /// <summary>Server E2E of the profile, ms: each stream is open about this long.</summary>
+    public double ProfileE2eMs { get; init; }
+
+    /// <summary>The soft descriptor limit after Bench raised it, or <see langword="null"/> where there is none.</summary>
+    public long? DescriptorSoftLimit { get; init; }
+
+    /// <summary>The ramp: streams start evenly spread over this many seconds (one answer's length), so connects come at
+    /// streams / ramp per second rather than all at once (the listen backlog holds them) and answers end spread out.</summary>
+    public double RampS { get; init; }
+
+    /// <summary>The measured window, s: requests sent in it are measured; CPU is measured over it.</summary>
+    public double WindowS { get; init; }
+
+    /// <summary>Measured requests (sent in the window).</summary>
+    public long Requests { get; init; }
+
+    /// <summary>Measured requests that succeeded.</summary>
+    public long Successes { get; init; }
+
+    /// <summary>The first failure's outcome and message, if any.</summary>
+    public string? FirstFailure { get; init; }
+
+    /// <summary>Requests in flight at the window's end (should be <see cref="Streams"/>).</summary>
+    public long InFlightAtEnd { get; init; }
+
+    /// <summary>Requests completed per second over the window.</summary>
+    public double RequestsPerS { get; init; }
+
+    /// <summary>SSE events received per second over the window (<c>[DONE]</c> included).</summary>
+    public double EventsPerS { get; init; }
+
+    /// <summary>CPU of this (client) process over the window, % of the whole machine.</summary>
+    public double ClientCpuPercent { get; init; }
+
+    /// <summary>CPU of the child simulator over the window, % of the whole machine.</summary>
+    public double ServerCpuPercent { get; init; }
+
+    /// <summary>Time this (client) process spent paused by its garbage collector during the window, ms
+    /// (<see cref="GC.GetTotalPauseDuration"/>): every stream's clock stands still meanwhile, so it shows in the errors'
+    /// tail.</summary>
+    public double ClientGcPauseMs { get; init; }
+
+    /// <summary>Full (generation 2) collections of this process during the window.</summary>
+    public int ClientGen2Collections { get; init; }
+
+    /// <summary><c>ttft_ms</c> as Bench measured it.</summary>
+    public MetricStats? TtftMs { get; init; }
+
+    /// <summary><c>e2e_ms</c> as Bench measured it.</summary>
+    public MetricStats? E2eMs { get; init; }
 }
 
 /// <summary>

@@ -63,6 +63,11 @@ public static class SelfTestRunner
             await RunChildPartsAsync(options, result, output, cancellationToken).ConfigureAwait(false);
         }
 
+        if (options.RunScale && options.EffectiveScaleStreams.Count > 0)
+        {
+            await RunScaleAsync(options, result, output, cancellationToken).ConfigureAwait(false);
+        }
+
         result.Goals = [.. SelfTestGoals.Evaluate(result)];
         result.EndedUtc = DateTimeOffset.UtcNow;
         if (LoadAverage() is { } endLoad)
@@ -131,6 +136,50 @@ public static class SelfTestRunner
             Directory.Delete(profiles, recursive: true);
         }
     }
+
+    /// <summary>The scale steps, against a child simulator of their own that writes its timings file (kept apart from the
+    /// ceiling's, whose figures the file's writing would otherwise load).</summary>
+    private static async Task RunScaleAsync(SelfTestOptions options, SelfTestResult result, TextWriter output, CancellationToken cancellationToken)
+    {
+        var folder = Directory.CreateTempSubdirectory("bench-selftest-scale-").FullName;
+        var apiKey = "sk-selftest-" + Guid.NewGuid().ToString("N");
+        var e2eMs = SelfTestProfiles.ScaleE2eMs(options);
+        try
+        {
+            var profiles = Path.Combine(folder, "profiles");
+            var timingsPath = Path.Combine(folder, "timings.jsonl");
+            SelfTestProfiles.WriteScaleProfile(profiles, options);
+            output.WriteLine(Inv($"Scale: {string.Join(" then ", options.EffectiveScaleStreams.Select(n => n.ToString("N0", CultureInfo.InvariantCulture)))} concurrent streams{(options.Quick && options.ScaleStreams is null ? " (10,000 only in the full self-test)" : "")}, closed, against a child simulator ({SelfTestProfiles.ScaleModel}: TTFT {options.ScaleTtftMs:0} ms, {options.ScaleTokens} tokens at {options.ScaleDecodeTokensPerS:0.##} tokens/s, {e2eMs / 1000:0.##} s per answer); streams start spread over {e2eMs / 1000:0.##} s, then {options.ScaleWindow.TotalSeconds:0.#} s measured"));
+            ChildSimulator server;
+            try
+            {
+                server = await ChildSimulator.StartAsync(profiles, apiKey, options.Seed, cancellationToken, timingsPath).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException e)
+            {
+                result.Scale.AddRange(options.EffectiveScaleStreams.Select(n => new ScaleResult { Streams = n, Model = SelfTestProfiles.ScaleModel, SkippedReason = e.Message }));
+                return;
+            }
+
+            await using var _ = server;
+            var truth = new GroundTruth();
+            var run = new ScaleRun(server, apiKey, new TimingsTail(timingsPath, truth), truth, options);
+            foreach (var streams in options.EffectiveScaleStreams)
+            {
+                var step = await run.RunAsync(streams, cancellationToken).ConfigureAwait(false);
+                result.Scale.Add(step);
+                output.WriteLine(step.SkippedReason is { } reason
+                    ? Inv($"  {streams,6:N0} streams: skipped — {reason}")
+                    : Inv($"  {streams,6:N0} streams: {step.RequestsPerS,6:N0} req/s {step.EventsPerS,8:N0} events/s  TTFT error p50 {Num(step.TtftErrorUs?.P50Us)} µs p99 {Num(step.TtftErrorUs?.P99Us)} µs  client CPU {step.ClientCpuPercent:0} %  server CPU {step.ServerCpuPercent:0} %  client GC pause {step.ClientGcPauseMs:0} ms{(step.Successes < step.Requests ? $"  {step.Requests - step.Successes} failed" : "")}"));
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static string Num(long? value) => value is { } v ? v.ToString("N0", CultureInfo.InvariantCulture) : "–";
 
     /// <summary>The 1, 5 and 15 minute load averages (Linux <c>/proc/loadavg</c>), to say how busy the machine was;
     /// <see langword="null"/> elsewhere.</summary>

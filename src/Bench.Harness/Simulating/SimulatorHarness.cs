@@ -20,10 +20,14 @@ public static class SimulatorHarness
     /// <param name="batchTimeScale">Simulated seconds per real second of the Batch API's clock
     /// (<see cref="SimulatorOptions.BatchTimeScale"/>; <c>--batch-time-scale</c>), a finite number &gt; 0; 1 is real
     /// time.</param>
+    /// <param name="timingsPath">Where to append the simulator's record of every chat completion request as it completes
+    /// (<see cref="TimingsFile"/>, <c>--timings</c>); <see langword="null"/> for none.</param>
     /// <returns><see cref="ExitCodes.Success"/> once stopped, or <see cref="ExitCodes.BadInput"/> for a missing folder, invalid
-    /// profiles or a batch time scale that is not a number &gt; 0.</returns>
+    /// profiles, a batch time scale that is not a number &gt; 0 or a timings file that cannot be created.</returns>
+    /// <remarks>Raises the soft descriptor limit to the hard one first (<see cref="Core.Hosting.DescriptorLimit.RaiseToHard"/>):
+    /// a server holds as many connections as its clients open.</remarks>
     public static async Task<int> ServeAsync(int port, string profilesFolder, string? apiKey, int seed, TextWriter output, TextWriter error,
-        CancellationToken cancellationToken, double batchTimeScale = 1)
+        CancellationToken cancellationToken, double batchTimeScale = 1, string? timingsPath = null)
     {
         if (!(batchTimeScale > 0) || !double.IsFinite(batchTimeScale))
         {
@@ -47,8 +51,25 @@ public static class SimulatorHarness
             return ExitCodes.BadInput;
         }
 
+        TimingsFile? timings = null;
+        if (timingsPath is not null)
+        {
+            try
+            {
+                timings = TimingsFile.Create(timingsPath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync($"--timings: {timingsPath}: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.BadInput;
+            }
+        }
+
+        await using var _ = timings;
+        Core.Hosting.DescriptorLimit.RaiseToHard();
         await using var host = await SimulatorHost.StartAsync(new SimulatorOptions
         {
+            OnCompleted = timings is null ? null : timings.Add,
             Port = port,
             ApiKey = apiKey,
             Profiles = loaded,

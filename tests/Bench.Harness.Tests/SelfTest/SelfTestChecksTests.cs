@@ -67,4 +67,39 @@ public sealed class SelfTestChecksTests
         Assert.Equal(passes, check.Passed);
         Assert.Equal("streaming: achieved send rate within 10 % of 20 req/s", check.Name);
     }
+
+    private static ScaleResult Scale(int streams, long p99Us, long successes = 100) => new()
+    {
+        Streams = streams,
+        Model = SelfTestProfiles.ScaleModel,
+        Requests = 100,
+        Successes = successes,
+        Joined = 100,
+        ClientCpuPercent = 12.5,
+        ServerCpuPercent = 20,
+        TtftErrorUs = new DistributionUs(100, 500, 400, 900, p99Us, 100, p99Us + 10),
+    };
+
+    [Fact]
+    public void Goals_TtftErrorP99At500Streams_MetAtTheBound_NotMetAbove()
+    {
+        var met = Assert.Single(SelfTestChecks.Goals([Scale(500, SelfTestChecks.GoalTtftErrorP99Us), Scale(10_000, 90_000)]));
+        Assert.True(met.Passed);
+        Assert.Equal("TTFT error p99 ≤ 2,000 µs at 500 concurrent streams", met.Name);
+        Assert.Contains("p99 2,000 µs", met.Detail, StringComparison.Ordinal);
+        Assert.Contains("client CPU 12.5 %", met.Detail, StringComparison.Ordinal);
+
+        Assert.False(Assert.Single(SelfTestChecks.Goals([Scale(500, SelfTestChecks.GoalTtftErrorP99Us + 1)])).Passed);
+        Assert.False(Assert.Single(SelfTestChecks.Goals([Scale(500, 100, successes: 99)])).Passed);
+    }
+
+    [Fact]
+    public void Goals_StepSkipped_NotMet_WithTheReason_AndNoStepNoGoal()
+    {
+        var skipped = Assert.Single(SelfTestChecks.Goals([new ScaleResult { Streams = 500, Model = SelfTestProfiles.ScaleModel, SkippedReason = "too few descriptors" }]));
+        Assert.False(skipped.Passed);
+        Assert.Equal("not measured: too few descriptors", skipped.Detail);
+
+        Assert.Empty(SelfTestChecks.Goals([Scale(20, 100)]));
+    }
 }

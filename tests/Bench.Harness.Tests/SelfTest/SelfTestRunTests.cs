@@ -27,6 +27,7 @@ public sealed class SelfTestRunTests : IDisposable
             Duration = TimeSpan.FromSeconds(5),
             RunCeiling = false,
             RunWrk = false,
+            RunScale = false,
             CommandLine = "bench selftest (test)",
         };
 
@@ -91,6 +92,7 @@ public sealed class SelfTestRunTests : IDisposable
             Duration = TimeSpan.FromSeconds(1),
             Concurrencies = [2],
             RunWrk = false,
+            RunScale = false,
             CommandLine = "bench selftest (test)",
         };
 
@@ -119,5 +121,54 @@ public sealed class SelfTestRunTests : IDisposable
         Assert.Contains("| bench-tokenizer-off | 2 |", md, StringComparison.Ordinal);
         Assert.Contains("| openai-sdk | 2 |", md, StringComparison.Ordinal);
         Assert.Contains("Not run (turned off for this run).", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_SmallScaleStep_JoinsEveryStreamToTheChildsTimings_WithBothProcessesCpu()
+    {
+        // 20 streams of 0.4 s answers (TTFT 200 ms, 5 tokens at 20 tokens/s): ramp 0.4 s, then 2 s measured.
+        var options = new SelfTestOptions
+        {
+            OutputDirectory = _dir,
+            Duration = TimeSpan.FromSeconds(2),
+            RunCeiling = false,
+            RunWrk = false,
+            ScaleStreams = [20],
+            ScaleTtftMs = 200,
+            ScaleTokens = 5,
+            ScaleDecodeTokensPerS = 20,
+            CommandLine = "bench selftest (test)",
+        };
+        var output = new StringWriter();
+
+        var (result, _) = await SelfTestRunner.RunAsync(options, output, CancellationToken.None);
+
+        var step = Assert.Single(result.Scale);
+        Assert.True(step.SkippedReason is null, step.SkippedReason);
+        Assert.Equal(20, step.Streams);
+        Assert.Equal(400, step.ProfileE2eMs, 6);
+        Assert.Equal(20, step.InFlightAtEnd);
+        Assert.True(step.Requests >= 20, $"{step.Requests} requests measured");
+        Assert.True(step.Successes == step.Requests, step.FirstFailure);
+        Assert.Equal(step.Requests, step.Joined);
+
+        // One clock across the two processes: no error, and no transit, below zero.
+        var ttftError = step.TtftErrorUs!;
+        Assert.Equal(step.Requests, ttftError.Count);
+        Assert.True(ttftError.MinUs >= 0, $"TTFT error min {ttftError.MinUs} µs");
+        Assert.True(step.E2eErrorUs!.MinUs >= 0, $"E2E error min {step.E2eErrorUs.MinUs} µs");
+        Assert.True(step.RequestTransitUs!.MinUs >= 0, $"transit min {step.RequestTransitUs.MinUs} µs");
+        Assert.InRange(step.TtftMs!.P50, 200, 240);
+        Assert.True(step.ClientCpuPercent > 0 && step.ServerCpuPercent > 0, $"client {step.ClientCpuPercent} %, server {step.ServerCpuPercent} %");
+        Assert.True(step.EventsPerS > 0);
+
+        // The goal is judged at 500 streams only.
+        Assert.Empty(result.Goals);
+        var md = await File.ReadAllTextAsync(Path.Combine(_dir, SelfTestReport.MarkdownFile));
+        Assert.Contains("## Ground truth at scale", md, StringComparison.Ordinal);
+        Assert.Contains("| 20 | TTFT error |", md, StringComparison.Ordinal);
+        Assert.Contains("Scale: 20 concurrent streams", output.ToString(), StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_dir, SelfTestReport.JsonFile)));
+        Assert.Equal(ttftError.P99Us, json.RootElement.GetProperty("scale")[0].GetProperty("ttft_error_us").GetProperty("p99_us").GetInt64());
     }
 }
