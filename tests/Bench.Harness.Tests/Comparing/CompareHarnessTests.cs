@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
@@ -18,15 +17,12 @@ public sealed class CompareRunFixture : IAsyncLifetime
 
     public string Run => Path.Combine(Root, "run");
 
-    private static string RepoRoot([CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
-
     public async Task InitializeAsync()
     {
         var scenario = new Scenario
         {
             Name = "compare",
-            Target = new TargetSpec { Profiles = Path.Combine(RepoRoot(), "scenarios", "profiles") },
+            Target = new TargetSpec { Profiles = Path.Combine(RepoPaths.Root, "scenarios", "profiles") },
             Models = ["fixed-100ms"],
             Modes = [Mode.Streaming],
             // One request at a time, 5 tokens each (100 + 4 x 5 = 120 ms): no queueing in the simulator, so each

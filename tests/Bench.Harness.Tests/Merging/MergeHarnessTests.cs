@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Bench.Core.Metrics;
 using Bench.Core.Records;
@@ -23,9 +22,6 @@ public sealed class MergeHarnessTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string RepoRoot([CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
-
     private string In(string name) => Path.Combine(_dir, name);
 
     /// <summary>A real run: fixed-100ms, both synchronous modes, 4 workers × 12 requests each.</summary>
@@ -34,7 +30,7 @@ public sealed class MergeHarnessTests : IDisposable
         var scenario = new Scenario
         {
             Name = "merge-test",
-            Target = new TargetSpec { Profiles = Path.Combine(RepoRoot(), "scenarios", "profiles") },
+            Target = new TargetSpec { Profiles = Path.Combine(RepoPaths.Root, "scenarios", "profiles") },
             Models = ["fixed-100ms"],
             Modes = [Mode.Streaming, Mode.NonStreaming],
             Request = new RequestShape { PromptTokens = 20, MaxTokens = 16, TimeoutS = 30 },

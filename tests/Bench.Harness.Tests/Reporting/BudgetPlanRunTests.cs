@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Bench.Core.Planning;
 using Bench.Core.Records;
@@ -21,15 +20,12 @@ public sealed class BudgetPlanRunTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string RepoRoot([CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
-
     /// <summary>fixed-100ms in streaming and through the Batch API, 30 requests each (enough to show 90 %), and two
     /// classes: interactive (40 %, TTFT ≤ 5 s) and background (60 %, success ≥ 90 %, a day's turnaround).</summary>
     private static Scenario Scenario() => new()
     {
         Name = "plan-test",
-        Target = new TargetSpec { Profiles = Path.Combine(RepoRoot(), "scenarios", "profiles") },
+        Target = new TargetSpec { Profiles = Path.Combine(RepoPaths.Root, "scenarios", "profiles") },
         Models = ["fixed-100ms"],
         Modes = [Mode.Streaming, Mode.BatchApi],
         Request = new RequestShape { PromptTokens = 20, MaxTokens = 32, TimeoutS = 30 },

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Bench.Core.Records;
 using Bench.Core.Results;
 using Bench.Core.Scenarios;
@@ -14,14 +13,11 @@ public sealed class ReportHarnessTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string RepoRoot([CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
-
     [Fact]
     public void Rebuild_BaselineFromBeforeTargets_RebuildsWithAnEmptyTargetColumn()
     {
         // A folder written before targets (the CI baseline as it was, replicate 1): its records have no target.
-        var baseline = Path.Combine(RepoRoot(), "tests", "Bench.Harness.Tests", "Reporting", "Fixtures", "pre-targets");
+        var baseline = Path.Combine(RepoPaths.Root, "tests", "Bench.Harness.Tests", "Reporting", "Fixtures", "pre-targets");
         foreach (var file in new[] { ResultsDirectory.RecordsFile, "run.json", "summary.json" })
         {
             File.Copy(Path.Combine(baseline, file), Path.Combine(_dir, file));
@@ -49,7 +45,7 @@ public sealed class ReportHarnessTests : IDisposable
         var scenario = new Scenario
         {
             Name = "killed",
-            Target = new TargetSpec { Profiles = Path.Combine(RepoRoot(), "scenarios", "profiles") },
+            Target = new TargetSpec { Profiles = Path.Combine(RepoPaths.Root, "scenarios", "profiles") },
             Models = ["fixed-100ms", "gpt-4.1"],
             Modes = [Mode.Streaming],
             Request = new RequestShape { PromptTokens = 10, MaxTokens = 8 },
@@ -96,7 +92,7 @@ public sealed class ReportHarnessTests : IDisposable
         var scenario = new Scenario
         {
             Name = "priced",
-            Target = new TargetSpec { Profiles = Path.Combine(RepoRoot(), "scenarios", "profiles") },
+            Target = new TargetSpec { Profiles = Path.Combine(RepoPaths.Root, "scenarios", "profiles") },
             Models = ["fixed-100ms"],
             Modes = [Mode.Streaming],
             Request = new RequestShape { PromptTokens = 10, MaxTokens = 8 },

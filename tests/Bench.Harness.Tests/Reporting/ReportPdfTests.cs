@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Xml.Linq;
 using Bench.Core.Planning;
@@ -27,15 +26,12 @@ public sealed class SimulatorRunFolder : IAsyncLifetime
 
     public static IReadOnlyList<string> Models { get; } = ["gpt-4.1", "deepseek-v3.2"];
 
-    private static string RepoRoot([CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
-
     public async Task InitializeAsync()
     {
         var scenario = new Scenario
         {
             Name = "pdf",
-            Target = new TargetSpec { Profiles = Path.Combine(RepoRoot(), "scenarios", "profiles") },
+            Target = new TargetSpec { Profiles = Path.Combine(RepoPaths.Root, "scenarios", "profiles") },
             Models = [.. Models],
             Modes = [Mode.Streaming, Mode.NonStreaming],
             Request = new RequestShape { PromptTokens = 20, MaxTokens = 16 },
@@ -234,7 +230,7 @@ public sealed class ReportPdfTests(SimulatorRunFolder run, ITestOutputHelper log
 
         var outcome = await RunHarness.RunAsync(new RunRequest
         {
-            ScenarioPath = Path.Combine(RepoRoot(), "scenarios", "default.json"),
+            ScenarioPath = Path.Combine(RepoPaths.Root, "scenarios", "default.json"),
             OutputDirectory = results,
             Overrides = new PlanOverrides { Quick = true, Models = ["fixed-100ms"], Modes = [Mode.Streaming] },
             Preflight = false,
@@ -258,7 +254,7 @@ public sealed class ReportPdfTests(SimulatorRunFolder run, ITestOutputHelper log
 
             var outcome = await RunHarness.RunAsync(new RunRequest
             {
-                ScenarioPath = Path.Combine(RepoRoot(), "scenarios", "default.json"),
+                ScenarioPath = Path.Combine(RepoPaths.Root, "scenarios", "default.json"),
                 OutputDirectory = results,
                 Force = true,
                 Overrides = new PlanOverrides { Quick = true, Models = ["fixed-100ms"], Modes = [Mode.Streaming] },
@@ -281,9 +277,6 @@ public sealed class ReportPdfTests(SimulatorRunFolder run, ITestOutputHelper log
             System.IO.Directory.Delete(results, recursive: true);
         }
     }
-
-    private static string RepoRoot([CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
 
     private static PdfRectangle? Bounds(UglyToad.PdfPig.Graphics.PdfPath path) => PdfSubpath.GetBoundingRectangle(path);
 }

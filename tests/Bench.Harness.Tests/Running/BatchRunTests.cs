@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Bench.Core.Batches;
 using Bench.Core.Client;
 using Bench.Core.Planning;
@@ -24,13 +23,10 @@ public sealed class BatchRunTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string RepoRoot([CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
-
     private static Scenario Scenario(IReadOnlyList<Mode> modes, int iterations = 8) => new()
     {
         Name = "batch-test",
-        Target = new TargetSpec { Profiles = Path.Combine(RepoRoot(), "scenarios", "profiles") },
+        Target = new TargetSpec { Profiles = Path.Combine(RepoPaths.Root, "scenarios", "profiles") },
         Models = ["fixed-100ms"],
         Modes = [.. modes],
         Request = new RequestShape { PromptTokens = 20, MaxTokens = 32, TimeoutS = 30 },
@@ -152,7 +148,7 @@ public sealed class BatchRunTests : IDisposable
     [Fact]
     public async Task Resume_InterruptedAfterTheBatchWasCreated_CollectedWithOneUploadAndOneCreate()
     {
-        var profiles = ProfileLoader.LoadDirectory(Path.Combine(RepoRoot(), "scenarios", "profiles"));
+        var profiles = ProfileLoader.LoadDirectory(Path.Combine(RepoPaths.Root, "scenarios", "profiles"));
         await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { Profiles = profiles, ApiKey = Key, BatchTimeScale = 1 }, CancellationToken.None);
         // A long synchronous cell (200 requests one at a time, about 40 s) keeps the first process busy after the batch
         // is created, so the interrupt lands before it could collect the batch however late this thread sees run.json.

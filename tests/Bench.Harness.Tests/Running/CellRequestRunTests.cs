@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Bench.Core.Planning;
 using Bench.Core.Records;
 using Bench.Core.Results;
@@ -17,9 +16,6 @@ public sealed class CellRequestRunTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string RepoRoot([CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
-
     [Fact]
     public async Task Run_EachCellSendsItsEntrysRequest_AndTheRestTheScenarios()
     {
@@ -27,7 +23,7 @@ public sealed class CellRequestRunTests : IDisposable
         var scenario = new Scenario
         {
             Name = "cell-requests",
-            Target = new TargetSpec { Profiles = Path.Combine(RepoRoot(), "scenarios", "profiles") },
+            Target = new TargetSpec { Profiles = Path.Combine(RepoPaths.Root, "scenarios", "profiles") },
             Models = ["fixed-100ms"],
             Modes = [Mode.Streaming, Mode.NonStreaming, Mode.BatchApi],
             Request = new RequestShape { PromptTokens = 20, MaxTokens = 32, TimeoutS = 30 },

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Bench.Core.Faults;
 using Bench.Core.Planning;
 using Bench.Core.Records;
@@ -21,9 +20,6 @@ public sealed class FaultInjectionRunTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string RepoRoot([CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
-
     // A window the run never reaches: the scenario declares a fault without any request meeting it, whatever the
     // simulator's engine does with it.
     private static readonly FaultRule Never = new() { Kind = FaultKind.ServerError, Status = 503, Rate = 0.5, FromS = 1000, ToS = 2000 };
@@ -31,7 +27,7 @@ public sealed class FaultInjectionRunTests : IDisposable
     private static Scenario FixedDelay(WorkloadStep step, IReadOnlyList<FaultRule>? faults = null, RateLimitSpec? limits = null) => new()
     {
         Name = "faults-test",
-        Target = new TargetSpec { Profiles = Path.Combine(RepoRoot(), "scenarios", "profiles") },
+        Target = new TargetSpec { Profiles = Path.Combine(RepoPaths.Root, "scenarios", "profiles") },
         Models = ["fixed-100ms"],
         Modes = [Mode.Streaming, Mode.NonStreaming],
         Request = new RequestShape { PromptTokens = 20, MaxTokens = 64, TimeoutS = 30 },

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Bench.Core.Records;
 using Bench.Core.Results;
 using Bench.Core.Scenarios;
@@ -15,9 +14,6 @@ public sealed class OverloadRunTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string RepoRoot([CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
-
     [Fact]
     public async Task Run_OpenLoadAboveTheCap_DropsArrivals_SamplesTheClient_AndSaysSo()
     {
@@ -26,7 +22,7 @@ public sealed class OverloadRunTests : IDisposable
         var scenario = new Scenario
         {
             Name = "overload-test",
-            Target = new TargetSpec { Profiles = Path.Combine(RepoRoot(), "scenarios", "profiles") },
+            Target = new TargetSpec { Profiles = Path.Combine(RepoPaths.Root, "scenarios", "profiles") },
             Models = ["fixed-100ms"],
             Modes = [Mode.NonStreaming],
             Request = new RequestShape { PromptTokens = 20, MaxTokens = 16, TimeoutS = 30 },
@@ -67,7 +63,7 @@ public sealed class OverloadRunTests : IDisposable
         var scenario = new Scenario
         {
             Name = "cancel-test",
-            Target = new TargetSpec { Profiles = Path.Combine(RepoRoot(), "scenarios", "profiles") },
+            Target = new TargetSpec { Profiles = Path.Combine(RepoPaths.Root, "scenarios", "profiles") },
             Models = ["fixed-100ms"],
             Modes = [Mode.Streaming],
             Request = new RequestShape { PromptTokens = 20, MaxTokens = 16, TimeoutS = 30 },

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Bench.Core.Planning;
 using Bench.Core.Records;
@@ -18,15 +17,12 @@ public sealed class ReplicateRunTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string RepoRoot([CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
-
     /// <summary>Two deterministic models: the shipped fixed-100ms profile and a copy named fixed-100ms-b.</summary>
     private string Profiles()
     {
         var folder = Path.Combine(_dir, "profiles");
         Directory.CreateDirectory(folder);
-        var text = File.ReadAllText(Path.Combine(RepoRoot(), "scenarios", "profiles", "fixed-100ms.json"));
+        var text = File.ReadAllText(Path.Combine(RepoPaths.Root, "scenarios", "profiles", "fixed-100ms.json"));
         File.WriteAllText(Path.Combine(folder, "fixed-100ms.json"), text);
         File.WriteAllText(Path.Combine(folder, "fixed-100ms-b.json"), text.Replace("\"model\": \"fixed-100ms\"", "\"model\": \"fixed-100ms-b\"", StringComparison.Ordinal));
         return folder;
@@ -242,7 +238,7 @@ public sealed class ReplicateRunTests : IDisposable
 
         var outcome = await RunHarness.RunAsync(new RunRequest
         {
-            ScenarioPath = Path.Combine(RepoRoot(), "scenarios", "default.json"),
+            ScenarioPath = Path.Combine(RepoPaths.Root, "scenarios", "default.json"),
             OutputDirectory = results,
             Overrides = new PlanOverrides { Repeat = 0 },
             Preflight = false,

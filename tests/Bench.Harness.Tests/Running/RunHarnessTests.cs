@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Bench.Harness.Running;
 using Bench.Harness.Tests.TestSupport;
 using Bench.Core.Metrics;
@@ -15,13 +14,10 @@ public sealed class RunHarnessTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string RepoRoot([CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
-
     private static Scenario FixedDelay(params WorkloadStep[] steps) => new()
     {
         Name = "e2e-test",
-        Target = new TargetSpec { Profiles = Path.Combine(RepoRoot(), "scenarios", "profiles") },
+        Target = new TargetSpec { Profiles = Path.Combine(RepoPaths.Root, "scenarios", "profiles") },
         Models = ["fixed-100ms"],
         Modes = [Mode.Streaming, Mode.NonStreaming],
         Request = new RequestShape { PromptTokens = 20, MaxTokens = 64, TimeoutS = 30 },

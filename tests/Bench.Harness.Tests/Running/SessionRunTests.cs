@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Bench.Core.Planning;
 using Bench.Core.Records;
 using Bench.Core.Results;
@@ -18,15 +17,12 @@ public sealed class SessionRunTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string RepoRoot([CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
-
     [Fact]
     public async Task Run_Conversation_PromptTokensGrowByThePreviousAnswerEachTurn()
     {
         var profiles = Path.Combine(_dir, "profiles");
         Directory.CreateDirectory(profiles);
-        File.Copy(Path.Combine(RepoRoot(), "scenarios", "profiles", "fixed-100ms.json"), Path.Combine(profiles, "fixed-100ms.json"));
+        File.Copy(Path.Combine(RepoPaths.Root, "scenarios", "profiles", "fixed-100ms.json"), Path.Combine(profiles, "fixed-100ms.json"));
         var scenario = new Scenario
         {
             Name = "sessions",

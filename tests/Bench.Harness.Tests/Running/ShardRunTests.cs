@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Bench.Core.Configuration;
 using Bench.Core.Planning;
 using Bench.Core.Records;
@@ -20,13 +19,10 @@ public sealed class ShardRunTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string RepoRoot([CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
-
     private static Scenario Tiny() => new()
     {
         Name = "shard-test",
-        Target = new TargetSpec { Profiles = Path.Combine(RepoRoot(), "scenarios", "profiles") },
+        Target = new TargetSpec { Profiles = Path.Combine(RepoPaths.Root, "scenarios", "profiles") },
         Models = ["fixed-100ms"],
         Modes = [Mode.Streaming, Mode.NonStreaming],
         Request = new RequestShape { InputTokens = new LengthDistribution { Kind = DistributionKind.Uniform, Min = 5, Max = 300 }, MaxTokens = 8, TimeoutS = 30 },
@@ -76,7 +72,7 @@ public sealed class ShardRunTests : IDisposable
     [Fact]
     public async Task ShardWithASweep_IsRefusedNamingTheFlag()
     {
-        var file = Path.Combine(RepoRoot(), "scenarios", "sweep.json");
+        var file = Path.Combine(RepoPaths.Root, "scenarios", "sweep.json");
         var e = Assert.Throws<ConfigException>(() => Plan.Create(ScenarioLoader.Load(file), new PlanOverrides { Shard = new ShardSpec(1, 2) }, file));
         Assert.Contains("--shard", e.Message, StringComparison.Ordinal);
         Assert.Contains("sweep", e.Message, StringComparison.Ordinal);

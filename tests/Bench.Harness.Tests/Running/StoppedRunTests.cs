@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Bench.Core.Records;
@@ -21,9 +20,6 @@ public sealed class StoppedRunTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("bench-stopped-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static string RepoRoot([CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
 
     private Scenario Against(Uri baseUrl, int requests, int concurrency)
     {
@@ -48,7 +44,7 @@ public sealed class StoppedRunTests : IDisposable
         var scenario = new Scenario
         {
             Name = "sigterm-test",
-            Target = new TargetSpec { Profiles = Path.Combine(RepoRoot(), "scenarios", "profiles") },
+            Target = new TargetSpec { Profiles = Path.Combine(RepoPaths.Root, "scenarios", "profiles") },
             Models = ["fixed-100ms"],
             Modes = [Mode.Streaming, Mode.NonStreaming],
             Request = new RequestShape { PromptTokens = 20, MaxTokens = 64, TimeoutS = 30 },
@@ -86,7 +82,7 @@ public sealed class StoppedRunTests : IDisposable
         var scenario = new Scenario
         {
             Name = "early-test",
-            Target = new TargetSpec { Profiles = Path.Combine(RepoRoot(), "scenarios", "profiles") },
+            Target = new TargetSpec { Profiles = Path.Combine(RepoPaths.Root, "scenarios", "profiles") },
             Models = ["fixed-100ms"],
             Request = new RequestShape { PromptTokens = 20, MaxTokens = 8, TimeoutS = 30 },
             Workload = [new WorkloadStep { Kind = StepKind.IterationsForConstant, Copies = 1, Iterations = 10 }],

@@ -1,9 +1,9 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text;
 using Bench.Core.Records;
 using Bench.Core.Results;
 using Bench.Harness.Running;
+using Bench.Harness.Tests.TestSupport;
 
 namespace Bench.Harness.Tests.Running;
 
@@ -15,16 +15,13 @@ public sealed class TraceRunTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string RepoRoot([CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
-
     /// <summary>A scenario beside its trace (named relative to it), replaying it 5× faster on <c>fixed-100ms</c>.</summary>
     private string Scenario(string traceText)
     {
         var traces = Directory.CreateDirectory(Path.Combine(_dir, "in", "traces")).FullName;
         File.WriteAllText(Path.Combine(traces, "traffic.jsonl"), traceText);
         var path = Path.Combine(_dir, "in", "trace.json");
-        var profiles = Path.Combine(RepoRoot(), "scenarios", "profiles").Replace("\\", "\\\\", StringComparison.Ordinal);
+        var profiles = Path.Combine(RepoPaths.Root, "scenarios", "profiles").Replace("\\", "\\\\", StringComparison.Ordinal);
         File.WriteAllText(path, $$"""
             {
               "name": "trace-test",
