@@ -13,7 +13,7 @@ namespace Bench.Core.Tokens;
 /// </summary>
 /// <remarks>
 /// <para>The thread's CPU time is measured apart (<see cref="CpuTime"/>: <c>CLOCK_THREAD_CPUTIME_ID</c> on Linux and
-/// macOS, the wall time spent counting elsewhere), so <c>bench selftest</c> reports the client's request-path CPU and
+/// macOS, the wall time spent counting elsewhere or where that clock does not answer), so <c>bench selftest</c> reports the client's request-path CPU and
 /// the tokenizer's separately. Completions run their continuations asynchronously (never on the counting thread), so
 /// the rest of a request's work is never charged to the tokenizer.</para>
 /// <para>A work item that throws leaves its counts unset (the record keeps the server's usage, or none) and the
@@ -115,15 +115,30 @@ public sealed class TokenCountingQueue
         private const int LinuxThreadCpuClock = 3;
         private const int MacThreadCpuClock = 16;
 
-        public static long Now()
+        // Whether the thread CPU clock answers here, asked once (no libc, a refusal: the wall time instead), so the
+        // counting thread never dies of a missing clock and its figure is of one kind for the whole run.
+        private static readonly bool s_threadClock = Probe();
+
+        public static long Now() =>
+            s_threadClock && ClockGetTime(OperatingSystem.IsLinux() ? LinuxThreadCpuClock : MacThreadCpuClock, out var time) == 0
+                ? (time.Seconds * 1_000_000_000L) + time.Nanoseconds
+                : (long)(Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency));
+
+        private static bool Probe()
         {
-            var clock = OperatingSystem.IsLinux() ? LinuxThreadCpuClock : OperatingSystem.IsMacOS() ? MacThreadCpuClock : -1;
-            if (clock >= 0 && ClockGetTime(clock, out var time) == 0)
+            if (!(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()))
             {
-                return (time.Seconds * 1_000_000_000L) + time.Nanoseconds;
+                return false;
             }
 
-            return (long)(Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency));
+            try
+            {
+                return ClockGetTime(OperatingSystem.IsLinux() ? LinuxThreadCpuClock : MacThreadCpuClock, out _) == 0;
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                return false;
+            }
         }
 
         [StructLayout(LayoutKind.Sequential)]
