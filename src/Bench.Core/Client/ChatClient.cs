@@ -87,10 +87,6 @@ public sealed class ChatClient
     private readonly int _maxEventBytes;
     private readonly int _maxErrorBodyBytes;
 
-    /// <summary>The request URL when it depends on neither the mode nor the model (every protocol but Gemini's):
-    /// parsed once, not per request; null for Gemini.</summary>
-    private readonly Uri? _fixedRequestUri;
-
     /// <summary>Creates a client.</summary>
     /// <param name="httpClient">Sends the requests; not disposed. Its own <see cref="HttpClient.Timeout"/> should be
     /// infinite (see <see cref="ChatClientOptions.Timeout"/>).</param>
@@ -153,7 +149,6 @@ public sealed class ChatClient
         _maxResponseBytes = options.MaxResponseBytes;
         _maxEventBytes = options.MaxEventBytes;
         _maxErrorBodyBytes = options.MaxErrorBodyBytes;
-        _fixedRequestUri = endpoint.Protocol == WireProtocol.Gemini ? null : endpoint.RequestUri(Mode.NonStreaming, "");
     }
 
     /// <summary>The run clock the client times its records and deadlines on.</summary>
@@ -369,7 +364,7 @@ public sealed class ChatClient
     {
         var content = new ReadOnlyMemoryContent(body.WrittenMemory);
         content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
-        var message = new HttpRequestMessage(HttpMethod.Post, _fixedRequestUri ?? _endpoint.RequestUri(mode, wireModel)) { Content = content };
+        var message = new HttpRequestMessage(HttpMethod.Post, _endpoint.RequestUri(mode, wireModel)) { Content = content };
         message.Headers.TryAddWithoutValidation("Accept", mode == Mode.Streaming ? "text/event-stream" : "application/json");
         message.Headers.TryAddWithoutValidation("X-Bench-Request-Id", context.Id.ToString(CultureInfo.InvariantCulture));
         if (context.Attempt > 1)

@@ -38,6 +38,11 @@ public sealed class Endpoint
     }
 
     private readonly string _path;
+
+    // The request URL of every protocol but Gemini's (whose URL names the model and the mode), built on first use: the
+    // properties it depends on (Protocol, QueryParameters) are init-only, and a Uri is parsed once, not per request.
+    // Concurrent first uses build equal values; either one is kept.
+    private Uri? _fixedUri;
     private readonly string _baseQuery;
     private string? _query;
 
@@ -96,16 +101,16 @@ public sealed class Endpoint
         switch (Protocol)
         {
             case Wire.WireProtocol.OpenAiResponses:
-                return new Uri(_path + "responses" + Query);
+                return _fixedUri ??= new Uri(_path + "responses" + Query);
             case Wire.WireProtocol.AnthropicMessages:
-                return new Uri(_path + "messages" + Query);
+                return _fixedUri ??= new Uri(_path + "messages" + Query);
             case Wire.WireProtocol.Gemini:
                 var name = wireModel.StartsWith("models/", StringComparison.Ordinal) ? wireModel["models/".Length..] : wireModel;
                 var method = mode == Records.Mode.Streaming ? ":streamGenerateContent?alt=sse" : ":generateContent";
                 var query = Query.Length == 0 ? "" : (mode == Records.Mode.Streaming ? "&" : "?") + Query[1..];
                 return new Uri(_path + "models/" + Uri.EscapeDataString(name) + method + query);
             default:
-                return ChatCompletionsUri;
+                return _fixedUri ??= ChatCompletionsUri;
         }
     }
 
