@@ -25,6 +25,22 @@ namespace Bench.Core.Wire;
 /// <c>event: error</c> without data (which WHATWG's parser never dispatches); both set
 /// <see cref="StreamAccumulator.Error"/>. An <c>error:</c> value is kept up to
 /// <see cref="ResponseCaps.DefaultMaxErrorBodyBytes"/>.</para>
+/// <para><b>Event types without a string per event.</b> The parser turns every <c>event:</c> line into a new string
+/// (<c>Encoding.UTF8.GetString</c>; .NET 10 and the 11.0.0 package alike: 64 B for <c>content_block_delta</c>), and
+/// the Responses API and Anthropic name every event. So <c>event:</c> lines are taken out of the bytes here, their value
+/// looked up in a table of the names those APIs send (or kept once per stream for a name outside it), and handed back
+/// by <see cref="EventType"/> when the parser dispatches the event they belong to. The parser then sees an unnamed
+/// event and its type stays the default <c>message</c>. This is exact because the stream follows the parser's rules
+/// line by line: an event is dispatched at a blank line when a <c>data</c> line passed since the last one (WHATWG: "If
+/// the data buffer is an empty string … return"), so the n-th such blank line here is the parser's n-th dispatch; the
+/// last <c>event:</c> line of an event wins; once an <c>event:</c> line of an event has passed (elision off), the
+/// rest of that event's pass too. A line's first six bytes decide whether it is an <c>event:</c> line, and when a
+/// read ends before them they are held back and put in front of the next read (a read into fewer than seven bytes goes
+/// through a small buffer of this stream's own). Elision is off for a body that starts with a byte order mark (the
+/// parser skips it, this stream would not) and from the first cut on (a cut line may no longer be what it was): the
+/// parser then names events itself as before. An event type over <see cref="MaxEventTypeBytes"/> bytes is reported as
+/// <see cref="LongEventType"/>: no protocol's name is that long, so every comparison Bench makes gives the same
+/// answer.</para>
 /// </remarks>
 internal sealed class BoundedSseStream : ReadOnlyStream
 {
@@ -41,6 +57,30 @@ internal sealed class BoundedSseStream : ReadOnlyStream
     private const byte CR = (byte)'\r';
     private const byte LF = (byte)'\n';
     private const int PrefixLength = 6;
+
+    /// <summary>The longest <c>event:</c> value kept as it is; a longer one is <see cref="LongEventType"/>.</summary>
+    internal const int MaxEventTypeBytes = 256;
+
+    /// <summary>The type reported for an event whose <c>event:</c> value is over <see cref="MaxEventTypeBytes"/>.</summary>
+    internal const string LongEventType = "(event type over 256 bytes)";
+
+    /// <summary>The event names the Responses API, Anthropic's Messages API and OpenAI-compatible servers send, as
+    /// strings made once (OpenAI's and Anthropic's streaming references and the recorded streams).</summary>
+    private static readonly (byte[] Utf8, string Name)[] s_knownTypes = Known(
+        "message", "error", "ping",
+        "message_start", "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop",
+        "response.created", "response.in_progress", "response.queued", "response.completed", "response.incomplete", "response.failed",
+        "response.output_item.added", "response.output_item.done", "response.content_part.added", "response.content_part.done",
+        "response.output_text.delta", "response.output_text.done", "response.output_text.annotation.added",
+        "response.refusal.delta", "response.refusal.done",
+        "response.reasoning_text.delta", "response.reasoning_text.done",
+        "response.reasoning_summary_part.added", "response.reasoning_summary_part.done",
+        "response.reasoning_summary_text.delta", "response.reasoning_summary_text.done",
+        "response.function_call_arguments.delta", "response.function_call_arguments.done",
+        "response.custom_tool_call_input.delta", "response.custom_tool_call_input.done",
+        "response.mcp_call_arguments.delta", "response.mcp_call_arguments.done",
+        "response.web_search_call.in_progress", "response.web_search_call.searching", "response.web_search_call.completed",
+        "response.file_search_call.in_progress", "response.file_search_call.searching", "response.file_search_call.completed");
 
     private readonly Stream _inner;
     private readonly StreamAccumulator _accumulator;
@@ -61,6 +101,10 @@ internal sealed class BoundedSseStream : ReadOnlyStream
     private bool _afterCr;
     private bool _crPassed;
 
+    // The last byte passed on is a CR that ended a line. An LF ending the next (blank) line must not follow it, or the
+    // parser would read the two as one CRLF: lines dropped between them (elided, or cut) made them adjacent.
+    private bool _passedCr;
+
     private Cut _cut;
 
     // The line is an "error:" field (its value is collected) or an "event:" field (its first value bytes are kept).
@@ -68,8 +112,6 @@ internal sealed class BoundedSseStream : ReadOnlyStream
     private bool _lineIsEvent;
     private byte[]? _errorValue;
     private int _errorValueBytes;
-    private ulong _eventValue;
-    private int _eventValueBytes;
 
     // The event being read was typed "error" (WHATWG: the last "event:" line wins).
     private bool _eventIsError;
@@ -78,6 +120,36 @@ internal sealed class BoundedSseStream : ReadOnlyStream
     private long _bodyBytes;
     private bool _sawFirstByte;
     private int _headBytes;
+
+    // Elision of "event:" lines (see remarks): on until a byte order mark or a cut; the current line is one being
+    // taken out; the bytes of the current line held back until its first six bytes are known (all in _prefix).
+    private bool _elide = true;
+    private bool _lineElided;
+    private int _deferred;
+
+    // The event being read: the type of its last elided "event:" line; whether an "event:" line of it passed; whether
+    // a data line of it passed (then its blank line dispatches).
+    private string? _eventType;
+    private bool _eventTypePassed;
+    private bool _eventDataPassed;
+
+    // The value of the current "event:" line (up to MaxEventTypeBytes), and names outside the table seen in this body.
+    private byte[]? _typeValue;
+    private int _typeValueBytes;
+    private int _lastKnownType;
+    private List<(byte[] Utf8, string Name)>? _otherTypes;
+
+    // The dispatches this stream has foreseen and the parser has made, and the elided types waiting for theirs.
+    private long _dispatchesForeseen;
+    private long _dispatchesMade;
+    private (long Dispatch, string Type)[]? _types;
+    private int _typesHead;
+    private int _typesCount;
+
+    // A read into a buffer too small to hold the held-back bytes goes through this one; what did not fit waits here.
+    private byte[]? _small;
+    private int _smallOffset;
+    private int _smallCount;
 
     public BoundedSseStream(Stream inner, StreamAccumulator accumulator, int maxEventBytes = DefaultMaxEventBytes, bool endAtCap = false)
     {
@@ -108,6 +180,79 @@ internal sealed class BoundedSseStream : ReadOnlyStream
 
     public override int Read(Span<byte> buffer)
     {
+        if (_smallCount > 0)
+        {
+            return TakeSmall(buffer);
+        }
+
+        if (buffer.Length > PrefixLength)
+        {
+            return Fill(buffer);
+        }
+
+        _small ??= new byte[64];
+        _smallOffset = 0;
+        _smallCount = Fill(_small);
+        return TakeSmall(buffer);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_smallCount > 0)
+        {
+            return TakeSmall(buffer.Span);
+        }
+
+        if (buffer.Length > PrefixLength)
+        {
+            return await FillAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+
+        _small ??= new byte[64];
+        _smallOffset = 0;
+        _smallCount = await FillAsync(_small, cancellationToken).ConfigureAwait(false);
+        return TakeSmall(buffer.Span);
+    }
+
+    /// <summary>The type of the event the parser is dispatching, given the type the parser read: the elided
+    /// <c>event:</c> line's when the event had one (then the parser read none and says <c>message</c>), else the
+    /// parser's. Called once per dispatch, in order.</summary>
+    internal string EventType(string parsed)
+    {
+        var dispatch = _dispatchesMade++;
+        while (_typesCount > 0)
+        {
+            var (at, type) = _types![_typesHead];
+            if (at > dispatch)
+            {
+                break;
+            }
+
+            _typesHead = (_typesHead + 1) % _types.Length;
+            _typesCount--;
+            if (at == dispatch && string.Equals(parsed, "message", StringComparison.Ordinal))
+            {
+                return type;
+            }
+        }
+
+        return parsed;
+    }
+
+    private int TakeSmall(Span<byte> buffer)
+    {
+        var take = Math.Min(buffer.Length, _smallCount);
+        _small.AsSpan(_smallOffset, take).CopyTo(buffer);
+        _smallOffset += take;
+        _smallCount -= take;
+        return take;
+    }
+
+    /// <summary>Reads into <paramref name="buffer"/> (longer than <see cref="PrefixLength"/>): the held-back bytes of
+    /// the current line first, then the body; returns how many filtered bytes it holds, 0 at the end.</summary>
+    private int Fill(Span<byte> buffer)
+    {
         while (true)
         {
             if (EndedAtCap)
@@ -115,14 +260,16 @@ internal sealed class BoundedSseStream : ReadOnlyStream
                 return 0;
             }
 
-            var read = _inner.Read(buffer);
+            var held = Restore(buffer);
+            var read = _inner.Read(buffer[held..]);
             if (read <= 0)
             {
+                // Held-back bytes at the end are an unfinished line, which the parser would drop.
                 return 0;
             }
 
-            // Never report a read of 0 bytes before the end: a read whose every byte was dropped reads again.
-            var kept = Filter(buffer[..read]);
+            // Never report a read of 0 bytes before the end: a read whose every byte was dropped or held reads again.
+            var kept = Filter(buffer[..(held + read)], held);
             if (kept > 0)
             {
                 return kept;
@@ -131,7 +278,7 @@ internal sealed class BoundedSseStream : ReadOnlyStream
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    private async ValueTask<int> FillAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -140,13 +287,14 @@ internal sealed class BoundedSseStream : ReadOnlyStream
                 return 0;
             }
 
-            var read = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            var held = Restore(buffer.Span);
+            var read = await _inner.ReadAsync(buffer[held..], cancellationToken).ConfigureAwait(false);
             if (read <= 0)
             {
                 return 0;
             }
 
-            var kept = Filter(buffer.Span[..read]);
+            var kept = Filter(buffer.Span[..(held + read)], held);
             if (kept > 0)
             {
                 return kept;
@@ -154,16 +302,30 @@ internal sealed class BoundedSseStream : ReadOnlyStream
         }
     }
 
-    /// <summary>Filters <paramref name="data"/> in place; returns how many bytes at its start are to be passed on.</summary>
-    private int Filter(Span<byte> data)
+    /// <summary>Puts the held-back bytes of the current line (its first bytes, kept in <see cref="_prefix"/>) at the
+    /// start of <paramref name="buffer"/>; returns how many.</summary>
+    private int Restore(Span<byte> buffer)
+    {
+        for (var j = 0; j < _deferred; j++)
+        {
+            buffer[j] = (byte)(_prefix >> (8 * j));
+        }
+
+        return _deferred;
+    }
+
+    /// <summary>Filters <paramref name="data"/> in place; returns how many bytes at its start are to be passed on. Its
+    /// first <paramref name="held"/> bytes are the current line's held-back ones, already counted.</summary>
+    private int Filter(Span<byte> data, int held)
     {
         if (_headBytes < HeadBytes)
         {
-            NoteHead(data);
+            NoteHead(data[held..]);
         }
 
         var write = 0;
-        var i = 0;
+        var i = held;
+        var heldAt = 0;
         while (i < data.Length)
         {
             if (_afterCr)
@@ -176,6 +338,7 @@ internal sealed class BoundedSseStream : ReadOnlyStream
                     if (_crPassed)
                     {
                         data[write++] = LF;
+                        _passedCr = false;
                     }
 
                     i++;
@@ -202,12 +365,38 @@ internal sealed class BoundedSseStream : ReadOnlyStream
                 }
 
                 var kept = Keep(lineBytes);
-                if (kept > 0 && write != i)
+                if (_cut != Cut.None)
                 {
-                    rest[..kept].CopyTo(data[write..]);
+                    // A cut line may no longer be what its first bytes said: from here on the parser names events.
+                    _elide = false;
                 }
 
-                write += kept;
+                if (_lineElided)
+                {
+                    _deferred = 0;
+                }
+                else if (_elide && _prefixBytes < PrefixLength)
+                {
+                    // Not yet known to be an "event:" line: held back (in place; Restore puts it back after a read).
+                    if (_deferred == 0)
+                    {
+                        heldAt = i;
+                    }
+
+                    _deferred += kept;
+                }
+                else
+                {
+                    write = Release(data, write, heldAt);
+                    if (kept > 0 && write != i)
+                    {
+                        rest[..kept].CopyTo(data[write..]);
+                    }
+
+                    write += kept;
+                    _passedCr &= kept == 0;
+                }
+
                 i += lineBytes;
                 if (EndedAtCap)
                 {
@@ -223,9 +412,12 @@ internal sealed class BoundedSseStream : ReadOnlyStream
 
             var terminator = data[i++];
             var passed = EndLine();
+            write = Release(data, write, heldAt);
             if (passed)
             {
-                data[write++] = terminator;
+                // After a passed CR, a blank line's LF would join it: a lone CR ends the line the same way.
+                data[write++] = terminator == LF && _passedCr ? CR : terminator;
+                _passedCr = data[write - 1] == CR;
             }
 
             if (terminator == CR)
@@ -235,6 +427,26 @@ internal sealed class BoundedSseStream : ReadOnlyStream
             }
         }
 
+        return write;
+    }
+
+    /// <summary>Passes on the held-back bytes of the current line (at <paramref name="heldAt"/>), if any: it is not an
+    /// <c>event:</c> line that goes.</summary>
+    private int Release(Span<byte> data, int write, int heldAt)
+    {
+        if (_deferred == 0)
+        {
+            return write;
+        }
+
+        if (write != heldAt)
+        {
+            data.Slice(heldAt, _deferred).CopyTo(data[write..]);
+        }
+
+        write += _deferred;
+        _deferred = 0;
+        _passedCr = false;
         return write;
     }
 
@@ -308,8 +520,27 @@ internal sealed class BoundedSseStream : ReadOnlyStream
                 break;
         }
 
+        if (_lineElided)
+        {
+            passed = false;
+        }
+
         if (blank)
         {
+            if (_eventDataPassed)
+            {
+                // The parser dispatches here: this is its next dispatch. Only then does it reset its event type (.NET's
+                // SseParser keeps the type across a blank line that dispatches nothing, so this stream does too).
+                var dispatch = _dispatchesForeseen++;
+                if (_eventType is not null && _elide)
+                {
+                    Enqueue(dispatch, _eventType);
+                }
+
+                _eventType = null;
+                _eventTypePassed = false;
+            }
+
             // WHATWG: "If the line is empty (a blank line): Dispatch the event" — but "If the data buffer is an empty
             // string, set the data buffer and the event type buffer to the empty string and return": an error event
             // without data is never dispatched by the parser, so it is reported here.
@@ -321,10 +552,12 @@ internal sealed class BoundedSseStream : ReadOnlyStream
             _eventBytes = 0;
             _eventHasData = false;
             _eventIsError = false;
+            _eventDataPassed = false;
         }
         else if (_lineIsData)
         {
             _eventHasData = true;
+            _eventDataPassed |= passed;
         }
         else if (_lineIsError)
         {
@@ -334,10 +567,28 @@ internal sealed class BoundedSseStream : ReadOnlyStream
         else if (_lineIsEvent)
         {
             // WHATWG: "If the field name is 'event': Set the event type buffer to field value" (a leading space removed).
-            Span<byte> type = stackalloc byte[8];
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(type, _eventValue);
-            type = type[.._eventValueBytes];
-            _eventIsError = (type.Length > 0 && type[0] == (byte)' ' ? type[1..] : type).SequenceEqual("error"u8);
+            var value = _typeValue.AsSpan(0, _typeValueBytes);
+            var overLong = _lineBytes - PrefixLength > MaxEventTypeBytes + 1;
+            if (value.Length > 0 && value[0] == (byte)' ')
+            {
+                value = value[1..];
+            }
+            else
+            {
+                overLong |= _lineBytes - PrefixLength > MaxEventTypeBytes;
+            }
+
+            _eventIsError = !overLong && value.SequenceEqual("error"u8);
+            if (_lineElided)
+            {
+                _eventType = overLong ? LongEventType : TypeNamed(value);
+            }
+            else if (passed)
+            {
+                // The parser has this type, and keeps it unless a later "event:" line passes: no more elision here.
+                _eventTypePassed = true;
+                _eventType = null;
+            }
         }
 
         _lineBytes = 0;
@@ -348,8 +599,8 @@ internal sealed class BoundedSseStream : ReadOnlyStream
         _lineIsError = false;
         _lineIsEvent = false;
         _errorValueBytes = 0;
-        _eventValue = 0;
-        _eventValueBytes = 0;
+        _typeValueBytes = 0;
+        _lineElided = false;
         return passed;
     }
 
@@ -404,6 +655,15 @@ internal sealed class BoundedSseStream : ReadOnlyStream
         if (prefix.SequenceEqual("event:"u8))
         {
             _lineIsEvent = true;
+            _lineElided = _elide && !_eventTypePassed;
+            return;
+        }
+
+        if (prefix.SequenceEqual("event"u8))
+        {
+            // The whole line: WHATWG takes it as the field "event" with an empty value. It passes (it is known only at
+            // its end, after its bytes were held back), and the parser's type is then "".
+            _lineIsEvent = true;
             return;
         }
 
@@ -425,18 +685,16 @@ internal sealed class BoundedSseStream : ReadOnlyStream
         }
     }
 
-    /// <summary>Collects the value of an <c>error:</c> line (up to its cap) or the first bytes of an <c>event:</c>
-    /// line's value (enough to tell <c>error</c>).</summary>
+    /// <summary>Collects the value of an <c>error:</c> line (up to its cap) or of an <c>event:</c> line (up to
+    /// <see cref="MaxEventTypeBytes"/> and its leading space).</summary>
     private void NoteValue(ReadOnlySpan<byte> bytes)
     {
         if (_lineIsEvent)
         {
-            var take = Math.Min(8 - _eventValueBytes, bytes.Length);
-            for (var j = 0; j < take; j++)
-            {
-                _eventValue |= (ulong)bytes[j] << (8 * _eventValueBytes++);
-            }
-
+            _typeValue ??= new byte[MaxEventTypeBytes + 1];
+            var take = Math.Min(_typeValue.Length - _typeValueBytes, bytes.Length);
+            bytes[..take].CopyTo(_typeValue.AsSpan(_typeValueBytes));
+            _typeValueBytes += take;
             return;
         }
 
@@ -451,6 +709,69 @@ internal sealed class BoundedSseStream : ReadOnlyStream
         kept.CopyTo(_errorValue.AsSpan(_errorValueBytes));
         _errorValueBytes += kept.Length;
     }
+
+    /// <summary>The string of an elided event type: from the table of known names, else from this body's earlier
+    /// ones, else made (as the parser makes it) and remembered for this body (up to 16 names).</summary>
+    private string TypeNamed(ReadOnlySpan<byte> value)
+    {
+        var known = s_knownTypes;
+        if (value.SequenceEqual(known[_lastKnownType].Utf8))
+        {
+            return known[_lastKnownType].Name;
+        }
+
+        for (var k = 0; k < known.Length; k++)
+        {
+            if (known[k].Utf8.Length == value.Length && value.SequenceEqual(known[k].Utf8))
+            {
+                _lastKnownType = k;
+                return known[k].Name;
+            }
+        }
+
+        if (_otherTypes is not null)
+        {
+            foreach (var (utf8, name) in _otherTypes)
+            {
+                if (value.SequenceEqual(utf8))
+                {
+                    return name;
+                }
+            }
+        }
+
+        var made = System.Text.Encoding.UTF8.GetString(value);
+        _otherTypes ??= [];
+        if (_otherTypes.Count < 16)
+        {
+            _otherTypes.Add((value.ToArray(), made));
+        }
+
+        return made;
+    }
+
+    /// <summary>Keeps <paramref name="type"/> for the parser's dispatch number <paramref name="dispatch"/>.</summary>
+    private void Enqueue(long dispatch, string type)
+    {
+        _types ??= new (long, string)[8];
+        if (_typesCount == _types.Length)
+        {
+            var grown = new (long, string)[_types.Length * 2];
+            for (var j = 0; j < _typesCount; j++)
+            {
+                grown[j] = _types[(_typesHead + j) % _types.Length];
+            }
+
+            _types = grown;
+            _typesHead = 0;
+        }
+
+        _types[(_typesHead + _typesCount) % _types.Length] = (dispatch, type);
+        _typesCount++;
+    }
+
+    private static (byte[] Utf8, string Name)[] Known(params string[] names) =>
+        [.. names.Select(name => (System.Text.Encoding.UTF8.GetBytes(name), name))];
 
     /// <summary>Keeps the body's first significant bytes (after a byte order mark and whitespace) in the accumulator's
     /// <see cref="StreamAccumulator.BodyHead"/>.</summary>
@@ -473,6 +794,8 @@ internal sealed class BoundedSseStream : ReadOnlyStream
             var position = _bodyBytes++;
             if (position < bom.Length && b == bom[(int)position])
             {
+                // The parser skips a byte order mark at the start, and this stream's lines would then differ from its.
+                _elide = false;
                 continue;
             }
 

@@ -72,8 +72,8 @@ public static class ChatStreamReader
         var bounded = new BoundedSseStream(timed, accumulator, maxEventBytes, endAtCap);
 
         // The parser calls back when an event's terminating blank line has been read, so the latest read is the one
-        // that delivered the event.
-        var parser = SseParser.Create(bounded, (eventType, data) => accumulator.OnEvent(eventType, data, timed.LastReadTimestamp));
+        // that delivered the event. Its type comes back from the bounded stream, which took the "event:" lines out.
+        var parser = SseParser.Create(bounded, (eventType, data) => accumulator.OnEvent(bounded.EventType(eventType), data, timed.LastReadTimestamp));
         try
         {
             await foreach (var item in parser.EnumerateAsync(cancellationToken).ConfigureAwait(false))

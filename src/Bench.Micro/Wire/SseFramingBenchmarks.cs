@@ -74,7 +74,7 @@ public class SseFramingBenchmarks
         using var body = new MemoryStream(_body, writable: false);
         var timed = new TimestampingStream(body, TimeProvider.System);
         var bounded = new BoundedSseStream(timed, new StreamAccumulator());
-        return await SumData(SseParser.Create(bounded, static (_, data) => data.Length)).ConfigureAwait(false);
+        return await SumData(SseParser.Create(bounded, (type, data) => bounded.EventType(type).Length + data.Length)).ConfigureAwait(false);
     }
 
     /// <summary><see cref="SseParser"/> on the bare stream.</summary>
@@ -82,7 +82,7 @@ public class SseFramingBenchmarks
     public async Task<long> SseParserDirect()
     {
         using var body = new MemoryStream(_body, writable: false);
-        return await SumData(SseParser.Create(body, static (_, data) => data.Length)).ConfigureAwait(false);
+        return await SumData(SseParser.Create(body, static (type, data) => type.Length + data.Length)).ConfigureAwait(false);
     }
 
     /// <summary>Bench's whole path: <see cref="ChatStreamReader"/> into an accumulator, times released after.</summary>
