@@ -42,12 +42,26 @@ public sealed class TokenCounter
     /// <summary>The most characters counted per side of a request; the rest is estimated.</summary>
     public const int MaxCountedChars = 128 * 1024;
 
-    private readonly Tokenizer _tokenizer;
+    /// <summary>The most distinct pre-tokens whose counts are kept (about 10 MB at most); past it, a pre-token not kept
+    /// is counted each time it is seen.</summary>
+    internal const int MaxKeptPreTokens = 100_000;
 
-    private TokenCounter(string encoding, Tokenizer tokenizer)
+    private readonly Tokenizer _tokenizer;
+    private readonly bool _cl100k;
+    private readonly string[] _specialTokens;
+
+    // Token counts of ASCII pre-tokens seen before, looked up by span (the counting thread, the simulator and batch
+    // judging share a counter).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _preTokens = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _preTokensBySpan;
+
+    private TokenCounter(string encoding, TiktokenTokenizer tokenizer)
     {
         Encoding = encoding;
         _tokenizer = tokenizer;
+        _cl100k = encoding == TokenEncodings.Cl100kBase;
+        _specialTokens = [.. tokenizer.SpecialTokens?.Keys ?? []];
+        _preTokensBySpan = _preTokens.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>The encoding's name: <see cref="TokenEncodings.O200kBase"/> or <see cref="TokenEncodings.Cl100kBase"/>.</summary>
@@ -178,7 +192,7 @@ public sealed class TokenCounter
             var cut = PieceLength(rest);
             if (ids is null)
             {
-                tokens += _tokenizer.CountTokens(rest[..cut]);
+                tokens += CountPiece(rest[..cut]);
             }
             else
             {
@@ -204,6 +218,93 @@ public sealed class TokenCounter
             : work.CountedChars > 0 ? (double)work.CountedTokens / work.CountedChars
             : 0.25;
         return tokens + (long)Math.Ceiling(perChar * (length - counted.Length));
+    }
+
+    /// <summary>Tokens in one piece (at most <see cref="MaxPieceChars"/> chars), exactly as the tokenizer counts it:
+    /// each special token (<c>&lt;|endoftext|&gt;</c>, …) is one token and the text between them is counted by
+    /// <see cref="CountSegment"/>.</summary>
+    /// <remarks>Special tokens are found here rather than by the tokenizer: Microsoft.ML.Tokenizers 2.0.1 stops
+    /// recognising them once its word cache has seen about 8,192 other words (measured: <c>&lt;|endoftext|&gt; after a
+    /// special token</c> counted 5, then 11 after the pre-tokens of 64 KiB of random base64), so a long run would count
+    /// them differently from a short one.</remarks>
+    internal int CountPiece(ReadOnlySpan<char> piece)
+    {
+        var tokens = 0;
+        var from = 0;
+        var search = 0;
+        while (search < piece.Length)
+        {
+            var markup = piece[search..].IndexOf("<|", StringComparison.Ordinal);
+            if (markup < 0)
+            {
+                break;
+            }
+
+            markup += search;
+            var special = SpecialTokenAt(piece, markup);
+            if (special == 0)
+            {
+                search = markup + 1;
+                continue;
+            }
+
+            tokens += CountSegment(piece[from..markup]) + 1;
+            from = search = markup + special;
+        }
+
+        return tokens + CountSegment(piece[from..]);
+    }
+
+    /// <summary>The length of the special token that starts at <paramref name="at"/>, or 0.</summary>
+    private int SpecialTokenAt(ReadOnlySpan<char> text, int at)
+    {
+        foreach (var special in _specialTokens)
+        {
+            if (text[at..].StartsWith(special, StringComparison.Ordinal))
+            {
+                return special.Length;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Tokens in text without special tokens. Its ASCII start (up to its first non-ASCII char) is split into
+    /// pre-tokens by <see cref="AsciiPreTokens"/> and each pre-token's count is looked up (byte-pair encoded by the
+    /// tokenizer, without its pre-tokenizer, the first time it is seen); the rest, from the first pre-token that
+    /// reaches within 3 chars of that point, goes to the tokenizer whole. The split is the same: the pattern matches one
+    /// pre-token after another, each decided by the text from its start on (reading at most 2 chars past its
+    /// end).</summary>
+    private int CountSegment(ReadOnlySpan<char> segment)
+    {
+        var ascii = segment.IndexOfAnyExceptInRange('\0', '\x7F');
+        var whole = ascii < 0;
+        var scanned = whole ? segment : segment[..ascii];
+        var tokens = 0;
+        var start = 0;
+        while (start < segment.Length)
+        {
+            var end = start < scanned.Length ? AsciiPreTokens.End(scanned, start, _cl100k) : start;
+            if (!whole && end + 3 > scanned.Length)
+            {
+                return tokens + _tokenizer.CountTokens(segment[start..]);
+            }
+
+            var preToken = segment[start..end];
+            if (!_preTokensBySpan.TryGetValue(preToken, out var count))
+            {
+                count = _tokenizer.CountTokens(preToken, considerPreTokenization: false);
+                if (_preTokens.Count < MaxKeptPreTokens)
+                {
+                    _preTokensBySpan.TryAdd(preToken, count);
+                }
+            }
+
+            tokens += count;
+            start = end;
+        }
+
+        return tokens;
     }
 
     /// <summary>The length of the next piece of <paramref name="text"/>: all of it when short; else up to

@@ -196,19 +196,13 @@ internal sealed class BoundedSseStream : ReadOnlyStream
         return TakeSmall(buffer);
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        _smallCount > 0 ? new ValueTask<int>(TakeSmall(buffer.Span))
+        : buffer.Length > PrefixLength ? FillAsync(buffer, cancellationToken)
+        : ReadSmallAsync(buffer, cancellationToken);
+
+    private async ValueTask<int> ReadSmallAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        if (_smallCount > 0)
-        {
-            return TakeSmall(buffer.Span);
-        }
-
-        if (buffer.Length > PrefixLength)
-        {
-            return await FillAsync(buffer, cancellationToken).ConfigureAwait(false);
-        }
-
         _small ??= new byte[64];
         _smallOffset = 0;
         _smallCount = await FillAsync(_small, cancellationToken).ConfigureAwait(false);
