@@ -269,42 +269,79 @@ public sealed class TokenCounter
         return 0;
     }
 
-    /// <summary>Tokens in text without special tokens. Its ASCII start (up to its first non-ASCII char) is split into
-    /// pre-tokens by <see cref="AsciiPreTokens"/> and each pre-token's count is looked up (byte-pair encoded by the
-    /// tokenizer, without its pre-tokenizer, the first time it is seen); the rest, from the first pre-token that
-    /// reaches within 3 chars of that point, goes to the tokenizer whole. The split is the same: the pattern matches one
-    /// pre-token after another, each decided by the text from its start on (reading at most 2 chars past its
-    /// end).</summary>
+    /// <summary>Tokens in text without special tokens. ASCII stretches are split into pre-tokens by
+    /// <see cref="AsciiPreTokens"/> and each pre-token's count is looked up (byte-pair encoded by the tokenizer, without
+    /// its pre-tokenizer, the first time it is seen). From the first pre-token that reaches within 3 chars of a
+    /// non-ASCII char, the text goes to the tokenizer up to the next restart: a space after an ASCII char that is not
+    /// white space, where a pre-token starts whatever came before (letter, number and punctuation runs end at a space,
+    /// and white-space runs cannot hold a char that is not white space). The split is the same as the tokenizer's: the
+    /// pattern matches one pre-token after another, each decided by the text from its start on (reading at most 2 chars
+    /// past its end), and no match reaches past a restart.</summary>
     private int CountSegment(ReadOnlySpan<char> segment)
     {
-        var ascii = segment.IndexOfAnyExceptInRange('\0', '\x7F');
-        var whole = ascii < 0;
-        var scanned = whole ? segment : segment[..ascii];
         var tokens = 0;
         var start = 0;
         while (start < segment.Length)
         {
-            var end = start < scanned.Length ? AsciiPreTokens.End(scanned, start, _cl100k) : start;
-            if (!whole && end + 3 > scanned.Length)
+            var rest = segment[start..];
+            var ascii = rest.IndexOfAnyExceptInRange('\0', '\x7F');
+            var scanned = ascii < 0 ? rest : rest[..ascii];
+            var at = 0;
+            while (at < rest.Length)
             {
-                return tokens + _tokenizer.CountTokens(segment[start..]);
-            }
-
-            var preToken = segment[start..end];
-            if (!_preTokensBySpan.TryGetValue(preToken, out var count))
-            {
-                count = _tokenizer.CountTokens(preToken, considerPreTokenization: false);
-                if (_preTokens.Count < MaxKeptPreTokens)
+                var end = at < scanned.Length ? AsciiPreTokens.End(scanned, at, _cl100k) : at;
+                if (ascii >= 0 && end + 3 > ascii)
                 {
-                    _preTokensBySpan.TryAdd(preToken, count);
+                    break;
                 }
+
+                tokens += PreTokenCount(rest[at..end]);
+                at = end;
             }
 
-            tokens += count;
-            start = end;
+            start += at;
+            if (at == rest.Length)
+            {
+                break;
+            }
+
+            // Non-ASCII ahead: the tokenizer counts up to the next restart (or the end).
+            var restart = Restart(segment, start + Math.Max(ascii - at, 1));
+            tokens += _tokenizer.CountTokens(segment[start..restart]);
+            start = restart;
         }
 
         return tokens;
+    }
+
+    /// <summary>The first position at or after <paramref name="from"/> holding a space that follows an ASCII char other
+    /// than white space, or the text's end.</summary>
+    private static int Restart(ReadOnlySpan<char> text, int from)
+    {
+        for (var i = Math.Max(from, 1); i < text.Length; i++)
+        {
+            if (text[i] == ' ' && text[i - 1] < 0x80 && text[i - 1] is not (' ' or (>= '\t' and <= '\r')))
+            {
+                return i;
+            }
+        }
+
+        return text.Length;
+    }
+
+    /// <summary>Tokens in one ASCII pre-token: kept, or byte-pair encoded by the tokenizer and kept.</summary>
+    private int PreTokenCount(ReadOnlySpan<char> preToken)
+    {
+        if (!_preTokensBySpan.TryGetValue(preToken, out var count))
+        {
+            count = _tokenizer.CountTokens(preToken, considerPreTokenization: false);
+            if (_preTokens.Count < MaxKeptPreTokens)
+            {
+                _preTokensBySpan.TryAdd(preToken, count);
+            }
+        }
+
+        return count;
     }
 
     /// <summary>The length of the next piece of <paramref name="text"/>: all of it when short; else up to

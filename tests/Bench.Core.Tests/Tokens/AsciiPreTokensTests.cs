@@ -51,13 +51,18 @@ public class AsciiPreTokensTests
             texts.Add(RandomText(random, random.Next(1, TokenCounter.MaxPieceChars)));
         }
 
-        // Non-ASCII and markup at random places: the ASCII start is split here, the rest by the tokenizer.
+        // Non-ASCII and markup at random places: ASCII stretches are split here, the rest by the tokenizer.
         string[] foreign = ["—", "é", "’", "😀", "\u00A0", "\u0085", "<|endoftext|>", "<|", "日本語", "\u2028"];
         for (var n = 0; n < 3_000; n++)
         {
             var text = RandomText(random, random.Next(1, 120));
-            var at = random.Next(text.Length + 1);
-            texts.Add(text[..at] + foreign[random.Next(foreign.Length)] + text[at..]);
+            for (var k = random.Next(1, 5); k > 0; k--)
+            {
+                var at = random.Next(text.Length + 1);
+                text = text[..at] + foreign[random.Next(foreign.Length)] + text[at..];
+            }
+
+            texts.Add(text);
         }
 
         foreach (var text in texts)
