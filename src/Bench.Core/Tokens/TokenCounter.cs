@@ -42,9 +42,13 @@ public sealed class TokenCounter
     /// <summary>The most characters counted per side of a request; the rest is estimated.</summary>
     public const int MaxCountedChars = 128 * 1024;
 
-    /// <summary>The most distinct pre-tokens whose counts are kept (about 10 MB at most); past it, a pre-token not kept
-    /// is counted each time it is seen.</summary>
+    /// <summary>The most distinct pre-tokens whose counts are kept; past it, a pre-token not kept is counted each time
+    /// it is seen.</summary>
     internal const int MaxKeptPreTokens = 100_000;
+
+    /// <summary>The longest pre-token whose count is kept, in chars: with <see cref="MaxKeptPreTokens"/>, about 10 MB at
+    /// most (words are far shorter; a longer run is counted each time).</summary>
+    internal const int MaxKeptPreTokenChars = 32;
 
     private readonly Tokenizer _tokenizer;
     private readonly bool _cl100k;
@@ -54,6 +58,7 @@ public sealed class TokenCounter
     // judging share a counter).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _preTokens = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _preTokensBySpan;
+    private int _keptPreTokens;
 
     private TokenCounter(string encoding, TiktokenTokenizer tokenizer)
     {
@@ -335,9 +340,10 @@ public sealed class TokenCounter
         if (!_preTokensBySpan.TryGetValue(preToken, out var count))
         {
             count = _tokenizer.CountTokens(preToken, considerPreTokenization: false);
-            if (_preTokens.Count < MaxKeptPreTokens)
+            if (preToken.Length <= MaxKeptPreTokenChars && Volatile.Read(ref _keptPreTokens) < MaxKeptPreTokens
+                && _preTokensBySpan.TryAdd(preToken, count))
             {
-                _preTokensBySpan.TryAdd(preToken, count);
+                Interlocked.Increment(ref _keptPreTokens);
             }
         }
 
