@@ -169,7 +169,8 @@ internal static class Preflight
             if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("error", out var error)
                 && error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String)
             {
-                var text = string.IsNullOrEmpty(apiKey) ? message.GetString()! : message.GetString()!.Replace(apiKey, BaseUrls.Mask, StringComparison.OrdinalIgnoreCase);
+                // The server's sentence ends where Bench's goes on: its own full stop would double ("provided..").
+                var text = (string.IsNullOrEmpty(apiKey) ? message.GetString()! : message.GetString()!.Replace(apiKey, BaseUrls.Mask, StringComparison.OrdinalIgnoreCase)).TrimEnd('.', ' ');
                 return ": " + (text.Length > 200 ? text[..200] + "…" : text);
             }
         }

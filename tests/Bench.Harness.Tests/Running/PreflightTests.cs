@@ -99,6 +99,22 @@ public sealed class PreflightTests
         Assert.DoesNotContain(Key, message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Check_401_AMessageEndingInAFullStop_IsNotFollowedByAnother()
+    {
+        // The simulator's (and OpenAI's) message ends with "."; Bench's sentence goes on after it.
+        await using var server = HostileServer.Start(async exchange =>
+        {
+            await exchange.RespondAsync(401, "application/json", "{\"error\":{\"message\":\"Incorrect API key provided.\"}}");
+            return true;
+        });
+
+        var result = await CheckAsync(server.BaseUrl, "m");
+
+        var message = Assert.Single(result.Messages);
+        Assert.Contains("answered 401 Unauthorized: Incorrect API key provided. Check the key", message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(403, "answered 403 Forbidden")]
     [InlineData(500, "answered 500 InternalServerError")]
